@@ -1,0 +1,200 @@
+//! The tenant API's error shape and list pagination (docs/API.md).
+//!
+//! Use [`ApiError`] for every error a client sees. Its message is public; internal causes are
+//! logged by the Worker and never put here.
+
+use crate::ids;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn malformed_body(message: impl Into<String>) -> Self {
+        Self::new(400, "malformed_body", message)
+    }
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(400, "bad_request", message)
+    }
+    pub fn unauthorized() -> Self {
+        Self::new(
+            401,
+            "unauthorized",
+            "a valid API key is required: Authorization: Bearer <key>",
+        )
+    }
+    pub fn invalid_signature() -> Self {
+        Self::new(
+            403,
+            "invalid_signature",
+            "webhook signature missing or invalid",
+        )
+    }
+    /// Also the answer for another tenant's resource: existence is never leaked.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(404, "not_found", format!("{what} not found"))
+    }
+    pub fn unknown_number(number: &str) -> Self {
+        Self::new(
+            404,
+            "unknown_number",
+            format!("no tenant owns the receiving number {number}"),
+        )
+    }
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            405,
+            "method_not_allowed",
+            "method not allowed on this route",
+        )
+    }
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            413,
+            "payload_too_large",
+            format!("body larger than {limit} bytes"),
+        )
+    }
+    /// Opaque on purpose: the cause goes to the log, not to the client.
+    pub fn internal() -> Self {
+        Self::new(500, "internal", "internal error")
+    }
+
+    pub fn body(&self) -> Value {
+        json!({ "error": { "code": self.code, "message": self.message } })
+    }
+}
+
+/// `limit` and `cursor` of a list request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub limit: u32,
+    /// Return items with ids strictly below this one (lists are newest first).
+    pub before: Option<String>,
+}
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+impl PageRequest {
+    pub fn from_query(limit: Option<&str>, cursor: Option<&str>) -> Result<Self, ApiError> {
+        let limit = match limit {
+            None => DEFAULT_LIMIT,
+            Some(raw) => raw
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "`limit` must be an integer from 1 to {MAX_LIMIT}"
+                    ))
+                })?,
+        };
+        let before = match cursor {
+            None | Some("") => None,
+            Some(c) if ids::is_well_formed(c) => Some(c.to_owned()),
+            Some(_) => {
+                return Err(ApiError::bad_request(
+                    "`cursor` is not a cursor this API issued",
+                ))
+            }
+        };
+        Ok(Self { limit, before })
+    }
+
+    /// How many rows to fetch: one more than the page, to know whether another page exists.
+    pub fn fetch_limit(&self) -> u32 {
+        self.limit + 1
+    }
+}
+
+/// Anything listed by id.
+pub trait Identified {
+    fn id(&self) -> &str;
+}
+
+/// `{"data": [...], "next_cursor": ...}` from up to `fetch_limit()` rows, newest first.
+pub fn page<T: Serialize + Identified>(request: &PageRequest, mut rows: Vec<T>) -> Value {
+    let more = rows.len() > request.limit as usize;
+    rows.truncate(request.limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| r.id().to_owned())
+    } else {
+        None
+    };
+    json!({ "data": rows, "next_cursor": next_cursor })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Row(String);
+    impl Identified for Row {
+        fn id(&self) -> &str {
+            &self.0
+        }
+    }
+
+    #[test]
+    fn validates_limit_and_cursor() {
+        assert_eq!(
+            PageRequest::from_query(None, None).unwrap().limit,
+            DEFAULT_LIMIT
+        );
+        assert_eq!(
+            PageRequest::from_query(Some("100"), None).unwrap().limit,
+            100
+        );
+        for bad in ["0", "101", "-1", "ten", ""] {
+            assert_eq!(
+                PageRequest::from_query(Some(bad), None).unwrap_err().code,
+                "bad_request",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            PageRequest::from_query(None, Some("'; DROP TABLE"))
+                .unwrap_err()
+                .code,
+            "bad_request"
+        );
+        let id = ids::make(ids::MESSAGE, 1, 2);
+        assert_eq!(
+            PageRequest::from_query(None, Some(&id)).unwrap().before,
+            Some(id)
+        );
+    }
+
+    #[test]
+    fn next_cursor_only_when_more_rows_exist() {
+        let req = PageRequest::from_query(Some("2"), None).unwrap();
+        let rows = |n: usize| (0..n).map(|i| Row(format!("r{i}"))).collect::<Vec<_>>();
+        let full = page(&req, rows(3));
+        assert_eq!(full["data"].as_array().unwrap().len(), 2);
+        assert_eq!(full["next_cursor"], "r1");
+        let last = page(&req, rows(2));
+        assert_eq!(last["next_cursor"], Value::Null);
+    }
+
+    #[test]
+    fn error_body_has_stable_code() {
+        assert_eq!(
+            ApiError::not_found("conversation").body(),
+            json!({"error": {"code": "not_found", "message": "conversation not found"}})
+        );
+    }
+}

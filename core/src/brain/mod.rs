@@ -1,0 +1,42 @@
+//! The brain answers one turn. [`Brain`] is the seam the LLM brains plug into; the embedded
+//! [`rules::RulesBrain`] is the default and works with no network and no key.
+
+pub mod rules;
+
+use crate::channel::Channel;
+use crate::tenant::{LocalTime, Settings};
+
+/// Everything a brain may use to answer one inbound message.
+#[derive(Debug, Clone)]
+pub struct Turn<'a> {
+    pub business_name: &'a str,
+    pub settings: &'a Settings,
+    pub local_time: LocalTime,
+    pub channel: Channel,
+    pub contact_name: Option<&'a str>,
+    /// The contact had written before this conversation started.
+    pub returning_contact: bool,
+    /// This message opened a new conversation.
+    pub new_conversation: bool,
+    pub text: &'a str,
+}
+
+/// What the turn understood; grows into the full intent set with the receptionist issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    Greeting,
+    HoursLocation,
+    OptOut,
+    GeneralEnquiry,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// `None` means acknowledge without answering (e.g. an opt-out the carrier confirms).
+    pub text: Option<String>,
+    pub intent: Intent,
+}
+
+pub trait Brain {
+    fn respond(&self, turn: &Turn<'_>) -> Reply;
+}

@@ -1,0 +1,23 @@
+//! One module per provider: parse the inbound payload, verify its signature (given the raw
+//! bytes, the canonical URL and the secret) and render the reply. No I/O.
+
+pub mod twilio;
+
+use serde::{Deserialize, Serialize};
+
+/// The channel a message travelled on, as stored in `messages.channel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Sms,
+    Whatsapp,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Whatsapp => "whatsapp",
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! The two TwiML documents a Messaging webhook answers with (PROTOCOLS.md §3.1). Two fixed
+//! shapes do not justify an XML crate: the only variable part is escaped text.
+
+const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
+
+/// `<Response><Message>text</Message></Response>`: Twilio sends `text` back to the sender.
+pub fn message_response(text: &str) -> String {
+    format!(
+        "{HEADER}<Response><Message>{}</Message></Response>",
+        escape(text)
+    )
+}
+
+/// `<Response/>`: acknowledge without replying.
+pub fn empty_response() -> String {
+    format!("{HEADER}<Response/>")
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 forbids most control characters even when escaped; drop them.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_so_a_reply_cannot_inject_verbs() {
+        let xml = message_response("Tom & Jerry's <Redirect>x</Redirect> \"hi\"\u{7}");
+        assert_eq!(
+            xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>Tom &amp; Jerry&apos;s \
+             &lt;Redirect&gt;x&lt;/Redirect&gt; &quot;hi&quot;</Message></Response>"
+        );
+    }
+
+    #[test]
+    fn empty_response_sends_nothing() {
+        assert!(empty_response().ends_with("<Response/>"));
+    }
+}

@@ -1,0 +1,18 @@
+//! frontdesk-core — the receptionist itself, in pure Rust.
+//!
+//! Nothing here touches `worker`, the clock or randomness directly: the Worker and the Durable
+//! Objects pass time and ids in (see [`ports`]), so every rule is testable on the host.
+//! Layout follows docs/ARCHITECTURE.md: one module per concern, channels under [`channel`].
+
+pub mod api;
+pub mod auth;
+pub mod brain;
+pub mod channel;
+pub mod conversation;
+pub mod events;
+pub mod form;
+pub mod ids;
+pub mod phone;
+pub mod ports;
+pub mod tenant;
+pub mod webhook;

