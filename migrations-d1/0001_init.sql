@@ -74,6 +74,7 @@ CREATE TABLE messages (
   body                 TEXT NOT NULL,
   provider_message_id  TEXT,
   status               TEXT NOT NULL,             -- received | sent | delivered | failed | simulated | queued
+  media                TEXT,                      -- JSON [[url, content type], ...] or NULL
   created_at           INTEGER NOT NULL
 );
 CREATE INDEX messages_conversation ON messages(tenant_id, conversation_id, id);
@@ -81,12 +82,16 @@ CREATE UNIQUE INDEX messages_provider_id ON messages(tenant_id, channel, provide
   WHERE provider_message_id IS NOT NULL;
 
 -- The idempotency ledger: one row per provider event, claimed atomically before any effect.
+-- `claim_id` is the token of the request that holds the claim; every write of that request
+-- is guarded by it (see src/platform/d1/inbound.rs). A 'failed' claim, or a 'processing'
+-- one older than 30 s, may be taken over by a retry.
 -- `response` holds what the first delivery answered, so a retry gets the same answer.
 CREATE TABLE webhook_events (
   tenant_id    TEXT NOT NULL REFERENCES tenants(id),
   provider     TEXT NOT NULL,
   event_id     TEXT NOT NULL,
   status       TEXT NOT NULL DEFAULT 'processing' CHECK (status IN ('processing', 'done', 'failed')),
+  claim_id     TEXT NOT NULL,
   response     TEXT,
   received_at  INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, provider, event_id)

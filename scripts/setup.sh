@@ -40,6 +40,9 @@ export PATH="$NODE_BIN:$PATH"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dependencies"
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund >/dev/null; else npm install --no-audit --no-fund >/dev/null; fi
+  # `npm install`, not `npm ci`: npm 11.19 rejects this lock in `ci` ("Missing:
+  # @cloudflare/workerd-darwin-64") even when freshly generated, because the lock records the
+  # other platforms' optional workerd packages without versions. `install` honours the lock.
+  npm install --no-audit --no-fund >/dev/null
 fi
 log "toolchain ready"

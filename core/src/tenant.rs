@@ -23,7 +23,7 @@ pub struct Settings {
 }
 
 /// A wall-clock moment in the tenant's timezone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalTime {
     /// 0 = Monday … 6 = Sunday.
     pub weekday: u8,

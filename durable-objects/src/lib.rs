@@ -1,1 +1,10 @@
-pub fn y() {}
+//! frontdesk-durable — the Durable Object classes. Each is a thin shell over core logic:
+//! storage, streams and the runtime live here; decisions live in frontdesk-core.
+
+mod conversation_do;
+mod protocol;
+mod tenant_hub_do;
+
+pub use conversation_do::ConversationDO;
+pub use protocol::{conversation_turn, hub_publish, hub_stream};
+pub use tenant_hub_do::TenantHubDO;

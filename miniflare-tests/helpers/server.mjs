@@ -64,9 +64,10 @@ export function freePort() {
 }
 
 /** Applies the D1 migrations (and optionally seed/dev.sql) into a persist dir. */
-export async function prepareDatabase(persistDir, { seed = true } = {}) {
-  await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
-  if (seed) await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--file', join(ROOT, 'seed', 'dev.sql')]);
+export async function prepareDatabase(persistDir, { seed = true, config } = {}) {
+  const cfg = config ? ['--config', config] : [];
+  await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir, ...cfg]);
+  if (seed) await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--file', join(ROOT, 'seed', 'dev.sql'), ...cfg]);
 }
 
 const live = new Set();
@@ -80,16 +81,16 @@ function killGroup(child, signal) {
  * Spawns `wrangler dev` and waits (bounded) for GET /health → 200.
  * Options: persistDir (default: fresh temp dir, migrated + seeded, removed on stop),
  * port (default: free port), publicBaseUrl (default: http://127.0.0.1:<port>),
- * readyTimeoutMs (60 s), pollMs (100), vars ({NAME: value}), logLevel.
+ * config (another wrangler config file), readyTimeoutMs (60 s), pollMs (100), vars ({NAME: value}), logLevel.
  * Returns { baseUrl, port, publicBaseUrl, persistDir, pid, coldStartMs, logs(), stop() }.
  */
 export async function startServer(opts = {}) {
-  if (!existsSync(SHIM)) throw new Error(`no worker build at ${SHIM}: run \`make build\` first`);
+  if (!opts.config && !existsSync(SHIM)) throw new Error(`no worker build at ${SHIM}: run \`make build\` first`);
   if (!existsSync(WRANGLER_JS)) throw new Error(`wrangler is not installed (${WRANGLER_JS}): run \`make setup\``);
   const ownDir = !opts.persistDir;
   const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), 'frontdesk-test-'));
   try {
-    if (ownDir || opts.prepare) await prepareDatabase(persistDir, { seed: opts.seed ?? true });
+    if (ownDir || opts.prepare) await prepareDatabase(persistDir, { seed: opts.seed ?? true, config: opts.config });
   } catch (e) {
     if (ownDir) rmSync(persistDir, { recursive: true, force: true });
     throw e;
@@ -106,6 +107,7 @@ export async function startServer(opts = {}) {
     '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', opts.logLevel ?? 'log',
   ];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
+  if (opts.config) args.push('--config', opts.config);
 
   let output = '';
   const append = (chunk) => {

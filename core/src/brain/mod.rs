@@ -5,24 +5,27 @@ pub mod rules;
 
 use crate::channel::Channel;
 use crate::tenant::{LocalTime, Settings};
+use serde::{Deserialize, Serialize};
 
-/// Everything a brain may use to answer one inbound message.
-#[derive(Debug, Clone)]
-pub struct Turn<'a> {
-    pub business_name: &'a str,
-    pub settings: &'a Settings,
+/// Everything a brain may use to answer one inbound message. Owned and serialisable because
+/// the Worker hands it to the conversation's Durable Object, which runs the turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    pub business_name: String,
+    pub settings: Settings,
     pub local_time: LocalTime,
     pub channel: Channel,
-    pub contact_name: Option<&'a str>,
+    pub contact_name: Option<String>,
     /// The contact had written before this conversation started.
     pub returning_contact: bool,
     /// This message opened a new conversation.
     pub new_conversation: bool,
-    pub text: &'a str,
+    pub text: String,
 }
 
 /// What the turn understood; grows into the full intent set with the receptionist issue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Intent {
     Greeting,
     HoursLocation,
@@ -30,7 +33,7 @@ pub enum Intent {
     GeneralEnquiry,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reply {
     /// `None` means acknowledge without answering (e.g. an opt-out the carrier confirms).
     pub text: Option<String>,
@@ -38,5 +41,5 @@ pub struct Reply {
 }
 
 pub trait Brain {
-    fn respond(&self, turn: &Turn<'_>) -> Reply;
+    fn respond(&self, turn: &Turn) -> Reply;
 }

@@ -39,8 +39,8 @@ const GREETINGS: [&str; 6] = [
 ];
 
 impl Brain for RulesBrain {
-    fn respond(&self, turn: &Turn<'_>) -> Reply {
-        let text = normalise(turn.text);
+    fn respond(&self, turn: &Turn) -> Reply {
+        let text = normalise(&turn.text);
         if OPT_OUT.contains(&text.as_str()) {
             return Reply {
                 text: None,
@@ -95,9 +95,10 @@ fn classify(text: &str) -> Intent {
     }
 }
 
-fn greeting(turn: &Turn<'_>) -> String {
+fn greeting(turn: &Turn) -> String {
     let name = turn
         .contact_name
+        .as_deref()
         .map(|n| format!(" {}", first_name(n)))
         .unwrap_or_default();
     if turn.returning_contact {
@@ -111,7 +112,7 @@ fn first_name(name: &str) -> &str {
     name.split_whitespace().next().unwrap_or(name)
 }
 
-fn availability(turn: &Turn<'_>) -> String {
+fn availability(turn: &Turn) -> String {
     match turn.settings.status_at(turn.local_time) {
         OpenStatus::OpenUntil(close) => {
             format!("We're open until {close} and a member of the team will reply shortly.")
@@ -123,7 +124,7 @@ fn availability(turn: &Turn<'_>) -> String {
     }
 }
 
-fn follow_up(turn: &Turn<'_>) -> String {
+fn follow_up(turn: &Turn) -> String {
     match turn.settings.status_at(turn.local_time) {
         OpenStatus::OpenUntil(_) => {
             "Thanks, got it — the team will pick this up shortly.".to_owned()
@@ -137,7 +138,7 @@ fn follow_up(turn: &Turn<'_>) -> String {
     }
 }
 
-fn hours_answer(turn: &Turn<'_>) -> String {
+fn hours_answer(turn: &Turn) -> String {
     let mut answer = match turn.settings.hours_summary() {
         Some(hours) => format!("Our opening hours are {hours}."),
         None => "The team will confirm our opening hours.".to_owned(),
@@ -154,10 +155,10 @@ mod tests {
     use crate::channel::Channel;
     use crate::tenant::{tests::letting_agent, LocalTime, Settings};
 
-    fn turn<'a>(settings: &'a Settings, text: &'a str, minute_of_day: u16) -> Turn<'a> {
+    fn turn(settings: &Settings, text: &str, minute_of_day: u16) -> Turn {
         Turn {
-            business_name: "Maple & Pine Lettings",
-            settings,
+            business_name: "Maple & Pine Lettings".into(),
+            settings: settings.clone(),
             local_time: LocalTime {
                 weekday: 0,
                 minute_of_day,
@@ -166,7 +167,7 @@ mod tests {
             contact_name: None,
             returning_contact: false,
             new_conversation: true,
-            text,
+            text: text.into(),
         }
     }
 
@@ -208,7 +209,7 @@ mod tests {
     fn returning_contact_is_welcomed_back_by_first_name() {
         let s = letting_agent();
         let mut t = turn(&s, "hello", 600);
-        t.contact_name = Some("Ana Lima");
+        t.contact_name = Some("Ana Lima".into());
         t.returning_contact = true;
         let reply = RulesBrain.respond(&t);
         assert!(reply

@@ -1,0 +1,49 @@
+# The README's commands. `make dev` and `make test` install whatever is missing first
+# (scripts/setup.sh, idempotent), so a fresh clone needs nothing else.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+ENV := source scripts/env.sh &&
+
+.PHONY: help setup build dev test fmt fmt-check lint test-rust test-miniflare bench sms deploy-dry-run clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+setup: ## install the toolchain (Node 22, worker-build, wasm-bindgen, npm deps) if missing
+	@bash scripts/setup.sh
+
+build: setup ## release build of the Worker into build/worker
+	@bash scripts/build.sh
+
+dev: build ## build, migrate, seed the demo tenants, serve on http://127.0.0.1:8787
+	@bash scripts/dev.sh
+
+test: setup fmt-check lint test-rust build test-miniflare ## everything CI runs
+
+fmt: ## format the Rust code
+	cargo fmt --all
+
+fmt-check:
+	cargo fmt --all -- --check
+
+lint: setup ## clippy with -D warnings, host and wasm32
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings
+
+test-rust: ## host unit and integration tests
+	cargo test --workspace
+
+test-miniflare: ## the built wasm in real workerd (D1, Durable Objects, Queues)
+	@$(ENV) node --test --test-force-exit --test-timeout=60000 --test-concurrency=1 miniflare-tests/
+
+bench: build ## latency/throughput vs /health, wasm size, cold start → BENCHMARKS.md
+	@$(ENV) node bench/http.mjs
+
+sms: ## simulate Twilio: make sms FROM=+447700900123 BODY="Hi"
+	@$(ENV) node scripts/sms.mjs --from "$(FROM)" --body "$(BODY)" $(if $(TO),--to "$(TO)")
+
+deploy-dry-run: build ## what `wrangler deploy` would upload, with sizes
+	@$(ENV) wrangler deploy --dry-run --outdir build/dry-run
+
+clean:
+	rm -rf build target/wasm32-unknown-unknown .wrangler

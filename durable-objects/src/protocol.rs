@@ -1,0 +1,83 @@
+//! The typed protocol between the Worker and the Durable Objects, in one place: binding
+//! names, how an object is named, and the internal path of each command. Callers use these
+//! functions and never build DO URLs themselves.
+
+use frontdesk_core::brain::{Reply, Turn};
+use frontdesk_core::events::NewEvent;
+use worker::{Env, Headers, Method, Request, RequestInit, Response, Result};
+
+/// wrangler.toml `[durable_objects]` binding names.
+pub const CONVERSATION_BINDING: &str = "CONVERSATION";
+pub const TENANT_HUB_BINDING: &str = "TENANT_HUB";
+
+// Internal URLs: the host is never resolved, only the path is routed by the object.
+pub(crate) const TURN_PATH: &str = "/turn";
+pub(crate) const PUBLISH_PATH: &str = "/publish";
+pub(crate) const STREAM_PATH: &str = "/stream";
+
+fn json_request(path: &str, body: &impl serde::Serialize) -> Result<Request> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json")?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(serde_json::to_string(body)?.into()));
+    Request::new_with_init(&format!("https://do{path}"), &init)
+}
+
+/// Runs one turn in the conversation's object (one object per conversation id, so turns of
+/// one conversation are serialised and its short-term state stays in one place).
+pub async fn conversation_turn(env: &Env, conversation_id: &str, turn: &Turn) -> Result<Reply> {
+    let stub = env
+        .durable_object(CONVERSATION_BINDING)?
+        .get_by_name(conversation_id)?;
+    let mut response = stub
+        .fetch_with_request(json_request(TURN_PATH, turn)?)
+        .await?;
+    if response.status_code() != 200 {
+        return Err(worker::Error::RustError(format!(
+            "conversation turn failed: {}",
+            response.status_code()
+        )));
+    }
+    response.json().await
+}
+
+/// Publishes an event to the tenant's hub (one object per tenant id); returns its id.
+pub async fn hub_publish(env: &Env, event: &NewEvent) -> Result<u64> {
+    let stub = env
+        .durable_object(TENANT_HUB_BINDING)?
+        .get_by_name(&event.tenant_id)?;
+    let mut response = stub
+        .fetch_with_request(json_request(PUBLISH_PATH, event)?)
+        .await?;
+    if response.status_code() != 200 {
+        return Err(worker::Error::RustError(format!(
+            "hub publish failed: {}",
+            response.status_code()
+        )));
+    }
+    response.json().await
+}
+
+/// Opens the tenant's live event stream, replaying after `last_event_id`.
+pub async fn hub_stream(
+    env: &Env,
+    tenant_id: &str,
+    last_event_id: Option<u64>,
+) -> Result<Response> {
+    let stub = env
+        .durable_object(TENANT_HUB_BINDING)?
+        .get_by_name(tenant_id)?;
+    let headers = Headers::new();
+    if let Some(id) = last_event_id {
+        headers.set("last-event-id", &id.to_string())?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    stub.fetch_with_request(Request::new_with_init(
+        &format!("https://do{STREAM_PATH}"),
+        &init,
+    )?)
+    .await
+}

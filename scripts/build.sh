@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the Worker (release: LTO, wasm-opt) into build/worker/. Run `make setup` first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+worker-build --release
+wasm=$(ls build/*.wasm 2>/dev/null | head -n 1 || true)
+if [ -n "$wasm" ]; then
+  printf 'wasm: %s bytes raw, %s bytes gzip\n' "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
+fi

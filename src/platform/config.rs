@@ -1,0 +1,26 @@
+//! Binding names and typed configuration, read once per request from `Env`.
+
+use worker::Env;
+
+/// wrangler.toml binding names.
+pub const DB: &str = "DB";
+pub const JOBS: &str = "JOBS";
+
+/// The canonical public origin providers call (`PUBLIC_BASE_URL`), without a trailing slash.
+/// Signatures are verified against it rather than the request's Host, which proxies rewrite.
+pub fn public_base_url(env: &Env) -> String {
+    env.var("PUBLIC_BASE_URL")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| "http://127.0.0.1:8787".to_owned())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// Resolves `tenant_channels.secret_ref`: `env:NAME` names a wrangler secret; anything else is
+/// a literal, which only the dev seed uses. `None` when the named secret is not configured.
+pub fn resolve_secret(env: &Env, secret_ref: &str) -> Option<String> {
+    match secret_ref.strip_prefix("env:") {
+        Some(name) => env.secret(name).ok().map(|s| s.to_string()),
+        None => Some(secret_ref.to_owned()),
+    }
+}

@@ -1,0 +1,24 @@
+//! Publishing live events: straight to the tenant hub, and through the jobs queue when the
+//! hub cannot be reached, so a dashboard still learns of the message once it is back.
+
+use super::config::JOBS;
+use frontdesk_core::events::NewEvent;
+use frontdesk_core::jobs::Job;
+use frontdesk_durable::hub_publish;
+use worker::Env;
+
+pub async fn publish_all(env: &Env, events: Vec<NewEvent>) {
+    for event in events {
+        if let Err(e) = hub_publish(env, &event).await {
+            worker::console_warn!("hub publish failed, queueing a retry: {e}");
+            let job = Job::PublishEvent { event };
+            let queued = match env.queue(JOBS) {
+                Ok(queue) => queue.send(&job).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = queued {
+                worker::console_error!("could not queue the event retry either: {e}");
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! The queue consumers: `frontdesk-jobs` runs jobs with exponential backoff; after
+//! `max_retries` Queues moves a job to `frontdesk-jobs-dlq`, whose consumer records it in
+//! `audit_log` so nothing fails silently.
+
+use super::d1::{database, statement, Arg};
+use super::time::{WorkerClock, WorkerRandom};
+use frontdesk_core::ids;
+use frontdesk_core::jobs::{retry_delay_secs, Job};
+use frontdesk_core::ports::{Clock, Random};
+use frontdesk_durable::hub_publish;
+use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
+
+const DLQ: &str = "frontdesk-jobs-dlq";
+
+pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> Result<()> {
+    let dead_letters = batch.queue() == DLQ;
+    for message in batch.messages()? {
+        let body = message.body().clone();
+        let outcome = if dead_letters {
+            record_dead_job(env, &body).await
+        } else {
+            match serde_json::from_value::<Job>(body.clone()) {
+                Ok(job) => run(env, job).await,
+                // A job this version cannot read will never succeed: dead-letter it at once.
+                Err(e) => {
+                    record_dead_job(
+                        env,
+                        &serde_json::json!({"unreadable": body, "error": e.to_string()}),
+                    )
+                    .await
+                }
+            }
+        };
+        match outcome {
+            Ok(()) => message.ack(),
+            Err(e) => {
+                let age_ms = WorkerClock
+                    .now_ms()
+                    .saturating_sub(message.timestamp().as_millis());
+                let delay = retry_delay_secs(age_ms);
+                worker::console_warn!("job failed, retrying in {delay} s: {e}");
+                message.retry_with_options(
+                    &QueueRetryOptionsBuilder::new()
+                        .with_delay_seconds(delay)
+                        .build(),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn run(env: &Env, job: Job) -> Result<()> {
+    match job {
+        Job::PublishEvent { event } => hub_publish(env, &event).await.map(|_| ()),
+    }
+}
+
+async fn record_dead_job(env: &Env, body: &serde_json::Value) -> Result<()> {
+    let tenant_id = body
+        .pointer("/event/tenant_id")
+        .and_then(|v| v.as_str())
+        .unwrap_or("unknown");
+    let now = WorkerClock.now_ms();
+    let id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
+    let detail = body.to_string();
+    statement(
+        &database(env)?,
+        "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) \
+         SELECT ?1, ?2, 'system', 'job.dead_lettered', NULL, ?3, ?4 WHERE EXISTS (SELECT 1 FROM tenants WHERE id = ?2)",
+        &[Arg::Text(&id), Arg::Text(tenant_id), Arg::Text(&detail), Arg::Int(now)],
+    )?
+    .run()
+    .await?;
+    worker::console_error!("job dead-lettered for tenant {tenant_id}");
+    Ok(())
+}

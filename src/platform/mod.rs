@@ -1,0 +1,8 @@
+//! Adapters from core's ports to Cloudflare bindings. The only code besides
+//! durable-objects/ that touches `worker`.
+
+pub mod config;
+pub mod d1;
+pub mod events;
+pub mod jobs;
+pub mod time;

@@ -1,0 +1,40 @@
+//! Method + path → route. Unknown paths are 404, known paths with the wrong method 405, both
+//! as JSON errors with stable codes.
+
+use crate::error::AppError;
+use crate::routes::{api, events, health, twilio_sms};
+use frontdesk_core::api::ApiError;
+use worker::{Context, Env, Method, Request, Response, Result};
+
+pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let method = req.method();
+    let result = match (method.clone(), segments.as_slice()) {
+        (Method::Get, ["health"]) => health::get(),
+        (Method::Post, ["webhooks", "twilio", "sms"]) => twilio_sms::post(req, env, &ctx).await,
+        (Method::Get, ["api", "v1", "events"]) => events::get(req, &env).await,
+        (Method::Get, ["api", "v1", "conversations"]) => api::list_conversations(req, &env).await,
+        (Method::Get, ["api", "v1", "conversations", id]) => {
+            api::get_conversation(&req, &env, id).await
+        }
+        (Method::Get, ["api", "v1", "conversations", id, "messages"]) => {
+            api::list_messages(&req, &env, id).await
+        }
+        (Method::Get, ["api", "v1", "contacts"]) => api::list_contacts(req, &env).await,
+        (_, known) if is_route(known) => Err(ApiError::method_not_allowed().into()),
+        _ => Err(ApiError::not_found("route").into()),
+    };
+    Ok(result.unwrap_or_else(AppError::into_response))
+}
+
+fn is_route(segments: &[&str]) -> bool {
+    matches!(
+        segments,
+        ["health"]
+            | ["webhooks", "twilio", "sms"]
+            | ["api", "v1", "events" | "conversations" | "contacts"]
+            | ["api", "v1", "conversations", _]
+            | ["api", "v1", "conversations", _, "messages"]
+    )
+}
