@@ -34,7 +34,7 @@ test-rust: ## host unit and integration tests
 	cargo test --workspace
 
 test-miniflare: ## the built wasm in real workerd (D1, Durable Objects, Queues)
-	@$(ENV) node --test --test-force-exit --test-timeout=60000 --test-concurrency=1 miniflare-tests/
+	@$(ENV) node --test --test-force-exit --test-timeout=60000 --test-concurrency=1 'miniflare-tests/*.test.mjs'
 
 bench: build ## latency/throughput vs /health, wasm size, cold start → BENCHMARKS.md
 	@$(ENV) node bench/http.mjs

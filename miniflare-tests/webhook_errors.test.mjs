@@ -96,6 +96,24 @@ for (const missing of ['From', 'To', 'MessageSid']) {
   });
 }
 
+test('413 payload_too_large for a body over 64 KiB; nothing stored', async () => {
+  const phone = uniquePhone();
+  const r = await sendSms(server, { from: phone, body: 'x'.repeat(65 * 1024) });
+  assertError(r, 413, 'payload_too_large');
+  await assertNothingStoredFor(phone);
+});
+
+test('checks run in the documented order: malformed → unknown number → signature', async () => {
+  const phone = uniquePhone();
+  // Missing From and a wrong signature: the body problem is reported first.
+  const noFrom = smsWebhookParams({ from: phone, to: DEMO.number, body: 'hi' }).filter(([k]) => k !== 'From');
+  assertError(await postRaw(formEncode(noFrom), { signWith: 'wrong-token', signParams: noFrom }), 400, 'malformed_body');
+  // Unknown To and no signature at all: the unknown number is reported before the signature.
+  const r = await sendSms(server, { from: phone, to: '+14155550143', body: 'hi', mutate: (req) => { delete req.init.headers['x-twilio-signature']; } });
+  assertError(r, 404, 'unknown_number');
+  await assertNothingStoredFor(phone);
+});
+
 test('a rejected delivery emits no event to the dashboard stream', async () => {
   const sse = await connectSse({ baseUrl: server.baseUrl, key: DEMO.key, lastEventId: 0 });
   try {

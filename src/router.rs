@@ -15,12 +15,8 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["webhooks", "twilio", "sms"]) => twilio_sms::post(req, env, &ctx).await,
         (Method::Get, ["api", "v1", "events"]) => events::get(req, &env).await,
         (Method::Get, ["api", "v1", "conversations"]) => api::list_conversations(req, &env).await,
-        (Method::Get, ["api", "v1", "conversations", id]) => {
-            api::get_conversation(&req, &env, id).await
-        }
-        (Method::Get, ["api", "v1", "conversations", id, "messages"]) => {
-            api::list_messages(&req, &env, id).await
-        }
+        (Method::Get, ["api", "v1", "conversations", id]) => api::get_conversation(&req, &env, id).await,
+        (Method::Get, ["api", "v1", "conversations", id, "messages"]) => api::list_messages(&req, &env, id).await,
         (Method::Get, ["api", "v1", "contacts"]) => api::list_contacts(req, &env).await,
         (_, known) if is_route(known) => Err(ApiError::method_not_allowed().into()),
         _ => Err(ApiError::not_found("route").into()),

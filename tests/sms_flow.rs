@@ -5,9 +5,10 @@
 
 use frontdesk_core::brain::{rules::RulesBrain, Brain};
 use frontdesk_core::channel::twilio::{self, InboundMessage};
+use frontdesk_core::conversation::{Known, ThreadState};
 use frontdesk_core::events::EventKind;
 use frontdesk_core::form::Form;
-use frontdesk_core::inbound::{answer, turn, Stored};
+use frontdesk_core::inbound::{events, ledger_answer, reply_from_ledger, reply_time, InboundTurn};
 use frontdesk_core::records::{Contact, Conversation, Message};
 use frontdesk_core::tenant::{LocalTime, Settings};
 
@@ -28,51 +29,62 @@ fn signed_body(body_text: &str) -> (Vec<u8>, String) {
         .pairs()
         .iter()
         .map(|(k, v)| {
-            format!(
-                "{}={}",
-                k,
-                v.replace('%', "%25")
-                    .replace('&', "%26")
-                    .replace('+', "%2B")
-                    .replace(' ', "+")
-            )
+            format!("{}={}", k, v.replace('%', "%25").replace('&', "%26").replace('+', "%2B").replace(' ', "+"))
         })
         .collect();
     (encoded.join("&").into_bytes(), signature)
 }
 
-fn stored(inbound: &InboundMessage) -> Stored {
-    Stored {
-        contact: Contact {
-            id: "con_1".into(),
-            phone: Some(inbound.from.to_string()),
-            email: None,
-            name: None,
-            created_at: 10,
-            updated_at: 10,
-        },
-        conversation: Conversation {
-            id: "cnv_1".into(),
-            contact_id: "con_1".into(),
-            channel: inbound.channel.as_str().into(),
-            status: "open".into(),
-            started_at: 10,
-            last_message_at: 10,
-        },
-        message: Message {
-            id: "msg_1".into(),
-            conversation_id: "cnv_1".into(),
-            contact_id: "con_1".into(),
-            direction: "inbound".into(),
-            channel: inbound.channel.as_str().into(),
-            body: inbound.body.clone(),
-            provider_message_id: Some(inbound.message_sid.clone()),
-            status: "received".into(),
-            created_at: 10,
-        },
-        returning_contact: false,
-        new_conversation: true,
+fn inbound_turn(inbound: InboundMessage, settings: Settings, local_time: LocalTime) -> InboundTurn {
+    InboundTurn {
+        tenant_id: "ten_demo".into(),
+        business_name: "Maple & Pine Lettings".into(),
+        settings,
+        local_time,
+        provider: twilio::PROVIDER.into(),
+        event_id: inbound.message_sid.clone(),
+        channel: inbound.channel,
+        phone: inbound.from,
+        profile_name: inbound.profile_name,
+        body: inbound.body,
+        media: inbound.media,
+        provider_message_id: inbound.message_sid,
+        received_at: 10,
     }
+}
+
+/// The rows D1 would hold after the turn's batch.
+fn rows(turn: &InboundTurn, reply: Option<&str>) -> (Contact, Conversation, Message, Option<Message>) {
+    let contact = Contact {
+        id: "con_1".into(),
+        phone: Some(turn.phone.to_string()),
+        email: None,
+        name: None,
+        created_at: 10,
+        updated_at: 10,
+    };
+    let conversation = Conversation {
+        id: "cnv_1".into(),
+        contact_id: "con_1".into(),
+        channel: turn.channel.as_str().into(),
+        status: "open".into(),
+        started_at: 10,
+        last_message_at: 11,
+    };
+    let message = |id: &str, direction: &str, body: &str, at| Message {
+        id: id.into(),
+        conversation_id: "cnv_1".into(),
+        contact_id: "con_1".into(),
+        direction: direction.into(),
+        channel: turn.channel.as_str().into(),
+        body: body.into(),
+        provider_message_id: None,
+        status: "sent".into(),
+        created_at: at,
+    };
+    let inbound = message("msg_1", "inbound", &turn.body, turn.received_at);
+    let outbound = reply.map(|text| message("msg_2", "outbound", text, reply_time(turn.received_at, 10)));
+    (contact, conversation, inbound, outbound)
 }
 
 #[test]
@@ -81,31 +93,17 @@ fn a_signed_sms_after_hours_gets_an_escaped_twiml_reply_and_two_events() {
     let form = Form::parse(&raw).unwrap();
     assert!(twilio::verify_form(TOKEN, URL, form.pairs(), &signature));
     let inbound = InboundMessage::from_form(&form).unwrap();
-    assert_eq!(
-        inbound.body,
-        "Hi, is the flat on Elm Road still available? <b>&</b>"
-    );
+    assert_eq!(inbound.body, "Hi, is the flat on Elm Road still available? <b>&</b>");
 
     let settings: Settings = serde_json::from_str(
         r#"{"hours":{"mon":["09:00","18:00"],"tue":["09:00","18:00"]},"next_step":"Reply with a good time for a viewing."}"#,
     )
     .unwrap();
-    let stored = stored(&inbound);
     // Monday 21:30 local: closed, reopening tomorrow.
-    let local = LocalTime {
-        weekday: 0,
-        minute_of_day: 21 * 60 + 30,
-    };
-    let reply = RulesBrain.respond(&turn(
-        "Maple & Pine Lettings",
-        settings,
-        local,
-        inbound.channel,
-        &stored,
-    ));
-    let result = answer("ten_demo", &stored, &reply, "msg_2".into(), 11);
-
-    let text = result.reply.as_ref().unwrap().body.clone();
+    let turn = inbound_turn(inbound, settings, LocalTime { weekday: 0, minute_of_day: 21 * 60 + 30 });
+    let mut thread = ThreadState { known: Some(Known::default()), ..Default::default() };
+    let reply = RulesBrain.respond(&turn.turn(thread.continuity(turn.received_at), None));
+    let text = reply.text.clone().unwrap();
     assert_eq!(
         text,
         "Hi, thanks for contacting Maple & Pine Lettings! We're closed right now; the team will reply when we \
@@ -113,10 +111,21 @@ fn a_signed_sms_after_hours_gets_an_escaped_twiml_reply_and_two_events() {
     );
     let xml = twilio::message_response(&text);
     assert!(xml.contains("<Message>Hi, thanks for contacting Maple &amp; Pine Lettings!"));
+
+    let (contact, conversation, inbound_row, outbound_row) = rows(&turn, Some(&text));
+    let published = events(&turn.tenant_id, &contact, &conversation, &inbound_row, outbound_row.as_ref());
     assert_eq!(
-        result.events.iter().map(|e| e.kind).collect::<Vec<_>>(),
+        published.iter().map(|e| e.kind).collect::<Vec<_>>(),
         [EventKind::MessageReceived, EventKind::MessageSent]
     );
+
+    // The thread now answers a redelivery from memory, with the same reply and no new events.
+    let answer = ledger_answer(Some(&text));
+    thread.remember(&turn.event_id, &answer, contact, conversation);
+    assert_eq!(thread.answer_for(&turn.event_id).map(reply_from_ledger), Some(Some(text)));
+    // The next message continues the conversation: no second greeting.
+    let follow_up = RulesBrain.respond(&turn.turn(thread.continuity(turn.received_at + 60_000), None));
+    assert!(follow_up.text.unwrap().starts_with("Thanks, got it"));
 }
 
 #[test]
@@ -128,10 +137,5 @@ fn a_body_changed_after_signing_is_rejected() {
     // The right body under another tenant's token is rejected too.
     let (raw, signature) = signed_body("View on Friday?");
     let form = Form::parse(&raw).unwrap();
-    assert!(!twilio::verify_form(
-        "demo2-twilio-auth-token",
-        URL,
-        form.pairs(),
-        &signature
-    ));
+    assert!(!twilio::verify_form("demo2-twilio-auth-token", URL, form.pairs(), &signature));
 }

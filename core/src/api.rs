@@ -16,11 +16,7 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-        }
+        Self { status, code, message: message.into() }
     }
     pub fn malformed_body(message: impl Into<String>) -> Self {
         Self::new(400, "malformed_body", message)
@@ -29,43 +25,23 @@ impl ApiError {
         Self::new(400, "bad_request", message)
     }
     pub fn unauthorized() -> Self {
-        Self::new(
-            401,
-            "unauthorized",
-            "a valid API key is required: Authorization: Bearer <key>",
-        )
+        Self::new(401, "unauthorized", "a valid API key is required: Authorization: Bearer <key>")
     }
     pub fn invalid_signature() -> Self {
-        Self::new(
-            403,
-            "invalid_signature",
-            "webhook signature missing or invalid",
-        )
+        Self::new(403, "invalid_signature", "webhook signature missing or invalid")
     }
     /// Also the answer for another tenant's resource: existence is never leaked.
     pub fn not_found(what: &str) -> Self {
         Self::new(404, "not_found", format!("{what} not found"))
     }
     pub fn unknown_number(number: &str) -> Self {
-        Self::new(
-            404,
-            "unknown_number",
-            format!("no tenant owns the receiving number {number}"),
-        )
+        Self::new(404, "unknown_number", format!("no tenant owns the receiving number {number}"))
     }
     pub fn method_not_allowed() -> Self {
-        Self::new(
-            405,
-            "method_not_allowed",
-            "method not allowed on this route",
-        )
+        Self::new(405, "method_not_allowed", "method not allowed on this route")
     }
     pub fn payload_too_large(limit: usize) -> Self {
-        Self::new(
-            413,
-            "payload_too_large",
-            format!("body larger than {limit} bytes"),
-        )
+        Self::new(413, "payload_too_large", format!("body larger than {limit} bytes"))
     }
     /// Opaque on purpose: the cause goes to the log, not to the client.
     pub fn internal() -> Self {
@@ -90,26 +66,17 @@ pub const MAX_LIMIT: u32 = 100;
 
 impl PageRequest {
     pub fn from_query(limit: Option<&str>, cursor: Option<&str>) -> Result<Self, ApiError> {
-        let limit = match limit {
-            None => DEFAULT_LIMIT,
-            Some(raw) => raw
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=MAX_LIMIT).contains(n))
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "`limit` must be an integer from 1 to {MAX_LIMIT}"
-                    ))
+        let limit =
+            match limit {
+                None => DEFAULT_LIMIT,
+                Some(raw) => raw.parse::<u32>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
+                    ApiError::bad_request(format!("`limit` must be an integer from 1 to {MAX_LIMIT}"))
                 })?,
-        };
+            };
         let before = match cursor {
             None | Some("") => None,
             Some(c) if ids::is_well_formed(c) => Some(c.to_owned()),
-            Some(_) => {
-                return Err(ApiError::bad_request(
-                    "`cursor` is not a cursor this API issued",
-                ))
-            }
+            Some(_) => return Err(ApiError::bad_request("`cursor` is not a cursor this API issued")),
         };
         Ok(Self { limit, before })
     }
@@ -129,11 +96,7 @@ pub trait Identified {
 pub fn page<T: Serialize + Identified>(request: &PageRequest, mut rows: Vec<T>) -> Value {
     let more = rows.len() > request.limit as usize;
     rows.truncate(request.limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|r| r.id().to_owned())
-    } else {
-        None
-    };
+    let next_cursor = if more { rows.last().map(|r| r.id().to_owned()) } else { None };
     json!({ "data": rows, "next_cursor": next_cursor })
 }
 
@@ -151,32 +114,14 @@ mod tests {
 
     #[test]
     fn validates_limit_and_cursor() {
-        assert_eq!(
-            PageRequest::from_query(None, None).unwrap().limit,
-            DEFAULT_LIMIT
-        );
-        assert_eq!(
-            PageRequest::from_query(Some("100"), None).unwrap().limit,
-            100
-        );
+        assert_eq!(PageRequest::from_query(None, None).unwrap().limit, DEFAULT_LIMIT);
+        assert_eq!(PageRequest::from_query(Some("100"), None).unwrap().limit, 100);
         for bad in ["0", "101", "-1", "ten", ""] {
-            assert_eq!(
-                PageRequest::from_query(Some(bad), None).unwrap_err().code,
-                "bad_request",
-                "{bad}"
-            );
+            assert_eq!(PageRequest::from_query(Some(bad), None).unwrap_err().code, "bad_request", "{bad}");
         }
-        assert_eq!(
-            PageRequest::from_query(None, Some("'; DROP TABLE"))
-                .unwrap_err()
-                .code,
-            "bad_request"
-        );
+        assert_eq!(PageRequest::from_query(None, Some("'; DROP TABLE")).unwrap_err().code, "bad_request");
         let id = ids::make(ids::MESSAGE, 1, 2);
-        assert_eq!(
-            PageRequest::from_query(None, Some(&id)).unwrap().before,
-            Some(id)
-        );
+        assert_eq!(PageRequest::from_query(None, Some(&id)).unwrap().before, Some(id));
     }
 
     #[test]

@@ -22,9 +22,7 @@ impl ApiKey {
     pub fn from_bearer(header: &str) -> Option<Self> {
         let (scheme, key) = header.trim().split_once(' ')?;
         let key = key.trim();
-        (scheme.eq_ignore_ascii_case("bearer")
-            && key.starts_with("fd_")
-            && key.len() <= MAX_KEY_LEN)
+        (scheme.eq_ignore_ascii_case("bearer") && key.starts_with("fd_") && key.len() <= MAX_KEY_LEN)
             .then(|| Self(key.to_owned()))
     }
 
@@ -35,10 +33,7 @@ impl ApiKey {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -48,26 +43,14 @@ mod tests {
     #[test]
     fn hashes_the_demo_key_to_the_seeded_value() {
         let key = ApiKey::from_bearer("Bearer fd_demo_devkey_0000000000000000").unwrap();
-        assert_eq!(
-            key.hash(),
-            "b5ff6db1dbed33de2582c3770180c87d1b380d13e4fb4e04c47138e6310809bb"
-        );
+        assert_eq!(key.hash(), "b5ff6db1dbed33de2582c3770180c87d1b380d13e4fb4e04c47138e6310809bb");
         let key2 = ApiKey::from_bearer("bearer  fd_demo2_devkey_000000000000000").unwrap();
-        assert_eq!(
-            key2.hash(),
-            "9a0d7c616d5b9277afd2b7e35a2b55b72fdebf175788f8be67c56fb1ab37ebe6"
-        );
+        assert_eq!(key2.hash(), "9a0d7c616d5b9277afd2b7e35a2b55b72fdebf175788f8be67c56fb1ab37ebe6");
     }
 
     #[test]
     fn rejects_other_schemes_and_shapes() {
-        for bad in [
-            "",
-            "Bearer",
-            "Basic fd_demo_x",
-            "Bearer sk_live_x",
-            "fd_demo_x",
-        ] {
+        for bad in ["", "Bearer", "Basic fd_demo_x", "Bearer sk_live_x", "fd_demo_x"] {
             assert!(ApiKey::from_bearer(bad).is_none(), "{bad}");
         }
         assert!(ApiKey::from_bearer(&format!("Bearer fd_{}", "a".repeat(200))).is_none());

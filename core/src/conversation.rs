@@ -1,11 +1,132 @@
+//! A contact's thread on one channel, as its `ConversationDO` keeps it between turns: which
+//! contact and open conversation it maps to, and the provider events it already answered.
+//!
 //! Conversation windowing: a message continues the contact's open conversation on the same
-//! channel if that conversation saw a message within the window, else starts a new one.
+//! channel if that conversation saw a message within [`REUSE_WINDOW_MS`], else a new one opens.
+
+use crate::records::{Contact, Conversation};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 
 /// 24 hours: the span over which a customer expects to be "in the same chat" (and WhatsApp's
 /// customer-service window, so a conversation never straddles two Meta sessions).
 pub const REUSE_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
 
+/// Answered events remembered per thread. Providers redeliver the last few messages, not
+/// hundreds; older duplicates still hit the D1 ledger, which answers them the same way.
+pub const REMEMBERED_EVENTS: usize = 64;
+
 /// The earliest `last_message_at` a conversation may have and still be continued at `now_ms`.
 pub fn reuse_cutoff(now_ms: u64) -> u64 {
     now_ms.saturating_sub(REUSE_WINDOW_MS)
+}
+
+/// What the thread knows, as last written to D1 by this object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadState {
+    /// Loaded from D1 once; `None` until then.
+    pub known: Option<Known>,
+    /// (provider event id, the answer sent), newest last.
+    pub answered: VecDeque<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Known {
+    pub contact: Option<Contact>,
+    /// The most recent open conversation on this channel.
+    pub conversation: Option<Conversation>,
+}
+
+/// How the next message relates to what came before, for the brain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Continuity {
+    pub returning_contact: bool,
+    pub new_conversation: bool,
+}
+
+impl ThreadState {
+    /// The answer already given to `event_id`, if this thread answered it.
+    pub fn answer_for(&self, event_id: &str) -> Option<&str> {
+        self.answered.iter().find(|(id, _)| id == event_id).map(|(_, answer)| answer.as_str())
+    }
+
+    /// Whether a message at `now_ms` comes from a known contact and continues a conversation.
+    /// The D1 write decides the same way (same cutoff), so the two agree.
+    pub fn continuity(&self, now_ms: u64) -> Continuity {
+        let known = self.known.as_ref();
+        let continues = known
+            .and_then(|k| k.conversation.as_ref())
+            .is_some_and(|c| c.status == "open" && c.last_message_at >= reuse_cutoff(now_ms));
+        Continuity { returning_contact: known.is_some_and(|k| k.contact.is_some()), new_conversation: !continues }
+    }
+
+    /// Records an answered event and what D1 now holds.
+    pub fn remember(&mut self, event_id: &str, answer: &str, contact: Contact, conversation: Conversation) {
+        self.known = Some(Known { contact: Some(contact), conversation: Some(conversation) });
+        self.answered.push_back((event_id.to_owned(), answer.to_owned()));
+        while self.answered.len() > REMEMBERED_EVENTS {
+            self.answered.pop_front();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: u64 = 60 * 60 * 1000;
+
+    fn contact() -> Contact {
+        Contact {
+            id: "con_1".into(),
+            phone: Some("+447700900123".into()),
+            email: None,
+            name: None,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    fn conversation(last_message_at: u64) -> Conversation {
+        Conversation {
+            id: "cnv_1".into(),
+            contact_id: "con_1".into(),
+            channel: "sms".into(),
+            status: "open".into(),
+            started_at: 0,
+            last_message_at,
+        }
+    }
+
+    #[test]
+    fn an_unknown_number_is_new_on_both_counts() {
+        let cold = ThreadState { known: Some(Known::default()), ..Default::default() };
+        assert_eq!(cold.continuity(10 * HOUR), Continuity { returning_contact: false, new_conversation: true });
+    }
+
+    #[test]
+    fn continues_within_24_hours_and_starts_over_after() {
+        let mut s = ThreadState::default();
+        s.remember("SM1", "<x/>", contact(), conversation(HOUR));
+        assert_eq!(s.continuity(HOUR + 24 * HOUR), Continuity { returning_contact: true, new_conversation: false });
+        assert_eq!(s.continuity(HOUR + 24 * HOUR + 1), Continuity { returning_contact: true, new_conversation: true });
+        let mut closed = conversation(HOUR);
+        closed.status = "closed".into();
+        s.remember("SM2", "<y/>", contact(), closed);
+        assert!(s.continuity(2 * HOUR).new_conversation);
+    }
+
+    #[test]
+    fn remembers_a_bounded_number_of_answers() {
+        let mut s = ThreadState::default();
+        for i in 0..(REMEMBERED_EVENTS + 5) {
+            s.remember(&format!("SM{i}"), &format!("a{i}"), contact(), conversation(0));
+        }
+        assert_eq!(s.answered.len(), REMEMBERED_EVENTS);
+        assert_eq!(s.answer_for("SM4"), None, "oldest forgotten");
+        assert_eq!(
+            s.answer_for(&format!("SM{}", REMEMBERED_EVENTS + 4)),
+            Some(&*format!("a{}", REMEMBERED_EVENTS + 4))
+        );
+    }
 }

@@ -54,24 +54,13 @@ pub struct Event {
 
 impl Event {
     pub fn numbered(id: u64, new: NewEvent) -> Self {
-        Self {
-            id,
-            kind: new.kind,
-            tenant_id: new.tenant_id,
-            at: new.at,
-            data: new.data,
-        }
+        Self { id, kind: new.kind, tenant_id: new.tenant_id, at: new.at, data: new.data }
     }
 
     /// One SSE frame. JSON never contains a raw newline, so `data:` is a single line.
     pub fn to_sse(&self) -> String {
         let json = serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned());
-        format!(
-            "id: {}\nevent: {}\ndata: {}\n\n",
-            self.id,
-            self.kind.as_str(),
-            json
-        )
+        format!("id: {}\nevent: {}\ndata: {}\n\n", self.id, self.kind.as_str(), json)
     }
 }
 
@@ -111,17 +100,8 @@ mod tests {
         let frame = event.to_sse();
         assert!(frame.starts_with("id: 17\nevent: message.received\ndata: {"));
         assert!(frame.ends_with("}\n\n"));
-        assert_eq!(
-            frame.matches('\n').count(),
-            4,
-            "data must stay on one line: {frame}"
-        );
-        let data = frame
-            .lines()
-            .nth(2)
-            .unwrap()
-            .strip_prefix("data: ")
-            .unwrap();
+        assert_eq!(frame.matches('\n').count(), 4, "data must stay on one line: {frame}");
+        let data = frame.lines().nth(2).unwrap().strip_prefix("data: ").unwrap();
         let parsed: Event = serde_json::from_str(data).unwrap();
         assert_eq!(parsed, event);
     }

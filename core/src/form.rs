@@ -31,22 +31,12 @@ impl Form {
         Ok(Self { pairs })
     }
 
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        Self {
-            pairs: pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        }
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        Self { pairs: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// The first non-empty value of `key`, trimmed.
@@ -93,20 +83,8 @@ mod tests {
 
     #[test]
     fn rejects_invalid_utf8_and_broken_escapes() {
-        for bad in [
-            &b"Body=%FF%FE"[..],
-            b"%%%",
-            b"Body=50%",
-            b"Body=%4",
-            b"Body=%zz",
-            b"Body=\xff",
-        ] {
-            assert_eq!(
-                Form::parse(bad),
-                Err(FormError),
-                "{:?}",
-                String::from_utf8_lossy(bad)
-            );
+        for bad in [&b"Body=%FF%FE"[..], b"%%%", b"Body=50%", b"Body=%4", b"Body=%zz", b"Body=\xff"] {
+            assert_eq!(Form::parse(bad), Err(FormError), "{:?}", String::from_utf8_lossy(bad));
         }
     }
 

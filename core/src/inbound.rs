@@ -1,180 +1,187 @@
-//! What happens to a stored inbound message: the turn the brain gets, and — once it has
-//! answered — the reply row, the provider answer and the live events. Pure, so the whole
-//! flow after storage is tested on the host; the Worker only stores and sends.
+//! An inbound message from verification to answer: the Worker builds an [`InboundTurn`] and
+//! hands it to the thread's `ConversationDO`, which runs the [`Turn`], stores everything and
+//! returns a [`TurnOutcome`]. The pure steps are here, so the flow is tested on the host.
 
-use crate::brain::{Reply, Turn};
+use crate::brain::Turn;
 use crate::channel::Channel;
+use crate::conversation::Continuity;
 use crate::events::{EventKind, NewEvent};
+use crate::phone::PhoneE164;
 use crate::records::{Contact, Conversation, Message};
 use crate::tenant::{LocalTime, Settings};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-/// An inbound message as stored, with its contact and conversation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stored {
-    pub contact: Contact,
-    pub conversation: Conversation,
-    pub message: Message,
-    /// The contact existed before this message.
-    pub returning_contact: bool,
-    /// This message opened the conversation.
-    pub new_conversation: bool,
+/// A verified inbound message, with the tenant context its turn needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboundTurn {
+    pub tenant_id: String,
+    pub business_name: String,
+    pub settings: Settings,
+    /// The tenant's wall-clock time at `received_at`.
+    pub local_time: LocalTime,
+    /// `webhook_events.provider`, e.g. `twilio`.
+    pub provider: String,
+    /// The provider's id for this delivery's event: the idempotency key.
+    pub event_id: String,
+    pub channel: Channel,
+    pub phone: PhoneE164,
+    pub profile_name: Option<String>,
+    pub body: String,
+    /// (URL, content type) of each attachment.
+    pub media: Vec<(String, String)>,
+    pub provider_message_id: String,
+    pub received_at: u64,
 }
 
-/// The brain's input for a stored message.
-pub fn turn(
-    business_name: &str,
-    settings: Settings,
-    local_time: LocalTime,
-    channel: Channel,
-    stored: &Stored,
-) -> Turn {
-    Turn {
-        business_name: business_name.to_owned(),
-        settings,
-        local_time,
-        channel,
-        contact_name: stored.contact.name.clone(),
-        returning_contact: stored.returning_contact,
-        new_conversation: stored.new_conversation,
-        text: stored.message.body.clone(),
+impl InboundTurn {
+    /// The `ConversationDO` name: one object per tenant, channel and contact number, so all
+    /// turns of a thread are serialised in one place.
+    pub fn thread_name(&self) -> String {
+        format!("{}:{}:{}", self.tenant_id, self.channel.as_str(), self.phone)
+    }
+
+    /// The brain's input, given what the thread knows.
+    pub fn turn(&self, continuity: Continuity, contact_name: Option<String>) -> Turn {
+        Turn {
+            business_name: self.business_name.clone(),
+            settings: self.settings.clone(),
+            local_time: self.local_time,
+            channel: self.channel,
+            contact_name: contact_name.or_else(|| self.profile_name.clone()),
+            returning_contact: continuity.returning_contact,
+            new_conversation: continuity.new_conversation,
+            text: self.body.clone(),
+        }
     }
 }
 
-/// Everything the Worker writes and sends once the brain has answered.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
-    /// The outbound message to store, unless the brain chose silence.
-    pub reply: Option<Message>,
+/// What the Worker gets back: the reply text to render for the provider (none = stay
+/// silent) and the live events to publish (none for a duplicate delivery).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TurnOutcome {
+    pub reply: Option<String>,
     pub events: Vec<NewEvent>,
 }
 
-/// The reply row (status `sent`: it goes back to the provider in the webhook response) and
-/// the events `message.received` and, if there is a reply, `message.sent`.
-pub fn answer(
+/// The reply's timestamp: never the inbound's own millisecond, so that ids and `created_at`
+/// order the reply after the message it answers.
+pub fn reply_time(received_at: u64, now_ms: u64) -> u64 {
+    now_ms.max(received_at + 1)
+}
+
+/// `webhook_events.response`: the answer a later duplicate gets, provider-neutral.
+pub fn ledger_answer(reply: Option<&str>) -> String {
+    json!({ "reply": reply }).to_string()
+}
+
+/// The reply recorded by [`ledger_answer`]; an unreadable record means no reply.
+pub fn reply_from_ledger(answer: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(answer).ok()?.get("reply")?.as_str().map(str::to_owned)
+}
+
+/// `message.received`, and `message.sent` if there was a reply, as the rows were stored.
+pub fn events(
     tenant_id: &str,
-    stored: &Stored,
-    reply: &Reply,
-    reply_id: String,
-    now_ms: u64,
-) -> Answer {
-    let outbound = reply.text.as_ref().map(|text| Message {
-        id: reply_id,
-        conversation_id: stored.conversation.id.clone(),
-        contact_id: stored.contact.id.clone(),
-        direction: "outbound".into(),
-        channel: stored.message.channel.clone(),
-        body: text.clone(),
-        provider_message_id: None,
-        status: "sent".into(),
-        created_at: now_ms,
-    });
-    let event = |kind, message: &Message, at| NewEvent {
+    contact: &Contact,
+    conversation: &Conversation,
+    inbound: &Message,
+    reply: Option<&Message>,
+) -> Vec<NewEvent> {
+    let event = |kind, message: &Message| NewEvent {
         kind,
         tenant_id: tenant_id.to_owned(),
-        at,
-        data: json!({ "conversation": stored.conversation, "contact": stored.contact, "message": message }),
+        at: message.created_at,
+        data: json!({ "conversation": conversation, "contact": contact, "message": message }),
     };
-    let mut events = vec![event(
-        EventKind::MessageReceived,
-        &stored.message,
-        stored.message.created_at,
-    )];
-    if let Some(message) = &outbound {
-        events.push(event(EventKind::MessageSent, message, now_ms));
-    }
-    Answer {
-        reply: outbound,
-        events,
-    }
+    let mut out = vec![event(EventKind::MessageReceived, inbound)];
+    out.extend(reply.map(|m| event(EventKind::MessageSent, m)));
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::brain::{rules::RulesBrain, Brain, Intent};
+    use crate::brain::{rules::RulesBrain, Brain};
 
-    fn stored() -> Stored {
-        Stored {
-            contact: Contact {
-                id: "con_1".into(),
-                phone: Some("+447700900123".into()),
-                email: None,
-                name: Some("Ana".into()),
-                created_at: 1,
-                updated_at: 2,
-            },
-            conversation: Conversation {
-                id: "cnv_1".into(),
-                contact_id: "con_1".into(),
-                channel: "sms".into(),
-                status: "open".into(),
-                started_at: 2,
-                last_message_at: 2,
-            },
-            message: Message {
-                id: "msg_1".into(),
-                conversation_id: "cnv_1".into(),
-                contact_id: "con_1".into(),
-                direction: "inbound".into(),
-                channel: "sms".into(),
-                body: "Is the flat still available?".into(),
-                provider_message_id: Some("SM1".into()),
-                status: "received".into(),
-                created_at: 2,
-            },
-            returning_contact: true,
-            new_conversation: true,
+    fn inbound_turn() -> InboundTurn {
+        InboundTurn {
+            tenant_id: "ten_demo".into(),
+            business_name: "Maple & Pine Lettings".into(),
+            settings: Settings::default(),
+            local_time: LocalTime { weekday: 0, minute_of_day: 600 },
+            provider: "twilio".into(),
+            event_id: "SM1".into(),
+            channel: Channel::Whatsapp,
+            phone: PhoneE164::parse("+447700900123").unwrap(),
+            profile_name: Some("Ana Lima".into()),
+            body: "hello".into(),
+            media: vec![],
+            provider_message_id: "SM1".into(),
+            received_at: 5,
         }
     }
 
     #[test]
-    fn a_reply_becomes_an_outbound_row_and_two_events() {
-        let s = stored();
-        let t = turn(
-            "Maple & Pine Lettings",
-            Settings::default(),
-            LocalTime {
-                weekday: 0,
-                minute_of_day: 600,
-            },
-            Channel::Sms,
-            &s,
-        );
-        assert_eq!(t.contact_name.as_deref(), Some("Ana"));
-        let reply = RulesBrain.respond(&t);
-        let a = answer("ten_demo", &s, &reply, "msg_2".into(), 3);
-        let out = a.reply.unwrap();
-        assert_eq!(
-            (
-                out.direction.as_str(),
-                out.conversation_id.as_str(),
-                out.status.as_str()
-            ),
-            ("outbound", "cnv_1", "sent")
-        );
-        assert!(out.body.starts_with("Hi Ana, welcome back"));
-        let kinds: Vec<_> = a.events.iter().map(|e| e.kind).collect();
-        assert_eq!(kinds, [EventKind::MessageReceived, EventKind::MessageSent]);
-        assert_eq!(
-            a.events[0].data["message"]["body"],
-            "Is the flat still available?"
-        );
-        assert_eq!(a.events[1].data["message"]["id"], "msg_2");
-        assert!(a
-            .events
-            .iter()
-            .all(|e| e.tenant_id == "ten_demo" && e.data["contact"]["id"] == "con_1"));
+    fn threads_are_per_tenant_channel_and_number() {
+        assert_eq!(inbound_turn().thread_name(), "ten_demo:whatsapp:+447700900123");
     }
 
     #[test]
-    fn silence_stores_nothing_and_announces_only_the_inbound() {
-        let reply = Reply {
-            text: None,
-            intent: Intent::OptOut,
+    fn the_stored_name_wins_over_the_profile_name() {
+        let t = inbound_turn();
+        let first = Continuity { returning_contact: false, new_conversation: true };
+        assert_eq!(t.turn(first, None).contact_name.as_deref(), Some("Ana Lima"));
+        assert_eq!(t.turn(first, Some("Ana".into())).contact_name.as_deref(), Some("Ana"));
+        let reply = RulesBrain.respond(&t.turn(first, None));
+        assert!(reply.text.unwrap().starts_with("Hi Ana, thanks for contacting"));
+    }
+
+    #[test]
+    fn the_ledger_round_trips_replies_and_silence() {
+        assert_eq!(reply_from_ledger(&ledger_answer(Some("Hi & <bye>"))).as_deref(), Some("Hi & <bye>"));
+        assert_eq!(reply_from_ledger(&ledger_answer(None)), None);
+        assert_eq!(reply_from_ledger("garbage"), None);
+    }
+
+    #[test]
+    fn replies_sort_after_what_they_answer() {
+        assert_eq!(reply_time(10, 10), 11);
+        assert_eq!(reply_time(10, 50), 50);
+    }
+
+    #[test]
+    fn events_carry_the_rows() {
+        let contact =
+            Contact { id: "con_1".into(), phone: None, email: None, name: None, created_at: 1, updated_at: 1 };
+        let conversation = Conversation {
+            id: "cnv_1".into(),
+            contact_id: "con_1".into(),
+            channel: "sms".into(),
+            status: "open".into(),
+            started_at: 1,
+            last_message_at: 2,
         };
-        let a = answer("ten_demo", &stored(), &reply, "msg_2".into(), 3);
-        assert!(a.reply.is_none());
-        assert_eq!(a.events.len(), 1);
+        let message = |id: &str, direction: &str, at| Message {
+            id: id.into(),
+            conversation_id: "cnv_1".into(),
+            contact_id: "con_1".into(),
+            direction: direction.into(),
+            channel: "sms".into(),
+            body: format!("{direction} body"),
+            provider_message_id: None,
+            status: "sent".into(),
+            created_at: at,
+        };
+        let (inbound, outbound) = (message("msg_1", "inbound", 1), message("msg_2", "outbound", 2));
+        let both = events("ten_demo", &contact, &conversation, &inbound, Some(&outbound));
+        assert_eq!(
+            both.iter().map(|e| e.kind).collect::<Vec<_>>(),
+            [EventKind::MessageReceived, EventKind::MessageSent]
+        );
+        assert_eq!((both[0].at, both[1].at), (1, 2));
+        assert_eq!(both[1].data["message"]["body"], "outbound body");
+        assert_eq!(both[0].data["conversation"]["id"], "cnv_1");
+        assert_eq!(events("ten_demo", &contact, &conversation, &inbound, None).len(), 1);
     }
 }

@@ -76,18 +76,9 @@ mod tests {
 
     #[test]
     fn normalises_punctuation_and_international_prefix() {
-        assert_eq!(
-            PhoneE164::parse("+44 7700-900.123").unwrap().as_str(),
-            "+447700900123"
-        );
-        assert_eq!(
-            PhoneE164::parse("00447700900123").unwrap().as_str(),
-            "+447700900123"
-        );
-        assert_eq!(
-            PhoneE164::parse(" +14155550100 ").unwrap().as_str(),
-            "+14155550100"
-        );
+        assert_eq!(PhoneE164::parse("+44 7700-900.123").unwrap().as_str(), "+447700900123");
+        assert_eq!(PhoneE164::parse("00447700900123").unwrap().as_str(), "+447700900123");
+        assert_eq!(PhoneE164::parse(" +14155550100 ").unwrap().as_str(), "+14155550100");
     }
 
     #[test]

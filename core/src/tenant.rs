@@ -42,10 +42,7 @@ impl LocalTime {
             return None;
         }
         let weekday = ((days_from_civil(year, month, day) + 3).rem_euclid(7)) as u8; // 1970-01-01 was a Thursday
-        Some(Self {
-            weekday,
-            minute_of_day: hour * 60 + minute,
-        })
+        Some(Self { weekday, minute_of_day: hour * 60 + minute })
     }
 }
 
@@ -85,11 +82,7 @@ impl Settings {
         let next = (1..=7u8).find_map(|ahead| {
             let day = (now.weekday + ahead) % 7;
             let (_, _, span) = self.span(day)?;
-            let name = if ahead == 1 {
-                "tomorrow"
-            } else {
-                DAY_NAMES[day as usize]
-            };
+            let name = if ahead == 1 { "tomorrow" } else { DAY_NAMES[day as usize] };
             Some((name, span[0].clone()))
         });
         OpenStatus::Closed(next)
@@ -148,23 +141,9 @@ pub(crate) mod tests {
     #[test]
     fn parses_intl_output_into_weekday_and_minutes() {
         // 2026-11-23 is a Monday; 2024-02-29 a Thursday; 2000-01-01 a Saturday.
-        assert_eq!(
-            LocalTime::from_en_us("11/23/2026, 00:14:19"),
-            Some(LocalTime {
-                weekday: 0,
-                minute_of_day: 14
-            })
-        );
-        assert_eq!(
-            LocalTime::from_en_us("2/29/2024, 23:59:00")
-                .unwrap()
-                .weekday,
-            3
-        );
-        assert_eq!(
-            LocalTime::from_en_us("1/1/2000, 12:00:00").unwrap().weekday,
-            5
-        );
+        assert_eq!(LocalTime::from_en_us("11/23/2026, 00:14:19"), Some(LocalTime { weekday: 0, minute_of_day: 14 }));
+        assert_eq!(LocalTime::from_en_us("2/29/2024, 23:59:00").unwrap().weekday, 3);
+        assert_eq!(LocalTime::from_en_us("1/1/2000, 12:00:00").unwrap().weekday, 5);
         assert_eq!(LocalTime::from_en_us("13/1/2000, 12:00:00"), None);
         assert_eq!(LocalTime::from_en_us("garbage"), None);
     }
@@ -172,39 +151,18 @@ pub(crate) mod tests {
     #[test]
     fn open_until_closing_then_names_the_next_opening() {
         let s = letting_agent();
-        let at = |weekday, h: u16, m: u16| LocalTime {
-            weekday,
-            minute_of_day: h * 60 + m,
-        };
-        assert_eq!(
-            s.status_at(at(0, 9, 0)),
-            OpenStatus::OpenUntil("18:00".into())
-        );
-        assert_eq!(
-            s.status_at(at(0, 18, 0)),
-            OpenStatus::Closed(Some(("tomorrow", "09:00".into())))
-        );
-        assert_eq!(
-            s.status_at(at(0, 7, 30)),
-            OpenStatus::Closed(Some(("today", "09:00".into())))
-        );
+        let at = |weekday, h: u16, m: u16| LocalTime { weekday, minute_of_day: h * 60 + m };
+        assert_eq!(s.status_at(at(0, 9, 0)), OpenStatus::OpenUntil("18:00".into()));
+        assert_eq!(s.status_at(at(0, 18, 0)), OpenStatus::Closed(Some(("tomorrow", "09:00".into()))));
+        assert_eq!(s.status_at(at(0, 7, 30)), OpenStatus::Closed(Some(("today", "09:00".into()))));
         // Saturday evening → closed Sunday → Monday.
-        assert_eq!(
-            s.status_at(at(5, 15, 0)),
-            OpenStatus::Closed(Some(("Mon", "09:00".into())))
-        );
-        assert_eq!(
-            Settings::default().status_at(at(0, 12, 0)),
-            OpenStatus::Closed(None)
-        );
+        assert_eq!(s.status_at(at(5, 15, 0)), OpenStatus::Closed(Some(("Mon", "09:00".into()))));
+        assert_eq!(Settings::default().status_at(at(0, 12, 0)), OpenStatus::Closed(None));
     }
 
     #[test]
     fn summarises_hours_grouping_equal_days() {
-        assert_eq!(
-            letting_agent().hours_summary().unwrap(),
-            "Mon–Thu 09:00–18:00, Fri 09:00–17:30, Sat 10:00–14:00"
-        );
+        assert_eq!(letting_agent().hours_summary().unwrap(), "Mon–Thu 09:00–18:00, Fri 09:00–17:30, Sat 10:00–14:00");
         assert_eq!(Settings::default().hours_summary(), None);
     }
 }

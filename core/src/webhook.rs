@@ -21,16 +21,12 @@ pub enum Claim {
 }
 
 impl Claim {
-    /// Interprets the ledger row read back after an attempted claim.
-    pub fn from_row(
-        my_claim: &str,
-        row_claim: &str,
-        status: &str,
-        response: Option<String>,
-    ) -> Self {
+    /// Interprets the ledger row read back after an attempted claim. The holder's own token
+    /// wins even once it marked the event done (claim and completion share one transaction).
+    pub fn from_row(my_claim: &str, row_claim: &str, status: &str, response: Option<String>) -> Self {
         match (status, response) {
-            ("done", Some(response)) => Claim::Done { response },
             _ if row_claim == my_claim => Claim::Owned,
+            ("done", Some(response)) => Claim::Done { response },
             _ => Claim::InFlight,
         }
     }
@@ -43,15 +39,8 @@ mod tests {
     #[test]
     fn the_claim_holder_owns_and_others_wait_or_replay() {
         assert_eq!(Claim::from_row("a", "a", "processing", None), Claim::Owned);
-        assert_eq!(
-            Claim::from_row("b", "a", "processing", None),
-            Claim::InFlight
-        );
-        assert_eq!(
-            Claim::from_row("b", "a", "done", Some("<x/>".into())),
-            Claim::Done {
-                response: "<x/>".into()
-            }
-        );
+        assert_eq!(Claim::from_row("a", "a", "done", Some("<x/>".into())), Claim::Owned);
+        assert_eq!(Claim::from_row("b", "a", "processing", None), Claim::InFlight);
+        assert_eq!(Claim::from_row("b", "a", "done", Some("<x/>".into())), Claim::Done { response: "<x/>".into() });
     }
 }

@@ -1,41 +1,151 @@
-//! `ConversationDO`: one per conversation. Runs each turn through the brain, one at a time
-//! (the runtime delivers one request at a time while this object awaits nothing else), and
-//! keeps the conversation's short-term state: how many turns ran and what was understood last.
+//! `ConversationDO`: one per thread (tenant, channel, contact number — `InboundTurn::thread_name`).
+//!
+//! The owner of a thread's effects: it answers each provider event once, even under duplicate
+//! storms. A duplicate of an answered event gets the same reply from memory; one that arrives
+//! while the first is still running waits for it and gets the same reply too (so a provider
+//! retry after a timeout still carries the answer). Turns of a thread run one at a time here,
+//! with what the thread knows (contact, open conversation) cached between turns, so a warm
+//! turn costs one D1 round trip.
 
+use crate::platform::d1::database;
+use crate::platform::time::{WorkerClock, WorkerRandom};
 use crate::protocol::TURN_PATH;
-use frontdesk_core::brain::{rules::RulesBrain, Brain, Turn};
-use serde::{Deserialize, Serialize};
+use crate::thread_store::{load_known, write_turn, NewIds, ReplyToStore};
+use frontdesk_core::brain::{rules::RulesBrain, Brain};
+use frontdesk_core::conversation::ThreadState;
+use frontdesk_core::ids;
+use frontdesk_core::inbound::{events, ledger_answer, reply_from_ledger, reply_time, InboundTurn, TurnOutcome};
+use frontdesk_core::ports::{Clock, Random};
+use frontdesk_core::webhook::Claim;
+use futures::channel::oneshot;
+use futures::lock::Mutex;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use worker::{durable_object, DurableObject, Env, Method, Request, Response, Result, State};
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct ShortTermState {
-    turns: u32,
-    last_intent: Option<frontdesk_core::brain::Intent>,
-}
-
-const STATE_KEY: &str = "state";
+const STATE_KEY: &str = "thread";
 
 #[durable_object]
 pub struct ConversationDO {
     state: State,
+    env: Env,
+    thread: RefCell<Option<ThreadState>>,
+    /// Events being answered now → the duplicates waiting for that answer.
+    in_flight: RefCell<HashMap<String, Vec<oneshot::Sender<Option<String>>>>>,
+    /// One turn at a time: each sees what the previous one wrote (two quick messages from a
+    /// new number must not both open the conversation with a greeting).
+    turn_lock: Mutex<()>,
 }
 
 impl DurableObject for ConversationDO {
-    fn new(state: State, _env: Env) -> Self {
-        Self { state }
+    fn new(state: State, env: Env) -> Self {
+        Self {
+            state,
+            env,
+            thread: RefCell::new(None),
+            in_flight: RefCell::new(HashMap::new()),
+            turn_lock: Mutex::new(()),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         if req.method() != Method::Post || req.path() != TURN_PATH {
             return Response::error("not found", 404);
         }
-        let turn: Turn = req.json().await?;
-        let reply = RulesBrain.respond(&turn);
-        let storage = self.state.storage();
-        let mut memory: ShortTermState = storage.get(STATE_KEY).await?.unwrap_or_default();
-        memory.turns += 1;
-        memory.last_intent = Some(reply.intent);
-        storage.put(STATE_KEY, &memory).await?;
-        Response::from_json(&reply)
+        let turn: InboundTurn = req.json().await?;
+        Response::from_json(&self.answer(turn).await?)
+    }
+}
+
+impl ConversationDO {
+    async fn answer(&self, turn: InboundTurn) -> Result<TurnOutcome> {
+        let thread = self.thread().await?;
+        if let Some(answer) = thread.answer_for(&turn.event_id) {
+            return Ok(TurnOutcome { reply: reply_from_ledger(answer), events: vec![] });
+        }
+        let waiting = self.in_flight.borrow_mut().get_mut(&turn.event_id).map(|waiters| {
+            let (tx, rx) = oneshot::channel();
+            waiters.push(tx);
+            rx
+        });
+        if let Some(rx) = waiting {
+            // If the first delivery fails, the waiter fails too, and the provider retries.
+            let reply =
+                rx.await.map_err(|_| worker::Error::RustError("the first delivery of this event failed".into()))?;
+            return Ok(TurnOutcome { reply, events: vec![] });
+        }
+        self.in_flight.borrow_mut().insert(turn.event_id.clone(), Vec::new());
+        let result = {
+            let _turn = self.turn_lock.lock().await;
+            match self.thread().await {
+                Ok(thread) => self.run(&turn, thread).await,
+                Err(e) => Err(e),
+            }
+        };
+        let waiters = self.in_flight.borrow_mut().remove(&turn.event_id).unwrap_or_default();
+        if let Ok(outcome) = &result {
+            for waiter in waiters {
+                let _ = waiter.send(outcome.reply.clone());
+            }
+        }
+        result
+    }
+
+    /// The thread's state, loaded from this object's storage and, the first time, from D1.
+    async fn thread(&self) -> Result<ThreadState> {
+        if let Some(thread) = self.thread.borrow().clone() {
+            return Ok(thread);
+        }
+        let thread: ThreadState = self.state.storage().get(STATE_KEY).await?.unwrap_or_default();
+        *self.thread.borrow_mut() = Some(thread.clone());
+        Ok(thread)
+    }
+
+    async fn run(&self, turn: &InboundTurn, mut thread: ThreadState) -> Result<TurnOutcome> {
+        let db = database(&self.env)?;
+        if thread.known.is_none() {
+            thread.known = Some(load_known(&db, turn).await?);
+        }
+        let continuity = thread.continuity(turn.received_at);
+        let contact_name = thread.known.as_ref().and_then(|k| k.contact.as_ref()).and_then(|c| c.name.clone());
+        let reply = RulesBrain.respond(&turn.turn(continuity, contact_name));
+
+        let at = reply_time(turn.received_at, WorkerClock.now_ms());
+        let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
+        let ids = NewIds {
+            claim: new_id(ids::CLAIM, turn.received_at),
+            contact: new_id(ids::CONTACT, turn.received_at),
+            conversation: new_id(ids::CONVERSATION, turn.received_at),
+            inbound: new_id(ids::MESSAGE, turn.received_at),
+            reply: new_id(ids::MESSAGE, at),
+        };
+        let answer = ledger_answer(reply.text.as_deref());
+        let to_store = ReplyToStore { text: reply.text.as_deref(), at, ledger_answer: &answer };
+        let Some(written) = write_turn(&db, turn, &ids, &to_store).await? else {
+            // Another request holds this event's claim in D1 and is answering it.
+            return Ok(TurnOutcome { reply: None, events: vec![] });
+        };
+        let outcome = match &written.claim {
+            Claim::Owned => TurnOutcome {
+                reply: reply.text,
+                events: events(
+                    &turn.tenant_id,
+                    &written.contact,
+                    &written.conversation,
+                    &written.inbound,
+                    written.reply.as_ref(),
+                ),
+            },
+            Claim::Done { response } => TurnOutcome { reply: reply_from_ledger(response), events: vec![] },
+            Claim::InFlight => TurnOutcome { reply: None, events: vec![] },
+        };
+        let answered = match &written.claim {
+            Claim::Done { response } => response.clone(),
+            _ => answer,
+        };
+        thread.remember(&turn.event_id, &answered, written.contact, written.conversation);
+        self.state.storage().put(STATE_KEY, &thread).await?;
+        *self.thread.borrow_mut() = Some(thread);
+        Ok(outcome)
     }
 }

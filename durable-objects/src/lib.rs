@@ -1,9 +1,12 @@
-//! frontdesk-durable — the Durable Object classes. Each is a thin shell over core logic:
-//! storage, streams and the runtime live here; decisions live in frontdesk-core.
+//! frontdesk-durable — the Durable Object classes, and the binding adapters they share with the
+//! Worker ([`platform`]). Each object is a thin shell over core logic: storage, streams and the
+//! runtime live here; decisions live in frontdesk-core.
 
 mod conversation_do;
+pub mod platform;
 mod protocol;
 mod tenant_hub_do;
+mod thread_store;
 
 pub use conversation_do::ConversationDO;
 pub use protocol::{conversation_turn, hub_publish, hub_stream};

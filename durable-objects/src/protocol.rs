@@ -2,8 +2,8 @@
 //! names, how an object is named, and the internal path of each command. Callers use these
 //! functions and never build DO URLs themselves.
 
-use frontdesk_core::brain::{Reply, Turn};
 use frontdesk_core::events::NewEvent;
+use frontdesk_core::inbound::{InboundTurn, TurnOutcome};
 use worker::{Env, Headers, Method, Request, RequestInit, Response, Result};
 
 /// wrangler.toml `[durable_objects]` binding names.
@@ -19,65 +19,40 @@ fn json_request(path: &str, body: &impl serde::Serialize) -> Result<Request> {
     let headers = Headers::new();
     headers.set("content-type", "application/json")?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(serde_json::to_string(body)?.into()));
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(serde_json::to_string(body)?.into()));
     Request::new_with_init(&format!("https://do{path}"), &init)
 }
 
-/// Runs one turn in the conversation's object (one object per conversation id, so turns of
-/// one conversation are serialised and its short-term state stays in one place).
-pub async fn conversation_turn(env: &Env, conversation_id: &str, turn: &Turn) -> Result<Reply> {
-    let stub = env
-        .durable_object(CONVERSATION_BINDING)?
-        .get_by_name(conversation_id)?;
-    let mut response = stub
-        .fetch_with_request(json_request(TURN_PATH, turn)?)
-        .await?;
+/// Hands a verified inbound message to its thread's object, which answers it exactly once.
+pub async fn conversation_turn(env: &Env, turn: &InboundTurn) -> Result<TurnOutcome> {
+    let stub = env.durable_object(CONVERSATION_BINDING)?.get_by_name(&turn.thread_name())?;
+    let mut response = stub.fetch_with_request(json_request(TURN_PATH, turn)?).await?;
     if response.status_code() != 200 {
-        return Err(worker::Error::RustError(format!(
-            "conversation turn failed: {}",
-            response.status_code()
-        )));
+        return Err(worker::Error::RustError(format!("conversation turn failed: {}", response.status_code())));
     }
     response.json().await
 }
 
-/// Publishes an event to the tenant's hub (one object per tenant id); returns its id.
-pub async fn hub_publish(env: &Env, event: &NewEvent) -> Result<u64> {
-    let stub = env
-        .durable_object(TENANT_HUB_BINDING)?
-        .get_by_name(&event.tenant_id)?;
-    let mut response = stub
-        .fetch_with_request(json_request(PUBLISH_PATH, event)?)
-        .await?;
+/// Publishes events, in order, to their tenant's hub (one object per tenant id) in one call.
+/// All events must belong to the same tenant.
+pub async fn hub_publish(env: &Env, events: &[NewEvent]) -> Result<()> {
+    let Some(first) = events.first() else { return Ok(()) };
+    let stub = env.durable_object(TENANT_HUB_BINDING)?.get_by_name(&first.tenant_id)?;
+    let response = stub.fetch_with_request(json_request(PUBLISH_PATH, &events)?).await?;
     if response.status_code() != 200 {
-        return Err(worker::Error::RustError(format!(
-            "hub publish failed: {}",
-            response.status_code()
-        )));
+        return Err(worker::Error::RustError(format!("hub publish failed: {}", response.status_code())));
     }
-    response.json().await
+    Ok(())
 }
 
 /// Opens the tenant's live event stream, replaying after `last_event_id`.
-pub async fn hub_stream(
-    env: &Env,
-    tenant_id: &str,
-    last_event_id: Option<u64>,
-) -> Result<Response> {
-    let stub = env
-        .durable_object(TENANT_HUB_BINDING)?
-        .get_by_name(tenant_id)?;
+pub async fn hub_stream(env: &Env, tenant_id: &str, last_event_id: Option<u64>) -> Result<Response> {
+    let stub = env.durable_object(TENANT_HUB_BINDING)?.get_by_name(tenant_id)?;
     let headers = Headers::new();
     if let Some(id) = last_event_id {
         headers.set("last-event-id", &id.to_string())?;
     }
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
-    stub.fetch_with_request(Request::new_with_init(
-        &format!("https://do{STREAM_PATH}"),
-        &init,
-    )?)
-    .await
+    stub.fetch_with_request(Request::new_with_init(&format!("https://do{STREAM_PATH}"), &init)?).await
 }

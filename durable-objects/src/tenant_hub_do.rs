@@ -4,53 +4,65 @@
 
 use crate::protocol::{PUBLISH_PATH, STREAM_PATH};
 use frontdesk_core::events::{
-    oldest_retained, parse_last_event_id, stream_prelude, Event, NewEvent, HEARTBEAT,
-    HEARTBEAT_SECS, REPLAY_RING,
+    oldest_retained, parse_last_event_id, stream_prelude, Event, NewEvent, HEARTBEAT, HEARTBEAT_SECS, REPLAY_RING,
 };
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use futures::{stream, StreamExt};
 use serde::Deserialize;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::time::Duration;
 use worker::{
-    durable_object, Delay, DurableObject, Env, Headers, Method, Request, Response, Result,
-    SqlStorage, SqlStorageValue, State,
+    durable_object, Delay, DurableObject, Env, Headers, Method, Request, Response, Result, SqlStorage, SqlStorageValue,
+    State,
 };
 
 #[durable_object]
 pub struct TenantHubDO {
     sql: SqlStorage,
     streams: RefCell<Vec<UnboundedSender<String>>>,
+    /// The last id assigned; read once from storage, then kept here (this object is the only
+    /// writer), so numbering an event is one INSERT.
+    last_id: Cell<u64>,
 }
 
 #[derive(Deserialize)]
+struct LastId {
+    last: i64,
+}
+
+/// The ring is trimmed every this many events rather than on each, to keep publishing to one
+/// statement most of the time; the ring briefly holds up to `REPLAY_RING + TRIM_EVERY` rows.
+const TRIM_EVERY: u64 = 16;
+
+#[derive(Deserialize)]
 struct StoredEvent {
-    id: i64,
     json: String,
 }
 
 impl DurableObject for TenantHubDO {
     fn new(state: State, _env: Env) -> Self {
         let sql = state.storage().sql();
-        // AUTOINCREMENT: ids are never reused even after the ring deletes old rows.
-        if let Err(e) = sql.exec(
-            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, json TEXT NOT NULL)",
-            None,
-        ) {
+        if let Err(e) = sql.exec("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, json TEXT NOT NULL)", None)
+        {
             worker::console_error!("tenant hub: creating the events table failed: {e}");
         }
-        Self {
-            sql,
-            streams: RefCell::new(Vec::new()),
-        }
+        // The newest event is never trimmed, so MAX(id) is the last id ever assigned.
+        let last = sql
+            .exec("SELECT COALESCE(MAX(id), 0) AS last FROM events", None)
+            .and_then(|cursor| cursor.one::<LastId>())
+            .map(|row| row.last as u64)
+            .unwrap_or(0);
+        Self { sql, streams: RefCell::new(Vec::new()), last_id: Cell::new(last) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         match (req.method(), req.path().as_str()) {
             (Method::Post, PUBLISH_PATH) => {
-                let new: NewEvent = req.json().await?;
-                let id = self.publish(new)?;
-                Response::from_json(&id)
+                let events: Vec<NewEvent> = req.json().await?;
+                for event in events {
+                    self.publish(event)?;
+                }
+                Response::from_json(&self.last_id.get())
             }
             (Method::Get, STREAM_PATH) => {
                 let last = parse_last_event_id(req.headers().get("last-event-id")?.as_deref());
@@ -63,29 +75,19 @@ impl DurableObject for TenantHubDO {
 
 impl TenantHubDO {
     fn publish(&self, new: NewEvent) -> Result<u64> {
-        // The id is assigned by the insert; the stored JSON is rewritten with it below.
-        let row: StoredEvent = self
-            .sql
-            .exec(
-                "INSERT INTO events (json) VALUES ('{}') RETURNING id, json",
-                None,
-            )?
-            .one()?;
-        let id = row.id as u64;
+        let id = self.last_id.get() + 1;
         let event = Event::numbered(id, new);
-        let json = serde_json::to_string(&event)?;
         self.sql.exec(
-            "UPDATE events SET json = ? WHERE id = ?",
-            vec![SqlStorageValue::from(json), SqlStorageValue::from(row.id)],
+            "INSERT INTO events (id, json) VALUES (?, ?)",
+            vec![SqlStorageValue::from(id as i64), SqlStorageValue::from(serde_json::to_string(&event)?)],
         )?;
-        self.sql.exec(
-            "DELETE FROM events WHERE id < ?",
-            vec![SqlStorageValue::from(oldest_retained(id) as i64)],
-        )?;
+        self.last_id.set(id);
+        if id.is_multiple_of(TRIM_EVERY) {
+            self.sql
+                .exec("DELETE FROM events WHERE id < ?", vec![SqlStorageValue::from(oldest_retained(id) as i64)])?;
+        }
         let frame = event.to_sse();
-        self.streams
-            .borrow_mut()
-            .retain(|tx| tx.unbounded_send(frame.clone()).is_ok());
+        self.streams.borrow_mut().retain(|tx| tx.unbounded_send(frame.clone()).is_ok());
         Ok(id)
     }
 
@@ -93,15 +95,14 @@ impl TenantHubDO {
         let rows: Vec<StoredEvent> = self
             .sql
             .exec(
-                "SELECT id, json FROM events WHERE id > ? ORDER BY id LIMIT ?",
-                vec![
-                    SqlStorageValue::from(last as i64),
-                    SqlStorageValue::from(REPLAY_RING as i64),
-                ],
+                "SELECT json FROM events WHERE id > ? ORDER BY id DESC LIMIT ?",
+                vec![SqlStorageValue::from(last as i64), SqlStorageValue::from(REPLAY_RING as i64)],
             )?
             .to_array()?;
+        // Newest 256 were selected; replay them oldest first.
         Ok(rows
             .into_iter()
+            .rev()
             .filter_map(|row| serde_json::from_str::<Event>(&row.json).ok())
             .map(|event| event.to_sse())
             .collect())

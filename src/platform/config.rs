@@ -3,7 +3,6 @@
 use worker::Env;
 
 /// wrangler.toml binding names.
-pub const DB: &str = "DB";
 pub const JOBS: &str = "JOBS";
 
 /// The canonical public origin providers call (`PUBLIC_BASE_URL`), without a trailing slash.

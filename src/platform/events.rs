@@ -8,17 +8,20 @@ use frontdesk_durable::hub_publish;
 use worker::Env;
 
 pub async fn publish_all(env: &Env, events: Vec<NewEvent>) {
+    if events.is_empty() {
+        return;
+    }
+    let Err(e) = hub_publish(env, &events).await else {
+        return;
+    };
+    worker::console_warn!("hub publish failed, queueing retries: {e}");
     for event in events {
-        if let Err(e) = hub_publish(env, &event).await {
-            worker::console_warn!("hub publish failed, queueing a retry: {e}");
-            let job = Job::PublishEvent { event };
-            let queued = match env.queue(JOBS) {
-                Ok(queue) => queue.send(&job).await,
-                Err(e) => Err(e),
-            };
-            if let Err(e) = queued {
-                worker::console_error!("could not queue the event retry either: {e}");
-            }
+        let queued = match env.queue(JOBS) {
+            Ok(queue) => queue.send(&Job::PublishEvent { event }).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = queued {
+            worker::console_error!("could not queue the event retry either: {e}");
         }
     }
 }

@@ -3,11 +3,11 @@
 //! `audit_log` so nothing fails silently.
 
 use super::d1::{database, statement, Arg};
-use super::time::{WorkerClock, WorkerRandom};
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{retry_delay_secs, Job};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_durable::hub_publish;
+use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
 
 const DLQ: &str = "frontdesk-jobs-dlq";
@@ -22,28 +22,16 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> Resul
             match serde_json::from_value::<Job>(body.clone()) {
                 Ok(job) => run(env, job).await,
                 // A job this version cannot read will never succeed: dead-letter it at once.
-                Err(e) => {
-                    record_dead_job(
-                        env,
-                        &serde_json::json!({"unreadable": body, "error": e.to_string()}),
-                    )
-                    .await
-                }
+                Err(e) => record_dead_job(env, &serde_json::json!({"unreadable": body, "error": e.to_string()})).await,
             }
         };
         match outcome {
             Ok(()) => message.ack(),
             Err(e) => {
-                let age_ms = WorkerClock
-                    .now_ms()
-                    .saturating_sub(message.timestamp().as_millis());
+                let age_ms = WorkerClock.now_ms().saturating_sub(message.timestamp().as_millis());
                 let delay = retry_delay_secs(age_ms);
                 worker::console_warn!("job failed, retrying in {delay} s: {e}");
-                message.retry_with_options(
-                    &QueueRetryOptionsBuilder::new()
-                        .with_delay_seconds(delay)
-                        .build(),
-                );
+                message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
             }
         }
     }
@@ -52,15 +40,12 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> Resul
 
 async fn run(env: &Env, job: Job) -> Result<()> {
     match job {
-        Job::PublishEvent { event } => hub_publish(env, &event).await.map(|_| ()),
+        Job::PublishEvent { event } => hub_publish(env, std::slice::from_ref(&event)).await,
     }
 }
 
 async fn record_dead_job(env: &Env, body: &serde_json::Value) -> Result<()> {
-    let tenant_id = body
-        .pointer("/event/tenant_id")
-        .and_then(|v| v.as_str())
-        .unwrap_or("unknown");
+    let tenant_id = body.pointer("/event/tenant_id").and_then(|v| v.as_str()).unwrap_or("unknown");
     let now = WorkerClock.now_ms();
     let id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
     let detail = body.to_string();

@@ -5,4 +5,3 @@ pub mod config;
 pub mod d1;
 pub mod events;
 pub mod jobs;
-pub mod time;

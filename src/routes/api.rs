@@ -12,10 +12,7 @@ use worker::{Env, Request, Response};
 fn page_request(req: &Request) -> AppResult<PageRequest> {
     let limit = query_param(req, "limit")?;
     let cursor = query_param(req, "cursor")?;
-    Ok(PageRequest::from_query(
-        limit.as_deref(),
-        cursor.as_deref(),
-    )?)
+    Ok(PageRequest::from_query(limit.as_deref(), cursor.as_deref())?)
 }
 
 pub async fn list_conversations(req: Request, env: &Env) -> AppResult<Response> {
@@ -44,17 +41,13 @@ pub async fn list_contacts(req: Request, env: &Env) -> AppResult<Response> {
     let request = page_request(&req)?;
     let phone = match query_param(&req, "phone")? {
         Some(raw) => Some(
-            PhoneE164::parse(&raw).map_err(|e| ApiError::bad_request(format!("`phone`: {e}")))?,
+            // An unencoded `+` in a query string decodes as a space: take it as the `+` it was.
+            PhoneE164::parse(&raw.replacen(' ', "+", usize::from(raw.starts_with(' '))))
+                .map_err(|e| ApiError::bad_request(format!("`phone`: {e}")))?,
         ),
         None => None,
     };
-    let rows = d1::contact_list(
-        &db,
-        &tenant_id,
-        phone.as_ref().map(PhoneE164::as_str),
-        &request,
-    )
-    .await?;
+    let rows = d1::contact_list(&db, &tenant_id, phone.as_ref().map(PhoneE164::as_str), &request).await?;
     Ok(json_response(200, &page(&request, rows)))
 }
 
@@ -67,7 +60,5 @@ async fn find_conversation(
     if !ids::is_well_formed(id) {
         return Err(not_found().into());
     }
-    Ok(d1::conversation(db, tenant_id, id)
-        .await?
-        .ok_or_else(not_found)?)
+    Ok(d1::conversation(db, tenant_id, id).await?.ok_or_else(not_found)?)
 }

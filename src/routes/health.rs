@@ -5,8 +5,5 @@ use serde_json::json;
 use worker::Response;
 
 pub fn get() -> AppResult<Response> {
-    Ok(json_response(
-        200,
-        &json!({ "status": "ok", "service": "frontdesk", "version": env!("CARGO_PKG_VERSION") }),
-    ))
+    Ok(json_response(200, &json!({ "status": "ok", "service": "frontdesk", "version": env!("CARGO_PKG_VERSION") })))
 }

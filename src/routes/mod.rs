@@ -17,17 +17,11 @@ pub async fn authenticate(req: &Request, env: &Env) -> AppResult<(D1Database, St
     let header = req.headers().get("authorization")?.unwrap_or_default();
     let key = ApiKey::from_bearer(&header).ok_or_else(ApiError::unauthorized)?;
     let db = d1::database(env)?;
-    let tenant_id = d1::tenant_for_api_key(&db, &key)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
+    let tenant_id = d1::tenant_for_api_key(&db, &key).await?.ok_or_else(ApiError::unauthorized)?;
     Ok((db, tenant_id))
 }
 
 /// The first value of a query parameter.
 pub fn query_param(req: &Request, name: &str) -> AppResult<Option<String>> {
-    Ok(req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned()))
+    Ok(req.url()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
 }

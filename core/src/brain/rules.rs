@@ -10,42 +10,15 @@ pub struct RulesBrain;
 
 /// The keywords carriers and Twilio's Advanced Opt-Out treat as opt-out; the carrier sends the
 /// confirmation, so replying would be a second, unwanted message.
-const OPT_OUT: [&str; 7] = [
-    "stop",
-    "stopall",
-    "unsubscribe",
-    "cancel",
-    "end",
-    "quit",
-    "optout",
-];
-const HOURS_WORDS: [&str; 8] = [
-    "hours",
-    "open",
-    "opening",
-    "close",
-    "closing",
-    "address",
-    "where are you",
-    "located",
-];
-const GREETINGS: [&str; 6] = [
-    "hi",
-    "hello",
-    "hey",
-    "good morning",
-    "good afternoon",
-    "good evening",
-];
+const OPT_OUT: [&str; 7] = ["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout"];
+const HOURS_WORDS: [&str; 8] = ["hours", "open", "opening", "close", "closing", "address", "where are you", "located"];
+const GREETINGS: [&str; 6] = ["hi", "hello", "hey", "good morning", "good afternoon", "good evening"];
 
 impl Brain for RulesBrain {
     fn respond(&self, turn: &Turn) -> Reply {
         let text = normalise(&turn.text);
         if OPT_OUT.contains(&text.as_str()) {
-            return Reply {
-                text: None,
-                intent: Intent::OptOut,
-            };
+            return Reply { text: None, intent: Intent::OptOut };
         }
         let intent = classify(&text);
         let mut reply = String::new();
@@ -64,24 +37,16 @@ impl Brain for RulesBrain {
             }
             _ => reply.push_str(&follow_up(turn)),
         }
-        Reply {
-            text: Some(reply),
-            intent,
-        }
+        Reply { text: Some(reply), intent }
     }
 }
 
 fn normalise(text: &str) -> String {
-    text.trim()
-        .trim_matches(|c: char| c.is_ascii_punctuation())
-        .to_lowercase()
+    text.trim().trim_matches(|c: char| c.is_ascii_punctuation()).to_lowercase()
 }
 
 fn classify(text: &str) -> Intent {
-    let words: Vec<&str> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let has_phrase = |phrase: &str| {
         let parts: Vec<&str> = phrase.split(' ').collect();
         words.windows(parts.len()).any(|w| w == parts.as_slice())
@@ -96,11 +61,7 @@ fn classify(text: &str) -> Intent {
 }
 
 fn greeting(turn: &Turn) -> String {
-    let name = turn
-        .contact_name
-        .as_deref()
-        .map(|n| format!(" {}", first_name(n)))
-        .unwrap_or_default();
+    let name = turn.contact_name.as_deref().map(|n| format!(" {}", first_name(n))).unwrap_or_default();
     if turn.returning_contact {
         format!("Hi{name}, welcome back to {}!", turn.business_name)
     } else {
@@ -126,15 +87,11 @@ fn availability(turn: &Turn) -> String {
 
 fn follow_up(turn: &Turn) -> String {
     match turn.settings.status_at(turn.local_time) {
-        OpenStatus::OpenUntil(_) => {
-            "Thanks, got it — the team will pick this up shortly.".to_owned()
-        }
+        OpenStatus::OpenUntil(_) => "Thanks, got it — the team will pick this up shortly.".to_owned(),
         OpenStatus::Closed(Some((day, time))) => {
             format!("Thanks, got it — the team will pick this up when we open {day} at {time}.")
         }
-        OpenStatus::Closed(None) => {
-            "Thanks, got it — the team will pick this up as soon as they can.".to_owned()
-        }
+        OpenStatus::Closed(None) => "Thanks, got it — the team will pick this up as soon as they can.".to_owned(),
     }
 }
 
@@ -159,10 +116,7 @@ mod tests {
         Turn {
             business_name: "Maple & Pine Lettings".into(),
             settings: settings.clone(),
-            local_time: LocalTime {
-                weekday: 0,
-                minute_of_day,
-            },
+            local_time: LocalTime { weekday: 0, minute_of_day },
             channel: Channel::Sms,
             contact_name: None,
             returning_contact: false,
@@ -174,35 +128,19 @@ mod tests {
     #[test]
     fn first_message_greets_and_gives_status_and_next_step() {
         let s = letting_agent();
-        let reply = RulesBrain.respond(&turn(
-            &s,
-            "Hi, is the flat on Elm Road still available?",
-            10 * 60,
-        ));
+        let reply = RulesBrain.respond(&turn(&s, "Hi, is the flat on Elm Road still available?", 10 * 60));
         let text = reply.text.unwrap();
-        assert!(
-            text.starts_with("Hi, thanks for contacting Maple & Pine Lettings!"),
-            "{text}"
-        );
+        assert!(text.starts_with("Hi, thanks for contacting Maple & Pine Lettings!"), "{text}");
         assert!(text.contains("open until 18:00"), "{text}");
-        assert!(
-            text.ends_with("Reply with the property and a good time for a viewing."),
-            "{text}"
-        );
+        assert!(text.ends_with("Reply with the property and a good time for a viewing."), "{text}");
         assert_eq!(reply.intent, Intent::GeneralEnquiry);
     }
 
     #[test]
     fn after_hours_says_when_the_team_returns() {
         let s = letting_agent();
-        let text = RulesBrain
-            .respond(&turn(&s, "Is it available?", 22 * 60))
-            .text
-            .unwrap();
-        assert!(
-            text.contains("closed right now; the team will reply when we open tomorrow at 09:00"),
-            "{text}"
-        );
+        let text = RulesBrain.respond(&turn(&s, "Is it available?", 22 * 60)).text.unwrap();
+        assert!(text.contains("closed right now; the team will reply when we open tomorrow at 09:00"), "{text}");
     }
 
     #[test]
@@ -212,10 +150,7 @@ mod tests {
         t.contact_name = Some("Ana Lima".into());
         t.returning_contact = true;
         let reply = RulesBrain.respond(&t);
-        assert!(reply
-            .text
-            .unwrap()
-            .starts_with("Hi Ana, welcome back to Maple & Pine Lettings!"));
+        assert!(reply.text.unwrap().starts_with("Hi Ana, welcome back to Maple & Pine Lettings!"));
         assert_eq!(reply.intent, Intent::Greeting);
     }
 
@@ -226,16 +161,10 @@ mod tests {
         t.new_conversation = false;
         let reply = RulesBrain.respond(&t);
         assert_eq!(reply.intent, Intent::HoursLocation);
-        assert_eq!(
-            reply.text.unwrap(),
-            "Our opening hours are Mon–Thu 09:00–18:00, Fri 09:00–17:30, Sat 10:00–14:00."
-        );
+        assert_eq!(reply.text.unwrap(), "Our opening hours are Mon–Thu 09:00–18:00, Fri 09:00–17:30, Sat 10:00–14:00.");
         let mut later = turn(&s, "I'd like to see it on Friday", 600);
         later.new_conversation = false;
-        assert_eq!(
-            RulesBrain.respond(&later).text.unwrap(),
-            "Thanks, got it — the team will pick this up shortly."
-        );
+        assert_eq!(RulesBrain.respond(&later).text.unwrap(), "Thanks, got it — the team will pick this up shortly.");
     }
 
     #[test]
@@ -243,19 +172,9 @@ mod tests {
         let s = letting_agent();
         for word in ["STOP", "Unsubscribe.", " stop "] {
             let reply = RulesBrain.respond(&turn(&s, word, 600));
-            assert_eq!(
-                reply,
-                Reply {
-                    text: None,
-                    intent: Intent::OptOut
-                },
-                "{word}"
-            );
+            assert_eq!(reply, Reply { text: None, intent: Intent::OptOut }, "{word}");
         }
         // "stop" inside a sentence is not an opt-out.
-        assert!(RulesBrain
-            .respond(&turn(&s, "please don't stop the viewing", 600))
-            .text
-            .is_some());
+        assert!(RulesBrain.respond(&turn(&s, "please don't stop the viewing", 600)).text.is_some());
     }
 }

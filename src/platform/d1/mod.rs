@@ -1,47 +1,9 @@
-//! D1 queries. Every statement filters on `tenant_id` (docs/STORAGE.md); values are always
-//! bound, never formatted into SQL.
+//! The Worker's D1 queries: tenant resolution and the tenant API's reads. The inbound write
+//! path belongs to `ConversationDO` (frontdesk-durable).
 
-mod inbound;
 mod reads;
 mod tenants;
 
-pub use inbound::{record_inbound, record_reply, release_claim, InboundRecord};
+pub use frontdesk_durable::platform::d1::{database, statement, Arg};
 pub use reads::{contact_list, conversation, conversation_list, message_list};
-pub use tenants::{channel_tenant, tenant_for_api_key, ChannelTenant};
-
-use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, Env, Result};
-
-pub fn database(env: &Env) -> Result<D1Database> {
-    env.d1(super::config::DB)
-}
-
-/// A value bound to a statement parameter.
-#[derive(Clone, Copy)]
-pub enum Arg<'a> {
-    Text(&'a str),
-    OptText(Option<&'a str>),
-    Int(u64),
-}
-
-impl From<&Arg<'_>> for JsValue {
-    fn from(arg: &Arg<'_>) -> Self {
-        match arg {
-            Arg::Text(s) => JsValue::from_str(s),
-            Arg::OptText(Some(s)) => JsValue::from_str(s),
-            Arg::OptText(None) => JsValue::NULL,
-            // Millisecond timestamps and counts are far below 2^53: exact as f64.
-            Arg::Int(n) => JsValue::from_f64(*n as f64),
-        }
-    }
-}
-
-/// `first` followed by `rest`: statements that share leading parameters.
-pub fn args<'a>(first: &[Arg<'a>], rest: &[Arg<'a>]) -> Vec<Arg<'a>> {
-    first.iter().chain(rest).copied().collect()
-}
-
-pub fn statement(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatement> {
-    let values: Vec<JsValue> = args.iter().map(JsValue::from).collect();
-    db.prepare(sql).bind(&values)
-}
+pub use tenants::{channel_tenant, tenant_for_api_key};

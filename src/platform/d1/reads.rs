@@ -8,38 +8,24 @@ use worker::{D1Database, Result};
 
 const CONVERSATION_COLUMNS: &str = "id, contact_id, channel, status, started_at, last_message_at";
 
-pub async fn conversation_list(
-    db: &D1Database,
-    tenant_id: &str,
-    page: &PageRequest,
-) -> Result<Vec<Conversation>> {
+pub async fn conversation_list(db: &D1Database, tenant_id: &str, page: &PageRequest) -> Result<Vec<Conversation>> {
     statement(
         db,
         &format!(
             "SELECT {CONVERSATION_COLUMNS} FROM conversations \
              WHERE tenant_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3"
         ),
-        &[
-            Arg::Text(tenant_id),
-            Arg::OptText(page.before.as_deref()),
-            Arg::Int(page.fetch_limit().into()),
-        ],
+        &[Arg::Text(tenant_id), Arg::OptText(page.before.as_deref()), Arg::Int(page.fetch_limit().into())],
     )?
     .all()
     .await?
     .results()
 }
 
-pub async fn conversation(
-    db: &D1Database,
-    tenant_id: &str,
-    id: &str,
-) -> Result<Option<Conversation>> {
+pub async fn conversation(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Conversation>> {
     statement(
         db,
-        &format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE tenant_id = ?1 AND id = ?2"
-        ),
+        &format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE tenant_id = ?1 AND id = ?2"),
         &[Arg::Text(tenant_id), Arg::Text(id)],
     )?
     .first(None)

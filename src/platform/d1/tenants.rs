@@ -20,10 +20,7 @@ pub struct ChannelTenant {
 
 impl std::fmt::Debug for ChannelTenant {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChannelTenant")
-            .field("tenant_id", &self.tenant_id)
-            .field("secret_ref", &"***")
-            .finish()
+        f.debug_struct("ChannelTenant").field("tenant_id", &self.tenant_id).field("secret_ref", &"***").finish()
     }
 }
 

@@ -32,9 +32,7 @@ impl fmt::Display for ParseError {
         match self {
             ParseError::Missing(field) => write!(f, "missing required parameter `{field}`"),
             ParseError::InvalidNumber(field) => write!(f, "`{field}` is not an E.164 phone number"),
-            ParseError::MixedChannels => {
-                f.write_str("`From` and `To` must both be WhatsApp or both be SMS addresses")
-            }
+            ParseError::MixedChannels => f.write_str("`From` and `To` must both be WhatsApp or both be SMS addresses"),
         }
     }
 }
@@ -44,19 +42,13 @@ const MAX_MEDIA: usize = 10;
 
 impl InboundMessage {
     pub fn from_form(form: &Form) -> Result<Self, ParseError> {
-        let message_sid = form
-            .non_empty("MessageSid")
-            .ok_or(ParseError::Missing("MessageSid"))?;
+        let message_sid = form.non_empty("MessageSid").ok_or(ParseError::Missing("MessageSid"))?;
         let (from_channel, from) = address(form, "From")?;
         let (to_channel, to) = address(form, "To")?;
         if from_channel != to_channel {
             return Err(ParseError::MixedChannels);
         }
-        let num_media = form
-            .get("NumMedia")
-            .and_then(|n| n.trim().parse::<usize>().ok())
-            .unwrap_or(0)
-            .min(MAX_MEDIA);
+        let num_media = form.get("NumMedia").and_then(|n| n.trim().parse::<usize>().ok()).unwrap_or(0).min(MAX_MEDIA);
         let media = (0..num_media)
             .filter_map(|i| {
                 let url = form.non_empty(&format!("MediaUrl{i}"))?;
@@ -124,48 +116,21 @@ mod tests {
         .unwrap();
         assert_eq!(msg.channel, Channel::Whatsapp);
         assert_eq!(msg.profile_name.as_deref(), Some("Ana"));
-        assert_eq!(
-            msg.media,
-            vec![(
-                "https://api.twilio.com/media/ME1".into(),
-                "image/jpeg".into()
-            )]
-        );
+        assert_eq!(msg.media, vec![("https://api.twilio.com/media/ME1".into(), "image/jpeg".into())]);
         assert_eq!(msg.body, "");
     }
 
     #[test]
     fn names_the_missing_or_bad_field() {
-        let base = [
-            ("MessageSid", "SM1"),
-            ("From", "+447700900123"),
-            ("To", "+14155550100"),
-        ];
+        let base = [("MessageSid", "SM1"), ("From", "+447700900123"), ("To", "+14155550100")];
         for (i, field) in ["MessageSid", "From", "To"].into_iter().enumerate() {
             let mut pairs = base.to_vec();
             pairs.remove(i);
-            assert_eq!(
-                InboundMessage::from_form(&form(&pairs)),
-                Err(ParseError::Missing(field))
-            );
+            assert_eq!(InboundMessage::from_form(&form(&pairs)), Err(ParseError::Missing(field)));
         }
-        let bad = [
-            ("MessageSid", "SM1"),
-            ("From", "07700"),
-            ("To", "+14155550100"),
-        ];
-        assert_eq!(
-            InboundMessage::from_form(&form(&bad)),
-            Err(ParseError::InvalidNumber("From"))
-        );
-        let mixed = [
-            ("MessageSid", "SM1"),
-            ("From", "whatsapp:+447700900123"),
-            ("To", "+14155550100"),
-        ];
-        assert_eq!(
-            InboundMessage::from_form(&form(&mixed)),
-            Err(ParseError::MixedChannels)
-        );
+        let bad = [("MessageSid", "SM1"), ("From", "07700"), ("To", "+14155550100")];
+        assert_eq!(InboundMessage::from_form(&form(&bad)), Err(ParseError::InvalidNumber("From")));
+        let mixed = [("MessageSid", "SM1"), ("From", "whatsapp:+447700900123"), ("To", "+14155550100")];
+        assert_eq!(InboundMessage::from_form(&form(&mixed)), Err(ParseError::MixedChannels));
     }
 }

@@ -18,13 +18,9 @@ type HmacSha1 = Hmac<Sha1>;
 /// Keys are sorted; a repeated key contributes each of its distinct values, sorted, as
 /// `key + value` (twilio-python: `sorted(set(values))`).
 pub fn expected_signature(auth_token: &str, url: &str, params: &[(String, String)]) -> String {
-    let mut mac =
-        HmacSha1::new_from_slice(auth_token.as_bytes()).expect("HMAC takes any key length");
+    let mut mac = HmacSha1::new_from_slice(auth_token.as_bytes()).expect("HMAC takes any key length");
     mac.update(url.as_bytes());
-    let mut sorted: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let mut sorted: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     sorted.sort_unstable();
     sorted.dedup();
     for (key, value) in sorted {
@@ -36,18 +32,10 @@ pub fn expected_signature(auth_token: &str, url: &str, params: &[(String, String
 
 /// Verifies a form-encoded webhook. `url` is the canonical public URL of the route including
 /// any query string; `signature` is the `X-Twilio-Signature` header.
-pub fn verify_form(
-    auth_token: &str,
-    url: &str,
-    params: &[(String, String)],
-    signature: &str,
-) -> bool {
-    url_variants(url).iter().any(|candidate| {
-        constant_time_eq(
-            &expected_signature(auth_token, candidate, params),
-            signature,
-        )
-    })
+pub fn verify_form(auth_token: &str, url: &str, params: &[(String, String)], signature: &str) -> bool {
+    url_variants(url)
+        .iter()
+        .any(|candidate| constant_time_eq(&expected_signature(auth_token, candidate, params), signature))
 }
 
 /// Verifies a JSON-bodied webhook: Twilio puts `bodySHA256=<hex sha256(body)>` in the query
@@ -71,11 +59,7 @@ fn hex(bytes: &[u8]) -> String {
 fn query_param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
     let query = url.split_once('?')?.1;
     let query = query.split('#').next().unwrap_or(query);
-    query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
+    query.split('&').filter_map(|pair| pair.split_once('=')).find(|(key, _)| *key == name).map(|(_, value)| value)
 }
 
 /// The URL without its port and with the scheme's default port (twilio-python's
@@ -143,56 +127,28 @@ mod tests {
     }
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
     fn computes_the_reference_signature() {
-        assert_eq!(
-            expected_signature(TOKEN, BASE, &params()),
-            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
-        );
-        assert!(verify_form(
-            TOKEN,
-            BASE,
-            &params(),
-            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
-        ));
+        assert_eq!(expected_signature(TOKEN, BASE, &params()), "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+        assert!(verify_form(TOKEN, BASE, &params(), "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
     }
 
     #[test]
     fn accepts_port_variants_like_the_official_libraries() {
         let cases = [
-            (
-                "https://mycompany.com:443/myapp.php?foo=1&bar=2",
-                "kvajT1Ptam85bY51eRf/AJRuM3w=",
-            ),
-            (
-                "http://mycompany.com:80/myapp.php?foo=1&bar=2",
-                "0ZXoZLH/DfblKGATFgpif+LLRf4=",
-            ),
-            (
-                "http://mycompany.com:1234/myapp.php?foo=1&bar=2",
-                "Zmvh+3yNM1Phv2jhDCwEM3q5ebU=",
-            ),
-            (
-                "https://mycompany.com:1234/myapp.php?foo=1&bar=2",
-                "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
-            ),
+            ("https://mycompany.com:443/myapp.php?foo=1&bar=2", "kvajT1Ptam85bY51eRf/AJRuM3w="),
+            ("http://mycompany.com:80/myapp.php?foo=1&bar=2", "0ZXoZLH/DfblKGATFgpif+LLRf4="),
+            ("http://mycompany.com:1234/myapp.php?foo=1&bar=2", "Zmvh+3yNM1Phv2jhDCwEM3q5ebU="),
+            ("https://mycompany.com:1234/myapp.php?foo=1&bar=2", "RSOYDt4T1cUTdK1PDd93/VVr8B8="),
         ];
         for (url, signature) in cases {
             assert!(verify_form(TOKEN, url, &params(), signature), "{url}");
         }
         // A signature made with the port validates against the URL without it, and vice versa.
-        assert!(verify_form(
-            TOKEN,
-            BASE,
-            &params(),
-            "kvajT1Ptam85bY51eRf/AJRuM3w="
-        ));
+        assert!(verify_form(TOKEN, BASE, &params(), "kvajT1Ptam85bY51eRf/AJRuM3w="));
         assert!(verify_form(
             TOKEN,
             "https://mycompany.com:443/myapp.php?foo=1&bar=2",
@@ -210,44 +166,19 @@ mod tests {
             ("Digits", "1234"),
             ("Digits", "1234"),
         ]);
-        assert!(verify_form(
-            TOKEN,
-            BASE,
-            &repeated,
-            "IK+Dwps556ElfBT0I3Rgjkr1wJU="
-        ));
-        for order in [
-            ["+1325xxxxxxx", "+1415xxxxxxx"],
-            ["+1415xxxxxxx", "+1325xxxxxxx"],
-        ] {
-            let array = pairs(&[
-                ("MessagingBinding.Address", order[0]),
-                ("MessagingBinding.Address", order[1]),
-            ]);
-            assert!(verify_form(
-                TOKEN,
-                BASE,
-                &array,
-                "83O6e2vORAoJHUNzJjDWN1jz+BA="
-            ));
+        assert!(verify_form(TOKEN, BASE, &repeated, "IK+Dwps556ElfBT0I3Rgjkr1wJU="));
+        for order in [["+1325xxxxxxx", "+1415xxxxxxx"], ["+1415xxxxxxx", "+1325xxxxxxx"]] {
+            let array = pairs(&[("MessagingBinding.Address", order[0]), ("MessagingBinding.Address", order[1])]);
+            assert!(verify_form(TOKEN, BASE, &array, "83O6e2vORAoJHUNzJjDWN1jz+BA="));
         }
     }
 
     #[test]
     fn keeps_credentials_in_the_url() {
         let cases = [
-            (
-                "https://user:pass@mycompany.com/myapp.php?foo=1&bar=2",
-                "CukzLTc1tT5dXEDIHm/tKBanW10=",
-            ),
-            (
-                "https://user:pass@mycompany.com:443/myapp.php?foo=1&bar=2",
-                "ZQFR1PTIZXF2MXB8ZnKCvnnA+rI=",
-            ),
-            (
-                "https://user@mycompany.com/myapp.php?foo=1&bar=2",
-                "2YRLlVAflCqxaNicjMpJcSTgzSs=",
-            ),
+            ("https://user:pass@mycompany.com/myapp.php?foo=1&bar=2", "CukzLTc1tT5dXEDIHm/tKBanW10="),
+            ("https://user:pass@mycompany.com:443/myapp.php?foo=1&bar=2", "ZQFR1PTIZXF2MXB8ZnKCvnnA+rI="),
+            ("https://user@mycompany.com/myapp.php?foo=1&bar=2", "2YRLlVAflCqxaNicjMpJcSTgzSs="),
         ];
         for (url, signature) in cases {
             assert!(verify_form(TOKEN, url, &params(), signature), "{url}");
@@ -257,19 +188,9 @@ mod tests {
     #[test]
     fn signs_the_whatwg_encoded_query() {
         let url = "https://mycompany.com/myapp.php?foo=1&bar=2&Body=It%27s+amazing";
-        assert!(verify_form(
-            TOKEN,
-            url,
-            &params(),
-            "TfZzewPq8wqrGlMfyAud8+/IvJ0="
-        ));
+        assert!(verify_form(TOKEN, url, &params(), "TfZzewPq8wqrGlMfyAud8+/IvJ0="));
         // The raw apostrophe is a different string, so a different signature.
-        assert!(!verify_form(
-            TOKEN,
-            url,
-            &params(),
-            "dsq4Ehbj6cs+KdTkpF5sSSplOWw="
-        ));
+        assert!(!verify_form(TOKEN, url, &params(), "dsq4Ehbj6cs+KdTkpF5sSSplOWw="));
     }
 
     #[test]
@@ -277,42 +198,15 @@ mod tests {
         let body = br#"{"property": "value", "boolean": true}"#;
         let hash = "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
         let long = format!("{BASE}&bodySHA256={hash}");
-        assert!(verify_json_body(
-            TOKEN,
-            &long,
-            body,
-            "a9nBmqA0ju/hNViExpshrM61xv4="
-        ));
+        assert!(verify_json_body(TOKEN, &long, body, "a9nBmqA0ju/hNViExpshrM61xv4="));
         let short = format!("https://mycompany.com/myapp.php?bodySHA256={hash}");
-        assert!(verify_json_body(
-            TOKEN,
-            &short,
-            body,
-            "y77kIzt2vzLz71DgmJGsen2scGs="
-        ));
+        assert!(verify_json_body(TOKEN, &short, body, "y77kIzt2vzLz71DgmJGsen2scGs="));
         // `{}` validates only through the default-port variant.
-        let empty = format!(
-            "{BASE}&bodySHA256=44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
-        );
-        assert!(verify_json_body(
-            TOKEN,
-            &empty,
-            b"{}",
-            "Ldidvp12m26NI7eqEvxnEpkd9Hc="
-        ));
+        let empty = format!("{BASE}&bodySHA256=44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+        assert!(verify_json_body(TOKEN, &empty, b"{}", "Ldidvp12m26NI7eqEvxnEpkd9Hc="));
         // A body that does not match its claimed hash fails even with a valid URL signature.
-        assert!(!verify_json_body(
-            TOKEN,
-            &long,
-            b"{}",
-            "a9nBmqA0ju/hNViExpshrM61xv4="
-        ));
-        assert!(!verify_json_body(
-            TOKEN,
-            BASE,
-            body,
-            "a9nBmqA0ju/hNViExpshrM61xv4="
-        ));
+        assert!(!verify_json_body(TOKEN, &long, b"{}", "a9nBmqA0ju/hNViExpshrM61xv4="));
+        assert!(!verify_json_body(TOKEN, BASE, body, "a9nBmqA0ju/hNViExpshrM61xv4="));
     }
 
     #[test]
@@ -325,18 +219,8 @@ mod tests {
         let mut extra = params();
         extra.push(("Body".into(), "injected".into()));
         assert!(!verify_form(TOKEN, BASE, &extra, good));
-        assert!(!verify_form(
-            TOKEN,
-            "https://mycompany.com/other.php?foo=1&bar=2",
-            &params(),
-            good
-        ));
+        assert!(!verify_form(TOKEN, "https://mycompany.com/other.php?foo=1&bar=2", &params(), good));
         assert!(!verify_form(TOKEN, BASE, &params(), ""));
-        assert!(!verify_form(
-            TOKEN,
-            BASE,
-            &params(),
-            "RSOYDt4T1cUTdK1PDd93/VVr8B8"
-        ));
+        assert!(!verify_form(TOKEN, BASE, &params(), "RSOYDt4T1cUTdK1PDd93/VVr8B8"));
     }
 }

@@ -5,10 +5,7 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
 
 /// `<Response><Message>text</Message></Response>`: Twilio sends `text` back to the sender.
 pub fn message_response(text: &str) -> String {
-    format!(
-        "{HEADER}<Response><Message>{}</Message></Response>",
-        escape(text)
-    )
+    format!("{HEADER}<Response><Message>{}</Message></Response>", escape(text))
 }
 
 /// `<Response/>`: acknowledge without replying.

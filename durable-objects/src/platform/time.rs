@@ -35,19 +35,9 @@ pub fn local_time(now_ms: u64, timezone: &str) -> LocalTime {
         // without `catch`, and an unknown timezone throws a RangeError that must become a
         // fallback, not a trap.
         let to_locale_string: js_sys::Function =
-            js_sys::Reflect::get(&date, &"toLocaleString".into())
-                .ok()?
-                .dyn_into()
-                .ok()?;
-        let rendered = to_locale_string
-            .call2(&date, &"en-US".into(), &options)
-            .ok()?;
+            js_sys::Reflect::get(&date, &"toLocaleString".into()).ok()?.dyn_into().ok()?;
+        let rendered = to_locale_string.call2(&date, &"en-US".into(), &options).ok()?;
         LocalTime::from_en_us(&rendered.as_string()?)
     };
-    render(timezone)
-        .or_else(|| render("UTC"))
-        .unwrap_or(LocalTime {
-            weekday: 0,
-            minute_of_day: 0,
-        })
+    render(timezone).or_else(|| render("UTC")).unwrap_or(LocalTime { weekday: 0, minute_of_day: 0 })
 }

@@ -1,0 +1,5 @@
+//! Binding adapters shared by the Durable Objects and the Worker (which depends on this
+//! crate): D1 statements, and core's clock/randomness over the JS runtime.
+
+pub mod d1;
+pub mod time;

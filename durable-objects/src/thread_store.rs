@@ -1,0 +1,322 @@
+//! D1 for one thread: what it knows on first use, and each turn written exactly once.
+//!
+//! A turn is one D1 batch (one transaction, one round trip): claim the provider event id in
+//! `webhook_events`, upsert the contact, close a conversation idle past the window, open one if
+//! none is open, store the inbound message and the reply, mark the event done with its answer,
+//! and read it all back. Every write is guarded by "this request holds the claim", so a
+//! duplicate that reaches D1 (another object instance during a redeploy, a lost DO memory)
+//! writes nothing and reads the first answer. The inbound message is stored before any remote
+//! call: the batch is the only one.
+
+use crate::platform::d1::{args, statement, Arg};
+use frontdesk_core::conversation::{reuse_cutoff, Known};
+use frontdesk_core::inbound::InboundTurn;
+use frontdesk_core::records::{Contact, Conversation, Message};
+use frontdesk_core::webhook::{Claim, CLAIM_STALE_AFTER_MS};
+use serde::Deserialize;
+use worker::{D1Database, Result};
+
+/// True only for the request holding the claim on (?1 tenant, ?2 provider, ?3 event id) with
+/// claim token ?4. Every statement of the batch binds those four first.
+const CLAIMED: &str = "EXISTS (SELECT 1 FROM webhook_events \
+    WHERE tenant_id = ?1 AND provider = ?2 AND event_id = ?3 AND claim_id = ?4)";
+
+#[derive(Deserialize)]
+struct KnownRow {
+    id: String,
+    phone: Option<String>,
+    email: Option<String>,
+    name: Option<String>,
+    created_at: u64,
+    updated_at: u64,
+    conversation_id: Option<String>,
+    conversation_status: Option<String>,
+    started_at: Option<u64>,
+    last_message_at: Option<u64>,
+}
+
+/// The contact with this number and its latest open conversation on this channel.
+pub async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
+    let row: Option<KnownRow> = statement(
+        db,
+        "SELECT c.id, c.phone, c.email, c.name, c.created_at, c.updated_at, \
+                v.id AS conversation_id, v.status AS conversation_status, v.started_at, v.last_message_at \
+         FROM contacts c LEFT JOIN conversations v ON v.id = ( \
+             SELECT id FROM conversations WHERE tenant_id = ?1 AND contact_id = c.id AND channel = ?3 \
+             AND status = 'open' ORDER BY last_message_at DESC LIMIT 1) \
+         WHERE c.tenant_id = ?1 AND c.phone = ?2",
+        &[Arg::Text(&turn.tenant_id), Arg::Text(turn.phone.as_str()), Arg::Text(turn.channel.as_str())],
+    )?
+    .first(None)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Known::default());
+    };
+    let conversation = match (row.conversation_id, row.started_at, row.last_message_at) {
+        (Some(id), Some(started_at), Some(last_message_at)) => Some(Conversation {
+            id,
+            contact_id: row.id.clone(),
+            channel: turn.channel.as_str().to_owned(),
+            status: row.conversation_status.unwrap_or_else(|| "open".into()),
+            started_at,
+            last_message_at,
+        }),
+        _ => None,
+    };
+    Ok(Known {
+        contact: Some(Contact {
+            id: row.id,
+            phone: row.phone,
+            email: row.email,
+            name: row.name,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }),
+        conversation,
+    })
+}
+
+/// Fresh ids for whatever this turn may create.
+pub struct NewIds {
+    pub claim: String,
+    pub contact: String,
+    pub conversation: String,
+    pub inbound: String,
+    pub reply: String,
+}
+
+/// The reply as the brain produced it.
+pub struct ReplyToStore<'a> {
+    pub text: Option<&'a str>,
+    pub at: u64,
+    /// `webhook_events.response` (`inbound::ledger_answer`).
+    pub ledger_answer: &'a str,
+}
+
+/// What D1 holds after the batch.
+pub struct Written {
+    pub claim: Claim,
+    pub contact: Contact,
+    pub conversation: Conversation,
+    pub inbound: Message,
+    pub reply: Option<Message>,
+}
+
+#[derive(Deserialize)]
+struct ReadBack {
+    claim_id: String,
+    claim_status: String,
+    response: Option<String>,
+    contact_id: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    name: Option<String>,
+    contact_created_at: Option<u64>,
+    contact_updated_at: Option<u64>,
+    conversation_id: Option<String>,
+    conversation_status: Option<String>,
+    started_at: Option<u64>,
+    last_message_at: Option<u64>,
+    inbound_id: Option<String>,
+    inbound_at: Option<u64>,
+    reply_id: Option<String>,
+    reply_body: Option<String>,
+    reply_at: Option<u64>,
+}
+
+pub async fn write_turn(
+    db: &D1Database,
+    turn: &InboundTurn,
+    ids: &NewIds,
+    reply: &ReplyToStore<'_>,
+) -> Result<Option<Written>> {
+    let claim =
+        [Arg::Text(&turn.tenant_id), Arg::Text(&turn.provider), Arg::Text(&turn.event_id), Arg::Text(&ids.claim)];
+    let now = turn.received_at;
+    let (phone, channel) = (turn.phone.as_str(), turn.channel.as_str());
+    let media = (!turn.media.is_empty()).then(|| serde_json::json!(turn.media).to_string());
+    let mut statements = vec![
+        statement(
+            db,
+            "INSERT INTO webhook_events (tenant_id, provider, event_id, status, claim_id, received_at) \
+             VALUES (?1, ?2, ?3, 'processing', ?4, ?5) \
+             ON CONFLICT (tenant_id, provider, event_id) DO UPDATE \
+             SET claim_id = excluded.claim_id, status = 'processing', received_at = excluded.received_at \
+             WHERE webhook_events.status = 'failed' \
+                OR (webhook_events.status = 'processing' AND webhook_events.received_at < ?6)",
+            &args(&claim, &[Arg::Int(now), Arg::Int(now.saturating_sub(CLAIM_STALE_AFTER_MS))]),
+        )?,
+        statement(
+            db,
+            &format!(
+                "INSERT INTO contacts (id, tenant_id, phone, name, created_at, updated_at) \
+                 SELECT ?5, ?1, ?6, ?7, ?8, ?8 WHERE {CLAIMED} \
+                 ON CONFLICT (tenant_id, phone) WHERE phone IS NOT NULL \
+                 DO UPDATE SET name = COALESCE(contacts.name, excluded.name), updated_at = excluded.updated_at"
+            ),
+            &args(
+                &claim,
+                &[Arg::Text(&ids.contact), Arg::Text(phone), Arg::OptText(turn.profile_name.as_deref()), Arg::Int(now)],
+            ),
+        )?,
+        statement(
+            db,
+            &format!(
+                "UPDATE conversations SET status = 'closed' \
+                 WHERE tenant_id = ?1 AND channel = ?6 AND status = 'open' AND last_message_at < ?7 \
+                 AND contact_id = (SELECT id FROM contacts WHERE tenant_id = ?1 AND phone = ?5) AND {CLAIMED}"
+            ),
+            &args(&claim, &[Arg::Text(phone), Arg::Text(channel), Arg::Int(reuse_cutoff(now))]),
+        )?,
+        statement(
+            db,
+            &format!(
+                "INSERT INTO conversations (id, tenant_id, contact_id, channel, status, started_at, last_message_at) \
+                 SELECT ?5, ?1, c.id, ?6, 'open', ?7, ?7 FROM contacts c \
+                 WHERE c.tenant_id = ?1 AND c.phone = ?8 AND {CLAIMED} \
+                 AND NOT EXISTS (SELECT 1 FROM conversations v WHERE v.tenant_id = ?1 AND v.contact_id = c.id \
+                                 AND v.channel = ?6 AND v.status = 'open')"
+            ),
+            &args(&claim, &[Arg::Text(&ids.conversation), Arg::Text(channel), Arg::Int(now), Arg::Text(phone)]),
+        )?,
+        statement(
+            db,
+            &format!(
+                "INSERT INTO messages (id, tenant_id, conversation_id, contact_id, direction, channel, body, \
+                                       provider_message_id, status, media, created_at) \
+                 SELECT ?5, ?1, v.id, v.contact_id, 'inbound', ?6, ?7, ?8, 'received', ?9, ?10 \
+                 FROM conversations v JOIN contacts c ON c.id = v.contact_id \
+                 WHERE c.tenant_id = ?1 AND c.phone = ?11 AND v.tenant_id = ?1 AND v.channel = ?6 \
+                   AND v.status = 'open' AND {CLAIMED} \
+                 ORDER BY v.last_message_at DESC LIMIT 1 \
+                 ON CONFLICT DO NOTHING"
+            ),
+            &args(
+                &claim,
+                &[
+                    Arg::Text(&ids.inbound),
+                    Arg::Text(channel),
+                    Arg::Text(&turn.body),
+                    Arg::Text(&turn.provider_message_id),
+                    Arg::OptText(media.as_deref()),
+                    Arg::Int(now),
+                    Arg::Text(phone),
+                ],
+            ),
+        )?,
+    ];
+    if let Some(text) = reply.text {
+        statements.push(statement(
+            db,
+            &format!(
+                "INSERT INTO messages (id, tenant_id, conversation_id, contact_id, direction, channel, body, \
+                                       provider_message_id, status, created_at) \
+                 SELECT ?5, ?1, m.conversation_id, m.contact_id, 'outbound', ?6, ?7, NULL, 'sent', ?8 \
+                 FROM messages m WHERE m.tenant_id = ?1 AND m.channel = ?6 AND m.provider_message_id = ?9 \
+                 AND {CLAIMED}"
+            ),
+            &args(
+                &claim,
+                &[
+                    Arg::Text(&ids.reply),
+                    Arg::Text(channel),
+                    Arg::Text(text),
+                    Arg::Int(reply.at),
+                    Arg::Text(&turn.provider_message_id),
+                ],
+            ),
+        )?);
+    }
+    statements.push(statement(
+        db,
+        &format!(
+            "UPDATE conversations SET last_message_at = ?7 \
+             WHERE id = (SELECT conversation_id FROM messages \
+                         WHERE tenant_id = ?1 AND channel = ?5 AND provider_message_id = ?6) AND {CLAIMED}"
+        ),
+        &args(&claim, &[Arg::Text(channel), Arg::Text(&turn.provider_message_id), Arg::Int(reply.at)]),
+    )?);
+    statements.push(statement(
+        db,
+        "UPDATE webhook_events SET status = 'done', response = ?5 \
+         WHERE tenant_id = ?1 AND provider = ?2 AND event_id = ?3 AND claim_id = ?4",
+        &args(&claim, &[Arg::Text(reply.ledger_answer)]),
+    )?);
+    statements.push(statement(
+        db,
+        "SELECT w.claim_id, w.status AS claim_status, w.response, \
+                c.id AS contact_id, c.phone, c.email, c.name, \
+                c.created_at AS contact_created_at, c.updated_at AS contact_updated_at, \
+                v.id AS conversation_id, v.status AS conversation_status, v.started_at, v.last_message_at, \
+                m.id AS inbound_id, m.created_at AS inbound_at, \
+                r.id AS reply_id, r.body AS reply_body, r.created_at AS reply_at \
+         FROM webhook_events w \
+         LEFT JOIN messages m ON m.tenant_id = w.tenant_id AND m.channel = ?5 AND m.provider_message_id = ?6 \
+         LEFT JOIN conversations v ON v.id = m.conversation_id \
+         LEFT JOIN contacts c ON c.id = m.contact_id \
+         LEFT JOIN messages r ON r.tenant_id = w.tenant_id AND r.id = ?7 AND w.claim_id = ?4 \
+         WHERE w.tenant_id = ?1 AND w.provider = ?2 AND w.event_id = ?3",
+        &args(&claim, &[Arg::Text(channel), Arg::Text(&turn.provider_message_id), Arg::Text(&ids.reply)]),
+    )?);
+    let results = db.batch(statements).await?;
+    let row: ReadBack = results
+        .last()
+        .and_then(|last| last.results::<ReadBack>().ok())
+        .and_then(|rows| rows.into_iter().next())
+        .ok_or_else(|| worker::Error::RustError("webhook_events row missing after the claim".into()))?;
+    let claim = Claim::from_row(&ids.claim, &row.claim_id, &row.claim_status, row.response.clone());
+    Ok(assemble(row, turn, claim))
+}
+
+/// The rows read back; `None` if the inbound message is not there (an in-flight claim held
+/// by another request, which stored nothing yet).
+fn assemble(row: ReadBack, turn: &InboundTurn, claim: Claim) -> Option<Written> {
+    let contact_id = row.contact_id?;
+    let conversation_id = row.conversation_id?;
+    let channel = turn.channel.as_str().to_owned();
+    let reply = match (row.reply_id, row.reply_body, row.reply_at) {
+        (Some(id), Some(body), Some(created_at)) => Some(Message {
+            id,
+            conversation_id: conversation_id.clone(),
+            contact_id: contact_id.clone(),
+            direction: "outbound".into(),
+            channel: channel.clone(),
+            body,
+            provider_message_id: None,
+            status: "sent".into(),
+            created_at,
+        }),
+        _ => None,
+    };
+    Some(Written {
+        claim,
+        contact: Contact {
+            id: contact_id.clone(),
+            phone: row.phone,
+            email: row.email,
+            name: row.name,
+            created_at: row.contact_created_at?,
+            updated_at: row.contact_updated_at?,
+        },
+        conversation: Conversation {
+            id: conversation_id.clone(),
+            contact_id: contact_id.clone(),
+            channel: channel.clone(),
+            status: row.conversation_status?,
+            started_at: row.started_at?,
+            last_message_at: row.last_message_at?,
+        },
+        inbound: Message {
+            id: row.inbound_id?,
+            conversation_id,
+            contact_id,
+            direction: "inbound".into(),
+            channel,
+            body: turn.body.clone(),
+            provider_message_id: Some(turn.provider_message_id.clone()),
+            status: "received".into(),
+            created_at: row.inbound_at?,
+        },
+        reply,
+    })
+}
