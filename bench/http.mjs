@@ -66,7 +66,9 @@ function makeClient(baseUrl, sockets) {
 }
 
 // ---------- workloads ----------
-const FROM_POOL = Array.from({ length: 8 }, (_, i) => `+4477009001${String(i).padStart(2, '0')}`);
+// 64 senders: concurrent requests model different people (one thread's turns are serialised by
+// its ConversationDO, as one person's messages should be), and each thread is warm after its first.
+const FROM_POOL = Array.from({ length: 64 }, (_, i) => `+4477009001${String(i).padStart(2, '0')}`);
 let seq = 0;
 function workloads(baseUrl, publicBaseUrl) {
   return {

@@ -23,11 +23,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use worker::{durable_object, DurableObject, Env, Method, Request, Response, Result, State};
 
-const STATE_KEY: &str = "thread";
-
 #[durable_object]
 pub struct ConversationDO {
-    state: State,
     env: Env,
     thread: RefCell<Option<ThreadState>>,
     /// Events being answered now → the duplicates waiting for that answer.
@@ -38,14 +35,8 @@ pub struct ConversationDO {
 }
 
 impl DurableObject for ConversationDO {
-    fn new(state: State, env: Env) -> Self {
-        Self {
-            state,
-            env,
-            thread: RefCell::new(None),
-            in_flight: RefCell::new(HashMap::new()),
-            turn_lock: Mutex::new(()),
-        }
+    fn new(_state: State, env: Env) -> Self {
+        Self { env, thread: RefCell::new(None), in_flight: RefCell::new(HashMap::new()), turn_lock: Mutex::new(()) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -59,7 +50,7 @@ impl DurableObject for ConversationDO {
 
 impl ConversationDO {
     async fn answer(&self, turn: InboundTurn) -> Result<TurnOutcome> {
-        let thread = self.thread().await?;
+        let thread = self.thread();
         if let Some(answer) = thread.answer_for(&turn.event_id) {
             return Ok(TurnOutcome { reply: reply_from_ledger(answer), events: vec![] });
         }
@@ -77,10 +68,7 @@ impl ConversationDO {
         self.in_flight.borrow_mut().insert(turn.event_id.clone(), Vec::new());
         let result = {
             let _turn = self.turn_lock.lock().await;
-            match self.thread().await {
-                Ok(thread) => self.run(&turn, thread).await,
-                Err(e) => Err(e),
-            }
+            self.run(&turn, self.thread()).await
         };
         let waiters = self.in_flight.borrow_mut().remove(&turn.event_id).unwrap_or_default();
         if let Ok(outcome) = &result {
@@ -91,14 +79,11 @@ impl ConversationDO {
         result
     }
 
-    /// The thread's state, loaded from this object's storage and, the first time, from D1.
-    async fn thread(&self) -> Result<ThreadState> {
-        if let Some(thread) = self.thread.borrow().clone() {
-            return Ok(thread);
-        }
-        let thread: ThreadState = self.state.storage().get(STATE_KEY).await?.unwrap_or_default();
-        *self.thread.borrow_mut() = Some(thread.clone());
-        Ok(thread)
+    /// The thread's state as this object last left it. It lives in memory only: D1 is the
+    /// durable truth, so an evicted object reloads what it knows from D1 on its next turn, and
+    /// duplicates it no longer remembers are answered by the D1 ledger instead.
+    fn thread(&self) -> ThreadState {
+        self.thread.borrow().clone().unwrap_or_default()
     }
 
     async fn run(&self, turn: &InboundTurn, mut thread: ThreadState) -> Result<TurnOutcome> {
@@ -144,7 +129,6 @@ impl ConversationDO {
             _ => answer,
         };
         thread.remember(&turn.event_id, &answered, written.contact, written.conversation);
-        self.state.storage().put(STATE_KEY, &thread).await?;
         *self.thread.borrow_mut() = Some(thread);
         Ok(outcome)
     }
