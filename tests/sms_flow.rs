@@ -8,7 +8,7 @@ use frontdesk_core::channel::twilio::{self, InboundMessage};
 use frontdesk_core::conversation::{Known, ThreadState};
 use frontdesk_core::events::EventKind;
 use frontdesk_core::form::Form;
-use frontdesk_core::inbound::{events, ledger_answer, reply_from_ledger, reply_time, InboundTurn};
+use frontdesk_core::inbound::{events, ledger_answer, reply_from_ledger, reply_time, InboundTurn, TenantContext};
 use frontdesk_core::records::{Contact, Conversation, Message};
 use frontdesk_core::tenant::{LocalTime, Settings};
 
@@ -36,21 +36,13 @@ fn signed_body(body_text: &str) -> (Vec<u8>, String) {
 }
 
 fn inbound_turn(inbound: InboundMessage, settings: Settings, local_time: LocalTime) -> InboundTurn {
-    InboundTurn {
+    let tenant = TenantContext {
         tenant_id: "ten_demo".into(),
         business_name: "Maple & Pine Lettings".into(),
         settings,
         local_time,
-        provider: twilio::PROVIDER.into(),
-        event_id: inbound.message_sid.clone(),
-        channel: inbound.channel,
-        phone: inbound.from,
-        profile_name: inbound.profile_name,
-        body: inbound.body,
-        media: inbound.media,
-        provider_message_id: inbound.message_sid,
-        received_at: 10,
-    }
+    };
+    InboundTurn::from_twilio(inbound, tenant, 10)
 }
 
 /// The rows D1 would hold after the turn's batch.

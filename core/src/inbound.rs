@@ -34,7 +34,41 @@ pub struct InboundTurn {
     pub received_at: u64,
 }
 
+/// Who a message is for, as the turn needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantContext {
+    pub tenant_id: String,
+    pub business_name: String,
+    pub settings: Settings,
+    pub local_time: LocalTime,
+}
+
 impl InboundTurn {
+    /// The turn for a Twilio Messaging webhook. `MessageSid` is the idempotency key: it names
+    /// the message across every retry of its webhook, whereas Twilio documents
+    /// `I-Twilio-Idempotency-Token` only on retries, so the token cannot key the first delivery.
+    pub fn from_twilio(
+        message: crate::channel::twilio::InboundMessage,
+        tenant: TenantContext,
+        received_at: u64,
+    ) -> Self {
+        Self {
+            tenant_id: tenant.tenant_id,
+            business_name: tenant.business_name,
+            settings: tenant.settings,
+            local_time: tenant.local_time,
+            provider: crate::channel::twilio::PROVIDER.to_owned(),
+            event_id: message.message_sid.clone(),
+            channel: message.channel,
+            phone: message.from,
+            profile_name: message.profile_name,
+            body: message.body,
+            media: message.media,
+            provider_message_id: message.message_sid,
+            received_at,
+        }
+    }
+
     /// The `ConversationDO` name: one object per tenant, channel and contact number, so all
     /// turns of a thread are serialised in one place.
     pub fn thread_name(&self) -> String {

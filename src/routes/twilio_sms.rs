@@ -11,8 +11,9 @@ use crate::platform::events::publish_all;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::channel::twilio::{self, InboundMessage};
 use frontdesk_core::form::Form;
-use frontdesk_core::inbound::InboundTurn;
+use frontdesk_core::inbound::{InboundTurn, TenantContext};
 use frontdesk_core::ports::Clock;
+use frontdesk_core::tenant::Settings;
 use frontdesk_durable::conversation_turn;
 use frontdesk_durable::platform::time::{local_time, WorkerClock};
 use worker::{Context, Env, Headers, Request, Response};
@@ -40,23 +41,17 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
         return Err(ApiError::invalid_signature().into());
     }
 
-    let turn = InboundTurn {
-        tenant_id: tenant.tenant_id.clone(),
-        business_name: tenant.name.clone(),
-        settings: serde_json::from_str(&tenant.settings).unwrap_or_default(),
+    let tenant_context = TenantContext {
+        settings: serde_json::from_str(&tenant.settings).unwrap_or_else(|e| {
+            // The turn still runs (with no hours or next step) rather than lose the message.
+            worker::console_error!("tenant {} has unreadable settings: {e}", tenant.tenant_id);
+            Settings::default()
+        }),
         local_time: local_time(now, &tenant.timezone),
-        provider: twilio::PROVIDER.to_owned(),
-        // MessageSid names the message across every retry of its webhook; Twilio documents
-        // I-Twilio-Idempotency-Token only on retries, so it cannot key the first delivery.
-        event_id: inbound.message_sid.clone(),
-        channel: inbound.channel,
-        phone: inbound.from,
-        profile_name: inbound.profile_name,
-        body: inbound.body,
-        media: inbound.media,
-        provider_message_id: inbound.message_sid,
-        received_at: now,
+        tenant_id: tenant.tenant_id,
+        business_name: tenant.name,
     };
+    let turn = InboundTurn::from_twilio(inbound, tenant_context, now);
     let outcome = conversation_turn(&env, &turn).await?;
     if !outcome.events.is_empty() {
         let env = env.clone();
