@@ -40,6 +40,10 @@ impl ApiError {
     pub fn method_not_allowed() -> Self {
         Self::new(405, "method_not_allowed", "method not allowed on this route")
     }
+    /// The request is valid but the resource's state does not allow it.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(409, "conflict", message)
+    }
     pub fn payload_too_large(limit: usize) -> Self {
         Self::new(413, "payload_too_large", format!("body larger than {limit} bytes"))
     }

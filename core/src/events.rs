@@ -20,6 +20,8 @@ pub enum EventKind {
     MessageReceived,
     #[serde(rename = "message.sent")]
     MessageSent,
+    #[serde(rename = "escalation.raised")]
+    EscalationRaised,
 }
 
 impl EventKind {
@@ -27,6 +29,7 @@ impl EventKind {
         match self {
             EventKind::MessageReceived => "message.received",
             EventKind::MessageSent => "message.sent",
+            EventKind::EscalationRaised => "escalation.raised",
         }
     }
 }

@@ -9,6 +9,8 @@ pub const CONVERSATION: &str = "cnv";
 pub const MESSAGE: &str = "msg";
 pub const AUDIT: &str = "aud";
 pub const CLAIM: &str = "clm";
+pub const ESCALATION: &str = "esc";
+pub const OUTBOX: &str = "out";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;
@@ -23,7 +25,7 @@ pub fn is_well_formed(id: &str) -> bool {
     let Some((prefix, rest)) = id.split_once('_') else {
         return false;
     };
-    [CONTACT, CONVERSATION, MESSAGE, AUDIT, CLAIM].contains(&prefix)
+    [CONTACT, CONVERSATION, MESSAGE, AUDIT, CLAIM, ESCALATION, OUTBOX].contains(&prefix)
         && rest.len() == TIME_DIGITS + RANDOM_DIGITS
         && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }

@@ -133,6 +133,33 @@ pub fn events(
     out
 }
 
+/// `escalation.raised`: the dashboard's cue to page a human, with who and why.
+pub fn escalation_event(
+    tenant_id: &str,
+    escalation_id: &str,
+    request: &crate::brain::EscalationRequest,
+    contact: &Contact,
+    conversation: &Conversation,
+    message: &Message,
+) -> NewEvent {
+    NewEvent {
+        kind: EventKind::EscalationRaised,
+        tenant_id: tenant_id.to_owned(),
+        at: message.created_at,
+        data: json!({
+            "escalation": {
+                "id": escalation_id,
+                "reason": request.reason,
+                "priority": request.reason.priority(),
+                "summary": request.summary,
+                "message_id": message.id,
+            },
+            "conversation": conversation,
+            "contact": contact,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! Background jobs carried by the `frontdesk-jobs` queue. Every job is idempotent: the
 //! consumer may run one more than once (Queues deliver at least once).
 
+use crate::escalation::Notification;
 use crate::events::NewEvent;
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +11,17 @@ pub enum Job {
     /// A live event whose direct publish to the tenant hub failed. Re-publishing may show a
     /// dashboard the event twice, which it tolerates (events carry the row ids).
     PublishEvent { event: NewEvent },
+    /// Page an on-call person about an escalation. Delivered once per `dedupe_key`.
+    Notify { tenant_id: String, escalation_id: String, notification: Notification },
+}
+
+impl Job {
+    pub fn tenant_id(&self) -> &str {
+        match self {
+            Job::PublishEvent { event } => &event.tenant_id,
+            Job::Notify { tenant_id, .. } => tenant_id,
+        }
+    }
 }
 
 /// How long to wait before retrying a job first queued `age_ms` ago: as long again as it has

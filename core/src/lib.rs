@@ -9,6 +9,7 @@ pub mod auth;
 pub mod brain;
 pub mod channel;
 pub mod conversation;
+pub mod escalation;
 pub mod events;
 pub mod form;
 pub mod ids;

@@ -20,6 +20,9 @@ pub struct Settings {
     pub next_step: Option<String>,
     #[serde(default)]
     pub address: Option<String>,
+    /// Who is paged, by SMS and email, when a message is an emergency — at any hour.
+    #[serde(default)]
+    pub on_call: Vec<crate::escalation::OnCall>,
 }
 
 /// A wall-clock moment in the tenant's timezone.

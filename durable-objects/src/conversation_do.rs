@@ -9,13 +9,19 @@
 
 use crate::platform::d1::database;
 use crate::platform::time::{WorkerClock, WorkerRandom};
+use crate::platform::JOBS_QUEUE;
 use crate::protocol::TURN_PATH;
 use crate::thread_store::{load_known, write_turn, NewIds, ReplyToStore};
 use frontdesk_core::brain::{rules::RulesBrain, Brain};
 use frontdesk_core::conversation::ThreadState;
+use frontdesk_core::escalation::{notifications, Reason};
 use frontdesk_core::ids;
-use frontdesk_core::inbound::{events, ledger_answer, reply_from_ledger, reply_time, InboundTurn, TurnOutcome};
+use frontdesk_core::inbound::{
+    escalation_event, events, ledger_answer, reply_from_ledger, reply_time, InboundTurn, TurnOutcome,
+};
+use frontdesk_core::jobs::Job;
 use frontdesk_core::ports::{Clock, Random};
+use frontdesk_core::records::Contact;
 use frontdesk_core::webhook::Claim;
 use futures::channel::oneshot;
 use futures::lock::Mutex;
@@ -49,6 +55,35 @@ impl DurableObject for ConversationDO {
 }
 
 impl ConversationDO {
+    /// Queues the pages an escalation sends (for an emergency: every on-call contact, by SMS and
+    /// email, whatever the hour) within the turn that raised it. The jobs deliver once per page.
+    async fn page_on_call(
+        &self,
+        turn: &InboundTurn,
+        escalation_id: &str,
+        reason: Reason,
+        contact: &Contact,
+    ) -> Result<()> {
+        let label = match &contact.name {
+            Some(name) => format!("{name} ({})", turn.phone),
+            None => turn.phone.to_string(),
+        };
+        let pages = notifications(&turn.settings, escalation_id, reason, &turn.business_name, &label, &turn.body);
+        if pages.is_empty() {
+            return Ok(());
+        }
+        let queue = self.env.queue(JOBS_QUEUE)?;
+        for notification in pages {
+            let job = Job::Notify {
+                tenant_id: turn.tenant_id.clone(),
+                escalation_id: escalation_id.to_owned(),
+                notification,
+            };
+            queue.send(&job).await?;
+        }
+        Ok(())
+    }
+
     async fn answer(&self, turn: InboundTurn) -> Result<TurnOutcome> {
         let thread = self.thread();
         if let Some(answer) = thread.answer_for(&turn.event_id) {
@@ -99,28 +134,49 @@ impl ConversationDO {
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
         let ids = NewIds {
             claim: new_id(ids::CLAIM, turn.received_at),
+            escalation: new_id(ids::ESCALATION, turn.received_at),
             contact: new_id(ids::CONTACT, turn.received_at),
             conversation: new_id(ids::CONVERSATION, turn.received_at),
             inbound: new_id(ids::MESSAGE, turn.received_at),
             reply: new_id(ids::MESSAGE, at),
         };
         let answer = ledger_answer(reply.text.as_deref());
-        let to_store = ReplyToStore { text: reply.text.as_deref(), at, ledger_answer: &answer };
+        let to_store = ReplyToStore {
+            text: reply.text.as_deref(),
+            at,
+            ledger_answer: &answer,
+            escalation: reply.escalation.as_ref(),
+        };
         let Some(written) = write_turn(&db, turn, &ids, &to_store).await? else {
             // Another request holds this event's claim in D1 and is answering it.
             return Ok(TurnOutcome { reply: None, events: vec![] });
         };
         let outcome = match &written.claim {
-            Claim::Owned => TurnOutcome {
-                reply: reply.text,
-                events: events(
+            Claim::Owned => {
+                let mut published = events(
                     &turn.tenant_id,
                     &written.contact,
                     &written.conversation,
                     &written.inbound,
                     written.reply.as_ref(),
-                ),
-            },
+                );
+                if let (Some(request), Some(escalation_id)) = (&reply.escalation, &written.escalation_id) {
+                    published.push(escalation_event(
+                        &turn.tenant_id,
+                        escalation_id,
+                        request,
+                        &written.contact,
+                        &written.conversation,
+                        &written.inbound,
+                    ));
+                    if let Err(e) = self.page_on_call(turn, escalation_id, request.reason, &written.contact).await {
+                        // The escalation is stored and announced; failing the turn now would only
+                        // make the provider's retry find it done and page no one at all.
+                        worker::console_error!("paging on-call for {escalation_id} failed: {e}");
+                    }
+                }
+                TurnOutcome { reply: reply.text, events: published }
+            }
             Claim::Done { response } => TurnOutcome { reply: reply_from_ledger(response), events: vec![] },
             Claim::InFlight => TurnOutcome { reply: None, events: vec![] },
         };

@@ -9,6 +9,7 @@
 //! call: the batch is the only one.
 
 use crate::platform::d1::{args, statement, Arg};
+use frontdesk_core::brain::EscalationRequest;
 use frontdesk_core::conversation::{reuse_cutoff, Known};
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::records::{Contact, Conversation, Message};
@@ -79,6 +80,7 @@ pub async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
 /// Fresh ids for whatever this turn may create.
 pub struct NewIds {
     pub claim: String,
+    pub escalation: String,
     pub contact: String,
     pub conversation: String,
     pub inbound: String,
@@ -91,6 +93,7 @@ pub struct ReplyToStore<'a> {
     pub at: u64,
     /// `webhook_events.response` (`inbound::ledger_answer`).
     pub ledger_answer: &'a str,
+    pub escalation: Option<&'a EscalationRequest>,
 }
 
 /// What D1 holds after the batch.
@@ -100,6 +103,8 @@ pub struct Written {
     pub conversation: Conversation,
     pub inbound: Message,
     pub reply: Option<Message>,
+    /// The id of the escalation this turn raised, if any.
+    pub escalation_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -122,6 +127,7 @@ struct ReadBack {
     reply_id: Option<String>,
     reply_body: Option<String>,
     reply_at: Option<u64>,
+    escalation_id: Option<String>,
 }
 
 pub async fn write_turn(
@@ -227,6 +233,32 @@ pub async fn write_turn(
             ),
         )?);
     }
+    if let Some(escalation) = reply.escalation {
+        statements.push(statement(
+            db,
+            &format!(
+                "INSERT INTO escalations (id, tenant_id, contact_id, conversation_id, message_id, reason, priority, \
+                                          status, summary, detail, created_at, updated_at) \
+                 SELECT ?5, ?1, m.contact_id, m.conversation_id, m.id, ?6, ?7, 'open', ?8, ?9, ?10, ?10 \
+                 FROM messages m WHERE m.tenant_id = ?1 AND m.channel = ?11 AND m.provider_message_id = ?12 \
+                 AND {CLAIMED} \
+                 ON CONFLICT DO NOTHING"
+            ),
+            &args(
+                &claim,
+                &[
+                    Arg::Text(&ids.escalation),
+                    Arg::Text(escalation.reason.as_str()),
+                    Arg::Text(escalation.reason.priority().as_str()),
+                    Arg::Text(&escalation.summary),
+                    Arg::Text(&escalation.detail),
+                    Arg::Int(now),
+                    Arg::Text(channel),
+                    Arg::Text(&turn.provider_message_id),
+                ],
+            ),
+        )?);
+    }
     statements.push(statement(
         db,
         &format!(
@@ -249,14 +281,23 @@ pub async fn write_turn(
                 c.created_at AS contact_created_at, c.updated_at AS contact_updated_at, \
                 v.id AS conversation_id, v.status AS conversation_status, v.started_at, v.last_message_at, \
                 m.id AS inbound_id, m.created_at AS inbound_at, \
-                r.id AS reply_id, r.body AS reply_body, r.created_at AS reply_at \
+                r.id AS reply_id, r.body AS reply_body, r.created_at AS reply_at, e.id AS escalation_id \
          FROM webhook_events w \
          LEFT JOIN messages m ON m.tenant_id = w.tenant_id AND m.channel = ?5 AND m.provider_message_id = ?6 \
          LEFT JOIN conversations v ON v.id = m.conversation_id \
          LEFT JOIN contacts c ON c.id = m.contact_id \
          LEFT JOIN messages r ON r.tenant_id = w.tenant_id AND r.id = ?7 AND w.claim_id = ?4 \
+         LEFT JOIN escalations e ON e.tenant_id = w.tenant_id AND e.id = ?8 AND w.claim_id = ?4 \
          WHERE w.tenant_id = ?1 AND w.provider = ?2 AND w.event_id = ?3",
-        &args(&claim, &[Arg::Text(channel), Arg::Text(&turn.provider_message_id), Arg::Text(&ids.reply)]),
+        &args(
+            &claim,
+            &[
+                Arg::Text(channel),
+                Arg::Text(&turn.provider_message_id),
+                Arg::Text(&ids.reply),
+                Arg::Text(&ids.escalation),
+            ],
+        ),
     )?);
     let results = db.batch(statements).await?;
     let row: ReadBack = results
@@ -318,5 +359,6 @@ fn assemble(row: ReadBack, turn: &InboundTurn, claim: Claim) -> Option<Written> 
             created_at: row.inbound_at?,
         },
         reply,
+        escalation_id: row.escalation_id,
     })
 }

@@ -3,7 +3,7 @@
 use worker::Env;
 
 /// wrangler.toml binding names.
-pub const JOBS: &str = "JOBS";
+pub use frontdesk_durable::platform::JOBS_QUEUE as JOBS;
 
 /// The canonical public origin providers call (`PUBLIC_BASE_URL`), without a trailing slash.
 /// Signatures are verified against it rather than the request's Host, which proxies rewrite.

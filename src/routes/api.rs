@@ -51,6 +51,13 @@ pub async fn list_contacts(req: Request, env: &Env) -> AppResult<Response> {
     Ok(json_response(200, &page(&request, rows)))
 }
 
+pub async fn list_outbox(req: Request, env: &Env) -> AppResult<Response> {
+    let (db, tenant_id) = authenticate(&req, env).await?;
+    let request = page_request(&req)?;
+    let rows = d1::outbox_list(&db, &tenant_id, &request).await?;
+    Ok(json_response(200, &page(&request, rows)))
+}
+
 async fn find_conversation(
     db: &worker::D1Database,
     tenant_id: &str,

@@ -2,6 +2,7 @@
 //! step, and maps the result.
 
 pub mod api;
+pub mod escalations;
 pub mod events;
 pub mod health;
 pub mod twilio_sms;
@@ -14,11 +15,17 @@ use worker::{D1Database, Env, Request};
 
 /// The tenant a request's `Authorization: Bearer` API key belongs to, and the database.
 pub async fn authenticate(req: &Request, env: &Env) -> AppResult<(D1Database, String)> {
+    let (db, owner) = authenticate_key(req, env).await?;
+    Ok((db, owner.tenant_id))
+}
+
+/// Like [`authenticate`], also naming the key, for actions recorded in `audit_log`.
+pub async fn authenticate_key(req: &Request, env: &Env) -> AppResult<(D1Database, d1::KeyOwner)> {
     let header = req.headers().get("authorization")?.unwrap_or_default();
     let key = ApiKey::from_bearer(&header).ok_or_else(ApiError::unauthorized)?;
     let db = d1::database(env)?;
-    let tenant_id = d1::tenant_for_api_key(&db, &key).await?.ok_or_else(ApiError::unauthorized)?;
-    Ok((db, tenant_id))
+    let owner = d1::tenant_for_api_key(&db, &key).await?.ok_or_else(ApiError::unauthorized)?;
+    Ok((db, owner))
 }
 
 /// The first value of a query parameter.

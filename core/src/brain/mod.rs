@@ -38,6 +38,18 @@ pub struct Reply {
     /// `None` means acknowledge without answering (e.g. an opt-out the carrier confirms).
     pub text: Option<String>,
     pub intent: Intent,
+    /// A human must handle this; raised in the same turn, with the message that caused it.
+    pub escalation: Option<EscalationRequest>,
+}
+
+/// Why a turn hands over to a human, with what the team needs to act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalationRequest {
+    pub reason: crate::escalation::Reason,
+    /// One line for the escalation queue.
+    pub summary: String,
+    /// Machine-readable context, e.g. `{"emergency":"flood"}`.
+    pub detail: String,
 }
 
 pub trait Brain {

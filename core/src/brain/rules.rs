@@ -18,7 +18,7 @@ impl Brain for RulesBrain {
     fn respond(&self, turn: &Turn) -> Reply {
         let text = normalise(&turn.text);
         if OPT_OUT.contains(&text.as_str()) {
-            return Reply { text: None, intent: Intent::OptOut };
+            return Reply { text: None, intent: Intent::OptOut, escalation: None };
         }
         let intent = classify(&text);
         let mut reply = String::new();
@@ -37,7 +37,7 @@ impl Brain for RulesBrain {
             }
             _ => reply.push_str(&follow_up(turn)),
         }
-        Reply { text: Some(reply), intent }
+        Reply { text: Some(reply), intent, escalation: None }
     }
 }
 
@@ -172,7 +172,7 @@ mod tests {
         let s = letting_agent();
         for word in ["STOP", "Unsubscribe.", " stop "] {
             let reply = RulesBrain.respond(&turn(&s, word, 600));
-            assert_eq!(reply, Reply { text: None, intent: Intent::OptOut }, "{word}");
+            assert_eq!(reply, Reply { text: None, intent: Intent::OptOut, escalation: None }, "{word}");
         }
         // "stop" inside a sentence is not an opt-out.
         assert!(RulesBrain.respond(&turn(&s, "please don't stop the viewing", 600)).text.is_some());

@@ -3,3 +3,6 @@
 
 pub mod d1;
 pub mod time;
+
+/// wrangler.toml queue producer binding for `frontdesk-jobs`.
+pub const JOBS_QUEUE: &str = "JOBS";

@@ -1,9 +1,11 @@
 //! The Worker's D1 queries: tenant resolution and the tenant API's reads. The inbound write
 //! path belongs to `ConversationDO` (frontdesk-durable).
 
+mod escalations;
 mod reads;
 mod tenants;
 
+pub use escalations::{escalation, escalation_list, set_escalation_status};
 pub use frontdesk_durable::platform::d1::{database, statement, Arg};
-pub use reads::{contact_list, conversation, conversation_list, message_list};
-pub use tenants::{channel_tenant, tenant_for_api_key};
+pub use reads::{contact_list, conversation, conversation_list, message_list, outbox_list};
+pub use tenants::{channel_tenant, tenant_for_api_key, KeyOwner};

@@ -77,3 +77,42 @@ pub async fn contact_list(
     .await?
     .results()
 }
+
+/// An outbox row as the API shows it: what was (or will be) delivered, to whom, and how.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct OutboxEntry {
+    pub id: String,
+    pub channel: String,
+    pub recipient: String,
+    pub status: String,
+    pub attempts: u64,
+    pub last_error: Option<String>,
+    /// The JSON the sender uses, parsed.
+    #[serde(deserialize_with = "json_text")]
+    pub payload: serde_json::Value,
+    pub created_at: u64,
+    pub updated_at: u64,
+}
+
+fn json_text<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<serde_json::Value, D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(d)?;
+    Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
+impl frontdesk_core::api::Identified for OutboxEntry {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+pub async fn outbox_list(db: &D1Database, tenant_id: &str, page: &PageRequest) -> Result<Vec<OutboxEntry>> {
+    statement(
+        db,
+        "SELECT id, channel, recipient, status, attempts, last_error, payload, created_at, updated_at FROM outbox \
+         WHERE tenant_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3",
+        &[Arg::Text(tenant_id), Arg::OptText(page.before.as_deref()), Arg::Int(page.fetch_limit().into())],
+    )?
+    .all()
+    .await?
+    .results()
+}

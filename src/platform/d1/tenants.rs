@@ -63,20 +63,22 @@ pub async fn channel_tenant(
     Ok(tenant)
 }
 
+/// Who is calling the tenant API.
 #[derive(Deserialize)]
-struct KeyRow {
-    tenant_id: String,
+pub struct KeyOwner {
+    pub tenant_id: String,
+    /// `api_keys.id`, recorded as the actor of audited actions.
+    pub key_id: String,
 }
 
-/// The tenant id an unrevoked API key belongs to.
-pub async fn tenant_for_api_key(db: &D1Database, key: &ApiKey) -> Result<Option<String>> {
-    let row: Option<KeyRow> = statement(
+/// The tenant an unrevoked API key belongs to.
+pub async fn tenant_for_api_key(db: &D1Database, key: &ApiKey) -> Result<Option<KeyOwner>> {
+    statement(
         db,
-        "SELECT k.tenant_id FROM api_keys k JOIN tenants t ON t.id = k.tenant_id \
+        "SELECT k.tenant_id, k.id AS key_id FROM api_keys k JOIN tenants t ON t.id = k.tenant_id \
          WHERE k.key_hash = ?1 AND k.revoked_at IS NULL AND t.status = 'active'",
         &[Arg::Text(&key.hash())],
     )?
     .first(None)
-    .await?;
-    Ok(row.map(|r| r.tenant_id))
+    .await
 }

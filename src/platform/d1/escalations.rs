@@ -1,0 +1,114 @@
+//! Escalations as the tenant API reads and updates them.
+
+use super::{statement, Arg};
+use frontdesk_core::api::PageRequest;
+use frontdesk_core::escalation::{Escalation, Priority, Reason, Status};
+use serde::Deserialize;
+use worker::{D1Database, Result};
+
+const COLUMNS: &str =
+    "id, contact_id, conversation_id, message_id, reason, priority, status, summary, detail, created_at, updated_at";
+
+#[derive(Deserialize)]
+struct Row {
+    id: String,
+    contact_id: String,
+    conversation_id: String,
+    message_id: String,
+    reason: Reason,
+    priority: Priority,
+    status: Status,
+    summary: String,
+    detail: String,
+    created_at: u64,
+    updated_at: u64,
+}
+
+impl From<Row> for Escalation {
+    fn from(r: Row) -> Self {
+        Escalation {
+            id: r.id,
+            contact_id: r.contact_id,
+            conversation_id: r.conversation_id,
+            message_id: r.message_id,
+            reason: r.reason,
+            priority: r.priority,
+            status: r.status,
+            summary: r.summary,
+            detail: serde_json::from_str(&r.detail).unwrap_or_default(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+pub async fn escalation_list(
+    db: &D1Database,
+    tenant_id: &str,
+    status: Option<Status>,
+    page: &PageRequest,
+) -> Result<Vec<Escalation>> {
+    let rows: Vec<Row> = statement(
+        db,
+        &format!(
+            "SELECT {COLUMNS} FROM escalations WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2) \
+             AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4"
+        ),
+        &[
+            Arg::Text(tenant_id),
+            Arg::OptText(status.map(Status::as_str)),
+            Arg::OptText(page.before.as_deref()),
+            Arg::Int(page.fetch_limit().into()),
+        ],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows.into_iter().map(Escalation::from).collect())
+}
+
+pub async fn escalation(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Escalation>> {
+    let row: Option<Row> = statement(
+        db,
+        &format!("SELECT {COLUMNS} FROM escalations WHERE tenant_id = ?1 AND id = ?2"),
+        &[Arg::Text(tenant_id), Arg::Text(id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(Escalation::from))
+}
+
+/// Sets the status and records who did it in `audit_log`, in one transaction.
+pub async fn set_escalation_status(
+    db: &D1Database,
+    tenant_id: &str,
+    id: &str,
+    status: Status,
+    actor: &str,
+    audit_id: &str,
+    now_ms: u64,
+) -> Result<()> {
+    let detail = serde_json::json!({ "status": status.as_str() }).to_string();
+    db.batch(vec![
+        statement(
+            db,
+            "UPDATE escalations SET status = ?3, updated_at = ?4 WHERE tenant_id = ?1 AND id = ?2",
+            &[Arg::Text(tenant_id), Arg::Text(id), Arg::Text(status.as_str()), Arg::Int(now_ms)],
+        )?,
+        statement(
+            db,
+            "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) \
+             VALUES (?1, ?2, ?3, 'escalation.status', ?4, ?5, ?6)",
+            &[
+                Arg::Text(audit_id),
+                Arg::Text(tenant_id),
+                Arg::Text(actor),
+                Arg::Text(id),
+                Arg::Text(&detail),
+                Arg::Int(now_ms),
+            ],
+        )?,
+    ])
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! `GET /api/v1/escalations[?status=]`, `GET /api/v1/escalations/{id}` and
+//! `POST /api/v1/escalations/{id}` `{"status": "acknowledged" | "resolved"}` (docs/API.md).
+
+use super::{authenticate, authenticate_key, query_param};
+use crate::error::{json_response, AppResult};
+use crate::platform::d1;
+use frontdesk_core::api::{page, ApiError, PageRequest};
+use frontdesk_core::escalation::{Escalation, Status};
+use frontdesk_core::ids;
+use frontdesk_core::ports::{Clock, Random};
+use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
+use serde::Deserialize;
+use worker::{D1Database, Env, Request, Response};
+
+/// A status update is a few bytes; anything larger is not one.
+const MAX_BODY_BYTES: usize = 4096;
+
+pub async fn list(req: Request, env: &Env) -> AppResult<Response> {
+    let (db, tenant_id) = authenticate(&req, env).await?;
+    let limit = query_param(&req, "limit")?;
+    let cursor = query_param(&req, "cursor")?;
+    let request = PageRequest::from_query(limit.as_deref(), cursor.as_deref())?;
+    let status = match query_param(&req, "status")? {
+        Some(raw) => Some(
+            Status::parse(&raw)
+                .ok_or_else(|| ApiError::bad_request("`status` must be one of open, acknowledged, resolved"))?,
+        ),
+        None => None,
+    };
+    let rows = d1::escalation_list(&db, &tenant_id, status, &request).await?;
+    Ok(json_response(200, &page(&request, rows)))
+}
+
+pub async fn get(req: &Request, env: &Env, id: &str) -> AppResult<Response> {
+    let (db, tenant_id) = authenticate(req, env).await?;
+    Ok(json_response(200, &serde_json::to_value(find(&db, &tenant_id, id).await?)?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Update {
+    status: String,
+}
+
+pub async fn update(mut req: Request, env: &Env, id: &str) -> AppResult<Response> {
+    let (db, owner) = authenticate_key(&req, env).await?;
+    let raw = req.bytes().await?;
+    if raw.len() > MAX_BODY_BYTES {
+        return Err(ApiError::payload_too_large(MAX_BODY_BYTES).into());
+    }
+    let update: Update = serde_json::from_slice(&raw).map_err(|e| {
+        ApiError::malformed_body(format!("expected {{\"status\": \"acknowledged\" | \"resolved\"}}: {e}"))
+    })?;
+    let next = Status::parse(&update.status)
+        .filter(|s| *s != Status::Open)
+        .ok_or_else(|| ApiError::malformed_body("`status` must be acknowledged or resolved"))?;
+    let current = find(&db, &owner.tenant_id, id).await?;
+    if !current.status.can_become(next) {
+        return Err(ApiError::conflict(format!(
+            "escalation is {}; it cannot become {}",
+            current.status.as_str(),
+            next.as_str()
+        ))
+        .into());
+    }
+    if current.status != next {
+        let now = WorkerClock.now_ms();
+        let audit_id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
+        let actor = format!("api_key:{}", owner.key_id);
+        d1::set_escalation_status(&db, &owner.tenant_id, id, next, &actor, &audit_id, now).await?;
+    }
+    Ok(json_response(200, &serde_json::to_value(find(&db, &owner.tenant_id, id).await?)?))
+}
+
+async fn find(db: &D1Database, tenant_id: &str, id: &str) -> AppResult<Escalation> {
+    let not_found = || ApiError::not_found("escalation");
+    if !ids::is_well_formed(id) {
+        return Err(not_found().into());
+    }
+    Ok(d1::escalation(db, tenant_id, id).await?.ok_or_else(not_found)?)
+}
