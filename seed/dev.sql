@@ -3,10 +3,10 @@
 -- Idempotent: re-running replaces the rows.
 INSERT OR REPLACE INTO tenants (id, slug, name, timezone, settings, status, created_at) VALUES
   ('ten_demo', 'demo', 'Maple & Pine Lettings', 'Europe/London',
-   '{"hours":{"mon":["09:00","18:00"],"tue":["09:00","18:00"],"wed":["09:00","18:00"],"thu":["09:00","18:00"],"fri":["09:00","17:30"],"sat":["10:00","14:00"]},"next_step":"Reply with the property you are interested in and a good time for a viewing, and we will confirm it.","address":"14 Elm Road, Bristol BS1 4QA","on_call":[{"name":"Sam Carter (on call)","phone":"+447700900999","email":"oncall@mapleandpine.example"}]}',
+   '{"hours":{"mon":["09:00","18:00"],"tue":["09:00","18:00"],"wed":["09:00","18:00"],"thu":["09:00","18:00"],"fri":["09:00","17:30"],"sat":["10:00","14:00"]},"next_step":"Reply with the property you are interested in and a good time for a viewing, and we will confirm it.","address":"14 Elm Road, Bristol BS1 4QA","template":"letting_agent","on_call":[{"name":"Sam Carter (on call)","phone":"+447700900999","email":"oncall@mapleandpine.example"}]}',
    'active', 1767225600000),
   ('ten_demo2', 'demo2', 'Harbour View Holiday Lets', 'Europe/London',
-   '{"hours":{"mon":["08:00","20:00"],"tue":["08:00","20:00"],"wed":["08:00","20:00"],"thu":["08:00","20:00"],"fri":["08:00","20:00"],"sat":["09:00","17:00"],"sun":["09:00","17:00"]},"next_step":"Tell us your dates and party size and we will check availability."}',
+   '{"hours":{"mon":["08:00","20:00"],"tue":["08:00","20:00"],"wed":["08:00","20:00"],"thu":["08:00","20:00"],"fri":["08:00","20:00"],"sat":["09:00","17:00"],"sun":["09:00","17:00"]},"next_step":"Tell us your dates and party size and we will check availability.","template":"vacation_rental"}',
    'active', 1767225600000);
 
 INSERT OR REPLACE INTO tenant_channels (id, tenant_id, provider, address, secret_ref, created_at) VALUES

@@ -3,6 +3,7 @@
 //! reply, the events and the TwiML Twilio receives. The D1/DO glue around these steps is
 //! covered by miniflare-tests against the built wasm.
 
+use frontdesk_core::brain::understand::CivilDate;
 use frontdesk_core::brain::{rules::RulesBrain, Brain};
 use frontdesk_core::channel::twilio::{self, InboundMessage};
 use frontdesk_core::conversation::{Known, ThreadState};
@@ -92,9 +93,10 @@ fn a_signed_sms_after_hours_gets_an_escaped_twiml_reply_and_two_events() {
     )
     .unwrap();
     // Monday 21:30 local: closed, reopening tomorrow.
-    let turn = inbound_turn(inbound, settings, LocalTime { weekday: 0, minute_of_day: 21 * 60 + 30 });
+    let monday = CivilDate { year: 2026, month: 11, day: 23 };
+    let turn = inbound_turn(inbound, settings, LocalTime { date: monday, minute_of_day: 21 * 60 + 30 });
     let mut thread = ThreadState { known: Some(Known::default()), ..Default::default() };
-    let reply = RulesBrain.respond(&turn.turn(thread.continuity(turn.received_at), None));
+    let reply = RulesBrain.respond(&turn.turn(thread.continuity(turn.received_at), None, thread.last_reply()));
     let text = reply.text.clone().unwrap();
     assert_eq!(
         text,
@@ -116,7 +118,8 @@ fn a_signed_sms_after_hours_gets_an_escaped_twiml_reply_and_two_events() {
     thread.remember(&turn.event_id, &answer, contact, conversation);
     assert_eq!(thread.answer_for(&turn.event_id).map(reply_from_ledger), Some(Some(text)));
     // The next message continues the conversation: no second greeting.
-    let follow_up = RulesBrain.respond(&turn.turn(thread.continuity(turn.received_at + 60_000), None));
+    let follow_up =
+        RulesBrain.respond(&turn.turn(thread.continuity(turn.received_at + 60_000), None, thread.last_reply()));
     assert!(follow_up.text.unwrap().starts_with("Thanks, got it"));
 }
 

@@ -50,6 +50,11 @@ impl ThreadState {
         self.answered.iter().find(|(id, _)| id == event_id).map(|(_, answer)| answer.as_str())
     }
 
+    /// What Frontdesk said last in this thread (the reply to the newest answered event).
+    pub fn last_reply(&self) -> Option<String> {
+        self.answered.back().and_then(|(_, answer)| crate::inbound::reply_from_ledger(answer))
+    }
+
     /// Whether a message at `now_ms` comes from a known contact and continues a conversation.
     /// The D1 write decides the same way (same cutoff), so the two agree.
     pub fn continuity(&self, now_ms: u64) -> Continuity {

@@ -76,7 +76,7 @@ impl InboundTurn {
     }
 
     /// The brain's input, given what the thread knows.
-    pub fn turn(&self, continuity: Continuity, contact_name: Option<String>) -> Turn {
+    pub fn turn(&self, continuity: Continuity, contact_name: Option<String>, system_before: Option<String>) -> Turn {
         Turn {
             business_name: self.business_name.clone(),
             settings: self.settings.clone(),
@@ -85,6 +85,7 @@ impl InboundTurn {
             contact_name: contact_name.or_else(|| self.profile_name.clone()),
             returning_contact: continuity.returning_contact,
             new_conversation: continuity.new_conversation,
+            system_before,
             text: self.body.clone(),
         }
     }
@@ -170,7 +171,7 @@ mod tests {
             tenant_id: "ten_demo".into(),
             business_name: "Maple & Pine Lettings".into(),
             settings: Settings::default(),
-            local_time: LocalTime { weekday: 0, minute_of_day: 600 },
+            local_time: crate::tenant::tests::at(0, 10, 0),
             provider: "twilio".into(),
             event_id: "SM1".into(),
             channel: Channel::Whatsapp,
@@ -192,9 +193,9 @@ mod tests {
     fn the_stored_name_wins_over_the_profile_name() {
         let t = inbound_turn();
         let first = Continuity { returning_contact: false, new_conversation: true };
-        assert_eq!(t.turn(first, None).contact_name.as_deref(), Some("Ana Lima"));
-        assert_eq!(t.turn(first, Some("Ana".into())).contact_name.as_deref(), Some("Ana"));
-        let reply = RulesBrain.respond(&t.turn(first, None));
+        assert_eq!(t.turn(first, None, None).contact_name.as_deref(), Some("Ana Lima"));
+        assert_eq!(t.turn(first, Some("Ana".into()), None).contact_name.as_deref(), Some("Ana"));
+        let reply = RulesBrain.respond(&t.turn(first, None, None));
         assert!(reply.text.unwrap().starts_with("Hi Ana, thanks for contacting"));
     }
 

@@ -3,6 +3,7 @@
 //! Timezone arithmetic is done by the platform (the Worker asks the JS `Intl` API, which has
 //! the full tz database at no wasm-size cost) and arrives here as a [`LocalTime`].
 
+use crate::brain::understand::CivilDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -20,6 +21,10 @@ pub struct Settings {
     pub next_step: Option<String>,
     #[serde(default)]
     pub address: Option<String>,
+    /// The industry template (`letting_agent`, `vacation_rental`, `clinic_salon`, `hotel`):
+    /// how ambiguous requests read ("book" = a viewing, a stay or an appointment).
+    #[serde(default)]
+    pub template: Option<String>,
     /// Who is paged, by SMS and email, when a message is an emergency — at any hour.
     #[serde(default)]
     pub on_call: Vec<crate::escalation::OnCall>,
@@ -28,8 +33,7 @@ pub struct Settings {
 /// A wall-clock moment in the tenant's timezone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalTime {
-    /// 0 = Monday … 6 = Sunday.
-    pub weekday: u8,
+    pub date: CivilDate,
     pub minute_of_day: u16,
 }
 
@@ -37,27 +41,21 @@ impl LocalTime {
     /// Parses `Intl`'s `en-US` rendering with `hourCycle: "h23"`, e.g. `11/23/2026, 00:14:19`.
     pub fn from_en_us(rendered: &str) -> Option<Self> {
         let (date, time) = rendered.split_once(", ")?;
-        let mut d = date.split('/').map(|p| p.trim().parse::<i64>().ok());
+        let mut d = date.split('/').map(|p| p.trim().parse::<u16>().ok());
         let (month, day, year) = (d.next()??, d.next()??, d.next()??);
         let mut t = time.split(':').map(|p| p.trim().parse::<u16>().ok());
         let (hour, minute) = (t.next()??, t.next()??);
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+        if hour > 23 || minute > 59 {
             return None;
         }
-        let weekday = ((days_from_civil(year, month, day) + 3).rem_euclid(7)) as u8; // 1970-01-01 was a Thursday
-        Some(Self { weekday, minute_of_day: hour * 60 + minute })
+        let date = CivilDate::new(i32::from(year), u8::try_from(month).ok()?, u8::try_from(day).ok()?)?;
+        Some(Self { date, minute_of_day: hour * 60 + minute })
     }
-}
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    /// 0 = Monday … 6 = Sunday.
+    pub fn weekday(&self) -> u8 {
+        self.date.weekday()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +72,7 @@ impl Settings {
     }
 
     pub fn status_at(&self, now: LocalTime) -> OpenStatus {
-        if let Some((open, close, span)) = self.span(now.weekday) {
+        if let Some((open, close, span)) = self.span(now.weekday()) {
             if (open..close).contains(&now.minute_of_day) {
                 return OpenStatus::OpenUntil(span[1].clone());
             }
@@ -83,7 +81,7 @@ impl Settings {
             }
         }
         let next = (1..=7u8).find_map(|ahead| {
-            let day = (now.weekday + ahead) % 7;
+            let day = (now.weekday() + ahead) % 7;
             let (_, _, span) = self.span(day)?;
             let name = if ahead == 1 { "tomorrow" } else { DAY_NAMES[day as usize] };
             Some((name, span[0].clone()))
@@ -141,20 +139,27 @@ pub(crate) mod tests {
         .unwrap()
     }
 
+    /// `weekday` 0 = Monday 2026-11-23, at `h:m`.
+    pub fn at(weekday: u8, h: u16, m: u16) -> LocalTime {
+        let monday = CivilDate { year: 2026, month: 11, day: 23 };
+        LocalTime { date: monday.add_days(i64::from(weekday)), minute_of_day: h * 60 + m }
+    }
+
     #[test]
-    fn parses_intl_output_into_weekday_and_minutes() {
+    fn parses_intl_output_into_date_weekday_and_minutes() {
         // 2026-11-23 is a Monday; 2024-02-29 a Thursday; 2000-01-01 a Saturday.
-        assert_eq!(LocalTime::from_en_us("11/23/2026, 00:14:19"), Some(LocalTime { weekday: 0, minute_of_day: 14 }));
-        assert_eq!(LocalTime::from_en_us("2/29/2024, 23:59:00").unwrap().weekday, 3);
-        assert_eq!(LocalTime::from_en_us("1/1/2000, 12:00:00").unwrap().weekday, 5);
-        assert_eq!(LocalTime::from_en_us("13/1/2000, 12:00:00"), None);
-        assert_eq!(LocalTime::from_en_us("garbage"), None);
+        let t = LocalTime::from_en_us("11/23/2026, 00:14:19").unwrap();
+        assert_eq!((t.date, t.weekday(), t.minute_of_day), (CivilDate { year: 2026, month: 11, day: 23 }, 0, 14));
+        assert_eq!(LocalTime::from_en_us("2/29/2024, 23:59:00").unwrap().weekday(), 3);
+        assert_eq!(LocalTime::from_en_us("1/1/2000, 12:00:00").unwrap().weekday(), 5);
+        for bad in ["13/1/2000, 12:00:00", "2/30/2024, 10:00:00", "1/1/2000, 24:00:00", "garbage", ""] {
+            assert_eq!(LocalTime::from_en_us(bad), None, "{bad}");
+        }
     }
 
     #[test]
     fn open_until_closing_then_names_the_next_opening() {
         let s = letting_agent();
-        let at = |weekday, h: u16, m: u16| LocalTime { weekday, minute_of_day: h * 60 + m };
         assert_eq!(s.status_at(at(0, 9, 0)), OpenStatus::OpenUntil("18:00".into()));
         assert_eq!(s.status_at(at(0, 18, 0)), OpenStatus::Closed(Some(("tomorrow", "09:00".into()))));
         assert_eq!(s.status_at(at(0, 7, 30)), OpenStatus::Closed(Some(("today", "09:00".into()))));

@@ -128,7 +128,7 @@ impl ConversationDO {
         }
         let continuity = thread.continuity(turn.received_at);
         let contact_name = thread.known.as_ref().and_then(|k| k.contact.as_ref()).and_then(|c| c.name.clone());
-        let reply = RulesBrain.respond(&turn.turn(continuity, contact_name));
+        let reply = RulesBrain.respond(&turn.turn(continuity, contact_name, thread.last_reply()));
 
         let at = reply_time(turn.received_at, WorkerClock.now_ms());
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());

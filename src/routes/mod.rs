@@ -6,6 +6,7 @@ pub mod escalations;
 pub mod events;
 pub mod health;
 pub mod twilio_sms;
+pub mod understand;
 
 use crate::error::AppResult;
 use crate::platform::d1;

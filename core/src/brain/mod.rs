@@ -1,7 +1,9 @@
 //! The brain answers one turn. [`Brain`] is the seam the LLM brains plug into; the embedded
 //! [`rules::RulesBrain`] is the default and works with no network and no key.
 
+pub mod phrases;
 pub mod rules;
+pub mod understand;
 
 use crate::channel::Channel;
 use crate::tenant::{LocalTime, Settings};
@@ -20,18 +22,13 @@ pub struct Turn {
     pub returning_contact: bool,
     /// This message opened a new conversation.
     pub new_conversation: bool,
+    /// What Frontdesk said last in this thread: it types bare answers ("What day?" → "Friday").
+    pub system_before: Option<String>,
     pub text: String,
 }
 
-/// What the turn understood; grows into the full intent set with the receptionist issue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Intent {
-    Greeting,
-    HoursLocation,
-    OptOut,
-    GeneralEnquiry,
-}
+/// What the turn understood (the full receptionist intent set).
+pub use understand::Intent;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reply {

@@ -1,126 +1,176 @@
 //! The embedded rules brain: deterministic, offline, always available — the default, and the
-//! fallback whenever an LLM is down. Today it acknowledges, says whether the business is open
-//! (in the tenant's timezone) and gives the next step; hours questions get the hours.
+//! fallback whenever an LLM is down. It understands the message ([`understand`]), answers in
+//! the caller's language from fixed phrases and the tenant's own data (hours, address, next
+//! step — never a fact it was not given), and hands over to a human when it must: emergencies
+//! at any hour, requests for a person, complaints.
 
-use super::{Brain, Intent, Reply, Turn};
+use super::phrases::{fill, phrase, relative_day, Phrase};
+use super::understand::{understand, Emergency, Input, Intent, Language, Understanding};
+use super::{Brain, EscalationRequest, Reply, Turn};
+use crate::escalation::Reason;
 use crate::tenant::OpenStatus;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RulesBrain;
 
-/// The keywords carriers and Twilio's Advanced Opt-Out treat as opt-out; the carrier sends the
-/// confirmation, so replying would be a second, unwanted message.
-const OPT_OUT: [&str; 7] = ["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout"];
-const HOURS_WORDS: [&str; 8] = ["hours", "open", "opening", "close", "closing", "address", "where are you", "located"];
-const GREETINGS: [&str; 6] = ["hi", "hello", "hey", "good morning", "good afternoon", "good evening"];
+/// How much of the message an escalation summary quotes.
+const SUMMARY_QUOTE_CHARS: usize = 120;
 
 impl Brain for RulesBrain {
     fn respond(&self, turn: &Turn) -> Reply {
-        let text = normalise(&turn.text);
-        if OPT_OUT.contains(&text.as_str()) {
-            return Reply { text: None, intent: Intent::OptOut, escalation: None };
-        }
-        let intent = classify(&text);
-        let mut reply = String::new();
-        if turn.new_conversation {
-            reply.push_str(&greeting(turn));
-            reply.push(' ');
-        }
-        match intent {
-            Intent::HoursLocation => reply.push_str(&hours_answer(turn)),
-            _ if turn.new_conversation => {
-                reply.push_str(&availability(turn));
-                if let Some(step) = &turn.settings.next_step {
-                    reply.push(' ');
-                    reply.push_str(step);
-                }
+        let understood = understand(&Input {
+            utterance: &turn.text,
+            system_before: turn.system_before.as_deref(),
+            tenant_template: turn.settings.template.as_deref(),
+            today: turn.local_time.date,
+        });
+        let lang = code(understood.language);
+        let escalation = escalation_for(&understood, &turn.text);
+        let text = match understood.intent {
+            // The carrier confirms an opt-out itself; a reply would be a second, unwanted message.
+            Intent::OptOut => None,
+            // Straight to the point: no greeting, no opening hours — emergencies ignore both.
+            Intent::Emergency => Some(phrase(Phrase::Emergency, lang).to_owned()),
+            Intent::ThanksGoodbye => Some(phrase(Phrase::ThanksGoodbye, lang).to_owned()),
+            intent => Some(with_greeting(turn, lang, &answer(turn, intent, lang))),
+        };
+        Reply { text, intent: understood.intent, escalation }
+    }
+}
+
+fn code(language: Language) -> &'static str {
+    match language {
+        Language::En => "en",
+        Language::Es => "es",
+        Language::Fr => "fr",
+        Language::De => "de",
+        Language::Pt => "pt",
+        Language::It => "it",
+    }
+}
+
+fn answer(turn: &Turn, intent: Intent, lang: &str) -> String {
+    match intent {
+        Intent::HoursLocation => hours_answer(turn, lang),
+        Intent::SpeakToHuman => phrase(Phrase::HumanRequested, lang).to_owned(),
+        Intent::Complaint => phrase(Phrase::Complaint, lang).to_owned(),
+        _ if turn.new_conversation => {
+            let mut text = availability(turn, lang);
+            // The tenant writes its next step in its own language; it is added only when the
+            // caller writes in that language too (English until tenants set one).
+            if let Some(step) = turn.settings.next_step.as_deref().filter(|_| lang == "en") {
+                text.push(' ');
+                text.push_str(step);
             }
-            _ => reply.push_str(&follow_up(turn)),
+            text
         }
-        Reply { text: Some(reply), intent, escalation: None }
+        _ => follow_up(turn, lang),
     }
 }
 
-fn normalise(text: &str) -> String {
-    text.trim().trim_matches(|c: char| c.is_ascii_punctuation()).to_lowercase()
-}
-
-fn classify(text: &str) -> Intent {
-    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let has_phrase = |phrase: &str| {
-        let parts: Vec<&str> = phrase.split(' ').collect();
-        words.windows(parts.len()).any(|w| w == parts.as_slice())
-    };
-    if HOURS_WORDS.iter().any(|p| has_phrase(p)) {
-        Intent::HoursLocation
-    } else if words.len() <= 3 && GREETINGS.iter().any(|p| has_phrase(p)) {
-        Intent::Greeting
-    } else {
-        Intent::GeneralEnquiry
+fn with_greeting(turn: &Turn, lang: &str, answer: &str) -> String {
+    if !turn.new_conversation {
+        return answer.to_owned();
     }
+    let name = turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next()).map(|n| format!(" {n}"));
+    let which = if turn.returning_contact { Phrase::GreetReturning } else { Phrase::GreetNew };
+    let greeting =
+        fill(phrase(which, lang), &[("name", name.as_deref().unwrap_or("")), ("business", &turn.business_name)]);
+    format!("{greeting} {answer}")
 }
 
-fn greeting(turn: &Turn) -> String {
-    let name = turn.contact_name.as_deref().map(|n| format!(" {}", first_name(n))).unwrap_or_default();
-    if turn.returning_contact {
-        format!("Hi{name}, welcome back to {}!", turn.business_name)
-    } else {
-        format!("Hi{name}, thanks for contacting {}!", turn.business_name)
-    }
-}
-
-fn first_name(name: &str) -> &str {
-    name.split_whitespace().next().unwrap_or(name)
-}
-
-fn availability(turn: &Turn) -> String {
+fn availability(turn: &Turn, lang: &str) -> String {
     match turn.settings.status_at(turn.local_time) {
-        OpenStatus::OpenUntil(close) => {
-            format!("We're open until {close} and a member of the team will reply shortly.")
-        }
+        OpenStatus::OpenUntil(close) => fill(phrase(Phrase::OpenUntil, lang), &[("close", &close)]),
         OpenStatus::Closed(Some((day, time))) => {
-            format!("We're closed right now; the team will reply when we open {day} at {time}.")
+            fill(phrase(Phrase::ClosedUntil, lang), &[("day", &relative_day(day, lang)), ("time", &time)])
         }
-        OpenStatus::Closed(None) => "The team will reply as soon as they can.".to_owned(),
+        OpenStatus::Closed(None) => phrase(Phrase::ClosedNoHours, lang).to_owned(),
     }
 }
 
-fn follow_up(turn: &Turn) -> String {
+fn follow_up(turn: &Turn, lang: &str) -> String {
     match turn.settings.status_at(turn.local_time) {
-        OpenStatus::OpenUntil(_) => "Thanks, got it — the team will pick this up shortly.".to_owned(),
+        OpenStatus::OpenUntil(_) => phrase(Phrase::FollowUpOpen, lang).to_owned(),
         OpenStatus::Closed(Some((day, time))) => {
-            format!("Thanks, got it — the team will pick this up when we open {day} at {time}.")
+            fill(phrase(Phrase::FollowUpClosed, lang), &[("day", &relative_day(day, lang)), ("time", &time)])
         }
-        OpenStatus::Closed(None) => "Thanks, got it — the team will pick this up as soon as they can.".to_owned(),
+        OpenStatus::Closed(None) => phrase(Phrase::FollowUpNoHours, lang).to_owned(),
     }
 }
 
-fn hours_answer(turn: &Turn) -> String {
+fn hours_answer(turn: &Turn, lang: &str) -> String {
     let mut answer = match turn.settings.hours_summary() {
-        Some(hours) => format!("Our opening hours are {hours}."),
-        None => "The team will confirm our opening hours.".to_owned(),
+        Some(hours) => fill(phrase(Phrase::Hours, lang), &[("hours", &hours)]),
+        None => phrase(Phrase::HoursUnknown, lang).to_owned(),
     };
     if let Some(address) = &turn.settings.address {
-        answer.push_str(&format!(" You'll find us at {address}."));
+        answer.push(' ');
+        answer.push_str(&fill(phrase(Phrase::Address, lang), &[("address", address)]));
     }
     answer
+}
+
+/// The hand-over a message calls for, if any.
+fn escalation_for(understood: &Understanding, text: &str) -> Option<EscalationRequest> {
+    let reason = match understood.intent {
+        Intent::Emergency => Reason::Emergency,
+        Intent::SpeakToHuman => Reason::HumanRequested,
+        Intent::Complaint => Reason::Complaint,
+        _ => return None,
+    };
+    let quote: String = text.chars().take(SUMMARY_QUOTE_CHARS).collect();
+    let ellipsis = if text.chars().count() > SUMMARY_QUOTE_CHARS { "…" } else { "" };
+    let label = match understood.emergency {
+        Some(kind) => format!("Emergency ({})", emergency_label(kind)),
+        None => match reason {
+            Reason::HumanRequested => "Asks for a person".to_owned(),
+            _ => "Complaint".to_owned(),
+        },
+    };
+    let detail = serde_json::json!({
+        "emergency": understood.emergency,
+        "urgency": understood.urgency,
+        "language": understood.language,
+        "quote": text,
+    });
+    Some(EscalationRequest {
+        reason,
+        summary: format!("{label}: \u{201c}{quote}{ellipsis}\u{201d}"),
+        detail: detail.to_string(),
+    })
+}
+
+fn emergency_label(kind: Emergency) -> &'static str {
+    match kind {
+        Emergency::GasLeak => "gas leak",
+        Emergency::Flood => "flood / water leak",
+        Emergency::Fire => "fire",
+        Emergency::NoHeat => "no heating",
+        Emergency::NoPower => "no power",
+        Emergency::Lockout => "locked out",
+        Emergency::Injury => "injury",
+        Emergency::Security => "break-in",
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::channel::Channel;
-    use crate::tenant::{tests::letting_agent, LocalTime, Settings};
+    use crate::tenant::tests::{at, letting_agent};
+    use crate::tenant::{LocalTime, Settings};
 
-    fn turn(settings: &Settings, text: &str, minute_of_day: u16) -> Turn {
+    fn turn(settings: &Settings, text: &str, local_time: LocalTime) -> Turn {
         Turn {
             business_name: "Maple & Pine Lettings".into(),
             settings: settings.clone(),
-            local_time: LocalTime { weekday: 0, minute_of_day },
+            local_time,
             channel: Channel::Sms,
             contact_name: None,
             returning_contact: false,
             new_conversation: true,
+            system_before: None,
             text: text.into(),
         }
     }
@@ -128,25 +178,25 @@ mod tests {
     #[test]
     fn first_message_greets_and_gives_status_and_next_step() {
         let s = letting_agent();
-        let reply = RulesBrain.respond(&turn(&s, "Hi, is the flat on Elm Road still available?", 10 * 60));
+        let reply = RulesBrain.respond(&turn(&s, "Hi, is the flat on Elm Road still available?", at(0, 10, 0)));
         let text = reply.text.unwrap();
         assert!(text.starts_with("Hi, thanks for contacting Maple & Pine Lettings!"), "{text}");
         assert!(text.contains("open until 18:00"), "{text}");
         assert!(text.ends_with("Reply with the property and a good time for a viewing."), "{text}");
-        assert_eq!(reply.intent, Intent::GeneralEnquiry);
+        assert!(reply.escalation.is_none());
     }
 
     #[test]
     fn after_hours_says_when_the_team_returns() {
         let s = letting_agent();
-        let text = RulesBrain.respond(&turn(&s, "Is it available?", 22 * 60)).text.unwrap();
+        let text = RulesBrain.respond(&turn(&s, "Is it available?", at(0, 22, 0))).text.unwrap();
         assert!(text.contains("closed right now; the team will reply when we open tomorrow at 09:00"), "{text}");
     }
 
     #[test]
     fn returning_contact_is_welcomed_back_by_first_name() {
         let s = letting_agent();
-        let mut t = turn(&s, "hello", 600);
+        let mut t = turn(&s, "hello", at(0, 10, 0));
         t.contact_name = Some("Ana Lima".into());
         t.returning_contact = true;
         let reply = RulesBrain.respond(&t);
@@ -157,12 +207,12 @@ mod tests {
     #[test]
     fn hours_question_gets_the_hours_and_later_turns_do_not_repeat_the_greeting() {
         let s = letting_agent();
-        let mut t = turn(&s, "What are your opening hours?", 600);
+        let mut t = turn(&s, "What are your opening hours?", at(0, 10, 0));
         t.new_conversation = false;
         let reply = RulesBrain.respond(&t);
         assert_eq!(reply.intent, Intent::HoursLocation);
         assert_eq!(reply.text.unwrap(), "Our opening hours are Mon–Thu 09:00–18:00, Fri 09:00–17:30, Sat 10:00–14:00.");
-        let mut later = turn(&s, "I'd like to see it on Friday", 600);
+        let mut later = turn(&s, "I'd like to see it on Friday", at(0, 10, 0));
         later.new_conversation = false;
         assert_eq!(RulesBrain.respond(&later).text.unwrap(), "Thanks, got it — the team will pick this up shortly.");
     }
@@ -171,10 +221,43 @@ mod tests {
     fn opt_out_gets_no_reply() {
         let s = letting_agent();
         for word in ["STOP", "Unsubscribe.", " stop "] {
-            let reply = RulesBrain.respond(&turn(&s, word, 600));
-            assert_eq!(reply, Reply { text: None, intent: Intent::OptOut, escalation: None }, "{word}");
+            let reply = RulesBrain.respond(&turn(&s, word, at(0, 10, 0)));
+            assert_eq!((reply.text, reply.intent), (None, Intent::OptOut), "{word}");
         }
-        // "stop" inside a sentence is not an opt-out.
-        assert!(RulesBrain.respond(&turn(&s, "please don't stop the viewing", 600)).text.is_some());
+    }
+
+    #[test]
+    fn an_emergency_at_3am_on_a_sunday_escalates_at_once_and_says_help_is_coming() {
+        let s = letting_agent(); // closed all Sunday
+        let reply = RulesBrain.respond(&turn(&s, "There's water pouring through my ceiling", at(6, 3, 0)));
+        assert_eq!(reply.intent, Intent::Emergency);
+        let text = reply.text.unwrap();
+        assert!(text.contains("on-call team") && !text.contains("closed"), "no business-hours talk: {text}");
+        let escalation = reply.escalation.unwrap();
+        assert_eq!(escalation.reason, Reason::Emergency);
+        assert!(escalation.summary.starts_with("Emergency (flood / water leak): \u{201c}There's water pouring"));
+        let detail: serde_json::Value = serde_json::from_str(&escalation.detail).unwrap();
+        assert_eq!(detail["emergency"], "flood");
+        assert_eq!(detail["urgency"], "critical");
+    }
+
+    #[test]
+    fn replies_in_the_callers_language() {
+        let s = letting_agent();
+        let es =
+            RulesBrain.respond(&turn(&s, "Hola, ¿el piso de Elm Road sigue disponible?", at(0, 10, 0))).text.unwrap();
+        assert!(es.starts_with("¡Hola, gracias por contactar con Maple & Pine Lettings!"), "{es}");
+        assert!(es.contains("abiertos hasta las 18:00"), "{es}");
+        let fr = RulesBrain.respond(&turn(&s, "Je sens une odeur de gaz dans la cuisine", at(6, 3, 0)));
+        assert_eq!(fr.intent, Intent::Emergency);
+        assert!(fr.text.unwrap().starts_with("Cela ressemble à une urgence."));
+    }
+
+    #[test]
+    fn a_request_for_a_person_is_handed_over() {
+        let s = letting_agent();
+        let reply = RulesBrain.respond(&turn(&s, "Can I speak to a real person please?", at(0, 10, 0)));
+        assert_eq!(reply.intent, Intent::SpeakToHuman);
+        assert_eq!(reply.escalation.unwrap().reason, Reason::HumanRequested);
     }
 }

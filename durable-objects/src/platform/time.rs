@@ -1,5 +1,6 @@
 //! Core's `Clock` and `Random` over the JS runtime, and local time through `Intl`.
 
+use frontdesk_core::brain::understand::CivilDate;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::tenant::LocalTime;
 use wasm_bindgen::prelude::*;
@@ -39,5 +40,7 @@ pub fn local_time(now_ms: u64, timezone: &str) -> LocalTime {
         let rendered = to_locale_string.call2(&date, &"en-US".into(), &options).ok()?;
         LocalTime::from_en_us(&rendered.as_string()?)
     };
-    render(timezone).or_else(|| render("UTC")).unwrap_or(LocalTime { weekday: 0, minute_of_day: 0 })
+    render(timezone)
+        .or_else(|| render("UTC"))
+        .unwrap_or(LocalTime { date: CivilDate { year: 1970, month: 1, day: 1 }, minute_of_day: 0 })
 }

@@ -8,4 +8,4 @@ mod tenants;
 pub use escalations::{escalation, escalation_list, set_escalation_status};
 pub use frontdesk_durable::platform::d1::{database, statement, Arg};
 pub use reads::{contact_list, conversation, conversation_list, message_list, outbox_list};
-pub use tenants::{channel_tenant, tenant_for_api_key, KeyOwner};
+pub use tenants::{channel_tenant, tenant_for_api_key, tenant_profile, KeyOwner};

@@ -82,3 +82,15 @@ pub async fn tenant_for_api_key(db: &D1Database, key: &ApiKey) -> Result<Option<
     .first(None)
     .await
 }
+
+/// What a tenant-scoped feature needs to know about its tenant.
+#[derive(Deserialize)]
+pub struct TenantProfile {
+    pub timezone: String,
+    /// `tenants.settings` JSON.
+    pub settings: String,
+}
+
+pub async fn tenant_profile(db: &D1Database, tenant_id: &str) -> Result<Option<TenantProfile>> {
+    statement(db, "SELECT timezone, settings FROM tenants WHERE id = ?1", &[Arg::Text(tenant_id)])?.first(None).await
+}

@@ -19,6 +19,7 @@
 //! cannot be a month's day/month reading (`03/25` → March 25), and ISO `2026-03-12` is exact.
 //! Times without am/pm: 1–7 o'clock read as afternoon (business hours), 8–11 as morning.
 
+mod contact;
 mod dates;
 mod dialogue;
 mod intent;

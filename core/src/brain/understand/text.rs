@@ -134,18 +134,17 @@ impl<'a> Text<'a> {
         if gap.contains(['?', '!', ';', '\n']) {
             return true;
         }
-        gap.contains('.') && !matches!(self.w(i.wrapping_sub(1)), "dr" | "st" | "mr" | "mrs" | "ms" | "mt" | "jr")
+        gap.contains('.')
+            && !matches!(self.w(i.wrapping_sub(1)), "dr" | "st" | "mr" | "mrs" | "ms" | "mt" | "jr")
             && self.w(i.wrapping_sub(1)).chars().count() > 1
     }
 
     /// Whether the words starting at `i` match the pattern words.
     pub fn at(&self, i: usize, pattern: &str) -> bool {
-        let mut k = i;
-        for p in pattern.split(' ') {
+        for (k, p) in (i..).zip(pattern.split(' ')) {
             if k >= self.toks.len() || !word_matches(p, &self.toks[k].norm) {
                 return false;
             }
-            k += 1;
         }
         true
     }
@@ -165,8 +164,7 @@ impl<'a> Text<'a> {
 
     /// First match of any pattern: (token index, length in words).
     pub fn find_any(&self, patterns: &[&str]) -> Option<(usize, usize)> {
-        (0..self.toks.len())
-            .find_map(|i| patterns.iter().find(|p| self.at(i, p)).map(|p| (i, p.split(' ').count())))
+        (0..self.toks.len()).find_map(|i| patterns.iter().find(|p| self.at(i, p)).map(|p| (i, p.split(' ').count())))
     }
 
     /// Every match of any pattern: (token index, length in words).

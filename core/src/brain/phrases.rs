@@ -1,0 +1,237 @@
+//! What the rules brain says, in each language it understands (en, es, fr, de, pt, it).
+//!
+//! Sentences are whole templates per language, not word-by-word assembly, so grammar stays
+//! right; `{…}` placeholders are filled by [`fill`]. A language missing a phrase falls back to
+//! English rather than failing.
+
+/// The phrases a reply is built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phrase {
+    /// `{name}` (with a leading space, or empty), `{business}`.
+    GreetNew,
+    GreetReturning,
+    /// `{close}`.
+    OpenUntil,
+    /// `{day}` (today / tomorrow / a weekday name), `{time}`.
+    ClosedUntil,
+    ClosedNoHours,
+    FollowUpOpen,
+    FollowUpClosed,
+    FollowUpNoHours,
+    /// `{hours}`.
+    Hours,
+    HoursUnknown,
+    /// `{address}`.
+    Address,
+    Emergency,
+    HumanRequested,
+    Complaint,
+    ThanksGoodbye,
+}
+
+const fn pick(phrase: Phrase) -> [&'static str; 6] {
+    // en, es, fr, de, pt, it
+    match phrase {
+        Phrase::GreetNew => [
+            "Hi{name}, thanks for contacting {business}!",
+            "¡Hola{name}, gracias por contactar con {business}!",
+            "Bonjour{name}, merci d'avoir contacté {business} !",
+            "Hallo{name}, danke, dass Sie {business} kontaktieren!",
+            "Olá{name}, obrigado por contactar a {business}!",
+            "Ciao{name}, grazie per aver contattato {business}!",
+        ],
+        Phrase::GreetReturning => [
+            "Hi{name}, welcome back to {business}!",
+            "¡Hola{name}, qué gusto saber de nuevo de usted en {business}!",
+            "Bonjour{name}, ravis de vous retrouver chez {business} !",
+            "Hallo{name}, schön, wieder von Ihnen zu hören – {business}!",
+            "Olá{name}, bem-vindo de volta à {business}!",
+            "Ciao{name}, bentornato da {business}!",
+        ],
+        Phrase::OpenUntil => [
+            "We're open until {close} and a member of the team will reply shortly.",
+            "Estamos abiertos hasta las {close} y alguien del equipo le responderá en breve.",
+            "Nous sommes ouverts jusqu'à {close} et un membre de l'équipe vous répondra rapidement.",
+            "Wir haben bis {close} Uhr geöffnet, und jemand aus dem Team antwortet Ihnen gleich.",
+            "Estamos abertos até às {close} e alguém da equipa responderá em breve.",
+            "Siamo aperti fino alle {close} e un membro del team le risponderà a breve.",
+        ],
+        Phrase::ClosedUntil => [
+            "We're closed right now; the team will reply when we open {day} at {time}.",
+            "Ahora mismo estamos cerrados; el equipo le responderá cuando abramos ({day}, {time}).",
+            "Nous sommes fermés pour le moment ; l'équipe vous répondra à la réouverture ({day}, {time}).",
+            "Wir haben gerade geschlossen; das Team antwortet, sobald wir öffnen ({day}, {time} Uhr).",
+            "Neste momento estamos fechados; a equipa responderá quando abrirmos ({day}, {time}).",
+            "Al momento siamo chiusi; il team le risponderà alla riapertura ({day}, {time}).",
+        ],
+        Phrase::ClosedNoHours => [
+            "The team will reply as soon as they can.",
+            "El equipo le responderá lo antes posible.",
+            "L'équipe vous répondra dès que possible.",
+            "Das Team antwortet Ihnen so bald wie möglich.",
+            "A equipa responderá assim que possível.",
+            "Il team le risponderà il prima possibile.",
+        ],
+        Phrase::FollowUpOpen => [
+            "Thanks, got it — the team will pick this up shortly.",
+            "Gracias, recibido: el equipo se encargará en breve.",
+            "Merci, c'est noté — l'équipe s'en occupe rapidement.",
+            "Danke, ist angekommen – das Team kümmert sich gleich darum.",
+            "Obrigado, recebido — a equipa tratará disto em breve.",
+            "Grazie, ricevuto: il team se ne occuperà a breve.",
+        ],
+        Phrase::FollowUpClosed => [
+            "Thanks, got it — the team will pick this up when we open {day} at {time}.",
+            "Gracias, recibido: el equipo se encargará cuando abramos ({day}, {time}).",
+            "Merci, c'est noté — l'équipe s'en occupera à la réouverture ({day}, {time}).",
+            "Danke, ist angekommen – das Team kümmert sich darum, sobald wir öffnen ({day}, {time} Uhr).",
+            "Obrigado, recebido — a equipa tratará disto quando abrirmos ({day}, {time}).",
+            "Grazie, ricevuto: il team se ne occuperà alla riapertura ({day}, {time}).",
+        ],
+        Phrase::FollowUpNoHours => [
+            "Thanks, got it — the team will pick this up as soon as they can.",
+            "Gracias, recibido: el equipo se encargará lo antes posible.",
+            "Merci, c'est noté — l'équipe s'en occupera dès que possible.",
+            "Danke, ist angekommen – das Team kümmert sich so bald wie möglich darum.",
+            "Obrigado, recebido — a equipa tratará disto assim que possível.",
+            "Grazie, ricevuto: il team se ne occuperà il prima possibile.",
+        ],
+        Phrase::Hours => [
+            "Our opening hours are {hours}.",
+            "Nuestro horario es {hours}.",
+            "Nos horaires d'ouverture : {hours}.",
+            "Unsere Öffnungszeiten: {hours}.",
+            "O nosso horário é {hours}.",
+            "I nostri orari di apertura: {hours}.",
+        ],
+        Phrase::HoursUnknown => [
+            "The team will confirm our opening hours.",
+            "El equipo le confirmará nuestro horario.",
+            "L'équipe vous confirmera nos horaires.",
+            "Das Team bestätigt Ihnen unsere Öffnungszeiten.",
+            "A equipa confirmará o nosso horário.",
+            "Il team le confermerà i nostri orari.",
+        ],
+        Phrase::Address => [
+            "You'll find us at {address}.",
+            "Nos encontrará en {address}.",
+            "Vous nous trouverez au {address}.",
+            "Sie finden uns unter {address}.",
+            "Encontra-nos em {address}.",
+            "Ci trova in {address}.",
+        ],
+        Phrase::Emergency => [
+            "That sounds like an emergency. If anyone is in danger, call the emergency services now. I've alerted our on-call team and they'll contact you as soon as possible.",
+            "Parece una emergencia. Si alguien corre peligro, llame ahora a los servicios de emergencia. He avisado a nuestro equipo de guardia y le contactarán lo antes posible.",
+            "Cela ressemble à une urgence. Si quelqu'un est en danger, appelez les secours maintenant. J'ai alerté notre équipe d'astreinte, qui vous contactera au plus vite.",
+            "Das klingt nach einem Notfall. Wenn jemand in Gefahr ist, rufen Sie jetzt den Notruf. Ich habe unser Bereitschaftsteam alarmiert; es meldet sich so schnell wie möglich.",
+            "Parece uma emergência. Se alguém estiver em perigo, ligue já para os serviços de emergência. Alertei a nossa equipa de prevenção, que o contactará o mais depressa possível.",
+            "Sembra un'emergenza. Se qualcuno è in pericolo, chiami subito i servizi di emergenza. Ho avvisato il nostro team reperibile, che la contatterà il prima possibile.",
+        ],
+        Phrase::HumanRequested => [
+            "Of course — I've asked a member of the team to get back to you personally.",
+            "Por supuesto: he pedido a alguien del equipo que le responda personalmente.",
+            "Bien sûr — j'ai demandé à un membre de l'équipe de vous répondre personnellement.",
+            "Natürlich – ich habe jemanden aus dem Team gebeten, sich persönlich bei Ihnen zu melden.",
+            "Claro — pedi a alguém da equipa que lhe responda pessoalmente.",
+            "Certo: ho chiesto a un membro del team di risponderle personalmente.",
+        ],
+        Phrase::Complaint => [
+            "I'm sorry to hear that. I've passed this to the team so someone can put it right with you.",
+            "Lamento lo ocurrido. Lo he trasladado al equipo para que alguien lo resuelva con usted.",
+            "Je suis désolé. J'ai transmis votre message à l'équipe pour que quelqu'un règle cela avec vous.",
+            "Das tut mir leid. Ich habe es an das Team weitergegeben, damit sich jemand darum kümmert.",
+            "Lamento o sucedido. Passei a questão à equipa para que alguém a resolva consigo.",
+            "Mi dispiace. Ho inoltrato la segnalazione al team perché qualcuno possa risolvere con lei.",
+        ],
+        Phrase::ThanksGoodbye => [
+            "You're welcome — speak soon!",
+            "¡De nada, hasta pronto!",
+            "Avec plaisir, à bientôt !",
+            "Gern geschehen – bis bald!",
+            "De nada, até breve!",
+            "Prego, a presto!",
+        ],
+    }
+}
+
+const LANGUAGES: [&str; 6] = ["en", "es", "fr", "de", "pt", "it"];
+
+/// The phrase in `language` (an ISO 639-1 code), English when the language is not supported.
+pub fn phrase(phrase: Phrase, language: &str) -> &'static str {
+    let index = LANGUAGES.iter().position(|l| *l == language).unwrap_or(0);
+    pick(phrase)[index]
+}
+
+/// The words for "today" and "tomorrow" used in [`Phrase::ClosedUntil`].
+pub fn relative_day(day: &str, language: &str) -> String {
+    let table: [[&str; 2]; 6] = [
+        ["today", "tomorrow"],
+        ["hoy", "mañana"],
+        ["aujourd'hui", "demain"],
+        ["heute", "morgen"],
+        ["hoje", "amanhã"],
+        ["oggi", "domani"],
+    ];
+    let row = table[LANGUAGES.iter().position(|l| *l == language).unwrap_or(0)];
+    match day {
+        "today" => row[0].to_owned(),
+        "tomorrow" => row[1].to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// Replaces each `{key}` with its value.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(template.to_owned(), |text, (key, value)| text.replace(&format!("{{{key}}}"), value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [Phrase; 15] = [
+        Phrase::GreetNew,
+        Phrase::GreetReturning,
+        Phrase::OpenUntil,
+        Phrase::ClosedUntil,
+        Phrase::ClosedNoHours,
+        Phrase::FollowUpOpen,
+        Phrase::FollowUpClosed,
+        Phrase::FollowUpNoHours,
+        Phrase::Hours,
+        Phrase::HoursUnknown,
+        Phrase::Address,
+        Phrase::Emergency,
+        Phrase::HumanRequested,
+        Phrase::Complaint,
+        Phrase::ThanksGoodbye,
+    ];
+
+    #[test]
+    fn every_language_has_every_phrase_with_the_same_placeholders() {
+        let placeholders = |s: &str| {
+            let mut keys: Vec<String> =
+                s.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(k, _)| k.to_owned())).collect();
+            keys.sort();
+            keys
+        };
+        for p in ALL {
+            let english = placeholders(phrase(p, "en"));
+            for language in LANGUAGES {
+                let text = phrase(p, language);
+                assert!(!text.is_empty(), "{p:?} {language}");
+                assert_eq!(placeholders(text), english, "{p:?} in {language}: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_languages_fall_back_to_english_and_fill_replaces_placeholders() {
+        assert_eq!(phrase(Phrase::ThanksGoodbye, "xx"), "You're welcome — speak soon!");
+        let text = fill(phrase(Phrase::GreetNew, "es"), &[("name", " Ana"), ("business", "Maple & Pine")]);
+        assert_eq!(text, "¡Hola Ana, gracias por contactar con Maple & Pine!");
+        assert_eq!(relative_day("tomorrow", "fr"), "demain");
+        assert_eq!(relative_day("Mon", "fr"), "Mon");
+    }
+}
