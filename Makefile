@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup build dev test fmt fmt-check lint test-rust test-miniflare bench sms deploy-dry-run clean
+.PHONY: help setup build dev test fmt fmt-check lint test-rust test-miniflare bench bench-sgd sms deploy-dry-run clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -38,6 +38,10 @@ test-miniflare: ## the built wasm in real workerd (D1, Durable Objects, Queues)
 
 bench: build ## latency/throughput vs /health, wasm size, cold start → BENCHMARKS.md
 	@$(ENV) node bench/http.mjs
+
+bench-sgd: ## rules-brain understanding on SGD train/dev (../shared/data/sgd) → BENCHMARKS.md
+	cargo build --release -p frontdesk-core --bin understand
+	python3 bench/sgd_eval.py
 
 sms: ## simulate Twilio: make sms FROM=+447700900123 BODY="Hi"
 	@$(ENV) node scripts/sms.mjs --from "$(FROM)" --body "$(BODY)" $(if $(TO),--to "$(TO)")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Evaluates the rules brain's understanding (core/src/brain/understand) on the SGD extract.
 
-Usage: python3 bench/sgd_eval.py [--data /work/shared/data/sgd] [--bin target/release/understand]
+Usage: python3 bench/sgd_eval.py [--data ../shared/data/sgd] [--bin target/release/understand]
                                  [--no-write] [--errors N]
 Build first: cargo build -p frontdesk-core --release --bin understand
 
@@ -264,7 +264,7 @@ def write_benchmarks(block):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default="/work/shared/data/sgd")
+    ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "sgd"))
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "understand"))
     ap.add_argument("--splits", default="train,dev")
     ap.add_argument("--no-write", action="store_true")
