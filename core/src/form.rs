@@ -49,6 +49,30 @@ impl Form {
     }
 }
 
+/// Encodes pairs as `application/x-www-form-urlencoded`: unreserved characters as they are,
+/// everything else percent-encoded (space as `%20`, which every decoder accepts).
+pub fn encode(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        encode_into(&mut out, key);
+        out.push('=');
+        encode_into(&mut out, value);
+    }
+    out
+}
+
+fn encode_into(out: &mut String, text: &str) {
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+}
+
 fn decode(raw: &[u8]) -> Result<String, FormError> {
     let mut bytes = Vec::with_capacity(raw.len());
     let mut i = 0;
@@ -79,6 +103,15 @@ mod tests {
         assert_eq!(form.get("B"), Some("x y"));
         assert_eq!(form.get("C"), Some("+44"));
         assert_eq!(form.pairs().len(), 4);
+    }
+
+    #[test]
+    fn encoding_round_trips_through_parse() {
+        let pairs = [("To", "+447700900999"), ("Body", "Gas leak at 14 Elm Rd & it's urgent: 100% \u{1F525}")];
+        let encoded = encode(&pairs);
+        assert!(encoded.starts_with("To=%2B447700900999&Body=Gas%20leak"), "{encoded}");
+        let parsed = Form::parse(encoded.as_bytes()).unwrap();
+        assert_eq!(parsed, Form::from_pairs(pairs));
     }
 
     #[test]

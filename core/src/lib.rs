@@ -12,6 +12,7 @@ pub mod conversation;
 pub mod escalation;
 pub mod events;
 pub mod form;
+pub mod http;
 pub mod ids;
 pub mod inbound;
 pub mod jobs;

@@ -3,7 +3,7 @@
 //! `audit_log` so nothing fails silently.
 
 use super::d1::{database, statement, Arg};
-use frontdesk_core::escalation::{Notification, NotifyChannel};
+use super::outbound::{deliver_page, mark_dead};
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{retry_delay_secs, Job};
 use frontdesk_core::ports::{Clock, Random};
@@ -43,48 +43,17 @@ async fn run(env: &Env, job: Job) -> Result<()> {
     match job {
         Job::PublishEvent { event } => hub_publish(env, std::slice::from_ref(&event)).await,
         Job::Notify { tenant_id, escalation_id, notification } => {
-            deliver_simulated(env, &tenant_id, &escalation_id, &notification).await
+            deliver_page(env, &tenant_id, &escalation_id, &notification).await
         }
     }
 }
 
-/// No SMS or email provider is configured yet (outbound adapters arrive with the channels
-/// work), so a page is recorded in the outbox as `simulated`: visible to the operator, and
-/// exactly once per dedupe key however often the job runs.
-async fn deliver_simulated(env: &Env, tenant_id: &str, escalation_id: &str, n: &Notification) -> Result<()> {
-    let now = WorkerClock.now_ms();
-    let id = ids::make(ids::OUTBOX, now, WorkerRandom.next_u64());
-    let channel = match n.channel {
-        NotifyChannel::Sms => "sms",
-        NotifyChannel::Email => "email",
-    };
-    let payload = serde_json::json!({ "kind": "escalation_page", "escalation_id": escalation_id,
-                                      "subject": n.subject, "body": n.body })
-    .to_string();
-    statement(
-        &database(env)?,
-        "INSERT INTO outbox (id, tenant_id, message_id, channel, recipient, payload, status, attempts, \
-                             created_at, updated_at, dedupe_key) \
-         VALUES (?1, ?2, NULL, ?3, ?4, ?5, 'simulated', 1, ?6, ?6, ?7) \
-         ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING",
-        &[
-            Arg::Text(&id),
-            Arg::Text(tenant_id),
-            Arg::Text(channel),
-            Arg::Text(&n.to),
-            Arg::Text(&payload),
-            Arg::Int(now),
-            Arg::Text(&n.dedupe_key),
-        ],
-    )?
-    .run()
-    .await?;
-    Ok(())
-}
-
 async fn record_dead_job(env: &Env, body: &serde_json::Value) -> Result<()> {
-    let tenant_id =
-        serde_json::from_value::<Job>(body.clone()).map(|job| job.tenant_id().to_owned()).unwrap_or_default();
+    let job = serde_json::from_value::<Job>(body.clone()).ok();
+    if let Some(Job::Notify { tenant_id, notification, .. }) = &job {
+        mark_dead(env, tenant_id, &notification.dedupe_key).await?;
+    }
+    let tenant_id = job.as_ref().map(|j| j.tenant_id().to_owned()).unwrap_or_default();
     let now = WorkerClock.now_ms();
     let id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
     let detail = body.to_string();

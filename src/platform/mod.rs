@@ -5,3 +5,4 @@ pub mod config;
 pub mod d1;
 pub mod events;
 pub mod jobs;
+pub mod outbound;

@@ -1,0 +1,100 @@
+// Outbound delivery through Twilio's Messages REST API: an emergency's on-call SMS page is sent
+// once, with the tenant's credentials, to a fake Twilio that speaks the real wire format and
+// records what it was sent; provider outages are retried, permanent errors are not.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
+import { DEMO, uniquePhone, sendSms, assertTwimlReply, listAll, eventually } from './helpers/api.mjs';
+
+const ACCOUNT_SID = 'AC' + '0f'.repeat(16);
+const ON_CALL = '+447700900999';
+
+// ---- a fake Twilio: records each request, answers from a script (default: 201 created) ----
+const received = [];
+const script = [];
+let counter = 0;
+const fake = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    received.push({ method: req.method, url: req.url, headers: req.headers, form: Object.fromEntries(new URLSearchParams(body)) });
+    const [status, json] = script.shift() ?? [201, null];
+    counter += 1;
+    const sid = 'SM' + String(counter).padStart(32, '0');
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(json ?? { sid, status: 'queued', to: new URLSearchParams(body).get('To') }));
+  });
+});
+
+let server;
+let persistDir;
+before(async () => {
+  await new Promise((r) => fake.listen(0, '127.0.0.1', r));
+  persistDir = mkdtempSync(join(tmpdir(), 'frontdesk-outbound-'));
+  await prepareDatabase(persistDir);
+  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command',
+    `UPDATE tenant_channels SET config = '{"account_sid":"${ACCOUNT_SID}"}' WHERE id = 'chn_demo_twilio'`]);
+  server = await startServer({ persistDir, vars: { TWILIO_API_BASE: `http://127.0.0.1:${fake.address().port}` } });
+}, { timeout: 180_000 });
+after(async () => {
+  await server?.stop();
+  fake.close();
+  if (persistDir) rmSync(persistDir, { recursive: true, force: true });
+});
+
+async function emergencyPages(phone, body) {
+  assertTwimlReply(await sendSms(server, { from: phone, body }), 'emergency');
+  const contacts = (await listAll(server, DEMO.key, `/api/v1/contacts?phone=${encodeURIComponent(phone)}`));
+  const escalation = (await listAll(server, DEMO.key, '/api/v1/escalations')).find((e) => e.contact_id === contacts[0].id);
+  assert.ok(escalation, 'the emergency raised an escalation');
+  return { escalation, outbox: () => listAll(server, DEMO.key, '/api/v1/outbox').then((rows) => rows.filter((o) => o.payload?.escalation_id === escalation.id)) };
+}
+
+test('the on-call SMS page goes out through Twilio once, with the tenant credentials; email stays simulated', async () => {
+  const phone = uniquePhone();
+  const before = received.length;
+  const { escalation, outbox } = await emergencyPages(phone, 'I can smell gas in the hallway');
+  const rows = await eventually(async () => {
+    const r = await outbox();
+    return r.length === 2 && r.every((o) => o.status !== 'pending') ? r : null;
+  }, { timeoutMs: 20_000, what: 'both pages delivered' });
+  const sms = rows.find((o) => o.channel === 'sms');
+  const email = rows.find((o) => o.channel === 'email');
+  assert.equal(sms.status, 'sent', JSON.stringify(sms));
+  assert.match(sms.payload.provider_id, /^SM\d{32}$/);
+  assert.equal(email.status, 'simulated');
+
+  const mine = received.slice(before).filter((r) => r.form.Body?.includes(escalation.id));
+  assert.equal(mine.length, 1, 'Twilio was called once for this page');
+  const [call] = mine;
+  assert.equal(call.method, 'POST');
+  assert.equal(call.url, `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
+  assert.equal(call.headers.authorization, 'Basic ' + Buffer.from(`${ACCOUNT_SID}:${DEMO.token}`).toString('base64'));
+  assert.match(call.headers['content-type'], /^application\/x-www-form-urlencoded/);
+  assert.equal(call.form.To, ON_CALL);
+  assert.equal(call.form.From, DEMO.number);
+  assert.match(call.form.Body, /EMERGENCY at Maple & Pine Lettings/);
+  assert.match(call.form.Body, /I can smell gas in the hallway/);
+});
+
+test('a Twilio outage is retried until the page is sent', async () => {
+  script.push([503, { code: 20503, message: 'Service Unavailable', status: 503 }]);
+  const { outbox } = await emergencyPages(uniquePhone(), 'Water is pouring through the ceiling');
+  const sms = await eventually(async () => (await outbox()).find((o) => o.channel === 'sms' && o.status === 'sent'),
+    { timeoutMs: 30_000, what: 'the SMS page sent after a retry' });
+  assert.equal(sms.attempts, 2, `one failed attempt, then the sent one: ${JSON.stringify(sms)}`);
+  assert.equal(sms.last_error, null, 'a page that went out carries no error');
+});
+
+test('a permanent Twilio error marks the page failed with the reason', async () => {
+  script.push([400, { code: 21211, message: "Invalid 'To' Phone Number", status: 400 }]);
+  const { outbox } = await emergencyPages(uniquePhone(), "I'm locked out of my flat");
+  const sms = await eventually(async () => (await outbox()).find((o) => o.channel === 'sms' && o.status === 'failed'),
+    { timeoutMs: 20_000, what: 'the SMS page marked failed' });
+  assert.match(sms.last_error, /21211/);
+  assert.equal(sms.attempts, 1);
+});

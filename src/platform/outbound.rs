@@ -1,0 +1,203 @@
+//! Delivering what the outbox holds. A delivery first claims its outbox row by `dedupe_key`
+//! (so a retried job never sends twice once it has succeeded), then sends through the
+//! tenant's provider, or records `simulated` when the tenant has no credentials for it.
+//!
+//! A crash between the provider accepting a message and the row being marked `sent` makes the
+//! retry send again: at-least-once in that window, because Twilio's Messages API takes no
+//! idempotency key.
+
+use super::d1::{database, statement, Arg};
+use frontdesk_core::channel::twilio::rest::{parse_send_response, send_request, OutboundSms, API_BASE};
+use frontdesk_core::escalation::{Notification, NotifyChannel};
+use frontdesk_core::http::{HttpRequest, SendOutcome};
+use frontdesk_core::ids;
+use frontdesk_core::ports::{Clock, Random};
+use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
+use serde::Deserialize;
+use worker::{D1Database, Env, Fetch, Headers, Method, Request, RequestInit, Result};
+
+/// Overrides Twilio's API origin (tests point it at a fake that speaks the same wire format).
+const TWILIO_API_BASE_VAR: &str = "TWILIO_API_BASE";
+
+#[derive(Deserialize)]
+struct OutboxState {
+    id: String,
+    status: String,
+}
+
+/// Sends one on-call page, once.
+pub async fn deliver_page(env: &Env, tenant_id: &str, escalation_id: &str, page: &Notification) -> Result<()> {
+    let db = database(env)?;
+    let row = claim_row(&db, tenant_id, escalation_id, page).await?;
+    if row.status != "pending" {
+        return Ok(()); // sent, simulated or given up on by an earlier run of this job
+    }
+    let sender = match page.channel {
+        NotifyChannel::Sms => twilio_sender(env, &db, tenant_id).await?,
+        // No email provider yet: every email page is recorded, not sent.
+        NotifyChannel::Email => None,
+    };
+    let Some(sender) = sender else {
+        return finish(&db, &row.id, "simulated", None, None).await;
+    };
+    let request = send_request(
+        &api_base(env),
+        &OutboundSms {
+            account_sid: &sender.account_sid,
+            auth_token: &sender.auth_token,
+            from: &sender.from,
+            to: &page.to,
+            body: &page.body,
+        },
+    );
+    match execute(request).await {
+        Ok((status, body)) => match parse_send_response(status, &body) {
+            SendOutcome::Sent { provider_id } => finish(&db, &row.id, "sent", Some(&provider_id), None).await,
+            SendOutcome::Failed(error) => finish(&db, &row.id, "failed", None, Some(&error)).await,
+            SendOutcome::Retry(error) => retry_later(&db, &row.id, &error).await,
+        },
+        Err(e) => retry_later(&db, &row.id, &format!("network: {e}")).await,
+    }
+}
+
+/// Marks a page the queue gave up on (dead-lettered) as `dead`, so the outbox tells the truth.
+pub async fn mark_dead(env: &Env, tenant_id: &str, dedupe_key: &str) -> Result<()> {
+    statement(
+        &database(env)?,
+        "UPDATE outbox SET status = 'dead', updated_at = ?3 WHERE tenant_id = ?1 AND dedupe_key = ?2 AND status = 'pending'",
+        &[Arg::Text(tenant_id), Arg::Text(dedupe_key), Arg::Int(WorkerClock.now_ms())],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+async fn claim_row(db: &D1Database, tenant_id: &str, escalation_id: &str, page: &Notification) -> Result<OutboxState> {
+    let now = WorkerClock.now_ms();
+    let id = ids::make(ids::OUTBOX, now, WorkerRandom.next_u64());
+    let channel = match page.channel {
+        NotifyChannel::Sms => "sms",
+        NotifyChannel::Email => "email",
+    };
+    let payload = serde_json::json!({ "kind": "escalation_page", "escalation_id": escalation_id,
+                                      "subject": page.subject, "body": page.body })
+    .to_string();
+    let results = db
+        .batch(vec![
+            statement(
+                db,
+                "INSERT INTO outbox (id, tenant_id, message_id, channel, recipient, payload, status, attempts, \
+                                     created_at, updated_at, dedupe_key) \
+                 VALUES (?1, ?2, NULL, ?3, ?4, ?5, 'pending', 0, ?6, ?6, ?7) \
+                 ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING",
+                &[
+                    Arg::Text(&id),
+                    Arg::Text(tenant_id),
+                    Arg::Text(channel),
+                    Arg::Text(&page.to),
+                    Arg::Text(&payload),
+                    Arg::Int(now),
+                    Arg::Text(&page.dedupe_key),
+                ],
+            )?,
+            statement(
+                db,
+                "SELECT id, status FROM outbox WHERE tenant_id = ?1 AND dedupe_key = ?2",
+                &[Arg::Text(tenant_id), Arg::Text(&page.dedupe_key)],
+            )?,
+        ])
+        .await?;
+    results
+        .last()
+        .and_then(|r| r.results::<OutboxState>().ok())
+        .and_then(|rows| rows.into_iter().next())
+        .ok_or_else(|| worker::Error::RustError("outbox row missing after insert".into()))
+}
+
+async fn finish(db: &D1Database, id: &str, status: &str, provider_id: Option<&str>, error: Option<&str>) -> Result<()> {
+    statement(
+        db,
+        "UPDATE outbox SET status = ?2, attempts = attempts + 1, last_error = ?3, updated_at = ?4, \
+                payload = CASE WHEN ?5 IS NULL THEN payload ELSE json_set(payload, '$.provider_id', ?5) END \
+         WHERE id = ?1",
+        &[
+            Arg::Text(id),
+            Arg::Text(status),
+            Arg::OptText(error),
+            Arg::Int(WorkerClock.now_ms()),
+            Arg::OptText(provider_id),
+        ],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Records the failed attempt and fails the job, so the queue retries it with backoff.
+async fn retry_later(db: &D1Database, id: &str, error: &str) -> Result<()> {
+    statement(
+        db,
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, updated_at = ?3 WHERE id = ?1",
+        &[Arg::Text(id), Arg::Text(error), Arg::Int(WorkerClock.now_ms())],
+    )?
+    .run()
+    .await?;
+    Err(worker::Error::RustError(format!("delivery will be retried: {error}")))
+}
+
+struct TwilioSender {
+    account_sid: String,
+    auth_token: String,
+    from: String,
+}
+
+#[derive(Deserialize)]
+struct ChannelRow {
+    address: String,
+    secret_ref: String,
+    config: String,
+}
+
+#[derive(Deserialize)]
+struct TwilioConfig {
+    account_sid: Option<String>,
+}
+
+/// The tenant's Twilio number and credentials, if it has configured sending.
+async fn twilio_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Option<TwilioSender>> {
+    let row: Option<ChannelRow> = statement(
+        db,
+        "SELECT address, secret_ref, config FROM tenant_channels \
+         WHERE tenant_id = ?1 AND provider = 'twilio' ORDER BY created_at, id LIMIT 1",
+        &[Arg::Text(tenant_id)],
+    )?
+    .first(None)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let account_sid = serde_json::from_str::<TwilioConfig>(&row.config).ok().and_then(|c| c.account_sid);
+    let auth_token = super::config::resolve_secret(env, &row.secret_ref);
+    Ok(match (account_sid, auth_token) {
+        (Some(account_sid), Some(auth_token)) => Some(TwilioSender { account_sid, auth_token, from: row.address }),
+        _ => None,
+    })
+}
+
+fn api_base(env: &Env) -> String {
+    env.var(TWILIO_API_BASE_VAR).map(|v| v.to_string()).unwrap_or_else(|_| API_BASE.to_owned())
+}
+
+async fn execute(request: HttpRequest) -> Result<(u16, String)> {
+    let headers = Headers::new();
+    for (name, value) in &request.headers {
+        headers.set(name, value)?;
+    }
+    let method = match request.method {
+        "GET" => Method::Get,
+        _ => Method::Post,
+    };
+    let mut init = RequestInit::new();
+    init.with_method(method).with_headers(headers).with_body(Some(request.body.into()));
+    let mut response = Fetch::Request(Request::new_with_init(&request.url, &init)?).send().await?;
+    let status = response.status_code();
+    Ok((status, response.text().await?))
+}
