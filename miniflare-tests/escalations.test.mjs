@@ -6,23 +6,13 @@ import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
 import { connectSse } from './helpers/sse.mjs';
 import { DEMO, DEMO2, uniquePhone, sendSms, assertError, assertTwimlReply, api, apiOk, listAll, eventually } from './helpers/api.mjs';
+import { apiPost } from './helpers/api.mjs';
 
 let server;
 before(async () => { server = await startServer(); }, { timeout: 120_000 });
 after(async () => { await server?.stop(); });
 
-async function post(key, path, body) {
-  const res = await fetch(server.baseUrl + path, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  let json;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, headers: res.headers, text, json };
-}
+const post = (key, path, body) => apiPost(server, key, path, body);
 
 test('the escalations API needs a key and validates its input', async () => {
   assertError(await api(server, undefined, '/api/v1/escalations'), 401, 'unauthorized');

@@ -4,23 +4,13 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
 import { DEMO, uniquePhone, sendSms, assertError, assertTwimlReply } from './helpers/api.mjs';
+import { apiPost } from './helpers/api.mjs';
 
 let server;
 before(async () => { server = await startServer(); }, { timeout: 120_000 });
 after(async () => { await server?.stop(); });
 
-async function understand(key, body) {
-  const res = await fetch(server.baseUrl + '/api/v1/understand', {
-    method: 'POST',
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  let json;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, headers: res.headers, text, json };
-}
+const understand = (key, body) => apiPost(server, key, '/api/v1/understand', body);
 
 test('POST /api/v1/understand returns intent, slots with their words, language, urgency and emergency', async () => {
   const r = await understand(DEMO.key, { utterance: "I'd like to book a viewing of 14 Elm Road tomorrow at 3pm" });

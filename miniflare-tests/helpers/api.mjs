@@ -27,6 +27,19 @@ export async function api(server, key, path, { headers = {}, method = 'GET' } = 
   return { status: res.status, headers: res.headers, text, json };
 }
 
+/** POST a JSON body (a string is sent as is) with a Bearer key (undefined = none). */
+export async function apiPost(server, key, path, body) {
+  const headers = { 'content-type': 'application/json' };
+  if (key !== undefined) headers.authorization = `Bearer ${key}`;
+  const res = await fetch(server.baseUrl + path, {
+    method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body), signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
 /** GET that must answer 200 with JSON; returns the JSON. */
 export async function apiOk(server, key, path) {
   const r = await api(server, key, path);

@@ -1,7 +1,7 @@
 //! `GET /api/v1/escalations[?status=]`, `GET /api/v1/escalations/{id}` and
 //! `POST /api/v1/escalations/{id}` `{"status": "acknowledged" | "resolved"}` (docs/API.md).
 
-use super::{authenticate, authenticate_key, query_param};
+use super::{authenticate, authenticate_key, json_body, query_param};
 use crate::error::{json_response, AppResult};
 use crate::platform::d1;
 use frontdesk_core::api::{page, ApiError, PageRequest};
@@ -44,13 +44,7 @@ struct Update {
 
 pub async fn update(mut req: Request, env: &Env, id: &str) -> AppResult<Response> {
     let (db, owner) = authenticate_key(&req, env).await?;
-    let raw = req.bytes().await?;
-    if raw.len() > MAX_BODY_BYTES {
-        return Err(ApiError::payload_too_large(MAX_BODY_BYTES).into());
-    }
-    let update: Update = serde_json::from_slice(&raw).map_err(|e| {
-        ApiError::malformed_body(format!("expected {{\"status\": \"acknowledged\" | \"resolved\"}}: {e}"))
-    })?;
+    let update: Update = json_body(&mut req, MAX_BODY_BYTES, r#"{"status": "acknowledged" | "resolved"}"#).await?;
     let next = Status::parse(&update.status)
         .filter(|s| *s != Status::Open)
         .ok_or_else(|| ApiError::malformed_body("`status` must be acknowledged or resolved"))?;

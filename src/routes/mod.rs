@@ -29,6 +29,25 @@ pub async fn authenticate_key(req: &Request, env: &Env) -> AppResult<(D1Database
     Ok((db, owner))
 }
 
+/// The request body, refused with 413 past `max_bytes`.
+pub async fn body_bytes(req: &mut Request, max_bytes: usize) -> AppResult<Vec<u8>> {
+    let raw = req.bytes().await?;
+    if raw.len() > max_bytes {
+        return Err(ApiError::payload_too_large(max_bytes).into());
+    }
+    Ok(raw)
+}
+
+/// A JSON body of type `T`; anything else is 400 `malformed_body` naming the `expected` shape.
+pub async fn json_body<T: serde::de::DeserializeOwned>(
+    req: &mut Request,
+    max_bytes: usize,
+    expected: &str,
+) -> AppResult<T> {
+    let raw = body_bytes(req, max_bytes).await?;
+    Ok(serde_json::from_slice(&raw).map_err(|e| ApiError::malformed_body(format!("expected {expected}: {e}")))?)
+}
+
 /// The first value of a query parameter.
 pub fn query_param(req: &Request, name: &str) -> AppResult<Option<String>> {
     Ok(req.url()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))

@@ -23,10 +23,7 @@ use worker::{Context, Env, Headers, Request, Response};
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
-    let raw = req.bytes().await?;
-    if raw.len() > MAX_BODY_BYTES {
-        return Err(ApiError::payload_too_large(MAX_BODY_BYTES).into());
-    }
+    let raw = super::body_bytes(&mut req, MAX_BODY_BYTES).await?;
     let form = Form::parse(&raw).map_err(|_| ApiError::malformed_body("body is not valid form encoding"))?;
     let inbound = InboundMessage::from_form(&form).map_err(|e| ApiError::malformed_body(e.to_string()))?;
 

@@ -2,10 +2,9 @@
 //! tenant's own tests and for evaluation (docs/API.md). Relative dates resolve against the
 //! tenant's local date; the template defaults to the tenant's.
 
-use super::authenticate;
+use super::{authenticate, json_body};
 use crate::error::{json_response, AppError, AppResult};
 use crate::platform::d1;
-use frontdesk_core::api::ApiError;
 use frontdesk_core::brain::understand::{understand, Input};
 use frontdesk_core::ports::Clock;
 use frontdesk_core::tenant::Settings;
@@ -28,13 +27,8 @@ struct Body {
 
 pub async fn post(mut req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
-    let raw = req.bytes().await?;
-    if raw.len() > MAX_BODY_BYTES {
-        return Err(ApiError::payload_too_large(MAX_BODY_BYTES).into());
-    }
-    let body: Body = serde_json::from_slice(&raw).map_err(|e| {
-        ApiError::malformed_body(format!("expected {{\"utterance\", \"system_before\"?, \"tenant_template\"?}}: {e}"))
-    })?;
+    let body: Body =
+        json_body(&mut req, MAX_BODY_BYTES, r#"{"utterance", "system_before"?, "tenant_template"?}"#).await?;
     let profile = d1::tenant_profile(&db, &tenant_id)
         .await?
         .ok_or_else(|| AppError::Internal(format!("tenant {tenant_id} has a key but no row")))?;

@@ -125,16 +125,11 @@ pub(crate) fn detect(t: &Text) -> Language {
                 score[k] += 1.0;
             }
         }
-        for (lang, words) in DOMAIN.iter() {
-            if words.contains(&tok.norm.as_str()) {
-                let k = ORDER.iter().position(|l| l == lang).unwrap_or(0);
-                score[k] += 1.0;
-            }
-        }
-        for (lang, words) in DECISIVE.iter() {
-            if words.contains(&tok.norm.as_str()) {
-                let k = ORDER.iter().position(|l| l == lang).unwrap_or(0);
-                score[k] += 1.5;
+        for (table, weight) in [(&DOMAIN[..], 1.0), (&DECISIVE[..], 1.5)] {
+            for (lang, words) in table {
+                if words.contains(&tok.norm.as_str()) {
+                    score[ORDER.iter().position(|l| l == lang).unwrap_or(0)] += weight;
+                }
             }
         }
     }
