@@ -2,7 +2,7 @@
 //! as JSON errors with stable codes.
 
 use crate::error::AppError;
-use crate::routes::{api, escalations, events, health, twilio_sms, understand};
+use crate::routes::{api, escalations, events, health, settings, twilio_sms, understand};
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
 
@@ -18,6 +18,9 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, ["api", "v1", "conversations", id]) => api::get_conversation(&req, &env, id).await,
         (Method::Get, ["api", "v1", "conversations", id, "messages"]) => api::list_messages(&req, &env, id).await,
         (Method::Get, ["api", "v1", "contacts"]) => api::list_contacts(req, &env).await,
+        (Method::Get, ["api", "v1", "settings"]) => settings::get(req, &env).await,
+        (Method::Put, ["api", "v1", "settings"]) => settings::put(req, &env).await,
+        (Method::Post, ["api", "v1", "settings", "template"]) => settings::apply_template(req, &env).await,
         (Method::Post, ["api", "v1", "understand"]) => understand::post(req, &env).await,
         (Method::Get, ["api", "v1", "outbox"]) => api::list_outbox(req, &env).await,
         (Method::Get, ["api", "v1", "escalations"]) => escalations::list(req, &env).await,
@@ -34,7 +37,12 @@ fn is_route(segments: &[&str]) -> bool {
         segments,
         ["health"]
             | ["webhooks", "twilio", "sms"]
-            | ["api", "v1", "events" | "conversations" | "contacts" | "escalations" | "outbox" | "understand"]
+            | [
+                "api",
+                "v1",
+                "events" | "conversations" | "contacts" | "escalations" | "outbox" | "understand" | "settings"
+            ]
+            | ["api", "v1", "settings", "template"]
             | ["api", "v1", "escalations", _]
             | ["api", "v1", "conversations", _]
             | ["api", "v1", "conversations", _, "messages"]

@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
-/// `tenants.settings` (JSON). Unknown fields are kept by the database, ignored here.
+/// `tenants.settings` (JSON), written only through [`Settings::validate`]; unknown fields are
+/// refused so a typo in `PUT /api/v1/settings` is an error, not a silently ignored setting.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Opening hours per weekday key (`mon`..`sun`) as `["HH:MM", "HH:MM"]`; missing = closed.
     #[serde(default)]
@@ -28,7 +30,16 @@ pub struct Settings {
     /// Who is paged, by SMS and email, when a message is an emergency — at any hour.
     #[serde(default)]
     pub on_call: Vec<crate::escalation::OnCall>,
+    /// Dates (`YYYY-MM-DD`, local) the business is closed all day, whatever `hours` says.
+    #[serde(default)]
+    pub holidays: Vec<String>,
 }
+
+/// The industry templates a tenant can start from.
+pub const TEMPLATES: [&str; 4] = ["letting_agent", "vacation_rental", "clinic_salon", "hotel"];
+
+/// Free-text settings are said to callers in one message; longer ones would not fit an SMS.
+const MAX_TEXT_CHARS: usize = 480;
 
 /// A wall-clock moment in the tenant's timezone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,8 +82,129 @@ impl Settings {
         Some((minutes(&span[0])?, minutes(&span[1])?, span))
     }
 
+    /// Opening hours on a given date: none on a holiday.
+    fn span_on(&self, date: CivilDate) -> Option<(u16, u16, &[String; 2])> {
+        let iso = date.to_string();
+        if self.holidays.contains(&iso) {
+            return None;
+        }
+        self.span(date.weekday())
+    }
+
+    /// Every problem with these settings, for a 400 that names them all.
+    pub fn validate(&self) -> Result<(), Vec<String>> {
+        let mut problems = Vec::new();
+        for (day, span) in &self.hours {
+            if !WEEKDAYS.contains(&day.as_str()) {
+                problems.push(format!("hours: `{day}` is not one of mon, tue, wed, thu, fri, sat, sun"));
+                continue;
+            }
+            match (minutes(&span[0]), minutes(&span[1])) {
+                (Some(open), Some(close)) if open < close => {}
+                (Some(_), Some(_)) => problems.push(format!("hours.{day}: opening must be before closing")),
+                _ => problems.push(format!("hours.{day}: times must be HH:MM (00:00 to 24:00)")),
+            }
+        }
+        if let Some(template) = &self.template {
+            if !TEMPLATES.contains(&template.as_str()) {
+                problems.push(format!("template: `{template}` is not one of {}", TEMPLATES.join(", ")));
+            }
+        }
+        for (field, text) in [("next_step", &self.next_step), ("address", &self.address)] {
+            if text.as_ref().is_some_and(|t| t.chars().count() > MAX_TEXT_CHARS) {
+                problems.push(format!("{field}: at most {MAX_TEXT_CHARS} characters"));
+            }
+        }
+        for holiday in &self.holidays {
+            if holiday.parse::<CivilDate>().is_err() {
+                problems.push(format!("holidays: `{holiday}` is not a YYYY-MM-DD date"));
+            }
+        }
+        for (i, person) in self.on_call.iter().enumerate() {
+            if person.name.trim().is_empty() {
+                problems.push(format!("on_call[{i}].name is empty"));
+            }
+            if person.phone.is_none() && person.email.is_none() {
+                problems.push(format!("on_call[{i}] needs a phone or an email to be paged"));
+            }
+            if person.email.as_ref().is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace)) {
+                problems.push(format!("on_call[{i}].email is not an email address"));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// These settings started over from an industry template: its hours and next step, keeping
+    /// the tenant's own address, on-call contacts and holidays. `None` for an unknown template.
+    pub fn with_template(&self, name: &str) -> Option<Settings> {
+        let (hours, next_step): (&[(&str, &str, &str)], &str) = match name {
+            "letting_agent" => (
+                &[
+                    ("mon", "09:00", "18:00"),
+                    ("tue", "09:00", "18:00"),
+                    ("wed", "09:00", "18:00"),
+                    ("thu", "09:00", "18:00"),
+                    ("fri", "09:00", "17:30"),
+                    ("sat", "10:00", "14:00"),
+                ],
+                "Reply with the property you are interested in and a good time for a viewing, and we will confirm it.",
+            ),
+            "vacation_rental" => (
+                &[
+                    ("mon", "08:00", "20:00"),
+                    ("tue", "08:00", "20:00"),
+                    ("wed", "08:00", "20:00"),
+                    ("thu", "08:00", "20:00"),
+                    ("fri", "08:00", "20:00"),
+                    ("sat", "09:00", "17:00"),
+                    ("sun", "09:00", "17:00"),
+                ],
+                "Tell us your dates and party size and we will check availability.",
+            ),
+            "clinic_salon" => (
+                &[
+                    ("mon", "09:00", "17:00"),
+                    ("tue", "09:00", "17:00"),
+                    ("wed", "09:00", "17:00"),
+                    ("thu", "09:00", "19:00"),
+                    ("fri", "09:00", "17:00"),
+                    ("sat", "09:00", "13:00"),
+                ],
+                "Tell us the treatment you would like and a day and time that suit you, and we will find a slot.",
+            ),
+            "hotel" => (
+                &[
+                    ("mon", "00:00", "24:00"),
+                    ("tue", "00:00", "24:00"),
+                    ("wed", "00:00", "24:00"),
+                    ("thu", "00:00", "24:00"),
+                    ("fri", "00:00", "24:00"),
+                    ("sat", "00:00", "24:00"),
+                    ("sun", "00:00", "24:00"),
+                ],
+                "Tell us your dates and the number of guests and we will check availability.",
+            ),
+            _ => return None,
+        };
+        Some(Settings {
+            hours: hours
+                .iter()
+                .map(|(d, open, close)| ((*d).to_owned(), [(*open).to_owned(), (*close).to_owned()]))
+                .collect(),
+            next_step: Some(next_step.to_owned()),
+            template: Some(name.to_owned()),
+            address: self.address.clone(),
+            on_call: self.on_call.clone(),
+            holidays: self.holidays.clone(),
+        })
+    }
+
     pub fn status_at(&self, now: LocalTime) -> OpenStatus {
-        if let Some((open, close, span)) = self.span(now.weekday()) {
+        if let Some((open, close, span)) = self.span_on(now.date) {
             if (open..close).contains(&now.minute_of_day) {
                 return OpenStatus::OpenUntil(span[1].clone());
             }
@@ -80,10 +212,11 @@ impl Settings {
                 return OpenStatus::Closed(Some(("today", span[0].clone())));
             }
         }
-        let next = (1..=7u8).find_map(|ahead| {
-            let day = (now.weekday() + ahead) % 7;
-            let (_, _, span) = self.span(day)?;
-            let name = if ahead == 1 { "tomorrow" } else { DAY_NAMES[day as usize] };
+        // Two weeks ahead covers a week of holidays after a closed weekend.
+        let next = (1..=14i64).find_map(|ahead| {
+            let date = now.date.add_days(ahead);
+            let (_, _, span) = self.span_on(date)?;
+            let name = if ahead == 1 { "tomorrow" } else { DAY_NAMES[date.weekday() as usize] };
             Some((name, span[0].clone()))
         });
         OpenStatus::Closed(next)
@@ -134,7 +267,7 @@ pub(crate) mod tests {
         serde_json::from_str(
             r#"{"hours":{"mon":["09:00","18:00"],"tue":["09:00","18:00"],"wed":["09:00","18:00"],
                 "thu":["09:00","18:00"],"fri":["09:00","17:30"],"sat":["10:00","14:00"]},
-                "next_step":"Reply with the property and a good time for a viewing.","extra":1}"#,
+                "next_step":"Reply with the property and a good time for a viewing."}"#,
         )
         .unwrap()
     }
@@ -166,6 +299,50 @@ pub(crate) mod tests {
         // Saturday evening → closed Sunday → Monday.
         assert_eq!(s.status_at(at(5, 15, 0)), OpenStatus::Closed(Some(("Mon", "09:00".into()))));
         assert_eq!(Settings::default().status_at(at(0, 12, 0)), OpenStatus::Closed(None));
+    }
+
+    #[test]
+    fn holidays_close_the_day_and_push_the_next_opening() {
+        let mut s = letting_agent();
+        s.holidays = vec!["2026-11-24".into(), "2026-11-25".into()]; // Tue, Wed
+        assert_eq!(s.status_at(at(1, 10, 0)), OpenStatus::Closed(Some(("Thu", "09:00".into()))));
+        assert_eq!(s.status_at(at(0, 20, 0)), OpenStatus::Closed(Some(("Thu", "09:00".into()))));
+        assert_eq!(s.status_at(at(3, 10, 0)), OpenStatus::OpenUntil("18:00".into()));
+    }
+
+    #[test]
+    fn validation_names_every_problem() {
+        let bad: Settings = serde_json::from_value(serde_json::json!({
+            "hours": {"mon": ["18:00", "09:00"], "funday": ["09:00", "17:00"], "tue": ["9am", "5pm"]},
+            "template": "car_wash",
+            "holidays": ["25/12/2026"],
+            "on_call": [{"name": "", "email": "not-an-email"}, {"name": "Sam"}]
+        }))
+        .unwrap();
+        let problems = bad.validate().unwrap_err();
+        assert_eq!(problems.len(), 8, "{problems:#?}");
+        assert!(letting_agent().validate().is_ok());
+        let typo = serde_json::from_value::<Settings>(serde_json::json!({"hourz": {}}));
+        assert!(typo.is_err(), "unknown fields are refused");
+        let bad_phone =
+            serde_json::from_value::<Settings>(serde_json::json!({"on_call": [{"name": "A", "phone": "0770"}]}));
+        assert!(bad_phone.is_err(), "on-call phones must be E.164");
+    }
+
+    #[test]
+    fn templates_prefill_hours_and_next_step_and_keep_the_tenants_own_data() {
+        let mut mine = letting_agent();
+        mine.address = Some("1 Quay St".into());
+        mine.holidays = vec!["2026-12-25".into()];
+        let hotel = mine.with_template("hotel").unwrap();
+        assert_eq!(hotel.template.as_deref(), Some("hotel"));
+        assert_eq!(hotel.status_at(at(6, 3, 0)), OpenStatus::OpenUntil("24:00".into()), "a hotel desk never closes");
+        assert_eq!((hotel.address.as_deref(), hotel.holidays.len()), (Some("1 Quay St"), 1));
+        assert!(hotel.validate().is_ok());
+        for name in TEMPLATES {
+            assert!(mine.with_template(name).unwrap().validate().is_ok(), "{name}");
+        }
+        assert_eq!(mine.with_template("car_wash"), None);
     }
 
     #[test]

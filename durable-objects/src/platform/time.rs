@@ -27,20 +27,25 @@ impl Random for WorkerRandom {
 
 /// The wall-clock time at `now_ms` in `timezone` (IANA name), or in UTC if the name is unknown.
 pub fn local_time(now_ms: u64, timezone: &str) -> LocalTime {
-    let date = js_sys::Date::new(&JsValue::from_f64(now_ms as f64));
-    let render = |tz: &str| {
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &tz.into());
-        let _ = js_sys::Reflect::set(&options, &"hourCycle".into(), &"h23".into());
-        // Called through `Function::call2`, which catches: js-sys binds `toLocaleString`
-        // without `catch`, and an unknown timezone throws a RangeError that must become a
-        // fallback, not a trap.
-        let to_locale_string: js_sys::Function =
-            js_sys::Reflect::get(&date, &"toLocaleString".into()).ok()?.dyn_into().ok()?;
-        let rendered = to_locale_string.call2(&date, &"en-US".into(), &options).ok()?;
-        LocalTime::from_en_us(&rendered.as_string()?)
-    };
-    render(timezone)
-        .or_else(|| render("UTC"))
+    render_local(now_ms, timezone)
+        .or_else(|| render_local(now_ms, "UTC"))
         .unwrap_or(LocalTime { date: CivilDate { year: 1970, month: 1, day: 1 }, minute_of_day: 0 })
+}
+
+/// Whether the runtime's tz database knows `timezone` (an IANA name like `Europe/London`).
+pub fn timezone_is_known(timezone: &str) -> bool {
+    !timezone.trim().is_empty() && render_local(0, timezone).is_some()
+}
+
+fn render_local(now_ms: u64, tz: &str) -> Option<LocalTime> {
+    let date = js_sys::Date::new(&JsValue::from_f64(now_ms as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &tz.into());
+    let _ = js_sys::Reflect::set(&options, &"hourCycle".into(), &"h23".into());
+    // Called through `Function::call2`, which catches: js-sys binds `toLocaleString` without
+    // `catch`, and an unknown timezone throws a RangeError that must become `None`, not a trap.
+    let to_locale_string: js_sys::Function =
+        js_sys::Reflect::get(&date, &"toLocaleString".into()).ok()?.dyn_into().ok()?;
+    let rendered = to_locale_string.call2(&date, &"en-US".into(), &options).ok()?;
+    LocalTime::from_en_us(&rendered.as_string()?)
 }

@@ -36,6 +36,12 @@ thread_local! {
     static CHANNEL_CACHE: RefCell<ChannelCache> = RefCell::new(HashMap::new());
 }
 
+/// Drops this isolate's cached map, after a tenant changed its settings; other isolates pick
+/// the change up within `CHANNEL_CACHE_MS`.
+pub fn forget_cached_channels() {
+    CHANNEL_CACHE.with(|c| c.borrow_mut().clear());
+}
+
 /// The active tenant that owns `address` on `provider`, if any.
 pub async fn channel_tenant(
     db: &D1Database,

@@ -1,0 +1,74 @@
+// Tenant settings: a tenant reads and changes its own front desk through the API; every write
+// is validated as a whole and takes effect on the next message.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './helpers/server.mjs';
+import { DEMO, DEMO2, uniquePhone, sendSms, assertError, assertTwimlReply, api, apiOk } from './helpers/api.mjs';
+
+let server;
+before(async () => { server = await startServer(); }, { timeout: 120_000 });
+after(async () => { await server?.stop(); });
+
+async function put(key, body, path = '/api/v1/settings') {
+  const res = await fetch(server.baseUrl + path, {
+    method: path.endsWith('/template') ? 'POST' : 'PUT',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+test('a tenant reads its own settings, and only its own', async () => {
+  assertError(await api(server, undefined, '/api/v1/settings'), 401, 'unauthorized');
+  const mine = await apiOk(server, DEMO.key, '/api/v1/settings');
+  assert.equal(mine.tenant.slug, 'demo');
+  assert.equal(mine.tenant.timezone, 'Europe/London');
+  assert.equal(mine.settings.template, 'letting_agent');
+  assert.equal(mine.settings.on_call[0].phone, '+447700900999');
+  assert.deepEqual(mine.templates, ['letting_agent', 'vacation_rental', 'clinic_salon', 'hotel']);
+  const theirs = await apiOk(server, DEMO2.key, '/api/v1/settings');
+  assert.equal(theirs.tenant.slug, 'demo2');
+});
+
+test('invalid settings are refused whole, with every problem named, and nothing changes', async () => {
+  const before = await apiOk(server, DEMO.key, '/api/v1/settings');
+  const r = await put(DEMO.key, {
+    timezone: 'Mars/Olympus_Mons',
+    settings: { hours: { mon: ['18:00', '09:00'] }, template: 'car_wash', on_call: [{ name: 'Sam' }] },
+  });
+  assertError(r, 400, 'malformed_body');
+  for (const needle of ['timezone', 'hours.mon', 'template', 'on_call[0]']) {
+    assert.ok(r.json.error.message.includes(needle), `mentions ${needle}: ${r.json.error.message}`);
+  }
+  assertError(await put(DEMO.key, { settings: { hourz: {} } }), 400, 'malformed_body');
+  assertError(await put(DEMO.key, { colour: 'blue' }), 400, 'malformed_body');
+  assertError(await put(DEMO.key, 'not json'), 400, 'malformed_body');
+  assert.deepEqual(await apiOk(server, DEMO.key, '/api/v1/settings'), before, 'a refused write changes nothing');
+});
+
+test('new hours and address take effect on the next message', async () => {
+  const current = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
+  const settings = { ...current, hours: { mon: ['07:00', '08:00'] }, address: '2 Harbour Walk, Bristol' };
+  const r = await put(DEMO.key, { settings });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.settings.address, '2 Harbour Walk, Bristol');
+  const reply = assertTwimlReply(await sendSms(server, { from: uniquePhone(), body: 'What are your opening hours?' }));
+  assert.match(reply, /Mon 07:00–08:00/, reply);
+  assert.match(reply, /2 Harbour Walk, Bristol/, reply);
+});
+
+test('an industry template pre-fills hours and next step and keeps the on-call contacts', async () => {
+  const r = await put(DEMO2.key, { template: 'hotel' }, '/api/v1/settings/template');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.settings.template, 'hotel');
+  assert.deepEqual(r.json.settings.hours.sun, ['00:00', '24:00']);
+  assert.match(r.json.settings.next_step, /number of guests/);
+  assertError(await put(DEMO2.key, { template: 'car_wash' }, '/api/v1/settings/template'), 400, 'malformed_body');
+  // Any hour is "open" for a hotel desk: the first reply says so.
+  const reply = assertTwimlReply(await sendSms(server, { from: uniquePhone(), to: DEMO2.number, token: DEMO2.token, body: 'Do you have a room tonight?' }));
+  assert.match(reply, /open until 24:00/, reply);
+});

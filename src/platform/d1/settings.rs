@@ -1,0 +1,46 @@
+//! A tenant's own row, as the settings API reads and writes it.
+
+use super::{statement, Arg};
+use serde::{Deserialize, Serialize};
+use worker::{D1Database, Result};
+
+#[derive(Serialize, Deserialize)]
+pub struct TenantRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub timezone: String,
+    /// `tenants.settings` JSON.
+    pub settings: String,
+}
+
+pub async fn tenant_row(db: &D1Database, tenant_id: &str) -> Result<Option<TenantRow>> {
+    statement(db, "SELECT id, slug, name, timezone, settings FROM tenants WHERE id = ?1", &[Arg::Text(tenant_id)])?
+        .first(None)
+        .await
+}
+
+/// Writes name, timezone and settings, and records the change in `audit_log`, in one transaction.
+pub async fn save_tenant(db: &D1Database, row: &TenantRow, actor: &str, audit_id: &str, now_ms: u64) -> Result<()> {
+    db.batch(vec![
+        statement(
+            db,
+            "UPDATE tenants SET name = ?2, timezone = ?3, settings = ?4 WHERE id = ?1",
+            &[Arg::Text(&row.id), Arg::Text(&row.name), Arg::Text(&row.timezone), Arg::Text(&row.settings)],
+        )?,
+        statement(
+            db,
+            "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) \
+             VALUES (?1, ?2, ?3, 'settings.updated', ?2, ?4, ?5)",
+            &[
+                Arg::Text(audit_id),
+                Arg::Text(&row.id),
+                Arg::Text(actor),
+                Arg::Text(&serde_json::json!({"name": row.name, "timezone": row.timezone}).to_string()),
+                Arg::Int(now_ms),
+            ],
+        )?,
+    ])
+    .await?;
+    Ok(())
+}
