@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
-import { DEMO, uniquePhone, sendSms, assertTwimlReply, listAll, eventually } from './helpers/api.mjs';
+import { DEMO, DEMO2, uniquePhone, sendSms, assertTwimlReply, listAll, eventually, apiPost, conversationsOf, messagesOf, assertError as assertErr } from './helpers/api.mjs';
 
 const ACCOUNT_SID = 'AC' + '0f'.repeat(16);
 const ON_CALL = '+447700900999';
@@ -97,4 +97,54 @@ test('a permanent Twilio error marks the page failed with the reason', async () 
     { timeoutMs: 20_000, what: 'the SMS page marked failed' });
   assert.match(sms.last_error, /21211/);
   assert.equal(sms.attempts, 1);
+});
+
+// ---- missed call → immediate follow-up text ----
+
+test('a missed call gets one follow-up SMS through Twilio, however often it is reported', async () => {
+  const phone = uniquePhone();
+  const before = received.length;
+  const report = () => apiPost(server, DEMO.key, '/webhooks/missed-call/demo', { from: phone, call_id: `CA-${phone}` });
+  const answers = await Promise.all([1, 2, 3, 4, 5].map(report));
+  for (const a of answers) assert.equal(a.status, 202, a.text);
+  assert.match(answers[0].json.follow_up, /Sorry we missed your call/);
+  assert.ok(answers.every((a) => a.json.follow_up === answers[0].json.follow_up), 'every report gets the same answer');
+
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  assert.equal(conversations.length, 1);
+  assert.equal(conversations[0].channel, 'sms', 'the follow-up conversation is by text');
+  const sent = await eventually(async () => {
+    const msgs = await messagesOf(server, DEMO.key, conversations[0].id);
+    const out = msgs.find((m) => m.direction === 'outbound');
+    return out?.status === 'sent' ? msgs : null;
+  }, { timeoutMs: 20_000, what: 'the follow-up marked sent' });
+  const call = sent.find((m) => m.direction === 'inbound');
+  assert.deepEqual([call.channel, call.status, call.provider_message_id], ['voice', 'missed', `CA-${phone}`], 'the missed call is on the timeline');
+  const followUp = sent.find((m) => m.direction === 'outbound');
+  assert.match(followUp.provider_message_id, /^SM\d{32}$/, 'the Twilio message SID is recorded');
+
+  const texts = received.slice(before).filter((r) => r.form.To === phone);
+  assert.equal(texts.length, 1, `one SMS for five reports: ${JSON.stringify(texts.map((t) => t.form))}`);
+  assert.equal(texts[0].form.From, DEMO.number);
+  assert.equal(texts[0].form.Body, followUp.body);
+});
+
+test('without Twilio credentials the follow-up is recorded as simulated', async () => {
+  const phone = uniquePhone();
+  const r = await apiPost(server, DEMO2.key, '/webhooks/missed-call/demo2', { from: phone, call_id: 'CA-simulated-1' });
+  assert.equal(r.status, 202, r.text);
+  const { conversations } = await conversationsOf(server, DEMO2.key, phone);
+  await eventually(async () => {
+    const msgs = await messagesOf(server, DEMO2.key, conversations[0].id);
+    return msgs.find((m) => m.direction === 'outbound')?.status === 'simulated';
+  }, { timeoutMs: 20_000, what: 'the follow-up marked simulated' });
+  assert.equal(received.filter((x) => x.form.To === phone).length, 0, 'nothing went to Twilio');
+});
+
+test('missed-call reports need the tenant key and a valid caller', async () => {
+  assertErr(await apiPost(server, undefined, '/webhooks/missed-call/demo', { from: '+447700900123', call_id: 'x' }), 401, 'unauthorized');
+  assertErr(await apiPost(server, DEMO2.key, '/webhooks/missed-call/demo', { from: '+447700900123', call_id: 'x' }), 404, 'not_found');
+  assertErr(await apiPost(server, DEMO.key, '/webhooks/missed-call/demo', { from: '07700900123', call_id: 'x' }), 400, 'malformed_body');
+  assertErr(await apiPost(server, DEMO.key, '/webhooks/missed-call/demo', { from: '+447700900123' }), 400, 'malformed_body');
+  assertErr(await apiPost(server, DEMO.key, '/webhooks/missed-call/demo', { from: '+447700900123', call_id: '' }), 400, 'malformed_body');
 });

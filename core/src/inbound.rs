@@ -32,6 +32,30 @@ pub struct InboundTurn {
     pub media: Vec<(String, String)>,
     pub provider_message_id: String,
     pub received_at: u64,
+    /// A message, or a call nobody answered (the reply is a follow-up text).
+    #[serde(default)]
+    pub kind: InboundKind,
+    /// Whether the reply goes back in the webhook response or through the outbox.
+    #[serde(default)]
+    pub delivery: Delivery,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboundKind {
+    #[default]
+    Message,
+    MissedCall,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// In the webhook's answer (TwiML): the provider sends it.
+    #[default]
+    Inline,
+    /// Stored as `queued` and sent by a `deliver_message` job.
+    Queued,
 }
 
 /// Who a message is for, as the turn needs it.
@@ -44,6 +68,59 @@ pub struct TenantContext {
 }
 
 impl InboundTurn {
+    /// A call to the tenant that nobody answered: recorded on the contact's timeline (channel
+    /// `voice`, status `missed`) and followed up at once by text on `channel`. `call_id` is the
+    /// phone system's id for the call: the idempotency key.
+    pub fn missed_call(
+        tenant: TenantContext,
+        phone: PhoneE164,
+        call_id: &str,
+        channel: Channel,
+        received_at: u64,
+    ) -> Self {
+        Self {
+            tenant_id: tenant.tenant_id,
+            business_name: tenant.business_name,
+            settings: tenant.settings,
+            local_time: tenant.local_time,
+            provider: "missed_call".to_owned(),
+            event_id: call_id.to_owned(),
+            channel,
+            phone,
+            profile_name: None,
+            body: String::new(),
+            media: Vec::new(),
+            provider_message_id: call_id.to_owned(),
+            received_at,
+            kind: InboundKind::MissedCall,
+            delivery: Delivery::Queued,
+        }
+    }
+
+    /// The channel the inbound event itself is recorded on.
+    pub fn inbound_channel(&self) -> &'static str {
+        match self.kind {
+            InboundKind::Message => self.channel.as_str(),
+            InboundKind::MissedCall => "voice",
+        }
+    }
+
+    /// The inbound row's status.
+    pub fn inbound_status(&self) -> &'static str {
+        match self.kind {
+            InboundKind::Message => "received",
+            InboundKind::MissedCall => "missed",
+        }
+    }
+
+    /// The reply row's status when stored: handed to the provider, or waiting for its job.
+    pub fn reply_status(&self) -> &'static str {
+        match self.delivery {
+            Delivery::Inline => "sent",
+            Delivery::Queued => "queued",
+        }
+    }
+
     /// The turn for a Twilio Messaging webhook. `MessageSid` is the idempotency key: it names
     /// the message across every retry of its webhook, whereas Twilio documents
     /// `I-Twilio-Idempotency-Token` only on retries, so the token cannot key the first delivery.
@@ -66,6 +143,8 @@ impl InboundTurn {
             media: message.media,
             provider_message_id: message.message_sid,
             received_at,
+            kind: InboundKind::Message,
+            delivery: Delivery::Inline,
         }
     }
 
@@ -86,6 +165,7 @@ impl InboundTurn {
             returning_contact: continuity.returning_contact,
             new_conversation: continuity.new_conversation,
             system_before,
+            missed_call: self.kind == InboundKind::MissedCall,
             text: self.body.clone(),
         }
     }
@@ -181,6 +261,8 @@ mod tests {
             media: vec![],
             provider_message_id: "SM1".into(),
             received_at: 5,
+            kind: InboundKind::Message,
+            delivery: Delivery::Inline,
         }
     }
 

@@ -13,13 +13,16 @@ pub enum Job {
     PublishEvent { event: NewEvent },
     /// Page an on-call person about an escalation. Delivered once per `dedupe_key`.
     Notify { tenant_id: String, escalation_id: String, notification: Notification },
+    /// Send a stored outbound message (status `queued`) to the contact. Delivered once per
+    /// message id; the message row's status follows the delivery.
+    DeliverMessage { tenant_id: String, message_id: String, channel: String, to: String, body: String },
 }
 
 impl Job {
     pub fn tenant_id(&self) -> &str {
         match self {
             Job::PublishEvent { event } => &event.tenant_id,
-            Job::Notify { tenant_id, .. } => tenant_id,
+            Job::Notify { tenant_id, .. } | Job::DeliverMessage { tenant_id, .. } => tenant_id,
         }
     }
 }

@@ -17,7 +17,7 @@ use frontdesk_core::conversation::ThreadState;
 use frontdesk_core::escalation::{notifications, Reason};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{
-    escalation_event, events, ledger_answer, reply_from_ledger, reply_time, InboundTurn, TurnOutcome,
+    escalation_event, events, ledger_answer, reply_from_ledger, reply_time, Delivery, InboundTurn, TurnOutcome,
 };
 use frontdesk_core::jobs::Job;
 use frontdesk_core::ports::{Clock, Random};
@@ -72,16 +72,19 @@ impl ConversationDO {
         if pages.is_empty() {
             return Ok(());
         }
-        let queue = self.env.queue(JOBS_QUEUE)?;
         for notification in pages {
             let job = Job::Notify {
                 tenant_id: turn.tenant_id.clone(),
                 escalation_id: escalation_id.to_owned(),
                 notification,
             };
-            queue.send(&job).await?;
+            self.enqueue(&job).await?;
         }
         Ok(())
+    }
+
+    async fn enqueue(&self, job: &Job) -> Result<()> {
+        self.env.queue(JOBS_QUEUE)?.send(job).await
     }
 
     async fn answer(&self, turn: InboundTurn) -> Result<TurnOutcome> {
@@ -173,6 +176,20 @@ impl ConversationDO {
                         // The escalation is stored and announced; failing the turn now would only
                         // make the provider's retry find it done and page no one at all.
                         worker::console_error!("paging on-call for {escalation_id} failed: {e}");
+                    }
+                }
+                if let (Delivery::Queued, Some(message)) = (turn.delivery, &written.reply) {
+                    let job = Job::DeliverMessage {
+                        tenant_id: turn.tenant_id.clone(),
+                        message_id: message.id.clone(),
+                        channel: message.channel.clone(),
+                        to: turn.phone.to_string(),
+                        body: message.body.clone(),
+                    };
+                    if let Err(e) = self.enqueue(&job).await {
+                        // The reply is stored as `queued`, visible on the timeline; the turn itself
+                        // succeeded, so failing it would only make a retry find it done.
+                        worker::console_error!("queueing delivery of {} failed: {e}", message.id);
                     }
                 }
                 TurnOutcome { reply: reply.text, events: published }

@@ -127,6 +127,7 @@ struct ReadBack {
     reply_id: Option<String>,
     reply_body: Option<String>,
     reply_at: Option<u64>,
+    reply_status: Option<String>,
     escalation_id: Option<String>,
 }
 
@@ -139,7 +140,7 @@ pub async fn write_turn(
     let claim =
         [Arg::Text(&turn.tenant_id), Arg::Text(&turn.provider), Arg::Text(&turn.event_id), Arg::Text(&ids.claim)];
     let now = turn.received_at;
-    let (phone, channel) = (turn.phone.as_str(), turn.channel.as_str());
+    let (phone, channel, inbound_channel) = (turn.phone.as_str(), turn.channel.as_str(), turn.inbound_channel());
     let media = (!turn.media.is_empty()).then(|| serde_json::json!(turn.media).to_string());
     let mut statements = vec![
         statement(
@@ -190,7 +191,7 @@ pub async fn write_turn(
             &format!(
                 "INSERT INTO messages (id, tenant_id, conversation_id, contact_id, direction, channel, body, \
                                        provider_message_id, status, media, created_at) \
-                 SELECT ?5, ?1, v.id, v.contact_id, 'inbound', ?6, ?7, ?8, 'received', ?9, ?10 \
+                 SELECT ?5, ?1, v.id, v.contact_id, 'inbound', ?12, ?7, ?8, ?13, ?9, ?10 \
                  FROM conversations v JOIN contacts c ON c.id = v.contact_id \
                  WHERE c.tenant_id = ?1 AND c.phone = ?11 AND v.tenant_id = ?1 AND v.channel = ?6 \
                    AND v.status = 'open' AND {CLAIMED} \
@@ -207,6 +208,8 @@ pub async fn write_turn(
                     Arg::OptText(media.as_deref()),
                     Arg::Int(now),
                     Arg::Text(phone),
+                    Arg::Text(inbound_channel),
+                    Arg::Text(turn.inbound_status()),
                 ],
             ),
         )?,
@@ -217,8 +220,8 @@ pub async fn write_turn(
             &format!(
                 "INSERT INTO messages (id, tenant_id, conversation_id, contact_id, direction, channel, body, \
                                        provider_message_id, status, created_at) \
-                 SELECT ?5, ?1, m.conversation_id, m.contact_id, 'outbound', ?6, ?7, NULL, 'sent', ?8 \
-                 FROM messages m WHERE m.tenant_id = ?1 AND m.channel = ?6 AND m.provider_message_id = ?9 \
+                 SELECT ?5, ?1, m.conversation_id, m.contact_id, 'outbound', ?6, ?7, NULL, ?11, ?8 \
+                 FROM messages m WHERE m.tenant_id = ?1 AND m.channel = ?10 AND m.provider_message_id = ?9 \
                  AND {CLAIMED}"
             ),
             &args(
@@ -229,6 +232,8 @@ pub async fn write_turn(
                     Arg::Text(text),
                     Arg::Int(reply.at),
                     Arg::Text(&turn.provider_message_id),
+                    Arg::Text(inbound_channel),
+                    Arg::Text(turn.reply_status()),
                 ],
             ),
         )?);
@@ -253,7 +258,7 @@ pub async fn write_turn(
                     Arg::Text(&escalation.summary),
                     Arg::Text(&escalation.detail),
                     Arg::Int(now),
-                    Arg::Text(channel),
+                    Arg::Text(inbound_channel),
                     Arg::Text(&turn.provider_message_id),
                 ],
             ),
@@ -266,7 +271,7 @@ pub async fn write_turn(
              WHERE id = (SELECT conversation_id FROM messages \
                          WHERE tenant_id = ?1 AND channel = ?5 AND provider_message_id = ?6) AND {CLAIMED}"
         ),
-        &args(&claim, &[Arg::Text(channel), Arg::Text(&turn.provider_message_id), Arg::Int(reply.at)]),
+        &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(&turn.provider_message_id), Arg::Int(reply.at)]),
     )?);
     statements.push(statement(
         db,
@@ -281,7 +286,8 @@ pub async fn write_turn(
                 c.created_at AS contact_created_at, c.updated_at AS contact_updated_at, \
                 v.id AS conversation_id, v.status AS conversation_status, v.started_at, v.last_message_at, \
                 m.id AS inbound_id, m.created_at AS inbound_at, \
-                r.id AS reply_id, r.body AS reply_body, r.created_at AS reply_at, e.id AS escalation_id \
+                r.id AS reply_id, r.body AS reply_body, r.created_at AS reply_at, r.status AS reply_status, \
+                e.id AS escalation_id \
          FROM webhook_events w \
          LEFT JOIN messages m ON m.tenant_id = w.tenant_id AND m.channel = ?5 AND m.provider_message_id = ?6 \
          LEFT JOIN conversations v ON v.id = m.conversation_id \
@@ -292,7 +298,7 @@ pub async fn write_turn(
         &args(
             &claim,
             &[
-                Arg::Text(channel),
+                Arg::Text(inbound_channel),
                 Arg::Text(&turn.provider_message_id),
                 Arg::Text(&ids.reply),
                 Arg::Text(&ids.escalation),
@@ -324,7 +330,7 @@ fn assemble(row: ReadBack, turn: &InboundTurn, claim: Claim) -> Option<Written> 
             channel: channel.clone(),
             body,
             provider_message_id: None,
-            status: "sent".into(),
+            status: row.reply_status.unwrap_or_else(|| turn.reply_status().into()),
             created_at,
         }),
         _ => None,
@@ -352,10 +358,10 @@ fn assemble(row: ReadBack, turn: &InboundTurn, claim: Claim) -> Option<Written> 
             conversation_id,
             contact_id,
             direction: "inbound".into(),
-            channel,
+            channel: turn.inbound_channel().to_owned(),
             body: turn.body.clone(),
             provider_message_id: Some(turn.provider_message_id.clone()),
-            status: "received".into(),
+            status: turn.inbound_status().to_owned(),
             created_at: row.inbound_at?,
         },
         reply,

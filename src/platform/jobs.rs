@@ -3,7 +3,7 @@
 //! `audit_log` so nothing fails silently.
 
 use super::d1::{database, statement, Arg};
-use super::outbound::{deliver_page, mark_dead};
+use super::outbound::{deliver_message, deliver_page, mark_dead};
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{retry_delay_secs, Job};
 use frontdesk_core::ports::{Clock, Random};
@@ -45,13 +45,20 @@ async fn run(env: &Env, job: Job) -> Result<()> {
         Job::Notify { tenant_id, escalation_id, notification } => {
             deliver_page(env, &tenant_id, &escalation_id, &notification).await
         }
+        Job::DeliverMessage { tenant_id, message_id, channel, to, body } => {
+            deliver_message(env, &tenant_id, &message_id, &channel, &to, &body).await
+        }
     }
 }
 
 async fn record_dead_job(env: &Env, body: &serde_json::Value) -> Result<()> {
     let job = serde_json::from_value::<Job>(body.clone()).ok();
-    if let Some(Job::Notify { tenant_id, notification, .. }) = &job {
-        mark_dead(env, tenant_id, &notification.dedupe_key).await?;
+    match &job {
+        Some(Job::Notify { tenant_id, notification, .. }) => {
+            mark_dead(env, tenant_id, &notification.dedupe_key).await?
+        }
+        Some(Job::DeliverMessage { tenant_id, message_id, .. }) => mark_dead(env, tenant_id, message_id).await?,
+        _ => {}
     }
     let tenant_id = job.as_ref().map(|j| j.tenant_id().to_owned()).unwrap_or_default();
     let now = WorkerClock.now_ms();

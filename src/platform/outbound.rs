@@ -25,42 +25,103 @@ struct OutboxState {
     status: String,
 }
 
+/// One thing to deliver, once per `dedupe_key`.
+struct Delivery<'a> {
+    tenant_id: &'a str,
+    dedupe_key: &'a str,
+    /// `sms`, `whatsapp` or `email`.
+    channel: &'a str,
+    to: &'a str,
+    body: &'a str,
+    /// The `messages` row whose status follows the delivery, for replies to contacts.
+    message_id: Option<&'a str>,
+    payload: serde_json::Value,
+}
+
 /// Sends one on-call page, once.
 pub async fn deliver_page(env: &Env, tenant_id: &str, escalation_id: &str, page: &Notification) -> Result<()> {
+    let channel = match page.channel {
+        NotifyChannel::Sms => "sms",
+        NotifyChannel::Email => "email",
+    };
+    deliver(
+        env,
+        &Delivery {
+            tenant_id,
+            dedupe_key: &page.dedupe_key,
+            channel,
+            to: &page.to,
+            body: &page.body,
+            message_id: None,
+            payload: serde_json::json!({ "kind": "escalation_page", "escalation_id": escalation_id,
+                                     "subject": page.subject, "body": page.body }),
+        },
+    )
+    .await
+}
+
+/// Sends a stored reply (status `queued`) to its contact, once.
+pub async fn deliver_message(
+    env: &Env,
+    tenant_id: &str,
+    message_id: &str,
+    channel: &str,
+    to: &str,
+    body: &str,
+) -> Result<()> {
+    deliver(
+        env,
+        &Delivery {
+            tenant_id,
+            dedupe_key: message_id,
+            channel,
+            to,
+            body,
+            message_id: Some(message_id),
+            payload: serde_json::json!({ "kind": "message", "message_id": message_id, "body": body }),
+        },
+    )
+    .await
+}
+
+async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
     let db = database(env)?;
-    let row = claim_row(&db, tenant_id, escalation_id, page).await?;
+    let row = claim_row(&db, d).await?;
     if row.status != "pending" {
         return Ok(()); // sent, simulated or given up on by an earlier run of this job
     }
-    let sender = match page.channel {
-        NotifyChannel::Sms => twilio_sender(env, &db, tenant_id).await?,
-        // No email provider yet: every email page is recorded, not sent.
-        NotifyChannel::Email => None,
+    let sender = match d.channel {
+        "sms" | "whatsapp" => twilio_sender(env, &db, d.tenant_id).await?,
+        // No email provider yet: every email is recorded, not sent.
+        _ => None,
     };
     let Some(sender) = sender else {
-        return finish(&db, &row.id, "simulated", None, None).await;
+        return finish(&db, &row.id, d, "simulated", None, None).await;
     };
+    // WhatsApp through Twilio is the same API with `whatsapp:` addresses.
+    let prefix = if d.channel == "whatsapp" { "whatsapp:" } else { "" };
+    let (from, to) = (format!("{prefix}{}", sender.from), format!("{prefix}{}", d.to));
     let request = send_request(
         &api_base(env),
         &OutboundSms {
             account_sid: &sender.account_sid,
             auth_token: &sender.auth_token,
-            from: &sender.from,
-            to: &page.to,
-            body: &page.body,
+            from: &from,
+            to: &to,
+            body: d.body,
         },
     );
     match execute(request).await {
         Ok((status, body)) => match parse_send_response(status, &body) {
-            SendOutcome::Sent { provider_id } => finish(&db, &row.id, "sent", Some(&provider_id), None).await,
-            SendOutcome::Failed(error) => finish(&db, &row.id, "failed", None, Some(&error)).await,
+            SendOutcome::Sent { provider_id } => finish(&db, &row.id, d, "sent", Some(&provider_id), None).await,
+            SendOutcome::Failed(error) => finish(&db, &row.id, d, "failed", None, Some(&error)).await,
             SendOutcome::Retry(error) => retry_later(&db, &row.id, &error).await,
         },
         Err(e) => retry_later(&db, &row.id, &format!("network: {e}")).await,
     }
 }
 
-/// Marks a page the queue gave up on (dead-lettered) as `dead`, so the outbox tells the truth.
+/// Marks a delivery the queue gave up on (dead-lettered) as `dead`, so the outbox tells the truth.
 pub async fn mark_dead(env: &Env, tenant_id: &str, dedupe_key: &str) -> Result<()> {
     statement(
         &database(env)?,
@@ -72,38 +133,33 @@ pub async fn mark_dead(env: &Env, tenant_id: &str, dedupe_key: &str) -> Result<(
     Ok(())
 }
 
-async fn claim_row(db: &D1Database, tenant_id: &str, escalation_id: &str, page: &Notification) -> Result<OutboxState> {
+async fn claim_row(db: &D1Database, d: &Delivery<'_>) -> Result<OutboxState> {
     let now = WorkerClock.now_ms();
     let id = ids::make(ids::OUTBOX, now, WorkerRandom.next_u64());
-    let channel = match page.channel {
-        NotifyChannel::Sms => "sms",
-        NotifyChannel::Email => "email",
-    };
-    let payload = serde_json::json!({ "kind": "escalation_page", "escalation_id": escalation_id,
-                                      "subject": page.subject, "body": page.body })
-    .to_string();
+    let payload = d.payload.to_string();
     let results = db
         .batch(vec![
             statement(
                 db,
                 "INSERT INTO outbox (id, tenant_id, message_id, channel, recipient, payload, status, attempts, \
                                      created_at, updated_at, dedupe_key) \
-                 VALUES (?1, ?2, NULL, ?3, ?4, ?5, 'pending', 0, ?6, ?6, ?7) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?7, ?8) \
                  ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING",
                 &[
                     Arg::Text(&id),
-                    Arg::Text(tenant_id),
-                    Arg::Text(channel),
-                    Arg::Text(&page.to),
+                    Arg::Text(d.tenant_id),
+                    Arg::OptText(d.message_id),
+                    Arg::Text(d.channel),
+                    Arg::Text(d.to),
                     Arg::Text(&payload),
                     Arg::Int(now),
-                    Arg::Text(&page.dedupe_key),
+                    Arg::Text(d.dedupe_key),
                 ],
             )?,
             statement(
                 db,
                 "SELECT id, status FROM outbox WHERE tenant_id = ?1 AND dedupe_key = ?2",
-                &[Arg::Text(tenant_id), Arg::Text(&page.dedupe_key)],
+                &[Arg::Text(d.tenant_id), Arg::Text(d.dedupe_key)],
             )?,
         ])
         .await?;
@@ -114,22 +170,32 @@ async fn claim_row(db: &D1Database, tenant_id: &str, escalation_id: &str, page: 
         .ok_or_else(|| worker::Error::RustError("outbox row missing after insert".into()))
 }
 
-async fn finish(db: &D1Database, id: &str, status: &str, provider_id: Option<&str>, error: Option<&str>) -> Result<()> {
-    statement(
+/// Records the outcome on the outbox row and, for a reply, on its message row, together.
+async fn finish(
+    db: &D1Database,
+    id: &str,
+    d: &Delivery<'_>,
+    status: &str,
+    provider_id: Option<&str>,
+    error: Option<&str>,
+) -> Result<()> {
+    let now = WorkerClock.now_ms();
+    let mut statements = vec![statement(
         db,
         "UPDATE outbox SET status = ?2, attempts = attempts + 1, last_error = ?3, updated_at = ?4, \
                 payload = CASE WHEN ?5 IS NULL THEN payload ELSE json_set(payload, '$.provider_id', ?5) END \
          WHERE id = ?1",
-        &[
-            Arg::Text(id),
-            Arg::Text(status),
-            Arg::OptText(error),
-            Arg::Int(WorkerClock.now_ms()),
-            Arg::OptText(provider_id),
-        ],
-    )?
-    .run()
-    .await?;
+        &[Arg::Text(id), Arg::Text(status), Arg::OptText(error), Arg::Int(now), Arg::OptText(provider_id)],
+    )?];
+    if let Some(message_id) = d.message_id {
+        statements.push(statement(
+            db,
+            "UPDATE messages SET status = ?3, provider_message_id = COALESCE(?4, provider_message_id) \
+             WHERE tenant_id = ?1 AND id = ?2",
+            &[Arg::Text(d.tenant_id), Arg::Text(message_id), Arg::Text(status), Arg::OptText(provider_id)],
+        )?);
+    }
+    db.batch(statements).await?;
     Ok(())
 }
 

@@ -24,6 +24,8 @@ pub struct Turn {
     pub new_conversation: bool,
     /// What Frontdesk said last in this thread: it types bare answers ("What day?" → "Friday").
     pub system_before: Option<String>,
+    /// The contact called and nobody answered; `text` is empty.
+    pub missed_call: bool,
     pub text: String,
 }
 

@@ -27,6 +27,7 @@ pub enum Phrase {
     HumanRequested,
     Complaint,
     ThanksGoodbye,
+    MissedCall,
 }
 
 const fn pick(phrase: Phrase) -> [&'static str; 6] {
@@ -144,6 +145,14 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "Lamento o sucedido. Passei a questão à equipa para que alguém a resolva consigo.",
             "Mi dispiace. Ho inoltrato la segnalazione al team perché qualcuno possa risolvere con lei.",
         ],
+        Phrase::MissedCall => [
+            "Sorry we missed your call. Reply to this message with what you need and we'll pick it up from here.",
+            "Sentimos no haber podido atender su llamada. Responda a este mensaje con lo que necesita y seguimos desde aquí.",
+            "Désolés d'avoir manqué votre appel. Répondez à ce message en nous disant ce dont vous avez besoin et nous prendrons le relais.",
+            "Entschuldigung, wir haben Ihren Anruf verpasst. Antworten Sie auf diese Nachricht mit Ihrem Anliegen, wir kümmern uns darum.",
+            "Lamentamos não ter atendido a sua chamada. Responda a esta mensagem com o que precisa e seguimos a partir daqui.",
+            "Ci scusi se non abbiamo risposto alla sua chiamata. Risponda a questo messaggio con ciò di cui ha bisogno e ce ne occupiamo noi.",
+        ],
         Phrase::ThanksGoodbye => [
             "You're welcome — speak soon!",
             "¡De nada, hasta pronto!",
@@ -190,7 +199,7 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [Phrase; 15] = [
+    const ALL: [Phrase; 16] = [
         Phrase::GreetNew,
         Phrase::GreetReturning,
         Phrase::OpenUntil,
@@ -206,6 +215,7 @@ mod tests {
         Phrase::HumanRequested,
         Phrase::Complaint,
         Phrase::ThanksGoodbye,
+        Phrase::MissedCall,
     ];
 
     #[test]

@@ -18,6 +18,11 @@ const SUMMARY_QUOTE_CHARS: usize = 120;
 
 impl Brain for RulesBrain {
     fn respond(&self, turn: &Turn) -> Reply {
+        if turn.missed_call {
+            // Nothing was said: no language to read, so the tenant's (English for now).
+            let text = with_greeting(turn, "en", phrase(Phrase::MissedCall, "en"));
+            return Reply { text: Some(text), intent: Intent::GeneralEnquiry, escalation: None };
+        }
         let understood = understand(&Input {
             utterance: &turn.text,
             system_before: turn.system_before.as_deref(),
@@ -171,6 +176,7 @@ mod tests {
             returning_contact: false,
             new_conversation: true,
             system_before: None,
+            missed_call: false,
             text: text.into(),
         }
     }
@@ -251,6 +257,20 @@ mod tests {
         let fr = RulesBrain.respond(&turn(&s, "Je sens une odeur de gaz dans la cuisine", at(6, 3, 0)));
         assert_eq!(fr.intent, Intent::Emergency);
         assert!(fr.text.unwrap().starts_with("Cela ressemble à une urgence."));
+    }
+
+    #[test]
+    fn a_missed_call_gets_a_follow_up_text() {
+        let s = letting_agent();
+        let mut t = turn(&s, "", at(6, 3, 0));
+        t.missed_call = true;
+        let reply = RulesBrain.respond(&t);
+        assert_eq!(
+            reply.text.unwrap(),
+            "Hi, thanks for contacting Maple & Pine Lettings! Sorry we missed your call. Reply to this message with \
+             what you need and we'll pick it up from here."
+        );
+        assert!(reply.escalation.is_none());
     }
 
     #[test]
