@@ -11,7 +11,10 @@ INSERT OR REPLACE INTO tenants (id, slug, name, timezone, settings, status, crea
 
 INSERT OR REPLACE INTO tenant_channels (id, tenant_id, provider, address, secret_ref, created_at) VALUES
   ('chn_demo_twilio', 'ten_demo', 'twilio', '+14155550100', 'demo-twilio-auth-token', 1767225600000),
-  ('chn_demo2_twilio', 'ten_demo2', 'twilio', '+14155550199', 'demo2-twilio-auth-token', 1767225600000);
+  ('chn_demo2_twilio', 'ten_demo2', 'twilio', '+14155550199', 'demo2-twilio-auth-token', 1767225600000),
+  -- WhatsApp Cloud: address = phone_number_id; secret_ref = the Graph access token ('' = none,
+  -- so replies are recorded as simulated until one is set).
+  ('chn_demo_meta', 'ten_demo', 'meta', '106540352242922', '', 1767225600000);
 
 -- key_hash = hex(sha256(key)); the keys themselves are in the README (dev only).
 INSERT OR REPLACE INTO api_keys (id, tenant_id, key_hash, prefix, label, created_at) VALUES

@@ -2,7 +2,7 @@
 //! as JSON errors with stable codes.
 
 use crate::error::AppError;
-use crate::routes::{api, escalations, events, health, missed_call, settings, twilio_sms, understand};
+use crate::routes::{api, escalations, events, health, meta_whatsapp, missed_call, settings, twilio_sms, understand};
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
 
@@ -13,6 +13,8 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let result = match (method.clone(), segments.as_slice()) {
         (Method::Get, ["health"]) => health::get(),
         (Method::Post, ["webhooks", "twilio", "sms"]) => twilio_sms::post(req, env, &ctx).await,
+        (Method::Get, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::verify(&req, &env),
+        (Method::Post, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "missed-call", tenant]) => missed_call::post(req, env, &ctx, tenant).await,
         (Method::Get, ["api", "v1", "events"]) => events::get(req, &env).await,
         (Method::Get, ["api", "v1", "conversations"]) => api::list_conversations(req, &env).await,
@@ -39,6 +41,7 @@ fn is_route(segments: &[&str]) -> bool {
         ["health"]
             | ["webhooks", "twilio", "sms"]
             | ["webhooks", "missed-call", _]
+            | ["webhooks", "meta", "whatsapp"]
             | [
                 "api",
                 "v1",

@@ -97,6 +97,29 @@ impl InboundTurn {
         }
     }
 
+    /// The turn for a WhatsApp Cloud API message; the reply is sent through the Graph API by a
+    /// job (Meta's webhook has no inline answer). The wamid is the idempotency key: Meta
+    /// redelivers for days.
+    pub fn from_meta(message: crate::channel::meta::InboundText, tenant: TenantContext, received_at: u64) -> Self {
+        Self {
+            tenant_id: tenant.tenant_id,
+            business_name: tenant.business_name,
+            settings: tenant.settings,
+            local_time: tenant.local_time,
+            provider: crate::channel::meta::PROVIDER.to_owned(),
+            event_id: message.wamid.clone(),
+            channel: Channel::Whatsapp,
+            phone: message.from,
+            profile_name: message.profile_name,
+            body: message.body,
+            media: message.media_id.map(|id| vec![(format!("meta-media:{id}"), String::new())]).unwrap_or_default(),
+            provider_message_id: message.wamid,
+            received_at,
+            kind: InboundKind::Message,
+            delivery: Delivery::Queued,
+        }
+    }
+
     /// The channel the inbound event itself is recorded on.
     pub fn inbound_channel(&self) -> &'static str {
         match self.kind {

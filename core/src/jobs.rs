@@ -15,7 +15,20 @@ pub enum Job {
     Notify { tenant_id: String, escalation_id: String, notification: Notification },
     /// Send a stored outbound message (status `queued`) to the contact. Delivered once per
     /// message id; the message row's status follows the delivery.
-    DeliverMessage { tenant_id: String, message_id: String, channel: String, to: String, body: String },
+    DeliverMessage {
+        tenant_id: String,
+        message_id: String,
+        /// Who carries it: the provider the conversation came in through (`twilio`, `meta`).
+        #[serde(default = "default_provider")]
+        provider: String,
+        channel: String,
+        to: String,
+        body: String,
+    },
+}
+
+fn default_provider() -> String {
+    "twilio".to_owned()
 }
 
 impl Job {

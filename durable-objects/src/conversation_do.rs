@@ -182,6 +182,7 @@ impl ConversationDO {
                     let job = Job::DeliverMessage {
                         tenant_id: turn.tenant_id.clone(),
                         message_id: message.id.clone(),
+                        provider: turn.provider.clone(),
                         channel: message.channel.clone(),
                         to: turn.phone.to_string(),
                         body: message.body.clone(),

@@ -45,8 +45,8 @@ async fn run(env: &Env, job: Job) -> Result<()> {
         Job::Notify { tenant_id, escalation_id, notification } => {
             deliver_page(env, &tenant_id, &escalation_id, &notification).await
         }
-        Job::DeliverMessage { tenant_id, message_id, channel, to, body } => {
-            deliver_message(env, &tenant_id, &message_id, &channel, &to, &body).await
+        Job::DeliverMessage { tenant_id, message_id, provider, channel, to, body } => {
+            deliver_message(env, &tenant_id, &message_id, &provider, &channel, &to, &body).await
         }
     }
 }

@@ -7,6 +7,7 @@
 //! idempotency key.
 
 use super::d1::{database, statement, Arg};
+use frontdesk_core::channel::meta;
 use frontdesk_core::channel::twilio::rest::{parse_send_response, send_request, OutboundSms, API_BASE};
 use frontdesk_core::escalation::{Notification, NotifyChannel};
 use frontdesk_core::http::{HttpRequest, SendOutcome};
@@ -16,8 +17,8 @@ use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use serde::Deserialize;
 use worker::{D1Database, Env, Fetch, Headers, Method, Request, RequestInit, Result};
 
-/// Overrides Twilio's API origin (tests point it at a fake that speaks the same wire format).
 const TWILIO_API_BASE_VAR: &str = "TWILIO_API_BASE";
+const META_API_BASE_VAR: &str = "META_API_BASE";
 
 #[derive(Deserialize)]
 struct OutboxState {
@@ -29,6 +30,8 @@ struct OutboxState {
 struct Delivery<'a> {
     tenant_id: &'a str,
     dedupe_key: &'a str,
+    /// `twilio` or `meta` for messages; pages go by SMS through Twilio.
+    provider: &'a str,
     /// `sms`, `whatsapp` or `email`.
     channel: &'a str,
     to: &'a str,
@@ -49,6 +52,7 @@ pub async fn deliver_page(env: &Env, tenant_id: &str, escalation_id: &str, page:
         &Delivery {
             tenant_id,
             dedupe_key: &page.dedupe_key,
+            provider: "twilio",
             channel,
             to: &page.to,
             body: &page.body,
@@ -65,6 +69,7 @@ pub async fn deliver_message(
     env: &Env,
     tenant_id: &str,
     message_id: &str,
+    provider: &str,
     channel: &str,
     to: &str,
     body: &str,
@@ -74,6 +79,7 @@ pub async fn deliver_message(
         &Delivery {
             tenant_id,
             dedupe_key: message_id,
+            provider,
             channel,
             to,
             body,
@@ -90,29 +96,33 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
     if row.status != "pending" {
         return Ok(()); // sent, simulated or given up on by an earlier run of this job
     }
-    let sender = match d.channel {
-        "sms" | "whatsapp" => twilio_sender(env, &db, d.tenant_id).await?,
+    let request = match (d.provider, d.channel) {
+        (meta::PROVIDER, _) => meta_sender(env, &db, d.tenant_id).await?.map(|(phone_number_id, token)| {
+            meta::send_request(&var_or(env, META_API_BASE_VAR, meta::API_BASE), &phone_number_id, &token, d.to, d.body)
+        }),
+        (_, "sms" | "whatsapp") => twilio_sender(env, &db, d.tenant_id).await?.map(|sender| {
+            // WhatsApp through Twilio is the same API with `whatsapp:` addresses.
+            let prefix = if d.channel == "whatsapp" { "whatsapp:" } else { "" };
+            send_request(
+                &var_or(env, TWILIO_API_BASE_VAR, API_BASE),
+                &OutboundSms {
+                    account_sid: &sender.account_sid,
+                    auth_token: &sender.auth_token,
+                    from: &format!("{prefix}{}", sender.from),
+                    to: &format!("{prefix}{}", d.to),
+                    body: d.body,
+                },
+            )
+        }),
         // No email provider yet: every email is recorded, not sent.
         _ => None,
     };
-    let Some(sender) = sender else {
+    let Some(request) = request else {
         return finish(&db, &row.id, d, "simulated", None, None).await;
     };
-    // WhatsApp through Twilio is the same API with `whatsapp:` addresses.
-    let prefix = if d.channel == "whatsapp" { "whatsapp:" } else { "" };
-    let (from, to) = (format!("{prefix}{}", sender.from), format!("{prefix}{}", d.to));
-    let request = send_request(
-        &api_base(env),
-        &OutboundSms {
-            account_sid: &sender.account_sid,
-            auth_token: &sender.auth_token,
-            from: &from,
-            to: &to,
-            body: d.body,
-        },
-    );
+    let classify = if d.provider == meta::PROVIDER { meta::parse_send_response } else { parse_send_response };
     match execute(request).await {
-        Ok((status, body)) => match parse_send_response(status, &body) {
+        Ok((status, body)) => match classify(status, &body) {
             SendOutcome::Sent { provider_id } => finish(&db, &row.id, d, "sent", Some(&provider_id), None).await,
             SendOutcome::Failed(error) => finish(&db, &row.id, d, "failed", None, Some(&error)).await,
             SendOutcome::Retry(error) => retry_later(&db, &row.id, &error).await,
@@ -248,8 +258,28 @@ async fn twilio_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Op
     })
 }
 
-fn api_base(env: &Env) -> String {
-    env.var(TWILIO_API_BASE_VAR).map(|v| v.to_string()).unwrap_or_else(|_| API_BASE.to_owned())
+/// A provider's API origin: the named var when set (tests point it at a fake that speaks the
+/// provider's wire format), else the provider's own.
+fn var_or(env: &Env, name: &str, default: &str) -> String {
+    env.var(name).map(|v| v.to_string()).unwrap_or_else(|_| default.to_owned())
+}
+
+/// The tenant's WhatsApp Cloud `phone_number_id` and Graph access token (`secret_ref`), if set.
+async fn meta_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Option<(String, String)>> {
+    let row: Option<ChannelRow> = statement(
+        db,
+        "SELECT address, secret_ref, config FROM tenant_channels \
+         WHERE tenant_id = ?1 AND provider = 'meta' ORDER BY created_at, id LIMIT 1",
+        &[Arg::Text(tenant_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.and_then(|row| {
+        let token = Some(row.secret_ref.as_str())
+            .filter(|r| !r.is_empty())
+            .and_then(|r| super::config::resolve_secret(env, r))?;
+        Some((row.address, token))
+    }))
 }
 
 async fn execute(request: HttpRequest) -> Result<(u16, String)> {

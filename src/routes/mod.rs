@@ -5,6 +5,7 @@ pub mod api;
 pub mod escalations;
 pub mod events;
 pub mod health;
+pub mod meta_whatsapp;
 pub mod missed_call;
 pub mod settings;
 pub mod twilio_sms;

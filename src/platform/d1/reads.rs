@@ -116,3 +116,19 @@ pub async fn outbox_list(db: &D1Database, tenant_id: &str, page: &PageRequest) -
     .await?
     .results()
 }
+
+/// Applies a WhatsApp delivery status to the message it is about. Statuses arrive out of
+/// order, so a message only moves forward (sent → delivered → read); `failed` always applies.
+pub async fn apply_message_status(db: &D1Database, tenant_id: &str, wamid: &str, status: &str) -> Result<()> {
+    statement(
+        db,
+        "UPDATE messages SET status = ?3 \
+         WHERE tenant_id = ?1 AND channel = 'whatsapp' AND provider_message_id = ?2 \
+           AND (?3 = 'failed' OR (CASE ?3 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END) > \
+                (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END))",
+        &[Arg::Text(tenant_id), Arg::Text(wamid), Arg::Text(status)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,130 @@
+// WhatsApp Cloud API: the subscription handshake, X-Hub-Signature-256 on the raw body, a text
+// message answered through a fake Graph API that speaks Meta's wire format, delivery statuses,
+// and redeliveries (Meta retries for days) answered once.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
+import { DEMO, uniquePhone, assertError, conversationsOf, messagesOf, contactsByPhone, eventually } from './helpers/api.mjs';
+
+const APP_SECRET = 'dev-meta-app-secret'; // wrangler.toml [vars], dev only
+const VERIFY_TOKEN = 'dev-meta-verify-token';
+const PHONE_NUMBER_ID = '106540352242922'; // seed/dev.sql: demo's WhatsApp Cloud number
+const ACCESS_TOKEN = 'test-graph-access-token';
+
+const sent = [];
+let counter = 0;
+const graph = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    const json = JSON.parse(body || '{}');
+    sent.push({ url: req.url, headers: req.headers, json });
+    counter += 1;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: json.to, wa_id: String(json.to).slice(1) }], messages: [{ id: `wamid.OUT${counter}` }] }));
+  });
+});
+
+let server;
+let persistDir;
+before(async () => {
+  await new Promise((r) => graph.listen(0, '127.0.0.1', r));
+  persistDir = mkdtempSync(join(tmpdir(), 'frontdesk-meta-'));
+  await prepareDatabase(persistDir);
+  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command',
+    `UPDATE tenant_channels SET secret_ref = '${ACCESS_TOKEN}' WHERE id = 'chn_demo_meta'`]);
+  server = await startServer({ persistDir, vars: { META_API_BASE: `http://127.0.0.1:${graph.address().port}` } });
+}, { timeout: 180_000 });
+after(async () => {
+  await server?.stop();
+  graph.close();
+  if (persistDir) rmSync(persistDir, { recursive: true, force: true });
+});
+
+function payload(value) {
+  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'WABA1', changes: [{ field: 'messages', value: {
+    messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID }, ...value } }] }] });
+}
+function textMessage(phone, wamid, body, name = 'Sheena Nelson') {
+  const waId = phone.slice(1);
+  return payload({ contacts: [{ profile: { name }, wa_id: waId }],
+    messages: [{ from: waId, id: wamid, timestamp: '1749416383', type: 'text', text: { body } }] });
+}
+async function post(body, { secret = APP_SECRET, signature } = {}) {
+  const sig = signature ?? 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
+  const res = await fetch(server.baseUrl + '/webhooks/meta/whatsapp', {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sig }, body, signal: AbortSignal.timeout(20_000),
+  });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+test('the subscription handshake echoes the challenge only for the right token', async () => {
+  const ok = await fetch(`${server.baseUrl}/webhooks/meta/whatsapp?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${VERIFY_TOKEN}`);
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), '1158201444');
+  const bad = await fetch(`${server.baseUrl}/webhooks/meta/whatsapp?hub.mode=subscribe&hub.challenge=1&hub.verify_token=meatyhamhock`);
+  assert.equal(bad.status, 403);
+});
+
+test('a signed text is answered through the Graph API, once, however often Meta delivers it', async () => {
+  const phone = uniquePhone();
+  const wamid = `wamid.IN-${phone}`;
+  const body = textMessage(phone, wamid, 'Hi, is the flat on Elm Road still available?');
+  const answers = await Promise.all([1, 2, 3, 4, 5].map(() => post(body)));
+  for (const a of answers) assert.equal(a.status, 200, a.text);
+
+  const [contact] = await contactsByPhone(server, DEMO.key, phone);
+  assert.equal(contact.name, 'Sheena Nelson');
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  assert.equal(conversations.length, 1);
+  assert.equal(conversations[0].channel, 'whatsapp');
+  const msgs = await eventually(async () => {
+    const all = await messagesOf(server, DEMO.key, conversations[0].id);
+    return all.find((m) => m.direction === 'outbound')?.status === 'sent' ? all : null;
+  }, { timeoutMs: 20_000, what: 'the reply sent through Graph' });
+  assert.equal(msgs.length, 2, JSON.stringify(msgs));
+  const reply = msgs.find((m) => m.direction === 'outbound');
+  assert.match(reply.body, /^Hi Sheena, thanks for contacting Maple & Pine Lettings!/);
+
+  const calls = sent.filter((s) => s.json.to === phone);
+  assert.equal(calls.length, 1, 'one Graph send for five deliveries');
+  const [call] = calls;
+  assert.equal(call.url, `/v25.0/${PHONE_NUMBER_ID}/messages`);
+  assert.equal(call.headers.authorization, `Bearer ${ACCESS_TOKEN}`);
+  assert.deepEqual([call.json.messaging_product, call.json.type, call.json.text.body], ['whatsapp', 'text', reply.body]);
+  assert.match(reply.provider_message_id, /^wamid\.OUT\d+$/);
+
+  // Delivery statuses move the reply forward, never back.
+  const status = (s) => payload({ statuses: [{ id: reply.provider_message_id, status: s, timestamp: '1', recipient_id: phone.slice(1) }] });
+  assert.equal((await post(status('read'))).status, 200);
+  assert.equal((await post(status('delivered'))).status, 200);
+  const after = (await messagesOf(server, DEMO.key, conversations[0].id)).find((m) => m.id === reply.id);
+  assert.equal(after.status, 'read', 'a late "delivered" does not undo "read"');
+});
+
+test('a bad signature is refused and stores nothing; a malformed verified body is a 400', async () => {
+  const phone = uniquePhone();
+  const body = textMessage(phone, `wamid.BAD-${phone}`, 'hello');
+  assertError(await post(body, { secret: 'not-the-app-secret' }), 403, 'invalid_signature');
+  assertError(await post(body, { signature: '' }), 403, 'invalid_signature');
+  assertError(await post(body.replace('hello', 'hullo'), { signature: 'sha256=' + createHmac('sha256', APP_SECRET).update(body).digest('hex') }), 403, 'invalid_signature');
+  assert.deepEqual(await contactsByPhone(server, DEMO.key, phone), []);
+  assertError(await post('{"object":"page","entry":[]}'), 400, 'malformed_body');
+});
+
+test('a message for a number no tenant owns is acknowledged and skipped', async () => {
+  const phone = uniquePhone();
+  const body = textMessage(phone, `wamid.UNK-${phone}`, 'hello').replace(PHONE_NUMBER_ID, '999999999');
+  const r = await post(body);
+  assert.equal(r.status, 200, 'Meta would redeliver anything else for days');
+  assert.deepEqual(r.json, { messages: 0, skipped: 1 });
+  assert.deepEqual(await contactsByPhone(server, DEMO.key, phone), []);
+});
