@@ -14,7 +14,10 @@ INSERT OR REPLACE INTO tenant_channels (id, tenant_id, provider, address, secret
   ('chn_demo2_twilio', 'ten_demo2', 'twilio', '+14155550199', 'demo2-twilio-auth-token', 1767225600000),
   -- WhatsApp Cloud: address = phone_number_id; secret_ref = the Graph access token ('' = none,
   -- so replies are recorded as simulated until one is set).
-  ('chn_demo_meta', 'ten_demo', 'meta', '106540352242922', '', 1767225600000);
+  ('chn_demo_meta', 'ten_demo', 'meta', '106540352242922', '', 1767225600000),
+  -- OpenPhone: address = the tenant's OpenPhone number; secret_ref = the webhook signing key
+  -- (base64 of "dev-openphone-signing-key"); the API key goes in config.api_key to send.
+  ('chn_demo_openphone', 'ten_demo', 'openphone', '+14155550123', 'ZGV2LW9wZW5waG9uZS1zaWduaW5nLWtleQ==', 1767225600000);
 
 -- key_hash = hex(sha256(key)); the keys themselves are in the README (dev only).
 INSERT OR REPLACE INTO api_keys (id, tenant_id, key_hash, prefix, label, created_at) VALUES

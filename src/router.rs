@@ -2,7 +2,9 @@
 //! as JSON errors with stable codes.
 
 use crate::error::AppError;
-use crate::routes::{api, escalations, events, health, meta_whatsapp, missed_call, settings, twilio_sms, understand};
+use crate::routes::{
+    api, escalations, events, health, meta_whatsapp, missed_call, openphone, settings, twilio_sms, understand,
+};
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
 
@@ -15,6 +17,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["webhooks", "twilio", "sms"]) => twilio_sms::post(req, env, &ctx).await,
         (Method::Get, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::verify(&req, &env),
         (Method::Post, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::post(req, env, &ctx).await,
+        (Method::Post, ["webhooks", "openphone"]) => openphone::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "missed-call", tenant]) => missed_call::post(req, env, &ctx, tenant).await,
         (Method::Get, ["api", "v1", "events"]) => events::get(req, &env).await,
         (Method::Get, ["api", "v1", "conversations"]) => api::list_conversations(req, &env).await,
@@ -42,6 +45,7 @@ fn is_route(segments: &[&str]) -> bool {
             | ["webhooks", "twilio", "sms"]
             | ["webhooks", "missed-call", _]
             | ["webhooks", "meta", "whatsapp"]
+            | ["webhooks", "openphone"]
             | [
                 "api",
                 "v1",

@@ -70,9 +70,12 @@ pub struct TenantContext {
 impl InboundTurn {
     /// A call to the tenant that nobody answered: recorded on the contact's timeline (channel
     /// `voice`, status `missed`) and followed up at once by text on `channel`. `call_id` is the
-    /// phone system's id for the call: the idempotency key.
+    /// phone system's id for the call: the idempotency key. `provider` is who reported it:
+    /// `missed_call` (the generic route; follow-up through the tenant's SMS provider) or a phone
+    /// provider such as `openphone` (follow-up through it).
     pub fn missed_call(
         tenant: TenantContext,
+        provider: &str,
         phone: PhoneE164,
         call_id: &str,
         channel: Channel,
@@ -83,7 +86,7 @@ impl InboundTurn {
             business_name: tenant.business_name,
             settings: tenant.settings,
             local_time: tenant.local_time,
-            provider: "missed_call".to_owned(),
+            provider: provider.to_owned(),
             event_id: call_id.to_owned(),
             channel,
             phone,
@@ -93,6 +96,35 @@ impl InboundTurn {
             provider_message_id: call_id.to_owned(),
             received_at,
             kind: InboundKind::MissedCall,
+            delivery: Delivery::Queued,
+        }
+    }
+
+    /// The turn for an OpenPhone text; the reply goes out through OpenPhone's API by a job.
+    /// `event_id` (`EV…`, stable across retries) is the idempotency key.
+    pub fn from_openphone(
+        event_id: &str,
+        message_id: &str,
+        from: PhoneE164,
+        body: &str,
+        tenant: TenantContext,
+        received_at: u64,
+    ) -> Self {
+        Self {
+            tenant_id: tenant.tenant_id,
+            business_name: tenant.business_name,
+            settings: tenant.settings,
+            local_time: tenant.local_time,
+            provider: crate::channel::openphone::PROVIDER.to_owned(),
+            event_id: event_id.to_owned(),
+            channel: Channel::Sms,
+            phone: from,
+            profile_name: None,
+            body: body.to_owned(),
+            media: Vec::new(),
+            provider_message_id: message_id.to_owned(),
+            received_at,
+            kind: InboundKind::Message,
             delivery: Delivery::Queued,
         }
     }

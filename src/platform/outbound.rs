@@ -7,8 +7,8 @@
 //! idempotency key.
 
 use super::d1::{database, statement, Arg};
-use frontdesk_core::channel::meta;
 use frontdesk_core::channel::twilio::rest::{parse_send_response, send_request, OutboundSms, API_BASE};
+use frontdesk_core::channel::{meta, openphone};
 use frontdesk_core::escalation::{Notification, NotifyChannel};
 use frontdesk_core::http::{HttpRequest, SendOutcome};
 use frontdesk_core::ids;
@@ -19,6 +19,7 @@ use worker::{D1Database, Env, Fetch, Headers, Method, Request, RequestInit, Resu
 
 const TWILIO_API_BASE_VAR: &str = "TWILIO_API_BASE";
 const META_API_BASE_VAR: &str = "META_API_BASE";
+const OPENPHONE_API_BASE_VAR: &str = "OPENPHONE_API_BASE";
 
 #[derive(Deserialize)]
 struct OutboxState {
@@ -100,6 +101,15 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
         (meta::PROVIDER, _) => meta_sender(env, &db, d.tenant_id).await?.map(|(phone_number_id, token)| {
             meta::send_request(&var_or(env, META_API_BASE_VAR, meta::API_BASE), &phone_number_id, &token, d.to, d.body)
         }),
+        (openphone::PROVIDER, _) => openphone_sender(env, &db, d.tenant_id).await?.map(|(from, api_key)| {
+            openphone::send_request(
+                &var_or(env, OPENPHONE_API_BASE_VAR, openphone::API_BASE),
+                &api_key,
+                &from,
+                d.to,
+                d.body,
+            )
+        }),
         (_, "sms" | "whatsapp") => twilio_sender(env, &db, d.tenant_id).await?.map(|sender| {
             // WhatsApp through Twilio is the same API with `whatsapp:` addresses.
             let prefix = if d.channel == "whatsapp" { "whatsapp:" } else { "" };
@@ -120,7 +130,11 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
     let Some(request) = request else {
         return finish(&db, &row.id, d, "simulated", None, None).await;
     };
-    let classify = if d.provider == meta::PROVIDER { meta::parse_send_response } else { parse_send_response };
+    let classify = match d.provider {
+        meta::PROVIDER => meta::parse_send_response,
+        openphone::PROVIDER => openphone::parse_send_response,
+        _ => parse_send_response,
+    };
     match execute(request).await {
         Ok((status, body)) => match classify(status, &body) {
             SendOutcome::Sent { provider_id } => finish(&db, &row.id, d, "sent", Some(&provider_id), None).await,
@@ -262,6 +276,28 @@ async fn twilio_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Op
 /// provider's wire format), else the provider's own.
 fn var_or(env: &Env, name: &str, default: &str) -> String {
     env.var(name).map(|v| v.to_string()).unwrap_or_else(|_| default.to_owned())
+}
+
+#[derive(Deserialize)]
+struct OpenPhoneConfig {
+    /// A secret reference (`env:NAME`, or a literal in dev) to the workspace's API key.
+    api_key: Option<String>,
+}
+
+/// The tenant's OpenPhone number and API key (channel `config.api_key`), if set.
+async fn openphone_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Option<(String, String)>> {
+    let row: Option<ChannelRow> = statement(
+        db,
+        "SELECT address, secret_ref, config FROM tenant_channels \
+         WHERE tenant_id = ?1 AND provider = 'openphone' ORDER BY created_at, id LIMIT 1",
+        &[Arg::Text(tenant_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.and_then(|row| {
+        let key_ref = serde_json::from_str::<OpenPhoneConfig>(&row.config).ok()?.api_key?;
+        Some((row.address, super::config::resolve_secret(env, &key_ref)?))
+    }))
 }
 
 /// The tenant's WhatsApp Cloud `phone_number_id` and Graph access token (`secret_ref`), if set.

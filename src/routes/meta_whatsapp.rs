@@ -70,7 +70,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
     }
     for status in inbound.statuses {
         if let Some(tenant) = d1::channel_tenant(&db, meta::PROVIDER, &status.phone_number_id, now).await? {
-            d1::apply_message_status(&db, &tenant.tenant_id, &status.wamid, &status.status).await?;
+            d1::apply_message_status(&db, &tenant.tenant_id, "whatsapp", &status.wamid, &status.status).await?;
         }
     }
     Ok(json_response(200, &json!({ "messages": answered, "skipped": skipped })))

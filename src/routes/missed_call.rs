@@ -55,7 +55,8 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context, slug: &str) -> AppR
         tenant_id: tenant.id,
         business_name: tenant.name,
     };
-    let turn = InboundTurn::missed_call(context, phone, call_id, call.channel.unwrap_or(Channel::Sms), now);
+    let turn =
+        InboundTurn::missed_call(context, "missed_call", phone, call_id, call.channel.unwrap_or(Channel::Sms), now);
     let outcome = conversation_turn(&env, &turn).await?;
     if !outcome.events.is_empty() {
         let env = env.clone();

@@ -7,6 +7,7 @@ pub mod events;
 pub mod health;
 pub mod meta_whatsapp;
 pub mod missed_call;
+pub mod openphone;
 pub mod settings;
 pub mod twilio_sms;
 pub mod understand;

@@ -2,6 +2,7 @@
 //! bytes, the canonical URL and the secret) and render the reply. No I/O.
 
 pub mod meta;
+pub mod openphone;
 pub mod twilio;
 
 use serde::{Deserialize, Serialize};

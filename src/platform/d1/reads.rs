@@ -117,16 +117,22 @@ pub async fn outbox_list(db: &D1Database, tenant_id: &str, page: &PageRequest) -
     .results()
 }
 
-/// Applies a WhatsApp delivery status to the message it is about. Statuses arrive out of
+/// Applies a provider's delivery status to the message it is about. Statuses arrive out of
 /// order, so a message only moves forward (sent → delivered → read); `failed` always applies.
-pub async fn apply_message_status(db: &D1Database, tenant_id: &str, wamid: &str, status: &str) -> Result<()> {
+pub async fn apply_message_status(
+    db: &D1Database,
+    tenant_id: &str,
+    channel: &str,
+    provider_message_id: &str,
+    status: &str,
+) -> Result<()> {
     statement(
         db,
         "UPDATE messages SET status = ?3 \
-         WHERE tenant_id = ?1 AND channel = 'whatsapp' AND provider_message_id = ?2 \
+         WHERE tenant_id = ?1 AND channel = ?4 AND provider_message_id = ?2 \
            AND (?3 = 'failed' OR (CASE ?3 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END) > \
                 (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END))",
-        &[Arg::Text(tenant_id), Arg::Text(wamid), Arg::Text(status)],
+        &[Arg::Text(tenant_id), Arg::Text(provider_message_id), Arg::Text(status), Arg::Text(channel)],
     )?
     .run()
     .await?;

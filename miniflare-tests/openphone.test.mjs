@@ -1,0 +1,126 @@
+// OpenPhone / Quo: both signing schemes (legacy openphone-signature and Standard Webhooks) with
+// a replay window; a text answered through a fake OpenPhone API that speaks the real wire format;
+// deliveries and missed calls.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
+import { DEMO, uniquePhone, assertError, conversationsOf, messagesOf, contactsByPhone, eventually } from './helpers/api.mjs';
+
+const OUR_NUMBER = '+14155550123'; // seed/dev.sql: demo's OpenPhone number
+const SIGNING_KEY = Buffer.from('ZGV2LW9wZW5waG9uZS1zaWduaW5nLWtleQ==', 'base64');
+const API_KEY = 'test-openphone-api-key';
+
+const sent = [];
+let counter = 0;
+const api = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    const json = JSON.parse(body || '{}');
+    sent.push({ url: req.url, headers: req.headers, json });
+    counter += 1;
+    res.writeHead(202, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ data: { id: `MS${counter}`, to: json.to, from: json.from, text: json.content, status: 'queued' } }));
+  });
+});
+
+let server;
+let persistDir;
+before(async () => {
+  await new Promise((r) => api.listen(0, '127.0.0.1', r));
+  persistDir = mkdtempSync(join(tmpdir(), 'frontdesk-openphone-'));
+  await prepareDatabase(persistDir);
+  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command',
+    `UPDATE tenant_channels SET config = '{"api_key":"${API_KEY}"}' WHERE id = 'chn_demo_openphone'`]);
+  server = await startServer({ persistDir, vars: { OPENPHONE_API_BASE: `http://127.0.0.1:${api.address().port}` } });
+}, { timeout: 180_000 });
+after(async () => {
+  await server?.stop();
+  api.close();
+  if (persistDir) rmSync(persistDir, { recursive: true, force: true });
+});
+
+const legacySignature = (body, ts = Date.now()) =>
+  `hmac;1;${ts};${createHmac('sha256', SIGNING_KEY).update(`${ts}.${body}`).digest('base64')}`;
+function standardHeaders(body, id = `msg_${Math.random().toString(36).slice(2)}`, ts = Math.floor(Date.now() / 1000)) {
+  const sig = createHmac('sha256', SIGNING_KEY).update(`${id}.${ts}.${body}`).digest('base64');
+  return { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': `v1,${sig}` };
+}
+const event = (id, type, object) => JSON.stringify({ id, object: 'event', apiVersion: 'v4', createdAt: new Date().toISOString(), type, data: { object } });
+async function post(body, headers) {
+  const res = await fetch(server.baseUrl + '/webhooks/openphone', {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, signal: AbortSignal.timeout(20_000),
+  });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, text, json };
+}
+const received = (phone, id, body) => event(id, 'message.received',
+  { id: `AC-${id}`, object: 'message', from: phone, to: OUR_NUMBER, body, direction: 'incoming', status: 'received' });
+
+test('a legacy-signed text is answered through OpenPhone, once for five deliveries; its delivery is recorded', async () => {
+  const phone = uniquePhone();
+  const body = received(phone, `EV-${phone}`, 'Hi, do you have any two-bed flats?');
+  const answers = await Promise.all([1, 2, 3, 4, 5].map(() => post(body, { 'openphone-signature': legacySignature(body) })));
+  for (const a of answers) assert.equal(a.status, 200, a.text);
+
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  assert.equal(conversations.length, 1);
+  const msgs = await eventually(async () => {
+    const all = await messagesOf(server, DEMO.key, conversations[0].id);
+    return all.find((m) => m.direction === 'outbound')?.status === 'sent' ? all : null;
+  }, { timeoutMs: 20_000, what: 'the reply sent through OpenPhone' });
+  const reply = msgs.find((m) => m.direction === 'outbound');
+  const calls = sent.filter((s) => s.json.to?.[0] === phone);
+  assert.equal(calls.length, 1, 'one send for five deliveries');
+  assert.equal(calls[0].url, '/v1/messages');
+  assert.equal(calls[0].headers.authorization, API_KEY, 'raw API key, no Bearer');
+  assert.deepEqual(calls[0].json, { content: reply.body, from: OUR_NUMBER, to: [phone] });
+  assert.match(reply.provider_message_id, /^MS\d+$/);
+
+  const delivered = event(`EV-D-${phone}`, 'message.delivered', { id: reply.provider_message_id, object: 'message', from: OUR_NUMBER, to: phone, direction: 'outgoing', status: 'delivered' });
+  assert.equal((await post(delivered, { 'openphone-signature': legacySignature(delivered) })).status, 200);
+  const after = (await messagesOf(server, DEMO.key, conversations[0].id)).find((m) => m.id === reply.id);
+  assert.equal(after.status, 'delivered');
+});
+
+test('Standard Webhooks signatures are accepted too', async () => {
+  const phone = uniquePhone();
+  const body = received(phone, `EV-${phone}`, 'What are your opening hours?');
+  const r = await post(body, standardHeaders(body));
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await contactsByPhone(server, DEMO.key, phone)).length, 1);
+});
+
+test('bad, missing or replayed signatures are refused and store nothing', async () => {
+  const phone = uniquePhone();
+  const body = received(phone, `EV-${phone}`, 'hello');
+  const stale = Date.now() - 6 * 60 * 1000;
+  assertError(await post(body, { 'openphone-signature': legacySignature(body, stale) }), 403, 'invalid_signature');
+  assertError(await post(body, standardHeaders(body, 'msg_old', Math.floor(stale / 1000))), 403, 'invalid_signature');
+  assertError(await post(body, { 'openphone-signature': legacySignature(body).replace(/.{4}=$/, 'AAAA=') }), 403, 'invalid_signature');
+  assertError(await post(body, {}), 403, 'invalid_signature');
+  const other = body.replace('hello', 'hullo');
+  assertError(await post(other, { 'openphone-signature': legacySignature(body) }), 403, 'invalid_signature');
+  assert.deepEqual(await contactsByPhone(server, DEMO.key, phone), []);
+  assertError(await post('{"nope":1}', {}), 400, 'malformed_body');
+  const unknown = received(phone, 'EV-unknown', 'hi').replace(OUR_NUMBER, '+14155550177');
+  assertError(await post(unknown, { 'openphone-signature': legacySignature(unknown) }), 404, 'unknown_number');
+});
+
+test('a missed incoming call gets a follow-up text through OpenPhone', async () => {
+  const phone = uniquePhone();
+  const body = event(`EV-C-${phone}`, 'call.completed', { id: `CA-${phone}`, object: 'call', from: phone, to: OUR_NUMBER, direction: 'incoming', status: 'missed' });
+  assert.equal((await post(body, { 'openphone-signature': legacySignature(body) })).status, 200);
+  const text = await eventually(async () => sent.find((s) => s.json.to?.[0] === phone), { timeoutMs: 20_000, what: 'the follow-up text' });
+  assert.match(text.json.content, /Sorry we missed your call/);
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  const msgs = await messagesOf(server, DEMO.key, conversations[0].id);
+  assert.ok(msgs.some((m) => m.channel === 'voice' && m.status === 'missed'), 'the call is on the timeline');
+});

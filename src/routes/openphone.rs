@@ -1,0 +1,82 @@
+//! `POST /webhooks/openphone`: OpenPhone / Quo events (PROTOCOLS.md §5).
+//!
+//! parse → resolve the tenant by the number the event is about (`to`) → verify the signature
+//! (legacy `openphone-signature` or Standard Webhooks, with a 5-minute replay window) with that
+//! channel's signing key → act: a received text is answered through OpenPhone's API, a delivery
+//! updates the reply, a missed incoming call gets a follow-up text; other events are
+//! acknowledged.
+
+use super::body_bytes;
+use crate::error::{json_response, AppResult};
+use crate::platform::config;
+use crate::platform::d1;
+use crate::platform::events::publish_all;
+use frontdesk_core::api::ApiError;
+use frontdesk_core::channel::openphone::{self, EventKind, SignatureHeaders};
+use frontdesk_core::channel::Channel;
+use frontdesk_core::inbound::{InboundTurn, TenantContext};
+use frontdesk_core::ports::Clock;
+use frontdesk_core::tenant::Settings;
+use frontdesk_durable::conversation_turn;
+use frontdesk_durable::platform::time::{local_time, WorkerClock};
+use serde_json::json;
+use worker::{Context, Env, Request, Response};
+
+/// Events are a few KiB; 256 KiB leaves room for long transcripts and summaries.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
+    let raw = body_bytes(&mut req, MAX_BODY_BYTES).await?;
+    let event = openphone::parse(&raw).map_err(ApiError::malformed_body)?;
+    // The tenant's own number: `to` of what reached it, `from` of what it sent.
+    let number = match &event.kind {
+        EventKind::MessageReceived { to, .. } | EventKind::MissedCall { to, .. } => to.clone(),
+        EventKind::MessageDelivered { from, .. } => from.clone(),
+        // Not acted on, so nothing to verify or store.
+        EventKind::Other(_) => return Ok(json_response(200, &json!({ "handled": false }))),
+    };
+    let now = WorkerClock.now_ms();
+    let db = d1::database(&env)?;
+    let header = |name: &str| req.headers().get(name).ok().flatten();
+    let (legacy, id, ts, sig) =
+        (header("openphone-signature"), header("webhook-id"), header("webhook-timestamp"), header("webhook-signature"));
+    let headers = SignatureHeaders {
+        legacy: legacy.as_deref(),
+        webhook_id: id.as_deref(),
+        webhook_timestamp: ts.as_deref(),
+        webhook_signature: sig.as_deref(),
+    };
+
+    let tenant = d1::channel_tenant(&db, openphone::PROVIDER, number.as_str(), now)
+        .await?
+        .ok_or_else(|| ApiError::unknown_number(number.as_str()))?;
+    let key = config::resolve_secret(&env, &tenant.secret_ref).unwrap_or_default();
+    if !openphone::verify(&key, &raw, &headers, now) {
+        return Err(ApiError::invalid_signature().into());
+    }
+    let context = TenantContext {
+        settings: serde_json::from_str::<Settings>(&tenant.settings).unwrap_or_default(),
+        local_time: local_time(now, &tenant.timezone),
+        tenant_id: tenant.tenant_id,
+        business_name: tenant.name,
+    };
+    let turn = match event.kind {
+        EventKind::MessageDelivered { message_id, .. } => {
+            d1::apply_message_status(&db, &context.tenant_id, "sms", &message_id, "delivered").await?;
+            return Ok(json_response(200, &json!({ "handled": true })));
+        }
+        EventKind::MessageReceived { message_id, from, body, .. } => {
+            InboundTurn::from_openphone(&event.id, &message_id, from, &body, context, now)
+        }
+        EventKind::MissedCall { call_id, from, .. } => {
+            InboundTurn::missed_call(context, openphone::PROVIDER, from, &call_id, Channel::Sms, now)
+        }
+        EventKind::Other(_) => return Ok(json_response(200, &json!({ "handled": false }))),
+    };
+    let outcome = conversation_turn(&env, &turn).await?;
+    if !outcome.events.is_empty() {
+        let env = env.clone();
+        ctx.wait_until(async move { publish_all(&env, outcome.events).await });
+    }
+    Ok(json_response(200, &json!({ "handled": true })))
+}
