@@ -3,12 +3,8 @@
 // and redeliveries (Meta retries for days) answered once.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
+import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
 import { DEMO, uniquePhone, assertError, conversationsOf, messagesOf, contactsByPhone, eventually } from './helpers/api.mjs';
 
 const APP_SECRET = 'dev-meta-app-secret'; // wrangler.toml [vars], dev only
@@ -16,34 +12,24 @@ const VERIFY_TOKEN = 'dev-meta-verify-token';
 const PHONE_NUMBER_ID = '106540352242922'; // seed/dev.sql: demo's WhatsApp Cloud number
 const ACCESS_TOKEN = 'test-graph-access-token';
 
-const sent = [];
 let counter = 0;
-const graph = http.createServer((req, res) => {
-  let body = '';
-  req.on('data', (c) => { body += c; });
-  req.on('end', () => {
-    const json = JSON.parse(body || '{}');
-    sent.push({ url: req.url, headers: req.headers, json });
-    counter += 1;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: json.to, wa_id: String(json.to).slice(1) }], messages: [{ id: `wamid.OUT${counter}` }] }));
-  });
-});
-
+let graph;
+let sent;
 let server;
-let persistDir;
 before(async () => {
-  await new Promise((r) => graph.listen(0, '127.0.0.1', r));
-  persistDir = mkdtempSync(join(tmpdir(), 'frontdesk-meta-'));
-  await prepareDatabase(persistDir);
-  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command',
-    `UPDATE tenant_channels SET secret_ref = '${ACCESS_TOKEN}' WHERE id = 'chn_demo_meta'`]);
-  server = await startServer({ persistDir, vars: { META_API_BASE: `http://127.0.0.1:${graph.address().port}` } });
+  graph = await fakeProvider(({ json }) => {
+    counter += 1;
+    return [200, { messaging_product: 'whatsapp', contacts: [{ input: json.to, wa_id: String(json.to).slice(1) }], messages: [{ id: `wamid.OUT${counter}` }] }];
+  });
+  sent = graph.requests;
+  server = await startServerWith({
+    sql: [`UPDATE tenant_channels SET secret_ref = '${ACCESS_TOKEN}' WHERE id = 'chn_demo_meta'`],
+    vars: { META_API_BASE: graph.url },
+  });
 }, { timeout: 180_000 });
 after(async () => {
   await server?.stop();
-  graph.close();
-  if (persistDir) rmSync(persistDir, { recursive: true, force: true });
+  graph?.close();
 });
 
 function payload(value) {

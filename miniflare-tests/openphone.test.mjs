@@ -3,46 +3,32 @@
 // deliveries and missed calls.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
+import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
 import { DEMO, uniquePhone, assertError, conversationsOf, messagesOf, contactsByPhone, eventually } from './helpers/api.mjs';
 
 const OUR_NUMBER = '+14155550123'; // seed/dev.sql: demo's OpenPhone number
 const SIGNING_KEY = Buffer.from('ZGV2LW9wZW5waG9uZS1zaWduaW5nLWtleQ==', 'base64');
 const API_KEY = 'test-openphone-api-key';
 
-const sent = [];
 let counter = 0;
-const api = http.createServer((req, res) => {
-  let body = '';
-  req.on('data', (c) => { body += c; });
-  req.on('end', () => {
-    const json = JSON.parse(body || '{}');
-    sent.push({ url: req.url, headers: req.headers, json });
-    counter += 1;
-    res.writeHead(202, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ data: { id: `MS${counter}`, to: json.to, from: json.from, text: json.content, status: 'queued' } }));
-  });
-});
-
+let api;
+let sent;
 let server;
-let persistDir;
 before(async () => {
-  await new Promise((r) => api.listen(0, '127.0.0.1', r));
-  persistDir = mkdtempSync(join(tmpdir(), 'frontdesk-openphone-'));
-  await prepareDatabase(persistDir);
-  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command',
-    `UPDATE tenant_channels SET config = '{"api_key":"${API_KEY}"}' WHERE id = 'chn_demo_openphone'`]);
-  server = await startServer({ persistDir, vars: { OPENPHONE_API_BASE: `http://127.0.0.1:${api.address().port}` } });
+  api = await fakeProvider(({ json }) => {
+    counter += 1;
+    return [202, { data: { id: `MS${counter}`, to: json.to, from: json.from, text: json.content, status: 'queued' } }];
+  });
+  sent = api.requests;
+  server = await startServerWith({
+    sql: [`UPDATE tenant_channels SET config = '{"api_key":"${API_KEY}"}' WHERE id = 'chn_demo_openphone'`],
+    vars: { OPENPHONE_API_BASE: api.url },
+  });
 }, { timeout: 180_000 });
 after(async () => {
   await server?.stop();
-  api.close();
-  if (persistDir) rmSync(persistDir, { recursive: true, force: true });
+  api?.close();
 });
 
 const legacySignature = (body, ts = Date.now()) =>

@@ -3,47 +3,33 @@
 // records what it was sent; provider outages are retried, permanent errors are not.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
+import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
 import { DEMO, DEMO2, uniquePhone, sendSms, assertTwimlReply, listAll, eventually, apiPost, conversationsOf, messagesOf, assertError as assertErr } from './helpers/api.mjs';
 
 const ACCOUNT_SID = 'AC' + '0f'.repeat(16);
 const ON_CALL = '+447700900999';
 
-// ---- a fake Twilio: records each request, answers from a script (default: 201 created) ----
-const received = [];
+// ---- a fake Twilio: answers from a script (default: 201 created) ----
 const script = [];
 let counter = 0;
-const fake = http.createServer((req, res) => {
-  let body = '';
-  req.on('data', (c) => { body += c; });
-  req.on('end', () => {
-    received.push({ method: req.method, url: req.url, headers: req.headers, form: Object.fromEntries(new URLSearchParams(body)) });
-    const [status, json] = script.shift() ?? [201, null];
-    counter += 1;
-    const sid = 'SM' + String(counter).padStart(32, '0');
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(json ?? { sid, status: 'queued', to: new URLSearchParams(body).get('To') }));
-  });
-});
-
+let twilio;
+let received;
 let server;
-let persistDir;
 before(async () => {
-  await new Promise((r) => fake.listen(0, '127.0.0.1', r));
-  persistDir = mkdtempSync(join(tmpdir(), 'frontdesk-outbound-'));
-  await prepareDatabase(persistDir);
-  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command',
-    `UPDATE tenant_channels SET config = '{"account_sid":"${ACCOUNT_SID}"}' WHERE id = 'chn_demo_twilio'`]);
-  server = await startServer({ persistDir, vars: { TWILIO_API_BASE: `http://127.0.0.1:${fake.address().port}` } });
+  twilio = await fakeProvider(({ form }) => {
+    counter += 1;
+    const [status, json] = script.shift() ?? [201, null];
+    return [status, json ?? { sid: 'SM' + String(counter).padStart(32, '0'), status: 'queued', to: form.To }];
+  });
+  received = twilio.requests;
+  server = await startServerWith({
+    sql: [`UPDATE tenant_channels SET config = '{"account_sid":"${ACCOUNT_SID}"}' WHERE id = 'chn_demo_twilio'`],
+    vars: { TWILIO_API_BASE: twilio.url },
+  });
 }, { timeout: 180_000 });
 after(async () => {
   await server?.stop();
-  fake.close();
-  if (persistDir) rmSync(persistDir, { recursive: true, force: true });
+  twilio?.close();
 });
 
 async function emergencyPages(phone, body) {

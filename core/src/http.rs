@@ -26,3 +26,13 @@ pub fn basic_auth(user: &str, password: &str) -> String {
     use base64::Engine as _;
     format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
 }
+
+/// An unsuccessful answer: rate limits (429) and provider errors (5xx) are worth retrying; any
+/// other 4xx (bad number, bad credentials, outside a window) will not succeed as sent.
+pub fn classify_failure(status: u16, detail: String) -> SendOutcome {
+    if status == 429 || status >= 500 {
+        SendOutcome::Retry(detail)
+    } else {
+        SendOutcome::Failed(detail)
+    }
+}

@@ -255,21 +255,25 @@ struct TwilioConfig {
 
 /// The tenant's Twilio number and credentials, if it has configured sending.
 async fn twilio_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Option<TwilioSender>> {
-    let row: Option<ChannelRow> = statement(
-        db,
-        "SELECT address, secret_ref, config FROM tenant_channels \
-         WHERE tenant_id = ?1 AND provider = 'twilio' ORDER BY created_at, id LIMIT 1",
-        &[Arg::Text(tenant_id)],
-    )?
-    .first(None)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
+    let Some(row) = channel_row(db, tenant_id, "twilio").await? else { return Ok(None) };
     let account_sid = serde_json::from_str::<TwilioConfig>(&row.config).ok().and_then(|c| c.account_sid);
     let auth_token = super::config::resolve_secret(env, &row.secret_ref);
     Ok(match (account_sid, auth_token) {
         (Some(account_sid), Some(auth_token)) => Some(TwilioSender { account_sid, auth_token, from: row.address }),
         _ => None,
     })
+}
+
+/// The tenant's first channel with `provider` (its sending number or id, secret and config).
+async fn channel_row(db: &D1Database, tenant_id: &str, provider: &str) -> Result<Option<ChannelRow>> {
+    statement(
+        db,
+        "SELECT address, secret_ref, config FROM tenant_channels \
+         WHERE tenant_id = ?1 AND provider = ?2 ORDER BY created_at, id LIMIT 1",
+        &[Arg::Text(tenant_id), Arg::Text(provider)],
+    )?
+    .first(None)
+    .await
 }
 
 /// A provider's API origin: the named var when set (tests point it at a fake that speaks the
@@ -286,15 +290,7 @@ struct OpenPhoneConfig {
 
 /// The tenant's OpenPhone number and API key (channel `config.api_key`), if set.
 async fn openphone_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Option<(String, String)>> {
-    let row: Option<ChannelRow> = statement(
-        db,
-        "SELECT address, secret_ref, config FROM tenant_channels \
-         WHERE tenant_id = ?1 AND provider = 'openphone' ORDER BY created_at, id LIMIT 1",
-        &[Arg::Text(tenant_id)],
-    )?
-    .first(None)
-    .await?;
-    Ok(row.and_then(|row| {
+    Ok(channel_row(db, tenant_id, openphone::PROVIDER).await?.and_then(|row| {
         let key_ref = serde_json::from_str::<OpenPhoneConfig>(&row.config).ok()?.api_key?;
         Some((row.address, super::config::resolve_secret(env, &key_ref)?))
     }))
@@ -302,15 +298,7 @@ async fn openphone_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result
 
 /// The tenant's WhatsApp Cloud `phone_number_id` and Graph access token (`secret_ref`), if set.
 async fn meta_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Option<(String, String)>> {
-    let row: Option<ChannelRow> = statement(
-        db,
-        "SELECT address, secret_ref, config FROM tenant_channels \
-         WHERE tenant_id = ?1 AND provider = 'meta' ORDER BY created_at, id LIMIT 1",
-        &[Arg::Text(tenant_id)],
-    )?
-    .first(None)
-    .await?;
-    Ok(row.and_then(|row| {
+    Ok(channel_row(db, tenant_id, meta::PROVIDER).await?.and_then(|row| {
         let token = Some(row.secret_ref.as_str())
             .filter(|r| !r.is_empty())
             .and_then(|r| super::config::resolve_secret(env, r))?;

@@ -1,7 +1,7 @@
 //! Sending a text with the Graph API: `POST {api}/v25.0/{phone_number_id}/messages`, Bearer
 //! access token, JSON body; 200 answers `{"messages":[{"id":"wamid…"}]}`.
 
-use crate::http::{HttpRequest, SendOutcome};
+use crate::http::{classify_failure, HttpRequest, SendOutcome};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -50,11 +50,7 @@ pub fn parse_send_response(status: u16, body: &str) -> SendOutcome {
     let code = error.as_ref().and_then(|e| e.pointer("/error/code")).and_then(|c| c.as_u64()).unwrap_or(0);
     let message = error.as_ref().and_then(|e| e.pointer("/error/message")).and_then(|m| m.as_str()).unwrap_or("");
     let detail = format!("graph {status} code {code}: {message}");
-    if status == 429 || status >= 500 {
-        SendOutcome::Retry(detail)
-    } else {
-        SendOutcome::Failed(detail)
-    }
+    classify_failure(status, detail)
 }
 
 #[cfg(test)]

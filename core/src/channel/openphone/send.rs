@@ -1,7 +1,7 @@
 //! Sending a text: `POST {api}/v1/messages`, `Authorization: <API key>` (no "Bearer"),
 //! `{"content", "from", "to": [..]}`; 202 answers `{"data": {"id": …}}`.
 
-use crate::http::{HttpRequest, SendOutcome};
+use crate::http::{classify_failure, HttpRequest, SendOutcome};
 use serde_json::json;
 
 pub const API_BASE: &str = "https://api.openphone.com";
@@ -26,11 +26,7 @@ pub fn parse_send_response(status: u16, body: &str) -> SendOutcome {
     }
     let message = json.as_ref().and_then(|j| j.get("message")).and_then(|m| m.as_str()).unwrap_or("");
     let detail = format!("openphone {status}: {message}");
-    if status == 429 || status >= 500 {
-        SendOutcome::Retry(detail)
-    } else {
-        SendOutcome::Failed(detail)
-    }
+    classify_failure(status, detail)
 }
 
 #[cfg(test)]

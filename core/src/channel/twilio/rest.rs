@@ -4,7 +4,7 @@
 //! (`sid`, `status`), or an error object `{code, message, status}`.
 
 use crate::form;
-use crate::http::{basic_auth, HttpRequest, SendOutcome};
+use crate::http::{basic_auth, classify_failure, HttpRequest, SendOutcome};
 use serde::Deserialize;
 
 /// Twilio's API origin; tests point the Worker at a fake speaking the same wire format.
@@ -55,11 +55,7 @@ pub fn parse_send_response(status: u16, body: &str) -> SendOutcome {
     let detail = serde_json::from_str::<ApiError>(body)
         .map(|e| format!("twilio {status} code {}: {}", e.code.unwrap_or(0), e.message.unwrap_or_default()))
         .unwrap_or_else(|_| format!("twilio {status}"));
-    if status == 429 || status >= 500 {
-        SendOutcome::Retry(detail)
-    } else {
-        SendOutcome::Failed(detail)
-    }
+    classify_failure(status, detail)
 }
 
 #[cfg(test)]
