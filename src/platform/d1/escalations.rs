@@ -1,6 +1,6 @@
 //! Escalations as the tenant API reads and updates them.
 
-use super::{statement, Arg};
+use super::{audit_statement, statement, Arg, Audit};
 use frontdesk_core::api::PageRequest;
 use frontdesk_core::escalation::{Escalation, Priority, Reason, Status};
 use serde::Deserialize;
@@ -95,18 +95,17 @@ pub async fn set_escalation_status(
             "UPDATE escalations SET status = ?3, updated_at = ?4 WHERE tenant_id = ?1 AND id = ?2",
             &[Arg::Text(tenant_id), Arg::Text(id), Arg::Text(status.as_str()), Arg::Int(now_ms)],
         )?,
-        statement(
+        audit_statement(
             db,
-            "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) \
-             VALUES (?1, ?2, ?3, 'escalation.status', ?4, ?5, ?6)",
-            &[
-                Arg::Text(audit_id),
-                Arg::Text(tenant_id),
-                Arg::Text(actor),
-                Arg::Text(id),
-                Arg::Text(&detail),
-                Arg::Int(now_ms),
-            ],
+            &Audit {
+                id: audit_id,
+                tenant_id,
+                actor,
+                action: "escalation.status",
+                subject: id,
+                detail: &detail,
+                at_ms: now_ms,
+            },
         )?,
     ])
     .await?;

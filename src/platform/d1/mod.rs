@@ -11,3 +11,34 @@ pub use frontdesk_durable::platform::d1::{database, statement, Arg};
 pub use reads::{apply_message_status, contact_list, conversation, conversation_list, message_list, outbox_list};
 pub use settings::{save_tenant, tenant_row, TenantRow};
 pub use tenants::{channel_tenant, forget_cached_channels, tenant_for_api_key, tenant_profile, KeyOwner};
+
+/// One `audit_log` row: who did what to which subject, and when.
+pub struct Audit<'a> {
+    pub id: &'a str,
+    pub tenant_id: &'a str,
+    /// `api_key:<id>`, `system`, `webhook:<provider>`.
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub subject: &'a str,
+    /// JSON.
+    pub detail: &'a str,
+    pub at_ms: u64,
+}
+
+/// The statement recording `audit`, to run in the same batch as the change it describes.
+pub fn audit_statement(db: &worker::D1Database, audit: &Audit<'_>) -> worker::Result<worker::D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        &[
+            Arg::Text(audit.id),
+            Arg::Text(audit.tenant_id),
+            Arg::Text(audit.actor),
+            Arg::Text(audit.action),
+            Arg::Text(audit.subject),
+            Arg::Text(audit.detail),
+            Arg::Int(audit.at_ms),
+        ],
+    )
+}

@@ -1,6 +1,6 @@
 //! A tenant's own row, as the settings API reads and writes it.
 
-use super::{statement, Arg};
+use super::{audit_statement, statement, Arg, Audit};
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, Result};
 
@@ -28,17 +28,17 @@ pub async fn save_tenant(db: &D1Database, row: &TenantRow, actor: &str, audit_id
             "UPDATE tenants SET name = ?2, timezone = ?3, settings = ?4 WHERE id = ?1",
             &[Arg::Text(&row.id), Arg::Text(&row.name), Arg::Text(&row.timezone), Arg::Text(&row.settings)],
         )?,
-        statement(
+        audit_statement(
             db,
-            "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) \
-             VALUES (?1, ?2, ?3, 'settings.updated', ?2, ?4, ?5)",
-            &[
-                Arg::Text(audit_id),
-                Arg::Text(&row.id),
-                Arg::Text(actor),
-                Arg::Text(&serde_json::json!({"name": row.name, "timezone": row.timezone}).to_string()),
-                Arg::Int(now_ms),
-            ],
+            &Audit {
+                id: audit_id,
+                tenant_id: &row.id,
+                actor,
+                action: "settings.updated",
+                subject: &row.id,
+                detail: &serde_json::json!({"name": row.name, "timezone": row.timezone}).to_string(),
+                at_ms: now_ms,
+            },
         )?,
     ])
     .await?;
