@@ -68,6 +68,36 @@ pub struct TenantContext {
 }
 
 impl InboundTurn {
+    /// What every constructor shares: the tenant, who reported the event under which id, and
+    /// from whom. Defaults: an empty text message, the event id as the provider's message id,
+    /// reply through the outbox.
+    fn base(
+        tenant: TenantContext,
+        provider: &str,
+        event_id: &str,
+        channel: Channel,
+        phone: PhoneE164,
+        at: u64,
+    ) -> Self {
+        Self {
+            tenant_id: tenant.tenant_id,
+            business_name: tenant.business_name,
+            settings: tenant.settings,
+            local_time: tenant.local_time,
+            provider: provider.to_owned(),
+            event_id: event_id.to_owned(),
+            channel,
+            phone,
+            profile_name: None,
+            body: String::new(),
+            media: Vec::new(),
+            provider_message_id: event_id.to_owned(),
+            received_at: at,
+            kind: InboundKind::Message,
+            delivery: Delivery::Queued,
+        }
+    }
+
     /// A call to the tenant that nobody answered: recorded on the contact's timeline (channel
     /// `voice`, status `missed`) and followed up at once by text on `channel`. `call_id` is the
     /// phone system's id for the call: the idempotency key. `provider` is who reported it:
@@ -81,23 +111,7 @@ impl InboundTurn {
         channel: Channel,
         received_at: u64,
     ) -> Self {
-        Self {
-            tenant_id: tenant.tenant_id,
-            business_name: tenant.business_name,
-            settings: tenant.settings,
-            local_time: tenant.local_time,
-            provider: provider.to_owned(),
-            event_id: call_id.to_owned(),
-            channel,
-            phone,
-            profile_name: None,
-            body: String::new(),
-            media: Vec::new(),
-            provider_message_id: call_id.to_owned(),
-            received_at,
-            kind: InboundKind::MissedCall,
-            delivery: Delivery::Queued,
-        }
+        Self { kind: InboundKind::MissedCall, ..Self::base(tenant, provider, call_id, channel, phone, received_at) }
     }
 
     /// The turn for an OpenPhone text; the reply goes out through OpenPhone's API by a job.
@@ -110,45 +124,47 @@ impl InboundTurn {
         tenant: TenantContext,
         received_at: u64,
     ) -> Self {
-        Self {
-            tenant_id: tenant.tenant_id,
-            business_name: tenant.business_name,
-            settings: tenant.settings,
-            local_time: tenant.local_time,
-            provider: crate::channel::openphone::PROVIDER.to_owned(),
-            event_id: event_id.to_owned(),
-            channel: Channel::Sms,
-            phone: from,
-            profile_name: None,
-            body: body.to_owned(),
-            media: Vec::new(),
-            provider_message_id: message_id.to_owned(),
-            received_at,
-            kind: InboundKind::Message,
-            delivery: Delivery::Queued,
-        }
+        let base = Self::base(tenant, crate::channel::openphone::PROVIDER, event_id, Channel::Sms, from, received_at);
+        Self { body: body.to_owned(), provider_message_id: message_id.to_owned(), ..base }
     }
 
     /// The turn for a WhatsApp Cloud API message; the reply is sent through the Graph API by a
     /// job (Meta's webhook has no inline answer). The wamid is the idempotency key: Meta
     /// redelivers for days.
     pub fn from_meta(message: crate::channel::meta::InboundText, tenant: TenantContext, received_at: u64) -> Self {
+        let base = Self::base(
+            tenant,
+            crate::channel::meta::PROVIDER,
+            &message.wamid,
+            Channel::Whatsapp,
+            message.from,
+            received_at,
+        );
         Self {
-            tenant_id: tenant.tenant_id,
-            business_name: tenant.business_name,
-            settings: tenant.settings,
-            local_time: tenant.local_time,
-            provider: crate::channel::meta::PROVIDER.to_owned(),
-            event_id: message.wamid.clone(),
-            channel: Channel::Whatsapp,
-            phone: message.from,
             profile_name: message.profile_name,
             body: message.body,
             media: message.media_id.map(|id| vec![(format!("meta-media:{id}"), String::new())]).unwrap_or_default(),
-            provider_message_id: message.wamid,
-            received_at,
-            kind: InboundKind::Message,
-            delivery: Delivery::Queued,
+            ..base
+        }
+    }
+
+    /// The turn for a Twilio Messaging webhook, answered inline (TwiML). `MessageSid` is the
+    /// idempotency key: it names the message across every retry of its webhook, whereas Twilio
+    /// documents `I-Twilio-Idempotency-Token` only on retries, so the token cannot key the first
+    /// delivery.
+    pub fn from_twilio(
+        message: crate::channel::twilio::InboundMessage,
+        tenant: TenantContext,
+        received_at: u64,
+    ) -> Self {
+        let provider = crate::channel::twilio::PROVIDER;
+        let base = Self::base(tenant, provider, &message.message_sid, message.channel, message.from, received_at);
+        Self {
+            profile_name: message.profile_name,
+            body: message.body,
+            media: message.media,
+            delivery: Delivery::Inline,
+            ..base
         }
     }
 
@@ -173,33 +189,6 @@ impl InboundTurn {
         match self.delivery {
             Delivery::Inline => "sent",
             Delivery::Queued => "queued",
-        }
-    }
-
-    /// The turn for a Twilio Messaging webhook. `MessageSid` is the idempotency key: it names
-    /// the message across every retry of its webhook, whereas Twilio documents
-    /// `I-Twilio-Idempotency-Token` only on retries, so the token cannot key the first delivery.
-    pub fn from_twilio(
-        message: crate::channel::twilio::InboundMessage,
-        tenant: TenantContext,
-        received_at: u64,
-    ) -> Self {
-        Self {
-            tenant_id: tenant.tenant_id,
-            business_name: tenant.business_name,
-            settings: tenant.settings,
-            local_time: tenant.local_time,
-            provider: crate::channel::twilio::PROVIDER.to_owned(),
-            event_id: message.message_sid.clone(),
-            channel: message.channel,
-            phone: message.from,
-            profile_name: message.profile_name,
-            body: message.body,
-            media: message.media,
-            provider_message_id: message.message_sid,
-            received_at,
-            kind: InboundKind::Message,
-            delivery: Delivery::Inline,
         }
     }
 

@@ -6,3 +6,4 @@ pub mod d1;
 pub mod events;
 pub mod jobs;
 pub mod outbound;
+pub mod tenant_context;

@@ -13,11 +13,10 @@ use crate::platform::d1;
 use crate::platform::events::publish_all;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::channel::meta;
-use frontdesk_core::inbound::{InboundTurn, TenantContext};
+use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::ports::Clock;
-use frontdesk_core::tenant::Settings;
 use frontdesk_durable::conversation_turn;
-use frontdesk_durable::platform::time::{local_time, WorkerClock};
+use frontdesk_durable::platform::time::WorkerClock;
 use serde_json::json;
 use worker::{Context, Env, Request, Response};
 
@@ -55,13 +54,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
             skipped += 1;
             continue;
         };
-        let context = TenantContext {
-            settings: serde_json::from_str::<Settings>(&tenant.settings).unwrap_or_default(),
-            local_time: local_time(now, &tenant.timezone),
-            tenant_id: tenant.tenant_id,
-            business_name: tenant.name,
-        };
-        let outcome = conversation_turn(&env, &InboundTurn::from_meta(message, context, now)).await?;
+        let outcome = conversation_turn(&env, &InboundTurn::from_meta(message, tenant.into_context(now), now)).await?;
         if !outcome.events.is_empty() {
             let env = env.clone();
             ctx.wait_until(async move { publish_all(&env, outcome.events).await });

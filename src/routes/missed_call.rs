@@ -8,12 +8,11 @@ use crate::platform::d1;
 use crate::platform::events::publish_all;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::channel::Channel;
-use frontdesk_core::inbound::{InboundTurn, TenantContext};
+use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::Clock;
-use frontdesk_core::tenant::Settings;
 use frontdesk_durable::conversation_turn;
-use frontdesk_durable::platform::time::{local_time, WorkerClock};
+use frontdesk_durable::platform::time::WorkerClock;
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Context, Env, Request, Response};
@@ -49,12 +48,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context, slug: &str) -> AppR
         return Err(ApiError::malformed_body(format!("call_id: 1 to {MAX_CALL_ID_CHARS} characters")).into());
     }
     let now = WorkerClock.now_ms();
-    let context = TenantContext {
-        settings: serde_json::from_str::<Settings>(&tenant.settings).unwrap_or_default(),
-        local_time: local_time(now, &tenant.timezone),
-        tenant_id: tenant.id,
-        business_name: tenant.name,
-    };
+    let context = tenant.into_context(now);
     let turn =
         InboundTurn::missed_call(context, "missed_call", phone, call_id, call.channel.unwrap_or(Channel::Sms), now);
     let outcome = conversation_turn(&env, &turn).await?;

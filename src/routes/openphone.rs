@@ -14,11 +14,10 @@ use crate::platform::events::publish_all;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::channel::openphone::{self, EventKind, SignatureHeaders};
 use frontdesk_core::channel::Channel;
-use frontdesk_core::inbound::{InboundTurn, TenantContext};
+use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::ports::Clock;
-use frontdesk_core::tenant::Settings;
 use frontdesk_durable::conversation_turn;
-use frontdesk_durable::platform::time::{local_time, WorkerClock};
+use frontdesk_durable::platform::time::WorkerClock;
 use serde_json::json;
 use worker::{Context, Env, Request, Response};
 
@@ -28,12 +27,9 @@ const MAX_BODY_BYTES: usize = 256 * 1024;
 pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
     let raw = body_bytes(&mut req, MAX_BODY_BYTES).await?;
     let event = openphone::parse(&raw).map_err(ApiError::malformed_body)?;
-    // The tenant's own number: `to` of what reached it, `from` of what it sent.
-    let number = match &event.kind {
-        EventKind::MessageReceived { to, .. } | EventKind::MissedCall { to, .. } => to.clone(),
-        EventKind::MessageDelivered { from, .. } => from.clone(),
+    let Some(number) = event.tenant_number().cloned() else {
         // Not acted on, so nothing to verify or store.
-        EventKind::Other(_) => return Ok(json_response(200, &json!({ "handled": false }))),
+        return Ok(json_response(200, &json!({ "handled": false })));
     };
     let now = WorkerClock.now_ms();
     let db = d1::database(&env)?;
@@ -54,12 +50,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
     if !openphone::verify(&key, &raw, &headers, now) {
         return Err(ApiError::invalid_signature().into());
     }
-    let context = TenantContext {
-        settings: serde_json::from_str::<Settings>(&tenant.settings).unwrap_or_default(),
-        local_time: local_time(now, &tenant.timezone),
-        tenant_id: tenant.tenant_id,
-        business_name: tenant.name,
-    };
+    let context = tenant.into_context(now);
     let turn = match event.kind {
         EventKind::MessageDelivered { message_id, .. } => {
             d1::apply_message_status(&db, &context.tenant_id, "sms", &message_id, "delivered").await?;

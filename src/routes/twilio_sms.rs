@@ -11,11 +11,10 @@ use crate::platform::events::publish_all;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::channel::twilio::{self, InboundMessage};
 use frontdesk_core::form::Form;
-use frontdesk_core::inbound::{InboundTurn, TenantContext};
+use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::ports::Clock;
-use frontdesk_core::tenant::Settings;
 use frontdesk_durable::conversation_turn;
-use frontdesk_durable::platform::time::{local_time, WorkerClock};
+use frontdesk_durable::platform::time::WorkerClock;
 use worker::{Context, Env, Headers, Request, Response};
 
 /// Twilio's largest message bodies (WhatsApp, 4,096 characters, each up to 4 UTF-8 bytes,
@@ -38,17 +37,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
         return Err(ApiError::invalid_signature().into());
     }
 
-    let tenant_context = TenantContext {
-        settings: serde_json::from_str(&tenant.settings).unwrap_or_else(|e| {
-            // The turn still runs (with no hours or next step) rather than lose the message.
-            worker::console_error!("tenant {} has unreadable settings: {e}", tenant.tenant_id);
-            Settings::default()
-        }),
-        local_time: local_time(now, &tenant.timezone),
-        tenant_id: tenant.tenant_id,
-        business_name: tenant.name,
-    };
-    let turn = InboundTurn::from_twilio(inbound, tenant_context, now);
+    let turn = InboundTurn::from_twilio(inbound, tenant.into_context(now), now);
     let outcome = conversation_turn(&env, &turn).await?;
     if !outcome.events.is_empty() {
         let env = env.clone();

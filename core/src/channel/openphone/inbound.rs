@@ -11,6 +11,18 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+impl Event {
+    /// The tenant's own number, which resolves the tenant and its signing key: `to` of what
+    /// reached it, `from` of what it sent; `None` for events Frontdesk does not act on.
+    pub fn tenant_number(&self) -> Option<&PhoneE164> {
+        match &self.kind {
+            EventKind::MessageReceived { to, .. } | EventKind::MissedCall { to, .. } => Some(to),
+            EventKind::MessageDelivered { from, .. } => Some(from),
+            EventKind::Other(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventKind {
     /// A text to the tenant's number.
@@ -111,6 +123,7 @@ mod tests {
         let raw = br#"{"id":"EV1","object":"event","type":"message.received","data":{"object":{"id":"AC1","object":"message","from":"+14155550100","to":"+14155550199","body":"hi","direction":"incoming"}}}"#;
         let event = parse(raw).unwrap();
         assert_eq!(event.id, "EV1");
+        assert_eq!(event.tenant_number().map(PhoneE164::as_str), Some("+14155550199"), "the number it reached");
         let EventKind::MessageReceived { message_id, from, to, body } = event.kind else { panic!("{:?}", event.kind) };
         assert_eq!(
             (message_id.as_str(), from.as_str(), to.as_str(), body.as_str()),
@@ -140,11 +153,14 @@ mod tests {
     #[test]
     fn reads_versioned_resources_and_refuses_garbage() {
         let raw = br#"{"id":"EV3","apiVersion":"2026-03-30","type":"message.delivered","data":{"resource":{"id":"MS1","to":["+447700900123"],"from":"+14155550199","text":"x"}}}"#;
-        assert!(matches!(parse(raw).unwrap().kind, EventKind::MessageDelivered { .. }));
+        let delivered = parse(raw).unwrap();
+        assert!(matches!(delivered.kind, EventKind::MessageDelivered { .. }));
+        assert_eq!(delivered.tenant_number().map(PhoneE164::as_str), Some("+14155550199"), "the number that sent it");
         assert!(parse(b"{}").is_err());
         let bad = br#"{"id":"EV4","type":"message.received","data":{"object":{"id":"AC1","from":"nope","to":"+14155550199"}}}"#;
         assert!(parse(bad).unwrap_err().contains("`from`"));
         let other = br#"{"id":"EV5","type":"contact.updated","data":{"object":{"id":"CT1"}}}"#;
         assert_eq!(parse(other).unwrap().kind, EventKind::Other("contact.updated".into()));
+        assert_eq!(parse(other).unwrap().tenant_number(), None);
     }
 }
