@@ -16,6 +16,8 @@ pub mod http;
 pub mod ids;
 pub mod inbound;
 pub mod jobs;
+pub mod lead;
+pub mod llm;
 pub mod phone;
 pub mod ports;
 pub mod records;

@@ -1,0 +1,1 @@
+//! Leads: qualification fields, explainable score, status lifecycle (being written).

@@ -1,0 +1,1 @@
+//! LLM brains: Anthropic Messages and OpenAI-compatible chat completions (being written).
