@@ -50,7 +50,7 @@ fn inbound_turn(inbound: InboundMessage, settings: Settings, local_time: LocalTi
 fn rows(turn: &InboundTurn, reply: Option<&str>) -> (Contact, Conversation, Message, Option<Message>) {
     let contact = Contact {
         id: "con_1".into(),
-        phone: Some(turn.phone.to_string()),
+        phone: Some(turn.from.to_string()),
         email: None,
         name: None,
         created_at: 10,

@@ -6,6 +6,7 @@ use crate::brain::Turn;
 use crate::channel::Channel;
 use crate::conversation::Continuity;
 use crate::events::{EventKind, NewEvent};
+use crate::contact_key::ContactKey;
 use crate::phone::PhoneE164;
 use crate::records::{Contact, Conversation, Message};
 use crate::tenant::{LocalTime, Settings};
@@ -24,8 +25,10 @@ pub struct InboundTurn {
     pub provider: String,
     /// The provider's id for this delivery's event: the idempotency key.
     pub event_id: String,
+    /// The channel the reply goes out on (and the thread's).
     pub channel: Channel,
-    pub phone: PhoneE164,
+    /// Who wrote: the thread's contact.
+    pub from: ContactKey,
     pub profile_name: Option<String>,
     pub body: String,
     /// (URL, content type) of each attachment.
@@ -46,6 +49,8 @@ pub enum InboundKind {
     #[default]
     Message,
     MissedCall,
+    /// A website form: recorded as channel `form`, answered on the thread's channel.
+    Form,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,7 +81,7 @@ impl InboundTurn {
         provider: &str,
         event_id: &str,
         channel: Channel,
-        phone: PhoneE164,
+        from: ContactKey,
         at: u64,
     ) -> Self {
         Self {
@@ -87,7 +92,7 @@ impl InboundTurn {
             provider: provider.to_owned(),
             event_id: event_id.to_owned(),
             channel,
-            phone,
+            from,
             profile_name: None,
             body: String::new(),
             media: Vec::new(),
@@ -111,7 +116,7 @@ impl InboundTurn {
         channel: Channel,
         received_at: u64,
     ) -> Self {
-        Self { kind: InboundKind::MissedCall, ..Self::base(tenant, provider, call_id, channel, phone, received_at) }
+        Self { kind: InboundKind::MissedCall, ..Self::base(tenant, provider, call_id, channel, phone.into(), received_at) }
     }
 
     /// The turn for an OpenPhone text; the reply goes out through OpenPhone's API by a job.
@@ -124,7 +129,8 @@ impl InboundTurn {
         tenant: TenantContext,
         received_at: u64,
     ) -> Self {
-        let base = Self::base(tenant, crate::channel::openphone::PROVIDER, event_id, Channel::Sms, from, received_at);
+        let provider = crate::channel::openphone::PROVIDER;
+        let base = Self::base(tenant, provider, event_id, Channel::Sms, from.into(), received_at);
         Self { body: body.to_owned(), provider_message_id: message_id.to_owned(), ..base }
     }
 
@@ -137,7 +143,7 @@ impl InboundTurn {
             crate::channel::meta::PROVIDER,
             &message.wamid,
             Channel::Whatsapp,
-            message.from,
+            message.from.into(),
             received_at,
         );
         Self {
@@ -158,7 +164,8 @@ impl InboundTurn {
         received_at: u64,
     ) -> Self {
         let provider = crate::channel::twilio::PROVIDER;
-        let base = Self::base(tenant, provider, &message.message_sid, message.channel, message.from, received_at);
+        let (sid, channel) = (&message.message_sid, message.channel);
+        let base = Self::base(tenant, provider, sid, channel, message.from.into(), received_at);
         Self {
             profile_name: message.profile_name,
             body: message.body,
@@ -168,18 +175,36 @@ impl InboundTurn {
         }
     }
 
+    /// A website form submission, answered on the contact's preferred channel (a text when
+    /// there is a phone number, else an email) through the outbox.
+    pub fn from_form(form: &crate::channel::webform::Submission, tenant: TenantContext, received_at: u64) -> Self {
+        let (from, channel) = form.reply_route();
+        let base = Self::base(tenant, crate::channel::webform::PROVIDER, &form.id, channel, from, received_at);
+        Self { kind: InboundKind::Form, profile_name: form.name.clone(), body: form.text(), ..base }
+    }
+
+    /// A chat widget message: answered in the HTTP response and on the visitor's stream.
+    /// `client_id` is the widget's id for the message, unique per visitor.
+    pub fn from_chat(visitor: &str, client_id: &str, text: &str, tenant: TenantContext, received_at: u64) -> Self {
+        let event_id = format!("{visitor}:{client_id}");
+        let from = ContactKey::Visitor(visitor.to_owned());
+        let base = Self::base(tenant, crate::channel::webchat::PROVIDER, &event_id, Channel::Chat, from, received_at);
+        Self { body: text.to_owned(), delivery: Delivery::Inline, ..base }
+    }
+
     /// The channel the inbound event itself is recorded on.
     pub fn inbound_channel(&self) -> &'static str {
         match self.kind {
             InboundKind::Message => self.channel.as_str(),
             InboundKind::MissedCall => "voice",
+            InboundKind::Form => "form",
         }
     }
 
     /// The inbound row's status.
     pub fn inbound_status(&self) -> &'static str {
         match self.kind {
-            InboundKind::Message => "received",
+            InboundKind::Message | InboundKind::Form => "received",
             InboundKind::MissedCall => "missed",
         }
     }
@@ -192,10 +217,10 @@ impl InboundTurn {
         }
     }
 
-    /// The `ConversationDO` name: one object per tenant, channel and contact number, so all
-    /// turns of a thread are serialised in one place.
+    /// The `ConversationDO` name: one object per tenant, channel and contact, so all turns of
+    /// a thread are serialised in one place.
     pub fn thread_name(&self) -> String {
-        format!("{}:{}:{}", self.tenant_id, self.channel.as_str(), self.phone)
+        format!("{}:{}:{}", self.tenant_id, self.channel.as_str(), self.from)
     }
 
     /// The brain's input, given what the thread knows.
@@ -299,7 +324,7 @@ mod tests {
             provider: "twilio".into(),
             event_id: "SM1".into(),
             channel: Channel::Whatsapp,
-            phone: PhoneE164::parse("+447700900123").unwrap(),
+            from: PhoneE164::parse("+447700900123").unwrap().into(),
             profile_name: Some("Ana Lima".into()),
             body: "hello".into(),
             media: vec![],

@@ -65,8 +65,8 @@ impl ConversationDO {
         contact: &Contact,
     ) -> Result<()> {
         let label = match &contact.name {
-            Some(name) => format!("{name} ({})", turn.phone),
-            None => turn.phone.to_string(),
+            Some(name) => format!("{name} ({})", turn.from),
+            None => turn.from.to_string(),
         };
         let pages = notifications(&turn.settings, escalation_id, reason, &turn.business_name, &label, &turn.body);
         if pages.is_empty() {
@@ -184,7 +184,7 @@ impl ConversationDO {
                         message_id: message.id.clone(),
                         provider: turn.provider.clone(),
                         channel: message.channel.clone(),
-                        to: turn.phone.to_string(),
+                        to: turn.from.to_string(),
                         body: message.body.clone(),
                     };
                     if let Err(e) = self.enqueue(&job).await {

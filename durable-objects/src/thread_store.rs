@@ -15,7 +15,7 @@ use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::records::{Contact, Conversation, Message};
 use frontdesk_core::webhook::{Claim, CLAIM_STALE_AFTER_MS};
 use serde::Deserialize;
-use worker::{D1Database, Result};
+use worker::{D1Database, D1PreparedStatement, Result};
 
 /// True only for the request holding the claim on (?1 tenant, ?2 provider, ?3 event id) with
 /// claim token ?4. Every statement of the batch binds those four first.
@@ -36,17 +36,20 @@ struct KnownRow {
     last_message_at: Option<u64>,
 }
 
-/// The contact with this number and its latest open conversation on this channel.
+/// The contact with this key and its latest open conversation on this channel.
 pub async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
     let row: Option<KnownRow> = statement(
         db,
-        "SELECT c.id, c.phone, c.email, c.name, c.created_at, c.updated_at, \
-                v.id AS conversation_id, v.status AS conversation_status, v.started_at, v.last_message_at \
-         FROM contacts c LEFT JOIN conversations v ON v.id = ( \
-             SELECT id FROM conversations WHERE tenant_id = ?1 AND contact_id = c.id AND channel = ?3 \
-             AND status = 'open' ORDER BY last_message_at DESC LIMIT 1) \
-         WHERE c.tenant_id = ?1 AND c.phone = ?2",
-        &[Arg::Text(&turn.tenant_id), Arg::Text(turn.phone.as_str()), Arg::Text(turn.channel.as_str())],
+        &format!(
+            "SELECT c.id, c.phone, c.email, c.name, c.created_at, c.updated_at, \
+                    v.id AS conversation_id, v.status AS conversation_status, v.started_at, v.last_message_at \
+             FROM contacts c LEFT JOIN conversations v ON v.id = ( \
+                 SELECT id FROM conversations WHERE tenant_id = ?1 AND contact_id = c.id AND channel = ?3 \
+                 AND status = 'open' ORDER BY last_message_at DESC LIMIT 1) \
+             WHERE c.tenant_id = ?1 AND c.{} = ?2",
+            turn.from.column()
+        ),
+        &[Arg::Text(&turn.tenant_id), Arg::Text(turn.from.as_str()), Arg::Text(turn.channel.as_str())],
     )?
     .first(None)
     .await?;
@@ -131,18 +134,52 @@ struct ReadBack {
     escalation_id: Option<String>,
 }
 
+/// The whole turn in one batch: the rules brain answers in memory, so nothing remote runs
+/// between storing the message and its reply.
 pub async fn write_turn(
     db: &D1Database,
     turn: &InboundTurn,
     ids: &NewIds,
     reply: &ReplyToStore<'_>,
 ) -> Result<Option<Written>> {
-    let claim =
-        [Arg::Text(&turn.tenant_id), Arg::Text(&turn.provider), Arg::Text(&turn.event_id), Arg::Text(&ids.claim)];
+    let mut statements = inbound_statements(db, turn, ids)?;
+    statements.extend(reply_statements(db, turn, ids, reply)?);
+    run(db, statements, turn, ids).await
+}
+
+/// Phase one of a turn whose answer needs a remote call (an LLM): claim the event and store
+/// the message, so it is kept whatever the remote service does.
+pub async fn store_inbound(db: &D1Database, turn: &InboundTurn, ids: &NewIds) -> Result<Option<Written>> {
+    run(db, inbound_statements(db, turn, ids)?, turn, ids).await
+}
+
+/// Phase two: the reply, still under this request's claim, with `extra` statements (usage
+/// accounting) in the same transaction.
+pub async fn store_reply(
+    db: &D1Database,
+    turn: &InboundTurn,
+    ids: &NewIds,
+    reply: &ReplyToStore<'_>,
+    extra: Vec<D1PreparedStatement>,
+) -> Result<Option<Written>> {
+    let mut statements = reply_statements(db, turn, ids, reply)?;
+    statements.extend(extra);
+    run(db, statements, turn, ids).await
+}
+
+/// The claim's four arguments, bound first by every statement (see [`CLAIMED`]).
+fn claim_args<'a>(turn: &'a InboundTurn, ids: &'a NewIds) -> [Arg<'a>; 4] {
+    [Arg::Text(&turn.tenant_id), Arg::Text(&turn.provider), Arg::Text(&turn.event_id), Arg::Text(&ids.claim)]
+}
+
+fn inbound_statements(db: &D1Database, turn: &InboundTurn, ids: &NewIds) -> Result<Vec<D1PreparedStatement>> {
+    let claim = claim_args(turn, ids);
     let now = turn.received_at;
-    let (phone, channel, inbound_channel) = (turn.phone.as_str(), turn.channel.as_str(), turn.inbound_channel());
+    // The contact's key column is one of three fixed names (`ContactKey::column`), never input.
+    let (col, key) = (turn.from.column(), turn.from.as_str());
+    let (channel, inbound_channel) = (turn.channel.as_str(), turn.inbound_channel());
     let media = (!turn.media.is_empty()).then(|| serde_json::json!(turn.media).to_string());
-    let mut statements = vec![
+    let statements = vec![
         statement(
             db,
             "INSERT INTO webhook_events (tenant_id, provider, event_id, status, claim_id, received_at) \
@@ -156,14 +193,14 @@ pub async fn write_turn(
         statement(
             db,
             &format!(
-                "INSERT INTO contacts (id, tenant_id, phone, name, created_at, updated_at) \
+                "INSERT INTO contacts (id, tenant_id, {col}, name, created_at, updated_at) \
                  SELECT ?5, ?1, ?6, ?7, ?8, ?8 WHERE {CLAIMED} \
-                 ON CONFLICT (tenant_id, phone) WHERE phone IS NOT NULL \
+                 ON CONFLICT (tenant_id, {col}) WHERE {col} IS NOT NULL \
                  DO UPDATE SET name = COALESCE(contacts.name, excluded.name), updated_at = excluded.updated_at"
             ),
             &args(
                 &claim,
-                &[Arg::Text(&ids.contact), Arg::Text(phone), Arg::OptText(turn.profile_name.as_deref()), Arg::Int(now)],
+                &[Arg::Text(&ids.contact), Arg::Text(key), Arg::OptText(turn.profile_name.as_deref()), Arg::Int(now)],
             ),
         )?,
         statement(
@@ -171,20 +208,20 @@ pub async fn write_turn(
             &format!(
                 "UPDATE conversations SET status = 'closed' \
                  WHERE tenant_id = ?1 AND channel = ?6 AND status = 'open' AND last_message_at < ?7 \
-                 AND contact_id = (SELECT id FROM contacts WHERE tenant_id = ?1 AND phone = ?5) AND {CLAIMED}"
+                 AND contact_id = (SELECT id FROM contacts WHERE tenant_id = ?1 AND {col} = ?5) AND {CLAIMED}"
             ),
-            &args(&claim, &[Arg::Text(phone), Arg::Text(channel), Arg::Int(reuse_cutoff(now))]),
+            &args(&claim, &[Arg::Text(key), Arg::Text(channel), Arg::Int(reuse_cutoff(now))]),
         )?,
         statement(
             db,
             &format!(
                 "INSERT INTO conversations (id, tenant_id, contact_id, channel, status, started_at, last_message_at) \
                  SELECT ?5, ?1, c.id, ?6, 'open', ?7, ?7 FROM contacts c \
-                 WHERE c.tenant_id = ?1 AND c.phone = ?8 AND {CLAIMED} \
+                 WHERE c.tenant_id = ?1 AND c.{col} = ?8 AND {CLAIMED} \
                  AND NOT EXISTS (SELECT 1 FROM conversations v WHERE v.tenant_id = ?1 AND v.contact_id = c.id \
                                  AND v.channel = ?6 AND v.status = 'open')"
             ),
-            &args(&claim, &[Arg::Text(&ids.conversation), Arg::Text(channel), Arg::Int(now), Arg::Text(phone)]),
+            &args(&claim, &[Arg::Text(&ids.conversation), Arg::Text(channel), Arg::Int(now), Arg::Text(key)]),
         )?,
         statement(
             db,
@@ -193,7 +230,7 @@ pub async fn write_turn(
                                        provider_message_id, status, media, created_at) \
                  SELECT ?5, ?1, v.id, v.contact_id, 'inbound', ?12, ?7, ?8, ?13, ?9, ?10 \
                  FROM conversations v JOIN contacts c ON c.id = v.contact_id \
-                 WHERE c.tenant_id = ?1 AND c.phone = ?11 AND v.tenant_id = ?1 AND v.channel = ?6 \
+                 WHERE c.tenant_id = ?1 AND c.{col} = ?11 AND v.tenant_id = ?1 AND v.channel = ?6 \
                    AND v.status = 'open' AND {CLAIMED} \
                  ORDER BY v.last_message_at DESC LIMIT 1 \
                  ON CONFLICT DO NOTHING"
@@ -207,13 +244,27 @@ pub async fn write_turn(
                     Arg::Text(&turn.provider_message_id),
                     Arg::OptText(media.as_deref()),
                     Arg::Int(now),
-                    Arg::Text(phone),
+                    Arg::Text(key),
                     Arg::Text(inbound_channel),
                     Arg::Text(turn.inbound_status()),
                 ],
             ),
         )?,
     ];
+    Ok(statements)
+}
+
+fn reply_statements(
+    db: &D1Database,
+    turn: &InboundTurn,
+    ids: &NewIds,
+    reply: &ReplyToStore<'_>,
+) -> Result<Vec<D1PreparedStatement>> {
+    let claim = claim_args(turn, ids);
+    let now = turn.received_at;
+    let inbound_channel = turn.inbound_channel();
+    let channel = turn.channel.as_str();
+    let mut statements = Vec::new();
     if let Some(text) = reply.text {
         statements.push(statement(
             db,
@@ -279,6 +330,18 @@ pub async fn write_turn(
          WHERE tenant_id = ?1 AND provider = ?2 AND event_id = ?3 AND claim_id = ?4",
         &args(&claim, &[Arg::Text(reply.ledger_answer)]),
     )?);
+    Ok(statements)
+}
+
+/// Runs a phase's statements and reads back what D1 holds for the event.
+async fn run(
+    db: &D1Database,
+    mut statements: Vec<D1PreparedStatement>,
+    turn: &InboundTurn,
+    ids: &NewIds,
+) -> Result<Option<Written>> {
+    let claim = claim_args(turn, ids);
+    let inbound_channel = turn.inbound_channel();
     statements.push(statement(
         db,
         "SELECT w.claim_id, w.status AS claim_status, w.response, \

@@ -4,6 +4,8 @@
 pub mod meta;
 pub mod openphone;
 pub mod twilio;
+pub mod webchat;
+pub mod webform;
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +15,9 @@ use serde::{Deserialize, Serialize};
 pub enum Channel {
     Sms,
     Whatsapp,
+    /// The website chat widget.
+    Chat,
+    Email,
 }
 
 impl Channel {
@@ -20,6 +25,8 @@ impl Channel {
         match self {
             Channel::Sms => "sms",
             Channel::Whatsapp => "whatsapp",
+            Channel::Chat => "chat",
+            Channel::Email => "email",
         }
     }
 }
