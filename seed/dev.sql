@@ -17,7 +17,14 @@ INSERT OR REPLACE INTO tenant_channels (id, tenant_id, provider, address, secret
   ('chn_demo_meta', 'ten_demo', 'meta', '106540352242922', '', 1767225600000),
   -- OpenPhone: address = the tenant's OpenPhone number; secret_ref = the webhook signing key
   -- (base64 of "dev-openphone-signing-key"); the API key goes in config.api_key to send.
-  ('chn_demo_openphone', 'ten_demo', 'openphone', '+14155550123', 'ZGV2LW9wZW5waG9uZS1zaWduaW5nLWtleQ==', 1767225600000);
+  ('chn_demo_openphone', 'ten_demo', 'openphone', '+14155550123', 'ZGV2LW9wZW5waG9uZS1zaWduaW5nLWtleQ==', 1767225600000),
+  -- Website forms: address = the tenant's slug; secret_ref = the HMAC key form services sign
+  -- with (the tenant's API key works too).
+  ('chn_demo_form', 'ten_demo', 'form', 'demo', 'demo-form-signing-secret', 1767225600000),
+  ('chn_demo2_form', 'ten_demo2', 'form', 'demo2', 'demo2-form-signing-secret', 1767225600000),
+  -- Website chat: address = the slug (sessions are signed with the platform's key).
+  ('chn_demo_chat', 'ten_demo', 'chat', 'demo', '', 1767225600000),
+  ('chn_demo2_chat', 'ten_demo2', 'chat', 'demo2', '', 1767225600000);
 
 -- key_hash = hex(sha256(key)); the keys themselves are in the README (dev only).
 INSERT OR REPLACE INTO api_keys (id, tenant_id, key_hash, prefix, label, created_at) VALUES

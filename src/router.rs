@@ -3,7 +3,8 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, escalations, events, health, meta_whatsapp, missed_call, openphone, settings, twilio_sms, understand,
+    api, escalations, events, health, meta_whatsapp, missed_call, openphone, settings, twilio_sms, understand, web_chat,
+    web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -19,6 +20,10 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "openphone"]) => openphone::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "missed-call", tenant]) => missed_call::post(req, env, &ctx, tenant).await,
+        (Method::Post, ["webhooks", "forms", tenant]) => web_form::post(req, env, &ctx, tenant).await,
+        (Method::Post, ["chat", tenant, "messages"]) => web_chat::post(req, env, &ctx, tenant).await,
+        (Method::Get, ["chat", tenant, "events"]) => web_chat::events(req, &env, tenant).await,
+        (Method::Options, ["chat", _, "messages" | "events"]) => web_chat::preflight(),
         (Method::Get, ["api", "v1", "events"]) => events::get(req, &env).await,
         (Method::Get, ["api", "v1", "conversations"]) => api::list_conversations(req, &env).await,
         (Method::Get, ["api", "v1", "conversations", id]) => api::get_conversation(&req, &env, id).await,
@@ -35,7 +40,8 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (_, known) if is_route(known) => Err(ApiError::method_not_allowed().into()),
         _ => Err(ApiError::not_found("route").into()),
     };
-    Ok(result.unwrap_or_else(AppError::into_response))
+    let response = result.unwrap_or_else(AppError::into_response);
+    Ok(if segments.first() == Some(&"chat") { web_chat::allow_cross_origin(response) } else { response })
 }
 
 fn is_route(segments: &[&str]) -> bool {
@@ -43,7 +49,8 @@ fn is_route(segments: &[&str]) -> bool {
         segments,
         ["health"]
             | ["webhooks", "twilio", "sms"]
-            | ["webhooks", "missed-call", _]
+            | ["webhooks", "missed-call" | "forms", _]
+            | ["chat", _, "messages" | "events"]
             | ["webhooks", "meta", "whatsapp"]
             | ["webhooks", "openphone"]
             | [

@@ -37,6 +37,9 @@ impl ApiError {
     pub fn unknown_number(number: &str) -> Self {
         Self::new(404, "unknown_number", format!("no tenant owns the receiving number {number}"))
     }
+    pub fn invalid_session() -> Self {
+        Self::new(401, "invalid_session", "chat session missing or invalid: start a new one")
+    }
     pub fn method_not_allowed() -> Self {
         Self::new(405, "method_not_allowed", "method not allowed on this route")
     }

@@ -126,7 +126,10 @@ mod tests {
         let phone = ContactKey::Phone(PhoneE164::parse("+447700900123").unwrap());
         assert_eq!((phone.column(), phone.as_str()), ("phone", "+447700900123"));
         let email = ContactKey::Email(Email::parse("ana@example.com").unwrap());
-        assert_eq!(serde_json::to_value(&email).unwrap(), serde_json::json!({"kind": "email", "value": "ana@example.com"}));
+        assert_eq!(
+            serde_json::to_value(&email).unwrap(),
+            serde_json::json!({"kind": "email", "value": "ana@example.com"})
+        );
         assert_eq!(ContactKey::Visitor("v_1".into()).column(), "visitor");
     }
 }

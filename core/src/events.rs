@@ -65,6 +65,26 @@ impl Event {
         let json = serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned());
         format!("id: {}\nevent: {}\ndata: {}\n\n", self.id, self.kind.as_str(), json)
     }
+
+    /// The frame a website chat visitor sees, for events of their own conversation: only
+    /// the messages (not escalations, not other contacts), and only what the visitor may see —
+    /// no contact record, no internal statuses. Ids stay the hub's, so `Last-Event-ID` works.
+    pub fn to_visitor_sse(&self, contact_id: &str) -> Option<String> {
+        if !matches!(self.kind, EventKind::MessageReceived | EventKind::MessageSent) {
+            return None;
+        }
+        let message = self.data.get("message")?;
+        if message.get("contact_id")?.as_str()? != contact_id {
+            return None;
+        }
+        let view = serde_json::json!({
+            "id": message.get("id")?,
+            "direction": message.get("direction")?,
+            "body": message.get("body")?,
+            "created_at": message.get("created_at")?,
+        });
+        Some(format!("id: {}\nevent: message\ndata: {}\n\n", self.id, view))
+    }
 }
 
 /// What a stream starts with: the reconnect delay and a comment so clients see bytes at once.
@@ -107,6 +127,23 @@ mod tests {
         let data = frame.lines().nth(2).unwrap().strip_prefix("data: ").unwrap();
         let parsed: Event = serde_json::from_str(data).unwrap();
         assert_eq!(parsed, event);
+    }
+
+    #[test]
+    fn a_visitor_sees_only_their_own_messages_and_only_the_text() {
+        let message = |contact: &str| {
+            json!({"contact": {"id": contact, "phone": "+447700900123"},
+                   "message": {"id": "msg_1", "contact_id": contact, "direction": "outbound", "body": "Hi!",
+                               "created_at": 9, "status": "sent", "provider_message_id": "x"}})
+        };
+        let event = |kind, data| Event::numbered(3, NewEvent { kind, tenant_id: "ten_demo".into(), at: 9, data });
+        let frame = event(EventKind::MessageSent, message("con_1")).to_visitor_sse("con_1").unwrap();
+        assert_eq!(
+            frame,
+            "id: 3\nevent: message\ndata: {\"body\":\"Hi!\",\"created_at\":9,\"direction\":\"outbound\",\"id\":\"msg_1\"}\n\n"
+        );
+        assert_eq!(event(EventKind::MessageSent, message("con_2")).to_visitor_sse("con_1"), None, "someone else");
+        assert_eq!(event(EventKind::EscalationRaised, message("con_1")).to_visitor_sse("con_1"), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub const AUDIT: &str = "aud";
 pub const CLAIM: &str = "clm";
 pub const ESCALATION: &str = "esc";
 pub const OUTBOX: &str = "out";
+pub const VISITOR: &str = "vis";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;

@@ -4,9 +4,9 @@
 
 use crate::brain::Turn;
 use crate::channel::Channel;
+use crate::contact_key::ContactKey;
 use crate::conversation::Continuity;
 use crate::events::{EventKind, NewEvent};
-use crate::contact_key::ContactKey;
 use crate::phone::PhoneE164;
 use crate::records::{Contact, Conversation, Message};
 use crate::tenant::{LocalTime, Settings};
@@ -116,7 +116,10 @@ impl InboundTurn {
         channel: Channel,
         received_at: u64,
     ) -> Self {
-        Self { kind: InboundKind::MissedCall, ..Self::base(tenant, provider, call_id, channel, phone.into(), received_at) }
+        Self {
+            kind: InboundKind::MissedCall,
+            ..Self::base(tenant, provider, call_id, channel, phone.into(), received_at)
+        }
     }
 
     /// The turn for an OpenPhone text; the reply goes out through OpenPhone's API by a job.

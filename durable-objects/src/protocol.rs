@@ -14,6 +14,8 @@ pub const TENANT_HUB_BINDING: &str = "TENANT_HUB";
 pub(crate) const TURN_PATH: &str = "/turn";
 pub(crate) const PUBLISH_PATH: &str = "/publish";
 pub(crate) const STREAM_PATH: &str = "/stream";
+/// Limits a stream to one contact's messages, in the visitor view (`Event::to_visitor_sse`).
+pub(crate) const CONTACT_PARAM: &str = "contact";
 
 fn json_request(path: &str, body: &impl serde::Serialize) -> Result<Request> {
     let headers = Headers::new();
@@ -45,8 +47,14 @@ pub async fn hub_publish(env: &Env, events: &[NewEvent]) -> Result<()> {
     Ok(())
 }
 
-/// Opens the tenant's live event stream, replaying after `last_event_id`.
-pub async fn hub_stream(env: &Env, tenant_id: &str, last_event_id: Option<u64>) -> Result<Response> {
+/// Opens the tenant's live event stream, replaying after `last_event_id`; with `contact`, only
+/// that contact's messages in the visitor view (a website chat session's stream).
+pub async fn hub_stream(
+    env: &Env,
+    tenant_id: &str,
+    last_event_id: Option<u64>,
+    contact: Option<&str>,
+) -> Result<Response> {
     let stub = env.durable_object(TENANT_HUB_BINDING)?.get_by_name(tenant_id)?;
     let headers = Headers::new();
     if let Some(id) = last_event_id {
@@ -54,5 +62,9 @@ pub async fn hub_stream(env: &Env, tenant_id: &str, last_event_id: Option<u64>) 
     }
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
-    stub.fetch_with_request(Request::new_with_init(&format!("https://do{STREAM_PATH}"), &init)?).await
+    let mut url = worker::Url::parse(&format!("https://do{STREAM_PATH}"))?;
+    if let Some(contact) = contact {
+        url.query_pairs_mut().append_pair(CONTACT_PARAM, contact);
+    }
+    stub.fetch_with_request(Request::new_with_init(url.as_str(), &init)?).await
 }

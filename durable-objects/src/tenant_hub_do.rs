@@ -2,7 +2,7 @@
 //! [`REPLAY_RING`] in its SQLite storage for `Last-Event-ID` replay, and fans each one out to
 //! every open SSE stream. A stream whose client went away is dropped on the next send.
 
-use crate::protocol::{PUBLISH_PATH, STREAM_PATH};
+use crate::protocol::{CONTACT_PARAM, PUBLISH_PATH, STREAM_PATH};
 use frontdesk_core::events::{
     oldest_retained, parse_last_event_id, stream_prelude, Event, NewEvent, HEARTBEAT, HEARTBEAT_SECS, REPLAY_RING,
 };
@@ -19,7 +19,8 @@ use worker::{
 #[durable_object]
 pub struct TenantHubDO {
     sql: SqlStorage,
-    streams: RefCell<Vec<UnboundedSender<String>>>,
+    /// Open streams, each with the contact it is limited to (a chat visitor's), if any.
+    streams: RefCell<Vec<(Option<String>, UnboundedSender<String>)>>,
     /// The last id assigned; read once from storage, then kept here (this object is the only
     /// writer), so numbering an event is one INSERT.
     last_id: Cell<u64>,
@@ -66,7 +67,8 @@ impl DurableObject for TenantHubDO {
             }
             (Method::Get, STREAM_PATH) => {
                 let last = parse_last_event_id(req.headers().get("last-event-id")?.as_deref());
-                self.open_stream(last)
+                let contact = req.url()?.query_pairs().find(|(k, _)| k == CONTACT_PARAM).map(|(_, v)| v.into_owned());
+                self.open_stream(last, contact)
             }
             _ => Response::error("not found", 404),
         }
@@ -87,11 +89,14 @@ impl TenantHubDO {
                 .exec("DELETE FROM events WHERE id < ?", vec![SqlStorageValue::from(oldest_retained(id) as i64)])?;
         }
         let frame = event.to_sse();
-        self.streams.borrow_mut().retain(|tx| tx.unbounded_send(frame.clone()).is_ok());
+        self.streams.borrow_mut().retain(|(contact, tx)| match contact {
+            None => tx.unbounded_send(frame.clone()).is_ok(),
+            Some(contact) => event.to_visitor_sse(contact).is_none_or(|own| tx.unbounded_send(own).is_ok()),
+        });
         Ok(id)
     }
 
-    fn replay_after(&self, last: u64) -> Result<Vec<String>> {
+    fn replay_after(&self, last: u64, contact: Option<&str>) -> Result<Vec<String>> {
         let rows: Vec<StoredEvent> = self
             .sql
             .exec(
@@ -104,19 +109,22 @@ impl TenantHubDO {
             .into_iter()
             .rev()
             .filter_map(|row| serde_json::from_str::<Event>(&row.json).ok())
-            .map(|event| event.to_sse())
+            .filter_map(|event| match contact {
+                None => Some(event.to_sse()),
+                Some(contact) => event.to_visitor_sse(contact),
+            })
             .collect())
     }
 
-    fn open_stream(&self, last: Option<u64>) -> Result<Response> {
+    fn open_stream(&self, last: Option<u64>, contact: Option<String>) -> Result<Response> {
         let (tx, rx) = unbounded::<String>();
         let mut opening = stream_prelude();
         if let Some(last) = last {
-            for frame in self.replay_after(last)? {
+            for frame in self.replay_after(last, contact.as_deref())? {
                 opening.push_str(&frame);
             }
         }
-        self.streams.borrow_mut().push(tx);
+        self.streams.borrow_mut().push((contact, tx));
         let heartbeats = stream::unfold((), |()| async {
             Delay::from(Duration::from_secs(HEARTBEAT_SECS)).await;
             Some((HEARTBEAT.to_owned(), ()))

@@ -23,3 +23,14 @@ pub fn resolve_secret(env: &Env, secret_ref: &str) -> Option<String> {
         None => Some(secret_ref.to_owned()),
     }
 }
+
+/// The platform key that signs website chat session tokens (`CHAT_SESSION_SECRET`, a wrangler
+/// secret in production; wrangler.toml has a dev value). Without it no chat session can be
+/// issued or checked, so chat answers 500 rather than accept unsigned sessions.
+pub fn chat_session_secret(env: &Env) -> Option<String> {
+    env.secret("CHAT_SESSION_SECRET")
+        .or_else(|_| env.var("CHAT_SESSION_SECRET"))
+        .ok()
+        .map(|s| s.to_string())
+        .filter(|s| !s.is_empty())
+}

@@ -6,6 +6,7 @@ use crate::error::{json_response, AppResult};
 use crate::platform::d1;
 use frontdesk_core::api::{page, ApiError, PageRequest};
 use frontdesk_core::ids;
+use frontdesk_core::contact_key::Email;
 use frontdesk_core::phone::PhoneE164;
 use worker::{Env, Request, Response};
 
@@ -47,7 +48,12 @@ pub async fn list_contacts(req: Request, env: &Env) -> AppResult<Response> {
         ),
         None => None,
     };
-    let rows = d1::contact_list(&db, &tenant_id, phone.as_ref().map(PhoneE164::as_str), &request).await?;
+    let email = match query_param(&req, "email")? {
+        Some(raw) => Some(Email::parse(&raw).map_err(|e| ApiError::bad_request(format!("`email`: {e}")))?),
+        None => None,
+    };
+    let (phone, email) = (phone.as_ref().map(PhoneE164::as_str), email.as_ref().map(Email::as_str));
+    let rows = d1::contact_list(&db, &tenant_id, phone, email, &request).await?;
     Ok(json_response(200, &page(&request, rows)))
 }
 

@@ -9,5 +9,5 @@ use worker::{Env, Request, Response};
 pub async fn get(req: Request, env: &Env) -> AppResult<Response> {
     let (_, tenant_id) = authenticate(&req, env).await?;
     let last = parse_last_event_id(req.headers().get("last-event-id")?.as_deref());
-    Ok(hub_stream(env, &tenant_id, last).await?)
+    Ok(hub_stream(env, &tenant_id, last, None).await?)
 }

@@ -11,6 +11,8 @@ pub mod openphone;
 pub mod settings;
 pub mod twilio_sms;
 pub mod understand;
+pub mod web_chat;
+pub mod web_form;
 
 use crate::error::AppResult;
 use crate::platform::d1;

@@ -235,9 +235,17 @@ mod tests {
         assert_eq!(s.id, "F-77");
         let phone = PhoneE164::parse("+447700900123").unwrap();
         assert_eq!(s.reply_route(), (ContactKey::Phone(phone.clone()), Channel::Sms));
-        let whatsapp = Submission::parse("application/x-www-form-urlencoded", b"tel=%2B447700900123&message=hi&contact_by=whatsapp").unwrap();
+        let whatsapp = Submission::parse(
+            "application/x-www-form-urlencoded",
+            b"tel=%2B447700900123&message=hi&contact_by=whatsapp",
+        )
+        .unwrap();
         assert_eq!(whatsapp.reply_route(), (ContactKey::Phone(phone), Channel::Whatsapp));
-        let by_email = Submission::parse("application/json", br#"{"phone":"+447700900123","email":"b@example.com","message":"hi","preferred_channel":"email"}"#).unwrap();
+        let by_email = Submission::parse(
+            "application/json",
+            br#"{"phone":"+447700900123","email":"b@example.com","message":"hi","preferred_channel":"email"}"#,
+        )
+        .unwrap();
         assert_eq!(by_email.reply_route().1, Channel::Email);
     }
 

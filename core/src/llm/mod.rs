@@ -1,1 +1,27 @@
-//! LLM brains: Anthropic Messages and OpenAI-compatible chat completions (being written).
+//! LLM brains: Anthropic Messages and OpenAI-compatible Chat Completions, with tool use and
+//! streaming — the pure half. Requests are built as [`crate::http::HttpRequest`] data and answers
+//! are fed back as bytes, so the Worker's part is a loop of fetches (see [`session`]).
+//!
+//! Layout: [`config`] (the tenant's settings), [`budget`] (spend policy), [`prompt`] (system
+//! prompt and conversation), [`tools`] (definitions and the executor), [`sse`] (the stream
+//! parser), [`anthropic`] and [`openai`] (wire formats), [`session`] (the tool loop) and
+//! [`outcome`] (the turn's reply, with the rules brain as safety net and fallback).
+
+pub mod anthropic;
+pub mod budget;
+pub mod config;
+pub mod openai;
+pub mod outcome;
+pub mod prompt;
+mod round;
+pub mod session;
+pub mod sse;
+pub mod tools;
+
+pub use budget::{budget_mode, BudgetMode};
+pub use config::{LlmSettings, Provider};
+pub use outcome::LlmBrainOutcome;
+pub use prompt::{PromptContext, Role};
+pub use round::Usage;
+pub use session::{LlmOutcome, Next, Session, Stop};
+pub use tools::{run_tool, Action, ToolCall, ToolOutcome};

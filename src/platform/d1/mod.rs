@@ -1,11 +1,13 @@
 //! The Worker's D1 queries: tenant resolution and the tenant API's reads. The inbound write
 //! path belongs to `ConversationDO` (frontdesk-durable).
 
+mod contacts;
 mod escalations;
 mod reads;
 mod settings;
 mod tenants;
 
+pub use contacts::{contact_id_for_visitor, link_identities};
 pub use escalations::{escalation, escalation_list, set_escalation_status};
 pub use frontdesk_durable::platform::d1::{database, statement, Arg};
 pub use reads::{apply_message_status, contact_list, conversation, conversation_list, message_list, outbox_list};

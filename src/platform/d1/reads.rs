@@ -59,18 +59,20 @@ pub async fn contact_list(
     db: &D1Database,
     tenant_id: &str,
     phone: Option<&str>,
+    email: Option<&str>,
     page: &PageRequest,
 ) -> Result<Vec<Contact>> {
     statement(
         db,
         "SELECT id, phone, email, name, created_at, updated_at FROM contacts \
-         WHERE tenant_id = ?1 AND (?2 IS NULL OR phone = ?2) AND (?3 IS NULL OR id < ?3) \
-         ORDER BY id DESC LIMIT ?4",
+         WHERE tenant_id = ?1 AND (?2 IS NULL OR phone = ?2) AND (?5 IS NULL OR email = ?5) \
+         AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4",
         &[
             Arg::Text(tenant_id),
             Arg::OptText(phone),
             Arg::OptText(page.before.as_deref()),
             Arg::Int(page.fetch_limit().into()),
+            Arg::OptText(email),
         ],
     )?
     .all()

@@ -30,7 +30,17 @@ pub struct StatusUpdate {
     pub wamid: String,
     /// `sent`, `delivered`, `read` or `failed`.
     pub status: String,
+    /// `"{code} {title}"` of the first error, e.g. `131047 Re-engagement message`.
     pub error: Option<String>,
+}
+
+impl StatusUpdate {
+    /// A send Meta accepted but could not deliver because the 24-hour window had closed: it
+    /// usually reports 131047 here, in a `failed` status, rather than in the send's answer.
+    pub fn is_outside_window(&self) -> bool {
+        let code = self.error.as_deref().and_then(|e| e.split(' ').next()).and_then(|c| c.parse::<u64>().ok());
+        code == Some(super::send::OUTSIDE_WINDOW_CODE)
+    }
 }
 
 #[derive(Deserialize)]
@@ -204,7 +214,9 @@ mod tests {
         let inbound = parse(raw.as_bytes()).unwrap();
         assert!(inbound.messages.is_empty());
         assert_eq!(inbound.statuses[0].error.as_deref(), Some("131047 Re-engagement message"));
+        assert!(inbound.statuses[0].is_outside_window());
         assert_eq!(inbound.statuses[1].status, "delivered");
+        assert!(!inbound.statuses[1].is_outside_window());
     }
 
     #[test]

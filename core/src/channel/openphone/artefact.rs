@@ -50,10 +50,18 @@ pub struct CallArtefact {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArtefactKind {
     /// The first recording segment (there are more only if recording was paused mid-call).
-    Recording { url: String, duration_s: Option<u32> },
+    Recording {
+        url: String,
+        duration_s: Option<u32>,
+    },
     /// Quo's AI summary: a few sentences and suggested follow-ups.
-    Summary { summary: Vec<String>, next_steps: Vec<String> },
-    Transcript { dialogue: Vec<Line> },
+    Summary {
+        summary: Vec<String>,
+        next_steps: Vec<String>,
+    },
+    Transcript {
+        dialogue: Vec<Line>,
+    },
 }
 
 /// One turn of a transcript.
@@ -222,7 +230,9 @@ pub(super) fn parse(
     let r: Resource = serde_json::from_value(object).map_err(|e| format!("{kind} {event_id}: {e}"))?;
     let call_id = r.call_id.clone().or_else(|| r.id.clone()).filter(|id| !id.is_empty());
     let call_id = call_id.ok_or_else(|| format!("{kind} {event_id}: no call id"))?;
-    if r.status.as_deref().is_some_and(|s| s != "completed") {
+    // A recording's object is the call, whose `status` is the call's (`completed`, `answered`).
+    let produced = kind == "call.recording.completed" || r.status.as_deref().is_none_or(|s| s == "completed");
+    if !produced {
         return Ok(None);
     }
     let what = format!("{kind} {call_id}");
@@ -291,11 +301,14 @@ fn numbers(r: &Resource, context: Context, what: &str) -> Result<(Option<PhoneE1
         Some("outgoing") => return Ok((from, to)),
         _ => {}
     }
+    // A speaker's identifier is informational (it may be a SIP address): the first that is a
+    // number is taken, others are skipped rather than refused.
     let speaker = |staff: bool| {
         let turns = r.dialogue.iter().flatten();
-        turns.filter(|t| t.user_id.is_some() == staff).find_map(|t| t.identifier.as_deref().filter(|i| !i.is_empty()))
+        let staff_turns = turns.filter(|t| t.user_id.as_deref().is_some_and(|u| !u.is_empty()) == staff);
+        staff_turns.filter_map(|t| t.identifier.as_deref()).find_map(|i| PhoneE164::parse(i).ok())
     };
-    Ok((phone("identifier", speaker(true))?, phone("identifier", speaker(false))?))
+    Ok((speaker(true), speaker(false)))
 }
 
 /// `2022-06-24T19:35:46.825Z` → ms since the epoch. Quo timestamps are always UTC (`Z`).
@@ -303,7 +316,8 @@ fn iso_ms(s: &str) -> Option<u64> {
     let (date, time) = s.trim().split_once('T')?;
     let mut d = date.split('-');
     let date = CivilDate::new(d.next()?.parse().ok()?, d.next()?.parse().ok()?, d.next()?.parse().ok()?)?;
-    let (hms, frac) = time.strip_suffix('Z')?.split_once('.').unwrap_or((time.trim_end_matches('Z'), ""));
+    let time = time.strip_suffix('Z')?;
+    let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
     let mut t = hms.split(':').map(|p| p.parse::<u64>().ok());
     let (h, m, sec) = (t.next()??, t.next()??, t.next()??);
     if d.next().is_some() || t.next().is_some() || h > 23 || m > 59 || sec > 60 {

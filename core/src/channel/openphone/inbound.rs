@@ -1,6 +1,8 @@
-//! The OpenPhone event envelope (legacy and versioned): `{id, type, data: {object | resource}}`.
-//! Only what Frontdesk acts on is typed; other events are acknowledged and ignored.
+//! The OpenPhone event envelope (legacy and versioned): `{id, type, createdAt, data: {object |
+//! resource, context}}`. Only what Frontdesk acts on is typed; other events are acknowledged and
+//! ignored.
 
+use super::artefact::{self, CallArtefact};
 use crate::phone::PhoneE164;
 use serde::Deserialize;
 
@@ -18,6 +20,7 @@ impl Event {
         match &self.kind {
             EventKind::MessageReceived { to, .. } | EventKind::MissedCall { to, .. } => Some(to),
             EventKind::MessageDelivered { from, .. } => Some(from),
+            EventKind::CallArtefact(artefact) => artefact.tenant_number.as_ref(),
             EventKind::Other(_) => None,
         }
     }
@@ -31,6 +34,8 @@ pub enum EventKind {
     MessageDelivered { message_id: String, from: PhoneE164 },
     /// A call ended unanswered (`missed`, `no-answer`, `busy`, or answered by voicemail).
     MissedCall { call_id: String, from: PhoneE164, to: PhoneE164 },
+    /// A call's recording, summary or transcript is ready, for the contact's timeline.
+    CallArtefact(CallArtefact),
     /// Anything else: acknowledged, not acted on.
     Other(String),
 }
@@ -40,13 +45,18 @@ struct Envelope {
     id: String,
     #[serde(rename = "type")]
     kind: String,
+    #[serde(default, rename = "createdAt")]
+    created_at: Option<String>,
     data: Data,
 }
 
+/// `object` is read by event type: artefacts name their call `callId`, messages and calls `id`.
 #[derive(Deserialize)]
 struct Data {
     #[serde(alias = "resource")]
-    object: Object,
+    object: serde_json::Value,
+    #[serde(default)]
+    context: Option<artefact::Context>,
 }
 
 #[derive(Deserialize)]
@@ -84,7 +94,13 @@ impl ToField {
 /// Parses a verified webhook body. `Err` names what is wrong (a 400 for the sender).
 pub fn parse(raw: &[u8]) -> Result<Event, String> {
     let e: Envelope = serde_json::from_slice(raw).map_err(|e| format!("not an OpenPhone event: {e}"))?;
-    let o = e.data.object;
+    if artefact::is_artefact_type(&e.kind) {
+        let artefact = artefact::parse(&e.id, &e.kind, e.created_at.as_deref(), e.data.object, e.data.context)?;
+        let kind = artefact.map_or_else(|| EventKind::Other(e.kind.clone()), EventKind::CallArtefact);
+        return Ok(Event { id: e.id, kind });
+    }
+    let o: Object =
+        serde_json::from_value(e.data.object).map_err(|err| format!("not an OpenPhone {} event: {err}", e.kind))?;
     let phone = |field: &str, v: Option<&str>| {
         PhoneE164::parse(v.unwrap_or_default())
             .map_err(|_| format!("{} {}: `{field}` is not an E.164 number", e.kind, o.id))

@@ -1,0 +1,166 @@
+//! The qualification dialogue: which questions the receptionist asks a new lead, one at a time,
+//! until it knows enough for the team to act. A tenant setting (`qualification`), with
+//! defaults per template.
+
+use super::fields::{is_qualification_slot, slot_name, LeadFields, QUALIFICATION_SLOTS};
+use crate::brain::understand::Slot;
+use serde::{Deserialize, Serialize};
+
+/// A question is sent as one message; 160 characters fit a single SMS segment.
+pub const MAX_ASK_CHARS: usize = 160;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// The field the answer fills.
+    pub field: Slot,
+    /// What the receptionist says. Word it so the answer can be read bare: "Which area…?"
+    /// makes "Clifton" an area, "How many bedrooms…?" makes "2" a bedroom count.
+    pub ask: String,
+}
+
+/// The questions a template starts with, in asking order, name last: people answer what they
+/// came about more readily than who they are. Appointments and unknown templates ask only the
+/// name — the day and time are the booking itself, which the booking flow asks for.
+pub fn default_questions(template: Option<&str>) -> Vec<Question> {
+    let asks: &[(Slot, &str)] = match template.map(str::trim) {
+        Some("letting_agent") => &[
+            (Slot::Area, "Which area are you looking in?"),
+            (Slot::Beds, "How many bedrooms do you need?"),
+            (Slot::BudgetMax, "What is your maximum budget?"),
+            (Slot::MoveIn, "When would you like to move in?"),
+            (Slot::Name, "And may I take your name?"),
+        ],
+        Some("vacation_rental" | "hotel") => &[
+            (Slot::CheckIn, "When would you like to check in?"),
+            (Slot::CheckOut, "And when would you check out?"),
+            (Slot::PartySize, "How many guests will be staying?"),
+            (Slot::Name, "And may I take your name?"),
+        ],
+        _ => &[(Slot::Name, "May I take your name?")],
+    };
+    asks.iter().map(|(field, ask)| Question { field: *field, ask: (*ask).to_owned() }).collect()
+}
+
+/// The first question whose field is still unknown: one question per reply, in order.
+pub fn next_question<'a>(fields: &LeadFields, questions: &'a [Question]) -> Option<&'a Question> {
+    questions.iter().find(|q| !fields.knows(q.field))
+}
+
+/// Every question answered (trivially so when none are configured).
+pub fn is_qualified(fields: &LeadFields, questions: &[Question]) -> bool {
+    next_question(fields, questions).is_none()
+}
+
+/// Every problem with a tenant's questions, for a 400 that names them all.
+pub fn validate_questions(questions: &[Question]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (i, question) in questions.iter().enumerate() {
+        let field = slot_name(question.field);
+        let ask = question.ask.trim();
+        if ask.is_empty() {
+            problems.push(format!("qualification[{i}].ask is empty"));
+        } else if ask.chars().count() > MAX_ASK_CHARS {
+            problems.push(format!("qualification[{i}].ask: at most {MAX_ASK_CHARS} characters (one SMS)"));
+        }
+        if !is_qualification_slot(question.field) {
+            let allowed: Vec<String> = QUALIFICATION_SLOTS.iter().map(|s| slot_name(*s)).collect();
+            problems.push(format!(
+                "qualification[{i}].field: `{field}` is a booking detail, not a lead field; use one of {}",
+                allowed.join(", ")
+            ));
+        }
+        if questions[..i].iter().any(|earlier| earlier.field == question.field) {
+            problems.push(format!("qualification[{i}].field: `{field}` is already asked earlier"));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::brain::understand::{understand, CivilDate, Input, SlotValue};
+    use std::collections::BTreeMap;
+
+    const TODAY: CivilDate = CivilDate { year: 2026, month: 11, day: 23 };
+
+    fn answer(fields: &mut LeadFields, question: &Question, reply: &str, template: &str) {
+        let input = Input {
+            utterance: reply,
+            system_before: Some(&question.ask),
+            tenant_template: Some(template),
+            today: TODAY,
+        };
+        fields.merge(&understand(&input).slots, "msg", 1);
+    }
+
+    #[test]
+    fn asks_one_question_at_a_time_until_qualified() {
+        let questions = default_questions(Some("letting_agent"));
+        let mut fields = LeadFields::default();
+        let mut asked = Vec::new();
+        for reply in ["Clifton", "2", "1500", "1 December", "Ana Lopez"] {
+            let question = next_question(&fields, &questions).expect("still qualifying");
+            asked.push(question.field);
+            answer(&mut fields, question, reply, "letting_agent");
+        }
+        assert_eq!(asked, [Slot::Area, Slot::Beds, Slot::BudgetMax, Slot::MoveIn, Slot::Name]);
+        assert!(is_qualified(&fields, &questions), "{fields:#?}");
+        assert_eq!(fields.get(Slot::MoveIn).unwrap().value, "2026-12-01");
+    }
+
+    #[test]
+    fn bare_answers_to_the_stay_questions_fill_their_fields() {
+        let questions = default_questions(Some("hotel"));
+        let mut fields = LeadFields::default();
+        for (question, reply) in questions.iter().zip(["the 12th", "the 14th", "4", "Ana"]) {
+            answer(&mut fields, question, reply, "hotel");
+            assert!(fields.knows(question.field), "{:?} after “{reply}”: {fields:#?}", question.field);
+        }
+        assert!(is_qualified(&fields, &questions));
+    }
+
+    #[test]
+    fn something_already_said_is_not_asked_again() {
+        let questions = default_questions(Some("letting_agent"));
+        let mut fields = LeadFields::default();
+        let extracted: BTreeMap<Slot, SlotValue> = [
+            (Slot::Area, SlotValue { value: "Clifton".into(), text: "Clifton".into() }),
+            (Slot::Beds, SlotValue { value: 2.into(), text: "2 bed".into() }),
+        ]
+        .into_iter()
+        .collect();
+        fields.merge(&extracted, "msg_1", 1);
+        assert_eq!(next_question(&fields, &questions).map(|q| q.field), Some(Slot::BudgetMax));
+        assert!(is_qualified(&fields, &[]), "no questions configured: nothing to ask");
+    }
+
+    #[test]
+    fn every_template_asks_valid_questions() {
+        for template in crate::tenant::TEMPLATES.into_iter().map(Some).chain([None, Some("car_wash")]) {
+            let questions = default_questions(template);
+            assert!(questions.last().is_some_and(|q| q.field == Slot::Name), "{template:?}");
+            assert_eq!(validate_questions(&questions), Vec::<String>::new(), "{template:?}");
+        }
+    }
+
+    #[test]
+    fn validation_names_every_problem() {
+        let questions: Vec<Question> = serde_json::from_value(serde_json::json!([
+            {"field": "name", "ask": "  "},
+            {"field": "date", "ask": "Which day suits you?"},
+            {"field": "budget_max", "ask": "x".repeat(MAX_ASK_CHARS + 1)},
+            {"field": "name", "ask": "Your name?"}
+        ]))
+        .unwrap();
+        let problems = validate_questions(&questions);
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert!(problems[0].contains("[0].ask is empty"));
+        assert!(problems[1].contains("`date`") && problems[1].contains("budget_max"));
+        assert!(problems[2].contains("160"));
+        assert!(problems[3].contains("`name` is already asked"));
+        let typo = serde_json::from_value::<Question>(serde_json::json!({"field": "name", "question": "?"}));
+        assert!(typo.is_err(), "unknown keys are refused, like the rest of the settings");
+    }
+}

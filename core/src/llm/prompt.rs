@@ -1,0 +1,217 @@
+//! What the model is told: a system prompt holding the tenant's own facts and the guardrails,
+//! and the conversation so far. The model may only state facts written here, so a fact the
+//! tenant has not set never appears — not even as a placeholder.
+
+use super::round::Message;
+use crate::brain::Turn;
+use crate::channel::Channel;
+use crate::tenant::OpenStatus;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+
+const DAY_NAMES: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+/// Tenant-written style notes and summaries are capped so one setting cannot crowd out the rules.
+const NOTE_CHARS: usize = 480;
+const SUMMARY_CHARS: usize = 1000;
+
+/// What the turn itself does not carry: set by the Worker from the contact and tenant records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromptContext {
+    /// Earlier conversations with this contact, summarised.
+    pub history_summary: Option<String>,
+    /// `luxury_concierge`, `fast_direct` or `friendly_casual`; other values are ignored.
+    pub tone: Option<String>,
+    /// The tenant's own style notes for this channel (e.g. how to sign off).
+    pub channel_style: Option<String>,
+    /// The monthly budget is nearly spent: ask for shorter replies (see [`super::BudgetMode`]).
+    pub brief: bool,
+}
+
+/// Who said a line of the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
+    let settings = &turn.settings;
+    let mut p = String::new();
+    let channel = match turn.channel {
+        Channel::Sms => "text messages (SMS)",
+        Channel::Whatsapp => "WhatsApp messages",
+        Channel::Chat => "the chat on the business's website",
+        Channel::Email => "emails",
+    };
+    let _ = writeln!(
+        p,
+        "You are the front desk of {}, answering {channel} on the business's behalf. You are an automated \
+         assistant; say so if asked.",
+        one_line(&turn.business_name, NOTE_CHARS)
+    );
+    if let Some(kind) = settings.template.as_deref().and_then(template_line) {
+        let _ = writeln!(p, "{kind}");
+    }
+
+    p.push_str("\n# What you know\nThese are the only facts about the business you may state:\n");
+    let now = turn.local_time;
+    let (hour, minute) = (now.minute_of_day / 60, now.minute_of_day % 60);
+    let day = DAY_NAMES[usize::from(now.weekday() % 7)];
+    let _ = writeln!(p, "- Local time now: {day} {} {hour:02}:{minute:02}.", now.date);
+    match settings.hours_summary() {
+        Some(hours) => _ = writeln!(p, "- Opening hours: {hours}."),
+        None => p.push_str("- Opening hours: not set. Do not state any.\n"),
+    }
+    match settings.status_at(now) {
+        OpenStatus::OpenUntil(close) => _ = writeln!(p, "- Right now: open until {close}."),
+        OpenStatus::Closed(Some((day, time))) => _ = writeln!(p, "- Right now: closed; opens {day} at {time}."),
+        OpenStatus::Closed(None) => p.push_str("- Right now: closed.\n"),
+    }
+    if let Some(address) = &settings.address {
+        let _ = writeln!(p, "- Address: {}.", one_line(address, NOTE_CHARS));
+    }
+    if let Some(step) = &settings.next_step {
+        let _ = writeln!(p, "- Next step for a new enquiry: {}", one_line(step, NOTE_CHARS));
+    }
+
+    p.push_str("\n# This conversation\n");
+    if let Some(name) = turn.contact_name.as_deref().map(|n| one_line(n, 80)).filter(|n| !n.is_empty()) {
+        let _ = writeln!(p, "- The contact's name: {name}.");
+    }
+    p.push_str(if turn.returning_contact {
+        "- They have written to us before.\n"
+    } else {
+        "- This is a new contact.\n"
+    });
+    if let Some(summary) = extra.history_summary.as_deref().map(|s| clip(s.trim(), SUMMARY_CHARS)) {
+        if !summary.is_empty() {
+            let _ = writeln!(p, "- Earlier conversations, summarised: {summary}");
+        }
+    }
+    p.push_str(if turn.new_conversation {
+        "- This message starts a new conversation: greet them briefly (by first name if known) and name the \
+         business.\n"
+    } else {
+        "- This continues the conversation: do not greet them again.\n"
+    });
+    if turn.missed_call {
+        p.push_str(
+            "- They phoned and nobody answered; they have not written anything. Send one short, friendly \
+             follow-up asking how we can help.\n",
+        );
+    }
+
+    p.push_str(
+        "\n# Rules\n\
+         - Never take payments, and never ask for card, bank or password details.\n\
+         - Give no legal, medical or financial advice; offer to have the team follow up instead.\n\
+         - Never state a price, availability, date, policy or any other fact that is not written above. When \
+         asked for one, say the team will confirm, and note what they want with save_lead_details.\n\
+         - Emergencies — a gas smell, fire, flooding or a water leak, being locked out, an injury — call \
+         escalate_to_human with reason \"emergency\" at once, at any hour, then tell the caller what to do to stay \
+         safe now: leave the building and call the emergency services for gas or fire, turn the water off at the \
+         stopcock if it is safe to, call the emergency services for an injury.\n\
+         - When they ask for a person, complain, or stay confused, call escalate_to_human with the matching reason \
+         and tell them a person will follow up.\n\
+         - When they give details (name, email, dates, budget, what they are looking for), call save_lead_details \
+         with their exact words as evidence.\n\
+         - Reply in the language the caller writes in.\n\
+         - Your final message is sent to the caller exactly as written: no notes, no placeholders.\n",
+    );
+
+    p.push_str("\n# Style\n");
+    p.push_str(match turn.channel {
+        Channel::Sms => "- SMS: plain text, no markdown; one to three short sentences, under 300 characters.\n",
+        Channel::Whatsapp => "- WhatsApp: short, conversational plain text; no headings, tables or markdown.\n",
+        Channel::Chat => "- Website chat: short, conversational plain text; one to three sentences.\n",
+        Channel::Email => {
+            "- Email: a short plain-text email body — a greeting, two to four sentences, and a sign-off with the \
+             business's name; no subject line, no markdown.\n"
+        }
+    });
+    if let Some(tone) = extra.tone.as_deref().and_then(tone_line) {
+        let _ = writeln!(p, "- Tone: {tone}.");
+    }
+    if let Some(style) = extra.channel_style.as_deref().map(|s| one_line(s, NOTE_CHARS)).filter(|s| !s.is_empty()) {
+        let _ = writeln!(p, "- House style: {style}");
+    }
+    if extra.brief {
+        p.push_str("- Be especially brief: one or two short sentences.\n");
+    }
+    p
+}
+
+/// The conversation after the system prompt: earlier turns (or, without them, the last thing we
+/// said), then the caller's message. Consecutive lines from one side are merged and a leading
+/// line of ours is introduced, because providers expect turns to alternate, starting with the user.
+pub(crate) fn messages(turn: &Turn, history: &[(Role, String)]) -> Vec<Message> {
+    let mut lines: Vec<(Role, String)> =
+        history.iter().filter(|(_, text)| !text.trim().is_empty()).map(|(role, text)| (*role, text.clone())).collect();
+    if lines.is_empty() {
+        if let Some(before) = turn.system_before.as_ref().filter(|b| !b.trim().is_empty()) {
+            lines.push((Role::Assistant, before.clone()));
+        }
+    }
+    let latest = if turn.missed_call {
+        "(a missed call: nothing written)".to_owned()
+    } else if turn.text.trim().is_empty() {
+        "(an empty message)".to_owned()
+    } else {
+        turn.text.clone()
+    };
+    lines.push((Role::User, latest));
+    if lines[0].0 == Role::Assistant {
+        lines.insert(0, (Role::User, format!("(the conversation was opened by {})", turn.business_name)));
+    }
+    let mut merged: Vec<(Role, String)> = Vec::new();
+    for (role, text) in lines {
+        match merged.last_mut() {
+            Some((last, joined)) if *last == role => {
+                joined.push_str("\n\n");
+                joined.push_str(&text);
+            }
+            _ => merged.push((role, text)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(role, text)| match role {
+            Role::User => Message::User(text),
+            Role::Assistant => Message::Assistant(text),
+        })
+        .collect()
+}
+
+fn template_line(template: &str) -> Option<&'static str> {
+    Some(match template {
+        "letting_agent" => "It is a letting agent: \"book\" usually means a property viewing.",
+        "vacation_rental" => "It is a vacation rental: \"book\" usually means a stay.",
+        "clinic_salon" => "It is a clinic or salon: \"book\" usually means an appointment.",
+        "hotel" => "It is a hotel: \"book\" usually means a room for a stay.",
+        _ => return None,
+    })
+}
+
+fn tone_line(tone: &str) -> Option<&'static str> {
+    Some(match tone {
+        "luxury_concierge" => "polished, warm and attentive, like a five-star concierge",
+        "fast_direct" => "direct and efficient: the answer first, no small talk",
+        "friendly_casual" => "friendly and relaxed, like a helpful neighbour",
+        _ => return None,
+    })
+}
+
+/// Tenant- and contact-written text on one line, so it cannot pose as a heading or a rule.
+fn one_line(text: &str, max_chars: usize) -> String {
+    let flat: Vec<&str> = text.split_whitespace().collect();
+    clip(&flat.join(" "), max_chars)
+}
+
+/// At most `max_chars` characters, with `…` when cut.
+pub(crate) fn clip(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}

@@ -1,0 +1,299 @@
+//! The tools an LLM brain may call — the same actions the rules brain takes (hand over to a
+//! human, note lead details, read the opening hours) — as provider-neutral definitions with a
+//! JSON Schema, and a pure executor. A malformed call gets an error result the model can read
+//! and correct; it never ends the turn.
+
+use super::prompt::clip;
+use crate::brain::understand::CivilDate;
+use crate::brain::{EscalationRequest, Turn};
+use crate::escalation::Reason;
+use crate::phone::PhoneE164;
+use crate::tenant::OpenStatus;
+use serde_json::{json, Map, Value};
+
+pub const ESCALATE_TO_HUMAN: &str = "escalate_to_human";
+pub const SAVE_LEAD_DETAILS: &str = "save_lead_details";
+pub const GET_BUSINESS_HOURS: &str = "get_business_hours";
+
+/// The reasons a model may give; `ai_failure` is ours to raise, not the model's.
+const REASONS: [(&str, Reason); 5] = [
+    ("emergency", Reason::Emergency),
+    ("human_requested", Reason::HumanRequested),
+    ("complaint", Reason::Complaint),
+    ("high_value_lead", Reason::HighValueLead),
+    ("repeated_confusion", Reason::RepeatedConfusion),
+];
+
+/// One line in the escalation queue, like the rules brain's summaries.
+const SUMMARY_CHARS: usize = 200;
+/// A lead field is a name, an area, a property: anything longer is not one.
+const TEXT_FIELD_CHARS: usize = 200;
+/// The caller's words behind a save: a message or two.
+const EVIDENCE_CHARS: usize = 500;
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Text,
+    Email,
+    /// E.164, the form contacts are stored in.
+    Phone,
+    Date,
+    Flag,
+    /// A whole number up to the bound.
+    Count(u64),
+    /// A positive amount of money.
+    Amount,
+}
+
+/// The lead fields, named as the rules brain's slots are.
+const LEAD_FIELDS: [(&str, Kind, &str); 14] = [
+    ("name", Kind::Text, "The caller's name."),
+    ("email", Kind::Email, "Email address."),
+    ("phone", Kind::Phone, "Phone number with its country code, e.g. +447700900123."),
+    ("beds", Kind::Count(20), "Bedrooms wanted."),
+    ("baths", Kind::Count(20), "Bathrooms wanted."),
+    ("area", Kind::Text, "Area or neighbourhood wanted."),
+    ("budget_max", Kind::Amount, "Highest budget, as a number in the local currency."),
+    ("move_in", Kind::Date, "Move-in date, YYYY-MM-DD."),
+    ("check_in", Kind::Date, "Arrival date, YYYY-MM-DD."),
+    ("check_out", Kind::Date, "Departure date, YYYY-MM-DD."),
+    ("party_size", Kind::Count(100), "Number of people or guests."),
+    ("pets", Kind::Flag, "Whether they have pets."),
+    ("furnished", Kind::Flag, "Whether they want it furnished."),
+    ("property", Kind::Text, "The property, listing or address they ask about."),
+];
+
+/// A tool as offered to the model; each adapter renders it in its provider's shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolDef {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub input_schema: Value,
+}
+
+/// A call the model made. `arguments` is the JSON text as the model wrote it, parsed by
+/// [`run_tool`] so a malformed call is answered rather than fatal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolCall {
+    pub id: String,
+    pub name: String,
+    pub arguments: String,
+}
+
+/// What the receptionist must do because of a tool call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Escalate(EscalationRequest),
+    /// Validated lead fields (keys as in `save_lead_details`), plus the caller's words as
+    /// `evidence` when the model gave them.
+    SaveLead(Map<String, Value>),
+}
+
+/// The result sent back to the model, and the action the call asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolOutcome {
+    pub result_json: String,
+    /// The call was refused (unknown tool, bad arguments): the model should correct it.
+    pub is_error: bool,
+    pub action: Option<Action>,
+}
+
+impl ToolOutcome {
+    fn ok(result: Value, action: Option<Action>) -> Self {
+        Self { result_json: result.to_string(), is_error: false, action }
+    }
+
+    fn error(message: impl Into<String>) -> Self {
+        Self { result_json: json!({ "error": message.into() }).to_string(), is_error: true, action: None }
+    }
+}
+
+pub fn definitions() -> Vec<ToolDef> {
+    let reasons: Vec<&str> = REASONS.iter().map(|(name, _)| *name).collect();
+    let mut lead_properties: Map<String, Value> = LEAD_FIELDS
+        .iter()
+        .map(|(name, kind, description)| {
+            let schema = match kind {
+                Kind::Text => json!({ "type": "string", "maxLength": TEXT_FIELD_CHARS }),
+                Kind::Email => json!({ "type": "string", "format": "email" }),
+                Kind::Phone => json!({ "type": "string", "pattern": "^\\+[1-9][0-9 .-]{7,20}$" }),
+                Kind::Date => json!({ "type": "string", "format": "date" }),
+                Kind::Flag => json!({ "type": "boolean" }),
+                Kind::Count(max) => json!({ "type": "integer", "minimum": 0, "maximum": max }),
+                Kind::Amount => json!({ "type": "number", "exclusiveMinimum": 0 }),
+            };
+            let mut schema = schema;
+            schema["description"] = json!(description);
+            ((*name).to_owned(), schema)
+        })
+        .collect();
+    lead_properties.insert(
+        "evidence".to_owned(),
+        json!({ "type": "string", "description": "The caller's own words these details come from, verbatim." }),
+    );
+    vec![
+        ToolDef {
+            name: ESCALATE_TO_HUMAN,
+            description: "Hand the conversation to a person on the team. Use at once for emergencies (gas, fire, \
+                          flood or leak, lock-out, injury) with reason emergency — on-call staff are paged at any \
+                          hour — and when the caller asks for a person, complains, is a high-value lead, or stays \
+                          confused.",
+            input_schema: json!({
+                "type": "object",
+                "properties": {
+                    "reason": { "type": "string", "enum": reasons },
+                    "summary": { "type": "string", "description": "One line for the team: who needs what, and how urgently." }
+                },
+                "required": ["reason", "summary"],
+                "additionalProperties": false
+            }),
+        },
+        ToolDef {
+            name: SAVE_LEAD_DETAILS,
+            description: "Record details the caller has given (only what they actually said; never guess). Call \
+                          it whenever they give a name, contact details, dates, budget or what they are looking for.",
+            input_schema: json!({
+                "type": "object",
+                "properties": lead_properties,
+                "additionalProperties": false
+            }),
+        },
+        ToolDef {
+            name: GET_BUSINESS_HOURS,
+            description: "The business's opening hours and whether it is open right now.",
+            input_schema: json!({ "type": "object", "properties": {}, "additionalProperties": false }),
+        },
+    ]
+}
+
+/// Runs one call against the turn. Never panics: unknown tools and bad arguments become error
+/// results for the model.
+pub fn run_tool(turn: &Turn, call: &ToolCall) -> ToolOutcome {
+    let raw = if call.arguments.trim().is_empty() { "{}" } else { call.arguments.as_str() };
+    let input = match serde_json::from_str::<Value>(raw) {
+        Ok(Value::Object(input)) => input,
+        Ok(_) => return ToolOutcome::error("arguments must be a JSON object"),
+        Err(e) => return ToolOutcome::error(format!("arguments are not valid JSON: {e}")),
+    };
+    match call.name.as_str() {
+        ESCALATE_TO_HUMAN => escalate(turn, &input),
+        SAVE_LEAD_DETAILS => save_lead(&input),
+        GET_BUSINESS_HOURS => business_hours(turn),
+        other => ToolOutcome::error(format!(
+            "unknown tool `{other}`; the tools are {ESCALATE_TO_HUMAN}, {SAVE_LEAD_DETAILS} and {GET_BUSINESS_HOURS}"
+        )),
+    }
+}
+
+fn escalate(turn: &Turn, input: &Map<String, Value>) -> ToolOutcome {
+    let reason_name = input.get("reason").and_then(Value::as_str).unwrap_or_default();
+    let Some((name, reason)) = REASONS.iter().find(|(name, _)| *name == reason_name) else {
+        let names: Vec<&str> = REASONS.iter().map(|(name, _)| *name).collect();
+        return ToolOutcome::error(format!("reason must be one of {}", names.join(", ")));
+    };
+    let summary = input.get("summary").and_then(Value::as_str).map(str::trim).unwrap_or_default();
+    if summary.is_empty() {
+        return ToolOutcome::error("summary is required: one line for the team");
+    }
+    let request = EscalationRequest {
+        reason: *reason,
+        summary: clip(summary, SUMMARY_CHARS),
+        detail: json!({ "source": "llm", "quote": turn.text }).to_string(),
+    };
+    let next = if *reason == Reason::Emergency {
+        "On-call staff are being paged now. Tell the caller help is coming and what to do to stay safe meanwhile."
+    } else {
+        "The team has been told and will follow up. Tell the caller a person will get back to them."
+    };
+    ToolOutcome::ok(json!({ "escalated": name, "next": next }), Some(Action::Escalate(request)))
+}
+
+fn save_lead(input: &Map<String, Value>) -> ToolOutcome {
+    let mut saved = Map::new();
+    let mut rejected = Map::new();
+    for (key, value) in input {
+        if value.is_null() {
+            continue; // "not given", as some models write optional fields
+        }
+        if key == "evidence" {
+            let evidence = value.as_str().map(str::trim).filter(|e| !e.is_empty());
+            match evidence {
+                Some(evidence) => saved.insert(key.clone(), json!(clip(evidence, EVIDENCE_CHARS))),
+                None => rejected.insert(key.clone(), json!("must be the caller's words, as text")),
+            };
+            continue;
+        }
+        let Some((_, kind, _)) = LEAD_FIELDS.iter().find(|(name, _, _)| name == key) else {
+            rejected.insert(key.clone(), json!("not a lead field"));
+            continue;
+        };
+        match checked(*kind, value) {
+            Ok(value) => saved.insert(key.clone(), value),
+            Err(why) => rejected.insert(key.clone(), json!(why)),
+        };
+    }
+    let date = |key: &str| saved.get(key).and_then(Value::as_str).and_then(|d| d.parse::<CivilDate>().ok());
+    if let (Some(check_in), Some(check_out)) = (date("check_in"), date("check_out")) {
+        if check_out <= check_in {
+            saved.remove("check_out");
+            rejected.insert("check_out".to_owned(), json!("must be after check_in"));
+        }
+    }
+    let fields: Vec<&String> = saved.keys().filter(|k| *k != "evidence").collect();
+    if fields.is_empty() {
+        return ToolOutcome::error(format!("nothing saved: {}", Value::Object(rejected)));
+    }
+    let result = json!({ "saved": fields, "rejected": rejected });
+    ToolOutcome::ok(result, Some(Action::SaveLead(saved)))
+}
+
+/// The value in its normal form, or why it is not one.
+fn checked(kind: Kind, value: &Value) -> Result<Value, String> {
+    match kind {
+        Kind::Text | Kind::Email => {
+            let text = value.as_str().map(str::trim).filter(|t| !t.is_empty()).ok_or("must be non-empty text")?;
+            if text.chars().count() > TEXT_FIELD_CHARS {
+                return Err(format!("at most {TEXT_FIELD_CHARS} characters"));
+            }
+            if matches!(kind, Kind::Email) && (!text.contains('@') || text.contains(char::is_whitespace)) {
+                return Err("not an email address".to_owned());
+            }
+            Ok(json!(text))
+        }
+        Kind::Phone => {
+            let text = value.as_str().ok_or("must be text")?;
+            let phone = PhoneE164::parse(text).map_err(|_| "needs the country code, e.g. +447700900123".to_owned())?;
+            Ok(json!(phone.as_str()))
+        }
+        Kind::Date => {
+            let text = value.as_str().ok_or("must be a YYYY-MM-DD date")?;
+            let date: CivilDate = text.trim().parse().map_err(|_| "must be a YYYY-MM-DD date".to_owned())?;
+            Ok(json!(date.to_string()))
+        }
+        Kind::Flag => value.as_bool().map(Value::Bool).ok_or_else(|| "must be true or false".to_owned()),
+        Kind::Count(max) => match value.as_u64() {
+            Some(n) if n <= max => Ok(json!(n)),
+            _ => Err(format!("must be a whole number from 0 to {max}")),
+        },
+        Kind::Amount => match value.as_f64() {
+            Some(n) if n > 0.0 && n.is_finite() => Ok(value.clone()),
+            _ => Err("must be a positive number".to_owned()),
+        },
+    }
+}
+
+fn business_hours(turn: &Turn) -> ToolOutcome {
+    let settings = &turn.settings;
+    let mut result = json!({ "hours": settings.hours_summary() });
+    match settings.status_at(turn.local_time) {
+        OpenStatus::OpenUntil(close) => {
+            result["open_now"] = json!(true);
+            result["open_until"] = json!(close);
+        }
+        OpenStatus::Closed(next) => {
+            result["open_now"] = json!(false);
+            result["opens"] = json!(next.map(|(day, time)| format!("{day} {time}")));
+        }
+    }
+    ToolOutcome::ok(result, None)
+}
