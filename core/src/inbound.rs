@@ -239,6 +239,9 @@ impl InboundTurn {
             system_before,
             missed_call: self.kind == InboundKind::MissedCall,
             text: self.body.clone(),
+            lead: Default::default(),
+            history_summary: None,
+            unclear_streak: 0,
         }
     }
 }
@@ -350,7 +353,8 @@ mod tests {
         assert_eq!(t.turn(first, None, None).contact_name.as_deref(), Some("Ana Lima"));
         assert_eq!(t.turn(first, Some("Ana".into()), None).contact_name.as_deref(), Some("Ana"));
         let reply = RulesBrain.respond(&t.turn(first, None, None));
-        assert!(reply.text.unwrap().starts_with("Hi Ana, thanks for contacting"));
+        // WhatsApp's default style is casual.
+        assert!(reply.text.unwrap().starts_with("Hey Ana! Thanks for getting in touch"));
     }
 
     #[test]

@@ -3,7 +3,12 @@
 //! Timezone arithmetic is done by the platform (the Worker asks the JS `Intl` API, which has
 //! the full tz database at no wasm-size cost) and arrives here as a [`LocalTime`].
 
+use crate::brain::tone::{ChannelStyle, Tone};
 use crate::brain::understand::CivilDate;
+use crate::channel::meta::TemplateSetting;
+use crate::channel::Channel;
+use crate::lead::Question;
+use crate::llm::LlmSettings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -33,6 +38,42 @@ pub struct Settings {
     /// Dates (`YYYY-MM-DD`, local) the business is closed all day, whatever `hours` says.
     #[serde(default)]
     pub holidays: Vec<String>,
+    /// The personality preset: `standard`, `luxury_concierge`, `fast_direct`, `friendly_casual`.
+    #[serde(default)]
+    pub tone: Tone,
+    /// Per-channel style over the defaults (SMS concise, WhatsApp casual, email formal).
+    #[serde(default)]
+    pub channel_tone: BTreeMap<Channel, ChannelStyle>,
+    /// The qualification questions, asked one at a time; `None` = the template's defaults.
+    #[serde(default)]
+    pub qualification: Option<Vec<Question>>,
+    #[serde(default)]
+    pub escalation_rules: EscalationRules,
+    /// An LLM brain; `None` = the embedded rules brain answers.
+    #[serde(default)]
+    pub llm: Option<LlmSettings>,
+    /// The approved WhatsApp template for replies outside Meta's 24-hour window.
+    #[serde(default)]
+    pub whatsapp_template: Option<TemplateSetting>,
+}
+
+/// When a conversation goes to a person besides emergencies and explicit requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EscalationRules {
+    /// A lead scoring this or more is handed to the team at once (0–100; 101 = never).
+    pub high_value_score: u8,
+    /// After this many replies in a row that the receptionist could not place, a person takes
+    /// over (0 = never).
+    pub repeated_confusion: u8,
+    /// Complaints go to a person.
+    pub complaints: bool,
+}
+
+impl Default for EscalationRules {
+    fn default() -> Self {
+        Self { high_value_score: crate::lead::DEFAULT_HIGH_VALUE_THRESHOLD, repeated_confusion: 2, complaints: true }
+    }
 }
 
 /// The industry templates a tenant can start from.
@@ -120,6 +161,20 @@ impl Settings {
                 problems.push(format!("holidays: `{holiday}` is not a YYYY-MM-DD date"));
             }
         }
+        if let Some(questions) = &self.qualification {
+            problems.extend(crate::lead::validate_questions(questions).into_iter().map(|p| format!("qualification: {p}")));
+        }
+        if let Some(llm) = &self.llm {
+            problems.extend(llm.validate().into_iter().map(|p| format!("llm: {p}")));
+        }
+        if self.escalation_rules.high_value_score > 101 {
+            problems.push("escalation_rules.high_value_score: 0 to 100, or 101 for never".into());
+        }
+        if let Some(t) = &self.whatsapp_template {
+            if t.name.trim().is_empty() || t.language.trim().is_empty() {
+                problems.push("whatsapp_template: name and language are required".into());
+            }
+        }
         for (i, person) in self.on_call.iter().enumerate() {
             if person.name.trim().is_empty() {
                 problems.push(format!("on_call[{i}].name is empty"));
@@ -138,8 +193,19 @@ impl Settings {
         }
     }
 
-    /// These settings started over from an industry template: its hours and next step, keeping
-    /// the tenant's own address, on-call contacts and holidays. `None` for an unknown template.
+    /// The questions this tenant qualifies leads with.
+    pub fn questions(&self) -> Vec<Question> {
+        self.qualification.clone().unwrap_or_else(|| crate::lead::default_questions(self.template.as_deref()))
+    }
+
+    /// The style replies take on `channel`.
+    pub fn style_for(&self, channel: Channel) -> Option<ChannelStyle> {
+        self.channel_tone.get(&channel).copied().or_else(|| ChannelStyle::default_for(channel))
+    }
+
+    /// These settings started over from an industry template: its hours, next step, tone and
+    /// qualification questions, keeping the tenant's own address, on-call contacts, holidays,
+    /// channel styles, escalation rules and LLM. `None` for an unknown template.
     pub fn with_template(&self, name: &str) -> Option<Settings> {
         let (hours, next_step): (&[(&str, &str, &str)], &str) = match name {
             "letting_agent" => (
@@ -200,6 +266,16 @@ impl Settings {
             address: self.address.clone(),
             on_call: self.on_call.clone(),
             holidays: self.holidays.clone(),
+            tone: match name {
+                "hotel" => Tone::LuxuryConcierge,
+                "vacation_rental" => Tone::FriendlyCasual,
+                _ => Tone::Standard,
+            },
+            channel_tone: self.channel_tone.clone(),
+            qualification: Some(crate::lead::default_questions(Some(name))),
+            escalation_rules: self.escalation_rules,
+            llm: self.llm.clone(),
+            whatsapp_template: self.whatsapp_template.clone(),
         })
     }
 

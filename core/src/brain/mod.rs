@@ -3,11 +3,15 @@
 
 pub mod phrases;
 pub mod rules;
+pub mod tone;
 pub mod understand;
 
 use crate::channel::Channel;
+use crate::lead::LeadFields;
 use crate::tenant::{LocalTime, Settings};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use understand::{Language, Slot, SlotValue, Urgency};
 
 /// Everything a brain may use to answer one inbound message. Owned and serialisable because
 /// the Worker hands it to the conversation's Durable Object, which runs the turn.
@@ -27,18 +31,33 @@ pub struct Turn {
     /// The contact called and nobody answered; `text` is empty.
     pub missed_call: bool,
     pub text: String,
+    /// What qualification has learnt about this contact so far (the next question follows it).
+    #[serde(default)]
+    pub lead: LeadFields,
+    /// A returning contact's story so far, for brains that can use prose (LLMs).
+    #[serde(default)]
+    pub history_summary: Option<String>,
+    /// How many replies in a row before this one could not place what the contact wanted.
+    #[serde(default)]
+    pub unclear_streak: u8,
 }
 
 /// What the turn understood (the full receptionist intent set).
 pub use understand::Intent;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
     /// `None` means acknowledge without answering (e.g. an opt-out the carrier confirms).
     pub text: Option<String>,
     pub intent: Intent,
     /// A human must handle this; raised in the same turn, with the message that caused it.
     pub escalation: Option<EscalationRequest>,
+    pub language: Language,
+    /// What the message said about the lead, each value with the words it came from.
+    pub slots: BTreeMap<Slot, SlotValue>,
+    pub urgency: Urgency,
+    /// The brain could not place what the contact wanted (counts towards repeated confusion).
+    pub unclear: bool,
 }
 
 /// Why a turn hands over to a human, with what the team needs to act.

@@ -10,6 +10,17 @@ pub enum Phrase {
     /// `{name}` (with a leading space, or empty), `{business}`.
     GreetNew,
     GreetReturning,
+    /// The luxury-concierge preset's greeting; `{name}`, `{business}`.
+    GreetLuxury,
+    /// The friendly-casual preset's (and WhatsApp's) greeting; `{name}`, `{business}`.
+    GreetCasual,
+    /// An email's salutation, `{name}` with a leading space or empty; and its sign-off, `{business}`.
+    LetterOpen,
+    LetterClose,
+    /// Said when the AI could not answer: the message is kept and a person will reply.
+    AiFallback,
+    /// A short acknowledgement before the next qualification question.
+    Noted,
     /// `{close}`.
     OpenUntil,
     /// `{day}` (today / tomorrow / a weekday name), `{time}`.
@@ -48,6 +59,40 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "Hallo{name}, schön, wieder von Ihnen zu hören – {business}!",
             "Olá{name}, bem-vindo de volta à {business}!",
             "Ciao{name}, bentornato da {business}!",
+        ],
+        Phrase::GreetLuxury => [
+            "Good day{name}, and thank you for contacting {business}. It would be our pleasure to help.",
+            "Buenos días{name}, y gracias por contactar con {business}. Será un placer ayudarle.",
+            "Bonjour{name}, et merci d'avoir contacté {business}. Ce sera un plaisir de vous aider.",
+            "Guten Tag{name}, und vielen Dank, dass Sie {business} kontaktieren. Wir helfen Ihnen sehr gern.",
+            "Bom dia{name}, e obrigado por contactar a {business}. Será um prazer ajudar.",
+            "Buongiorno{name}, e grazie per aver contattato {business}. Sarà un piacere aiutarla.",
+        ],
+        Phrase::GreetCasual => [
+            "Hey{name}! Thanks for getting in touch with {business}.",
+            "¡Hola{name}! Gracias por escribir a {business}.",
+            "Salut{name} ! Merci d'avoir écrit à {business}.",
+            "Hallo{name}! Danke für Ihre Nachricht an {business}.",
+            "Olá{name}! Obrigado por escrever à {business}.",
+            "Ciao{name}! Grazie per aver scritto a {business}.",
+        ],
+        Phrase::LetterOpen => ["Dear{name},", "Estimado/a{name}:", "Bonjour{name},", "Guten Tag{name},", "Caro/a{name},", "Gentile{name},"],
+        Phrase::LetterClose => [
+            "Kind regards,\n{business}",
+            "Saludos cordiales,\n{business}",
+            "Cordialement,\n{business}",
+            "Mit freundlichen Grüßen\n{business}",
+            "Com os melhores cumprimentos,\n{business}",
+            "Cordiali saluti,\n{business}",
+        ],
+        Phrase::Noted => ["Thanks, noted.", "Gracias, anotado.", "Merci, c'est noté.", "Danke, notiert.", "Obrigado, anotado.", "Grazie, annotato."],
+        Phrase::AiFallback => [
+            "Thanks for your message — we've got it, and a member of the team will reply shortly.",
+            "Gracias por su mensaje: lo hemos recibido y alguien del equipo le responderá en breve.",
+            "Merci pour votre message : nous l'avons bien reçu et un membre de l'équipe vous répondra rapidement.",
+            "Danke für Ihre Nachricht – sie ist angekommen, und jemand aus dem Team antwortet Ihnen in Kürze.",
+            "Obrigado pela sua mensagem: recebemo-la e alguém da equipa responderá em breve.",
+            "Grazie per il messaggio: l'abbiamo ricevuto e un membro del team le risponderà a breve.",
         ],
         Phrase::OpenUntil => [
             "We're open until {close} and a member of the team will reply shortly.",

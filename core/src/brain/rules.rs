@@ -5,10 +5,13 @@
 //! at any hour, requests for a person, complaints.
 
 use super::phrases::{fill, phrase, relative_day, Phrase};
-use super::understand::{understand, Emergency, Input, Intent, Language, Understanding};
+use super::tone::{frame, greeting};
+use super::understand::{understand, Emergency, Input, Intent, Language, Understanding, Urgency};
 use super::{Brain, EscalationRequest, Reply, Turn};
 use crate::escalation::Reason;
+use crate::lead::{next_question, shows_interest};
 use crate::tenant::OpenStatus;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RulesBrain;
@@ -21,7 +24,15 @@ impl Brain for RulesBrain {
         if turn.missed_call {
             // Nothing was said: no language to read, so the tenant's (English for now).
             let text = with_greeting(turn, "en", phrase(Phrase::MissedCall, "en"));
-            return Reply { text: Some(text), intent: Intent::GeneralEnquiry, escalation: None };
+            return Reply {
+                text: Some(frame_for(turn, "en", text)),
+                intent: Intent::GeneralEnquiry,
+                escalation: None,
+                language: Language::En,
+                slots: BTreeMap::new(),
+                urgency: Urgency::Normal,
+                unclear: false,
+            };
         }
         let understood = understand(&Input {
             utterance: &turn.text,
@@ -30,17 +41,35 @@ impl Brain for RulesBrain {
             today: turn.local_time.date,
         });
         let lang = code(understood.language);
-        let escalation = escalation_for(&understood, &turn.text);
+        // Nothing to act on: no intent beyond "general", no detail, and not an answer to us.
+        let unclear = understood.intent == Intent::GeneralEnquiry && understood.slots.is_empty();
+        let escalation = escalation_for(turn, &understood, unclear);
         let text = match understood.intent {
             // The carrier confirms an opt-out itself; a reply would be a second, unwanted message.
             Intent::OptOut => None,
             // Straight to the point: no greeting, no opening hours — emergencies ignore both.
             Intent::Emergency => Some(phrase(Phrase::Emergency, lang).to_owned()),
             Intent::ThanksGoodbye => Some(phrase(Phrase::ThanksGoodbye, lang).to_owned()),
-            intent => Some(with_greeting(turn, lang, &answer(turn, intent, lang))),
+            _ if escalation.as_ref().is_some_and(|e| e.reason == Reason::RepeatedConfusion) => {
+                Some(with_greeting(turn, lang, phrase(Phrase::HumanRequested, lang)))
+            }
+            intent => Some(with_greeting(turn, lang, &answer(turn, &understood, intent, lang))),
         };
-        Reply { text, intent: understood.intent, escalation }
+        Reply {
+            text: text.map(|t| frame_for(turn, lang, t)),
+            intent: understood.intent,
+            escalation,
+            language: understood.language,
+            slots: understood.slots,
+            urgency: understood.urgency,
+            unclear,
+        }
     }
+}
+
+fn frame_for(turn: &Turn, lang: &str, text: String) -> String {
+    let first_name = turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next());
+    frame(text, turn.settings.style_for(turn.channel), lang, first_name, &turn.business_name)
 }
 
 fn code(language: Language) -> &'static str {
@@ -54,12 +83,12 @@ fn code(language: Language) -> &'static str {
     }
 }
 
-fn answer(turn: &Turn, intent: Intent, lang: &str) -> String {
+fn answer(turn: &Turn, understood: &Understanding, intent: Intent, lang: &str) -> String {
     match intent {
         Intent::HoursLocation => hours_answer(turn, lang),
         Intent::SpeakToHuman => phrase(Phrase::HumanRequested, lang).to_owned(),
         Intent::Complaint => phrase(Phrase::Complaint, lang).to_owned(),
-        _ if turn.new_conversation => {
+        _ if turn.new_conversation && turn.settings.next_step.is_some() => {
             let mut text = availability(turn, lang);
             // The tenant writes its next step in its own language; it is added only when the
             // caller writes in that language too (English until tenants set one).
@@ -69,8 +98,32 @@ fn answer(turn: &Turn, intent: Intent, lang: &str) -> String {
             }
             text
         }
-        _ => follow_up(turn, lang),
+        _ if turn.new_conversation => {
+            let status = availability(turn, lang);
+            match qualification_question(turn, understood, intent, lang) {
+                Some(question) => format!("{status} {question}"),
+                None => status,
+            }
+        }
+        _ => match qualification_question(turn, understood, intent, lang) {
+            Some(question) => format!("{} {question}", phrase(Phrase::Noted, lang)),
+            None => follow_up(turn, lang),
+        },
     }
+}
+
+/// The next qualification question, one at a time, while a lead shows interest (or is
+/// answering our questions). Tenants write their questions in their own language, so they are
+/// asked only in it (English until tenants set one), like the next step.
+fn qualification_question(turn: &Turn, understood: &Understanding, intent: Intent, lang: &str) -> Option<String> {
+    let engaged = shows_interest(intent) || intent == Intent::ProvideInfo || !turn.lead.0.is_empty();
+    if lang != "en" || !engaged {
+        return None;
+    }
+    let mut known = turn.lead.clone();
+    known.merge(&understood.slots, "", 0);
+    let questions = turn.settings.questions();
+    next_question(&known, &questions).map(|q| q.ask.clone())
 }
 
 fn with_greeting(turn: &Turn, lang: &str, answer: &str) -> String {
@@ -78,9 +131,9 @@ fn with_greeting(turn: &Turn, lang: &str, answer: &str) -> String {
         return answer.to_owned();
     }
     let name = turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next()).map(|n| format!(" {n}"));
-    let which = if turn.returning_contact { Phrase::GreetReturning } else { Phrase::GreetNew };
-    let greeting =
-        fill(phrase(which, lang), &[("name", name.as_deref().unwrap_or("")), ("business", &turn.business_name)]);
+    let style = turn.settings.style_for(turn.channel);
+    let name = name.as_deref().unwrap_or("");
+    let greeting = greeting(turn.settings.tone, style, turn.returning_contact, lang, name, &turn.business_name);
     format!("{greeting} {answer}")
 }
 
@@ -116,20 +169,30 @@ fn hours_answer(turn: &Turn, lang: &str) -> String {
     answer
 }
 
-/// The hand-over a message calls for, if any.
-fn escalation_for(understood: &Understanding, text: &str) -> Option<EscalationRequest> {
+/// The hand-over a message calls for, if any: emergencies and requests for a person always;
+/// complaints and repeated confusion as the tenant's escalation rules say.
+fn escalation_for(turn: &Turn, understood: &Understanding, unclear: bool) -> Option<EscalationRequest> {
+    let rules = &turn.settings.escalation_rules;
+    let confused = unclear
+        && rules.repeated_confusion > 0
+        && turn.unclear_streak.saturating_add(1) >= rules.repeated_confusion;
     let reason = match understood.intent {
         Intent::Emergency => Reason::Emergency,
         Intent::SpeakToHuman => Reason::HumanRequested,
-        Intent::Complaint => Reason::Complaint,
+        Intent::Complaint if rules.complaints => Reason::Complaint,
+        _ if confused => Reason::RepeatedConfusion,
         _ => return None,
     };
+    let text = turn.text.as_str();
     let quote: String = text.chars().take(SUMMARY_QUOTE_CHARS).collect();
     let ellipsis = if text.chars().count() > SUMMARY_QUOTE_CHARS { "…" } else { "" };
     let label = match understood.emergency {
         Some(kind) => format!("Emergency ({})", emergency_label(kind)),
         None => match reason {
             Reason::HumanRequested => "Asks for a person".to_owned(),
+            Reason::RepeatedConfusion => {
+                format!("Not understood {} times in a row", turn.unclear_streak.saturating_add(1))
+            }
             _ => "Complaint".to_owned(),
         },
     };
@@ -178,6 +241,9 @@ mod tests {
             system_before: None,
             missed_call: false,
             text: text.into(),
+            lead: Default::default(),
+            history_summary: None,
+            unclear_streak: 0,
         }
     }
 
@@ -218,9 +284,61 @@ mod tests {
         let reply = RulesBrain.respond(&t);
         assert_eq!(reply.intent, Intent::HoursLocation);
         assert_eq!(reply.text.unwrap(), "Our opening hours are Mon–Thu 09:00–18:00, Fri 09:00–17:30, Sat 10:00–14:00.");
-        let mut later = turn(&s, "I'd like to see it on Friday", at(0, 10, 0));
+        let mut later = turn(&s, "Do you allow pets in the building?", at(0, 10, 0));
         later.new_conversation = false;
         assert_eq!(RulesBrain.respond(&later).text.unwrap(), "Thanks, got it — the team will pick this up shortly.");
+    }
+
+    #[test]
+    fn an_interested_lead_is_asked_the_missing_questions_one_at_a_time() {
+        let mut s = letting_agent();
+        s.template = Some("letting_agent".into());
+        s.next_step = None;
+        let first = RulesBrain.respond(&turn(&s, "Hi, I'm looking to rent a 2 bed flat", at(0, 10, 0)));
+        let text = first.text.unwrap();
+        assert!(text.ends_with("Which area are you looking in?"), "beds given, area asked first: {text}");
+        let mut next = turn(&s, "Clifton, up to 1500 a month", at(0, 10, 5));
+        next.new_conversation = false;
+        next.system_before = Some(text);
+        next.lead.merge(&first.slots, "msg_1", 1);
+        assert_eq!(RulesBrain.respond(&next).text.unwrap(), "Thanks, noted. When would you like to move in?");
+        let mut asked_all = next.clone();
+        for (field, value) in [("area", "Clifton"), ("budget_max", "1500"), ("move_in", "2026-12-01"), ("name", "Ana")] {
+            let slot: crate::brain::understand::Slot = serde_json::from_value(serde_json::json!(field)).unwrap();
+            let found = crate::brain::understand::SlotValue { value: serde_json::json!(value), text: value.into() };
+            asked_all.lead.merge(&BTreeMap::from([(slot, found)]), "msg_2", 2);
+        }
+        asked_all.text = "Great".into();
+        assert!(RulesBrain.respond(&asked_all).text.unwrap().starts_with("Thanks, got it"), "nothing left to ask");
+    }
+
+    #[test]
+    fn not_understood_twice_in_a_row_goes_to_a_person() {
+        let s = letting_agent();
+        let mut t = turn(&s, "blorp zzz", at(0, 10, 0));
+        t.new_conversation = false;
+        let once = RulesBrain.respond(&t);
+        assert!(once.unclear && once.escalation.is_none());
+        t.unclear_streak = 1;
+        let twice = RulesBrain.respond(&t);
+        assert_eq!(twice.escalation.unwrap().reason, Reason::RepeatedConfusion);
+        assert!(twice.text.unwrap().contains("team"));
+        let mut off = t.clone();
+        off.settings.escalation_rules.repeated_confusion = 0;
+        assert!(RulesBrain.respond(&off).escalation.is_none(), "the tenant turned it off");
+    }
+
+    #[test]
+    fn tone_and_channel_shape_the_reply() {
+        let mut s = letting_agent();
+        s.tone = crate::brain::tone::Tone::LuxuryConcierge;
+        let text = RulesBrain.respond(&turn(&s, "Hello", at(0, 10, 0))).text.unwrap();
+        assert!(text.starts_with("Good day, and thank you for contacting Maple & Pine Lettings."), "{text}");
+        let mut email = turn(&letting_agent(), "Hello", at(0, 10, 0));
+        email.channel = Channel::Email;
+        email.contact_name = Some("Ana Lima".into());
+        let letter = RulesBrain.respond(&email).text.unwrap();
+        assert!(letter.starts_with("Dear Ana,\n\nHi Ana, thanks") && letter.ends_with("Kind regards,\nMaple & Pine Lettings"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod webform;
 use serde::{Deserialize, Serialize};
 
 /// The channel a message travelled on, as stored in `messages.channel`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Sms,

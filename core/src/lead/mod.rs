@@ -1,11 +1,11 @@
 //! Leads: what a contact who might buy or book has told us, how hot they are, and where they are
 //! in the funnel — all explainable from their own words.
 //!
-//! Layout: [`fields`] merges extracted slots into qualification fields with history;
-//! [`signals`] keeps what the messages showed besides fields; [`score`] turns both into a
-//! 0–100 score by the per-business [`rubric`], every point quoted; [`lifecycle`] moves the
-//! status; [`qualify`] picks the next qualification question; [`summary`] tells the brain
-//! about a returning contact; [`describe`] words field values for both people and the brain.
+//! Layout: `fields` merges extracted slots into qualification fields with history;
+//! `signals` keeps what the messages showed besides fields; `score` turns both into a
+//! 0–100 score by the per-business `rubric`, every point quoted; `lifecycle` moves the
+//! status; `qualify` picks the next qualification question; `summary` tells the brain
+//! about a returning contact; `describe` words field values for both people and the brain.
 
 mod describe;
 mod fields;

@@ -178,7 +178,7 @@ mod tests {
     const TODAY: CivilDate = CivilDate { year: 2026, month: 11, day: 23 };
 
     fn said(intent: Intent, quote: &str) -> SeenMessage {
-        SeenMessage { intent, urgency: Urgency::Normal, quote: quote.into(), when: None }
+        SeenMessage { message_id: quote.into(), intent, urgency: Urgency::Normal, quote: quote.into(), when: None }
     }
 
     fn signals(template: &str, messages: Vec<SeenMessage>) -> Signals {

@@ -11,6 +11,8 @@ pub const QUOTE_CHARS: usize = 120;
 /// One inbound message of this lead, reduced to what scoring needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeenMessage {
+    /// Makes [`Signals::record`] idempotent: a retried job records a message once.
+    pub message_id: String,
     pub intent: Intent,
     pub urgency: Urgency,
     /// The message's words (cut to [`QUOTE_CHARS`]).
@@ -21,7 +23,7 @@ pub struct SeenMessage {
 }
 
 impl SeenMessage {
-    pub fn from_understanding(understanding: &Understanding, body: &str) -> Self {
+    pub fn from_understanding(message_id: &str, understanding: &Understanding, body: &str) -> Self {
         let when: Vec<&str> = [Slot::Date, Slot::Time]
             .iter()
             .filter_map(|slot| understanding.slots.get(slot))
@@ -29,6 +31,7 @@ impl SeenMessage {
             .filter(|text| !text.is_empty())
             .collect();
         SeenMessage {
+            message_id: message_id.to_owned(),
             intent: understanding.intent,
             urgency: understanding.urgency,
             quote: cut(body.trim()),
@@ -40,17 +43,36 @@ impl SeenMessage {
 /// Everything the score reads besides the fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Signals {
-    /// This lead's inbound messages, oldest first.
+    /// This lead's inbound messages that matter for scoring, oldest first (see [`Signals::record`]).
+    #[serde(default)]
     pub messages: Vec<SeenMessage>,
     /// The contact has been in touch before this conversation.
+    #[serde(default)]
     pub returning: bool,
     /// The tenant's template (`letting_agent`, `vacation_rental`, `clinic_salon`, `hotel`).
+    #[serde(default)]
     pub template: Option<String>,
     /// The tenant's local date: "moves in within 30 days" is counted from it.
     pub today: CivilDate,
 }
 
 impl Signals {
+    /// Adds a message if it tells the score something new, and says whether it did. A message
+    /// already recorded is ignored (retries are safe); so is one that repeats an intent already
+    /// seen with no day or time, opt-out or first urgency in it — the score quotes the first
+    /// time something was said, so storing repeats would only grow the lead row.
+    pub fn record(&mut self, seen: SeenMessage) -> bool {
+        let news = !self.messages.iter().any(|m| m.message_id == seen.message_id)
+            && (self.first(seen.intent).is_none()
+                || seen.when.is_some()
+                || matches!(seen.intent, Intent::OptOut | Intent::WrongNumberSpam)
+                || (urgent_lead(&seen) && self.first_urgent().is_none()));
+        if news {
+            self.messages.push(seen);
+        }
+        news
+    }
+
     /// The first message that showed `intent`: where the contact first said what they want.
     pub(super) fn first(&self, intent: Intent) -> Option<&SeenMessage> {
         self.messages.iter().find(|m| m.intent == intent)
@@ -69,10 +91,12 @@ impl Signals {
     /// The first message that was urgent about buying or booking. Urgent complaints and repairs
     /// (and emergencies, which are `Critical`) are service, not a sign of a hot lead.
     pub(super) fn first_urgent(&self) -> Option<&SeenMessage> {
-        self.messages
-            .iter()
-            .find(|m| m.urgency == Urgency::High && !matches!(m.intent, Intent::MaintenanceRequest | Intent::Complaint))
+        self.messages.iter().find(|m| urgent_lead(m))
     }
+}
+
+fn urgent_lead(message: &SeenMessage) -> bool {
+    message.urgency == Urgency::High && !matches!(message.intent, Intent::MaintenanceRequest | Intent::Complaint)
 }
 
 fn cut(text: &str) -> String {
@@ -91,7 +115,7 @@ mod tests {
 
     fn seen(body: &str, template: &str) -> SeenMessage {
         let input = Input { utterance: body, system_before: None, tenant_template: Some(template), today: TODAY };
-        SeenMessage::from_understanding(&understand(&input), body)
+        SeenMessage::from_understanding(&format!("msg:{body}"), &understand(&input), body)
     }
 
     #[test]
@@ -110,6 +134,25 @@ mod tests {
         let quote = seen(&body, "letting_agent").quote;
         assert!(quote.ends_with('…') && quote.chars().count() <= QUOTE_CHARS + 1, "{quote}");
         assert!(body.starts_with(quote.trim_end_matches('…')));
+    }
+
+    #[test]
+    fn records_each_message_once_and_only_what_the_score_can_use() {
+        let mut signals = Signals { messages: Vec::new(), returning: false, template: None, today: TODAY };
+        let rent = seen("Looking to rent a 2 bed flat in Leeds", "letting_agent");
+        assert!(signals.record(rent.clone()));
+        assert!(!signals.record(rent), "a retried job records nothing twice");
+        assert!(!signals.record(seen("Also looking to rent a flat with a garden", "letting_agent")), "nothing new");
+        assert!(signals.record(seen("Can I view it on Friday at 10am?", "letting_agent")));
+        assert!(signals.record(seen("STOP", "letting_agent")));
+        assert!(signals.record(seen("STOP!!", "letting_agent")), "the latest opt-out is the one quoted");
+        let quotes: Vec<&str> = signals.messages.iter().map(|m| m.quote.as_str()).collect();
+        assert_eq!(
+            quotes,
+            ["Looking to rent a 2 bed flat in Leeds", "Can I view it on Friday at 10am?", "STOP", "STOP!!"]
+        );
+        let stored: Signals = serde_json::from_str(r#"{"today": {"year": 2026, "month": 11, "day": 23}}"#).unwrap();
+        assert!(stored.messages.is_empty() && !stored.returning, "older rows without messages still load");
     }
 
     #[test]

@@ -192,3 +192,141 @@ impl Decoder {
         Ok(Round { text: self.text, calls: self.calls, truncated: self.stop_reason.as_deref() == Some("max_tokens") })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::llm::round::ToolResult;
+    use crate::llm::sse::SseParser;
+    use crate::llm::testing::cuttings;
+    use crate::llm::tools::definitions;
+
+    const DOCS_EXAMPLE: &str = include_str!("fixtures/anthropic_docs_tool_use.sse");
+    const FAKE_TOOL_USE: &str = include_str!("fixtures/anthropic_tool_use.sse");
+
+    /// Decodes a body fed in the given pieces: the text deltas, the round and the usage.
+    fn decode(pieces: &[&[u8]]) -> (String, Result<Round, StreamError>, Usage) {
+        let (mut sse, mut decoder, mut deltas) = (SseParser::new(), Decoder::default(), String::new());
+        for piece in pieces {
+            sse.feed(piece).iter().filter_map(|e| decoder.event(e)).for_each(|d| deltas.push_str(&d));
+        }
+        sse.finish().iter().filter_map(|e| decoder.event(e)).for_each(|d| deltas.push_str(&d));
+        let usage = decoder.usage();
+        (deltas, decoder.finish(), usage)
+    }
+
+    #[test]
+    fn reads_the_documented_tool_use_stream_however_it_is_cut() {
+        for pieces in cuttings(DOCS_EXAMPLE.as_bytes()) {
+            let (deltas, round, usage) = decode(&pieces);
+            let round = round.unwrap();
+            assert_eq!(round.text, "Okay, let's check the weather for San Francisco, CA:");
+            assert_eq!(deltas, round.text, "the deltas add up to the text");
+            assert_eq!(round.calls.len(), 1);
+            let call = &round.calls[0];
+            assert_eq!((call.id.as_str(), call.name.as_str()), ("toolu_01T1x1fJ34qAmk2tNTrN7Up6", "get_weather"));
+            let input: Value = serde_json::from_str(&call.arguments).unwrap();
+            assert_eq!(input, json!({"location": "San Francisco, CA", "unit": "fahrenheit"}));
+            assert!(!round.truncated);
+            assert_eq!(usage, Usage { input_tokens: 472, output_tokens: 89 }, "output tokens are cumulative");
+        }
+    }
+
+    #[test]
+    fn reads_the_fake_servers_capture_byte_for_byte() {
+        for pieces in cuttings(FAKE_TOOL_USE.as_bytes()) {
+            let (_, round, usage) = decode(&pieces);
+            let round = round.unwrap();
+            assert_eq!(round.text, "I'm sorry — I'm alerting our on-call team now.");
+            assert_eq!(round.calls[0].name, "escalate_to_human");
+            let input: Value = serde_json::from_str(&round.calls[0].arguments).unwrap();
+            assert_eq!(input["reason"], "emergency");
+            assert_eq!(usage, Usage { input_tokens: 812, output_tokens: 64 });
+        }
+    }
+
+    #[test]
+    fn error_events_and_cut_streams_fail_with_the_right_retry_advice() {
+        let start = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":25,\
+                     \"output_tokens\":1}}}\n\n";
+        let overloaded = format!(
+            "{start}event: error\ndata: {{\"type\": \"error\", \"error\": {{\"type\": \"overloaded_error\", \"message\": \
+             \"Overloaded\"}}}}\n\n"
+        );
+        let (_, round, usage) = decode(&[overloaded.as_bytes()]);
+        let error = round.unwrap_err();
+        assert!(error.retryable);
+        assert_eq!(error.detail, "anthropic overloaded_error: Overloaded");
+        assert_eq!(usage.input_tokens, 25, "tokens spent before the error still count");
+
+        let invalid = format!(
+            "{start}event: error\ndata: {{\"type\":\"error\",\"error\":{{\"type\":\"invalid_request_error\",\"message\":\"bad\"}}}}\n\n"
+        );
+        assert!(!decode(&[invalid.as_bytes()]).1.unwrap_err().retryable);
+
+        let cut = &DOCS_EXAMPLE[..DOCS_EXAMPLE.find("event: message_delta").unwrap()];
+        let error = decode(&[cut.as_bytes()]).1.unwrap_err();
+        assert!(error.retryable && error.detail.contains("before message_stop"), "{error:?}");
+        assert!(!decode(&[b"data: <html>\n\n"]).1.unwrap_err().retryable);
+    }
+
+    #[test]
+    fn ignores_unknown_events_and_blocks_and_notes_max_tokens() {
+        let body = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":3}}}\n\n\
+            event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}\n\n\
+            event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hmm\"}}\n\n\
+            event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n\
+            event: brand_new_event\ndata: {\"type\":\"brand_new_event\"}\n\n\
+            event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"We \"}}\n\n\
+            event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"are\"}}\n\n\
+            event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n\
+            event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"},\"usage\":{\"output_tokens\":2}}\n\n\
+            event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+        let (deltas, round, _) = decode(&[body.as_bytes()]);
+        let round = round.unwrap();
+        assert_eq!((round.text.as_str(), deltas.as_str(), round.truncated), ("We are", "We are", true));
+        assert!(round.calls.is_empty());
+    }
+
+    #[test]
+    fn builds_the_messages_request_with_tools_and_the_tool_round_trip() {
+        let call = ToolCall { id: "toolu_1".into(), name: "escalate_to_human".into(), arguments: "{\"reason\":\"emergency\",\"summary\":\"Flood\"}".into() };
+        let broken = ToolCall { id: "toolu_2".into(), name: "save_lead_details".into(), arguments: "{\"name\":".into() };
+        let messages = [
+            Message::User("Water everywhere!".into()),
+            Message::ToolUse { text: String::new(), calls: vec![call, broken] },
+            Message::ToolResults(vec![
+                ToolResult { call_id: "toolu_1".into(), content: "{\"escalated\":\"emergency\"}".into(), is_error: false },
+                ToolResult { call_id: "toolu_2".into(), content: "{\"error\":\"bad\"}".into(), is_error: true },
+            ]),
+        ];
+        let tools = definitions();
+        let prompt = Prompt { model: "claude-haiku-4-5", max_tokens: 400, system: "You are…", messages: &messages, tools: &tools };
+        let request = request("https://api.anthropic.com/", "sk-ant-secret", &prompt);
+        assert_eq!((request.method, request.url.as_str()), ("POST", "https://api.anthropic.com/v1/messages"));
+        for header in [("x-api-key", "sk-ant-secret"), ("anthropic-version", "2023-06-01"), ("content-type", "application/json")] {
+            assert!(request.headers.contains(&(header.0.into(), header.1.into())), "{header:?}");
+        }
+        let body: Value = serde_json::from_str(&request.body).unwrap();
+        assert_eq!((body["model"].as_str(), body["max_tokens"].as_u64(), body["stream"].as_bool()), (Some("claude-haiku-4-5"), Some(400), Some(true)));
+        assert_eq!(body["system"], "You are…");
+        assert_eq!(body["tools"][0]["name"], "escalate_to_human");
+        assert_eq!(body["tools"][0]["input_schema"]["required"], json!(["reason", "summary"]));
+        assert_eq!(body["messages"][0], json!({"role": "user", "content": "Water everywhere!"}));
+        assert_eq!(
+            body["messages"][1],
+            json!({"role": "assistant", "content": [
+                {"type": "tool_use", "id": "toolu_1", "name": "escalate_to_human", "input": {"reason": "emergency", "summary": "Flood"}},
+                {"type": "tool_use", "id": "toolu_2", "name": "save_lead_details", "input": {}}
+            ]}),
+            "no empty text block; a malformed input is echoed as an empty object"
+        );
+        assert_eq!(
+            body["messages"][2],
+            json!({"role": "user", "content": [
+                {"type": "tool_result", "tool_use_id": "toolu_1", "content": "{\"escalated\":\"emergency\"}", "is_error": false},
+                {"type": "tool_result", "tool_use_id": "toolu_2", "content": "{\"error\":\"bad\"}", "is_error": true}
+            ]})
+        );
+    }
+}

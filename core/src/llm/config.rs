@@ -30,7 +30,7 @@ impl Provider {
     }
 }
 
-/// `tenants.settings.llm` (JSON). Unknown fields are refused, as for the rest of the settings.
+/// `Settings::llm`. Unknown fields are refused, as for the rest of the settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LlmSettings {
@@ -65,26 +65,26 @@ impl LlmSettings {
     pub fn validate(&self) -> Vec<String> {
         let mut problems = Vec::new();
         if self.model.trim().is_empty() {
-            problems.push("llm.model is empty".to_owned());
+            problems.push("model is empty".to_owned());
         }
         if self.api_key_env().is_none() {
             problems
-                .push("llm.api_key must be a secret reference `env:NAME` (letters, digits, _), not a key".to_owned());
+                .push("api_key must be a secret reference `env:NAME` (letters, digits, _), not a key".to_owned());
         }
         if let Some(url) = &self.base_url {
             let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
             if rest.is_none_or(|host| host.is_empty() || host.contains(char::is_whitespace)) {
-                problems.push(format!("llm.base_url `{url}` is not an http(s) URL"));
+                problems.push(format!("base_url `{url}` is not an http(s) URL"));
             }
         }
         if !(1..=MAX_TOKENS_LIMIT).contains(&self.max_tokens) {
-            problems.push(format!("llm.max_tokens must be 1 to {MAX_TOKENS_LIMIT}"));
+            problems.push(format!("max_tokens must be 1 to {MAX_TOKENS_LIMIT}"));
         }
         if self.monthly_token_budget == Some(0) {
-            problems.push("llm.monthly_token_budget must be positive (omit it for no cap)".to_owned());
+            problems.push("monthly_token_budget must be positive (omit it for no cap)".to_owned());
         }
         if !(1000..=30_000).contains(&self.timeout_ms) {
-            problems.push("llm.timeout_ms must be 1000 to 30000".to_owned());
+            problems.push("timeout_ms must be 1000 to 30000".to_owned());
         }
         problems
     }

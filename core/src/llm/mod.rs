@@ -14,6 +14,8 @@ pub mod openai;
 pub mod outcome;
 pub mod prompt;
 mod round;
+#[cfg(test)]
+mod testing;
 pub mod session;
 pub mod sse;
 pub mod tools;

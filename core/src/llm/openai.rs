@@ -156,3 +156,138 @@ fn stream_error(error: &Value) -> StreamError {
         .any(|k| kind.contains(k) || error["code"].as_str().is_some_and(|c| c.contains(k)));
     StreamError { retryable, detail }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::llm::round::ToolResult;
+    use crate::llm::sse::SseParser;
+    use crate::llm::testing::cuttings;
+    use crate::llm::tools::definitions;
+
+    const FAKE_TOOL_CALLS: &str = include_str!("fixtures/openai_tool_calls.sse");
+
+    fn decode(pieces: &[&[u8]]) -> (String, Result<Round, StreamError>, Usage) {
+        let (mut sse, mut decoder, mut deltas) = (SseParser::new(), Decoder::default(), String::new());
+        for piece in pieces {
+            sse.feed(piece).iter().filter_map(|e| decoder.event(e)).for_each(|d| deltas.push_str(&d));
+        }
+        sse.finish().iter().filter_map(|e| decoder.event(e)).for_each(|d| deltas.push_str(&d));
+        let usage = decoder.usage();
+        (deltas, decoder.finish(), usage)
+    }
+
+    fn chunk(choice: Value) -> String {
+        let chunk = json!({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o-mini",
+                           "choices": [choice], "usage": null});
+        format!("data: {chunk}\n\n")
+    }
+
+    fn tool_piece(index: u64, id: Option<&str>, name: Option<&str>, arguments: &str) -> String {
+        let mut call = json!({"index": index, "function": {"arguments": arguments}});
+        if let (Some(id), Some(name)) = (id, name) {
+            call["id"] = json!(id);
+            call["type"] = json!("function");
+            call["function"]["name"] = json!(name);
+        }
+        chunk(json!({"index": 0, "delta": {"tool_calls": [call]}, "logprobs": null, "finish_reason": null}))
+    }
+
+    #[test]
+    fn two_parallel_tool_calls_interleaved_by_index_come_out_whole_and_in_order() {
+        let mut body = chunk(json!({"index": 0, "delta": {"role": "assistant", "content": null}, "finish_reason": null}));
+        body += &tool_piece(0, Some("call_a"), Some("get_business_hours"), "");
+        body += &tool_piece(1, Some("call_b"), Some("save_lead_details"), "{\"na");
+        body += &tool_piece(0, None, None, "{}");
+        body += &tool_piece(1, None, None, "me\": \"Ana Lima\", ");
+        body += &tool_piece(1, None, None, "\"beds\": 2}");
+        body += &chunk(json!({"index": 0, "delta": {}, "logprobs": null, "finish_reason": "tool_calls"}));
+        body += "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\
+                 \"choices\":[],\"usage\":{\"prompt_tokens\":120,\"completion_tokens\":40,\"total_tokens\":160}}\n\n\
+                 data: [DONE]\n\n";
+        for pieces in cuttings(body.as_bytes()) {
+            let (deltas, round, usage) = decode(&pieces);
+            let round = round.unwrap();
+            assert_eq!((round.text.as_str(), deltas.as_str()), ("", ""));
+            let calls: Vec<(&str, &str, &str)> =
+                round.calls.iter().map(|c| (c.id.as_str(), c.name.as_str(), c.arguments.as_str())).collect();
+            assert_eq!(
+                calls,
+                [("call_a", "get_business_hours", "{}"), ("call_b", "save_lead_details", "{\"name\": \"Ana Lima\", \"beds\": 2}")]
+            );
+            assert_eq!(usage, Usage { input_tokens: 120, output_tokens: 40 });
+        }
+    }
+
+    #[test]
+    fn reads_the_fake_servers_capture_byte_for_byte() {
+        for pieces in cuttings(FAKE_TOOL_CALLS.as_bytes()) {
+            let (deltas, round, usage) = decode(&pieces);
+            let round = round.unwrap();
+            assert_eq!(round.text, "I'm sorry — I'm alerting our on-call team now.");
+            assert_eq!(deltas, round.text);
+            assert_eq!((round.calls[0].id.as_str(), round.calls[0].name.as_str()), ("call_fake_0005", "escalate_to_human"));
+            let input: Value = serde_json::from_str(&round.calls[0].arguments).unwrap();
+            assert_eq!(input["summary"], "Water pouring through the ceiling at 14 Elm Rd");
+            assert_eq!(usage, Usage { input_tokens: 812, output_tokens: 64 });
+        }
+    }
+
+    #[test]
+    fn errors_truncation_and_streams_without_done() {
+        let error = "data: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n";
+        let failure = decode(&[error.as_bytes()]).1.unwrap_err();
+        assert!(failure.retryable);
+        assert_eq!(failure.detail, "openai server_error: The server had an error");
+        let invalid = "data: {\"error\":{\"message\":\"bad model\",\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}\n\n";
+        assert!(!decode(&[invalid.as_bytes()]).1.unwrap_err().retryable);
+
+        let text = chunk(json!({"index": 0, "delta": {"content": "We open at 9"}, "finish_reason": null}));
+        let cut = decode(&[text.as_bytes()]).1.unwrap_err();
+        assert!(cut.retryable && cut.detail.contains("before finish_reason"), "{cut:?}");
+
+        // Some compatible servers end after the finish reason, without `[DONE]` or a usage chunk.
+        let ended = text.clone() + &chunk(json!({"index": 0, "delta": {}, "finish_reason": "length"}));
+        let round = decode(&[ended.as_bytes()]).1.unwrap();
+        assert_eq!((round.text.as_str(), round.truncated), ("We open at 9", true));
+        // `choices: null` and a missing tool call id are tolerated.
+        let odd = "data: {\"choices\":null}\n\n".to_owned() + &tool_piece(0, None, None, "{}") + "data: [DONE]\n\n";
+        let odd = odd.replace("\"function\":{\"arguments\":\"{}\"}", "\"function\":{\"name\":\"get_business_hours\",\"arguments\":\"{}\"}");
+        let round = decode(&[odd.as_bytes()]).1.unwrap();
+        assert_eq!((round.calls[0].id.as_str(), round.calls[0].name.as_str()), ("call_0", "get_business_hours"));
+    }
+
+    #[test]
+    fn builds_the_chat_completions_request_with_tools_and_the_tool_round_trip() {
+        let call = ToolCall { id: "call_1".into(), name: "get_business_hours".into(), arguments: "{}".into() };
+        let messages = [
+            Message::Assistant("Hi! How can we help?".into()),
+            Message::User("When are you open?".into()),
+            Message::ToolUse { text: "Let me check.".into(), calls: vec![call] },
+            Message::ToolResults(vec![ToolResult { call_id: "call_1".into(), content: "{\"open_now\":true}".into(), is_error: false }]),
+        ];
+        let tools = definitions();
+        let prompt = Prompt { model: "gpt-4o-mini", max_tokens: 150, system: "You are…", messages: &messages, tools: &tools };
+        let request = request("https://api.openai.com/v1", "sk-secret", &prompt);
+        assert_eq!((request.method, request.url.as_str()), ("POST", "https://api.openai.com/v1/chat/completions"));
+        assert!(request.headers.contains(&("authorization".into(), "Bearer sk-secret".into())));
+        let body: Value = serde_json::from_str(&request.body).unwrap();
+        assert_eq!((body["stream"].as_bool(), body["max_tokens"].as_u64()), (Some(true), Some(150)));
+        assert_eq!(body["stream_options"], json!({"include_usage": true}));
+        assert_eq!(body["tools"][1]["type"], "function");
+        assert_eq!(body["tools"][1]["function"]["name"], "save_lead_details");
+        assert_eq!(body["tools"][1]["function"]["parameters"]["type"], "object");
+        assert_eq!(
+            body["messages"],
+            json!([
+                {"role": "system", "content": "You are…"},
+                {"role": "assistant", "content": "Hi! How can we help?"},
+                {"role": "user", "content": "When are you open?"},
+                {"role": "assistant", "content": "Let me check.", "tool_calls": [
+                    {"id": "call_1", "type": "function", "function": {"name": "get_business_hours", "arguments": "{}"}}
+                ]},
+                {"role": "tool", "tool_call_id": "call_1", "content": "{\"open_now\":true}"}
+            ])
+        );
+    }
+}

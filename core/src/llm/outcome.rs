@@ -1,17 +1,18 @@
-//! A turn answered with an LLM brain, in the shape the conversation already stores: a
-//! [`Reply`] (text, intent, escalation), the lead details to save, and the tokens to charge.
+//! A turn answered with an LLM brain, in the shape every brain answers in: a [`Reply`], plus
+//! the tokens to charge and why the model was not used, if it was not.
 //!
-//! The rules brain runs alongside as a safety net — it is free and deterministic: its intent
-//! labels the turn, an emergency it detects escalates even if the model did not (emergencies are
-//! policy, not judgement), and it answers whenever the model cannot.
+//! The rules brain runs alongside as a safety net — it is free and deterministic: it labels the
+//! turn (intent, language, urgency, slots), an emergency it detects escalates even if the model
+//! did not (emergencies are policy, not judgement), and it answers whenever the model cannot.
 
 use super::round::Usage;
 use super::session::LlmOutcome;
 use super::tools::Action;
 use crate::brain::rules::RulesBrain;
+use crate::brain::tone::frame;
+use crate::brain::understand::{Language, Slot, SlotValue};
 use crate::brain::{Brain, EscalationRequest, Intent, Reply, Turn};
 use crate::escalation::{Priority, Reason};
-use crate::brain::understand::{Slot, SlotValue};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -20,11 +21,9 @@ const SUMMARY_QUOTE_CHARS: usize = 120;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LlmBrainOutcome {
+    /// `slots` include the lead details the model saved (with the caller's words as `text`).
     pub reply: Reply,
-    /// Lead details the model saved this turn (a later save wins), with the caller's words as
-    /// `text` — ready for `LeadFields::merge`.
-    pub lead: BTreeMap<Slot, SlotValue>,
-    /// Tokens spent, failed rounds included.
+    /// Tokens spent, failed rounds included: what the tenant's monthly budget is charged.
     pub usage: Usage,
     /// Why the rules brain answered instead (budget spent, the model failed); `None` when the
     /// model did.
@@ -34,19 +33,32 @@ pub struct LlmBrainOutcome {
 impl LlmBrainOutcome {
     /// The rules brain's answer when the LLM is not called (e.g. [`super::BudgetMode::Exhausted`]).
     pub fn rules(turn: &Turn, why: &str) -> Self {
-        Self { reply: RulesBrain.respond(turn), lead: BTreeMap::new(), usage: Usage::default(), fallback: Some(why.to_owned()) }
+        Self { reply: RulesBrain.respond(turn), usage: Usage::default(), fallback: Some(why.to_owned()) }
     }
 }
 
 pub(crate) fn answered(turn: &Turn, answer: LlmOutcome) -> LlmBrainOutcome {
     let rules = RulesBrain.respond(turn);
-    let escalation = most_urgent(escalations(&answer.actions).chain(rules.escalation.filter(is_emergency)));
+    let emergency = rules.escalation.clone().filter(|e| e.reason == Reason::Emergency);
+    let escalation = most_urgent(escalations(&answer.actions).chain(emergency));
     // The carrier confirms an opt-out itself; a reply would be a second, unwanted message.
-    let text = (rules.intent != Intent::OptOut).then_some(answer.text);
-    let intent = intent_for(escalation.as_ref(), rules.intent);
+    let text = (rules.intent != Intent::OptOut).then(|| {
+        let first_name = turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next());
+        let style = turn.settings.style_for(turn.channel);
+        frame(answer.text, style, code(rules.language), first_name, &turn.business_name)
+    });
+    let mut slots = rules.slots.clone();
+    slots.extend(saved_slots(turn, &answer.actions));
     LlmBrainOutcome {
-        reply: Reply { text, intent, escalation },
-        lead: lead(turn, &answer.actions),
+        reply: Reply {
+            text,
+            intent: intent_for(escalation.as_ref(), rules.intent),
+            escalation,
+            slots,
+            // The model answered: whatever the rules could not place, it did.
+            unclear: false,
+            ..rules
+        },
         usage: answer.usage,
         fallback: None,
     }
@@ -54,14 +66,14 @@ pub(crate) fn answered(turn: &Turn, answer: LlmOutcome) -> LlmBrainOutcome {
 
 pub(crate) fn failed(turn: &Turn, actions: Vec<Action>, usage: Usage, detail: &str) -> LlmBrainOutcome {
     let rules = RulesBrain.respond(turn);
-    let mut escalation = most_urgent(escalations(&actions).chain(rules.escalation));
+    let mut escalation = most_urgent(escalations(&actions).chain(rules.escalation.clone()));
     if escalation.is_none() && rules.intent != Intent::OptOut {
         escalation = Some(ai_failure(turn, detail));
     }
-    let intent = intent_for(escalation.as_ref(), rules.intent);
+    let mut slots = rules.slots.clone();
+    slots.extend(saved_slots(turn, &actions));
     LlmBrainOutcome {
-        reply: Reply { text: rules.text, intent, escalation },
-        lead: lead(turn, &actions),
+        reply: Reply { intent: intent_for(escalation.as_ref(), rules.intent), escalation, slots, ..rules },
         usage,
         fallback: Some(detail.to_owned()),
     }
@@ -72,10 +84,6 @@ fn escalations(actions: &[Action]) -> impl Iterator<Item = EscalationRequest> + 
         Action::Escalate(e) => Some(e.clone()),
         Action::SaveLead(_) => None,
     })
-}
-
-fn is_emergency(e: &EscalationRequest) -> bool {
-    e.reason == Reason::Emergency
 }
 
 /// A reply carries one escalation: the most urgent, the first of equals.
@@ -101,8 +109,9 @@ fn intent_for(escalation: Option<&EscalationRequest>, understood: Intent) -> Int
     }
 }
 
-/// The saved fields as slots; without `evidence` from the model, the message is the evidence.
-fn lead(turn: &Turn, actions: &[Action]) -> BTreeMap<Slot, SlotValue> {
+/// `save_lead_details` fields as slots (a later save wins); without `evidence` from the model,
+/// the message itself is the evidence.
+fn saved_slots(turn: &Turn, actions: &[Action]) -> BTreeMap<Slot, SlotValue> {
     let mut slots = BTreeMap::new();
     for action in actions {
         let Action::SaveLead(fields) = action else {
@@ -116,6 +125,17 @@ fn lead(turn: &Turn, actions: &[Action]) -> BTreeMap<Slot, SlotValue> {
         }
     }
     slots
+}
+
+fn code(language: Language) -> &'static str {
+    match language {
+        Language::En => "en",
+        Language::Es => "es",
+        Language::Fr => "fr",
+        Language::De => "de",
+        Language::Pt => "pt",
+        Language::It => "it",
+    }
 }
 
 fn ai_failure(turn: &Turn, detail: &str) -> EscalationRequest {

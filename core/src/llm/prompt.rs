@@ -3,26 +3,22 @@
 //! tenant has not set never appears — not even as a placeholder.
 
 use super::round::Message;
+use crate::brain::tone::{ChannelStyle, Tone};
 use crate::brain::Turn;
 use crate::channel::Channel;
+use crate::lead::{next_question, slot_name};
 use crate::tenant::OpenStatus;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 const DAY_NAMES: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-/// Tenant-written style notes and summaries are capped so one setting cannot crowd out the rules.
+/// Tenant-written texts and summaries are capped so one setting cannot crowd out the rules.
 const NOTE_CHARS: usize = 480;
 const SUMMARY_CHARS: usize = 1000;
 
-/// What the turn itself does not carry: set by the Worker from the contact and tenant records.
+/// What the turn itself does not carry: how the Worker wants this reply shaped.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromptContext {
-    /// Earlier conversations with this contact, summarised.
-    pub history_summary: Option<String>,
-    /// `luxury_concierge`, `fast_direct` or `friendly_casual`; other values are ignored.
-    pub tone: Option<String>,
-    /// The tenant's own style notes for this channel (e.g. how to sign off).
-    pub channel_style: Option<String>,
     /// The monthly budget is nearly spent: ask for shorter replies (see [`super::BudgetMode`]).
     pub brief: bool,
 }
@@ -84,17 +80,32 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
     } else {
         "- This is a new contact.\n"
     });
-    if let Some(summary) = extra.history_summary.as_deref().map(|s| clip(s.trim(), SUMMARY_CHARS)) {
+    if let Some(summary) = turn.history_summary.as_deref().map(|s| clip(s.trim(), SUMMARY_CHARS)) {
         if !summary.is_empty() {
             let _ = writeln!(p, "- Earlier conversations, summarised: {summary}");
         }
     }
-    p.push_str(if turn.new_conversation {
-        "- This message starts a new conversation: greet them briefly (by first name if known) and name the \
-         business.\n"
-    } else {
-        "- This continues the conversation: do not greet them again.\n"
+    let style = settings.style_for(turn.channel);
+    p.push_str(match (turn.new_conversation, style) {
+        (true, Some(ChannelStyle::Formal)) => "- This message starts a new conversation: name the business.\n",
+        (true, _) => {
+            "- This message starts a new conversation: greet them briefly (by first name if known) and name the \
+             business.\n"
+        }
+        (false, _) => "- This continues the conversation: do not greet them again.\n",
     });
+    if !turn.lead.0.is_empty() {
+        let known: Vec<String> =
+            turn.lead.0.iter().map(|(slot, field)| format!("{}: {}", slot_name(*slot), plain(&field.value))).collect();
+        let _ = writeln!(p, "- What they have told us already (do not ask again): {}.", known.join("; "));
+    }
+    if let Some(question) = next_question(&turn.lead, &settings.questions()) {
+        let _ = writeln!(
+            p,
+            "- If they are enquiring, end your reply with this one question, in their language: {}",
+            one_line(&question.ask, NOTE_CHARS)
+        );
+    }
     if turn.missed_call {
         p.push_str(
             "- They phoned and nobody answered; they have not written anything. Send one short, friendly \
@@ -121,20 +132,19 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
     );
 
     p.push_str("\n# Style\n");
-    p.push_str(match turn.channel {
-        Channel::Sms => "- SMS: plain text, no markdown; one to three short sentences, under 300 characters.\n",
-        Channel::Whatsapp => "- WhatsApp: short, conversational plain text; no headings, tables or markdown.\n",
-        Channel::Chat => "- Website chat: short, conversational plain text; one to three sentences.\n",
-        Channel::Email => {
-            "- Email: a short plain-text email body — a greeting, two to four sentences, and a sign-off with the \
-             business's name; no subject line, no markdown.\n"
+    p.push_str(match style {
+        Some(ChannelStyle::Concise) => {
+            "- Plain text, no markdown; one to three short sentences, under 300 characters.\n"
         }
+        Some(ChannelStyle::Casual) => "- Short, conversational plain text; no headings, tables or markdown.\n",
+        Some(ChannelStyle::Formal) => {
+            "- Write only the body of a letter, two to four sentences: the salutation and sign-off are added for \
+             you. No markdown.\n"
+        }
+        None => "- Short, conversational plain text; one to three sentences.\n",
     });
-    if let Some(tone) = extra.tone.as_deref().and_then(tone_line) {
+    if let Some(tone) = tone_line(settings.tone) {
         let _ = writeln!(p, "- Tone: {tone}.");
-    }
-    if let Some(style) = extra.channel_style.as_deref().map(|s| one_line(s, NOTE_CHARS)).filter(|s| !s.is_empty()) {
-        let _ = writeln!(p, "- House style: {style}");
     }
     if extra.brief {
         p.push_str("- Be especially brief: one or two short sentences.\n");
@@ -193,13 +203,21 @@ fn template_line(template: &str) -> Option<&'static str> {
     })
 }
 
-fn tone_line(tone: &str) -> Option<&'static str> {
-    Some(match tone {
-        "luxury_concierge" => "polished, warm and attentive, like a five-star concierge",
-        "fast_direct" => "direct and efficient: the answer first, no small talk",
-        "friendly_casual" => "friendly and relaxed, like a helpful neighbour",
-        _ => return None,
-    })
+fn tone_line(tone: Tone) -> Option<&'static str> {
+    match tone {
+        Tone::Standard => None,
+        Tone::LuxuryConcierge => Some("polished, warm and attentive, like a five-star concierge"),
+        Tone::FastDirect => Some("direct and efficient: the answer first, no small talk"),
+        Tone::FriendlyCasual => Some("friendly and relaxed, like a helpful neighbour"),
+    }
+}
+
+/// A lead value as words: text without quotes, anything else as JSON.
+fn plain(value: &serde_json::Value) -> String {
+    match value.as_str() {
+        Some(text) => one_line(text, 80),
+        None => value.to_string(),
+    }
 }
 
 /// Tenant- and contact-written text on one line, so it cannot pose as a heading or a rule.

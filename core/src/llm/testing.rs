@@ -1,0 +1,48 @@
+//! Test helpers shared by the LLM modules: a turn at a letting agent and ways to cut a body.
+
+use crate::brain::Turn;
+use crate::channel::Channel;
+use crate::lead::LeadFields;
+use crate::tenant::tests::{at, letting_agent};
+
+/// A new SMS conversation with a letting agent, Monday 10:00 (open until 18:00).
+pub fn turn(text: &str) -> Turn {
+    Turn {
+        business_name: "Maple & Pine Lettings".into(),
+        settings: letting_agent(),
+        local_time: at(0, 10, 0),
+        channel: Channel::Sms,
+        contact_name: None,
+        returning_contact: false,
+        new_conversation: true,
+        system_before: None,
+        missed_call: false,
+        text: text.into(),
+        lead: Default::default(),
+        history_summary: None,
+        unclear_streak: 0,
+    }
+}
+
+/// `body` cut into pieces of 1 to 17 bytes, anywhere (inside UTF-8 characters and CRLFs too),
+/// the same way for the same `seed`.
+pub fn chunks(body: &[u8], seed: u64) -> Vec<&[u8]> {
+    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut out = Vec::new();
+    let mut rest = body;
+    while !rest.is_empty() {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let size = ((state >> 33) % 17 + 1) as usize;
+        let (piece, after) = rest.split_at(size.min(rest.len()));
+        out.push(piece);
+        rest = after;
+    }
+    out
+}
+
+/// Every way the tests cut a body: whole, byte by byte, and a few arbitrary cuttings.
+pub fn cuttings(body: &[u8]) -> Vec<Vec<&[u8]>> {
+    let mut all = vec![vec![body], body.chunks(1).collect()];
+    all.extend((1..=5).map(|seed| chunks(body, seed)));
+    all
+}
