@@ -13,6 +13,7 @@ CREATE TABLE leads (
   fields       TEXT NOT NULL DEFAULT '{}',   -- JSON core::lead::LeadFields
   signals      TEXT NOT NULL DEFAULT '{}',   -- JSON: intents seen, max urgency, messages applied
   explanation  TEXT NOT NULL DEFAULT '[]',   -- JSON rubric items with quoted evidence
+  applied      TEXT NOT NULL DEFAULT '[]',   -- JSON: message ids applied (retried jobs apply once)
   version      INTEGER NOT NULL DEFAULT 0,   -- optimistic concurrency for the lead job
   created_at   INTEGER NOT NULL,
   updated_at   INTEGER NOT NULL

@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, escalations, events, health, meta_whatsapp, missed_call, openphone, settings, twilio_sms, understand, web_chat,
-    web_form,
+    api, escalations, events, health, leads, meta_whatsapp, missed_call, openphone, settings, twilio_sms, understand,
+    web_chat, web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -34,6 +34,9 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["api", "v1", "settings", "template"]) => settings::apply_template(req, &env).await,
         (Method::Post, ["api", "v1", "understand"]) => understand::post(req, &env).await,
         (Method::Get, ["api", "v1", "outbox"]) => api::list_outbox(req, &env).await,
+        (Method::Get, ["api", "v1", "leads"]) => leads::list(req, &env).await,
+        (Method::Get, ["api", "v1", "leads", id]) => leads::get(&req, &env, id).await,
+        (Method::Post, ["api", "v1", "leads", id]) => leads::update(req, &env, id).await,
         (Method::Get, ["api", "v1", "escalations"]) => escalations::list(req, &env).await,
         (Method::Get, ["api", "v1", "escalations", id]) => escalations::get(&req, &env, id).await,
         (Method::Post, ["api", "v1", "escalations", id]) => escalations::update(req, &env, id).await,
@@ -56,10 +59,17 @@ fn is_route(segments: &[&str]) -> bool {
             | [
                 "api",
                 "v1",
-                "events" | "conversations" | "contacts" | "escalations" | "outbox" | "understand" | "settings"
+                "events"
+                    | "conversations"
+                    | "contacts"
+                    | "escalations"
+                    | "outbox"
+                    | "understand"
+                    | "settings"
+                    | "leads"
             ]
             | ["api", "v1", "settings", "template"]
-            | ["api", "v1", "escalations", _]
+            | ["api", "v1", "escalations" | "leads", _]
             | ["api", "v1", "conversations", _]
             | ["api", "v1", "conversations", _, "messages"]
     )

@@ -89,7 +89,7 @@ fn a_signed_sms_after_hours_gets_an_escaped_twiml_reply_and_two_events() {
     assert_eq!(inbound.body, "Hi, is the flat on Elm Road still available? <b>&</b>");
 
     let settings: Settings = serde_json::from_str(
-        r#"{"hours":{"mon":["09:00","18:00"],"tue":["09:00","18:00"]},"next_step":"Reply with a good time for a viewing."}"#,
+        r#"{"hours":{"mon":["09:00","18:00"],"tue":["09:00","18:00"]},"next_step":"Reply with a good time for a viewing.","qualification":[]}"#,
     )
     .unwrap();
     // Monday 21:30 local: closed, reopening tomorrow.

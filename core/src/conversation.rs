@@ -4,6 +4,8 @@
 //! Conversation windowing: a message continues the contact's open conversation on the same
 //! channel if that conversation saw a message within [`REUSE_WINDOW_MS`], else a new one opens.
 
+use crate::brain::Reply;
+use crate::lead::LeadFields;
 use crate::records::{Contact, Conversation};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -22,19 +24,28 @@ pub fn reuse_cutoff(now_ms: u64) -> u64 {
 }
 
 /// What the thread knows, as last written to D1 by this object.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ThreadState {
     /// Loaded from D1 once; `None` until then.
     pub known: Option<Known>,
     /// (provider event id, the answer sent), newest last.
     pub answered: VecDeque<(String, String)>,
+    /// Replies in a row that could not place what the contact wanted (repeated confusion).
+    /// Memory only: after an eviction the count starts again, which errs towards not
+    /// escalating a conversation that may have moved on.
+    #[serde(default)]
+    pub unclear_streak: u8,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Known {
     pub contact: Option<Contact>,
     /// The most recent open conversation on this channel.
     pub conversation: Option<Conversation>,
+    /// What qualification knows about the contact: loaded with the thread, then kept up to date
+    /// by this object's own turns (the lead job writes the same merge to D1).
+    #[serde(default)]
+    pub lead: LeadFields,
 }
 
 /// How the next message relates to what came before, for the brain.
@@ -65,9 +76,27 @@ impl ThreadState {
         Continuity { returning_contact: known.is_some_and(|k| k.contact.is_some()), new_conversation: !continues }
     }
 
+    /// What qualification knows so far.
+    pub fn lead(&self) -> LeadFields {
+        self.known.as_ref().map(|k| k.lead.clone()).unwrap_or_default()
+    }
+
+    /// Takes in what a reply learnt: its fields, and whether it was another one that could not
+    /// place the message (a hand-over to a person starts the count again).
+    pub fn learn(&mut self, reply: &Reply, message_id: &str, at: u64) {
+        self.unclear_streak = match (reply.unclear, &reply.escalation) {
+            (_, Some(_)) | (false, _) => 0,
+            (true, None) => self.unclear_streak.saturating_add(1),
+        };
+        if let Some(known) = self.known.as_mut() {
+            known.lead.merge(&reply.slots, message_id, at);
+        }
+    }
+
     /// Records an answered event and what D1 now holds.
     pub fn remember(&mut self, event_id: &str, answer: &str, contact: Contact, conversation: Conversation) {
-        self.known = Some(Known { contact: Some(contact), conversation: Some(conversation) });
+        let lead = self.lead();
+        self.known = Some(Known { contact: Some(contact), conversation: Some(conversation), lead });
         self.answered.push_back((event_id.to_owned(), answer.to_owned()));
         while self.answered.len() > REMEMBERED_EVENTS {
             self.answered.pop_front();

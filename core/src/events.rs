@@ -22,6 +22,8 @@ pub enum EventKind {
     MessageSent,
     #[serde(rename = "escalation.raised")]
     EscalationRaised,
+    #[serde(rename = "lead.updated")]
+    LeadUpdated,
 }
 
 impl EventKind {
@@ -30,6 +32,7 @@ impl EventKind {
             EventKind::MessageReceived => "message.received",
             EventKind::MessageSent => "message.sent",
             EventKind::EscalationRaised => "escalation.raised",
+            EventKind::LeadUpdated => "lead.updated",
         }
     }
 }

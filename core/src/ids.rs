@@ -12,6 +12,7 @@ pub const CLAIM: &str = "clm";
 pub const ESCALATION: &str = "esc";
 pub const OUTBOX: &str = "out";
 pub const VISITOR: &str = "vis";
+pub const LEAD_CHANGE: &str = "lch";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;

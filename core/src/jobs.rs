@@ -25,6 +25,8 @@ pub enum Job {
         to: String,
         body: String,
     },
+    /// Apply an inbound message to its contact's lead (fields, score, status); once per message.
+    UpdateLead { tenant_id: String, contact_id: String, conversation_id: String, message: crate::lead::LeadMessage },
 }
 
 fn default_provider() -> String {
@@ -35,7 +37,9 @@ impl Job {
     pub fn tenant_id(&self) -> &str {
         match self {
             Job::PublishEvent { event } => &event.tenant_id,
-            Job::Notify { tenant_id, .. } | Job::DeliverMessage { tenant_id, .. } => tenant_id,
+            Job::Notify { tenant_id, .. }
+            | Job::DeliverMessage { tenant_id, .. }
+            | Job::UpdateLead { tenant_id, .. } => tenant_id,
         }
     }
 }

@@ -162,7 +162,8 @@ impl Settings {
             }
         }
         if let Some(questions) = &self.qualification {
-            problems.extend(crate::lead::validate_questions(questions).into_iter().map(|p| format!("qualification: {p}")));
+            problems
+                .extend(crate::lead::validate_questions(questions).into_iter().map(|p| format!("qualification: {p}")));
         }
         if let Some(llm) = &self.llm {
             problems.extend(llm.validate().into_iter().map(|p| format!("llm: {p}")));

@@ -8,8 +8,8 @@
 //! turn costs one D1 round trip.
 
 use crate::platform::d1::database;
+use crate::platform::enqueue;
 use crate::platform::time::{WorkerClock, WorkerRandom};
-use crate::platform::JOBS_QUEUE;
 use crate::protocol::TURN_PATH;
 use crate::thread_store::{load_known, write_turn, NewIds, ReplyToStore};
 use frontdesk_core::brain::{rules::RulesBrain, Brain};
@@ -17,9 +17,11 @@ use frontdesk_core::conversation::ThreadState;
 use frontdesk_core::escalation::{notifications, Reason};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{
-    escalation_event, events, ledger_answer, reply_from_ledger, reply_time, Delivery, InboundTurn, TurnOutcome,
+    escalation_event, events, ledger_answer, reply_from_ledger, reply_time, Delivery, InboundKind, InboundTurn,
+    TurnOutcome,
 };
 use frontdesk_core::jobs::Job;
+use frontdesk_core::lead::LeadMessage;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::records::Contact;
 use frontdesk_core::webhook::Claim;
@@ -84,7 +86,7 @@ impl ConversationDO {
     }
 
     async fn enqueue(&self, job: &Job) -> Result<()> {
-        self.env.queue(JOBS_QUEUE)?.send(job).await
+        enqueue(&self.env, job).await
     }
 
     async fn answer(&self, turn: InboundTurn) -> Result<TurnOutcome> {
@@ -131,7 +133,10 @@ impl ConversationDO {
         }
         let continuity = thread.continuity(turn.received_at);
         let contact_name = thread.known.as_ref().and_then(|k| k.contact.as_ref()).and_then(|c| c.name.clone());
-        let reply = RulesBrain.respond(&turn.turn(continuity, contact_name, thread.last_reply()));
+        let mut brain_turn = turn.turn(continuity, contact_name, thread.last_reply());
+        brain_turn.lead = thread.lead();
+        brain_turn.unclear_streak = thread.unclear_streak;
+        let reply = RulesBrain.respond(&brain_turn);
 
         let at = reply_time(turn.received_at, WorkerClock.now_ms());
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
@@ -193,7 +198,30 @@ impl ConversationDO {
                         worker::console_error!("queueing delivery of {} failed: {e}", message.id);
                     }
                 }
-                TurnOutcome { reply: reply.text, events: published }
+                if turn.kind != InboundKind::MissedCall {
+                    let job = Job::UpdateLead {
+                        tenant_id: turn.tenant_id.clone(),
+                        contact_id: written.contact.id.clone(),
+                        conversation_id: written.conversation.id.clone(),
+                        message: LeadMessage {
+                            message_id: written.inbound.id.clone(),
+                            at: turn.received_at,
+                            intent: reply.intent,
+                            urgency: reply.urgency,
+                            slots: reply.slots.clone(),
+                            body: turn.body.clone(),
+                            returning: continuity.returning_contact,
+                            today: turn.local_time.date,
+                            escalated: reply.escalation.is_some(),
+                        },
+                    };
+                    if let Err(e) = self.enqueue(&job).await {
+                        // The message and reply are stored; the lead catches up on the next message.
+                        worker::console_error!("queueing the lead update for {} failed: {e}", written.inbound.id);
+                    }
+                }
+                thread.learn(&reply, &written.inbound.id, turn.received_at);
+                TurnOutcome { reply: reply.text.clone(), events: published }
             }
             Claim::Done { response } => TurnOutcome { reply: reply_from_ledger(response), events: vec![] },
             Claim::InFlight => TurnOutcome { reply: None, events: vec![] },

@@ -34,6 +34,7 @@ struct KnownRow {
     conversation_status: Option<String>,
     started_at: Option<u64>,
     last_message_at: Option<u64>,
+    lead_fields: Option<String>,
 }
 
 /// The contact with this key and its latest open conversation on this channel.
@@ -42,8 +43,9 @@ pub async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
         db,
         &format!(
             "SELECT c.id, c.phone, c.email, c.name, c.created_at, c.updated_at, \
-                    v.id AS conversation_id, v.status AS conversation_status, v.started_at, v.last_message_at \
-             FROM contacts c LEFT JOIN conversations v ON v.id = ( \
+                    v.id AS conversation_id, v.status AS conversation_status, v.started_at, v.last_message_at, \
+                    l.fields AS lead_fields \
+             FROM contacts c LEFT JOIN leads l ON l.contact_id = c.id LEFT JOIN conversations v ON v.id = ( \
                  SELECT id FROM conversations WHERE tenant_id = ?1 AND contact_id = c.id AND channel = ?3 \
                  AND status = 'open' ORDER BY last_message_at DESC LIMIT 1) \
              WHERE c.tenant_id = ?1 AND c.{} = ?2",
@@ -67,7 +69,10 @@ pub async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
         }),
         _ => None,
     };
+    // An unreadable stored lead only means the questions start again; the turn goes on.
+    let lead = row.lead_fields.as_deref().and_then(|f| serde_json::from_str(f).ok()).unwrap_or_default();
     Ok(Known {
+        lead,
         contact: Some(Contact {
             id: row.id,
             phone: row.phone,

@@ -14,8 +14,9 @@
 //   { hang: true }                           never answers (the connection stays open until close())
 // Any step may set `usage: { input_tokens, output_tokens }`; by default they are estimated from
 // the sizes (4 characters a token). When the script runs out, the answer is a 400 naming it.
-// Authentication is checked before a step is used: Anthropic needs `x-api-key` (and
-// `anthropic-version`), OpenAI `Authorization: Bearer`; with `apiKey` set, they must equal it.
+// Authentication and the required body fields are checked before a step is used: Anthropic
+// needs `x-api-key` (and `anthropic-version`), OpenAI `Authorization: Bearer` — with `apiKey`
+// set, they must equal it — and a JSON body with `model`, `messages` (and Anthropic `max_tokens`).
 import http from 'node:http';
 
 /** Unix time in every OpenAI chunk: fixed, so captures are reproducible byte for byte. */
@@ -44,6 +45,8 @@ export async function startFakeLlm({ script = [], apiKey } = {}) {
       if (!provider) return sendJson(res, 404, { error: { type: 'not_found_error', message: `no route ${req.method} ${path}` } });
       const refused = provider.authenticate(req.headers, apiKey);
       if (refused) return sendJson(res, refused[0], refused[1]);
+      const missing = provider.required.find((field) => body?.[field] === undefined);
+      if (missing) return sendJson(res, 400, provider.errorBody(400, `${missing}: Field required`));
       const step = steps.shift();
       if (!step) return sendJson(res, 400, provider.errorBody(400, 'fake_llm: no scripted step left'));
       if (step.hang) return; // the socket is destroyed by close()
@@ -106,6 +109,8 @@ function outputChars(step) {
 }
 
 const anthropic = {
+  required: ['model', 'max_tokens', 'messages'],
+
   authenticate(headers, apiKey) {
     const key = headers['x-api-key'];
     if (!key || (apiKey !== undefined && key !== apiKey)) {
@@ -163,6 +168,8 @@ const anthropic = {
 };
 
 const openai = {
+  required: ['model', 'messages'],
+
   authenticate(headers, apiKey) {
     const match = /^Bearer (.+)$/.exec(headers.authorization ?? '');
     if (!match || (apiKey !== undefined && match[1] !== apiKey)) {

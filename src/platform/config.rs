@@ -2,9 +2,6 @@
 
 use worker::Env;
 
-/// wrangler.toml binding names.
-pub use frontdesk_durable::platform::JOBS_QUEUE as JOBS;
-
 /// The canonical public origin providers call (`PUBLIC_BASE_URL`), without a trailing slash.
 /// Signatures are verified against it rather than the request's Host, which proxies rewrite.
 pub fn public_base_url(env: &Env) -> String {

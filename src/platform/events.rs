@@ -1,10 +1,10 @@
 //! Publishing live events: straight to the tenant hub, and through the jobs queue when the
 //! hub cannot be reached, so a dashboard still learns of the message once it is back.
 
-use super::config::JOBS;
 use frontdesk_core::events::NewEvent;
 use frontdesk_core::jobs::Job;
 use frontdesk_durable::hub_publish;
+use frontdesk_durable::platform::enqueue;
 use worker::Env;
 
 pub async fn publish_all(env: &Env, events: Vec<NewEvent>) {
@@ -16,11 +16,7 @@ pub async fn publish_all(env: &Env, events: Vec<NewEvent>) {
     };
     worker::console_warn!("hub publish failed, queueing retries: {e}");
     for event in events {
-        let queued = match env.queue(JOBS) {
-            Ok(queue) => queue.send(&Job::PublishEvent { event }).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = queued {
+        if let Err(e) = enqueue(env, &Job::PublishEvent { event }).await {
             worker::console_error!("could not queue the event retry either: {e}");
         }
     }

@@ -3,6 +3,7 @@
 //! `audit_log` so nothing fails silently.
 
 use super::d1::{database, statement, Arg};
+use super::leads::update_lead;
 use super::outbound::{deliver_message, deliver_page, mark_dead};
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{retry_delay_secs, Job};
@@ -47,6 +48,9 @@ async fn run(env: &Env, job: Job) -> Result<()> {
         }
         Job::DeliverMessage { tenant_id, message_id, provider, channel, to, body } => {
             deliver_message(env, &tenant_id, &message_id, &provider, &channel, &to, &body).await
+        }
+        Job::UpdateLead { tenant_id, contact_id, conversation_id, message } => {
+            update_lead(env, &tenant_id, &contact_id, &conversation_id, &message).await
         }
     }
 }

@@ -5,5 +5,6 @@ pub mod config;
 pub mod d1;
 pub mod events;
 pub mod jobs;
+pub mod leads;
 pub mod outbound;
 pub mod tenant_context;

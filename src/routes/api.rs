@@ -1,20 +1,14 @@
 //! The tenant API's reads (docs/API.md). Another tenant's id answers 404, exactly like an id
 //! that does not exist, so existence never leaks across tenants.
 
-use super::{authenticate, query_param};
+use super::{authenticate, page_request, query_param};
 use crate::error::{json_response, AppResult};
 use crate::platform::d1;
-use frontdesk_core::api::{page, ApiError, PageRequest};
-use frontdesk_core::ids;
+use frontdesk_core::api::{page, ApiError};
 use frontdesk_core::contact_key::Email;
+use frontdesk_core::ids;
 use frontdesk_core::phone::PhoneE164;
 use worker::{Env, Request, Response};
-
-fn page_request(req: &Request) -> AppResult<PageRequest> {
-    let limit = query_param(req, "limit")?;
-    let cursor = query_param(req, "cursor")?;
-    Ok(PageRequest::from_query(limit.as_deref(), cursor.as_deref())?)
-}
 
 pub async fn list_conversations(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;

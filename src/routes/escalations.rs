@@ -1,10 +1,10 @@
 //! `GET /api/v1/escalations[?status=]`, `GET /api/v1/escalations/{id}` and
 //! `POST /api/v1/escalations/{id}` `{"status": "acknowledged" | "resolved"}` (docs/API.md).
 
-use super::{authenticate, authenticate_key, json_body, query_param};
+use super::{authenticate, authenticate_key, json_body, page_request, query_param};
 use crate::error::{json_response, AppResult};
 use crate::platform::d1;
-use frontdesk_core::api::{page, ApiError, PageRequest};
+use frontdesk_core::api::{page, ApiError};
 use frontdesk_core::escalation::{Escalation, Status};
 use frontdesk_core::ids;
 use frontdesk_core::ports::{Clock, Random};
@@ -17,9 +17,7 @@ const MAX_BODY_BYTES: usize = 4096;
 
 pub async fn list(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
-    let limit = query_param(&req, "limit")?;
-    let cursor = query_param(&req, "cursor")?;
-    let request = PageRequest::from_query(limit.as_deref(), cursor.as_deref())?;
+    let request = page_request(&req)?;
     let status = match query_param(&req, "status")? {
         Some(raw) => Some(
             Status::parse(&raw)

@@ -5,6 +5,7 @@ pub mod api;
 pub mod escalations;
 pub mod events;
 pub mod health;
+pub mod leads;
 pub mod meta_whatsapp;
 pub mod missed_call;
 pub mod openphone;
@@ -57,4 +58,11 @@ pub async fn json_body<T: serde::de::DeserializeOwned>(
 /// The first value of a query parameter.
 pub fn query_param(req: &Request, name: &str) -> AppResult<Option<String>> {
     Ok(req.url()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
+}
+
+/// `limit` and `cursor` of a list request.
+pub fn page_request(req: &Request) -> AppResult<frontdesk_core::api::PageRequest> {
+    let limit = query_param(req, "limit")?;
+    let cursor = query_param(req, "cursor")?;
+    Ok(frontdesk_core::api::PageRequest::from_query(limit.as_deref(), cursor.as_deref())?)
 }

@@ -62,7 +62,9 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
         EventKind::MissedCall { call_id, from, .. } => {
             InboundTurn::missed_call(context, openphone::PROVIDER, from, &call_id, Channel::Sms, now)
         }
-        EventKind::CallArtefact(_) | EventKind::Other(_) => return Ok(json_response(200, &json!({ "handled": false }))),
+        EventKind::CallArtefact(_) | EventKind::Other(_) => {
+            return Ok(json_response(200, &json!({ "handled": false })))
+        }
     };
     let outcome = conversation_turn(&env, &turn).await?;
     if !outcome.events.is_empty() {

@@ -71,20 +71,21 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context, slug: &str) -> AppR
         let env = env.clone();
         ctx.wait_until(async move { publish_all(&env, outcome.events).await });
     }
-    Ok(json_response(200, &json!({ "session": session, "message_id": message_id, "reply": outcome.reply, "reply_id": reply_id })))
+    Ok(json_response(
+        200,
+        &json!({ "session": session, "message_id": message_id, "reply": outcome.reply, "reply_id": reply_id }),
+    ))
 }
 
 pub async fn events(req: Request, env: &Env, slug: &str) -> AppResult<Response> {
     let now = WorkerClock.now_ms();
     let tenant = chat_tenant(env, slug, now).await?;
     let token = super::query_param(&req, "session")?.ok_or_else(ApiError::invalid_session)?;
-    let visitor =
-        webchat::verify(&secret(env)?, &tenant.tenant_id, &token).ok_or_else(ApiError::invalid_session)?;
+    let visitor = webchat::verify(&secret(env)?, &tenant.tenant_id, &token).ok_or_else(ApiError::invalid_session)?;
     let db = d1::database(env)?;
     // The contact exists from the session's first message (the token is issued with its reply).
-    let contact = d1::contact_id_for_visitor(&db, &tenant.tenant_id, &visitor)
-        .await?
-        .ok_or_else(ApiError::invalid_session)?;
+    let contact =
+        d1::contact_id_for_visitor(&db, &tenant.tenant_id, &visitor).await?.ok_or_else(ApiError::invalid_session)?;
     let last = parse_last_event_id(req.headers().get("last-event-id")?.as_deref());
     Ok(hub_stream(env, &tenant.tenant_id, last, Some(&contact)).await?)
 }

@@ -88,22 +88,18 @@ fn answer(turn: &Turn, understood: &Understanding, intent: Intent, lang: &str) -
         Intent::HoursLocation => hours_answer(turn, lang),
         Intent::SpeakToHuman => phrase(Phrase::HumanRequested, lang).to_owned(),
         Intent::Complaint => phrase(Phrase::Complaint, lang).to_owned(),
-        _ if turn.new_conversation && turn.settings.next_step.is_some() => {
+        _ if turn.new_conversation => {
             let mut text = availability(turn, lang);
-            // The tenant writes its next step in its own language; it is added only when the
-            // caller writes in that language too (English until tenants set one).
-            if let Some(step) = turn.settings.next_step.as_deref().filter(|_| lang == "en") {
+            // An interested lead hears the first qualification question; anyone else the
+            // tenant's next step. Both are the tenant's words, so said only in its language
+            // (English until tenants set one).
+            let next = qualification_question(turn, understood, intent, lang)
+                .or_else(|| turn.settings.next_step.clone().filter(|_| lang == "en"));
+            if let Some(next) = next {
                 text.push(' ');
-                text.push_str(step);
+                text.push_str(&next);
             }
             text
-        }
-        _ if turn.new_conversation => {
-            let status = availability(turn, lang);
-            match qualification_question(turn, understood, intent, lang) {
-                Some(question) => format!("{status} {question}"),
-                None => status,
-            }
         }
         _ => match qualification_question(turn, understood, intent, lang) {
             Some(question) => format!("{} {question}", phrase(Phrase::Noted, lang)),
@@ -173,9 +169,8 @@ fn hours_answer(turn: &Turn, lang: &str) -> String {
 /// complaints and repeated confusion as the tenant's escalation rules say.
 fn escalation_for(turn: &Turn, understood: &Understanding, unclear: bool) -> Option<EscalationRequest> {
     let rules = &turn.settings.escalation_rules;
-    let confused = unclear
-        && rules.repeated_confusion > 0
-        && turn.unclear_streak.saturating_add(1) >= rules.repeated_confusion;
+    let confused =
+        unclear && rules.repeated_confusion > 0 && turn.unclear_streak.saturating_add(1) >= rules.repeated_confusion;
     let reason = match understood.intent {
         Intent::Emergency => Reason::Emergency,
         Intent::SpeakToHuman => Reason::HumanRequested,
@@ -250,12 +245,18 @@ mod tests {
     #[test]
     fn first_message_greets_and_gives_status_and_next_step() {
         let s = letting_agent();
-        let reply = RulesBrain.respond(&turn(&s, "Hi, is the flat on Elm Road still available?", at(0, 10, 0)));
+        let reply = RulesBrain.respond(&turn(&s, "Hello there", at(0, 10, 0)));
         let text = reply.text.unwrap();
         assert!(text.starts_with("Hi, thanks for contacting Maple & Pine Lettings!"), "{text}");
         assert!(text.contains("open until 18:00"), "{text}");
         assert!(text.ends_with("Reply with the property and a good time for a viewing."), "{text}");
         assert!(reply.escalation.is_none());
+        // An enquiry is a lead: the first qualification question replaces the next step.
+        let enquiry = RulesBrain.respond(&turn(&s, "Hi, is the flat on Elm Road still available?", at(0, 10, 0)));
+        assert!(enquiry
+            .text
+            .unwrap()
+            .ends_with("open until 18:00 and a member of the team will reply shortly. May I take your name?"));
     }
 
     #[test]
@@ -303,7 +304,8 @@ mod tests {
         next.lead.merge(&first.slots, "msg_1", 1);
         assert_eq!(RulesBrain.respond(&next).text.unwrap(), "Thanks, noted. When would you like to move in?");
         let mut asked_all = next.clone();
-        for (field, value) in [("area", "Clifton"), ("budget_max", "1500"), ("move_in", "2026-12-01"), ("name", "Ana")] {
+        for (field, value) in [("area", "Clifton"), ("budget_max", "1500"), ("move_in", "2026-12-01"), ("name", "Ana")]
+        {
             let slot: crate::brain::understand::Slot = serde_json::from_value(serde_json::json!(field)).unwrap();
             let found = crate::brain::understand::SlotValue { value: serde_json::json!(value), text: value.into() };
             asked_all.lead.merge(&BTreeMap::from([(slot, found)]), "msg_2", 2);
@@ -338,7 +340,10 @@ mod tests {
         email.channel = Channel::Email;
         email.contact_name = Some("Ana Lima".into());
         let letter = RulesBrain.respond(&email).text.unwrap();
-        assert!(letter.starts_with("Dear Ana,\n\nHi Ana, thanks") && letter.ends_with("Kind regards,\nMaple & Pine Lettings"));
+        assert!(
+            letter.starts_with("Dear Ana,\n\nHi Ana, thanks")
+                && letter.ends_with("Kind regards,\nMaple & Pine Lettings")
+        );
     }
 
     #[test]

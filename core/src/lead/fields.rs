@@ -42,7 +42,7 @@ pub fn slot_name(slot: Slot) -> String {
 }
 
 /// One known fact about the lead.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
     /// Normalised as the understanding produced it: ISO date, number, boolean, E.164 or text.
     pub value: Value,
@@ -54,12 +54,12 @@ pub struct Field {
 }
 
 /// A lead's qualification fields; JSON is an object keyed by slot name (`{"beds": {...}}`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct LeadFields(pub BTreeMap<Slot, Field>);
 
 /// A field that was learnt or changed by a message; `old` is the value it replaced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
     pub field: Slot,
     pub old: Option<Value>,

@@ -22,3 +22,6 @@ pub use qualify::{default_questions, is_qualified, next_question, validate_quest
 pub use score::{is_high_value, score, Band, RubricItem, Score, DEFAULT_HIGH_VALUE_THRESHOLD, HOT_MIN, WARM_MIN};
 pub use signals::{SeenMessage, Signals, QUOTE_CHARS};
 pub use summary::history_summary;
+
+mod apply;
+pub use apply::{apply, LeadMessage, LeadUpdate, StoredLead, APPLIED_MEMORY};

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const QUOTE_CHARS: usize = 120;
 
 /// One inbound message of this lead, reduced to what scoring needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeenMessage {
     /// Makes [`Signals::record`] idempotent: a retried job records a message once.
     pub message_id: String,
@@ -41,7 +41,7 @@ impl SeenMessage {
 }
 
 /// Everything the score reads besides the fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signals {
     /// This lead's inbound messages that matter for scoring, oldest first (see [`Signals::record`]).
     #[serde(default)]

@@ -247,7 +247,8 @@ mod tests {
 
     #[test]
     fn error_events_and_cut_streams_fail_with_the_right_retry_advice() {
-        let start = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":25,\
+        let start =
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":25,\
                      \"output_tokens\":1}}}\n\n";
         let overloaded = format!(
             "{start}event: error\ndata: {{\"type\": \"error\", \"error\": {{\"type\": \"overloaded_error\", \"message\": \
@@ -290,25 +291,45 @@ mod tests {
 
     #[test]
     fn builds_the_messages_request_with_tools_and_the_tool_round_trip() {
-        let call = ToolCall { id: "toolu_1".into(), name: "escalate_to_human".into(), arguments: "{\"reason\":\"emergency\",\"summary\":\"Flood\"}".into() };
-        let broken = ToolCall { id: "toolu_2".into(), name: "save_lead_details".into(), arguments: "{\"name\":".into() };
+        let call = ToolCall {
+            id: "toolu_1".into(),
+            name: "escalate_to_human".into(),
+            arguments: "{\"reason\":\"emergency\",\"summary\":\"Flood\"}".into(),
+        };
+        let broken =
+            ToolCall { id: "toolu_2".into(), name: "save_lead_details".into(), arguments: "{\"name\":".into() };
         let messages = [
             Message::User("Water everywhere!".into()),
             Message::ToolUse { text: String::new(), calls: vec![call, broken] },
             Message::ToolResults(vec![
-                ToolResult { call_id: "toolu_1".into(), content: "{\"escalated\":\"emergency\"}".into(), is_error: false },
+                ToolResult {
+                    call_id: "toolu_1".into(),
+                    content: "{\"escalated\":\"emergency\"}".into(),
+                    is_error: false,
+                },
                 ToolResult { call_id: "toolu_2".into(), content: "{\"error\":\"bad\"}".into(), is_error: true },
             ]),
         ];
         let tools = definitions();
-        let prompt = Prompt { model: "claude-haiku-4-5", max_tokens: 400, system: "You are…", messages: &messages, tools: &tools };
+        let prompt = Prompt {
+            model: "claude-haiku-4-5",
+            max_tokens: 400,
+            system: "You are…",
+            messages: &messages,
+            tools: &tools,
+        };
         let request = request("https://api.anthropic.com/", "sk-ant-secret", &prompt);
         assert_eq!((request.method, request.url.as_str()), ("POST", "https://api.anthropic.com/v1/messages"));
-        for header in [("x-api-key", "sk-ant-secret"), ("anthropic-version", "2023-06-01"), ("content-type", "application/json")] {
+        for header in
+            [("x-api-key", "sk-ant-secret"), ("anthropic-version", "2023-06-01"), ("content-type", "application/json")]
+        {
             assert!(request.headers.contains(&(header.0.into(), header.1.into())), "{header:?}");
         }
         let body: Value = serde_json::from_str(&request.body).unwrap();
-        assert_eq!((body["model"].as_str(), body["max_tokens"].as_u64(), body["stream"].as_bool()), (Some("claude-haiku-4-5"), Some(400), Some(true)));
+        assert_eq!(
+            (body["model"].as_str(), body["max_tokens"].as_u64(), body["stream"].as_bool()),
+            (Some("claude-haiku-4-5"), Some(400), Some(true))
+        );
         assert_eq!(body["system"], "You are…");
         assert_eq!(body["tools"][0]["name"], "escalate_to_human");
         assert_eq!(body["tools"][0]["input_schema"]["required"], json!(["reason", "summary"]));

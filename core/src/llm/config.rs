@@ -68,8 +68,7 @@ impl LlmSettings {
             problems.push("model is empty".to_owned());
         }
         if self.api_key_env().is_none() {
-            problems
-                .push("api_key must be a secret reference `env:NAME` (letters, digits, _), not a key".to_owned());
+            problems.push("api_key must be a secret reference `env:NAME` (letters, digits, _), not a key".to_owned());
         }
         if let Some(url) = &self.base_url {
             let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));

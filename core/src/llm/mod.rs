@@ -14,10 +14,10 @@ pub mod openai;
 pub mod outcome;
 pub mod prompt;
 mod round;
-#[cfg(test)]
-mod testing;
 pub mod session;
 pub mod sse;
+#[cfg(test)]
+mod testing;
 pub mod tools;
 
 pub use budget::{budget_mode, BudgetMode};

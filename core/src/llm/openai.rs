@@ -195,7 +195,8 @@ mod tests {
 
     #[test]
     fn two_parallel_tool_calls_interleaved_by_index_come_out_whole_and_in_order() {
-        let mut body = chunk(json!({"index": 0, "delta": {"role": "assistant", "content": null}, "finish_reason": null}));
+        let mut body =
+            chunk(json!({"index": 0, "delta": {"role": "assistant", "content": null}, "finish_reason": null}));
         body += &tool_piece(0, Some("call_a"), Some("get_business_hours"), "");
         body += &tool_piece(1, Some("call_b"), Some("save_lead_details"), "{\"na");
         body += &tool_piece(0, None, None, "{}");
@@ -213,7 +214,10 @@ mod tests {
                 round.calls.iter().map(|c| (c.id.as_str(), c.name.as_str(), c.arguments.as_str())).collect();
             assert_eq!(
                 calls,
-                [("call_a", "get_business_hours", "{}"), ("call_b", "save_lead_details", "{\"name\": \"Ana Lima\", \"beds\": 2}")]
+                [
+                    ("call_a", "get_business_hours", "{}"),
+                    ("call_b", "save_lead_details", "{\"name\": \"Ana Lima\", \"beds\": 2}")
+                ]
             );
             assert_eq!(usage, Usage { input_tokens: 120, output_tokens: 40 });
         }
@@ -226,7 +230,10 @@ mod tests {
             let round = round.unwrap();
             assert_eq!(round.text, "I'm sorry — I'm alerting our on-call team now.");
             assert_eq!(deltas, round.text);
-            assert_eq!((round.calls[0].id.as_str(), round.calls[0].name.as_str()), ("call_fake_0005", "escalate_to_human"));
+            assert_eq!(
+                (round.calls[0].id.as_str(), round.calls[0].name.as_str()),
+                ("call_fake_0005", "escalate_to_human")
+            );
             let input: Value = serde_json::from_str(&round.calls[0].arguments).unwrap();
             assert_eq!(input["summary"], "Water pouring through the ceiling at 14 Elm Rd");
             assert_eq!(usage, Usage { input_tokens: 812, output_tokens: 64 });
@@ -252,7 +259,10 @@ mod tests {
         assert_eq!((round.text.as_str(), round.truncated), ("We open at 9", true));
         // `choices: null` and a missing tool call id are tolerated.
         let odd = "data: {\"choices\":null}\n\n".to_owned() + &tool_piece(0, None, None, "{}") + "data: [DONE]\n\n";
-        let odd = odd.replace("\"function\":{\"arguments\":\"{}\"}", "\"function\":{\"name\":\"get_business_hours\",\"arguments\":\"{}\"}");
+        let odd = odd.replace(
+            "\"function\":{\"arguments\":\"{}\"}",
+            "\"function\":{\"name\":\"get_business_hours\",\"arguments\":\"{}\"}",
+        );
         let round = decode(&[odd.as_bytes()]).1.unwrap();
         assert_eq!((round.calls[0].id.as_str(), round.calls[0].name.as_str()), ("call_0", "get_business_hours"));
     }
@@ -264,10 +274,15 @@ mod tests {
             Message::Assistant("Hi! How can we help?".into()),
             Message::User("When are you open?".into()),
             Message::ToolUse { text: "Let me check.".into(), calls: vec![call] },
-            Message::ToolResults(vec![ToolResult { call_id: "call_1".into(), content: "{\"open_now\":true}".into(), is_error: false }]),
+            Message::ToolResults(vec![ToolResult {
+                call_id: "call_1".into(),
+                content: "{\"open_now\":true}".into(),
+                is_error: false,
+            }]),
         ];
         let tools = definitions();
-        let prompt = Prompt { model: "gpt-4o-mini", max_tokens: 150, system: "You are…", messages: &messages, tools: &tools };
+        let prompt =
+            Prompt { model: "gpt-4o-mini", max_tokens: 150, system: "You are…", messages: &messages, tools: &tools };
         let request = request("https://api.openai.com/v1", "sk-secret", &prompt);
         assert_eq!((request.method, request.url.as_str()), ("POST", "https://api.openai.com/v1/chat/completions"));
         assert!(request.headers.contains(&("authorization".into(), "Bearer sk-secret".into())));

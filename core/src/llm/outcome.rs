@@ -152,3 +152,81 @@ fn ai_failure(turn: &Turn, detail: &str) -> EscalationRequest {
         detail: json!({ "error": detail, "quote": turn.text }).to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channel::Channel;
+    use crate::llm::session::Stop;
+    use crate::llm::testing::turn;
+    use serde_json::Map;
+
+    fn said(text: &str, actions: Vec<Action>) -> LlmOutcome {
+        LlmOutcome {
+            text: text.into(),
+            actions,
+            usage: Usage { input_tokens: 10, output_tokens: 5 },
+            stop: Stop::EndTurn,
+        }
+    }
+
+    fn escalate(reason: Reason) -> Action {
+        Action::Escalate(EscalationRequest { reason, summary: "s".into(), detail: "{}".into() })
+    }
+
+    #[test]
+    fn an_emergency_the_model_missed_still_escalates_and_the_most_urgent_escalation_wins() {
+        let t = turn("I can smell gas in the kitchen");
+        let outcome = answered(&t, said("Please leave the flat now.", vec![]));
+        let escalation = outcome.reply.escalation.unwrap();
+        assert_eq!((escalation.reason, outcome.reply.intent), (Reason::Emergency, Intent::Emergency));
+        assert_eq!(outcome.reply.text.as_deref(), Some("Please leave the flat now."));
+
+        let t = turn("Can I talk to someone? Also it's urgent");
+        let both = answered(&t, said("Sure.", vec![escalate(Reason::HighValueLead), escalate(Reason::HumanRequested)]));
+        assert_eq!(both.reply.escalation.unwrap().reason, Reason::HumanRequested);
+        assert_eq!(both.reply.intent, Intent::SpeakToHuman);
+    }
+
+    #[test]
+    fn saved_lead_details_become_slots_with_the_callers_words() {
+        let t = turn("I'm Ana and I need 2 bedrooms");
+        let mut fields = Map::new();
+        fields.insert("name".into(), json!("Ana"));
+        fields.insert("beds".into(), json!(2));
+        let outcome = answered(&t, said("Thanks Ana!", vec![Action::SaveLead(fields)]));
+        let name = &outcome.reply.slots[&Slot::Name];
+        assert_eq!((name.value.clone(), name.text.as_str()), (json!("Ana"), "I'm Ana and I need 2 bedrooms"));
+        assert_eq!(outcome.reply.slots[&Slot::Beds].value, json!(2));
+        assert!(!outcome.reply.unclear);
+    }
+
+    #[test]
+    fn an_opt_out_gets_no_reply_and_email_replies_are_framed_as_letters() {
+        let outcome = answered(&turn("STOP"), said("You're unsubscribed.", vec![]));
+        assert_eq!((outcome.reply.text, outcome.reply.intent), (None, Intent::OptOut));
+        let mut t = turn("When are you open on Saturday?");
+        t.channel = Channel::Email;
+        t.contact_name = Some("Ana Lima".into());
+        let letter = answered(&t, said("We are open 10:00–14:00 on Saturdays.", vec![])).reply.text.unwrap();
+        assert!(
+            letter.starts_with("Dear Ana,\n\nWe are open") && letter.ends_with("Maple & Pine Lettings"),
+            "{letter}"
+        );
+    }
+
+    #[test]
+    fn failures_and_spent_budgets_fall_back_to_the_rules_brain() {
+        let t = turn("Hi, is the flat on Elm Road still available?");
+        let failed = failed(&t, vec![], Usage { input_tokens: 7, output_tokens: 0 }, "anthropic 401");
+        assert!(failed.reply.text.unwrap().contains("Maple & Pine Lettings"));
+        assert_eq!(failed.reply.escalation.unwrap().reason, Reason::AiFailure);
+        assert_eq!((failed.usage.total(), failed.fallback.as_deref()), (7, Some("anthropic 401")));
+        let kept = super::failed(&t, vec![escalate(Reason::Complaint)], Usage::default(), "x");
+        assert_eq!(kept.reply.escalation.unwrap().reason, Reason::Complaint, "what the model raised is kept");
+        assert!(super::failed(&turn("STOP"), vec![], Usage::default(), "x").reply.escalation.is_none());
+        let spent = LlmBrainOutcome::rules(&t, "monthly token budget spent");
+        assert_eq!(spent.reply, RulesBrain.respond(&t));
+        assert!(spent.reply.escalation.is_none(), "no ai_failure: the LLM was not asked");
+    }
+}

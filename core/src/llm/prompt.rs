@@ -233,3 +233,130 @@ pub(crate) fn clip(text: &str, max_chars: usize) -> String {
         None => text.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::brain::understand::Slot;
+    use crate::lead::Field;
+    use crate::llm::testing::turn;
+    use crate::tenant::Settings;
+
+    fn prompt_for(t: &Turn) -> String {
+        system_prompt(t, &PromptContext::default())
+    }
+
+    #[test]
+    fn states_the_guardrails_plainly() {
+        let p = prompt_for(&turn("Hi"));
+        for rule in [
+            "Never take payments",
+            "no legal, medical or financial advice",
+            "Never state a price, availability, date, policy or any other fact that is not written above",
+            "say the team will confirm",
+            "a gas smell, fire, flooding or a water leak, being locked out, an injury",
+            "call escalate_to_human with reason \"emergency\" at once",
+            "what to do to stay safe",
+            "Reply in the language the caller writes in",
+            "under 300 characters",
+        ] {
+            assert!(p.contains(rule), "missing {rule:?} in:\n{p}");
+        }
+    }
+
+    #[test]
+    fn gives_the_tenants_own_facts_hours_status_and_next_step() {
+        let mut t = turn("Is the flat on Elm Road available?");
+        t.settings.address = Some("14 Quay St,\n  Bristol".into());
+        t.settings.template = Some("letting_agent".into());
+        let p = prompt_for(&t);
+        assert!(p.contains("Maple & Pine Lettings"), "{p}");
+        assert!(p.contains("- Opening hours: Mon–Thu 09:00–18:00, Fri 09:00–17:30, Sat 10:00–14:00."), "{p}");
+        assert!(p.contains("- Right now: open until 18:00."), "{p}");
+        assert!(p.contains("- Address: 14 Quay St, Bristol."), "one line, whatever the tenant typed: {p}");
+        assert!(p.contains("- Next step for a new enquiry: Reply with the property and a good time for a viewing."));
+        assert!(p.contains("\"book\" usually means a property viewing"), "{p}");
+        assert!(p.contains("Local time now: Monday 2026-11-23 10:00."), "{p}");
+        t.local_time = crate::tenant::tests::at(5, 15, 0);
+        assert!(prompt_for(&t).contains("- Right now: closed; opens Mon at 09:00."));
+    }
+
+    #[test]
+    fn facts_the_tenant_has_not_set_are_absent_not_guessed() {
+        let mut t = turn("How much is the rent and where are you?");
+        t.settings = Settings::default();
+        let p = prompt_for(&t);
+        assert!(p.contains("- Opening hours: not set. Do not state any."), "{p}");
+        assert!(p.contains("- Right now: closed."), "{p}");
+        for absent in ["Address", "Next step", "09:00", "18:00", "£", "$", "€", "book\" usually", "Tone:"] {
+            assert!(!p.contains(absent), "{absent:?} should not be in:\n{p}");
+        }
+    }
+
+    #[test]
+    fn knows_the_contact_and_shapes_the_reply_for_channel_tone_and_budget() {
+        let mut t = turn("Still looking for a 2-bed");
+        t.contact_name = Some("Ana\nLima".into());
+        t.returning_contact = true;
+        t.new_conversation = false;
+        t.history_summary = Some("Asked about Elm Road flats in May.".into());
+        let beds = Field { value: 2.into(), evidence: "2 beds".into(), message_id: "m1".into(), at: 1 };
+        t.lead.0.insert(Slot::Beds, beds);
+        t.settings.tone = Tone::LuxuryConcierge;
+        t.channel = Channel::Whatsapp;
+        let p = system_prompt(&t, &PromptContext { brief: true });
+        for expected in [
+            "WhatsApp messages",
+            "- The contact's name: Ana Lima.",
+            "- They have written to us before.",
+            "- Earlier conversations, summarised: Asked about Elm Road flats in May.",
+            "do not greet them again",
+            "What they have told us already (do not ask again): beds: 2.",
+            "Tone: polished, warm and attentive",
+            "conversational plain text",
+            "Be especially brief",
+        ] {
+            assert!(p.contains(expected), "missing {expected:?} in:\n{p}");
+        }
+        assert!(!prompt_for(&turn("x")).contains("especially brief"));
+        t.channel = Channel::Email;
+        t.new_conversation = true;
+        let email = prompt_for(&t);
+        assert!(email.contains("emails") && email.contains("only the body of a letter"), "{email}");
+        assert!(email.contains("- This message starts a new conversation: name the business.\n"), "{email}");
+        t.missed_call = true;
+        assert!(prompt_for(&t).contains("They phoned and nobody answered"));
+    }
+
+    #[test]
+    fn the_conversation_alternates_and_starts_with_the_caller() {
+        let mut t = turn("Friday please");
+        t.system_before = Some("What day suits you?".into());
+        assert_eq!(
+            messages(&t, &[]),
+            [
+                Message::User("(the conversation was opened by Maple & Pine Lettings)".into()),
+                Message::Assistant("What day suits you?".into()),
+                Message::User("Friday please".into()),
+            ]
+        );
+        let history = [
+            (Role::User, "Hi".to_owned()),
+            (Role::User, "Is it available?".to_owned()),
+            (Role::Assistant, "  ".to_owned()),
+            (Role::Assistant, "Which property?".to_owned()),
+        ];
+        assert_eq!(
+            messages(&t, &history),
+            [
+                Message::User("Hi\n\nIs it available?".into()),
+                Message::Assistant("Which property?".into()),
+                Message::User("Friday please".into()),
+            ],
+            "history wins over system_before; blank lines are dropped and runs merged"
+        );
+        t.missed_call = true;
+        t.text.clear();
+        assert_eq!(messages(&t, &[]).last(), Some(&Message::User("(a missed call: nothing written)".into())));
+    }
+}

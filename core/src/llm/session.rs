@@ -283,3 +283,233 @@ impl Decoder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::escalation::Reason;
+    use crate::llm::config::tests::anthropic;
+    use crate::llm::testing::{cuttings, turn};
+    use serde_json::{json, Value};
+
+    const ANTHROPIC_TOOL_USE: &str = include_str!("fixtures/anthropic_tool_use.sse");
+    const ANTHROPIC_TEXT: &str = include_str!("fixtures/anthropic_text.sse");
+    const OPENAI_TOOL_CALLS: &str = include_str!("fixtures/openai_tool_calls.sse");
+    const OPENAI_TEXT: &str = include_str!("fixtures/openai_text.sse");
+    const FINAL_TEXT: &str =
+        "Help is on the way. If it is safe, turn the water off at the stopcock and keep clear of the ceiling.";
+
+    fn openai() -> LlmSettings {
+        LlmSettings { provider: Provider::OpenAi, model: "gpt-4o-mini".into(), ..anthropic() }
+    }
+
+    fn start(settings: &LlmSettings) -> (Session, HttpRequest) {
+        Session::new(settings, "sk-test", &turn("Water is pouring through my ceiling!"), &PromptContext::default(), &[])
+    }
+
+    fn body(request: &HttpRequest) -> Value {
+        serde_json::from_str(&request.body).unwrap()
+    }
+
+    /// Feeds one answer in the given pieces; returns the next step and the text deltas.
+    fn answer(session: &mut Session, status: u16, pieces: &[&[u8]]) -> (Next, String) {
+        session.begin(status);
+        let deltas: String = pieces.iter().flat_map(|p| session.feed(p)).collect();
+        (session.end(), deltas)
+    }
+
+    /// A minimal Anthropic stream: optional text, optional tool call.
+    fn anthropic_stream(text: &str, tool: Option<(&str, &str)>) -> String {
+        let mut s =
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":10,\
+                     \"output_tokens\":1}}}\n\n"
+                .to_owned();
+        if !text.is_empty() {
+            let start =
+                json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": text}});
+            s += &format!("event: content_block_start\ndata: {start}\n\n");
+            s += "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n";
+        }
+        if let Some((name, input)) = tool {
+            let block = json!({"type": "tool_use", "id": "toolu_x", "name": name, "input": {}});
+            let start = json!({"type": "content_block_start", "index": 1, "content_block": block});
+            let delta = json!({"type": "content_block_delta", "index": 1, "delta": {"type": "input_json_delta", "partial_json": input}});
+            s += &format!("event: content_block_start\ndata: {start}\n\nevent: content_block_delta\ndata: {delta}\n\n");
+            s += "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n";
+        }
+        let stop = if tool.is_some() { "tool_use" } else { "end_turn" };
+        s + &format!(
+            "event: message_delta\ndata: {{\"type\":\"message_delta\",\"delta\":{{\"stop_reason\":\"{stop}\"}},\"usage\":{{\"output_tokens\":5}}}}\n\n\
+             event: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n"
+        )
+    }
+
+    #[test]
+    fn anthropic_tool_loop_escalates_then_answers_however_the_body_is_cut() {
+        let cuts_tool = cuttings(ANTHROPIC_TOOL_USE.as_bytes());
+        let cuts_text = cuttings(ANTHROPIC_TEXT.as_bytes());
+        for (tool_pieces, text_pieces) in cuts_tool.iter().zip(&cuts_text) {
+            let (mut session, first) = start(&anthropic());
+            assert_eq!(first.url, "https://api.anthropic.com/v1/messages");
+            let sent = body(&first);
+            assert_eq!(sent["messages"], json!([{"role": "user", "content": "Water is pouring through my ceiling!"}]));
+            assert!(sent["system"].as_str().unwrap().contains("Maple & Pine Lettings"));
+            assert_eq!(sent["max_tokens"], 400);
+
+            let (next, deltas) = answer(&mut session, 200, tool_pieces);
+            assert_eq!(deltas, "I'm sorry — I'm alerting our on-call team now.");
+            let Next::Request(second) = next else { panic!("{next:?}") };
+            let sent = body(&second);
+            assert_eq!(sent["messages"][1]["content"][1]["id"], "toolu_fake_0002");
+            assert_eq!(sent["messages"][1]["content"][1]["input"]["reason"], "emergency");
+            let result = &sent["messages"][2]["content"][0];
+            assert_eq!(
+                (result["type"].as_str(), result["tool_use_id"].as_str()),
+                (Some("tool_result"), Some("toolu_fake_0002"))
+            );
+            assert_eq!(result["is_error"], false);
+            assert_eq!(session.usage(), Usage { input_tokens: 812, output_tokens: 64 });
+
+            let (next, deltas) = answer(&mut session, 200, text_pieces);
+            assert_eq!(deltas, FINAL_TEXT);
+            let Next::Done(outcome) = next else { panic!("{next:?}") };
+            assert_eq!((outcome.text.as_str(), outcome.stop), (FINAL_TEXT, Stop::EndTurn));
+            assert_eq!(outcome.usage, Usage { input_tokens: 812 + 905, output_tokens: 64 + 31 }, "summed over rounds");
+            let [Action::Escalate(escalation)] = outcome.actions.as_slice() else { panic!("{:?}", outcome.actions) };
+            assert_eq!(escalation.reason, Reason::Emergency);
+        }
+    }
+
+    #[test]
+    fn openai_tool_loop_escalates_then_answers() {
+        let (mut session, first) = start(&openai());
+        assert_eq!(first.url, "https://api.openai.com/v1/chat/completions");
+        assert_eq!(body(&first)["messages"][0]["role"], "system");
+        let Next::Request(second) = session.on_response(200, OPENAI_TOOL_CALLS) else { panic!() };
+        let sent = body(&second);
+        assert_eq!(sent["messages"][2]["tool_calls"][0]["id"], "call_fake_0005");
+        assert_eq!(sent["messages"][3]["role"], "tool");
+        assert_eq!(sent["messages"][3]["tool_call_id"], "call_fake_0005");
+        let Next::Done(outcome) = session.on_response(200, OPENAI_TEXT.as_bytes()) else { panic!() };
+        assert_eq!(outcome.text, FINAL_TEXT);
+        assert_eq!(outcome.usage, Usage { input_tokens: 1717, output_tokens: 95 });
+        assert_eq!(outcome.actions.len(), 1);
+    }
+
+    #[test]
+    fn overloads_rate_limits_and_server_errors_may_be_retried_client_errors_not() {
+        let overloaded = r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+        for (status, retryable) in
+            [(529, true), (500, true), (503, true), (429, true), (401, false), (400, false), (404, false)]
+        {
+            let (mut session, _) = start(&anthropic());
+            let Next::Failed { retryable: r, detail } = session.on_response(status, overloaded) else { panic!() };
+            assert_eq!(r, retryable, "{status}");
+            assert_eq!(detail, format!("anthropic {status} overloaded_error: Overloaded"));
+        }
+        let (mut session, _) = start(&openai());
+        let Next::Failed { retryable, detail } = session.on_response(401, "<html>nope</html>") else { panic!() };
+        assert_eq!((retryable, detail.as_str()), (false, "openai 401"));
+        // The session is unchanged by a failure: resending the same request continues the turn.
+        assert!(matches!(session.on_response(200, OPENAI_TOOL_CALLS), Next::Request(_)));
+    }
+
+    #[test]
+    fn an_error_event_mid_stream_fails_retryably_and_its_tokens_still_count() {
+        let (mut session, _) = start(&anthropic());
+        let stream =
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":300,\
+                      \"output_tokens\":1}}}\n\nevent: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \
+                      \"overloaded_error\", \"message\": \"Overloaded\"}}\n\n";
+        let next = session.on_response(200, stream);
+        assert_eq!(next, Next::Failed { retryable: true, detail: "anthropic overloaded_error: Overloaded".into() });
+        assert_eq!(session.usage().input_tokens, 300);
+    }
+
+    #[test]
+    fn stops_after_three_rounds_with_what_it_has() {
+        let (mut session, _) = start(&anthropic());
+        assert!(matches!(session.on_response(200, ANTHROPIC_TOOL_USE), Next::Request(_)));
+        assert!(matches!(session.on_response(200, ANTHROPIC_TOOL_USE), Next::Request(_)));
+        let Next::Done(outcome) = session.on_response(200, ANTHROPIC_TOOL_USE) else { panic!() };
+        assert_eq!(
+            (outcome.text.as_str(), outcome.stop),
+            ("I'm sorry — I'm alerting our on-call team now.", Stop::MaxRounds)
+        );
+        assert_eq!(outcome.actions.len(), 3, "the last round's tools still ran");
+        assert_eq!(outcome.usage.input_tokens, 3 * 812);
+
+        let hours = anthropic_stream("", Some(("get_business_hours", "{}")));
+        let (mut session, _) = start(&anthropic());
+        for _ in 0..2 {
+            assert!(matches!(session.on_response(200, &hours), Next::Request(_)));
+        }
+        let next = session.on_response(200, &hours);
+        assert_eq!(next, Next::Failed { retryable: false, detail: "anthropic gave an empty answer".into() });
+    }
+
+    #[test]
+    fn an_empty_answer_fails_and_text_said_before_a_tool_call_is_kept() {
+        let (mut session, _) = start(&anthropic());
+        assert!(matches!(
+            session.on_response(200, anthropic_stream("  ", None)),
+            Next::Failed { retryable: false, .. }
+        ));
+
+        let (mut session, _) = start(&anthropic());
+        let first = anthropic_stream("We open at 9.", Some(("get_business_hours", "")));
+        let Next::Request(second) = session.on_response(200, first) else { panic!() };
+        assert_eq!(body(&second)["messages"][1]["content"][1]["input"], json!({}), "empty input JSON is `{{}}`");
+        let Next::Done(outcome) = session.on_response(200, anthropic_stream("", None)) else { panic!() };
+        assert_eq!(outcome.text, "We open at 9.");
+    }
+
+    #[test]
+    fn a_nearly_spent_budget_asks_for_fewer_tokens_and_a_bad_tool_call_is_answered_not_fatal() {
+        let t = turn("hi");
+        let (_, request) = Session::new(&anthropic(), "k", &t, &PromptContext { brief: true }, &[]);
+        assert_eq!(body(&request)["max_tokens"], 150);
+        assert!(body(&request)["system"].as_str().unwrap().contains("Be especially brief"));
+        let small = LlmSettings { max_tokens: 100, ..anthropic() };
+        let (mut session, request) = Session::new(&small, "k", &t, &PromptContext { brief: true }, &[]);
+        assert_eq!(body(&request)["max_tokens"], 100);
+
+        let Next::Request(next) = session.on_response(200, anthropic_stream("", Some(("book_it", "{\"when\":"))))
+        else {
+            panic!()
+        };
+        let result = &body(&next)["messages"][2]["content"][0];
+        assert_eq!(result["is_error"], true);
+        assert!(result["content"].as_str().unwrap().contains("not valid JSON"), "{result}");
+    }
+
+    #[test]
+    fn conclude_turns_the_last_step_into_the_turns_reply() {
+        let (mut session, _) = start(&anthropic());
+        session.on_response(200, ANTHROPIC_TOOL_USE);
+        let last = session.on_response(200, ANTHROPIC_TEXT);
+        let outcome = session.conclude(last);
+        assert_eq!(outcome.reply.text.as_deref(), Some(FINAL_TEXT));
+        assert_eq!(outcome.reply.escalation.as_ref().map(|e| e.reason), Some(Reason::Emergency));
+        assert_eq!(outcome.reply.escalation.unwrap().summary, "Water pouring through the ceiling at 14 Elm Rd");
+        assert_eq!((outcome.usage.total(), outcome.fallback), (1812, None));
+
+        let (mut session, _) = start(&anthropic());
+        let last = session.on_response(500, "");
+        let outcome = session.conclude(last);
+        assert_eq!(outcome.fallback.as_deref(), Some("anthropic 500"));
+        assert!(outcome.reply.text.unwrap().contains("on-call team"), "the rules brain's emergency answer");
+        assert_eq!(
+            outcome.reply.escalation.unwrap().reason,
+            Reason::Emergency,
+            "not an ai_failure: the rules escalate"
+        );
+
+        let (session, _) = Session::new(&anthropic(), "k", &turn("hello"), &PromptContext::default(), &[]);
+        let timed_out = Next::Failed { retryable: true, detail: "timed out after 8000 ms".into() };
+        let outcome = session.conclude(timed_out);
+        let escalation = outcome.reply.escalation.unwrap();
+        assert_eq!(escalation.reason, Reason::AiFailure);
+        assert!(escalation.detail.contains("timed out after 8000 ms"), "{}", escalation.detail);
+    }
+}

@@ -2,7 +2,6 @@
 
 use crate::brain::Turn;
 use crate::channel::Channel;
-use crate::lead::LeadFields;
 use crate::tenant::tests::{at, letting_agent};
 
 /// A new SMS conversation with a letting agent, Monday 10:00 (open until 18:00).

@@ -297,3 +297,126 @@ fn business_hours(turn: &Turn) -> ToolOutcome {
     }
     ToolOutcome::ok(result, None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::llm::testing::turn;
+    use crate::tenant::tests::at;
+
+    fn call(name: &str, arguments: &str) -> ToolCall {
+        ToolCall { id: "call_1".into(), name: name.into(), arguments: arguments.into() }
+    }
+
+    fn result(outcome: &ToolOutcome) -> Value {
+        serde_json::from_str(&outcome.result_json).unwrap()
+    }
+
+    #[test]
+    fn definitions_name_the_three_tools_with_object_schemas() {
+        let defs = definitions();
+        let names: Vec<&str> = defs.iter().map(|d| d.name).collect();
+        assert_eq!(names, [ESCALATE_TO_HUMAN, SAVE_LEAD_DETAILS, GET_BUSINESS_HOURS]);
+        assert!(defs.iter().all(|d| d.input_schema["type"] == "object" && !d.description.is_empty()));
+        let reasons = &defs[0].input_schema["properties"]["reason"]["enum"];
+        assert_eq!(
+            reasons,
+            &json!(["emergency", "human_requested", "complaint", "high_value_lead", "repeated_confusion"])
+        );
+        let lead = &defs[1].input_schema["properties"];
+        for field in [
+            "name",
+            "email",
+            "phone",
+            "beds",
+            "area",
+            "budget_max",
+            "move_in",
+            "check_in",
+            "check_out",
+            "party_size",
+            "pets",
+            "furnished",
+            "property",
+            "evidence",
+        ] {
+            assert!(lead.get(field).is_some(), "{field}");
+        }
+    }
+
+    #[test]
+    fn escalate_to_human_raises_the_escalation_with_the_callers_words() {
+        let t = turn("Water is pouring through my ceiling!");
+        let outcome =
+            run_tool(&t, &call(ESCALATE_TO_HUMAN, r#"{"reason":"emergency","summary":"  Flood at flat 2  "}"#));
+        assert!(!outcome.is_error);
+        assert_eq!(result(&outcome)["escalated"], "emergency");
+        let Some(Action::Escalate(request)) = outcome.action else { panic!("{outcome:?}") };
+        assert_eq!((request.reason, request.summary.as_str()), (Reason::Emergency, "Flood at flat 2"));
+        let detail: Value = serde_json::from_str(&request.detail).unwrap();
+        assert_eq!(detail, json!({"source": "llm", "quote": "Water is pouring through my ceiling!"}));
+        let long = run_tool(
+            &t,
+            &call(ESCALATE_TO_HUMAN, &json!({"reason": "complaint", "summary": "x".repeat(500)}).to_string()),
+        );
+        let Some(Action::Escalate(request)) = long.action else { panic!() };
+        assert_eq!(request.summary.chars().count(), SUMMARY_CHARS + 1, "clipped, with an ellipsis");
+    }
+
+    #[test]
+    fn bad_calls_get_error_results_never_panics() {
+        let t = turn("hi");
+        for (name, arguments, says) in [
+            (ESCALATE_TO_HUMAN, r#"{"reason":"ai_failure","summary":"x"}"#, "reason must be one of"),
+            (ESCALATE_TO_HUMAN, r#"{"reason":"complaint"}"#, "summary is required"),
+            (ESCALATE_TO_HUMAN, r#"{"reason":"#, "not valid JSON"),
+            (SAVE_LEAD_DETAILS, "[1,2]", "must be a JSON object"),
+            (SAVE_LEAD_DETAILS, r#"{"beds":"two","shoe_size":9}"#, "nothing saved"),
+            ("book_viewing", "{}", "unknown tool `book_viewing`"),
+        ] {
+            let outcome = run_tool(&t, &call(name, arguments));
+            assert!(outcome.is_error && outcome.action.is_none(), "{name} {arguments}");
+            let error = result(&outcome)["error"].as_str().unwrap().to_owned();
+            assert!(error.contains(says), "{error}");
+        }
+    }
+
+    #[test]
+    fn save_lead_details_keeps_valid_fields_normalised_and_names_the_rest() {
+        let t = turn("I'm Ana, +44 7700 900123, 2 beds in Clifton, max 1500, from 1 March, 2 cats");
+        let arguments = json!({
+            "name": "Ana", "phone": "+44 7700 900123", "beds": 2, "area": "Clifton", "budget_max": 1500,
+            "move_in": "2027-03-01", "pets": true, "email": "not an email", "party_size": -1,
+            "furnished": null, "evidence": "I'm Ana, +44 7700 900123, 2 beds in Clifton"
+        });
+        let outcome = run_tool(&t, &call(SAVE_LEAD_DETAILS, &arguments.to_string()));
+        assert!(!outcome.is_error);
+        let Some(Action::SaveLead(saved)) = &outcome.action else { panic!("{outcome:?}") };
+        assert_eq!(saved["phone"], "+447700900123");
+        assert_eq!((saved["beds"].as_u64(), saved["move_in"].as_str()), (Some(2), Some("2027-03-01")));
+        assert!(!saved.contains_key("email") && !saved.contains_key("party_size") && !saved.contains_key("furnished"));
+        let r = result(&outcome);
+        assert_eq!(r["rejected"]["email"], "not an email address");
+        assert!(r["saved"].as_array().unwrap().iter().all(|f| f != "evidence"));
+        let stay = run_tool(&t, &call(SAVE_LEAD_DETAILS, r#"{"check_in":"2027-05-10","check_out":"2027-05-08"}"#));
+        let Some(Action::SaveLead(saved)) = &stay.action else { panic!() };
+        assert!(saved.contains_key("check_in") && !saved.contains_key("check_out"));
+        assert_eq!(result(&stay)["rejected"]["check_out"], "must be after check_in");
+    }
+
+    #[test]
+    fn get_business_hours_reads_the_tenants_hours_now() {
+        let mut t = turn("when are you open?");
+        let open = result(&run_tool(&t, &call(GET_BUSINESS_HOURS, "")));
+        assert_eq!(
+            open,
+            json!({"hours": "Mon–Thu 09:00–18:00, Fri 09:00–17:30, Sat 10:00–14:00", "open_now": true, "open_until": "18:00"})
+        );
+        t.local_time = at(5, 15, 0);
+        let closed = result(&run_tool(&t, &call(GET_BUSINESS_HOURS, "{}")));
+        assert_eq!((closed["open_now"].as_bool(), closed["opens"].as_str()), (Some(false), Some("Mon 09:00")));
+        t.settings.hours.clear();
+        let unknown = result(&run_tool(&t, &call(GET_BUSINESS_HOURS, "{}")));
+        assert_eq!(unknown, json!({"hours": null, "open_now": false, "opens": null}));
+    }
+}

@@ -2,7 +2,7 @@
 //! crate): D1 statements, and core's clock/randomness over the JS runtime.
 
 pub mod d1;
+pub mod jobs;
 pub mod time;
 
-/// wrangler.toml queue producer binding for `frontdesk-jobs`.
-pub const JOBS_QUEUE: &str = "JOBS";
+pub use jobs::{enqueue, JOBS_QUEUE};

@@ -25,9 +25,8 @@ pub async fn link_identities(
     const DUP: &str = "(SELECT id FROM contacts WHERE tenant_id = ?1 AND email = ?3 AND phone IS NULL \
                        AND EXISTS (SELECT 1 FROM contacts WHERE tenant_id = ?1 AND phone = ?2))";
     const KEEP: &str = "(SELECT id FROM contacts WHERE tenant_id = ?1 AND phone = ?2)";
-    let moves = ["conversations", "messages", "escalations", "lead_changes"].map(|table| {
-        format!("UPDATE {table} SET contact_id = {KEEP} WHERE tenant_id = ?1 AND contact_id = {DUP}")
-    });
+    let moves = ["conversations", "messages", "escalations", "lead_changes"]
+        .map(|table| format!("UPDATE {table} SET contact_id = {KEEP} WHERE tenant_id = ?1 AND contact_id = {DUP}"));
     let mut statements = vec![statement(
         db,
         &format!(

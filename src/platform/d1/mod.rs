@@ -3,6 +3,7 @@
 
 mod contacts;
 mod escalations;
+mod leads;
 mod reads;
 mod settings;
 mod tenants;
@@ -10,6 +11,7 @@ mod tenants;
 pub use contacts::{contact_id_for_visitor, link_identities};
 pub use escalations::{escalation, escalation_list, set_escalation_status};
 pub use frontdesk_durable::platform::d1::{database, statement, Arg};
+pub use leads::{lead, lead_changes, lead_list, set_lead_status, Lead};
 pub use reads::{apply_message_status, contact_list, conversation, conversation_list, message_list, outbox_list};
 pub use settings::{save_tenant, tenant_row, TenantRow};
 pub use tenants::{
