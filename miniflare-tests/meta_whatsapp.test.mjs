@@ -78,7 +78,7 @@ test('a signed text is answered through the Graph API, once, however often Meta 
   }, { timeoutMs: 20_000, what: 'the reply sent through Graph' });
   assert.equal(msgs.length, 2, JSON.stringify(msgs));
   const reply = msgs.find((m) => m.direction === 'outbound');
-  assert.match(reply.body, /^Hi Sheena, thanks for contacting Maple & Pine Lettings!/);
+  assert.match(reply.body, /^Hey Sheena! Thanks for getting in touch with Maple & Pine Lettings\./, 'WhatsApp is casual');
 
   const calls = sent.filter((s) => s.json.to === phone);
   assert.equal(calls.length, 1, 'one Graph send for five deliveries');

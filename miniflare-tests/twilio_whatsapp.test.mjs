@@ -32,7 +32,8 @@ test('a WhatsApp message via Twilio is answered, stored on the whatsapp channel,
     extra: [['NumMedia', '1'], ['MediaUrl0', 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1'], ['MediaContentType0', 'image/jpeg']],
   });
   const reply = assertTwimlReply(r, 'whatsapp');
-  assert.match(reply, /^Hi Ana, thanks for contacting Maple & Pine Lettings!/);
+  // WhatsApp's default style is casual (settings.channel_tone overrides it).
+  assert.match(reply, /^Hey Ana! Thanks for getting in touch with Maple & Pine Lettings\./);
 
   const [contact] = await contactsByPhone(server, DEMO.key, phone);
   assert.equal(contact.name, 'Ana Lima', 'the WhatsApp profile name becomes the contact name');
@@ -58,9 +59,10 @@ test('a returning contact is recognised by name across channels: SMS first, then
   const { conversations } = await conversationsOf(server, DEMO.key, phone);
   assert.deepEqual(conversations.map((c) => c.channel).sort(), ['sms', 'whatsapp'], 'one conversation per channel, one timeline per contact');
 
-  // And back on SMS, with a new conversation window not yet needed: the SMS thread continues.
+  // And back on SMS, within the window: the SMS thread continues, with no second greeting; the
+  // enquiry made this contact a lead, so the reply asks the next qualification question.
   const third = assertTwimlReply(await sendSms(server, { from: phone, body: 'Can I view it on Friday?' }), 'sms again');
-  assert.match(third, /^Thanks, got it/);
+  assert.match(third, /^Thanks, noted\. Which area are you looking in\?$/);
 });
 
 test('mixing a WhatsApp sender with an SMS receiving address is a malformed webhook', async () => {

@@ -7,11 +7,14 @@
 //! with what the thread knows (contact, open conversation) cached between turns, so a warm
 //! turn costs one D1 round trip.
 
+use crate::llm_turn;
 use crate::platform::d1::database;
 use crate::platform::enqueue;
 use crate::platform::time::{WorkerClock, WorkerRandom};
 use crate::protocol::TURN_PATH;
-use crate::thread_store::{load_known, write_turn, NewIds, ReplyToStore};
+use crate::thread_store::{
+    load_known, month_usage, store_inbound, store_reply, usage_month, usage_statement, write_turn, NewIds, ReplyToStore,
+};
 use frontdesk_core::brain::{rules::RulesBrain, Brain};
 use frontdesk_core::conversation::ThreadState;
 use frontdesk_core::escalation::{notifications, Reason};
@@ -136,18 +139,45 @@ impl ConversationDO {
         let mut brain_turn = turn.turn(continuity, contact_name, thread.last_reply());
         brain_turn.lead = thread.lead();
         brain_turn.unclear_streak = thread.unclear_streak;
-        let reply = RulesBrain.respond(&brain_turn);
-
-        let at = reply_time(turn.received_at, WorkerClock.now_ms());
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
-        let ids = NewIds {
+        let mut ids = NewIds {
             claim: new_id(ids::CLAIM, turn.received_at),
             escalation: new_id(ids::ESCALATION, turn.received_at),
             contact: new_id(ids::CONTACT, turn.received_at),
             conversation: new_id(ids::CONVERSATION, turn.received_at),
             inbound: new_id(ids::MESSAGE, turn.received_at),
-            reply: new_id(ids::MESSAGE, at),
+            reply: String::new(),
         };
+        let llm = turn.settings.llm.as_ref().filter(|_| turn.kind != InboundKind::MissedCall);
+        let (reply, usage) = match llm {
+            // The model is remote and may fail or hang: the message is stored (and the event
+            // claimed) before it is called, and the reply is written in a second batch.
+            Some(settings) => {
+                let Some(stored) = store_inbound(&db, turn, &ids).await? else {
+                    return Ok(TurnOutcome { reply: None, events: vec![] });
+                };
+                match stored.claim {
+                    Claim::Owned => {}
+                    Claim::Done { response } => {
+                        return Ok(TurnOutcome { reply: reply_from_ledger(&response), events: vec![] })
+                    }
+                    Claim::InFlight => return Ok(TurnOutcome { reply: None, events: vec![] }),
+                }
+                let month = usage_month(turn);
+                let used = month_usage(&db, &turn.tenant_id, &month).await.unwrap_or_else(|e| {
+                    worker::console_error!("reading LLM usage failed, assuming none: {e}");
+                    0
+                });
+                let outcome = llm_turn::answer(&self.env, settings, &brain_turn, used).await;
+                if let Some(why) = &outcome.fallback {
+                    worker::console_warn!("LLM turn for {} fell back to the rules brain: {why}", turn.event_id);
+                }
+                (outcome.reply, Some((month, outcome.usage)))
+            }
+            None => (RulesBrain.respond(&brain_turn), None),
+        };
+        let at = reply_time(turn.received_at, WorkerClock.now_ms());
+        ids.reply = new_id(ids::MESSAGE, at);
         let answer = ledger_answer(reply.text.as_deref());
         let to_store = ReplyToStore {
             text: reply.text.as_deref(),
@@ -155,7 +185,14 @@ impl ConversationDO {
             ledger_answer: &answer,
             escalation: reply.escalation.as_ref(),
         };
-        let Some(written) = write_turn(&db, turn, &ids, &to_store).await? else {
+        let written = match &usage {
+            Some((month, usage)) => {
+                let charge = usage_statement(&db, &turn.tenant_id, month, usage)?;
+                store_reply(&db, turn, &ids, &to_store, vec![charge]).await?
+            }
+            None => write_turn(&db, turn, &ids, &to_store).await?,
+        };
+        let Some(written) = written else {
             // Another request holds this event's claim in D1 and is answering it.
             return Ok(TurnOutcome { reply: None, events: vec![] });
         };

@@ -3,6 +3,7 @@
 //! runtime live here; decisions live in frontdesk-core.
 
 mod conversation_do;
+mod llm_turn;
 pub mod platform;
 mod protocol;
 mod tenant_hub_do;

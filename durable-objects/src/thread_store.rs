@@ -12,6 +12,7 @@ use crate::platform::d1::{args, statement, Arg};
 use frontdesk_core::brain::EscalationRequest;
 use frontdesk_core::conversation::{reuse_cutoff, Known};
 use frontdesk_core::inbound::InboundTurn;
+use frontdesk_core::llm::Usage;
 use frontdesk_core::records::{Contact, Conversation, Message};
 use frontdesk_core::webhook::{Claim, CLAIM_STALE_AFTER_MS};
 use serde::Deserialize;
@@ -435,4 +436,37 @@ fn assemble(row: ReadBack, turn: &InboundTurn, claim: Claim) -> Option<Written> 
         reply,
         escalation_id: row.escalation_id,
     })
+}
+
+/// The month LLM usage is charged to (`llm_usage.month`): the tenant's local calendar month.
+pub fn usage_month(turn: &InboundTurn) -> String {
+    format!("{:04}-{:02}", turn.local_time.date.year, turn.local_time.date.month)
+}
+
+/// Tokens this tenant's LLM turns have spent in `month`.
+pub async fn month_usage(db: &D1Database, tenant_id: &str, month: &str) -> Result<u64> {
+    #[derive(Deserialize)]
+    struct Used {
+        used: u64,
+    }
+    let row: Option<Used> = statement(
+        db,
+        "SELECT input_tokens + output_tokens AS used FROM llm_usage WHERE tenant_id = ?1 AND month = ?2",
+        &[Arg::Text(tenant_id), Arg::Text(month)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map_or(0, |r| r.used))
+}
+
+/// Adds a turn's tokens to the month, in the reply's transaction (so a retried turn that never
+/// stored its reply is not charged twice).
+pub fn usage_statement(db: &D1Database, tenant_id: &str, month: &str, usage: &Usage) -> Result<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO llm_usage (tenant_id, month, input_tokens, output_tokens, calls) VALUES (?1, ?2, ?3, ?4, 1) \
+         ON CONFLICT (tenant_id, month) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, \
+             output_tokens = output_tokens + excluded.output_tokens, calls = calls + 1",
+        &[Arg::Text(tenant_id), Arg::Text(month), Arg::Int(usage.input_tokens), Arg::Int(usage.output_tokens)],
+    )
 }

@@ -10,12 +10,13 @@ use super::d1::{database, statement, Arg};
 use frontdesk_core::channel::twilio::rest::{parse_send_response, send_request, OutboundSms, API_BASE};
 use frontdesk_core::channel::{meta, openphone};
 use frontdesk_core::escalation::{Notification, NotifyChannel};
-use frontdesk_core::http::{HttpRequest, SendOutcome};
+use frontdesk_core::http::SendOutcome;
 use frontdesk_core::ids;
 use frontdesk_core::ports::{Clock, Random};
+use frontdesk_durable::platform::http::execute;
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use serde::Deserialize;
-use worker::{D1Database, Env, Fetch, Headers, Method, Request, RequestInit, Result};
+use worker::{D1Database, Env, Result};
 
 const TWILIO_API_BASE_VAR: &str = "TWILIO_API_BASE";
 const META_API_BASE_VAR: &str = "META_API_BASE";
@@ -135,7 +136,7 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
         openphone::PROVIDER => openphone::parse_send_response,
         _ => parse_send_response,
     };
-    match execute(request).await {
+    match execute(&request).await {
         Ok((status, body)) => match classify(status, &body) {
             SendOutcome::Sent { provider_id } => finish(&db, &row.id, d, "sent", Some(&provider_id), None).await,
             SendOutcome::Failed(error) => finish(&db, &row.id, d, "failed", None, Some(&error)).await,
@@ -304,20 +305,4 @@ async fn meta_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Opti
             .and_then(|r| super::config::resolve_secret(env, r))?;
         Some((row.address, token))
     }))
-}
-
-async fn execute(request: HttpRequest) -> Result<(u16, String)> {
-    let headers = Headers::new();
-    for (name, value) in &request.headers {
-        headers.set(name, value)?;
-    }
-    let method = match request.method {
-        "GET" => Method::Get,
-        _ => Method::Post,
-    };
-    let mut init = RequestInit::new();
-    init.with_method(method).with_headers(headers).with_body(Some(request.body.into()));
-    let mut response = Fetch::Request(Request::new_with_init(&request.url, &init)?).send().await?;
-    let status = response.status_code();
-    Ok((status, response.text().await?))
 }

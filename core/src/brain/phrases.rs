@@ -17,8 +17,6 @@ pub enum Phrase {
     /// An email's salutation, `{name}` with a leading space or empty; and its sign-off, `{business}`.
     LetterOpen,
     LetterClose,
-    /// Said when the AI could not answer: the message is kept and a person will reply.
-    AiFallback,
     /// A short acknowledgement before the next qualification question.
     Noted,
     /// `{close}`.
@@ -86,14 +84,6 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "Cordiali saluti,\n{business}",
         ],
         Phrase::Noted => ["Thanks, noted.", "Gracias, anotado.", "Merci, c'est noté.", "Danke, notiert.", "Obrigado, anotado.", "Grazie, annotato."],
-        Phrase::AiFallback => [
-            "Thanks for your message — we've got it, and a member of the team will reply shortly.",
-            "Gracias por su mensaje: lo hemos recibido y alguien del equipo le responderá en breve.",
-            "Merci pour votre message : nous l'avons bien reçu et un membre de l'équipe vous répondra rapidement.",
-            "Danke für Ihre Nachricht – sie ist angekommen, und jemand aus dem Team antwortet Ihnen in Kürze.",
-            "Obrigado pela sua mensagem: recebemo-la e alguém da equipa responderá em breve.",
-            "Grazie per il messaggio: l'abbiamo ricevuto e un membro del team le risponderà a breve.",
-        ],
         Phrase::OpenUntil => [
             "We're open until {close} and a member of the team will reply shortly.",
             "Estamos abiertos hasta las {close} y alguien del equipo le responderá en breve.",

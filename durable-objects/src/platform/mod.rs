@@ -2,6 +2,7 @@
 //! crate): D1 statements, and core's clock/randomness over the JS runtime.
 
 pub mod d1;
+pub mod http;
 pub mod jobs;
 pub mod time;
 

@@ -1,0 +1,64 @@
+//! An LLM brain's turn, as glue: the pure session (core `llm::Session`) decides every request
+//! and reads every answer; this only sends them, streams the bodies in, bounds each round by the
+//! tenant's timeout and retries a retryable failure once. Whatever happens it returns an
+//! outcome — the rules brain's answer plus an `ai_failure` escalation when the model failed —
+//! so the caller always has a reply to store.
+
+use crate::platform::http::{self, Part};
+use frontdesk_core::brain::Turn;
+use frontdesk_core::llm::{budget_mode, BudgetMode, LlmBrainOutcome, LlmSettings, Next, PromptContext, Session};
+use futures::future::{select, Either};
+use std::time::Duration;
+use worker::{Delay, Env};
+
+/// The pause before the one retry of a retryable failure (rate limit, overload).
+const RETRY_AFTER_MS: u64 = 400;
+
+pub async fn answer(env: &Env, settings: &LlmSettings, turn: &Turn, used_tokens: u64) -> LlmBrainOutcome {
+    let mode = budget_mode(used_tokens, settings.monthly_token_budget);
+    if mode == BudgetMode::Exhausted {
+        return LlmBrainOutcome::rules(turn, "the monthly token budget is spent");
+    }
+    let key = settings.api_key_env().and_then(|name| env.secret(name).or_else(|_| env.var(name)).ok());
+    let key = key.map(|k| k.to_string()).unwrap_or_default();
+    let context = PromptContext { brief: mode == BudgetMode::Short };
+    let (mut session, mut request) = Session::new(settings, &key, turn, &context, &[]);
+    if key.is_empty() {
+        let detail = format!("the API key secret {:?} is not set", settings.api_key_env().unwrap_or_default());
+        return session.conclude(Next::Failed { retryable: false, detail });
+    }
+    let mut retried = false;
+    let last = loop {
+        let round = http::stream(&request, |part| match part {
+            Part::Status(status) => session.begin(status),
+            Part::Chunk(chunk) => {
+                session.feed(chunk);
+            }
+        });
+        let next = match bounded(round, settings.timeout_ms).await {
+            Some(Ok(_)) => session.end(),
+            Some(Err(e)) => Next::Failed { retryable: true, detail: format!("network: {e}") },
+            // A caller is waiting: a model that is this slow is not retried.
+            None => {
+                break Next::Failed { retryable: false, detail: format!("timed out after {} ms", settings.timeout_ms) }
+            }
+        };
+        match next {
+            Next::Request(next) => request = next,
+            Next::Failed { retryable: true, .. } if !retried => {
+                retried = true;
+                Delay::from(Duration::from_millis(RETRY_AFTER_MS)).await;
+            }
+            last => break last,
+        }
+    };
+    session.conclude(last)
+}
+
+async fn bounded<T>(work: impl std::future::Future<Output = T>, timeout_ms: u32) -> Option<T> {
+    let timer = Delay::from(Duration::from_millis(u64::from(timeout_ms)));
+    match select(Box::pin(work), timer).await {
+        Either::Left((done, _)) => Some(done),
+        Either::Right(_) => None,
+    }
+}

@@ -1,0 +1,107 @@
+// LLM brains: a tenant with `llm` settings is answered by the model (Anthropic Messages or an
+// OpenAI-compatible server, both streamed, with tool calls), against a local fake that speaks the
+// providers' real wire formats. The message is stored before the model is called; when the model
+// fails or hangs the contact still gets an answer and the team gets an `ai_failure` escalation.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFakeLlm } from './helpers/fake_llm.mjs';
+import { startServerWith } from './helpers/fake_provider.mjs';
+import { DEMO, DEMO2, uniquePhone, sendSms, assertTwimlReply, listAll, eventually, api, conversationsOf, messagesOf } from './helpers/api.mjs';
+
+const KEY = 'sk-test-frontdesk';
+let fake;
+let server;
+
+function llmSettings(provider, extra = {}) {
+  return JSON.stringify({ provider, model: provider === 'anthropic' ? 'claude-test' : 'gpt-test', api_key: 'env:LLM_TEST_KEY', base_url: fake.url, timeout_ms: 2000, ...extra });
+}
+
+before(async () => {
+  fake = await startFakeLlm({ apiKey: KEY });
+  server = await startServerWith({
+    sql: [
+      `UPDATE tenants SET settings = json_set(settings, '$.llm', json('${llmSettings('anthropic')}')) WHERE id = 'ten_demo'`,
+      `UPDATE tenants SET settings = json_set(settings, '$.llm', json('${llmSettings('openai')}')) WHERE id = 'ten_demo2'`,
+    ],
+    vars: { LLM_TEST_KEY: KEY },
+  });
+}, { timeout: 180_000 });
+after(async () => {
+  await server?.stop();
+  fake?.close();
+});
+
+const escalationsOf = async (key, phone) => {
+  const { contact } = await conversationsOf(server, key, phone);
+  return (await listAll(server, key, '/api/v1/escalations')).filter((e) => e.contact_id === contact.id);
+};
+
+test('Anthropic: the model saves lead details by tool call, then its streamed answer is the reply', async () => {
+  const before = fake.requests.length;
+  fake.push(
+    { tool: { name: 'save_lead_details', input: { beds: 2, area: 'Clifton', evidence: '2 bed in Clifton' } } },
+    { text: 'Lovely — a 2 bed in Clifton. What is your maximum budget?' },
+  );
+  const phone = uniquePhone();
+  const reply = assertTwimlReply(await sendSms(server, { from: phone, body: 'Hi, do you have a 2 bed in Clifton to rent?' }));
+  assert.equal(reply, 'Lovely — a 2 bed in Clifton. What is your maximum budget?');
+  const sent = fake.requests.slice(before);
+  assert.equal(sent.length, 2, 'one round for the tool call, one for the answer');
+  assert.equal(sent[0].path, '/v1/messages');
+  assert.equal(sent[0].headers['x-api-key'], KEY);
+  assert.equal(sent[0].body.stream, true);
+  assert.equal(sent[0].body.model, 'claude-test');
+  assert.match(sent[0].body.system, /Maple & Pine Lettings/);
+  assert.match(sent[0].body.system, /09:00/, 'the tenant hours are in the prompt');
+  assert.ok(sent[0].body.tools.some((t) => t.name === 'escalate_to_human'));
+  const toolResult = sent[1].body.messages.at(-1).content.find((c) => c.type === 'tool_result');
+  assert.ok(toolResult, `the tool result went back to the model: ${JSON.stringify(sent[1].body.messages.at(-1))}`);
+  const { contact } = await conversationsOf(server, DEMO.key, phone);
+  const lead = await eventually(async () => {
+    const r = await api(server, DEMO.key, `/api/v1/leads/${contact.id}`);
+    return r.status === 200 && r.json.fields.area ? r.json : null;
+  }, { timeoutMs: 20_000, what: 'the lead from the tool call' });
+  assert.equal(lead.fields.area.value, 'Clifton');
+});
+
+test('OpenAI-compatible: the streamed answer is the reply', async () => {
+  const before = fake.requests.length;
+  fake.push({ text: 'Harbour View here — which dates are you thinking of?' });
+  const reply = assertTwimlReply(await sendSms(server, { from: uniquePhone(), to: DEMO2.number, token: DEMO2.token, body: 'Is the cottage free in August?' }));
+  assert.equal(reply, 'Harbour View here — which dates are you thinking of?');
+  const [call] = fake.requests.slice(before);
+  assert.equal(call.path, '/chat/completions');
+  assert.equal(call.headers.authorization, `Bearer ${KEY}`);
+  assert.equal(call.body.stream, true);
+  assert.equal(call.body.messages[0].role, 'system');
+});
+
+test('the model down (500 twice): the contact still gets an answer, the team an ai_failure escalation, the message is kept', async () => {
+  fake.push({ status: 500 }, { status: 500 });
+  const phone = uniquePhone();
+  const reply = assertTwimlReply(await sendSms(server, { from: phone, body: 'What time do you open on Saturday?' }));
+  assert.match(reply, /opening hours|open/i, `the rules brain answered: ${reply}`);
+  const escalations = await escalationsOf(DEMO.key, phone);
+  assert.deepEqual(escalations.map((e) => e.reason), ['ai_failure']);
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  const messages = await messagesOf(server, DEMO.key, conversations[0].id);
+  assert.ok(messages.some((m) => m.direction === 'inbound' && m.body === 'What time do you open on Saturday?'));
+});
+
+test('a model that hangs past the timeout is abandoned: fallback reply and escalation', async () => {
+  fake.push({ hang: true });
+  const phone = uniquePhone();
+  const reply = assertTwimlReply(await sendSms(server, { from: phone, body: 'Can I book a viewing for Friday?' }));
+  assert.ok(reply.length > 0);
+  const escalations = await escalationsOf(DEMO.key, phone);
+  assert.equal(escalations[0]?.reason, 'ai_failure');
+  assert.match(JSON.stringify(escalations[0].detail), /timed out/, JSON.stringify(escalations[0]));
+});
+
+test('an emergency escalates even through the model, and pages on-call', async () => {
+  fake.push({ text: 'Please leave the property now and call the gas emergency line; our on-call team is on it.' });
+  const phone = uniquePhone();
+  assertTwimlReply(await sendSms(server, { from: phone, body: 'I can smell gas in my kitchen' }));
+  const escalations = await escalationsOf(DEMO.key, phone);
+  assert.deepEqual(escalations.map((e) => [e.reason, e.priority]), [['emergency', 'critical']]);
+});
