@@ -110,3 +110,31 @@ test('a missed incoming call gets a follow-up text through OpenPhone', async () 
   const msgs = await messagesOf(server, DEMO.key, conversations[0].id);
   assert.ok(msgs.some((m) => m.channel === 'voice' && m.status === 'missed'), 'the call is on the timeline');
 });
+
+test("a call's summary and recording land on the contact's timeline once, with nothing sent back", async () => {
+  const phone = uniquePhone();
+  const context = { orgId: 'OR1', phoneNumberId: 'PN1', conversationId: 'CN1', phoneNumberType: 'shared', userId: 'US1',
+    participants: { workspace: [OUR_NUMBER], external: [phone], resolution: 'available' } };
+  const versioned = (id, type, resource) => JSON.stringify({ id, apiVersion: '2026-03-30', createdAt: new Date().toISOString(), type, data: { resource, context } });
+  const summary = versioned(`EV-sum-${phone}`, 'call.summary.completed',
+    { id: `AC-${phone}`, callId: `AC-${phone}`, processingStatus: 'completed', summary: ['Caller wants a 2 bed in Clifton.'], nextSteps: ['Book a viewing on Friday.'] });
+  const recording = versioned(`EV-rec-${phone}`, 'call.recording.completed',
+    { id: `AC-${phone}`, direction: 'incoming', duration: 134, recordings: [{ id: 'RE1', duration: 134, type: 'audio/mpeg', url: 'https://recordings.example.com/RE1.mp3' }] });
+  const before = sent.length;
+  for (const body of [summary, summary, recording]) {
+    const r = await post(body, standardHeaders(body));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.handled, true, r.text);
+  }
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  const messages = await messagesOf(server, DEMO.key, conversations[0].id);
+  const notes = messages.filter((m) => m.channel === 'voice');
+  assert.equal(notes.length, 2, 'the redelivered summary is stored once: ' + JSON.stringify(messages));
+  assert.ok(notes.every((m) => m.direction === 'inbound' && m.status === 'recorded'));
+  assert.ok(notes.some((m) => /Caller wants a 2 bed in Clifton\./.test(m.body) && /Book a viewing on Friday\./.test(m.body)), JSON.stringify(notes));
+  assert.ok(notes.some((m) => m.body.includes('https://recordings.example.com/RE1.mp3')));
+  assert.equal(messages.filter((m) => m.direction === 'outbound').length, 0, 'a call note is not answered');
+  assert.equal(sent.length, before, 'nothing sent to OpenPhone');
+  const bad = versioned(`EV-bad-${phone}`, 'call.summary.completed', { id: `AC-${phone}`, processingStatus: 'completed', summary: 'not a list' });
+  assert.notEqual((await post(bad, { 'webhook-id': 'x', 'webhook-timestamp': '1', 'webhook-signature': 'v1,bad' })).status, 200);
+});

@@ -51,6 +51,8 @@ pub enum InboundKind {
     MissedCall,
     /// A website form: recorded as channel `form`, answered on the thread's channel.
     Form,
+    /// A record of a call (recording, summary, transcript) for the timeline: stored, not answered.
+    CallNote,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +139,29 @@ impl InboundTurn {
         Self { body: body.to_owned(), provider_message_id: message_id.to_owned(), ..base }
     }
 
+    /// A call's recording, summary or transcript from OpenPhone, put on the contact's timeline
+    /// (channel `voice`, in their SMS conversation) once per event; nothing is sent back.
+    pub fn call_note(
+        artefact: &crate::channel::openphone::CallArtefact,
+        contact: PhoneE164,
+        tenant: TenantContext,
+        received_at: u64,
+    ) -> Self {
+        let provider = crate::channel::openphone::PROVIDER;
+        let base = Self::base(tenant, provider, &artefact.event_id, Channel::Sms, contact.into(), received_at);
+        Self { kind: InboundKind::CallNote, body: artefact.timeline_text(), ..base }
+    }
+
+    /// Whether the brain answers this event (a call note is only recorded).
+    pub fn wants_reply(&self) -> bool {
+        self.kind != InboundKind::CallNote
+    }
+
+    /// Whether this event is something the contact said, for their lead.
+    pub fn is_contact_words(&self) -> bool {
+        matches!(self.kind, InboundKind::Message | InboundKind::Form)
+    }
+
     /// The turn for a WhatsApp Cloud API message; the reply is sent through the Graph API by a
     /// job (Meta's webhook has no inline answer). The wamid is the idempotency key: Meta
     /// redelivers for days.
@@ -199,7 +224,7 @@ impl InboundTurn {
     pub fn inbound_channel(&self) -> &'static str {
         match self.kind {
             InboundKind::Message => self.channel.as_str(),
-            InboundKind::MissedCall => "voice",
+            InboundKind::MissedCall | InboundKind::CallNote => "voice",
             InboundKind::Form => "form",
         }
     }
@@ -209,6 +234,7 @@ impl InboundTurn {
         match self.kind {
             InboundKind::Message | InboundKind::Form => "received",
             InboundKind::MissedCall => "missed",
+            InboundKind::CallNote => "recorded",
         }
     }
 

@@ -15,13 +15,12 @@ use crate::protocol::TURN_PATH;
 use crate::thread_store::{
     load_known, month_usage, store_inbound, store_reply, usage_month, usage_statement, write_turn, NewIds, ReplyToStore,
 };
-use frontdesk_core::brain::{rules::RulesBrain, Brain};
+use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply};
 use frontdesk_core::conversation::ThreadState;
 use frontdesk_core::escalation::{notifications, Reason};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{
-    escalation_event, events, ledger_answer, reply_from_ledger, reply_time, Delivery, InboundKind, InboundTurn,
-    TurnOutcome,
+    escalation_event, events, ledger_answer, reply_from_ledger, reply_time, Delivery, InboundTurn, TurnOutcome,
 };
 use frontdesk_core::jobs::Job;
 use frontdesk_core::lead::LeadMessage;
@@ -148,7 +147,7 @@ impl ConversationDO {
             inbound: new_id(ids::MESSAGE, turn.received_at),
             reply: String::new(),
         };
-        let llm = turn.settings.llm.as_ref().filter(|_| turn.kind != InboundKind::MissedCall);
+        let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words());
         let (reply, usage) = match llm {
             // The model is remote and may fail or hang: the message is stored (and the event
             // claimed) before it is called, and the reply is written in a second batch.
@@ -174,7 +173,8 @@ impl ConversationDO {
                 }
                 (outcome.reply, Some((month, outcome.usage)))
             }
-            None => (RulesBrain.respond(&brain_turn), None),
+            None if turn.wants_reply() => (RulesBrain.respond(&brain_turn), None),
+            None => (Reply::silent(), None),
         };
         let at = reply_time(turn.received_at, WorkerClock.now_ms());
         ids.reply = new_id(ids::MESSAGE, at);
@@ -235,7 +235,7 @@ impl ConversationDO {
                         worker::console_error!("queueing delivery of {} failed: {e}", message.id);
                     }
                 }
-                if turn.kind != InboundKind::MissedCall {
+                if turn.is_contact_words() {
                     let job = Job::UpdateLead {
                         tenant_id: turn.tenant_id.clone(),
                         contact_id: written.contact.id.clone(),

@@ -3,8 +3,8 @@
 //! parse → resolve the tenant by the number the event is about (`to`) → verify the signature
 //! (legacy `openphone-signature` or Standard Webhooks, with a 5-minute replay window) with that
 //! channel's signing key → act: a received text is answered through OpenPhone's API, a delivery
-//! updates the reply, a missed incoming call gets a follow-up text; other events are
-//! acknowledged.
+//! updates the reply, a missed incoming call gets a follow-up text, a call's recording, summary
+//! or transcript goes on the contact's timeline; other events are acknowledged.
 
 use super::body_bytes;
 use crate::error::{json_response, AppResult};
@@ -62,9 +62,12 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
         EventKind::MissedCall { call_id, from, .. } => {
             InboundTurn::missed_call(context, openphone::PROVIDER, from, &call_id, Channel::Sms, now)
         }
-        EventKind::CallArtefact(_) | EventKind::Other(_) => {
-            return Ok(json_response(200, &json!({ "handled": false })))
-        }
+        EventKind::CallArtefact(artefact) => match artefact.contact_number.clone() {
+            Some(contact) => InboundTurn::call_note(&artefact, contact, context, now),
+            // Without the other party's number there is no contact to put it on.
+            None => return Ok(json_response(200, &json!({ "handled": false }))),
+        },
+        EventKind::Other(_) => return Ok(json_response(200, &json!({ "handled": false }))),
     };
     let outcome = conversation_turn(&env, &turn).await?;
     if !outcome.events.is_empty() {

@@ -70,6 +70,21 @@ pub struct EscalationRequest {
     pub detail: String,
 }
 
+impl Reply {
+    /// No answer and nothing understood: for events that are recorded, not answered.
+    pub fn silent() -> Self {
+        Reply {
+            text: None,
+            intent: Intent::GeneralEnquiry,
+            escalation: None,
+            language: Language::En,
+            slots: BTreeMap::new(),
+            urgency: Urgency::Normal,
+            unclear: false,
+        }
+    }
+}
+
 pub trait Brain {
     fn respond(&self, turn: &Turn) -> Reply;
 }
