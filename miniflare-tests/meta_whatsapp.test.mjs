@@ -5,7 +5,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
-import { DEMO, uniquePhone, assertError, conversationsOf, messagesOf, contactsByPhone, eventually } from './helpers/api.mjs';
+import { DEMO, uniquePhone, assertError, conversationsOf, messagesOf, contactsByPhone, eventually, listAll, apiOk } from './helpers/api.mjs';
 
 const APP_SECRET = 'dev-meta-app-secret'; // wrangler.toml [vars], dev only
 const VERIFY_TOKEN = 'dev-meta-verify-token';
@@ -36,10 +36,10 @@ function payload(value) {
   return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'WABA1', changes: [{ field: 'messages', value: {
     messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID }, ...value } }] }] });
 }
-function textMessage(phone, wamid, body, name = 'Sheena Nelson') {
+function textMessage(phone, wamid, body, name = 'Sheena Nelson', sentAt = Date.now()) {
   const waId = phone.slice(1);
   return payload({ contacts: [{ profile: { name }, wa_id: waId }],
-    messages: [{ from: waId, id: wamid, timestamp: '1749416383', type: 'text', text: { body } }] });
+    messages: [{ from: waId, id: wamid, timestamp: String(Math.floor(sentAt / 1000)), type: 'text', text: { body } }] });
 }
 async function post(body, { secret = APP_SECRET, signature } = {}) {
   const sig = signature ?? 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
@@ -113,4 +113,32 @@ test('a message for a number no tenant owns is acknowledged and skipped', async 
   assert.equal(r.status, 200, 'Meta would redeliver anything else for days');
   assert.deepEqual(r.json, { messages: 0, skipped: 1 });
   assert.deepEqual(await contactsByPhone(server, DEMO.key, phone), []);
+});
+
+test("a message first delivered after Meta's 24-hour window closed is never answered free-form", async () => {
+  const phone = uniquePhone();
+  const dayAndAnHourAgo = Date.now() - 25 * 3600 * 1000;
+  const before = sent.length;
+  const r = await post(textMessage(phone, `wamid.LATE-${phone}`, 'Are you open on Sunday?', 'Late Larry', dayAndAnHourAgo));
+  assert.equal(r.status, 200, r.text);
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  const reply = await eventually(async () => (await messagesOf(server, DEMO.key, conversations[0].id))
+    .find((m) => m.direction === 'outbound' && m.status !== 'queued'), { timeoutMs: 20_000, what: 'the reply settled' });
+  assert.equal(reply.status, 'failed', 'no template configured: not sent');
+  assert.equal(sent.slice(before).filter((c) => c.json.to === phone).length, 0, 'nothing sent to Graph');
+  const outbox = await eventually(async () => (await listAll(server, DEMO.key, '/api/v1/outbox')).find((o) => o.payload?.message_id === reply.id), { what: 'outbox row' });
+  assert.match(outbox.last_error, /24-hour window/);
+
+  // With an approved template configured, the window-closed reply goes as that template.
+  const settings = await apiOk(server, DEMO.key, '/api/v1/settings');
+  const put = await fetch(`${server.baseUrl}/api/v1/settings`, {
+    method: 'PUT', headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ settings: { ...settings.settings, whatsapp_template: { name: 'follow_up', language: 'en_US' } } }),
+  });
+  assert.equal(put.status, 200, await put.text());
+  const phone2 = uniquePhone();
+  assert.equal((await post(textMessage(phone2, `wamid.LATE-${phone2}`, 'Still available?', 'Late Lucy', dayAndAnHourAgo))).status, 200);
+  const call = await eventually(async () => sent.find((c) => c.json.to === phone2), { timeoutMs: 20_000, what: 'the template send' });
+  assert.deepEqual([call.json.type, call.json.template.name, call.json.template.language.code], ['template', 'follow_up', 'en_US']);
+  assert.equal(call.json.text, undefined, 'no free-form text outside the window');
 });

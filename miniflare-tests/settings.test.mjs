@@ -72,3 +72,26 @@ test('an industry template pre-fills hours and next step and keeps the on-call c
   const reply = assertTwimlReply(await sendSms(server, { from: uniquePhone(), to: DEMO2.number, token: DEMO2.token, body: 'Do you have a room tonight?' }));
   assert.match(reply, /open until 24:00/, reply);
 });
+
+test('tone, qualification questions, escalation rules and the LLM are settings, validated whole', async () => {
+  const current = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
+  const bad = await put(DEMO.key, { settings: { ...current,
+    qualification: [{ field: 'date', ask: 'When?' }, { field: 'area', ask: '' }],
+    llm: { provider: 'anthropic', model: '', api_key: 'sk-literal-key' },
+    tone: 'grumpy' } });
+  assertError(bad, 400, 'malformed_body');
+  assertError(await put(DEMO.key, { settings: { ...current, llm: { provider: 'anthropic', model: 'm', api_key: 'sk-literal' } } }), 400, 'malformed_body');
+  const llm = await put(DEMO.key, { settings: { ...current, llm: { provider: 'anthropic', model: 'm', api_key: 'sk-literal' } } });
+  assert.match(llm.json.error.message, /api_key/, llm.text);
+  const questions = await put(DEMO.key, { settings: { ...current, qualification: [{ field: 'date', ask: 'When?' }, { field: 'area', ask: '' }] } });
+  assert.match(questions.json.error.message, /qualification/, questions.text);
+
+  const ok = await put(DEMO.key, { settings: { ...current, tone: 'luxury_concierge', channel_tone: { sms: 'formal' },
+    qualification: [{ field: 'budget_max', ask: 'What budget do you have in mind?' }], escalation_rules: { repeated_confusion: 3 } } });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.settings.escalation_rules.high_value_score, 80, 'unset rules keep their defaults');
+  const reply = assertTwimlReply(await sendSms(server, { from: uniquePhone(), body: 'I want to rent a flat in Clifton' }));
+  assert.match(reply, /^Dear,\n\nGood day, and thank you for contacting Maple & Pine Lettings\./, reply);
+  assert.match(reply, /What budget do you have in mind\?/, 'the tenant\'s own question');
+  assert.match(reply, /Kind regards,\nMaple & Pine Lettings$/, reply);
+});

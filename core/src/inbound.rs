@@ -35,6 +35,9 @@ pub struct InboundTurn {
     pub media: Vec<(String, String)>,
     pub provider_message_id: String,
     pub received_at: u64,
+    /// When the contact sent it, if the provider says (WhatsApp's service window runs from it).
+    #[serde(default)]
+    pub sent_at: Option<u64>,
     /// A message, or a call nobody answered (the reply is a follow-up text).
     #[serde(default)]
     pub kind: InboundKind,
@@ -100,6 +103,7 @@ impl InboundTurn {
             media: Vec::new(),
             provider_message_id: event_id.to_owned(),
             received_at: at,
+            sent_at: None,
             kind: InboundKind::Message,
             delivery: Delivery::Queued,
         }
@@ -178,6 +182,7 @@ impl InboundTurn {
             profile_name: message.profile_name,
             body: message.body,
             media: message.media_id.map(|id| vec![(format!("meta-media:{id}"), String::new())]).unwrap_or_default(),
+            sent_at: message.sent_at_ms,
             ..base
         }
     }
@@ -362,6 +367,7 @@ mod tests {
             media: vec![],
             provider_message_id: "SM1".into(),
             received_at: 5,
+            sent_at: None,
             kind: InboundKind::Message,
             delivery: Delivery::Inline,
         }

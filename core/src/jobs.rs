@@ -24,9 +24,19 @@ pub enum Job {
         channel: String,
         to: String,
         body: String,
+        /// For WhatsApp Cloud: when the contact last wrote, and the tenant's template for a
+        /// closed window (Meta refuses free-form messages 24 hours after it).
+        #[serde(default)]
+        window: Option<ServiceWindow>,
     },
     /// Apply an inbound message to its contact's lead (fields, score, status); once per message.
     UpdateLead { tenant_id: String, contact_id: String, conversation_id: String, message: crate::lead::LeadMessage },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceWindow {
+    pub last_inbound_ms: u64,
+    pub template: Option<crate::channel::meta::TemplateSetting>,
 }
 
 fn default_provider() -> String {

@@ -16,13 +16,14 @@ use crate::thread_store::{
     load_known, month_usage, store_inbound, store_reply, usage_month, usage_statement, write_turn, NewIds, ReplyToStore,
 };
 use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply};
+use frontdesk_core::channel::meta;
 use frontdesk_core::conversation::ThreadState;
 use frontdesk_core::escalation::{notifications, Reason};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{
     escalation_event, events, ledger_answer, reply_from_ledger, reply_time, Delivery, InboundTurn, TurnOutcome,
 };
-use frontdesk_core::jobs::Job;
+use frontdesk_core::jobs::{Job, ServiceWindow};
 use frontdesk_core::lead::LeadMessage;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::records::Contact;
@@ -228,6 +229,10 @@ impl ConversationDO {
                         channel: message.channel.clone(),
                         to: turn.from.to_string(),
                         body: message.body.clone(),
+                        window: (turn.provider == meta::PROVIDER).then(|| ServiceWindow {
+                            last_inbound_ms: turn.sent_at.unwrap_or(turn.received_at),
+                            template: turn.settings.whatsapp_template.clone(),
+                        }),
                     };
                     if let Err(e) = self.enqueue(&job).await {
                         // The reply is stored as `queued`, visible on the timeline; the turn itself

@@ -4,7 +4,7 @@
 
 use super::d1::{database, statement, Arg};
 use super::leads::update_lead;
-use super::outbound::{deliver_message, deliver_page, mark_dead};
+use super::outbound::{deliver_message, deliver_page, mark_dead, OutboundMessage};
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{retry_delay_secs, Job};
 use frontdesk_core::ports::{Clock, Random};
@@ -46,8 +46,17 @@ async fn run(env: &Env, job: Job) -> Result<()> {
         Job::Notify { tenant_id, escalation_id, notification } => {
             deliver_page(env, &tenant_id, &escalation_id, &notification).await
         }
-        Job::DeliverMessage { tenant_id, message_id, provider, channel, to, body } => {
-            deliver_message(env, &tenant_id, &message_id, &provider, &channel, &to, &body).await
+        Job::DeliverMessage { tenant_id, message_id, provider, channel, to, body, window } => {
+            let message = OutboundMessage {
+                tenant_id: &tenant_id,
+                message_id: &message_id,
+                provider: &provider,
+                channel: &channel,
+                to: &to,
+                body: &body,
+                window: window.as_ref(),
+            };
+            deliver_message(env, &message).await
         }
         Job::UpdateLead { tenant_id, contact_id, conversation_id, message } => {
             update_lead(env, &tenant_id, &contact_id, &conversation_id, &message).await

@@ -12,6 +12,7 @@ use frontdesk_core::channel::{meta, openphone};
 use frontdesk_core::escalation::{Notification, NotifyChannel};
 use frontdesk_core::http::SendOutcome;
 use frontdesk_core::ids;
+use frontdesk_core::jobs::ServiceWindow;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_durable::platform::http::execute;
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
@@ -41,6 +42,18 @@ struct Delivery<'a> {
     /// The `messages` row whose status follows the delivery, for replies to contacts.
     message_id: Option<&'a str>,
     payload: serde_json::Value,
+    window: Option<&'a ServiceWindow>,
+}
+
+/// A stored reply to deliver to its contact.
+pub struct OutboundMessage<'a> {
+    pub tenant_id: &'a str,
+    pub message_id: &'a str,
+    pub provider: &'a str,
+    pub channel: &'a str,
+    pub to: &'a str,
+    pub body: &'a str,
+    pub window: Option<&'a ServiceWindow>,
 }
 
 /// Sends one on-call page, once.
@@ -59,6 +72,7 @@ pub async fn deliver_page(env: &Env, tenant_id: &str, escalation_id: &str, page:
             to: &page.to,
             body: &page.body,
             message_id: None,
+            window: None,
             payload: serde_json::json!({ "kind": "escalation_page", "escalation_id": escalation_id,
                                      "subject": page.subject, "body": page.body }),
         },
@@ -67,26 +81,19 @@ pub async fn deliver_page(env: &Env, tenant_id: &str, escalation_id: &str, page:
 }
 
 /// Sends a stored reply (status `queued`) to its contact, once.
-pub async fn deliver_message(
-    env: &Env,
-    tenant_id: &str,
-    message_id: &str,
-    provider: &str,
-    channel: &str,
-    to: &str,
-    body: &str,
-) -> Result<()> {
+pub async fn deliver_message(env: &Env, m: &OutboundMessage<'_>) -> Result<()> {
     deliver(
         env,
         &Delivery {
-            tenant_id,
-            dedupe_key: message_id,
-            provider,
-            channel,
-            to,
-            body,
-            message_id: Some(message_id),
-            payload: serde_json::json!({ "kind": "message", "message_id": message_id, "body": body }),
+            tenant_id: m.tenant_id,
+            dedupe_key: m.message_id,
+            provider: m.provider,
+            channel: m.channel,
+            to: m.to,
+            body: m.body,
+            message_id: Some(m.message_id),
+            payload: serde_json::json!({ "kind": "message", "message_id": m.message_id, "body": m.body }),
+            window: m.window,
         },
     )
     .await
@@ -99,9 +106,25 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
         return Ok(()); // sent, simulated or given up on by an earlier run of this job
     }
     let request = match (d.provider, d.channel) {
-        (meta::PROVIDER, _) => meta_sender(env, &db, d.tenant_id).await?.map(|(phone_number_id, token)| {
-            meta::send_request(&var_or(env, META_API_BASE_VAR, meta::API_BASE), &phone_number_id, &token, d.to, d.body)
-        }),
+        (meta::PROVIDER, _) => {
+            let last_inbound = d.window.map(|w| w.last_inbound_ms);
+            let send = meta::choose(last_inbound, WorkerClock.now_ms(), d.window.and_then(|w| w.template.as_ref()));
+            let Some((phone_number_id, token)) = meta_sender(env, &db, d.tenant_id).await? else {
+                return finish(&db, &row.id, d, "simulated", None, None).await;
+            };
+            let base = var_or(env, META_API_BASE_VAR, meta::API_BASE);
+            match send {
+                meta::WhatsAppSend::FreeForm => Some(meta::send_request(&base, &phone_number_id, &token, d.to, d.body)),
+                meta::WhatsAppSend::Template { name, language, params } => {
+                    Some(meta::template_request(&base, &phone_number_id, &token, d.to, &name, &language, &params))
+                }
+                // Meta would refuse a free-form message: never send one; the team must reach out.
+                meta::WhatsAppSend::Escalate => {
+                    let why = "outside WhatsApp's 24-hour window and no whatsapp_template is set";
+                    return finish(&db, &row.id, d, "failed", None, Some(why)).await;
+                }
+            }
+        }
         (openphone::PROVIDER, _) => openphone_sender(env, &db, d.tenant_id).await?.map(|(from, api_key)| {
             openphone::send_request(
                 &var_or(env, OPENPHONE_API_BASE_VAR, openphone::API_BASE),

@@ -21,6 +21,9 @@ pub struct InboundText {
     pub profile_name: Option<String>,
     pub body: String,
     pub media_id: Option<String>,
+    /// When the contact sent it (Meta's `timestamp`): the 24-hour service window runs from here,
+    /// not from when a (possibly days-late) redelivery reached us.
+    pub sent_at_ms: Option<u64>,
 }
 
 /// A delivery status for a message Frontdesk sent.
@@ -156,6 +159,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, String> {
                     (caption.map_or_else(|| format!("[{kind}]"), |c| format!("[{kind}] {c}")), media_id)
                 }
             };
+            let sent_at_ms = m.rest.get("timestamp").and_then(|t| t.as_str()?.parse::<u64>().ok()).map(|s| s * 1000);
             out.messages.push(InboundText {
                 phone_number_id: phone_number_id.clone(),
                 wamid: m.id,
@@ -163,6 +167,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, String> {
                 profile_name,
                 body,
                 media_id,
+                sent_at_ms,
             });
         }
         for s in value.statuses {
