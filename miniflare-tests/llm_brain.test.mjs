@@ -62,6 +62,15 @@ test('Anthropic: the model saves lead details by tool call, then its streamed an
     return r.status === 200 && r.json.fields.area ? r.json : null;
   }, { timeoutMs: 20_000, what: 'the lead from the tool call' });
   assert.equal(lead.fields.area.value, 'Clifton');
+
+  // The same person on WhatsApp: a new thread, a known contact — the model is told their story.
+  const again = fake.requests.length;
+  fake.push({ text: 'Welcome back! Still looking in Clifton?' });
+  const whatsapp = await sendSms(server, { from: `whatsapp:${phone}`, to: `whatsapp:${DEMO.number}`, body: 'Hi again' });
+  assert.equal(assertTwimlReply(whatsapp), 'Welcome back! Still looking in Clifton?');
+  const system = fake.requests[again].body.system;
+  assert.match(system, /Returning contact/, system);
+  assert.match(system, /Clifton/, 'what the lead told us before');
 });
 
 test('OpenAI-compatible: the streamed answer is the reply', async () => {

@@ -46,6 +46,9 @@ pub struct Known {
     /// by this object's own turns (the lead job writes the same merge to D1).
     #[serde(default)]
     pub lead: LeadFields,
+    /// A known contact's story so far (`lead::history_summary`), as of the thread's first turn.
+    #[serde(default)]
+    pub history: Option<String>,
 }
 
 /// How the next message relates to what came before, for the brain.
@@ -95,8 +98,8 @@ impl ThreadState {
 
     /// Records an answered event and what D1 now holds.
     pub fn remember(&mut self, event_id: &str, answer: &str, contact: Contact, conversation: Conversation) {
-        let lead = self.lead();
-        self.known = Some(Known { contact: Some(contact), conversation: Some(conversation), lead });
+        let (lead, history) = (self.lead(), self.known.as_ref().and_then(|k| k.history.clone()));
+        self.known = Some(Known { contact: Some(contact), conversation: Some(conversation), lead, history });
         self.answered.push_back((event_id.to_owned(), answer.to_owned()));
         while self.answered.len() > REMEMBERED_EVENTS {
             self.answered.pop_front();

@@ -139,6 +139,7 @@ impl ConversationDO {
         let mut brain_turn = turn.turn(continuity, contact_name, thread.last_reply());
         brain_turn.lead = thread.lead();
         brain_turn.unclear_streak = thread.unclear_streak;
+        brain_turn.history_summary = thread.known.as_ref().and_then(|k| k.history.clone());
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
         let mut ids = NewIds {
             claim: new_id(ids::CLAIM, turn.received_at),

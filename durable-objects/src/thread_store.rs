@@ -12,6 +12,7 @@ use crate::platform::d1::{args, statement, Arg};
 use frontdesk_core::brain::EscalationRequest;
 use frontdesk_core::conversation::{reuse_cutoff, Known};
 use frontdesk_core::inbound::InboundTurn;
+use frontdesk_core::lead::{history_summary, LeadFields, Status};
 use frontdesk_core::llm::Usage;
 use frontdesk_core::records::{Contact, Conversation, Message};
 use frontdesk_core::webhook::{Claim, CLAIM_STALE_AFTER_MS};
@@ -36,6 +37,9 @@ struct KnownRow {
     started_at: Option<u64>,
     last_message_at: Option<u64>,
     lead_fields: Option<String>,
+    lead_status: Option<String>,
+    last_intent: Option<String>,
+    open_escalations: u32,
 }
 
 /// The contact with this key and its latest open conversation on this channel.
@@ -45,7 +49,10 @@ pub async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
         &format!(
             "SELECT c.id, c.phone, c.email, c.name, c.created_at, c.updated_at, \
                     v.id AS conversation_id, v.status AS conversation_status, v.started_at, v.last_message_at, \
-                    l.fields AS lead_fields \
+                    l.fields AS lead_fields, l.status AS lead_status, \
+                    json_extract(l.signals, '$.messages[#-1].intent') AS last_intent, \
+                    (SELECT COUNT(*) FROM escalations e WHERE e.tenant_id = ?1 AND e.contact_id = c.id \
+                     AND e.status != 'resolved') AS open_escalations \
              FROM contacts c LEFT JOIN leads l ON l.contact_id = c.id LEFT JOIN conversations v ON v.id = ( \
                  SELECT id FROM conversations WHERE tenant_id = ?1 AND contact_id = c.id AND channel = ?3 \
                  AND status = 'open' ORDER BY last_message_at DESC LIMIT 1) \
@@ -71,9 +78,13 @@ pub async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
         _ => None,
     };
     // An unreadable stored lead only means the questions start again; the turn goes on.
-    let lead = row.lead_fields.as_deref().and_then(|f| serde_json::from_str(f).ok()).unwrap_or_default();
+    let lead: LeadFields = row.lead_fields.as_deref().and_then(|f| serde_json::from_str(f).ok()).unwrap_or_default();
+    let status = row.lead_status.as_deref().and_then(Status::parse).unwrap_or(Status::New);
+    let last_intent = row.last_intent.and_then(|i| serde_json::from_value(serde_json::Value::String(i)).ok());
+    let history = history_summary(row.name.as_deref(), status, &lead, last_intent, row.open_escalations);
     Ok(Known {
         lead,
+        history: Some(history),
         contact: Some(Contact {
             id: row.id,
             phone: row.phone,
