@@ -35,7 +35,7 @@ CREATE TABLE lead_changes (
 );
 CREATE INDEX lead_changes_contact ON lead_changes(tenant_id, contact_id, id);
 
--- LLM tokens per tenant per calendar month (UTC), for the plan's budget.
+-- LLM tokens per tenant per calendar month (the tenant's local month), for the plan's budget.
 CREATE TABLE llm_usage (
   tenant_id      TEXT NOT NULL REFERENCES tenants(id),
   month          TEXT NOT NULL,               -- YYYY-MM

@@ -21,7 +21,8 @@ before(async () => {
   server = await startServerWith({
     sql: [
       `UPDATE tenants SET settings = json_set(settings, '$.llm', json('${llmSettings('anthropic')}')) WHERE id = 'ten_demo'`,
-      `UPDATE tenants SET settings = json_set(settings, '$.llm', json('${llmSettings('openai')}')) WHERE id = 'ten_demo2'`,
+      // demo2's monthly budget is one token: its first LLM turn spends it, later turns fall back.
+      `UPDATE tenants SET settings = json_set(settings, '$.llm', json('${llmSettings('openai', { monthly_token_budget: 1 })}')) WHERE id = 'ten_demo2'`,
     ],
     vars: { LLM_TEST_KEY: KEY },
   });
@@ -113,4 +114,12 @@ test('an emergency escalates even through the model, and pages on-call', async (
   assertTwimlReply(await sendSms(server, { from: phone, body: 'I can smell gas in my kitchen' }));
   const escalations = await escalationsOf(DEMO.key, phone);
   assert.deepEqual(escalations.map((e) => [e.reason, e.priority]), [['emergency', 'critical']]);
+});
+
+test('a spent monthly token budget hands the turn to the rules brain without calling the model', async () => {
+  const before = fake.requests.length;
+  // The OpenAI test above spent demo2's one-token budget (its usage was charged with its reply).
+  const reply = assertTwimlReply(await sendSms(server, { from: uniquePhone(), to: DEMO2.number, token: DEMO2.token, body: 'What are your opening hours?' }));
+  assert.match(reply, /opening hours are/, `the rules brain answered: ${reply}`);
+  assert.equal(fake.requests.length, before, 'the model was not called');
 });

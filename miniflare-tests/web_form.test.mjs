@@ -5,6 +5,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { startServer } from './helpers/server.mjs';
+import { connectSse } from './helpers/sse.mjs';
 import { DEMO, DEMO2, uniquePhone, sendSms, assertTwimlReply, apiOk, listAll, messagesOf, assertError, eventually } from './helpers/api.mjs';
 
 const SECRET = 'demo-form-signing-secret';
@@ -120,4 +121,19 @@ test('bad forms get a clear 400 naming the problem', async () => {
   assert.match(r.json.error.message, /^email:/);
   const b = '{"email": ';
   assertError(await postForm(b, { headers: { 'x-frontdesk-signature': sign(b) } }), 400, 'malformed_body', 'broken JSON');
+});
+
+test('a form submission appears live on the dashboard stream', async () => {
+  const stream = await connectSse({ baseUrl: server.baseUrl, key: DEMO.key });
+  try {
+    const email = uniqueEmail();
+    const body = JSON.stringify({ email, message: 'Live on the dashboard?' });
+    assert.equal((await postForm(body, { headers: { 'x-frontdesk-signature': sign(body) } })).status, 202);
+    const received = await stream.waitFor((e) => e.event === 'message.received' && e.json?.data?.message?.body === 'Live on the dashboard?');
+    assert.equal(received.json.data.message.channel, 'form');
+    assert.equal(received.json.data.contact.email, email);
+    await stream.waitFor((e) => e.event === 'message.sent' && e.json?.data?.contact?.email === email);
+  } finally {
+    stream.close();
+  }
 });

@@ -171,10 +171,8 @@ impl Settings {
         if self.escalation_rules.high_value_score > 101 {
             problems.push("escalation_rules.high_value_score: 0 to 100, or 101 for never".into());
         }
-        if let Some(t) = &self.whatsapp_template {
-            if t.name.trim().is_empty() || t.language.trim().is_empty() {
-                problems.push("whatsapp_template: name and language are required".into());
-            }
+        if let Some(Err(problem)) = self.whatsapp_template.as_ref().map(TemplateSetting::validate) {
+            problems.push(format!("whatsapp_template: {problem}"));
         }
         for (i, person) in self.on_call.iter().enumerate() {
             if person.name.trim().is_empty() {
