@@ -128,6 +128,9 @@ test("a message first delivered after Meta's 24-hour window closed is never answ
   assert.equal(sent.slice(before).filter((c) => c.json.to === phone).length, 0, 'nothing sent to Graph');
   const outbox = await eventually(async () => (await listAll(server, DEMO.key, '/api/v1/outbox')).find((o) => o.payload?.message_id === reply.id), { what: 'outbox row' });
   assert.match(outbox.last_error, /24-hour window/);
+  const escalation = (await listAll(server, DEMO.key, '/api/v1/escalations')).find((e) => e.contact_id === conversations[0].contact_id);
+  assert.ok(escalation, 'a person is asked to reach them another way');
+  assert.match(escalation.summary, /24-hour window closed/);
 
   // With an approved template configured, the window-closed reply goes as that template.
   const settings = await apiOk(server, DEMO.key, '/api/v1/settings');

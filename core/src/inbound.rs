@@ -156,6 +156,27 @@ impl InboundTurn {
         Self { kind: InboundKind::CallNote, body: artefact.timeline_text(), ..base }
     }
 
+    /// The hand-over a reply needs because it cannot be delivered: a WhatsApp Cloud contact
+    /// whose 24-hour window closed before we answered, with no approved template to reopen it.
+    /// Meta would refuse a free-form message, so a person has to reach them another way.
+    pub fn undeliverable(&self, now_ms: u64) -> Option<crate::brain::EscalationRequest> {
+        use crate::channel::meta;
+        if self.provider != meta::PROVIDER {
+            return None;
+        }
+        let last = self.sent_at.unwrap_or(self.received_at);
+        let send = meta::choose(Some(last), now_ms, self.settings.whatsapp_template.as_ref());
+        (send == meta::WhatsAppSend::Escalate).then(|| crate::brain::EscalationRequest {
+            reason: crate::escalation::Reason::AiFailure,
+            summary: format!(
+                "Can't answer on WhatsApp: the 24-hour window closed and no whatsapp_template is set. \
+                 Reach {} another way.",
+                self.from
+            ),
+            detail: json!({ "whatsapp_window_closed": true, "last_inbound_at": last, "quote": self.body }).to_string(),
+        })
+    }
+
     /// Whether the brain answers this event (a call note is only recorded).
     pub fn wants_reply(&self) -> bool {
         self.kind != InboundKind::CallNote
@@ -371,6 +392,24 @@ mod tests {
             kind: InboundKind::Message,
             delivery: Delivery::Inline,
         }
+    }
+
+    #[test]
+    fn a_whatsapp_reply_past_the_window_without_a_template_goes_to_a_person() {
+        let mut t = inbound_turn();
+        t.provider = crate::channel::meta::PROVIDER.into();
+        t.sent_at = Some(0);
+        let day = 24 * 60 * 60 * 1000;
+        assert!(t.undeliverable(day - 1).is_none(), "within the window");
+        let escalation = t.undeliverable(day + 1).unwrap();
+        assert_eq!(escalation.reason, crate::escalation::Reason::AiFailure);
+        assert!(escalation.summary.contains("24-hour window"));
+        t.settings.whatsapp_template =
+            Some(crate::channel::meta::TemplateSetting { name: "follow_up".into(), language: "en".into() });
+        assert!(t.undeliverable(day + 1).is_none(), "the template reopens it");
+        let mut twilio = inbound_turn();
+        twilio.sent_at = Some(0);
+        assert!(twilio.undeliverable(day * 2).is_none(), "Twilio's own rules apply there");
     }
 
     #[test]

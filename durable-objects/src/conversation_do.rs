@@ -178,6 +178,10 @@ impl ConversationDO {
             None if turn.wants_reply() => (RulesBrain.respond(&brain_turn), None),
             None => (Reply::silent(), None),
         };
+        let mut reply = reply;
+        if reply.text.is_some() && reply.escalation.is_none() {
+            reply.escalation = turn.undeliverable(WorkerClock.now_ms());
+        }
         let at = reply_time(turn.received_at, WorkerClock.now_ms());
         ids.reply = new_id(ids::MESSAGE, at);
         let answer = ledger_answer(reply.text.as_deref());
