@@ -6,12 +6,11 @@
 
 use super::phrases::{fill, phrase, relative_day, Phrase};
 use super::tone::{frame, greeting};
-use super::understand::{understand, Emergency, Input, Intent, Language, Understanding, Urgency};
+use super::understand::{understand, Emergency, Input, Intent, Understanding};
 use super::{Brain, EscalationRequest, Reply, Turn};
 use crate::escalation::Reason;
 use crate::lead::{next_question, shows_interest};
 use crate::tenant::OpenStatus;
-use std::collections::BTreeMap;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RulesBrain;
@@ -24,15 +23,7 @@ impl Brain for RulesBrain {
         if turn.missed_call {
             // Nothing was said: no language to read, so the tenant's (English for now).
             let text = with_greeting(turn, "en", phrase(Phrase::MissedCall, "en"));
-            return Reply {
-                text: Some(frame_for(turn, "en", text)),
-                intent: Intent::GeneralEnquiry,
-                escalation: None,
-                language: Language::En,
-                slots: BTreeMap::new(),
-                urgency: Urgency::Normal,
-                unclear: false,
-            };
+            return Reply { text: Some(frame_for(turn, "en", text)), ..Reply::silent() };
         }
         let understood = understand(&Input {
             utterance: &turn.text,
@@ -40,7 +31,7 @@ impl Brain for RulesBrain {
             tenant_template: turn.settings.template.as_deref(),
             today: turn.local_time.date,
         });
-        let lang = code(understood.language);
+        let lang = understood.language.code();
         // Nothing to act on: no intent beyond "general", no detail, and not an answer to us.
         let unclear = understood.intent == Intent::GeneralEnquiry && understood.slots.is_empty();
         let escalation = escalation_for(turn, &understood, unclear);
@@ -70,17 +61,6 @@ impl Brain for RulesBrain {
 fn frame_for(turn: &Turn, lang: &str, text: String) -> String {
     let first_name = turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next());
     frame(text, turn.settings.style_for(turn.channel), lang, first_name, &turn.business_name)
-}
-
-fn code(language: Language) -> &'static str {
-    match language {
-        Language::En => "en",
-        Language::Es => "es",
-        Language::Fr => "fr",
-        Language::De => "de",
-        Language::Pt => "pt",
-        Language::It => "it",
-    }
 }
 
 fn answer(turn: &Turn, understood: &Understanding, intent: Intent, lang: &str) -> String {
@@ -218,13 +198,14 @@ fn emergency_label(kind: Emergency) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::channel::Channel;
     use crate::tenant::tests::{at, letting_agent};
     use crate::tenant::{LocalTime, Settings};
 
-    fn turn(settings: &Settings, text: &str, local_time: LocalTime) -> Turn {
+    /// A new SMS conversation at Maple & Pine Lettings, for every brain's tests.
+    pub(crate) fn turn(settings: &Settings, text: &str, local_time: LocalTime) -> Turn {
         Turn {
             business_name: "Maple & Pine Lettings".into(),
             settings: settings.clone(),
@@ -308,7 +289,7 @@ mod tests {
         {
             let slot: crate::brain::understand::Slot = serde_json::from_value(serde_json::json!(field)).unwrap();
             let found = crate::brain::understand::SlotValue { value: serde_json::json!(value), text: value.into() };
-            asked_all.lead.merge(&BTreeMap::from([(slot, found)]), "msg_2", 2);
+            asked_all.lead.merge(&std::collections::BTreeMap::from([(slot, found)]), "msg_2", 2);
         }
         asked_all.text = "Great".into();
         assert!(RulesBrain.respond(&asked_all).text.unwrap().starts_with("Thanks, got it"), "nothing left to ask");

@@ -10,7 +10,7 @@ use super::session::LlmOutcome;
 use super::tools::Action;
 use crate::brain::rules::RulesBrain;
 use crate::brain::tone::frame;
-use crate::brain::understand::{Language, Slot, SlotValue};
+use crate::brain::understand::{Slot, SlotValue};
 use crate::brain::{Brain, EscalationRequest, Intent, Reply, Turn};
 use crate::escalation::{Priority, Reason};
 use serde_json::{json, Value};
@@ -45,7 +45,7 @@ pub(crate) fn answered(turn: &Turn, answer: LlmOutcome) -> LlmBrainOutcome {
     let text = (rules.intent != Intent::OptOut).then(|| {
         let first_name = turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next());
         let style = turn.settings.style_for(turn.channel);
-        frame(answer.text, style, code(rules.language), first_name, &turn.business_name)
+        frame(answer.text, style, rules.language.code(), first_name, &turn.business_name)
     });
     let mut slots = rules.slots.clone();
     slots.extend(saved_slots(turn, &answer.actions));
@@ -125,17 +125,6 @@ fn saved_slots(turn: &Turn, actions: &[Action]) -> BTreeMap<Slot, SlotValue> {
         }
     }
     slots
-}
-
-fn code(language: Language) -> &'static str {
-    match language {
-        Language::En => "en",
-        Language::Es => "es",
-        Language::Fr => "fr",
-        Language::De => "de",
-        Language::Pt => "pt",
-        Language::It => "it",
-    }
 }
 
 fn ai_failure(turn: &Turn, detail: &str) -> EscalationRequest {

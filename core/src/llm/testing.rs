@@ -1,26 +1,11 @@
 //! Test helpers shared by the LLM modules: a turn at a letting agent and ways to cut a body.
 
 use crate::brain::Turn;
-use crate::channel::Channel;
 use crate::tenant::tests::{at, letting_agent};
 
 /// A new SMS conversation with a letting agent, Monday 10:00 (open until 18:00).
 pub fn turn(text: &str) -> Turn {
-    Turn {
-        business_name: "Maple & Pine Lettings".into(),
-        settings: letting_agent(),
-        local_time: at(0, 10, 0),
-        channel: Channel::Sms,
-        contact_name: None,
-        returning_contact: false,
-        new_conversation: true,
-        system_before: None,
-        missed_call: false,
-        text: text.into(),
-        lead: Default::default(),
-        history_summary: None,
-        unclear_streak: 0,
-    }
+    crate::brain::rules::tests::turn(&letting_agent(), text, at(0, 10, 0))
 }
 
 /// `body` cut into pieces of 1 to 17 bytes, anywhere (inside UTF-8 characters and CRLFs too),

@@ -156,6 +156,20 @@ pub enum Emergency {
     Security,
 }
 
+impl Language {
+    /// The ISO 639-1 code, as the phrase tables key languages.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Es => "es",
+            Language::Fr => "fr",
+            Language::De => "de",
+            Language::Pt => "pt",
+            Language::It => "it",
+        }
+    }
+}
+
 /// The tenant templates that change how ambiguous words read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Template {
