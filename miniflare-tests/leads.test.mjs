@@ -37,7 +37,12 @@ test('a renter is qualified over two messages, scored with quoted evidence and h
   assert.ok(budget && budget.points > 0 && /1500/.test(budget.evidence), JSON.stringify(lead.explanation));
   assert.ok(lead.changes.some((c) => c.field === 'area' && c.old_value === null && c.evidence === 'Clifton'), JSON.stringify(lead.changes));
 
-  if (lead.score >= 80) {
+  assert.equal(lead.band, 'hot', `score ${lead.score}`);
+  // Asking for a viewing on top of all that takes the lead over the default high-value mark (80).
+  assertTwimlReply(await sendSms(server, { from: phone, body: 'Can I book a viewing please?' }));
+  lead = await leadOf(phone, (l) => l.score >= 80);
+  assert.ok(lead.explanation.some((i) => i.key === 'viewing' || /viewing/.test(i.label)), JSON.stringify(lead.explanation));
+  {
     const escalations = await eventually(async () => (await listAll(server, DEMO.key, '/api/v1/escalations'))
       .filter((e) => e.contact_id === lead.contact_id && e.reason === 'high_value_lead'), { what: 'high-value escalation' });
     assert.equal(escalations.length, 1);

@@ -5,15 +5,12 @@
 
 use super::d1::{self, database, statement, Arg};
 use super::events::publish_all;
-use frontdesk_core::escalation::Reason;
-use frontdesk_core::events::{EventKind, NewEvent};
 use frontdesk_core::ids;
-use frontdesk_core::lead::{apply, LeadMessage, Status, StoredLead};
+use frontdesk_core::lead::{apply, events, high_value_escalation, LeadMessage, Status, StoredLead, Subject};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::tenant::Settings;
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use serde::Deserialize;
-use serde_json::json;
 use worker::{Env, Result};
 
 #[derive(Deserialize)]
@@ -118,10 +115,8 @@ pub async fn update_lead(
         )?);
     }
     let escalation_id = ids::make(ids::ESCALATION, now, WorkerRandom.next_u64());
-    let summary = format!("High-value lead: {}", update.score.explain());
-    if update.became_high_value {
-        let reason = Reason::HighValueLead;
-        let detail = json!({ "score": update.score.value, "band": update.score.band, "items": update.score.items });
+    let escalation = high_value_escalation(&update);
+    if let Some(request) = &escalation {
         statements.push(statement(
             &db,
             "INSERT INTO escalations (id, tenant_id, contact_id, conversation_id, message_id, reason, priority, status, \
@@ -134,10 +129,10 @@ pub async fn update_lead(
                 Arg::Text(contact_id),
                 Arg::Text(conversation_id),
                 Arg::Text(&message.message_id),
-                Arg::Text(reason.as_str()),
-                Arg::Text(reason.priority().as_str()),
-                Arg::Text(&summary),
-                Arg::Text(&detail.to_string()),
+                Arg::Text(request.reason.as_str()),
+                Arg::Text(request.reason.priority().as_str()),
+                Arg::Text(&request.summary),
+                Arg::Text(&request.detail),
                 Arg::Int(now),
             ],
         )?);
@@ -148,26 +143,11 @@ pub async fn update_lead(
         // Another message of this contact updated the lead first: retry on the newer row.
         return Err(worker::Error::RustError(format!("lead {contact_id} changed meanwhile (version {version})")));
     }
-    let mut events = vec![NewEvent {
-        kind: EventKind::LeadUpdated,
-        tenant_id: tenant_id.to_owned(),
-        at: now,
-        data: json!({ "lead": { "contact_id": contact_id, "status": lead.status, "score": update.score.value,
-                                "band": update.score.band, "explanation": update.score.explain() } }),
-    }];
-    let raised = update.became_high_value
-        && results.last().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0;
-    if raised {
-        events.push(NewEvent {
-            kind: EventKind::EscalationRaised,
-            tenant_id: tenant_id.to_owned(),
-            at: now,
-            data: json!({ "escalation": { "id": escalation_id, "reason": Reason::HighValueLead,
-                                          "priority": Reason::HighValueLead.priority(), "summary": summary,
-                                          "message_id": message.message_id },
-                          "contact": { "id": contact_id }, "conversation": { "id": conversation_id } }),
-        });
-    }
+    // The escalation is announced only by the run that inserted it (the last statement).
+    let inserted = results.last().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0;
+    let raised = escalation.as_ref().filter(|_| inserted).map(|request| (escalation_id.as_str(), request));
+    let subject = Subject { tenant_id, contact_id, conversation_id, message_id: &message.message_id, at: now };
+    let events = events(&subject, &update, raised);
     publish_all(env, events).await;
     Ok(())
 }

@@ -23,5 +23,7 @@ pub use score::{is_high_value, score, Band, RubricItem, Score, DEFAULT_HIGH_VALU
 pub use signals::{SeenMessage, Signals, QUOTE_CHARS};
 pub use summary::history_summary;
 
+mod announce;
 mod apply;
+pub use announce::{events, high_value_escalation, Subject};
 pub use apply::{apply, LeadMessage, LeadUpdate, StoredLead, APPLIED_MEMORY};

@@ -6,7 +6,7 @@
 //! tokens) and `message_stop`; `ping`s anywhere, and `error` events such as `overloaded_error`.
 //! Unknown events and block types are ignored, as Anthropic's versioning policy asks.
 
-use super::round::{Message, Prompt, Round, StreamError, Usage};
+use super::round::{Message, Prompt, Round, StreamDecoder, StreamError, Usage};
 use super::sse::SseEvent;
 use super::tools::ToolCall;
 use crate::http::HttpRequest;
@@ -92,9 +92,8 @@ pub(crate) struct Decoder {
     error: Option<StreamError>,
 }
 
-impl Decoder {
-    /// Reads one event; returns the reply text it adds, if any.
-    pub fn event(&mut self, event: &SseEvent) -> Option<String> {
+impl StreamDecoder for Decoder {
+    fn event(&mut self, event: &SseEvent) -> Option<String> {
         if self.error.is_some() || self.stopped {
             return None;
         }
@@ -159,6 +158,22 @@ impl Decoder {
         None
     }
 
+    fn usage(&self) -> Usage {
+        self.usage
+    }
+
+    fn finish(self: Box<Self>) -> Result<Round, StreamError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        if !self.stopped {
+            return Err(StreamError::retry("anthropic stream ended before message_stop"));
+        }
+        Ok(Round { text: self.text, calls: self.calls, truncated: self.stop_reason.as_deref() == Some("max_tokens") })
+    }
+}
+
+impl Decoder {
     fn push_text(&mut self, text: &str) -> Option<String> {
         self.text.push_str(text);
         (!text.is_empty()).then(|| text.to_owned())
@@ -177,42 +192,20 @@ impl Decoder {
             self.usage.output_tokens = output;
         }
     }
-
-    pub fn usage(&self) -> Usage {
-        self.usage
-    }
-
-    pub fn finish(self) -> Result<Round, StreamError> {
-        if let Some(error) = self.error {
-            return Err(error);
-        }
-        if !self.stopped {
-            return Err(StreamError::retry("anthropic stream ended before message_stop"));
-        }
-        Ok(Round { text: self.text, calls: self.calls, truncated: self.stop_reason.as_deref() == Some("max_tokens") })
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::llm::round::ToolResult;
-    use crate::llm::sse::SseParser;
     use crate::llm::testing::cuttings;
     use crate::llm::tools::definitions;
 
     const DOCS_EXAMPLE: &str = include_str!("fixtures/anthropic_docs_tool_use.sse");
     const FAKE_TOOL_USE: &str = include_str!("fixtures/anthropic_tool_use.sse");
 
-    /// Decodes a body fed in the given pieces: the text deltas, the round and the usage.
     fn decode(pieces: &[&[u8]]) -> (String, Result<Round, StreamError>, Usage) {
-        let (mut sse, mut decoder, mut deltas) = (SseParser::new(), Decoder::default(), String::new());
-        for piece in pieces {
-            sse.feed(piece).iter().filter_map(|e| decoder.event(e)).for_each(|d| deltas.push_str(&d));
-        }
-        sse.finish().iter().filter_map(|e| decoder.event(e)).for_each(|d| deltas.push_str(&d));
-        let usage = decoder.usage();
-        (deltas, decoder.finish(), usage)
+        crate::llm::testing::decode(Box::<Decoder>::default(), pieces)
     }
 
     #[test]

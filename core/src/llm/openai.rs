@@ -5,7 +5,7 @@
 //! `finish_reason` (`stop`, `tool_calls`, `length`), with `stream_options.include_usage` a last
 //! chunk with no choices and the `usage`, then `data: [DONE]`. Errors are `{"error": {...}}`.
 
-use super::round::{Message, Prompt, Round, StreamError, Usage};
+use super::round::{Message, Prompt, Round, StreamDecoder, StreamError, Usage};
 use super::sse::SseEvent;
 use super::tools::ToolCall;
 use crate::http::HttpRequest;
@@ -74,9 +74,8 @@ pub(crate) struct Decoder {
     error: Option<StreamError>,
 }
 
-impl Decoder {
-    /// Reads one event; returns the reply text it adds, if any.
-    pub fn event(&mut self, event: &SseEvent) -> Option<String> {
+impl StreamDecoder for Decoder {
+    fn event(&mut self, event: &SseEvent) -> Option<String> {
         if self.error.is_some() || self.done {
             return None;
         }
@@ -121,11 +120,11 @@ impl Decoder {
         (!text.is_empty()).then(|| text.to_owned())
     }
 
-    pub fn usage(&self) -> Usage {
+    fn usage(&self) -> Usage {
         self.usage
     }
 
-    pub fn finish(self) -> Result<Round, StreamError> {
+    fn finish(self: Box<Self>) -> Result<Round, StreamError> {
         if let Some(error) = self.error {
             return Err(error);
         }
@@ -161,20 +160,13 @@ fn stream_error(error: &Value) -> StreamError {
 mod tests {
     use super::*;
     use crate::llm::round::ToolResult;
-    use crate::llm::sse::SseParser;
     use crate::llm::testing::cuttings;
     use crate::llm::tools::definitions;
 
     const FAKE_TOOL_CALLS: &str = include_str!("fixtures/openai_tool_calls.sse");
 
     fn decode(pieces: &[&[u8]]) -> (String, Result<Round, StreamError>, Usage) {
-        let (mut sse, mut decoder, mut deltas) = (SseParser::new(), Decoder::default(), String::new());
-        for piece in pieces {
-            sse.feed(piece).iter().filter_map(|e| decoder.event(e)).for_each(|d| deltas.push_str(&d));
-        }
-        sse.finish().iter().filter_map(|e| decoder.event(e)).for_each(|d| deltas.push_str(&d));
-        let usage = decoder.usage();
-        (deltas, decoder.finish(), usage)
+        crate::llm::testing::decode(Box::<Decoder>::default(), pieces)
     }
 
     fn chunk(choice: Value) -> String {

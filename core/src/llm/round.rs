@@ -80,3 +80,13 @@ impl StreamError {
         Self { retryable: false, detail: detail.into() }
     }
 }
+
+/// Reads one streamed answer, event by event, in a provider's wire format.
+pub(crate) trait StreamDecoder {
+    /// Reads one event; returns the reply text it adds, if any.
+    fn event(&mut self, event: &super::sse::SseEvent) -> Option<String>;
+    /// Tokens reported so far.
+    fn usage(&self) -> Usage;
+    /// What the answer came to, once the stream has ended.
+    fn finish(self: Box<Self>) -> Result<Round, StreamError>;
+}

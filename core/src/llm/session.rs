@@ -20,7 +20,7 @@
 use super::config::{LlmSettings, Provider};
 use super::outcome::{self, LlmBrainOutcome};
 use super::prompt::{messages, system_prompt, PromptContext, Role};
-use super::round::{Message, Prompt, StreamError, ToolResult, Usage};
+use super::round::{Message, Prompt, StreamDecoder, StreamError, ToolResult, Usage};
 use super::sse::SseParser;
 use super::tools::{definitions, run_tool, Action, ToolDef};
 use super::{anthropic, openai};
@@ -69,15 +69,10 @@ pub enum Stop {
     MaxRounds,
 }
 
-enum Decoder {
-    Anthropic(anthropic::Decoder),
-    OpenAi(openai::Decoder),
-}
-
 /// The answer being read.
 struct Reading {
     sse: SseParser,
-    decoder: Decoder,
+    decoder: Box<dyn StreamDecoder>,
     /// A non-2xx status, with the start of its body.
     refused: Option<(u16, Vec<u8>)>,
 }
@@ -254,34 +249,11 @@ impl Session {
 }
 
 fn fresh(provider: Provider) -> Reading {
-    let decoder = match provider {
-        Provider::Anthropic => Decoder::Anthropic(anthropic::Decoder::default()),
-        Provider::OpenAi => Decoder::OpenAi(openai::Decoder::default()),
+    let decoder: Box<dyn StreamDecoder> = match provider {
+        Provider::Anthropic => Box::<anthropic::Decoder>::default(),
+        Provider::OpenAi => Box::<openai::Decoder>::default(),
     };
     Reading { sse: SseParser::new(), decoder, refused: None }
-}
-
-impl Decoder {
-    fn event(&mut self, event: &super::sse::SseEvent) -> Option<String> {
-        match self {
-            Decoder::Anthropic(d) => d.event(event),
-            Decoder::OpenAi(d) => d.event(event),
-        }
-    }
-
-    fn usage(&self) -> Usage {
-        match self {
-            Decoder::Anthropic(d) => d.usage(),
-            Decoder::OpenAi(d) => d.usage(),
-        }
-    }
-
-    fn finish(self) -> Result<super::round::Round, StreamError> {
-        match self {
-            Decoder::Anthropic(d) => d.finish(),
-            Decoder::OpenAi(d) => d.finish(),
-        }
-    }
 }
 
 #[cfg(test)]

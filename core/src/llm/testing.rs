@@ -1,6 +1,8 @@
 //! Test helpers shared by the LLM modules: a turn at a letting agent and ways to cut a body.
 
 use crate::brain::Turn;
+use crate::llm::round::{Round, StreamDecoder, StreamError, Usage};
+use crate::llm::sse::SseParser;
 use crate::tenant::tests::{at, letting_agent};
 
 /// A new SMS conversation with a letting agent, Monday 10:00 (open until 18:00).
@@ -29,4 +31,15 @@ pub fn cuttings(body: &[u8]) -> Vec<Vec<&[u8]>> {
     let mut all = vec![vec![body], body.chunks(1).collect()];
     all.extend((1..=5).map(|seed| chunks(body, seed)));
     all
+}
+
+/// Decodes a body fed in the given pieces: the text deltas, the round and the usage.
+pub fn decode(mut decoder: Box<dyn StreamDecoder>, pieces: &[&[u8]]) -> (String, Result<Round, StreamError>, Usage) {
+    let (mut sse, mut deltas) = (SseParser::new(), String::new());
+    for piece in pieces {
+        sse.feed(piece).iter().filter_map(|e| decoder.event(e)).for_each(|d| deltas.push_str(&d));
+    }
+    sse.finish().iter().filter_map(|e| decoder.event(e)).for_each(|d| deltas.push_str(&d));
+    let usage = decoder.usage();
+    (deltas, decoder.finish(), usage)
 }
