@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup build dev test fmt fmt-check lint test-rust test-miniflare bench bench-sgd sms deploy-dry-run clean
+.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd sms deploy-dry-run clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,6 +35,12 @@ test-rust: ## host unit and integration tests
 
 test-miniflare: ## the built wasm in real workerd (D1, Durable Objects, Queues)
 	@$(ENV) node --test --test-force-exit --test-timeout=60000 --test-concurrency=1 'miniflare-tests/*.test.mjs'
+
+test-dates: build ## the miniflare suite with the business clock a month and a year ahead (FRONTDESK_TEST_NOW)
+	@for days in 30 365; do \
+	  at=$$(date -u -d "+$$days days" +%Y-%m-%dT%H:%M:%SZ); echo "== business clock at $$at"; \
+	  FRONTDESK_TEST_NOW=$$at $(MAKE) --no-print-directory test-miniflare || exit 1; \
+	done
 
 bench: build ## latency/throughput vs /health, wasm size, cold start → BENCHMARKS.md
 	@$(ENV) node bench/http.mjs

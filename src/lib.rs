@@ -6,6 +6,7 @@ mod platform;
 mod router;
 mod routes;
 
+use frontdesk_durable::platform::time::configure_clock;
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
 
 // The Durable Object classes must be exported from this cdylib (workers-rs #204).
@@ -18,10 +19,12 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    configure_clock(&env);
     router::handle(req, env, ctx).await
 }
 
 #[event(queue)]
 async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
+    configure_clock(&env);
     platform::jobs::consume(batch, &env).await
 }

@@ -10,7 +10,7 @@
 use crate::llm_turn;
 use crate::platform::d1::database;
 use crate::platform::enqueue;
-use crate::platform::time::{WorkerClock, WorkerRandom};
+use crate::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use crate::protocol::TURN_PATH;
 use crate::thread_store::{
     load_known, month_usage, store_inbound, store_reply, usage_month, usage_statement, write_turn, NewIds, ReplyToStore,
@@ -47,6 +47,7 @@ pub struct ConversationDO {
 
 impl DurableObject for ConversationDO {
     fn new(_state: State, env: Env) -> Self {
+        crate::platform::time::configure_clock(&env);
         Self { env, thread: RefCell::new(None), in_flight: RefCell::new(HashMap::new()), turn_lock: Mutex::new(()) }
     }
 
@@ -180,7 +181,8 @@ impl ConversationDO {
         };
         let mut reply = reply;
         if reply.text.is_some() && reply.escalation.is_none() {
-            reply.escalation = turn.undeliverable(WorkerClock.now_ms());
+            // Meta's window runs on its clock: the real one, even when a test moves the business clock.
+            reply.escalation = turn.undeliverable(wall_clock_ms());
         }
         let at = reply_time(turn.received_at, WorkerClock.now_ms());
         ids.reply = new_id(ids::MESSAGE, at);

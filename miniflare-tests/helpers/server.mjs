@@ -70,6 +70,18 @@ export async function prepareDatabase(persistDir, { seed = true, config } = {}) 
   if (seed) await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--file', join(ROOT, 'seed', 'dev.sql'), ...cfg]);
 }
 
+/**
+ * The worker's CLOCK_OFFSET_MS for a clock that reads `at` now: `at` (ms or ISO), else
+ * FRONTDESK_TEST_NOW, else 0 (the real time). `make test-dates` runs the suite a month and a
+ * year ahead this way; a test that depends on the hour pins it with `clockAt`.
+ */
+export function clockOffset(at = process.env.FRONTDESK_TEST_NOW) {
+  if (at === undefined || at === '') return 0;
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  if (Number.isNaN(ms)) throw new Error(`not an instant: ${at}`);
+  return Math.round(ms - Date.now());
+}
+
 const live = new Set();
 process.once('exit', () => { for (const child of live) killGroup(child, 'SIGKILL'); });
 
@@ -81,8 +93,10 @@ function killGroup(child, signal) {
  * Spawns `wrangler dev` and waits (bounded) for GET /health → 200.
  * Options: persistDir (default: fresh temp dir, migrated + seeded, removed on stop),
  * port (default: free port), publicBaseUrl (default: http://127.0.0.1:<port>),
- * config (another wrangler config file), readyTimeoutMs (60 s), pollMs (100), vars ({NAME: value}), logLevel.
- * Returns { baseUrl, port, publicBaseUrl, persistDir, pid, coldStartMs, logs(), stop() }.
+ * config (another wrangler config file), readyTimeoutMs (60 s), pollMs (100), vars ({NAME: value}), logLevel,
+ * clockAt (an instant, ms or ISO string: the server's business clock starts there and runs on;
+ * default FRONTDESK_TEST_NOW from the environment, else the real time).
+ * Returns { baseUrl, port, publicBaseUrl, persistDir, pid, coldStartMs, clockOffsetMs, now(), logs(), stop() }.
  */
 export async function startServer(opts = {}) {
   if (!opts.config && !existsSync(SHIM)) throw new Error(`no worker build at ${SHIM}: run \`make build\` first`);
@@ -100,7 +114,8 @@ export async function startServer(opts = {}) {
   const inspectorPort = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const publicBaseUrl = opts.publicBaseUrl ?? baseUrl;
-  const vars = { PUBLIC_BASE_URL: publicBaseUrl, ...(opts.vars ?? {}) };
+  const clockOffsetMs = clockOffset(opts.clockAt);
+  const vars = { PUBLIC_BASE_URL: publicBaseUrl, CLOCK_OFFSET_MS: String(clockOffsetMs), ...(opts.vars ?? {}) };
   const args = [
     WRANGLER_JS, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
     '--inspector-port', String(inspectorPort),
@@ -167,6 +182,9 @@ export async function startServer(opts = {}) {
   return {
     baseUrl, port, publicBaseUrl, persistDir, pid: child.pid,
     coldStartMs: readyAt - spawnedAt,
+    clockOffsetMs,
+    /** The server's business clock now (ms), for tests that reason about "today". */
+    now: () => Date.now() + clockOffsetMs,
     logs: () => output,
     stop,
   };

@@ -15,7 +15,7 @@ use frontdesk_core::ids;
 use frontdesk_core::jobs::ServiceWindow;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_durable::platform::http::execute;
-use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
+use frontdesk_durable::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use serde::Deserialize;
 use worker::{D1Database, Env, Result};
 
@@ -108,7 +108,7 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
     let request = match (d.provider, d.channel) {
         (meta::PROVIDER, _) => {
             let last_inbound = d.window.map(|w| w.last_inbound_ms);
-            let send = meta::choose(last_inbound, WorkerClock.now_ms(), d.window.and_then(|w| w.template.as_ref()));
+            let send = meta::choose(last_inbound, wall_clock_ms(), d.window.and_then(|w| w.template.as_ref()));
             let Some((phone_number_id, token)) = meta_sender(env, &db, d.tenant_id).await? else {
                 return finish(&db, &row.id, d, "simulated", None, None).await;
             };

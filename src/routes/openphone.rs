@@ -17,7 +17,7 @@ use frontdesk_core::channel::Channel;
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::ports::Clock;
 use frontdesk_durable::conversation_turn;
-use frontdesk_durable::platform::time::WorkerClock;
+use frontdesk_durable::platform::time::{wall_clock_ms, WorkerClock};
 use serde_json::json;
 use worker::{Context, Env, Request, Response};
 
@@ -47,7 +47,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
         .await?
         .ok_or_else(|| ApiError::unknown_number(number.as_str()))?;
     let key = config::resolve_secret(&env, &tenant.secret_ref).unwrap_or_default();
-    if !openphone::verify(&key, &raw, &headers, now) {
+    if !openphone::verify(&key, &raw, &headers, wall_clock_ms()) {
         return Err(ApiError::invalid_signature().into());
     }
     let context = tenant.into_context(now);

@@ -15,7 +15,7 @@ use frontdesk_core::ids;
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_durable::conversation_turn;
-use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
+use frontdesk_durable::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use serde_json::json;
 use worker::{Context, Env, Request, Response};
 
@@ -38,7 +38,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context, slug: &str) -> AppR
     } else {
         let secret = config::resolve_secret(&env, &tenant.secret_ref).unwrap_or_default();
         let header = signature.ok_or_else(ApiError::invalid_signature)?;
-        if secret.is_empty() || webform::verify(&secret, &header, &raw, now / 1000).is_err() {
+        if secret.is_empty() || webform::verify(&secret, &header, &raw, wall_clock_ms() / 1000).is_err() {
             return Err(ApiError::invalid_signature().into());
         }
     }

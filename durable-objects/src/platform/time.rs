@@ -3,15 +3,43 @@
 use frontdesk_core::brain::understand::CivilDate;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::tenant::LocalTime;
+use std::sync::atomic::{AtomicI64, Ordering};
 use wasm_bindgen::prelude::*;
 use worker::js_sys;
 
+/// The business clock: the wall clock, moved by `CLOCK_OFFSET_MS` where a test configuration
+/// sets it (see [`configure_clock`]), so the suite can run a month or a year ahead, or at 03:00.
 pub struct WorkerClock;
 
 impl Clock for WorkerClock {
     fn now_ms(&self) -> u64 {
-        worker::Date::now().as_millis()
+        wall_clock_ms().saturating_add_signed(CLOCK_OFFSET_MS.load(Ordering::Relaxed))
     }
+}
+
+/// The unmoved wall clock, for what is checked against someone else's clock: signature replay
+/// windows compare with the timestamp the sender signed, which a test offset does not move.
+pub fn wall_clock_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
+
+/// One isolate runs one Worker or Durable Object configuration, so the offset is per isolate.
+static CLOCK_OFFSET_MS: AtomicI64 = AtomicI64::new(0);
+
+/// Environments in which `CLOCK_OFFSET_MS` is honoured. Production ignores it, so a stray
+/// variable can never move a live tenant's business hours or stale-claim times.
+const MOVABLE_CLOCK_ENVIRONMENTS: &[&str] = &["development", "test"];
+
+/// Reads `CLOCK_OFFSET_MS` (signed milliseconds) from the environment, once per entry point.
+pub fn configure_clock(env: &worker::Env) {
+    let environment = env.var("ENVIRONMENT").map(|v| v.to_string()).unwrap_or_default();
+    let offset = match env.var("CLOCK_OFFSET_MS") {
+        Ok(v) if MOVABLE_CLOCK_ENVIRONMENTS.contains(&environment.as_str()) => {
+            v.to_string().trim().parse().unwrap_or(0)
+        }
+        _ => 0,
+    };
+    CLOCK_OFFSET_MS.store(offset, Ordering::Relaxed);
 }
 
 /// `Math.random` is enough for ids and claim tokens (uniqueness, not secrecy).

@@ -230,7 +230,15 @@ fn bare_answer_slot(t: &Text, start: usize, end: usize, asked: &Asked) -> Option
     let short = others <= 4;
     let wanted = [Slot::Area, Slot::Provider, Slot::Property, Slot::Name];
     let slot = asked.expects.iter().copied().find(|s| wanted.contains(s));
-    slot.filter(|_| short || asked.expects.len() > 1 || others <= 8)
+    slot.filter(|_| short || asked.expects.len() > 1 || others <= 8 || opens_the_message(t, start, end))
+}
+
+/// "Clifton, up to 1500 a month…": a name that opens the message as a clause of its own is the
+/// answer to the question, however much more the message goes on to say.
+fn opens_the_message(t: &Text, start: usize, end: usize) -> bool {
+    let only_fillers_before = (0..start).all(|k| LEAD_FILLERS.iter().any(|f| super::text::word_matches(f, t.w(k))));
+    let clause_ends = end >= t.len() || t.breaks_before(end) || t.gap(end).contains(',');
+    only_fillers_before && clause_ends
 }
 
 /// Fillers around a bare answer: "I'd like it in san jose please" → "san jose".
@@ -317,5 +325,24 @@ mod tests {
             [(Slot::Area, "san jose".into())]
         );
         assert_eq!(names("Sunnyvale please", "", Template::Other), []);
+    }
+
+    #[test]
+    fn a_long_message_that_opens_with_the_answer_answers_the_question() {
+        let long = "Clifton, up to 1500 a month, moving in on 1 December. Can I view it Friday? Ana";
+        // The bare question and the question after other sentences (our opening-hours line
+        // names a time, which once made the difference between area found and not) agree.
+        for system in [
+            "Which area are you looking in?",
+            "We're open until 18:00 and a member of the team will reply shortly. Which area are you looking in?",
+            "We're closed right now; the team will reply when we open today at 09:00. Which area are you looking in?",
+        ] {
+            assert_eq!(names(long, system, Template::Letting)[0], (Slot::Area, "Clifton".into()), "after {system:?}");
+        }
+        // A name further into a long message is not taken as the bare answer.
+        let inside = "Up to 1500 a month and moving in on 1 December, can I view it Friday? Ana";
+        assert!(names(inside, "Which area are you looking in?", Template::Letting)
+            .iter()
+            .all(|(s, _)| *s != Slot::Area));
     }
 }
