@@ -50,6 +50,11 @@ impl ApiError {
     pub fn payload_too_large(limit: usize) -> Self {
         Self::new(413, "payload_too_large", format!("body larger than {limit} bytes"))
     }
+    /// A channel's signing secret (or the platform's) is not configured: the request is refused
+    /// unprocessed rather than checked against an empty key. The cause (which secret) is logged.
+    pub fn channel_misconfigured() -> Self {
+        Self::new(503, "channel_misconfigured", "this channel is not configured to receive webhooks yet")
+    }
     /// Opaque on purpose: the cause goes to the log, not to the client.
     pub fn internal() -> Self {
         Self::new(500, "internal", "internal error")

@@ -22,6 +22,7 @@ pub mod llm;
 pub mod phone;
 pub mod ports;
 pub mod records;
+pub mod secrets;
 pub mod signing;
 pub mod tenant;
 pub mod webhook;

@@ -26,14 +26,14 @@ export async function fakeProvider(respond) {
   return { requests, url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }
 
-/** A server on a fresh, seeded database changed by `sql` first, with extra wrangler `vars`. */
-export async function startServerWith({ sql = [], vars = {} }) {
+/** A server on a fresh, seeded database changed by `sql` first, with extra wrangler `vars` (and options for startServer). */
+export async function startServerWith({ sql = [], vars = {}, ...options }) {
   const persistDir = mkdtempSync(join(tmpdir(), 'frontdesk-test-'));
   await prepareDatabase(persistDir);
   for (const command of sql) {
     await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command', command]);
   }
-  const server = await startServer({ persistDir, vars });
+  const server = await startServer({ ...options, persistDir, vars });
   const stop = server.stop;
   server.stop = async () => { await stop(); rmSync(persistDir, { recursive: true, force: true }); };
   return server;

@@ -1,33 +1,58 @@
-//! Binding names and typed configuration, read once per request from `Env`.
+//! Binding names and typed configuration, read from `Env`. Secrets fail closed here: every
+//! provider key is obtained through [`channel_secret`] or [`platform_secret`] (core
+//! `secrets`), which refuse an unset, empty or (outside development) public dev value with
+//! `503 channel_misconfigured` and a log line naming the tenant and the secret, never its value.
 
+use crate::error::{AppError, AppResult};
+use frontdesk_core::api::ApiError;
+use frontdesk_core::secrets::{self, Environment, Misconfigured};
 use worker::Env;
+
+/// `ENVIRONMENT`: `development` (make dev), `test` (the test harness), anything else production.
+pub fn environment(env: &Env) -> Environment {
+    Environment::parse(env.var("ENVIRONMENT").ok().map(|v| v.to_string()).as_deref())
+}
+
+/// A named secret's value: `wrangler secret put` in production, `[vars]` locally.
+fn lookup(env: &Env, name: &str) -> Option<String> {
+    env.secret(name).or_else(|_| env.var(name)).ok().map(|s| s.to_string())
+}
+
+fn refuse(tenant: &str, what: &str, why: &Misconfigured) -> AppError {
+    worker::console_error!("channel misconfigured: tenant {tenant}, {what}: {why}");
+    ApiError::channel_misconfigured().into()
+}
 
 /// The canonical public origin providers call (`PUBLIC_BASE_URL`), without a trailing slash.
 /// Signatures are verified against it rather than the request's Host, which proxies rewrite.
-pub fn public_base_url(env: &Env) -> String {
-    env.var("PUBLIC_BASE_URL")
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| "http://127.0.0.1:8787".to_owned())
-        .trim_end_matches('/')
-        .to_owned()
+/// Required outside development (a guessed origin would make every Twilio signature fail, or
+/// worse, pass for a URL we do not own).
+pub fn public_base_url(env: &Env) -> AppResult<String> {
+    let configured = env.var("PUBLIC_BASE_URL").ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty());
+    let url = match configured {
+        Some(url) => url,
+        None if environment(env).is_local() => "http://127.0.0.1:8787".to_owned(),
+        None => return Err(refuse("*", "PUBLIC_BASE_URL", &Misconfigured::Unset { name: "PUBLIC_BASE_URL".into() })),
+    };
+    Ok(url.trim_end_matches('/').to_owned())
 }
 
-/// Resolves `tenant_channels.secret_ref`: `env:NAME` names a wrangler secret; anything else is
-/// a literal, which only the dev seed uses. `None` when the named secret is not configured.
-pub fn resolve_secret(env: &Env, secret_ref: &str) -> Option<String> {
-    match secret_ref.strip_prefix("env:") {
-        Some(name) => env.secret(name).ok().map(|s| s.to_string()),
-        None => Some(secret_ref.to_owned()),
+/// The signing secret of a tenant's channel (`tenant_channels.secret_ref`), or a refusal.
+pub fn channel_secret(env: &Env, tenant_id: &str, provider: &str, secret_ref: &str) -> AppResult<String> {
+    secrets::resolve(secret_ref, environment(env), |name| lookup(env, name))
+        .map_err(|why| refuse(tenant_id, &format!("{provider} channel"), &why))
+}
+
+/// A platform-wide secret (`META_APP_SECRET`, `CHAT_SESSION_SECRET`, …), or a refusal.
+pub fn platform_secret(env: &Env, name: &str) -> AppResult<String> {
+    secrets::named(name, lookup(env, name), environment(env)).map_err(|why| refuse("*", name, &why))
+}
+
+/// A sending credential (`secret_ref` of a channel's send config): `Ok(None)` when none is
+/// configured at all (delivery is `simulated`), an error when one is named but unusable.
+pub fn sending_secret(env: &Env, secret_ref: Option<&str>) -> Result<Option<String>, Misconfigured> {
+    match secret_ref.filter(|r| !r.trim().is_empty()) {
+        None => Ok(None),
+        Some(stored) => secrets::resolve(stored, environment(env), |name| lookup(env, name)).map(Some),
     }
-}
-
-/// The platform key that signs website chat session tokens (`CHAT_SESSION_SECRET`, a wrangler
-/// secret in production; wrangler.toml has a dev value). Without it no chat session can be
-/// issued or checked, so chat answers 500 rather than accept unsigned sessions.
-pub fn chat_session_secret(env: &Env) -> Option<String> {
-    env.secret("CHAT_SESSION_SECRET")
-        .or_else(|_| env.var("CHAT_SESSION_SECRET"))
-        .ok()
-        .map(|s| s.to_string())
-        .filter(|s| !s.is_empty())
 }

@@ -6,6 +6,7 @@
 //! retry send again: at-least-once in that window, because Twilio's Messages API takes no
 //! idempotency key.
 
+use super::config::sending_secret;
 use super::d1::{database, statement, Arg};
 use frontdesk_core::channel::twilio::rest::{parse_send_response, send_request, OutboundSms, API_BASE};
 use frontdesk_core::channel::{meta, openphone};
@@ -14,6 +15,7 @@ use frontdesk_core::http::SendOutcome;
 use frontdesk_core::ids;
 use frontdesk_core::jobs::ServiceWindow;
 use frontdesk_core::ports::{Clock, Random};
+use frontdesk_core::secrets::Misconfigured;
 use frontdesk_durable::platform::http::execute;
 use frontdesk_durable::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use serde::Deserialize;
@@ -105,11 +107,29 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
     if row.status != "pending" {
         return Ok(()); // sent, simulated or given up on by an earlier run of this job
     }
+    // A credential that is named but unusable fails the delivery with the reason (never
+    // `simulated`, which would hide a broken production channel behind a dev-looking status).
+    macro_rules! credentials {
+        ($creds:expr) => {
+            match $creds {
+                Ok(creds) => creds,
+                Err(why) => {
+                    worker::console_error!(
+                        "channel misconfigured: tenant {}, {} sending: {why}",
+                        d.tenant_id,
+                        d.provider
+                    );
+                    let why = format!("channel misconfigured: {why}");
+                    return finish(&db, &row.id, d, "failed", None, Some(&why)).await;
+                }
+            }
+        };
+    }
     let request = match (d.provider, d.channel) {
         (meta::PROVIDER, _) => {
             let last_inbound = d.window.map(|w| w.last_inbound_ms);
             let send = meta::choose(last_inbound, wall_clock_ms(), d.window.and_then(|w| w.template.as_ref()));
-            let Some((phone_number_id, token)) = meta_sender(env, &db, d.tenant_id).await? else {
+            let Some((phone_number_id, token)) = credentials!(meta_sender(env, &db, d.tenant_id).await?) else {
                 return finish(&db, &row.id, d, "simulated", None, None).await;
             };
             let base = var_or(env, META_API_BASE_VAR, meta::API_BASE);
@@ -125,16 +145,18 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
                 }
             }
         }
-        (openphone::PROVIDER, _) => openphone_sender(env, &db, d.tenant_id).await?.map(|(from, api_key)| {
-            openphone::send_request(
-                &var_or(env, OPENPHONE_API_BASE_VAR, openphone::API_BASE),
-                &api_key,
-                &from,
-                d.to,
-                d.body,
-            )
-        }),
-        (_, "sms" | "whatsapp") => twilio_sender(env, &db, d.tenant_id).await?.map(|sender| {
+        (openphone::PROVIDER, _) => {
+            credentials!(openphone_sender(env, &db, d.tenant_id).await?).map(|(from, api_key)| {
+                openphone::send_request(
+                    &var_or(env, OPENPHONE_API_BASE_VAR, openphone::API_BASE),
+                    &api_key,
+                    &from,
+                    d.to,
+                    d.body,
+                )
+            })
+        }
+        (_, "sms" | "whatsapp") => credentials!(twilio_sender(env, &db, d.tenant_id).await?).map(|sender| {
             // WhatsApp through Twilio is the same API with `whatsapp:` addresses.
             let prefix = if d.channel == "whatsapp" { "whatsapp:" } else { "" };
             send_request(
@@ -277,14 +299,19 @@ struct TwilioConfig {
     account_sid: Option<String>,
 }
 
-/// The tenant's Twilio number and credentials, if it has configured sending.
-async fn twilio_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Option<TwilioSender>> {
-    let Some(row) = channel_row(db, tenant_id, "twilio").await? else { return Ok(None) };
-    let account_sid = serde_json::from_str::<TwilioConfig>(&row.config).ok().and_then(|c| c.account_sid);
-    let auth_token = super::config::resolve_secret(env, &row.secret_ref);
-    Ok(match (account_sid, auth_token) {
-        (Some(account_sid), Some(auth_token)) => Some(TwilioSender { account_sid, auth_token, from: row.address }),
-        _ => None,
+/// Sending credentials: none configured (`Ok(None)`: simulated), usable, or named but unusable.
+type Credentials<T> = std::result::Result<Option<T>, Misconfigured>;
+
+/// The tenant's Twilio number and credentials, if it has configured sending (an account SID).
+async fn twilio_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Credentials<TwilioSender>> {
+    let Some(row) = channel_row(db, tenant_id, "twilio").await? else { return Ok(Ok(None)) };
+    let Some(account_sid) = serde_json::from_str::<TwilioConfig>(&row.config).ok().and_then(|c| c.account_sid) else {
+        return Ok(Ok(None));
+    };
+    Ok(match sending_secret(env, Some(&row.secret_ref)) {
+        Ok(Some(auth_token)) => Ok(Some(TwilioSender { account_sid, auth_token, from: row.address })),
+        Ok(None) => Err(Misconfigured::NoReference),
+        Err(why) => Err(why),
     })
 }
 
@@ -313,19 +340,14 @@ struct OpenPhoneConfig {
 }
 
 /// The tenant's OpenPhone number and API key (channel `config.api_key`), if set.
-async fn openphone_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Option<(String, String)>> {
-    Ok(channel_row(db, tenant_id, openphone::PROVIDER).await?.and_then(|row| {
-        let key_ref = serde_json::from_str::<OpenPhoneConfig>(&row.config).ok()?.api_key?;
-        Some((row.address, super::config::resolve_secret(env, &key_ref)?))
-    }))
+async fn openphone_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Credentials<(String, String)>> {
+    let Some(row) = channel_row(db, tenant_id, openphone::PROVIDER).await? else { return Ok(Ok(None)) };
+    let key_ref = serde_json::from_str::<OpenPhoneConfig>(&row.config).ok().and_then(|c| c.api_key);
+    Ok(sending_secret(env, key_ref.as_deref()).map(|key| key.map(|key| (row.address, key))))
 }
 
 /// The tenant's WhatsApp Cloud `phone_number_id` and Graph access token (`secret_ref`), if set.
-async fn meta_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Option<(String, String)>> {
-    Ok(channel_row(db, tenant_id, meta::PROVIDER).await?.and_then(|row| {
-        let token = Some(row.secret_ref.as_str())
-            .filter(|r| !r.is_empty())
-            .and_then(|r| super::config::resolve_secret(env, r))?;
-        Some((row.address, token))
-    }))
+async fn meta_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Credentials<(String, String)>> {
+    let Some(row) = channel_row(db, tenant_id, meta::PROVIDER).await? else { return Ok(Ok(None)) };
+    Ok(sending_secret(env, Some(&row.secret_ref)).map(|token| token.map(|token| (row.address, token))))
 }

@@ -8,7 +8,8 @@
 //! skipped (and logged), not refused.
 
 use super::body_bytes;
-use crate::error::{json_response, AppError, AppResult};
+use crate::error::{json_response, AppResult};
+use crate::platform::config;
 use crate::platform::d1;
 use crate::platform::events::publish_all;
 use frontdesk_core::api::ApiError;
@@ -26,7 +27,7 @@ const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
 pub fn verify(req: &Request, env: &Env) -> AppResult<Response> {
     let url = req.url()?;
     let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
-    let expected = env.var("META_VERIFY_TOKEN").map(|v| v.to_string()).unwrap_or_default();
+    let expected = config::platform_secret(env, "META_VERIFY_TOKEN")?;
     let (mode, token, challenge) = (param("hub.mode"), param("hub.verify_token"), param("hub.challenge"));
     match meta::verify_challenge(mode.as_deref(), token.as_deref(), challenge.as_deref(), &expected) {
         Some(challenge) => Ok(Response::ok(challenge)?),
@@ -36,10 +37,7 @@ pub fn verify(req: &Request, env: &Env) -> AppResult<Response> {
 
 pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
     let raw = body_bytes(&mut req, MAX_BODY_BYTES).await?;
-    let secret = env
-        .var("META_APP_SECRET")
-        .map(|v| v.to_string())
-        .map_err(|_| AppError::Internal("META_APP_SECRET is not configured".into()))?;
+    let secret = config::platform_secret(&env, "META_APP_SECRET")?;
     let signature = req.headers().get("x-hub-signature-256")?.unwrap_or_default();
     if !meta::verify(&secret, &raw, &signature) {
         return Err(ApiError::invalid_signature().into());

@@ -46,7 +46,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
     let tenant = d1::channel_tenant(&db, openphone::PROVIDER, number.as_str(), now)
         .await?
         .ok_or_else(|| ApiError::unknown_number(number.as_str()))?;
-    let key = config::resolve_secret(&env, &tenant.secret_ref).unwrap_or_default();
+    let key = config::channel_secret(&env, &tenant.tenant_id, openphone::PROVIDER, &tenant.secret_ref)?;
     if !openphone::verify(&key, &raw, &headers, wall_clock_ms()) {
         return Err(ApiError::invalid_signature().into());
     }

@@ -4,7 +4,7 @@
 //! token → hand the message to its thread's `ConversationDO`, which answers it exactly once and
 //! stores everything → TwiML. Live events are published after the response.
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::platform::config;
 use crate::platform::d1;
 use crate::platform::events::publish_all;
@@ -30,8 +30,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
     let tenant = d1::channel_tenant(&d1::database(&env)?, twilio::PROVIDER, inbound.to.as_str(), now)
         .await?
         .ok_or_else(|| ApiError::unknown_number(inbound.to.as_str()))?;
-    let auth_token = config::resolve_secret(&env, &tenant.secret_ref)
-        .ok_or_else(|| AppError::Internal(format!("twilio auth token for {} is not configured", tenant.tenant_id)))?;
+    let auth_token = config::channel_secret(&env, &tenant.tenant_id, twilio::PROVIDER, &tenant.secret_ref)?;
     let signature = req.headers().get("x-twilio-signature")?.unwrap_or_default();
     if !twilio::verify_form(&auth_token, &signed_url(&env, &req)?, form.pairs(), &signature) {
         return Err(ApiError::invalid_signature().into());
@@ -52,7 +51,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
 /// The URL Twilio signed: the configured public origin, this path and the query string.
 fn signed_url(env: &Env, req: &Request) -> AppResult<String> {
     let url = req.url()?;
-    let mut signed = format!("{}{}", config::public_base_url(env), url.path());
+    let mut signed = format!("{}{}", config::public_base_url(env)?, url.path());
     if let Some(query) = url.query() {
         signed.push('?');
         signed.push_str(query);

@@ -5,7 +5,7 @@
 //! so these routes answer cross-origin requests (no cookies are involved).
 
 use super::json_body;
-use crate::error::{json_response, AppError, AppResult};
+use crate::error::{json_response, AppResult};
 use crate::platform::events::publish_all;
 use crate::platform::{config, d1};
 use frontdesk_core::api::ApiError;
@@ -32,7 +32,7 @@ struct ChatPost {
 }
 
 fn secret(env: &Env) -> AppResult<String> {
-    config::chat_session_secret(env).ok_or_else(|| AppError::Internal("CHAT_SESSION_SECRET is not set".into()))
+    config::platform_secret(env, "CHAT_SESSION_SECRET")
 }
 
 /// The tenant, if it has turned chat on (a `chat` channel whose address is its slug).

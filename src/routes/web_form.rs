@@ -36,9 +36,9 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context, slug: &str) -> AppR
             return Err(ApiError::not_found("tenant").into());
         }
     } else {
-        let secret = config::resolve_secret(&env, &tenant.secret_ref).unwrap_or_default();
         let header = signature.ok_or_else(ApiError::invalid_signature)?;
-        if secret.is_empty() || webform::verify(&secret, &header, &raw, wall_clock_ms() / 1000).is_err() {
+        let secret = config::channel_secret(&env, &tenant.tenant_id, webform::PROVIDER, &tenant.secret_ref)?;
+        if webform::verify(&secret, &header, &raw, wall_clock_ms() / 1000).is_err() {
             return Err(ApiError::invalid_signature().into());
         }
     }
