@@ -137,3 +137,38 @@ test('a form submission appears live on the dashboard stream', async () => {
     stream.close();
   }
 });
+
+test('two people sending the same hidden form id (a property id) are two enquiries, each answered by their own name', async () => {
+  const people = [
+    { name: 'Ana Lima', email: uniqueEmail(), phone: uniquePhone() },
+    { name: 'Ben Okafor', email: uniqueEmail(), phone: uniquePhone() },
+  ];
+  const replies = [];
+  for (const p of people) {
+    const body = JSON.stringify({ id: 'MP-2026-014', ...p, message: 'Is this flat still available?' });
+    const r = await postForm(body, { headers: { 'x-frontdesk-signature': sign(body) } });
+    assert.equal(r.status, 202, r.text);
+    replies.push(r.json.reply);
+  }
+  assert.match(replies[0], /\bAna\b/);
+  assert.match(replies[1], /\bBen\b/, `the second person is greeted by their own name: ${replies[1]}`);
+  assert.doesNotMatch(replies[1], /\bAna\b/);
+  for (const p of people) {
+    const [contact] = await contactsBy('phone', p.phone);
+    assert.ok(contact, `a contact for ${p.name}`);
+    assert.equal(contact.name, p.name);
+    const { messages } = await timeline(contact.id);
+    assert.equal(messages.filter((m) => m.direction === 'inbound').length, 1, `${p.name}'s enquiry is on their timeline`);
+    const lead = await eventually(async () => {
+      const r = await fetch(`${server.baseUrl}/api/v1/leads/${contact.id}`, { headers: { authorization: `Bearer ${DEMO.key}` } });
+      return r.status === 200 ? r.json() : null;
+    }, { timeoutMs: 20_000, what: `${p.name}'s lead` });
+    assert.equal(lead.contact_id, contact.id);
+  }
+  // The same person resending the same submission is still one enquiry.
+  const again = JSON.stringify({ id: 'MP-2026-014', ...people[0], message: 'Is this flat still available?' });
+  const r = await postForm(again, { headers: { 'x-frontdesk-signature': sign(again) } });
+  assert.equal(r.status, 202, r.text);
+  const [ana] = await contactsBy('phone', people[0].phone);
+  assert.equal((await timeline(ana.id)).messages.filter((m) => m.direction === 'inbound').length, 1);
+});

@@ -96,10 +96,15 @@ impl ThreadState {
         }
     }
 
-    /// Records an answered event and what D1 now holds.
-    pub fn remember(&mut self, event_id: &str, answer: &str, contact: Contact, conversation: Conversation) {
-        let (lead, history) = (self.lead(), self.known.as_ref().and_then(|k| k.history.clone()));
-        self.known = Some(Known { contact: Some(contact), conversation: Some(conversation), lead, history });
+    /// Records an answered event and, for a turn this thread ran itself, what D1 now holds. An
+    /// event someone else answered (`Claim::Done`) brings no rows: they are that claim's, which
+    /// may belong to another contact, and installing them would greet this contact by the other
+    /// one's name.
+    pub fn remember(&mut self, event_id: &str, answer: &str, rows: Option<(Contact, Conversation)>) {
+        if let Some((contact, conversation)) = rows {
+            let (lead, history) = (self.lead(), self.known.as_ref().and_then(|k| k.history.clone()));
+            self.known = Some(Known { contact: Some(contact), conversation: Some(conversation), lead, history });
+        }
         self.answered.push_back((event_id.to_owned(), answer.to_owned()));
         while self.answered.len() > REMEMBERED_EVENTS {
             self.answered.pop_front();
@@ -144,20 +149,32 @@ mod tests {
     #[test]
     fn continues_within_24_hours_and_starts_over_after() {
         let mut s = ThreadState::default();
-        s.remember("SM1", "<x/>", contact(), conversation(HOUR));
+        s.remember("SM1", "<x/>", Some((contact(), conversation(HOUR))));
         assert_eq!(s.continuity(HOUR + 24 * HOUR), Continuity { returning_contact: true, new_conversation: false });
         assert_eq!(s.continuity(HOUR + 24 * HOUR + 1), Continuity { returning_contact: true, new_conversation: true });
         let mut closed = conversation(HOUR);
         closed.status = "closed".into();
-        s.remember("SM2", "<y/>", contact(), closed);
+        s.remember("SM2", "<y/>", Some((contact(), closed)));
         assert!(s.continuity(2 * HOUR).new_conversation);
+    }
+
+    #[test]
+    fn an_answer_from_another_claim_brings_no_rows() {
+        let mut s = ThreadState::default();
+        s.remember("SM1", "<x/>", Some((contact(), conversation(HOUR))));
+        s.remember("SM2", "<y/>", None);
+        assert_eq!(s.known.as_ref().and_then(|k| k.contact.as_ref()).map(|c| c.id.as_str()), Some("con_1"));
+        assert_eq!(s.answer_for("SM2"), Some("<y/>"));
+        let mut cold = ThreadState::default();
+        cold.remember("SM3", "<z/>", None);
+        assert!(cold.known.is_none(), "still to be loaded from D1");
     }
 
     #[test]
     fn remembers_a_bounded_number_of_answers() {
         let mut s = ThreadState::default();
         for i in 0..(REMEMBERED_EVENTS + 5) {
-            s.remember(&format!("SM{i}"), &format!("a{i}"), contact(), conversation(0));
+            s.remember(&format!("SM{i}"), &format!("a{i}"), Some((contact(), conversation(0))));
         }
         assert_eq!(s.answered.len(), REMEMBERED_EVENTS);
         assert_eq!(s.answer_for("SM4"), None, "oldest forgotten");

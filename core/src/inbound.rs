@@ -230,10 +230,13 @@ impl InboundTurn {
     }
 
     /// A website form submission, answered on the contact's preferred channel (a text when
-    /// there is a phone number, else an email) through the outbox.
+    /// there is a phone number, else an email) through the outbox. The idempotency key is the
+    /// submission id *of this contact*: forms carry ids the business chose (a property id in a
+    /// hidden field), so two people sending the same id are two submissions, not a duplicate.
     pub fn from_form(form: &crate::channel::webform::Submission, tenant: TenantContext, received_at: u64) -> Self {
         let (from, channel) = form.reply_route();
-        let base = Self::base(tenant, crate::channel::webform::PROVIDER, &form.id, channel, from, received_at);
+        let event_id = format!("{from}:{}", form.id);
+        let base = Self::base(tenant, crate::channel::webform::PROVIDER, &event_id, channel, from, received_at);
         Self { kind: InboundKind::Form, profile_name: form.name.clone(), body: form.text(), ..base }
     }
 
@@ -410,6 +413,26 @@ mod tests {
         let mut twilio = inbound_turn();
         twilio.sent_at = Some(0);
         assert!(twilio.undeliverable(day * 2).is_none(), "Twilio's own rules apply there");
+    }
+
+    #[test]
+    fn two_people_sending_the_same_form_id_are_two_events() {
+        let tenant = || TenantContext {
+            tenant_id: "ten_demo".into(),
+            business_name: "Maple & Pine Lettings".into(),
+            settings: Settings::default(),
+            local_time: crate::tenant::tests::at(0, 10, 0),
+        };
+        let form = |who: &str, phone: &str| {
+            let body = format!(r#"{{"id":"MP-2026-014","name":"{who}","phone":"{phone}","message":"Is it free?"}}"#);
+            crate::channel::webform::Submission::parse("application/json", body.as_bytes()).unwrap()
+        };
+        let ana = InboundTurn::from_form(&form("Ana", "+447700900123"), tenant(), 1);
+        let ben = InboundTurn::from_form(&form("Ben", "+447700900456"), tenant(), 2);
+        assert_ne!(ana.event_id, ben.event_id);
+        assert_ne!(ana.provider_message_id, ben.provider_message_id, "each one's message is stored");
+        let again = InboundTurn::from_form(&form("Ana", "+447700900123"), tenant(), 3);
+        assert_eq!(ana.event_id, again.event_id, "the same person's resubmission is one event");
     }
 
     #[test]

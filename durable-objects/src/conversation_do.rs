@@ -275,11 +275,11 @@ impl ConversationDO {
             Claim::Done { response } => TurnOutcome { reply: reply_from_ledger(response), events: vec![] },
             Claim::InFlight => TurnOutcome { reply: None, events: vec![] },
         };
-        let answered = match &written.claim {
-            Claim::Done { response } => response.clone(),
-            _ => answer,
+        let (answered, rows) = match written.claim {
+            Claim::Done { response } => (response, None),
+            _ => (answer, Some((written.contact, written.conversation))),
         };
-        thread.remember(&turn.event_id, &answered, written.contact, written.conversation);
+        thread.remember(&turn.event_id, &answered, rows);
         *self.thread.borrow_mut() = Some(thread);
         Ok(outcome)
     }
