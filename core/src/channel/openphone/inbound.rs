@@ -1,6 +1,11 @@
-//! The OpenPhone event envelope (legacy and versioned): `{id, type, createdAt, data: {object |
-//! resource, context}}`. Only what Frontdesk acts on is typed; other events are acknowledged and
-//! ignored.
+//! The OpenPhone event envelope, both generations (PROTOCOLS.md §5): legacy `{id, type,
+//! createdAt, data: {object}}` with the numbers in the object, and versioned `2026-03-30`
+//! `{id, apiVersion, type, createdAt, data: {resource, context, links}}` with the numbers in
+//! the context (see [`route`](super::route) for where each generation keeps them). Only what
+//! Frontdesk acts on is typed; other events are acknowledged and ignored.
+//!
+//! Sources: quo.com/docs/mdx/guides/webhooks (legacy), quo.com/docs/2026-03-30/
+//! webhooks-event-payloads (versioned; samples in `fixtures/2026-03-30`).
 
 use super::artefact::{self, CallArtefact};
 use super::route;
@@ -17,7 +22,8 @@ pub struct Event {
 
 impl Event {
     /// The tenant's own number, which resolves the tenant and its signing key: `to` of what
-    /// reached it, `from` of what it sent; `None` for events Frontdesk does not act on.
+    /// reached it, `from` of what it sent; `None` for events Frontdesk does not act on. When
+    /// set, it is the `number` [`route`](super::route) reads from the same body.
     pub fn tenant_number(&self) -> Option<&PhoneE164> {
         match &self.kind {
             EventKind::MessageReceived { to, .. } | EventKind::MissedCall { to, .. } => Some(to),
@@ -34,7 +40,9 @@ pub enum EventKind {
     MessageReceived { message_id: String, from: PhoneE164, to: PhoneE164, body: String },
     /// A text Frontdesk sent was delivered; `from` is the tenant's number.
     MessageDelivered { message_id: String, from: PhoneE164 },
-    /// A call ended unanswered (`missed`, `no-answer`, `busy`, or answered by voicemail).
+    /// An incoming call ended unanswered (`missed`, `no-answer`, `busy`, or answered by
+    /// voicemail). Quo may report one call several ways (`call.completed`, `call.missed`,
+    /// `call.voicemail.completed`); all carry the same `call_id`, which the follow-up is keyed by.
     MissedCall { call_id: String, from: PhoneE164, to: PhoneE164 },
     /// A call's recording, summary or transcript is ready, for the contact's timeline.
     CallArtefact(CallArtefact),
@@ -151,11 +159,13 @@ fn unanswered(o: &Object) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::channel::openphone::route::assert_route_agrees;
 
     #[test]
     fn reads_a_received_message() {
         let raw = br#"{"id":"EV1","object":"event","type":"message.received","data":{"object":{"id":"AC1","object":"message","from":"+14155550100","to":"+14155550199","body":"hi","direction":"incoming"}}}"#;
         let event = parse(raw).unwrap();
+        assert_route_agrees(raw);
         assert_eq!(event.id, "EV1");
         assert_eq!(event.tenant_number().map(PhoneE164::as_str), Some("+14155550199"), "the number it reached");
         let EventKind::MessageReceived { message_id, from, to, body } = event.kind else { panic!("{:?}", event.kind) };
@@ -173,6 +183,9 @@ mod tests {
             )
         };
         assert!(matches!(parse(call("missed", "incoming").as_bytes()).unwrap().kind, EventKind::MissedCall { .. }));
+        for (status, direction) in [("missed", "incoming"), ("completed", "incoming"), ("missed", "outgoing")] {
+            assert_route_agrees(call(status, direction).as_bytes());
+        }
         assert!(matches!(parse(call("no-answer", "incoming").as_bytes()).unwrap().kind, EventKind::MissedCall { .. }));
         assert_eq!(
             parse(call("completed", "incoming").as_bytes()).unwrap().kind,
@@ -188,6 +201,7 @@ mod tests {
     fn reads_versioned_resources_and_refuses_garbage() {
         let raw = br#"{"id":"EV3","apiVersion":"2026-03-30","type":"message.delivered","data":{"resource":{"id":"MS1","to":["+447700900123"],"from":"+14155550199","text":"x"}}}"#;
         let delivered = parse(raw).unwrap();
+        assert_route_agrees(raw);
         assert!(matches!(delivered.kind, EventKind::MessageDelivered { .. }));
         assert_eq!(delivered.tenant_number().map(PhoneE164::as_str), Some("+14155550199"), "the number that sent it");
         assert!(parse(b"{}").is_err());
@@ -196,5 +210,6 @@ mod tests {
         let other = br#"{"id":"EV5","type":"contact.updated","data":{"object":{"id":"CT1"}}}"#;
         assert_eq!(parse(other).unwrap().kind, EventKind::Other("contact.updated".into()));
         assert_eq!(parse(other).unwrap().tenant_number(), None);
+        assert_route_agrees(other);
     }
 }

@@ -189,3 +189,20 @@ fn field<'a>(name: &'static str, value: Option<&'a Value>) -> Number<'a> {
 fn text(value: Option<&Value>) -> Option<&str> {
     value.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
 }
+
+/// Test helper: `route` reads the same event id and tenant line as `parse` (which must succeed).
+#[cfg(test)]
+pub(super) fn assert_route_agrees(raw: &[u8]) {
+    let event = super::parse(raw).unwrap_or_else(|e| panic!("{e}"));
+    let found = route(raw).expect("an event with an id has a route");
+    assert_eq!(found.event_id, event.id);
+    if let Some(number) = event.tenant_number() {
+        assert_eq!(found.number.as_ref(), Some(number), "{}", found.event_type);
+    }
+    if let super::EventKind::Other(kind) = &event.kind {
+        assert_eq!(&found.event_type, kind);
+    }
+}
+
+#[cfg(test)]
+mod tests;
