@@ -39,7 +39,8 @@ pub struct Route {
 pub fn route(raw: &[u8]) -> Option<Route> {
     let event: Value = serde_json::from_slice(raw).ok()?;
     let event_id = event.get("id").and_then(Value::as_str).filter(|id| !id.is_empty())?.to_owned();
-    let event_type = text(event.get("type")).unwrap_or_default().to_owned();
+    // As `parse` reads it, untrimmed, so the two name an event alike.
+    let event_type = event.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
     let data = event.get("data").unwrap_or(&Value::Null);
     let (resource, context) = resource_and_context(data);
     let number = parties(&event_type, resource, context).tenant.valid();
@@ -49,7 +50,7 @@ pub fn route(raw: &[u8]) -> Option<Route> {
 }
 
 /// `data.object` (legacy) or `data.resource` (versioned), and `data.context`; `Null` when absent.
-pub(super) fn resource_and_context(data: &Value) -> (&Value, &Value) {
+fn resource_and_context(data: &Value) -> (&Value, &Value) {
     let resource = data.get("object").or_else(|| data.get("resource")).unwrap_or(&Value::Null);
     (resource, data.get("context").unwrap_or(&Value::Null))
 }
