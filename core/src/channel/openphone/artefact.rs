@@ -21,9 +21,11 @@
 //! webhooks-event-payloads (versioned, as mirrored in hookdeck/webhook-samples
 //! `providers/quo/2026-03-30`).
 
+use super::route;
 use crate::brain::understand::CivilDate;
 use crate::phone::PhoneE164;
 use serde::Deserialize;
+use serde_json::Value;
 
 /// A timeline entry is stored with the conversation and read back into prompts: 4000 chars
 /// (the web form's per-field cap) keeps a long transcript from crowding out everything else.
@@ -155,21 +157,8 @@ pub(super) fn is_artefact_type(kind: &str) -> bool {
     )
 }
 
-#[derive(Deserialize, Default)]
-pub(super) struct Context {
-    #[serde(default)]
-    participants: Option<Participants>,
-}
-
-#[derive(Deserialize)]
-struct Participants {
-    #[serde(default)]
-    workspace: Option<Vec<String>>,
-    #[serde(default)]
-    external: Option<Vec<String>>,
-}
-
-/// The union of the three resources' fields; lists may be `null`.
+/// The union of the three resources' fields beyond their numbers (those are read by
+/// [`route::parties`]); lists may be `null`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Resource {
@@ -179,12 +168,6 @@ struct Resource {
     call_id: Option<String>,
     #[serde(default, alias = "processingStatus")]
     status: Option<String>,
-    #[serde(default)]
-    direction: Option<String>,
-    #[serde(default)]
-    from: Option<String>,
-    #[serde(default)]
-    to: Option<String>,
     #[serde(default)]
     media: Option<Vec<Recording>>,
     #[serde(default)]
@@ -224,10 +207,10 @@ pub(super) fn parse(
     event_id: &str,
     kind: &str,
     created_at: Option<&str>,
-    object: serde_json::Value,
-    context: Option<Context>,
+    resource: &Value,
+    context: &Value,
 ) -> Result<Option<CallArtefact>, String> {
-    let r: Resource = serde_json::from_value(object).map_err(|e| format!("{kind} {event_id}: {e}"))?;
+    let r = Resource::deserialize(resource).map_err(|e| format!("{kind} {event_id}: {e}"))?;
     let call_id = r.call_id.clone().or_else(|| r.id.clone()).filter(|id| !id.is_empty());
     let call_id = call_id.ok_or_else(|| format!("{kind} {event_id}: no call id"))?;
     // A recording's object is the call, whose `status` is the call's (`completed`, `answered`).
@@ -236,7 +219,10 @@ pub(super) fn parse(
         return Ok(None);
     }
     let what = format!("{kind} {call_id}");
-    let (tenant_number, contact_number) = numbers(&r, context.unwrap_or_default(), &what)?;
+    // The versioned context names both sides; a legacy call has `from`/`to` read by direction
+    // and a legacy transcript only its speakers (see `route`).
+    let parties = route::parties(kind, resource, context);
+    let (tenant_number, contact_number) = (parties.tenant.optional(&what)?, parties.other.optional(&what)?);
     let kind = match kind {
         "call.recording.completed" => recording(r, &what)?,
         "call.summary.completed" | "callSummary" => ArtefactKind::Summary {
@@ -277,38 +263,6 @@ fn recording(r: Resource, what: &str) -> Result<ArtefactKind, String> {
         return Err(format!("{what}: recording url is not http(s)"));
     }
     Ok(ArtefactKind::Recording { url, duration_s: duration.map(|d| d.max(0.0).round() as u32) })
-}
-
-/// (tenant, contact), the way the existing events decide: the versioned context names the
-/// workspace's and the external numbers; a legacy call has `from`/`to` read by `direction`
-/// (the tenant's number is `to` of an incoming call, `from` of an outgoing one); a legacy
-/// transcript names its speakers, staff with a `userId`.
-fn numbers(r: &Resource, context: Context, what: &str) -> Result<(Option<PhoneE164>, Option<PhoneE164>), String> {
-    let phone = |field: &str, v: Option<&str>| match v.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => PhoneE164::parse(v).map(Some).map_err(|_| format!("{what}: `{field}` is not an E.164 number")),
-    };
-    if let Some(p) = context.participants {
-        let first = |list: &Option<Vec<String>>| list.as_ref().and_then(|l| l.first().cloned());
-        let (workspace, external) = (first(&p.workspace), first(&p.external));
-        if workspace.is_some() || external.is_some() {
-            return Ok((phone("workspace", workspace.as_deref())?, phone("external", external.as_deref())?));
-        }
-    }
-    let (from, to) = (phone("from", r.from.as_deref())?, phone("to", r.to.as_deref())?);
-    match r.direction.as_deref() {
-        Some("incoming") => return Ok((to, from)),
-        Some("outgoing") => return Ok((from, to)),
-        _ => {}
-    }
-    // A speaker's identifier is informational (it may be a SIP address): the first that is a
-    // number is taken, others are skipped rather than refused.
-    let speaker = |staff: bool| {
-        let turns = r.dialogue.iter().flatten();
-        let staff_turns = turns.filter(|t| t.user_id.as_deref().is_some_and(|u| !u.is_empty()) == staff);
-        staff_turns.filter_map(|t| t.identifier.as_deref()).find_map(|i| PhoneE164::parse(i).ok())
-    };
-    Ok((speaker(true), speaker(false)))
 }
 
 /// `2022-06-24T19:35:46.825Z` → ms since the epoch. Quo timestamps are always UTC (`Z`).

@@ -1,10 +1,17 @@
-//! The OpenPhone event envelope (legacy and versioned): `{id, type, createdAt, data: {object |
-//! resource, context}}`. Only what Frontdesk acts on is typed; other events are acknowledged and
-//! ignored.
+//! The OpenPhone event envelope, both generations (PROTOCOLS.md §5): legacy `{id, type,
+//! createdAt, data: {object}}` with the numbers in the object, and versioned `2026-03-30`
+//! `{id, apiVersion, type, createdAt, data: {resource, context, links}}` with the numbers in
+//! the context (see [`route`](super::route) for where each generation keeps them). Only what
+//! Frontdesk acts on is typed; other events are acknowledged and ignored.
+//!
+//! Sources: quo.com/docs/mdx/guides/webhooks (legacy), quo.com/docs/2026-03-30/
+//! webhooks-event-payloads (versioned; samples in `fixtures/2026-03-30`).
 
 use super::artefact::{self, CallArtefact};
+use super::route;
 use crate::phone::PhoneE164;
 use serde::Deserialize;
+use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
@@ -15,7 +22,8 @@ pub struct Event {
 
 impl Event {
     /// The tenant's own number, which resolves the tenant and its signing key: `to` of what
-    /// reached it, `from` of what it sent; `None` for events Frontdesk does not act on.
+    /// reached it, `from` of what it sent; `None` for events Frontdesk does not act on. When
+    /// set, it is the `number` [`route`](super::route) reads from the same body.
     pub fn tenant_number(&self) -> Option<&PhoneE164> {
         match &self.kind {
             EventKind::MessageReceived { to, .. } | EventKind::MissedCall { to, .. } => Some(to),
@@ -32,7 +40,9 @@ pub enum EventKind {
     MessageReceived { message_id: String, from: PhoneE164, to: PhoneE164, body: String },
     /// A text Frontdesk sent was delivered; `from` is the tenant's number.
     MessageDelivered { message_id: String, from: PhoneE164 },
-    /// A call ended unanswered (`missed`, `no-answer`, `busy`, or answered by voicemail).
+    /// An incoming call ended unanswered (`missed`, `no-answer`, `busy`, or answered by
+    /// voicemail). Quo may report one call several ways (`call.completed`, `call.missed`,
+    /// `call.voicemail.completed`); all carry the same `call_id`, which the follow-up is keyed by.
     MissedCall { call_id: String, from: PhoneE164, to: PhoneE164 },
     /// A call's recording, summary or transcript is ready, for the contact's timeline.
     CallArtefact(CallArtefact),
@@ -50,94 +60,112 @@ struct Envelope {
     data: Data,
 }
 
-/// `object` is read by event type: artefacts name their call `callId`, messages and calls `id`.
+/// The resource is read by event type (artefacts name their call `callId`, messages and calls
+/// `id`); the numbers in it and in `context` through [`route::parties`], as [`route`](super::route)
+/// reads them.
 #[derive(Deserialize)]
 struct Data {
     #[serde(alias = "resource")]
-    object: serde_json::Value,
+    object: Value,
     #[serde(default)]
-    context: Option<artefact::Context>,
+    context: Value,
 }
 
+/// What the message and call events say beyond their numbers. `body` is the legacy event's
+/// field, `text` the API resource's and the versioned event's.
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Object {
     id: String,
-    #[serde(default)]
-    from: Option<String>,
-    #[serde(default)]
-    to: Option<ToField>,
     #[serde(default, alias = "text")]
     body: Option<String>,
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
     direction: Option<String>,
+    /// A voicemail's own `id` is not the call's; `callId` is (versioned `call.voicemail.completed`).
+    #[serde(default)]
+    call_id: Option<String>,
+    /// Versioned `call.completed`: the caller left a voicemail.
+    #[serde(default)]
+    has_voicemail: Option<bool>,
 }
 
-/// `to` is a number in events, a list in API resources.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ToField {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl ToField {
-    fn first(&self) -> Option<&str> {
-        match self {
-            ToField::One(s) => Some(s),
-            ToField::Many(v) => v.first().map(String::as_str),
-        }
-    }
-}
-
-/// Parses a verified webhook body. `Err` names what is wrong (a 400 for the sender).
+/// Parses a verified webhook body, legacy or versioned. `Err` names what is wrong (a 400 for
+/// the sender); [`route`](super::route) still reads who such a body is for.
 pub fn parse(raw: &[u8]) -> Result<Event, String> {
     let e: Envelope = serde_json::from_slice(raw).map_err(|e| format!("not an OpenPhone event: {e}"))?;
-    if artefact::is_artefact_type(&e.kind) {
-        let artefact = artefact::parse(&e.id, &e.kind, e.created_at.as_deref(), e.data.object, e.data.context)?;
-        let kind = artefact.map_or_else(|| EventKind::Other(e.kind.clone()), EventKind::CallArtefact);
-        return Ok(Event { id: e.id, kind });
-    }
-    let o: Object =
-        serde_json::from_value(e.data.object).map_err(|err| format!("not an OpenPhone {} event: {err}", e.kind))?;
-    let phone = |field: &str, v: Option<&str>| {
-        PhoneE164::parse(v.unwrap_or_default())
-            .map_err(|_| format!("{} {}: `{field}` is not an E.164 number", e.kind, o.id))
-    };
+    let (resource, context) = (&e.data.object, &e.data.context);
     let kind = match e.kind.as_str() {
-        "message.received" => EventKind::MessageReceived {
-            message_id: o.id.clone(),
-            from: phone("from", o.from.as_deref())?,
-            to: phone("to", o.to.as_ref().and_then(ToField::first))?,
-            body: o.body.clone().unwrap_or_default(),
-        },
-        "message.delivered" => {
-            EventKind::MessageDelivered { message_id: o.id.clone(), from: phone("from", o.from.as_deref())? }
-        }
-        "call.completed"
-            if o.direction.as_deref() == Some("incoming")
-                && matches!(o.status.as_deref(), Some("missed" | "no-answer" | "busy" | "voicemail")) =>
-        {
-            EventKind::MissedCall {
-                call_id: o.id.clone(),
-                from: phone("from", o.from.as_deref())?,
-                to: phone("to", o.to.as_ref().and_then(ToField::first))?,
-            }
+        "message.received" | "message.delivered" => message(&e.id, &e.kind, resource, context)?,
+        "call.completed" | "call.missed" | "call.voicemail.completed" => call(&e.id, &e.kind, resource, context)?,
+        kind if artefact::is_artefact_type(kind) => {
+            let artefact = artefact::parse(&e.id, kind, e.created_at.as_deref(), resource, context)?;
+            artefact.map_or_else(|| EventKind::Other(e.kind.clone()), EventKind::CallArtefact)
         }
         other => EventKind::Other(other.to_owned()),
     };
     Ok(Event { id: e.id, kind })
 }
 
+fn object(event_id: &str, kind: &str, resource: &Value) -> Result<Object, String> {
+    Object::deserialize(resource).map_err(|err| format!("{kind} {event_id}: {err}"))
+}
+
+/// A text the tenant sent is never answered as though the contact had written it, whatever
+/// the event is called.
+fn message(event_id: &str, kind: &str, resource: &Value, context: &Value) -> Result<EventKind, String> {
+    let o = object(event_id, kind, resource)?;
+    let what = format!("{kind} {event_id}");
+    let parties = route::parties(kind, resource, context);
+    Ok(match kind {
+        "message.received" if route::message_is_incoming(kind, resource) => EventKind::MessageReceived {
+            message_id: o.id,
+            from: parties.other.required(&what)?,
+            to: parties.tenant.required(&what)?,
+            body: o.body.unwrap_or_default(),
+        },
+        "message.delivered" => EventKind::MessageDelivered { message_id: o.id, from: parties.tenant.required(&what)? },
+        _ => EventKind::Other(kind.to_owned()),
+    })
+}
+
+/// An incoming call nobody answered, however Quo reports it: the legacy or versioned
+/// `call.completed` with an unanswered status, the versioned `call.missed` (incoming only, per
+/// the docs), or `call.voicemail.completed` (a caller who left a voicemail was not answered
+/// either). One call can produce all three, so each carries the call's own id, which the turn
+/// is keyed by: one follow-up per call.
+fn call(event_id: &str, kind: &str, resource: &Value, context: &Value) -> Result<EventKind, String> {
+    let o = object(event_id, kind, resource)?;
+    let what = format!("{kind} {event_id}");
+    let outgoing = o.direction.as_deref() == Some("outgoing");
+    let call_id = match kind {
+        "call.completed" if o.direction.as_deref() == Some("incoming") && unanswered(&o) => o.id,
+        "call.missed" if !outgoing => o.id,
+        "call.voicemail.completed" if !outgoing => {
+            o.call_id.filter(|id| !id.is_empty()).ok_or_else(|| format!("{what}: no `callId`"))?
+        }
+        _ => return Ok(EventKind::Other(kind.to_owned())),
+    };
+    let parties = route::parties(kind, resource, context);
+    Ok(EventKind::MissedCall { call_id, from: parties.other.required(&what)?, to: parties.tenant.required(&what)? })
+}
+
+/// Legacy statuses `missed`, `no-answer`, `busy` and `voicemail`; versioned `hasVoicemail`.
+fn unanswered(o: &Object) -> bool {
+    matches!(o.status.as_deref(), Some("missed" | "no-answer" | "busy" | "voicemail")) || o.has_voicemail == Some(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::channel::openphone::route::assert_route_agrees;
 
     #[test]
     fn reads_a_received_message() {
         let raw = br#"{"id":"EV1","object":"event","type":"message.received","data":{"object":{"id":"AC1","object":"message","from":"+14155550100","to":"+14155550199","body":"hi","direction":"incoming"}}}"#;
         let event = parse(raw).unwrap();
+        assert_route_agrees(raw);
         assert_eq!(event.id, "EV1");
         assert_eq!(event.tenant_number().map(PhoneE164::as_str), Some("+14155550199"), "the number it reached");
         let EventKind::MessageReceived { message_id, from, to, body } = event.kind else { panic!("{:?}", event.kind) };
@@ -155,6 +183,9 @@ mod tests {
             )
         };
         assert!(matches!(parse(call("missed", "incoming").as_bytes()).unwrap().kind, EventKind::MissedCall { .. }));
+        for (status, direction) in [("missed", "incoming"), ("completed", "incoming"), ("missed", "outgoing")] {
+            assert_route_agrees(call(status, direction).as_bytes());
+        }
         assert!(matches!(parse(call("no-answer", "incoming").as_bytes()).unwrap().kind, EventKind::MissedCall { .. }));
         assert_eq!(
             parse(call("completed", "incoming").as_bytes()).unwrap().kind,
@@ -170,6 +201,7 @@ mod tests {
     fn reads_versioned_resources_and_refuses_garbage() {
         let raw = br#"{"id":"EV3","apiVersion":"2026-03-30","type":"message.delivered","data":{"resource":{"id":"MS1","to":["+447700900123"],"from":"+14155550199","text":"x"}}}"#;
         let delivered = parse(raw).unwrap();
+        assert_route_agrees(raw);
         assert!(matches!(delivered.kind, EventKind::MessageDelivered { .. }));
         assert_eq!(delivered.tenant_number().map(PhoneE164::as_str), Some("+14155550199"), "the number that sent it");
         assert!(parse(b"{}").is_err());
@@ -178,5 +210,6 @@ mod tests {
         let other = br#"{"id":"EV5","type":"contact.updated","data":{"object":{"id":"CT1"}}}"#;
         assert_eq!(parse(other).unwrap().kind, EventKind::Other("contact.updated".into()));
         assert_eq!(parse(other).unwrap().tenant_number(), None);
+        assert_route_agrees(other);
     }
 }

@@ -1,13 +1,21 @@
-//! OpenPhone / Quo (PROTOCOLS.md §5): both webhook signing schemes, the event envelope (texts,
-//! missed calls, and the recording, summary and transcript of a call), and sending a text.
+//! OpenPhone / Quo (PROTOCOLS.md §5): both webhook signing schemes, both event generations
+//! (legacy `data.object`, versioned `2026-03-30` `data.resource` + `data.context`) for texts,
+//! missed calls, and the recording, summary and transcript of a call, who an event is for
+//! (read even when the rest does not parse), and sending a text.
+//!
+//! `fixtures/2026-03-30/` holds the documented versioned samples (the `body` of each file in
+//! hookdeck/webhook-samples `providers/quo/2026-03-30/`, which mirror
+//! quo.com/docs/2026-03-30/webhooks-event-payloads).
 
 mod artefact;
 mod inbound;
+mod route;
 mod send;
 mod signature;
 
 pub use artefact::{ArtefactKind, CallArtefact, Line, MAX_TIMELINE_CHARS};
 pub use inbound::{parse, Event, EventKind};
+pub use route::{route, Route};
 pub use send::{parse_send_response, send_request, API_BASE};
 pub use signature::{verify, SignatureHeaders, TOLERANCE_MS};
 

@@ -2,6 +2,7 @@
 //! parser does not read only where noted.
 
 use super::*;
+use crate::channel::openphone::route::{assert_route_agrees, route};
 use crate::channel::openphone::{parse as parse_event, EventKind};
 
 fn artefact(raw: &str) -> CallArtefact {
@@ -51,6 +52,27 @@ const LEGACY_TRANSCRIPT: &str = r#"{"id":"EV0ea54cadfbf342e6ac4ca1f22ed1700c","o
   "createdAt":"2022-06-24T19:35:46.825Z","type":"callTranscript","data":{"object":{"callId":"AC16558bc5f73445598a2627f5a94fe014",
   "object":"callTranscript","createdAt":"2022-06-24T19:34:50.279Z","dialogue":[{"content":"Hello, world!","start":5.123456,
   "end":10.123456,"identifier":"+19876543210","userId":"USlHhXmRMz"}],"duration":5,"status":"completed"}}}"#;
+
+#[test]
+fn route_finds_the_same_line_as_the_artefact() {
+    let outgoing = LEGACY_RECORDING.replace(r#""direction":"incoming""#, r#""direction":"outgoing""#);
+    let versioned_summary =
+        versioned("call.summary.completed", r#"{"callId":"AC-summary","processingStatus":"completed"}"#);
+    for raw in [
+        LEGACY_RECORDING,
+        &outgoing,
+        LEGACY_SUMMARY,
+        LEGACY_TRANSCRIPT,
+        &versioned("call.recording.completed", VERSIONED_RECORDING),
+        &versioned_summary,
+    ] {
+        assert_route_agrees(raw.as_bytes());
+    }
+    assert_eq!(route(LEGACY_SUMMARY.as_bytes()).unwrap().number, None, "a legacy summary names no number");
+    let transcript = route(LEGACY_TRANSCRIPT.as_bytes()).unwrap();
+    assert_eq!(transcript.number.as_ref().map(PhoneE164::as_str), Some("+19876543210"), "the staff speaker");
+    assert_eq!(route(LEGACY_RECORDING.as_bytes()).unwrap().phone_number_id.as_deref(), Some("PNtoDbDhuz"));
+}
 
 #[test]
 fn a_legacy_recording_is_the_call_read_by_direction() {
