@@ -46,11 +46,12 @@ test('"There\'s water pouring through my ceiling" raises one critical escalation
     assert.equal(open.length, 1, `one escalation for three deliveries: ${JSON.stringify(open)}`);
     assert.equal(open[0].id, esc.id);
 
-    // The pages arrive through the jobs queue, once each, recorded as simulated deliveries.
+    // The pages are in the outbox with the turn (pending), then go through the jobs queue,
+    // once each, recorded as simulated deliveries.
     const pages = await eventually(async () => {
       const rows = (await listAll(server, DEMO.key, '/api/v1/outbox')).filter((o) => o.payload?.escalation_id === esc.id);
-      return rows.length >= 2 ? rows : null;
-    }, { timeoutMs: 20_000, what: 'two on-call pages in the outbox' });
+      return rows.length >= 2 && rows.every((r) => r.status !== 'pending') ? rows : null;
+    }, { timeoutMs: 20_000, what: 'two on-call pages delivered from the outbox' });
     assert.deepEqual(pages.map((p) => [p.channel, p.recipient, p.status]).sort(), [
       ['email', 'oncall@mapleandpine.example', 'simulated'],
       ['sms', '+447700900999', 'simulated'],

@@ -6,8 +6,9 @@ mod platform;
 mod router;
 mod routes;
 
-use frontdesk_durable::platform::time::configure_clock;
-use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
+use frontdesk_core::ports::Clock;
+use frontdesk_durable::platform::time::{configure_clock, WorkerClock};
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 // The Durable Object classes must be exported from this cdylib (workers-rs #204).
 pub use frontdesk_durable::{ConversationDO, TenantHubDO};
@@ -21,6 +22,16 @@ fn start() {
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     configure_clock(&env);
     router::handle(req, env, ctx).await
+}
+
+/// The sweeper (platform::sweeper), every minute (wrangler.toml `[triggers]`).
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    configure_clock(&env);
+    match platform::sweeper::sweep(&env, WorkerClock.now_ms()).await {
+        Ok(report) => worker::console_log!("sweep: {}", serde_json::to_string(&report).unwrap_or_default()),
+        Err(e) => worker::console_error!("sweep failed: {e}"),
+    }
 }
 
 #[event(queue)]

@@ -74,6 +74,7 @@ fn rows(turn: &InboundTurn, reply: Option<&str>) -> (Contact, Conversation, Mess
         provider_message_id: None,
         status: "sent".into(),
         created_at: at,
+        error: None,
     };
     let inbound = message("msg_1", "inbound", &turn.body, turn.received_at);
     let outbound = reply.map(|text| message("msg_2", "outbound", text, reply_time(turn.received_at, 10)));
@@ -115,7 +116,7 @@ fn a_signed_sms_after_hours_gets_an_escaped_twiml_reply_and_two_events() {
 
     // The thread now answers a redelivery from memory, with the same reply and no new events.
     let answer = ledger_answer(Some(&text));
-    thread.remember(&turn.event_id, &answer, contact, conversation);
+    thread.remember(&turn.event_id, &answer, Some((contact, conversation)));
     assert_eq!(thread.answer_for(&turn.event_id).map(reply_from_ledger), Some(Some(text)));
     // The next message continues the conversation: no second greeting.
     let follow_up =

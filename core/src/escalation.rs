@@ -1,7 +1,8 @@
 //! Escalations: what a human must handle, how urgent it is, who is told, and how it is worked.
 //!
-//! Emergencies are policy, not judgement: they bypass business hours and page every on-call
-//! contact at once, by SMS and email, within the turn that detected them.
+//! Emergencies are policy, not judgement: they bypass business hours and page the first
+//! on-call contact by SMS and email within the turn that detected them, then the next one in the
+//! chain each time the tenant's acknowledgement timeout passes with nobody acknowledging.
 
 use crate::phone::PhoneE164;
 use crate::tenant::Settings;
@@ -150,8 +151,11 @@ pub struct Notification {
 /// SMS pages are cut to one segment's worth of text plus a reference, so they arrive whole.
 const SMS_PAGE_CHARS: usize = 300;
 
-/// The pages an escalation sends: for an emergency, every on-call contact by SMS and email,
-/// whatever the hour; other reasons page no one (they wait in the team's queue).
+/// The pages an escalation sends at `level` of the on-call chain: for an emergency, the
+/// `level`-th reachable on-call contact (round the chain again past its end) by SMS and email,
+/// whatever the hour; other reasons page no one (they wait in the team's queue). Level 0 is
+/// paged in the turn that raised it; the sweeper pages the next level each time the tenant's
+/// acknowledgement timeout passes with the escalation still open.
 pub fn notifications(
     settings: &Settings,
     escalation_id: &str,
@@ -159,38 +163,46 @@ pub fn notifications(
     business_name: &str,
     contact_label: &str,
     quote: &str,
+    level: u32,
 ) -> Vec<Notification> {
-    if reason != Reason::Emergency {
+    let reachable: Vec<&OnCall> = settings.on_call.iter().filter(|p| p.phone.is_some() || p.email.is_some()).collect();
+    if reason != Reason::Emergency || reachable.is_empty() {
         return Vec::new();
     }
-    let subject = format!("EMERGENCY at {business_name}: {contact_label}");
+    let person = reachable[level as usize % reachable.len()];
+    let (subject, key) = match level {
+        0 => (format!("EMERGENCY at {business_name}: {contact_label}"), escalation_id.to_owned()),
+        n => (
+            format!("STILL OPEN, page {}: EMERGENCY at {business_name}: {contact_label}", n + 1),
+            format!("{escalation_id}:p{n}"),
+        ),
+    };
     let body = format!("{subject} wrote: \u{201c}{quote}\u{201d} Reply to them now. Ref {escalation_id}");
     let sms_body: String = if body.chars().count() > SMS_PAGE_CHARS {
-        let cut: String = quote.chars().take(SMS_PAGE_CHARS - 120).collect();
+        let room = SMS_PAGE_CHARS.saturating_sub(subject.chars().count() + 60);
+        let cut: String = quote.chars().take(room).collect();
         format!("{subject} wrote: \u{201c}{cut}…\u{201d} Reply to them now. Ref {escalation_id}")
     } else {
         body.clone()
     };
     let mut out = Vec::new();
-    for person in &settings.on_call {
-        if let Some(phone) = &person.phone {
-            out.push(Notification {
-                channel: NotifyChannel::Sms,
-                to: phone.to_string(),
-                subject: subject.clone(),
-                body: sms_body.clone(),
-                dedupe_key: format!("{escalation_id}:sms:{phone}"),
-            });
-        }
-        if let Some(email) = person.email.as_deref().filter(|e| e.contains('@')) {
-            out.push(Notification {
-                channel: NotifyChannel::Email,
-                to: email.to_lowercase(),
-                subject: subject.clone(),
-                body: body.clone(),
-                dedupe_key: format!("{escalation_id}:email:{}", email.to_lowercase()),
-            });
-        }
+    if let Some(phone) = &person.phone {
+        out.push(Notification {
+            channel: NotifyChannel::Sms,
+            to: phone.to_string(),
+            subject: subject.clone(),
+            body: sms_body,
+            dedupe_key: format!("{key}:sms:{phone}"),
+        });
+    }
+    if let Some(email) = person.email.as_deref().filter(|e| e.contains('@')) {
+        out.push(Notification {
+            channel: NotifyChannel::Email,
+            to: email.to_lowercase(),
+            subject,
+            body,
+            dedupe_key: format!("{key}:email:{}", email.to_lowercase()),
+        });
     }
     out
 }
@@ -211,35 +223,42 @@ mod tests {
     }
 
     #[test]
-    fn an_emergency_pages_every_on_call_contact_by_sms_and_email() {
-        let pages = notifications(
-            &settings(),
-            "esc_1",
-            Reason::Emergency,
-            "Maple & Pine",
-            "+447700900123",
-            "Water pouring through my ceiling",
-        );
-        let targets: Vec<_> = pages.iter().map(|n| (n.channel, n.to.as_str())).collect();
+    fn an_emergency_pages_the_on_call_chain_one_contact_per_level() {
+        let page = |level| {
+            notifications(
+                &settings(),
+                "esc_1",
+                Reason::Emergency,
+                "Maple & Pine",
+                "+447700900123",
+                "Water pouring through my ceiling",
+                level,
+            )
+        };
+        let targets = |level| page(level).iter().map(|n| (n.channel, n.to.clone())).collect::<Vec<_>>();
         assert_eq!(
-            targets,
-            [
-                (NotifyChannel::Sms, "+447700900999"),
-                (NotifyChannel::Email, "sam@maplepine.example"),
-                (NotifyChannel::Email, "alex@maplepine.example")
-            ]
+            targets(0),
+            [(NotifyChannel::Sms, "+447700900999".into()), (NotifyChannel::Email, "sam@maplepine.example".into())]
         );
-        assert!(pages[0].body.contains("Water pouring through my ceiling") && pages[0].body.contains("esc_1"));
-        let keys: std::collections::HashSet<_> = pages.iter().map(|n| &n.dedupe_key).collect();
-        assert_eq!(keys.len(), pages.len(), "each page has its own dedupe key");
+        assert_eq!(targets(1), [(NotifyChannel::Email, "alex@maplepine.example".into())], "the next, skipping none");
+        assert_eq!(targets(2), targets(0), "\"No contact\" cannot be paged: round again");
+        let first = page(0);
+        assert!(first[0].body.contains("Water pouring through my ceiling") && first[0].body.contains("esc_1"));
+        assert!(page(1)[0].subject.starts_with("STILL OPEN, page 2"), "{}", page(1)[0].subject);
+        let keys: std::collections::HashSet<_> = (0..4).flat_map(page).map(|n| n.dedupe_key).collect();
+        assert_eq!(keys.len(), 2 + 1 + 2 + 1, "every page of every level has its own dedupe key");
     }
 
     #[test]
     fn other_reasons_page_no_one_and_long_quotes_fit_an_sms() {
-        assert!(notifications(&settings(), "esc_1", Reason::Complaint, "B", "c", "q").is_empty());
+        assert!(notifications(&settings(), "esc_1", Reason::Complaint, "B", "c", "q", 0).is_empty());
         let long = "flood ".repeat(200);
-        let pages = notifications(&settings(), "esc_1", Reason::Emergency, "B", "c", &long);
-        assert!(pages[0].body.chars().count() <= SMS_PAGE_CHARS, "{}", pages[0].body.chars().count());
+        for level in [0, 2] {
+            let pages = notifications(&settings(), "esc_1", Reason::Emergency, "B", "c", &long, level);
+            let sms = pages.iter().find(|p| p.channel == NotifyChannel::Sms).unwrap();
+            assert!(sms.body.chars().count() <= SMS_PAGE_CHARS, "{}", sms.body.chars().count());
+        }
+        let pages = notifications(&settings(), "esc_1", Reason::Emergency, "B", "c", &long, 0);
         assert!(pages[1].body.contains(&long), "email carries the whole quote");
     }
 

@@ -44,6 +44,18 @@ pub struct InboundTurn {
     /// Whether the reply goes back in the webhook response or through the outbox.
     #[serde(default)]
     pub delivery: Delivery,
+    /// How many times this event was taken up again after a failed first attempt (a retried
+    /// turn from the queue, or the sweeper answering a stuck claim).
+    #[serde(default)]
+    pub attempt: u32,
+    /// When this attempt claims the event, if not at `received_at`: a later attempt claims a
+    /// stale claim at its own time, while the message keeps the time it arrived.
+    #[serde(default)]
+    pub claim_at: Option<u64>,
+    /// The sweeper answers a claim whose holder died: the rules brain replies (the model may be
+    /// what hung) and the team gets an `ai_failure` escalation.
+    #[serde(default)]
+    pub recovery: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +78,21 @@ pub enum Delivery {
     Inline,
     /// Stored as `queued` and sent by a `deliver_message` job.
     Queued,
+}
+
+impl Delivery {
+    /// The wall-clock time a turn may spend on a remote brain (all model rounds and the retry)
+    /// before the rules brain answers instead. Inline: Twilio gives the webhook 15 s
+    /// (PROTOCOLS.md §1.3) and a chat visitor is waiting, so 9 s leaves room for our own work and
+    /// the network. Queued: nobody holds a connection open, but the claim must finish well
+    /// within its stale time ([`crate::webhook::CLAIM_STALE_AFTER_MS`], 30 s), or the sweeper
+    /// would answer it a second time.
+    pub fn turn_budget_ms(self) -> u64 {
+        match self {
+            Delivery::Inline => 9_000,
+            Delivery::Queued => 25_000,
+        }
+    }
 }
 
 /// Who a message is for, as the turn needs it.
@@ -106,6 +133,27 @@ impl InboundTurn {
             sent_at: None,
             kind: InboundKind::Message,
             delivery: Delivery::Queued,
+            attempt: 0,
+            claim_at: None,
+            recovery: false,
+        }
+    }
+
+    /// When this attempt claims the event in the ledger.
+    pub fn claim_time(&self) -> u64 {
+        self.claim_at.unwrap_or(self.received_at)
+    }
+
+    /// The same event taken up again at `now_ms`, its reply through the outbox (the webhook
+    /// that brought it was answered long ago). `recovery`: answered by the rules brain, with an
+    /// `ai_failure` escalation, because the first attempt died holding the claim.
+    pub fn retried(&self, now_ms: u64, recovery: bool) -> Self {
+        Self {
+            attempt: self.attempt.saturating_add(1),
+            claim_at: Some(now_ms),
+            delivery: Delivery::Queued,
+            recovery,
+            ..self.clone()
         }
     }
 
@@ -175,6 +223,19 @@ impl InboundTurn {
             ),
             detail: json!({ "whatsapp_window_closed": true, "last_inbound_at": last, "quote": self.body }).to_string(),
         })
+    }
+
+    /// The hand-over a recovered turn raises: its first attempt died holding the claim, so
+    /// the rules brain answered (the model may be what hung) and the team should look.
+    pub fn recovery_escalation(&self) -> crate::brain::EscalationRequest {
+        crate::brain::EscalationRequest {
+            reason: crate::escalation::Reason::AiFailure,
+            summary: format!(
+                "The answer to {} never finished (the request died or timed out); the rules brain replied instead.",
+                self.from
+            ),
+            detail: json!({ "recovered": true, "attempt": self.attempt, "quote": self.body }).to_string(),
+        }
     }
 
     /// Whether the brain answers this event (a call note is only recorded).
@@ -394,6 +455,9 @@ mod tests {
             sent_at: None,
             kind: InboundKind::Message,
             delivery: Delivery::Inline,
+            attempt: 0,
+            claim_at: None,
+            recovery: false,
         }
     }
 
@@ -486,6 +550,7 @@ mod tests {
             provider_message_id: None,
             status: "sent".into(),
             created_at: at,
+            error: None,
         };
         let (inbound, outbound) = (message("msg_1", "inbound", 1), message("msg_2", "outbound", 2));
         let both = events("ten_demo", &contact, &conversation, &inbound, Some(&outbound));

@@ -31,6 +31,21 @@ pub enum Job {
     },
     /// Apply an inbound message to its contact's lead (fields, score, status); once per message.
     UpdateLead { tenant_id: String, contact_id: String, conversation_id: String, message: crate::lead::LeadMessage },
+    /// A turn whose first attempt could not be stored (D1 failed): the message travels in the
+    /// queue until its thread's object can store and answer it (the reply goes through the
+    /// outbox: the webhook that brought it has been acknowledged).
+    RetryTurn { turn: Box<crate::inbound::InboundTurn> },
+}
+
+/// What an outbox row holds for a delivery job, written in the turn's batch and by the job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    pub dedupe_key: String,
+    /// The `messages` row whose status follows the delivery (replies to contacts).
+    pub message_id: Option<String>,
+    pub channel: &'static str,
+    pub recipient: String,
+    pub payload: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,9 +62,63 @@ impl Job {
     pub fn tenant_id(&self) -> &str {
         match self {
             Job::PublishEvent { event } => &event.tenant_id,
+            Job::RetryTurn { turn } => &turn.tenant_id,
             Job::Notify { tenant_id, .. }
             | Job::DeliverMessage { tenant_id, .. }
             | Job::UpdateLead { tenant_id, .. } => tenant_id,
+        }
+    }
+
+    /// The `job_intents.dedupe_key` of a job a turn must not lose; `None` for best-effort jobs
+    /// (a live event) and for a retried turn (it is its own record, in the queue).
+    pub fn intent_key(&self) -> Option<String> {
+        match self {
+            Job::DeliverMessage { message_id, .. } => Some(message_id.clone()),
+            Job::Notify { notification, .. } => Some(notification.dedupe_key.clone()),
+            Job::UpdateLead { message, .. } => Some(format!("lead:{}", message.message_id)),
+            Job::PublishEvent { .. } | Job::RetryTurn { .. } => None,
+        }
+    }
+
+    /// The job's `kind` tag, as in its JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Job::PublishEvent { .. } => "publish_event",
+            Job::Notify { .. } => "notify",
+            Job::DeliverMessage { .. } => "deliver_message",
+            Job::UpdateLead { .. } => "update_lead",
+            Job::RetryTurn { .. } => "retry_turn",
+        }
+    }
+
+    /// The outbox row a delivery job sends from (`None` for jobs that deliver nothing).
+    pub fn outbox_entry(&self) -> Option<OutboxEntry> {
+        use crate::escalation::NotifyChannel;
+        match self {
+            Job::DeliverMessage { message_id, channel, to, body, .. } => Some(OutboxEntry {
+                dedupe_key: message_id.clone(),
+                message_id: Some(message_id.clone()),
+                channel: match channel.as_str() {
+                    "whatsapp" => "whatsapp",
+                    "email" => "email",
+                    "chat" => "chat",
+                    _ => "sms",
+                },
+                recipient: to.clone(),
+                payload: serde_json::json!({ "kind": "message", "message_id": message_id, "body": body }),
+            }),
+            Job::Notify { escalation_id, notification, .. } => Some(OutboxEntry {
+                dedupe_key: notification.dedupe_key.clone(),
+                message_id: None,
+                channel: match notification.channel {
+                    NotifyChannel::Sms => "sms",
+                    NotifyChannel::Email => "email",
+                },
+                recipient: notification.to.clone(),
+                payload: serde_json::json!({ "kind": "escalation_page", "escalation_id": escalation_id,
+                                             "subject": notification.subject, "body": notification.body }),
+            }),
+            _ => None,
         }
     }
 }

@@ -35,6 +35,9 @@ pub struct Message {
     pub provider_message_id: Option<String>,
     pub status: String,
     pub created_at: u64,
+    /// Why an outbound message was not delivered (`failed`), when it was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 macro_rules! identified {

@@ -68,11 +68,23 @@ pub struct EscalationRules {
     pub repeated_confusion: u8,
     /// Complaints go to a person.
     pub complaints: bool,
+    /// A critical escalation nobody acknowledged within this many minutes pages the next
+    /// on-call contact (0 = never re-page).
+    pub ack_timeout_minutes: u16,
 }
+
+/// Ten minutes: long enough for a person on call to see and answer a page, short enough that a
+/// gas leak or a flood is never left with nobody on it for long.
+pub const DEFAULT_ACK_TIMEOUT_MINUTES: u16 = 10;
 
 impl Default for EscalationRules {
     fn default() -> Self {
-        Self { high_value_score: crate::lead::DEFAULT_HIGH_VALUE_THRESHOLD, repeated_confusion: 2, complaints: true }
+        Self {
+            high_value_score: crate::lead::DEFAULT_HIGH_VALUE_THRESHOLD,
+            repeated_confusion: 2,
+            complaints: true,
+            ack_timeout_minutes: DEFAULT_ACK_TIMEOUT_MINUTES,
+        }
     }
 }
 
@@ -167,6 +179,9 @@ impl Settings {
         }
         if let Some(llm) = &self.llm {
             problems.extend(llm.validate().into_iter().map(|p| format!("llm: {p}")));
+        }
+        if self.escalation_rules.ack_timeout_minutes > 24 * 60 {
+            problems.push("escalation_rules.ack_timeout_minutes: 0 (never) to 1440".into());
         }
         if self.escalation_rules.high_value_score > 101 {
             problems.push("escalation_rules.high_value_score: 0 to 100, or 101 for never".into());

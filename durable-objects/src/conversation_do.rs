@@ -9,30 +9,31 @@
 
 use crate::llm_turn;
 use crate::platform::d1::database;
-use crate::platform::enqueue;
+use crate::platform::env::fault_armed;
 use crate::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
+use crate::platform::{enqueue, enqueue_all};
 use crate::protocol::TURN_PATH;
 use crate::thread_store::{
-    load_known, month_usage, store_inbound, store_reply, usage_month, usage_statement, write_turn, NewIds, ReplyToStore,
+    ledger_response, load_known, month_usage, store_inbound, store_reply, usage_month, usage_statement, write_turn,
+    NewIds, ReplyToStore,
 };
-use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply};
-use frontdesk_core::channel::meta;
+use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply, Turn};
 use frontdesk_core::conversation::ThreadState;
-use frontdesk_core::escalation::{notifications, Reason};
+use frontdesk_core::effects::{after_turn, contact_label, TurnIds};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{
-    escalation_event, events, ledger_answer, reply_from_ledger, reply_time, Delivery, InboundTurn, TurnOutcome,
+    escalation_event, events, ledger_answer, reply_from_ledger, reply_time, InboundTurn, TurnOutcome,
 };
-use frontdesk_core::jobs::{Job, ServiceWindow};
-use frontdesk_core::lead::LeadMessage;
+use frontdesk_core::jobs::Job;
+use frontdesk_core::llm::Usage;
 use frontdesk_core::ports::{Clock, Random};
-use frontdesk_core::records::Contact;
 use frontdesk_core::webhook::Claim;
 use futures::channel::oneshot;
 use futures::lock::Mutex;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use worker::{durable_object, DurableObject, Env, Method, Request, Response, Result, State};
+use std::time::Duration;
+use worker::{durable_object, D1Database, Delay, DurableObject, Env, Method, Request, Response, Result, State};
 
 #[durable_object]
 pub struct ConversationDO {
@@ -61,38 +62,6 @@ impl DurableObject for ConversationDO {
 }
 
 impl ConversationDO {
-    /// Queues the pages an escalation sends (for an emergency: every on-call contact, by SMS and
-    /// email, whatever the hour) within the turn that raised it. The jobs deliver once per page.
-    async fn page_on_call(
-        &self,
-        turn: &InboundTurn,
-        escalation_id: &str,
-        reason: Reason,
-        contact: &Contact,
-    ) -> Result<()> {
-        let label = match &contact.name {
-            Some(name) => format!("{name} ({})", turn.from),
-            None => turn.from.to_string(),
-        };
-        let pages = notifications(&turn.settings, escalation_id, reason, &turn.business_name, &label, &turn.body);
-        if pages.is_empty() {
-            return Ok(());
-        }
-        for notification in pages {
-            let job = Job::Notify {
-                tenant_id: turn.tenant_id.clone(),
-                escalation_id: escalation_id.to_owned(),
-                notification,
-            };
-            self.enqueue(&job).await?;
-        }
-        Ok(())
-    }
-
-    async fn enqueue(&self, job: &Job) -> Result<()> {
-        enqueue(&self.env, job).await
-    }
-
     async fn answer(&self, turn: InboundTurn) -> Result<TurnOutcome> {
         let thread = self.thread();
         if let Some(answer) = thread.answer_for(&turn.event_id) {
@@ -104,15 +73,18 @@ impl ConversationDO {
             rx
         });
         if let Some(rx) = waiting {
-            // If the first delivery fails, the waiter fails too, and the provider retries.
-            let reply =
-                rx.await.map_err(|_| worker::Error::RustError("the first delivery of this event failed".into()))?;
-            return Ok(TurnOutcome { reply, events: vec![] });
+            // The first delivery's outcome, whatever it was (it is never an error: see below).
+            let outcome = rx.await.map_err(|_| worker::Error::RustError("the first delivery was dropped".into()))?;
+            return Ok(TurnOutcome { reply: outcome, events: vec![] });
         }
         self.in_flight.borrow_mut().insert(turn.event_id.clone(), Vec::new());
         let result = {
             let _turn = self.turn_lock.lock().await;
             self.run(&turn, self.thread()).await
+        };
+        let result = match result {
+            Ok(outcome) => Ok(outcome),
+            Err(e) => self.retry_later(&turn, e).await,
         };
         let waiters = self.in_flight.borrow_mut().remove(&turn.event_id).unwrap_or_default();
         if let Ok(outcome) = &result {
@@ -123,11 +95,72 @@ impl ConversationDO {
         result
     }
 
+    /// A turn that failed before it was stored (D1 unreachable, an isolate error): the message
+    /// goes to the queue, which hands it back to this thread until it is stored and answered
+    /// (the reply then goes through the outbox), and the provider is acknowledged. Only when
+    /// the queue refuses it too does the provider see an error (and, if it retries, retry).
+    async fn retry_later(&self, turn: &InboundTurn, error: worker::Error) -> Result<TurnOutcome> {
+        worker::console_error!("turn {} failed, queueing a retry: {error}", turn.event_id);
+        let retry = Job::RetryTurn { turn: Box::new(turn.retried(WorkerClock.now_ms(), turn.recovery)) };
+        enqueue(&self.env, &retry).await?;
+        Ok(TurnOutcome { reply: None, events: vec![] })
+    }
+
     /// The thread's state as this object last left it. It lives in memory only: D1 is the
     /// durable truth, so an evicted object reloads what it knows from D1 on its next turn, and
     /// duplicates it no longer remembers are answered by the D1 ledger instead.
     fn thread(&self) -> ThreadState {
         self.thread.borrow().clone().unwrap_or_default()
+    }
+
+    /// Another request holds this event's claim in D1 (another instance of this object during a
+    /// redeploy, or a request that died): wait for its answer within the turn's budget. If none
+    /// comes the provider is acknowledged without a reply, and the sweeper answers the event
+    /// through the outbox once the claim is stale, so it never ends unanswered.
+    async fn await_other_claim(&self, db: &D1Database, turn: &InboundTurn) -> Result<TurnOutcome> {
+        let deadline = wall_clock_ms().saturating_add(turn.delivery.turn_budget_ms().min(IN_FLIGHT_WAIT_MS));
+        while wall_clock_ms() < deadline {
+            Delay::from(Duration::from_millis(IN_FLIGHT_POLL_MS)).await;
+            if let Some(response) = ledger_response(db, turn).await? {
+                return Ok(TurnOutcome { reply: reply_from_ledger(&response), events: vec![] });
+            }
+        }
+        worker::console_warn!("event {} is still claimed elsewhere; the sweeper will answer it", turn.event_id);
+        Ok(TurnOutcome { reply: None, events: vec![] })
+    }
+
+    /// What the brain says: the rules brain, or the tenant's LLM (which is remote, so the
+    /// message is stored and the event claimed before it is called), or nothing for a note.
+    async fn decide(&self, db: &D1Database, turn: &InboundTurn, brain_turn: &Turn, ids: &NewIds) -> Result<Decision> {
+        let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words() && !turn.recovery);
+        let Some(settings) = llm else {
+            let mut reply = if turn.wants_reply() { RulesBrain.respond(brain_turn) } else { Reply::silent() };
+            if turn.recovery && reply.escalation.is_none() {
+                reply.escalation = Some(turn.recovery_escalation());
+            }
+            return Ok(Decision::Reply(reply, None));
+        };
+        let Some(stored) = store_inbound(db, turn, ids).await? else {
+            return Ok(Decision::Settled(self.await_other_claim(db, turn).await?));
+        };
+        match stored.claim {
+            Claim::Owned => {}
+            Claim::Done { response } => {
+                return Ok(Decision::Settled(TurnOutcome { reply: reply_from_ledger(&response), events: vec![] }))
+            }
+            Claim::InFlight => return Ok(Decision::Settled(self.await_other_claim(db, turn).await?)),
+        }
+        let month = usage_month(turn);
+        let used = month_usage(db, &turn.tenant_id, &month).await.unwrap_or_else(|e| {
+            worker::console_error!("reading LLM usage failed, assuming none: {e}");
+            0
+        });
+        let budget = turn.delivery.turn_budget_ms();
+        let outcome = llm_turn::answer(&self.env, settings, brain_turn, used, budget).await;
+        if let Some(why) = &outcome.fallback {
+            worker::console_warn!("LLM turn for {} fell back to the rules brain: {why}", turn.event_id);
+        }
+        Ok(Decision::Reply(outcome.reply, Some((month, outcome.usage))))
     }
 
     async fn run(&self, turn: &InboundTurn, mut thread: ThreadState) -> Result<TurnOutcome> {
@@ -136,8 +169,10 @@ impl ConversationDO {
             thread.known = Some(load_known(&db, turn).await?);
         }
         let continuity = thread.continuity(turn.received_at);
-        let contact_name = thread.known.as_ref().and_then(|k| k.contact.as_ref()).and_then(|c| c.name.clone());
-        let mut brain_turn = turn.turn(continuity, contact_name, thread.last_reply());
+        let known_contact = thread.known.as_ref().and_then(|k| k.contact.clone());
+        let known_conversation = thread.known.as_ref().and_then(|k| k.conversation.clone());
+        let contact_name = known_contact.as_ref().and_then(|c| c.name.clone());
+        let mut brain_turn = turn.turn(continuity, contact_name.clone(), thread.last_reply());
         brain_turn.lead = thread.lead();
         brain_turn.unclear_streak = thread.unclear_streak;
         brain_turn.history_summary = thread.known.as_ref().and_then(|k| k.history.clone());
@@ -150,36 +185,10 @@ impl ConversationDO {
             inbound: new_id(ids::MESSAGE, turn.received_at),
             reply: String::new(),
         };
-        let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words());
-        let (reply, usage) = match llm {
-            // The model is remote and may fail or hang: the message is stored (and the event
-            // claimed) before it is called, and the reply is written in a second batch.
-            Some(settings) => {
-                let Some(stored) = store_inbound(&db, turn, &ids).await? else {
-                    return Ok(TurnOutcome { reply: None, events: vec![] });
-                };
-                match stored.claim {
-                    Claim::Owned => {}
-                    Claim::Done { response } => {
-                        return Ok(TurnOutcome { reply: reply_from_ledger(&response), events: vec![] })
-                    }
-                    Claim::InFlight => return Ok(TurnOutcome { reply: None, events: vec![] }),
-                }
-                let month = usage_month(turn);
-                let used = month_usage(&db, &turn.tenant_id, &month).await.unwrap_or_else(|e| {
-                    worker::console_error!("reading LLM usage failed, assuming none: {e}");
-                    0
-                });
-                let outcome = llm_turn::answer(&self.env, settings, &brain_turn, used).await;
-                if let Some(why) = &outcome.fallback {
-                    worker::console_warn!("LLM turn for {} fell back to the rules brain: {why}", turn.event_id);
-                }
-                (outcome.reply, Some((month, outcome.usage)))
-            }
-            None if turn.wants_reply() => (RulesBrain.respond(&brain_turn), None),
-            None => (Reply::silent(), None),
+        let (mut reply, usage) = match self.decide(&db, turn, &brain_turn, &ids).await? {
+            Decision::Settled(outcome) => return Ok(outcome),
+            Decision::Reply(reply, usage) => (reply, usage),
         };
-        let mut reply = reply;
         if reply.text.is_some() && reply.escalation.is_none() {
             // Meta's window runs on its clock: the real one, even when a test moves the business clock.
             reply.escalation = turn.undeliverable(wall_clock_ms());
@@ -193,16 +202,30 @@ impl ConversationDO {
             ledger_answer: &answer,
             escalation: reply.escalation.as_ref(),
         };
+        // The effects are planned with the ids this turn expects; the batch writes them as
+        // intents (correcting a lead update's ids from the stored message), and the jobs
+        // enqueued after it carry the ids read back.
+        let label = contact_label(turn, contact_name.as_deref());
+        let planned = TurnIds {
+            contact: known_contact.as_ref().map_or(&ids.contact, |c| &c.id),
+            conversation: known_conversation.as_ref().map_or(&ids.conversation, |c| &c.id),
+            inbound: &ids.inbound,
+            reply: reply.text.as_ref().map(|_| ids.reply.as_str()),
+            escalation: reply.escalation.as_ref().map(|_| ids.escalation.as_str()),
+        };
+        let jobs = after_turn(turn, &reply, &planned, &label, continuity.returning_contact);
+        if turn.attempt == 0 && fault_armed(&self.env, &turn.body, "d1") {
+            return Err(worker::Error::RustError("injected fault: the turn's D1 batch failed".into()));
+        }
         let written = match &usage {
             Some((month, usage)) => {
                 let charge = usage_statement(&db, &turn.tenant_id, month, usage)?;
-                store_reply(&db, turn, &ids, &to_store, vec![charge]).await?
+                store_reply(&db, turn, &ids, &to_store, &jobs, vec![charge]).await?
             }
-            None => write_turn(&db, turn, &ids, &to_store).await?,
+            None => write_turn(&db, turn, &ids, &to_store, &jobs).await?,
         };
         let Some(written) = written else {
-            // Another request holds this event's claim in D1 and is answering it.
-            return Ok(TurnOutcome { reply: None, events: vec![] });
+            return self.await_other_claim(&db, turn).await;
         };
         let outcome = match &written.claim {
             Claim::Owned => {
@@ -222,58 +245,21 @@ impl ConversationDO {
                         &written.conversation,
                         &written.inbound,
                     ));
-                    if let Err(e) = self.page_on_call(turn, escalation_id, request.reason, &written.contact).await {
-                        // The escalation is stored and announced; failing the turn now would only
-                        // make the provider's retry find it done and page no one at all.
-                        worker::console_error!("paging on-call for {escalation_id} failed: {e}");
-                    }
                 }
-                if let (Delivery::Queued, Some(message)) = (turn.delivery, &written.reply) {
-                    let job = Job::DeliverMessage {
-                        tenant_id: turn.tenant_id.clone(),
-                        message_id: message.id.clone(),
-                        provider: turn.provider.clone(),
-                        channel: message.channel.clone(),
-                        to: turn.from.to_string(),
-                        body: message.body.clone(),
-                        window: (turn.provider == meta::PROVIDER).then(|| ServiceWindow {
-                            last_inbound_ms: turn.sent_at.unwrap_or(turn.received_at),
-                            template: turn.settings.whatsapp_template.clone(),
-                        }),
-                    };
-                    if let Err(e) = self.enqueue(&job).await {
-                        // The reply is stored as `queued`, visible on the timeline; the turn itself
-                        // succeeded, so failing it would only make a retry find it done.
-                        worker::console_error!("queueing delivery of {} failed: {e}", message.id);
-                    }
-                }
-                if turn.is_contact_words() {
-                    let job = Job::UpdateLead {
-                        tenant_id: turn.tenant_id.clone(),
-                        contact_id: written.contact.id.clone(),
-                        conversation_id: written.conversation.id.clone(),
-                        message: LeadMessage {
-                            message_id: written.inbound.id.clone(),
-                            at: turn.received_at,
-                            intent: reply.intent,
-                            urgency: reply.urgency,
-                            slots: reply.slots.clone(),
-                            body: turn.body.clone(),
-                            returning: continuity.returning_contact,
-                            today: turn.local_time.date,
-                            escalated: reply.escalation.is_some(),
-                        },
-                    };
-                    if let Err(e) = self.enqueue(&job).await {
-                        // The message and reply are stored; the lead catches up on the next message.
-                        worker::console_error!("queueing the lead update for {} failed: {e}", written.inbound.id);
-                    }
-                }
+                let stored = TurnIds {
+                    contact: &written.contact.id,
+                    conversation: &written.conversation.id,
+                    inbound: &written.inbound.id,
+                    reply: written.reply.as_ref().map(|m| m.id.as_str()),
+                    escalation: written.escalation_id.as_deref(),
+                };
+                let jobs = after_turn(turn, &reply, &stored, &label, continuity.returning_contact);
+                self.start(turn, &jobs).await;
                 thread.learn(&reply, &written.inbound.id, turn.received_at);
                 TurnOutcome { reply: reply.text.clone(), events: published }
             }
             Claim::Done { response } => TurnOutcome { reply: reply_from_ledger(response), events: vec![] },
-            Claim::InFlight => TurnOutcome { reply: None, events: vec![] },
+            Claim::InFlight => return self.await_other_claim(&db, turn).await,
         };
         let (answered, rows) = match written.claim {
             Claim::Done { response } => (response, None),
@@ -283,4 +269,30 @@ impl ConversationDO {
         *self.thread.borrow_mut() = Some(thread);
         Ok(outcome)
     }
+
+    /// Puts the stored turn's jobs on the queue. Their intents are already in D1 with the
+    /// turn, so a failed send here is logged, not fatal: the sweeper enqueues them again.
+    async fn start(&self, turn: &InboundTurn, jobs: &[Job]) {
+        let sent = if fault_armed(&self.env, &turn.body, "enqueue") {
+            Err(worker::Error::RustError("injected fault: the queue refused the send".into()))
+        } else {
+            enqueue_all(&self.env, jobs).await
+        };
+        if let Err(e) = sent {
+            worker::console_error!("queueing {} jobs of {} failed; the sweeper will: {e}", jobs.len(), turn.event_id);
+        }
+    }
 }
+
+/// What the brain decided: a reply to store (with the LLM tokens to charge), or an outcome
+/// already settled by the ledger (a duplicate, another claim's answer).
+enum Decision {
+    Reply(Reply, Option<(String, Usage)>),
+    Settled(TurnOutcome),
+}
+
+/// How long a duplicate waits for another request's claim to finish before acknowledging:
+/// the longest a healthy turn takes (an LLM turn's queued budget is 25 s, but a provider that
+/// redelivers is better answered "later" than held that long).
+const IN_FLIGHT_WAIT_MS: u64 = 8_000;
+const IN_FLIGHT_POLL_MS: u64 = 250;

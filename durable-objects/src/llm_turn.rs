@@ -5,16 +5,25 @@
 //! so the caller always has a reply to store.
 
 use crate::platform::http::{self, Part};
+use crate::platform::time::wall_clock_ms;
 use frontdesk_core::brain::Turn;
 use frontdesk_core::llm::{budget_mode, BudgetMode, LlmBrainOutcome, LlmSettings, Next, PromptContext, Session};
-use futures::future::{select, Either};
 use std::time::Duration;
 use worker::{Delay, Env};
 
 /// The pause before the one retry of a retryable failure (rate limit, overload).
 const RETRY_AFTER_MS: u64 = 400;
 
-pub async fn answer(env: &Env, settings: &LlmSettings, turn: &Turn, used_tokens: u64) -> LlmBrainOutcome {
+/// `budget_ms` bounds the whole turn on the model (every round and the retry): past it the
+/// rules brain answers, so an inline webhook is answered well inside the provider's timeout.
+pub async fn answer(
+    env: &Env,
+    settings: &LlmSettings,
+    turn: &Turn,
+    used_tokens: u64,
+    budget_ms: u64,
+) -> LlmBrainOutcome {
+    let deadline = wall_clock_ms().saturating_add(budget_ms);
     let mode = budget_mode(used_tokens, settings.monthly_token_budget);
     if mode == BudgetMode::Exhausted {
         return LlmBrainOutcome::rules(turn, "the monthly token budget is spent");
@@ -29,19 +38,22 @@ pub async fn answer(env: &Env, settings: &LlmSettings, turn: &Turn, used_tokens:
     }
     let mut retried = false;
     let last = loop {
+        let remaining = deadline.saturating_sub(wall_clock_ms());
+        let round_limit = remaining.min(u64::from(settings.timeout_ms));
+        if round_limit == 0 {
+            break Next::Failed { retryable: false, detail: format!("the turn's {budget_ms} ms budget ran out") };
+        }
         let round = http::stream(&request, |part| match part {
             Part::Status(status) => session.begin(status),
             Part::Chunk(chunk) => {
                 session.feed(chunk);
             }
         });
-        let next = match bounded(round, settings.timeout_ms).await {
+        let next = match http::within(round, round_limit).await {
             Some(Ok(_)) => session.end(),
             Some(Err(e)) => Next::Failed { retryable: true, detail: format!("network: {e}") },
             // A caller is waiting: a model that is this slow is not retried.
-            None => {
-                break Next::Failed { retryable: false, detail: format!("timed out after {} ms", settings.timeout_ms) }
-            }
+            None => break Next::Failed { retryable: false, detail: format!("timed out after {round_limit} ms") },
         };
         match next {
             Next::Request(next) => request = next,
@@ -53,12 +65,4 @@ pub async fn answer(env: &Env, settings: &LlmSettings, turn: &Turn, used_tokens:
         }
     };
     session.conclude(last)
-}
-
-async fn bounded<T>(work: impl std::future::Future<Output = T>, timeout_ms: u32) -> Option<T> {
-    let timer = Delay::from(Duration::from_millis(u64::from(timeout_ms)));
-    match select(Box::pin(work), timer).await {
-        Either::Left((done, _)) => Some(done),
-        Either::Right(_) => None,
-    }
 }

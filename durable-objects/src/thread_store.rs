@@ -9,11 +9,15 @@
 //! call: the batch is the only one.
 
 use crate::platform::d1::{args, statement, Arg};
+use crate::platform::time::WorkerRandom;
 use frontdesk_core::brain::EscalationRequest;
 use frontdesk_core::conversation::{reuse_cutoff, Known};
+use frontdesk_core::ids;
 use frontdesk_core::inbound::InboundTurn;
+use frontdesk_core::jobs::Job;
 use frontdesk_core::lead::{history_summary, LeadFields, Status};
 use frontdesk_core::llm::Usage;
+use frontdesk_core::ports::Random;
 use frontdesk_core::records::{Contact, Conversation, Message};
 use frontdesk_core::webhook::{Claim, CLAIM_STALE_AFTER_MS};
 use serde::Deserialize;
@@ -158,9 +162,10 @@ pub async fn write_turn(
     turn: &InboundTurn,
     ids: &NewIds,
     reply: &ReplyToStore<'_>,
+    jobs: &[Job],
 ) -> Result<Option<Written>> {
     let mut statements = inbound_statements(db, turn, ids)?;
-    statements.extend(reply_statements(db, turn, ids, reply)?);
+    statements.extend(reply_statements(db, turn, ids, reply, jobs)?);
     run(db, statements, turn, ids).await
 }
 
@@ -177,9 +182,10 @@ pub async fn store_reply(
     turn: &InboundTurn,
     ids: &NewIds,
     reply: &ReplyToStore<'_>,
+    jobs: &[Job],
     extra: Vec<D1PreparedStatement>,
 ) -> Result<Option<Written>> {
-    let mut statements = reply_statements(db, turn, ids, reply)?;
+    let mut statements = reply_statements(db, turn, ids, reply, jobs)?;
     statements.extend(extra);
     run(db, statements, turn, ids).await
 }
@@ -192,6 +198,9 @@ fn claim_args<'a>(turn: &'a InboundTurn, ids: &'a NewIds) -> [Arg<'a>; 4] {
 fn inbound_statements(db: &D1Database, turn: &InboundTurn, ids: &NewIds) -> Result<Vec<D1PreparedStatement>> {
     let claim = claim_args(turn, ids);
     let now = turn.received_at;
+    let claimed_at = turn.claim_time();
+    // Kept while the claim is `processing`, so the sweeper can answer it if this request dies.
+    let turn_json = serde_json::to_string(turn)?;
     // The contact's key column is one of three fixed names (`ContactKey::column`), never input.
     let (col, key) = (turn.from.column(), turn.from.as_str());
     let (channel, inbound_channel) = (turn.channel.as_str(), turn.inbound_channel());
@@ -199,13 +208,22 @@ fn inbound_statements(db: &D1Database, turn: &InboundTurn, ids: &NewIds) -> Resu
     let statements = vec![
         statement(
             db,
-            "INSERT INTO webhook_events (tenant_id, provider, event_id, status, claim_id, received_at) \
-             VALUES (?1, ?2, ?3, 'processing', ?4, ?5) \
+            "INSERT INTO webhook_events (tenant_id, provider, event_id, status, claim_id, received_at, turn, attempts) \
+             VALUES (?1, ?2, ?3, 'processing', ?4, ?5, ?7, ?8) \
              ON CONFLICT (tenant_id, provider, event_id) DO UPDATE \
-             SET claim_id = excluded.claim_id, status = 'processing', received_at = excluded.received_at \
+             SET claim_id = excluded.claim_id, status = 'processing', received_at = excluded.received_at, \
+                 turn = excluded.turn, attempts = excluded.attempts \
              WHERE webhook_events.status = 'failed' \
                 OR (webhook_events.status = 'processing' AND webhook_events.received_at < ?6)",
-            &args(&claim, &[Arg::Int(now), Arg::Int(now.saturating_sub(CLAIM_STALE_AFTER_MS))]),
+            &args(
+                &claim,
+                &[
+                    Arg::Int(claimed_at),
+                    Arg::Int(claimed_at.saturating_sub(CLAIM_STALE_AFTER_MS)),
+                    Arg::Text(&turn_json),
+                    Arg::Int(u64::from(turn.attempt)),
+                ],
+            ),
         )?,
         statement(
             db,
@@ -276,6 +294,7 @@ fn reply_statements(
     turn: &InboundTurn,
     ids: &NewIds,
     reply: &ReplyToStore<'_>,
+    jobs: &[Job],
 ) -> Result<Vec<D1PreparedStatement>> {
     let claim = claim_args(turn, ids);
     let now = turn.received_at;
@@ -311,8 +330,9 @@ fn reply_statements(
             db,
             &format!(
                 "INSERT INTO escalations (id, tenant_id, contact_id, conversation_id, message_id, reason, priority, \
-                                          status, summary, detail, created_at, updated_at) \
-                 SELECT ?5, ?1, m.contact_id, m.conversation_id, m.id, ?6, ?7, 'open', ?8, ?9, ?10, ?10 \
+                                          status, summary, detail, created_at, updated_at, page_level, paged_at) \
+                 SELECT ?5, ?1, m.contact_id, m.conversation_id, m.id, ?6, ?7, 'open', ?8, ?9, ?10, ?10, 0, \
+                        CASE WHEN ?7 = 'critical' THEN ?10 END \
                  FROM messages m WHERE m.tenant_id = ?1 AND m.channel = ?11 AND m.provider_message_id = ?12 \
                  AND {CLAIMED} \
                  ON CONFLICT DO NOTHING"
@@ -341,12 +361,81 @@ fn reply_statements(
         ),
         &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(&turn.provider_message_id), Arg::Int(reply.at)]),
     )?);
+    statements.extend(effect_statements(db, turn, ids, jobs)?);
     statements.push(statement(
         db,
-        "UPDATE webhook_events SET status = 'done', response = ?5 \
+        "UPDATE webhook_events SET status = 'done', response = ?5, turn = NULL \
          WHERE tenant_id = ?1 AND provider = ?2 AND event_id = ?3 AND claim_id = ?4",
         &args(&claim, &[Arg::Text(reply.ledger_answer)]),
     )?);
+    Ok(statements)
+}
+
+/// The turn's effects, written with it: one `job_intents` row per job and, for deliveries, the
+/// `outbox` row the job will send from. A lead update's ids come from the stored message, which
+/// is the truth even when this claim took over a message an earlier attempt stored.
+fn effect_statements(
+    db: &D1Database,
+    turn: &InboundTurn,
+    ids: &NewIds,
+    jobs: &[Job],
+) -> Result<Vec<D1PreparedStatement>> {
+    let claim = claim_args(turn, ids);
+    let inbound_channel = turn.inbound_channel();
+    let mut statements = Vec::new();
+    for job in jobs {
+        let Some(key) = job.intent_key() else { continue };
+        let json = serde_json::to_string(job)?;
+        statements.push(statement(
+            db,
+            &format!(
+                "INSERT INTO job_intents (tenant_id, dedupe_key, kind, job, status, attempts, created_at, updated_at) \
+                 SELECT ?1, CASE WHEN ?6 = 'update_lead' THEN 'lead:' || m.id ELSE ?5 END, ?6, \
+                        CASE WHEN ?6 = 'update_lead' THEN json_set(?7, '$.contact_id', m.contact_id, \
+                             '$.conversation_id', m.conversation_id, '$.message.message_id', m.id) ELSE ?7 END, \
+                        'pending', 0, ?8, ?8 \
+                 FROM messages m WHERE m.tenant_id = ?1 AND m.channel = ?9 AND m.provider_message_id = ?10 \
+                 AND {CLAIMED} \
+                 ON CONFLICT (tenant_id, dedupe_key) DO NOTHING"
+            ),
+            &args(
+                &claim,
+                &[
+                    Arg::Text(&key),
+                    Arg::Text(job.kind()),
+                    Arg::Text(&json),
+                    Arg::Int(turn.claim_time()),
+                    Arg::Text(inbound_channel),
+                    Arg::Text(&turn.provider_message_id),
+                ],
+            ),
+        )?);
+        if let Some(entry) = job.outbox_entry() {
+            let id = ids::make(ids::OUTBOX, turn.claim_time(), WorkerRandom.next_u64());
+            let payload = entry.payload.to_string();
+            statements.push(statement(
+                db,
+                &format!(
+                    "INSERT INTO outbox (id, tenant_id, message_id, channel, recipient, payload, status, attempts, \
+                                         created_at, updated_at, dedupe_key) \
+                     SELECT ?5, ?1, ?6, ?7, ?8, ?9, 'pending', 0, ?10, ?10, ?11 WHERE {CLAIMED} \
+                     ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING"
+                ),
+                &args(
+                    &claim,
+                    &[
+                        Arg::Text(&id),
+                        Arg::OptText(entry.message_id.as_deref()),
+                        Arg::Text(entry.channel),
+                        Arg::Text(&entry.recipient),
+                        Arg::Text(&payload),
+                        Arg::Int(turn.claim_time()),
+                        Arg::Text(&entry.dedupe_key),
+                    ],
+                ),
+            )?);
+        }
+    }
     Ok(statements)
 }
 
@@ -412,6 +501,7 @@ fn assemble(row: ReadBack, turn: &InboundTurn, claim: Claim) -> Option<Written> 
             provider_message_id: None,
             status: row.reply_status.unwrap_or_else(|| turn.reply_status().into()),
             created_at,
+            error: None,
         }),
         _ => None,
     };
@@ -443,10 +533,27 @@ fn assemble(row: ReadBack, turn: &InboundTurn, claim: Claim) -> Option<Written> 
             provider_message_id: Some(turn.provider_message_id.clone()),
             status: turn.inbound_status().to_owned(),
             created_at: row.inbound_at?,
+            error: None,
         },
         reply,
         escalation_id: row.escalation_id,
     })
+}
+
+/// The ledger's answer for this turn's event, once whoever holds its claim finished it.
+pub async fn ledger_response(db: &D1Database, turn: &InboundTurn) -> Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        response: Option<String>,
+    }
+    let row: Option<Row> = statement(
+        db,
+        "SELECT response FROM webhook_events WHERE tenant_id = ?1 AND provider = ?2 AND event_id = ?3 AND status = 'done'",
+        &[Arg::Text(&turn.tenant_id), Arg::Text(&turn.provider), Arg::Text(&turn.event_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.and_then(|r| r.response))
 }
 
 /// The month LLM usage is charged to (`llm_usage.month`): the tenant's local calendar month.

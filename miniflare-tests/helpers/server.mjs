@@ -115,7 +115,9 @@ export async function startServer(opts = {}) {
   const baseUrl = `http://127.0.0.1:${port}`;
   const publicBaseUrl = opts.publicBaseUrl ?? baseUrl;
   const clockOffsetMs = clockOffset(opts.clockAt);
-  const vars = { PUBLIC_BASE_URL: publicBaseUrl, CLOCK_OFFSET_MS: String(clockOffsetMs), ...(opts.vars ?? {}) };
+  // ENVIRONMENT=test: dev values accepted as in development, plus the test-only switches
+  // (clock offset, #fault: markers, POST /__test/sweep) that no deployed configuration has.
+  const vars = { PUBLIC_BASE_URL: publicBaseUrl, ENVIRONMENT: 'test', CLOCK_OFFSET_MS: String(clockOffsetMs), ...(opts.vars ?? {}) };
   const args = [
     WRANGLER_JS, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
     '--inspector-port', String(inspectorPort),

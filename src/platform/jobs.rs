@@ -3,13 +3,14 @@
 //! `audit_log` so nothing fails silently.
 
 use super::d1::{database, statement, Arg};
+use super::events::publish_all;
 use super::leads::update_lead;
-use super::outbound::{deliver_message, deliver_page, mark_dead, OutboundMessage};
+use super::outbound::{deliver_job, intent_done, mark_dead};
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{retry_delay_secs, Job};
 use frontdesk_core::ports::{Clock, Random};
-use frontdesk_durable::hub_publish;
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
+use frontdesk_durable::{conversation_turn, hub_publish};
 use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
 
 const DLQ: &str = "frontdesk-jobs-dlq";
@@ -41,47 +42,40 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> Resul
 }
 
 async fn run(env: &Env, job: Job) -> Result<()> {
-    match job {
-        Job::PublishEvent { event } => hub_publish(env, std::slice::from_ref(&event)).await,
-        Job::Notify { tenant_id, escalation_id, notification } => {
-            deliver_page(env, &tenant_id, &escalation_id, &notification).await
-        }
-        Job::DeliverMessage { tenant_id, message_id, provider, channel, to, body, window } => {
-            let message = OutboundMessage {
-                tenant_id: &tenant_id,
-                message_id: &message_id,
-                provider: &provider,
-                channel: &channel,
-                to: &to,
-                body: &body,
-                window: window.as_ref(),
-            };
-            deliver_message(env, &message).await
-        }
+    match &job {
+        Job::PublishEvent { event } => hub_publish(env, std::slice::from_ref(event)).await,
+        Job::Notify { .. } | Job::DeliverMessage { .. } => deliver_job(env, &job).await,
         Job::UpdateLead { tenant_id, contact_id, conversation_id, message } => {
-            update_lead(env, &tenant_id, &contact_id, &conversation_id, &message).await
+            update_lead(env, tenant_id, contact_id, conversation_id, message).await?;
+            match job.intent_key() {
+                Some(key) => intent_done(&database(env)?, tenant_id, &key).await,
+                None => Ok(()),
+            }
+        }
+        Job::RetryTurn { turn } => {
+            let outcome = conversation_turn(env, turn).await?;
+            publish_all(env, outcome.events).await;
+            Ok(())
         }
     }
 }
 
 async fn record_dead_job(env: &Env, body: &serde_json::Value) -> Result<()> {
     let job = serde_json::from_value::<Job>(body.clone()).ok();
-    match &job {
-        Some(Job::Notify { tenant_id, notification, .. }) => {
-            mark_dead(env, tenant_id, &notification.dedupe_key).await?
-        }
-        Some(Job::DeliverMessage { tenant_id, message_id, .. }) => mark_dead(env, tenant_id, message_id).await?,
-        _ => {}
+    if let Some(key) = job.as_ref().and_then(Job::intent_key) {
+        mark_dead(env, job.as_ref().map_or("", Job::tenant_id), &key).await?;
     }
-    let tenant_id = job.as_ref().map(|j| j.tenant_id().to_owned()).unwrap_or_default();
+    // A job this version cannot read has no tenant to file it under: it is kept under the
+    // platform's own audit actor (tenant_id NULL), never dropped.
+    let tenant_id = job.as_ref().map(|j| j.tenant_id().to_owned());
     let now = WorkerClock.now_ms();
     let id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
     let detail = body.to_string();
     statement(
         &database(env)?,
         "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) \
-         SELECT ?1, ?2, 'system', 'job.dead_lettered', NULL, ?3, ?4 WHERE EXISTS (SELECT 1 FROM tenants WHERE id = ?2)",
-        &[Arg::Text(&id), Arg::Text(&tenant_id), Arg::Text(&detail), Arg::Int(now)],
+         VALUES (?1, (SELECT id FROM tenants WHERE id = ?2), 'system', 'job.dead_lettered', NULL, ?3, ?4)",
+        &[Arg::Text(&id), Arg::OptText(tenant_id.as_deref()), Arg::Text(&detail), Arg::Int(now)],
     )?
     .run()
     .await?;

@@ -7,4 +7,5 @@ pub mod events;
 pub mod jobs;
 pub mod leads;
 pub mod outbound;
+pub mod sweeper;
 pub mod tenant_context;

@@ -10,13 +10,12 @@ use super::config::sending_secret;
 use super::d1::{database, statement, Arg};
 use frontdesk_core::channel::twilio::rest::{parse_send_response, send_request, OutboundSms, API_BASE};
 use frontdesk_core::channel::{meta, openphone};
-use frontdesk_core::escalation::{Notification, NotifyChannel};
 use frontdesk_core::http::SendOutcome;
 use frontdesk_core::ids;
-use frontdesk_core::jobs::ServiceWindow;
+use frontdesk_core::jobs::{Job, ServiceWindow};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::secrets::Misconfigured;
-use frontdesk_durable::platform::http::execute;
+use frontdesk_durable::platform::http::{execute, PROVIDER_TIMEOUT_MS};
 use frontdesk_durable::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use serde::Deserialize;
 use worker::{D1Database, Env, Result};
@@ -29,13 +28,19 @@ const OPENPHONE_API_BASE_VAR: &str = "OPENPHONE_API_BASE";
 struct OutboxState {
     id: String,
     status: String,
+    lease_id: Option<String>,
 }
+
+/// How long a delivery's lease holds: longer than one send can take (the provider timeout plus
+/// our two D1 writes), so a second copy of the job never sends while the first is sending, and
+/// short enough that a copy that died mid-send is taken over by the next run of the job.
+const LEASE_MS: u64 = PROVIDER_TIMEOUT_MS + 20_000;
 
 /// One thing to deliver, once per `dedupe_key`.
 struct Delivery<'a> {
     tenant_id: &'a str,
     dedupe_key: &'a str,
-    /// `twilio` or `meta` for messages; pages go by SMS through Twilio.
+    /// `twilio`, `meta` or `openphone` for messages; pages go by SMS through Twilio.
     provider: &'a str,
     /// `sms`, `whatsapp` or `email`.
     channel: &'a str,
@@ -47,65 +52,40 @@ struct Delivery<'a> {
     window: Option<&'a ServiceWindow>,
 }
 
-/// A stored reply to deliver to its contact.
-pub struct OutboundMessage<'a> {
-    pub tenant_id: &'a str,
-    pub message_id: &'a str,
-    pub provider: &'a str,
-    pub channel: &'a str,
-    pub to: &'a str,
-    pub body: &'a str,
-    pub window: Option<&'a ServiceWindow>,
-}
-
-/// Sends one on-call page, once.
-pub async fn deliver_page(env: &Env, tenant_id: &str, escalation_id: &str, page: &Notification) -> Result<()> {
-    let channel = match page.channel {
-        NotifyChannel::Sms => "sms",
-        NotifyChannel::Email => "email",
+/// Sends what a delivery job (`deliver_message` or `notify`) delivers, once.
+pub async fn deliver_job(env: &Env, job: &Job) -> Result<()> {
+    let Some(entry) = job.outbox_entry() else { return Ok(()) };
+    let (provider, body, window) = match job {
+        Job::DeliverMessage { provider, body, window, .. } => (provider.as_str(), body.as_str(), window.as_ref()),
+        Job::Notify { notification, .. } => ("twilio", notification.body.as_str(), None),
+        _ => return Ok(()),
     };
-    deliver(
-        env,
-        &Delivery {
-            tenant_id,
-            dedupe_key: &page.dedupe_key,
-            provider: "twilio",
-            channel,
-            to: &page.to,
-            body: &page.body,
-            message_id: None,
-            window: None,
-            payload: serde_json::json!({ "kind": "escalation_page", "escalation_id": escalation_id,
-                                     "subject": page.subject, "body": page.body }),
-        },
-    )
-    .await
-}
-
-/// Sends a stored reply (status `queued`) to its contact, once.
-pub async fn deliver_message(env: &Env, m: &OutboundMessage<'_>) -> Result<()> {
-    deliver(
-        env,
-        &Delivery {
-            tenant_id: m.tenant_id,
-            dedupe_key: m.message_id,
-            provider: m.provider,
-            channel: m.channel,
-            to: m.to,
-            body: m.body,
-            message_id: Some(m.message_id),
-            payload: serde_json::json!({ "kind": "message", "message_id": m.message_id, "body": m.body }),
-            window: m.window,
-        },
-    )
-    .await
+    let delivery = Delivery {
+        tenant_id: job.tenant_id(),
+        dedupe_key: &entry.dedupe_key,
+        provider,
+        channel: entry.channel,
+        to: &entry.recipient,
+        body,
+        message_id: entry.message_id.as_deref(),
+        payload: entry.payload.clone(),
+        window,
+    };
+    deliver(env, &delivery).await
 }
 
 async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
     let db = database(env)?;
-    let row = claim_row(&db, d).await?;
+    let lease = ids::make(ids::CLAIM, WorkerClock.now_ms(), WorkerRandom.next_u64());
+    let row = claim_row(&db, d, &lease).await?;
     if row.status != "pending" {
-        return Ok(()); // sent, simulated or given up on by an earlier run of this job
+        // Sent, simulated or given up on by an earlier run of this job.
+        return intent_done(&db, d.tenant_id, d.dedupe_key).await;
+    }
+    if row.lease_id.as_deref() != Some(lease.as_str()) {
+        // Another copy of this job holds the lease and is sending it now. If that copy dies,
+        // the lease runs out and the intent, still pending, is enqueued again by the sweeper.
+        return Ok(());
     }
     // A credential that is named but unusable fails the delivery with the reason (never
     // `simulated`, which would hide a broken production channel behind a dev-looking status).
@@ -191,19 +171,42 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
     }
 }
 
-/// Marks a delivery the queue gave up on (dead-lettered) as `dead`, so the outbox tells the truth.
+/// Settles a delivery the queue gave up on (dead-lettered): the outbox row `dead`, its intent
+/// `dead`, and a reply's message row `failed` with the last error, so the timeline tells the truth.
 pub async fn mark_dead(env: &Env, tenant_id: &str, dedupe_key: &str) -> Result<()> {
-    statement(
-        &database(env)?,
-        "UPDATE outbox SET status = 'dead', updated_at = ?3 WHERE tenant_id = ?1 AND dedupe_key = ?2 AND status = 'pending'",
-        &[Arg::Text(tenant_id), Arg::Text(dedupe_key), Arg::Int(WorkerClock.now_ms())],
-    )?
-    .run()
+    let db = database(env)?;
+    let now = WorkerClock.now_ms();
+    let key = [Arg::Text(tenant_id), Arg::Text(dedupe_key), Arg::Int(now)];
+    db.batch(vec![
+        statement(
+            &db,
+            "UPDATE messages SET status = 'failed', \
+                    error = COALESCE((SELECT last_error FROM outbox WHERE tenant_id = ?1 AND dedupe_key = ?2), \
+                                     'the delivery was given up on after its retries') \
+             WHERE tenant_id = ?1 AND id = (SELECT message_id FROM outbox WHERE tenant_id = ?1 AND dedupe_key = ?2 \
+                                           AND status = 'pending') AND status = 'queued'",
+            &key,
+        )?,
+        statement(
+            &db,
+            "UPDATE outbox SET status = 'dead', updated_at = ?3, lease_id = NULL, lease_until = NULL \
+             WHERE tenant_id = ?1 AND dedupe_key = ?2 AND status = 'pending'",
+            &key,
+        )?,
+        statement(
+            &db,
+            "UPDATE job_intents SET status = 'dead', updated_at = ?3 \
+             WHERE tenant_id = ?1 AND dedupe_key = ?2 AND status = 'pending'",
+            &key,
+        )?,
+    ])
     .await?;
     Ok(())
 }
 
-async fn claim_row(db: &D1Database, d: &Delivery<'_>) -> Result<OutboxState> {
+/// Creates the delivery's outbox row if the turn did not, and takes its lease if it is pending
+/// and nobody holds a live one: only the lease holder sends.
+async fn claim_row(db: &D1Database, d: &Delivery<'_>, lease: &str) -> Result<OutboxState> {
     let now = WorkerClock.now_ms();
     let id = ids::make(ids::OUTBOX, now, WorkerRandom.next_u64());
     let payload = d.payload.to_string();
@@ -228,7 +231,20 @@ async fn claim_row(db: &D1Database, d: &Delivery<'_>) -> Result<OutboxState> {
             )?,
             statement(
                 db,
-                "SELECT id, status FROM outbox WHERE tenant_id = ?1 AND dedupe_key = ?2",
+                "UPDATE outbox SET lease_id = ?3, lease_until = ?4 \
+                 WHERE tenant_id = ?1 AND dedupe_key = ?2 AND status = 'pending' \
+                   AND (lease_until IS NULL OR lease_until < ?5)",
+                &[
+                    Arg::Text(d.tenant_id),
+                    Arg::Text(d.dedupe_key),
+                    Arg::Text(lease),
+                    Arg::Int(now + LEASE_MS),
+                    Arg::Int(now),
+                ],
+            )?,
+            statement(
+                db,
+                "SELECT id, status, lease_id FROM outbox WHERE tenant_id = ?1 AND dedupe_key = ?2",
                 &[Arg::Text(d.tenant_id), Arg::Text(d.dedupe_key)],
             )?,
         ])
@@ -238,6 +254,21 @@ async fn claim_row(db: &D1Database, d: &Delivery<'_>) -> Result<OutboxState> {
         .and_then(|r| r.results::<OutboxState>().ok())
         .and_then(|rows| rows.into_iter().next())
         .ok_or_else(|| worker::Error::RustError("outbox row missing after insert".into()))
+}
+
+/// Marks a job's intent done: the sweeper stops watching it.
+pub async fn intent_done(db: &D1Database, tenant_id: &str, key: &str) -> Result<()> {
+    intent_done_statement(db, tenant_id, key)?.run().await?;
+    Ok(())
+}
+
+fn intent_done_statement(db: &D1Database, tenant_id: &str, key: &str) -> Result<worker::D1PreparedStatement> {
+    statement(
+        db,
+        "UPDATE job_intents SET status = 'done', updated_at = ?3 \
+         WHERE tenant_id = ?1 AND dedupe_key = ?2 AND status = 'pending'",
+        &[Arg::Text(tenant_id), Arg::Text(key), Arg::Int(WorkerClock.now_ms())],
+    )
 }
 
 /// Records the outcome on the outbox row and, for a reply, on its message row, together.
@@ -250,19 +281,29 @@ async fn finish(
     error: Option<&str>,
 ) -> Result<()> {
     let now = WorkerClock.now_ms();
-    let mut statements = vec![statement(
-        db,
-        "UPDATE outbox SET status = ?2, attempts = attempts + 1, last_error = ?3, updated_at = ?4, \
-                payload = CASE WHEN ?5 IS NULL THEN payload ELSE json_set(payload, '$.provider_id', ?5) END \
-         WHERE id = ?1",
-        &[Arg::Text(id), Arg::Text(status), Arg::OptText(error), Arg::Int(now), Arg::OptText(provider_id)],
-    )?];
+    let mut statements = vec![
+        statement(
+            db,
+            "UPDATE outbox SET status = ?2, attempts = attempts + 1, last_error = ?3, updated_at = ?4, \
+                    lease_id = NULL, lease_until = NULL, \
+                    payload = CASE WHEN ?5 IS NULL THEN payload ELSE json_set(payload, '$.provider_id', ?5) END \
+             WHERE id = ?1",
+            &[Arg::Text(id), Arg::Text(status), Arg::OptText(error), Arg::Int(now), Arg::OptText(provider_id)],
+        )?,
+        intent_done_statement(db, d.tenant_id, d.dedupe_key)?,
+    ];
     if let Some(message_id) = d.message_id {
         statements.push(statement(
             db,
-            "UPDATE messages SET status = ?3, provider_message_id = COALESCE(?4, provider_message_id) \
+            "UPDATE messages SET status = ?3, provider_message_id = COALESCE(?4, provider_message_id), error = ?5 \
              WHERE tenant_id = ?1 AND id = ?2",
-            &[Arg::Text(d.tenant_id), Arg::Text(message_id), Arg::Text(status), Arg::OptText(provider_id)],
+            &[
+                Arg::Text(d.tenant_id),
+                Arg::Text(message_id),
+                Arg::Text(status),
+                Arg::OptText(provider_id),
+                Arg::OptText(error),
+            ],
         )?);
     }
     db.batch(statements).await?;
@@ -273,7 +314,8 @@ async fn finish(
 async fn retry_later(db: &D1Database, id: &str, error: &str) -> Result<()> {
     statement(
         db,
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, updated_at = ?3 WHERE id = ?1",
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, updated_at = ?3, lease_id = NULL, \
+                lease_until = NULL WHERE id = ?1",
         &[Arg::Text(id), Arg::Text(error), Arg::Int(WorkerClock.now_ms())],
     )?
     .run()

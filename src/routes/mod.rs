@@ -10,6 +10,7 @@ pub mod meta_whatsapp;
 pub mod missed_call;
 pub mod openphone;
 pub mod settings;
+pub mod test_hooks;
 pub mod twilio_sms;
 pub mod understand;
 pub mod web_chat;

@@ -2,8 +2,10 @@
 //! calls, and chunk by chunk for streaming answers (LLM server-sent events).
 
 use frontdesk_core::http::HttpRequest;
+use futures::future::{select, Either};
 use futures::StreamExt;
-use worker::{Fetch, Headers, Method, Request, RequestInit, Response, Result};
+use std::time::Duration;
+use worker::{Delay, Fetch, Headers, Method, Request, RequestInit, Response, Result};
 
 fn to_request(request: &HttpRequest) -> Result<Request> {
     let headers = Headers::new();
@@ -23,10 +25,28 @@ async fn send(request: &HttpRequest) -> Result<Response> {
     Fetch::Request(to_request(request)?).send().await
 }
 
-/// The status and the whole body.
+/// A provider that has not answered in this long is treated as down: the job fails and the
+/// queue retries it later, instead of the consumer waiting out the platform's own limit.
+pub const PROVIDER_TIMEOUT_MS: u64 = 10_000;
+
+/// The status and the whole body, within [`PROVIDER_TIMEOUT_MS`].
 pub async fn execute(request: &HttpRequest) -> Result<(u16, String)> {
-    let mut response = send(request).await?;
-    Ok((response.status_code(), response.text().await?))
+    let whole = async {
+        let mut response = send(request).await?;
+        Ok((response.status_code(), response.text().await?))
+    };
+    within(whole, PROVIDER_TIMEOUT_MS)
+        .await
+        .unwrap_or_else(|| Err(worker::Error::RustError(format!("no answer within {PROVIDER_TIMEOUT_MS} ms"))))
+}
+
+/// `work`'s output, or `None` if it takes longer than `timeout_ms` (it is then dropped).
+pub async fn within<T>(work: impl std::future::Future<Output = T>, timeout_ms: u64) -> Option<T> {
+    let timer = Delay::from(Duration::from_millis(timeout_ms));
+    match select(Box::pin(work), timer).await {
+        Either::Left((done, _)) => Some(done),
+        Either::Right(_) => None,
+    }
 }
 
 /// A streamed answer, as it arrives.

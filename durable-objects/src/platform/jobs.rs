@@ -11,9 +11,24 @@ use worker::{js_sys, Env, QueueContentType, RawMessageBuilder, Result};
 /// wrangler.toml queue producer binding for `frontdesk-jobs`.
 pub const JOBS_QUEUE: &str = "JOBS";
 
-pub async fn enqueue(env: &Env, job: &Job) -> Result<()> {
+fn message(job: &Job) -> Result<worker::SendMessage<worker::wasm_bindgen::JsValue>> {
     let json = serde_json::to_string(job)?;
     let body = js_sys::JSON::parse(&json).map_err(|e| worker::Error::RustError(format!("job JSON: {e:?}")))?;
-    let message = RawMessageBuilder::new(body).build_with_content_type(QueueContentType::Json);
-    env.queue(JOBS_QUEUE)?.send_raw(message).await
+    Ok(RawMessageBuilder::new(body).build_with_content_type(QueueContentType::Json))
+}
+
+pub async fn enqueue(env: &Env, job: &Job) -> Result<()> {
+    env.queue(JOBS_QUEUE)?.send_raw(message(job)?).await
+}
+
+/// All of a turn's jobs in one queue call.
+pub async fn enqueue_all(env: &Env, jobs: &[Job]) -> Result<()> {
+    match jobs {
+        [] => Ok(()),
+        [one] => enqueue(env, one).await,
+        many => {
+            let messages = many.iter().map(message).collect::<Result<Vec<_>>>()?;
+            env.queue(JOBS_QUEUE)?.send_raw_batch(messages).await
+        }
+    }
 }

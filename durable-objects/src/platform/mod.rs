@@ -2,8 +2,10 @@
 //! crate): D1 statements, and core's clock/randomness over the JS runtime.
 
 pub mod d1;
+pub mod env;
 pub mod http;
+pub mod intents;
 pub mod jobs;
 pub mod time;
 
-pub use jobs::{enqueue, JOBS_QUEUE};
+pub use jobs::{enqueue, enqueue_all, JOBS_QUEUE};

@@ -1,0 +1,274 @@
+//! The sweeper: what makes the pipeline's promises hold when a request, a queue send or a job
+//! dies half-way. Run by the cron trigger every minute (and by `POST /__test/sweep` with an
+//! injected time in the test environment), each pass:
+//!
+//! 1. answers claims left `processing` past their stale time (the holder died: redeploy,
+//!    killed isolate, a failed second batch) — the thread's object takes the claim over, the
+//!    rules brain replies through the outbox and the team gets an `ai_failure` escalation;
+//! 2. enqueues again job intents still pending after their grace period (a lost queue send, a
+//!    job whose lease holder died), giving up after `MAX_INTENT_ATTEMPTS` with the delivery
+//!    settled `dead`/`failed` and an audit entry;
+//! 3. pages the next on-call contact about critical escalations nobody acknowledged within the
+//!    tenant's acknowledgement timeout.
+//!
+//! Each step is bounded per pass (`LIMIT`), so a backlog drains over several minutes rather
+//! than one pass outliving its CPU limit.
+
+use super::d1::{audit_statement, database, statement, Arg, Audit};
+use super::events::publish_all;
+use super::outbound::mark_dead;
+use frontdesk_core::effects::{INTENT_GRACE_MS, MAX_INTENT_ATTEMPTS};
+use frontdesk_core::escalation::{notifications, Reason};
+use frontdesk_core::ids;
+use frontdesk_core::inbound::InboundTurn;
+use frontdesk_core::jobs::Job;
+use frontdesk_core::ports::Random;
+use frontdesk_core::tenant::Settings;
+use frontdesk_core::webhook::CLAIM_STALE_AFTER_MS;
+use frontdesk_durable::conversation_turn;
+use frontdesk_durable::platform::enqueue_all;
+use frontdesk_durable::platform::intents::intent_statements;
+use frontdesk_durable::platform::time::WorkerRandom;
+use serde::{Deserialize, Serialize};
+use worker::{D1Database, Env, Result};
+
+/// A stuck event is taken up this many times at most; past that it is marked `failed` with an
+/// audit entry instead of being retried forever (its message is stored; a person can see it).
+const MAX_RECOVERY_ATTEMPTS: u64 = 3;
+
+/// What one pass did, for the log and the test route.
+#[derive(Debug, Default, Serialize)]
+pub struct SweepReport {
+    pub claims_answered: u32,
+    pub claims_abandoned: u32,
+    pub intents_requeued: u32,
+    pub intents_dead: u32,
+    pub escalations_repaged: u32,
+}
+
+pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
+    let db = database(env)?;
+    let mut report = SweepReport::default();
+    answer_stuck_claims(env, &db, now, &mut report).await?;
+    requeue_intents(env, &db, now, &mut report).await?;
+    repage_escalations(env, &db, now, &mut report).await?;
+    Ok(report)
+}
+
+#[derive(Deserialize)]
+struct StuckClaim {
+    tenant_id: String,
+    provider: String,
+    event_id: String,
+    turn: String,
+    attempts: u64,
+}
+
+async fn answer_stuck_claims(env: &Env, db: &D1Database, now: u64, report: &mut SweepReport) -> Result<()> {
+    let stuck: Vec<StuckClaim> = statement(
+        db,
+        "SELECT tenant_id, provider, event_id, turn, attempts FROM webhook_events \
+         WHERE status = 'processing' AND received_at < ?1 AND turn IS NOT NULL ORDER BY received_at LIMIT 25",
+        &[Arg::Int(now.saturating_sub(CLAIM_STALE_AFTER_MS))],
+    )?
+    .all()
+    .await?
+    .results()?;
+    for claim in stuck {
+        let turn = serde_json::from_str::<InboundTurn>(&claim.turn);
+        let turn = match turn {
+            Ok(turn) if claim.attempts < MAX_RECOVERY_ATTEMPTS => turn,
+            other => {
+                let why = match other {
+                    Ok(_) => format!("{} attempts did not answer it", claim.attempts),
+                    Err(e) => format!("its stored turn is unreadable: {e}"),
+                };
+                abandon(db, &claim, &why, now).await?;
+                report.claims_abandoned += 1;
+                continue;
+            }
+        };
+        match conversation_turn(env, &turn.retried(now, true)).await {
+            Ok(outcome) => {
+                publish_all(env, outcome.events).await;
+                report.claims_answered += 1;
+            }
+            // Left `processing`: the next pass tries again (its attempt count went up).
+            Err(e) => worker::console_error!("answering stuck event {} failed: {e}", claim.event_id),
+        }
+    }
+    Ok(())
+}
+
+/// Gives up on a stuck event: `failed` in the ledger, with an audit entry for the team.
+async fn abandon(db: &D1Database, claim: &StuckClaim, why: &str, now: u64) -> Result<()> {
+    let id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
+    let detail = serde_json::json!({ "provider": claim.provider, "event_id": claim.event_id, "why": why }).to_string();
+    db.batch(vec![
+        statement(
+            db,
+            "UPDATE webhook_events SET status = 'failed' \
+             WHERE tenant_id = ?1 AND provider = ?2 AND event_id = ?3 AND status = 'processing'",
+            &[Arg::Text(&claim.tenant_id), Arg::Text(&claim.provider), Arg::Text(&claim.event_id)],
+        )?,
+        audit_statement(
+            db,
+            &Audit {
+                id: &id,
+                tenant_id: &claim.tenant_id,
+                actor: "system",
+                action: "turn.abandoned",
+                subject: &claim.event_id,
+                detail: &detail,
+                at_ms: now,
+            },
+        )?,
+    ])
+    .await?;
+    worker::console_error!("gave up on event {} of {}: {why}", claim.event_id, claim.tenant_id);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct PendingIntent {
+    tenant_id: String,
+    dedupe_key: String,
+    job: String,
+    attempts: u32,
+}
+
+async fn requeue_intents(env: &Env, db: &D1Database, now: u64, report: &mut SweepReport) -> Result<()> {
+    let pending: Vec<PendingIntent> = statement(
+        db,
+        "SELECT tenant_id, dedupe_key, job, attempts FROM job_intents \
+         WHERE status = 'pending' AND updated_at <= ?1 ORDER BY updated_at LIMIT 100",
+        &[Arg::Int(now.saturating_sub(INTENT_GRACE_MS))],
+    )?
+    .all()
+    .await?
+    .results()?;
+    let mut jobs = Vec::new();
+    let mut bumps = Vec::new();
+    for intent in pending {
+        let job = serde_json::from_str::<Job>(&intent.job).ok();
+        let Some(job) = job.filter(|_| intent.attempts < MAX_INTENT_ATTEMPTS) else {
+            give_up(env, db, &intent, now).await?;
+            report.intents_dead += 1;
+            continue;
+        };
+        bumps.push(statement(
+            db,
+            "UPDATE job_intents SET attempts = attempts + 1, updated_at = ?3 \
+             WHERE tenant_id = ?1 AND dedupe_key = ?2 AND status = 'pending'",
+            &[Arg::Text(&intent.tenant_id), Arg::Text(&intent.dedupe_key), Arg::Int(now)],
+        )?);
+        jobs.push(job);
+    }
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    // Counted first: if the send fails, the next pass finds them due again only after another
+    // grace period, and gives up after the maximum like any other failure.
+    db.batch(bumps).await?;
+    enqueue_all(env, &jobs).await?;
+    report.intents_requeued += jobs.len() as u32;
+    Ok(())
+}
+
+async fn give_up(env: &Env, db: &D1Database, intent: &PendingIntent, now: u64) -> Result<()> {
+    mark_dead(env, &intent.tenant_id, &intent.dedupe_key).await?;
+    let id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
+    let detail = serde_json::json!({ "dedupe_key": intent.dedupe_key, "attempts": intent.attempts }).to_string();
+    audit_statement(
+        db,
+        &Audit {
+            id: &id,
+            tenant_id: &intent.tenant_id,
+            actor: "system",
+            action: "job.abandoned",
+            subject: &intent.dedupe_key,
+            detail: &detail,
+            at_ms: now,
+        },
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Unacknowledged {
+    id: String,
+    tenant_id: String,
+    page_level: u32,
+    business_name: String,
+    settings: String,
+    contact_name: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    quote: String,
+}
+
+async fn repage_escalations(env: &Env, db: &D1Database, now: u64, report: &mut SweepReport) -> Result<()> {
+    let due: Vec<Unacknowledged> = statement(
+        db,
+        "SELECT e.id, e.tenant_id, e.page_level, t.name AS business_name, t.settings, \
+                c.name AS contact_name, c.phone, c.email, m.body AS quote \
+         FROM escalations e JOIN tenants t ON t.id = e.tenant_id \
+         JOIN contacts c ON c.id = e.contact_id JOIN messages m ON m.id = e.message_id \
+         WHERE e.status = 'open' AND e.priority = 'critical' AND e.paged_at IS NOT NULL \
+           AND COALESCE(json_extract(t.settings, '$.escalation_rules.ack_timeout_minutes'), ?2) > 0 \
+           AND e.paged_at <= ?1 - COALESCE(json_extract(t.settings, '$.escalation_rules.ack_timeout_minutes'), ?2) * 60000 \
+         ORDER BY e.paged_at LIMIT 50",
+        &[Arg::Int(now), Arg::Int(u64::from(frontdesk_core::tenant::DEFAULT_ACK_TIMEOUT_MINUTES))],
+    )?
+    .all()
+    .await?
+    .results()?;
+    for escalation in due {
+        let settings: Settings = serde_json::from_str(&escalation.settings).unwrap_or_default();
+        let who = escalation.phone.as_deref().or(escalation.email.as_deref()).unwrap_or("unknown");
+        let label = match &escalation.contact_name {
+            Some(name) => format!("{name} ({who})"),
+            None => who.to_owned(),
+        };
+        let level = escalation.page_level + 1;
+        let pages = notifications(
+            &settings,
+            &escalation.id,
+            Reason::Emergency,
+            &escalation.business_name,
+            &label,
+            &escalation.quote,
+            level,
+        );
+        let jobs: Vec<Job> = pages
+            .into_iter()
+            .map(|notification| Job::Notify {
+                tenant_id: escalation.tenant_id.clone(),
+                escalation_id: escalation.id.clone(),
+                notification,
+            })
+            .collect();
+        let mut statements = vec![statement(
+            db,
+            "UPDATE escalations SET page_level = ?3, paged_at = ?4, updated_at = ?4 \
+             WHERE tenant_id = ?1 AND id = ?2 AND page_level = ?5 AND status = 'open'",
+            &[
+                Arg::Text(&escalation.tenant_id),
+                Arg::Text(&escalation.id),
+                Arg::Int(u64::from(level)),
+                Arg::Int(now),
+                Arg::Int(u64::from(escalation.page_level)),
+            ],
+        )?];
+        statements.extend(intent_statements(db, &jobs, now)?);
+        db.batch(statements).await?;
+        if let Err(e) = enqueue_all(env, &jobs).await {
+            // The intents are stored: the next passes send them.
+            worker::console_error!("queueing the re-page of {} failed: {e}", escalation.id);
+        }
+        report.escalations_repaged += 1;
+    }
+    Ok(())
+}
