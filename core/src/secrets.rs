@@ -109,7 +109,7 @@ pub fn resolve(
         return Err(Misconfigured::NoReference);
     }
     match SecretRef::parse(stored) {
-        SecretRef::Env(name) if name.is_empty() => Err(Misconfigured::NoReference),
+        SecretRef::Env("") => Err(Misconfigured::NoReference),
         SecretRef::Env(name) => named(name, lookup(name), environment),
         SecretRef::Literal(_) if !environment.is_local() => {
             Err(Misconfigured::DevValue { name: "a literal secret_ref".to_owned() })
