@@ -12,6 +12,7 @@ pub mod openphone;
 pub mod settings;
 pub mod twilio_sms;
 pub mod understand;
+pub mod unparsed;
 pub mod web_chat;
 pub mod web_form;
 
