@@ -85,8 +85,8 @@ pub async fn list(req: Request, env: &Env) -> AppResult<Response> {
 /// Runs a kept body through its provider's `act` again.
 ///
 /// The signature is not checked again: it was verified before the row was written (nothing
-/// unverified is ever kept), the signature headers were deliberately not stored, and both
-/// schemes with a replay window (OpenPhone's) would refuse it by now anyway. What stands in for
+/// unverified is ever kept), so the signature headers were deliberately not stored, and
+/// OpenPhone's 5-minute replay window would refuse an old signature anyway. What stands in for
 /// it is that only the owning tenant's API key reaches the row.
 pub async fn replay(req: Request, env: &Env, ctx: &Context, id: &str) -> AppResult<Response> {
     let (db, owner) = authenticate_key(&req, env).await?;
