@@ -5,7 +5,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
-import { DEMO, uniquePhone, assertError, conversationsOf, messagesOf, contactsByPhone, eventually, listAll, apiOk } from './helpers/api.mjs';
+import { DEMO, DEMO2, uniquePhone, assertError, conversationsOf, messagesOf, contactsByPhone, eventually, listAll, apiOk } from './helpers/api.mjs';
 
 const APP_SECRET = 'dev-meta-app-secret'; // wrangler.toml [vars], dev only
 const VERIFY_TOKEN = 'dev-meta-verify-token';
@@ -96,14 +96,39 @@ test('a signed text is answered through the Graph API, once, however often Meta 
   assert.equal(after.status, 'read', 'a late "delivered" does not undo "read"');
 });
 
-test('a bad signature is refused and stores nothing; a malformed verified body is a 400', async () => {
+test('a bad signature is refused and stores nothing', async () => {
   const phone = uniquePhone();
   const body = textMessage(phone, `wamid.BAD-${phone}`, 'hello');
   assertError(await post(body, { secret: 'not-the-app-secret' }), 403, 'invalid_signature');
   assertError(await post(body, { signature: '' }), 403, 'invalid_signature');
   assertError(await post(body.replace('hello', 'hullo'), { signature: 'sha256=' + createHmac('sha256', APP_SECRET).update(body).digest('hex') }), 403, 'invalid_signature');
   assert.deepEqual(await contactsByPhone(server, DEMO.key, phone), []);
-  assertError(await post('{"object":"page","entry":[]}'), 400, 'malformed_body');
+  const unparsed = await listAll(server, DEMO.key, '/api/v1/unparsed');
+  assert.ok(!unparsed.some((r) => r.body.includes(phone)), 'a forged body is never kept');
+});
+
+test("a verified body our parser refuses is kept once under the tenant of its phone_number_id, and answered 200", async () => {
+  const phone = uniquePhone();
+  const garbled = textMessage(phone, `wamid.GARBLED-${phone}`, 'hello').replace(`"from":"${phone.slice(1)}"`, '"from":"not-a-number"');
+  const first = await post(garbled);
+  assert.equal(first.status, 200, 'Meta would redeliver anything else for days: ' + first.text);
+  assert.equal(first.json.handled, false);
+  assert.deepEqual((await post(garbled)).json, first.json, 'a redelivery names the row already kept');
+  const rows = (await listAll(server, DEMO.key, '/api/v1/unparsed')).filter((r) => r.body === garbled);
+  assert.equal(rows.length, 1, JSON.stringify(rows));
+  assert.equal(rows[0].id, first.json.kept);
+  assert.equal(rows[0].provider, 'meta');
+  assert.match(rows[0].event_id, /^sha256:[0-9a-f]{64}$/, 'Meta has no event id: the body is the key');
+  assert.match(rows[0].error, /`from` is not a phone number/);
+  assert.deepEqual(await contactsByPhone(server, DEMO.key, phone), []);
+
+  // A body naming no tenant's number is kept for the platform, in no tenant's list.
+  const page = await post('{"object":"page","entry":[]}');
+  assert.equal(page.status, 200, page.text);
+  assert.match(page.json.kept, /^unp_/);
+  for (const key of [DEMO.key, DEMO2.key]) {
+    assert.ok(!(await listAll(server, key, '/api/v1/unparsed')).some((r) => r.id === page.json.kept));
+  }
 });
 
 test('a message for a number no tenant owns is acknowledged and skipped', async () => {

@@ -1,5 +1,6 @@
 // Rejected webhook deliveries: bad signatures, unknown receiving numbers, malformed bodies.
-// Each must answer the documented JSON error and store nothing.
+// Each must answer the documented JSON error and store nothing. A correctly signed form whose
+// message does not parse is the exception: kept (unparsed_events) and answered with empty TwiML.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
@@ -86,15 +87,54 @@ test('400 malformed_body: garbage that is not a form', async () => {
   }
 });
 
-for (const missing of ['From', 'To', 'MessageSid']) {
-  test(`400 malformed_body: a correctly signed form without ${missing}; nothing stored`, async () => {
+test('400 malformed_body: a correctly signed form without a usable To (the tenant is unknown); nothing stored', async () => {
+  for (const to of [undefined, 'not-a-number']) {
+    const phone = uniquePhone();
+    const params = smsWebhookParams({ from: phone, to: DEMO.number, body: 'hi' })
+      .filter(([k]) => k !== 'To' || to !== undefined).map(([k, v]) => [k, k === 'To' ? to : v]);
+    assertError(await postRaw(formEncode(params), { signParams: params }), 400, 'malformed_body', `To=${to}`);
+    await assertNothingStoredFor(phone);
+  }
+});
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+const keptTwilio = async (key, eventId) => (await listAll(server, key, '/api/v1/unparsed')).filter((r) => r.provider === 'twilio' && r.event_id === eventId);
+
+test('a correctly signed form whose message does not parse is kept once and acknowledged with empty TwiML', async () => {
+  const phone = uniquePhone();
+  const params = smsWebhookParams({ from: 'not-a-number', to: DEMO.number, body: `hi from ${phone}` });
+  const sid = params.find(([k]) => k === 'MessageSid')[1];
+  for (let delivery = 0; delivery < 2; delivery++) {
+    const r = await postRaw(formEncode(params), { signParams: params });
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('content-type') ?? '', /^text\/xml/);
+    assert.equal(r.text, EMPTY_TWIML);
+  }
+  const rows = await keptTwilio(DEMO.key, sid);
+  assert.equal(rows.length, 1, 'two deliveries, one row: ' + JSON.stringify(rows));
+  assert.equal(rows[0].body, formEncode(params), 'the form exactly as received');
+  assert.match(rows[0].error, /`From` is not an E\.164/);
+  assert.deepEqual(await keptTwilio(DEMO2.key, sid), [], "not in the other tenant's list");
+
+  // Replay runs it through the same parser, which still refuses it.
+  const replay = await api(server, DEMO.key, `/api/v1/unparsed/${rows[0].id}/replay`, { method: 'POST' });
+  assertError(replay, 409, 'still_unparsed');
+  assert.equal((await keptTwilio(DEMO.key, sid))[0].status, 'unparsed');
+});
+
+test('a correctly signed form without From or MessageSid is kept too (keyed by the body when it has no sid)', async () => {
+  for (const missing of ['From', 'MessageSid']) {
     const phone = uniquePhone();
     const params = smsWebhookParams({ from: phone, to: DEMO.number, body: 'hi' }).filter(([k]) => k !== missing);
     const r = await postRaw(formEncode(params), { signParams: params });
-    assertError(r, 400, 'malformed_body', `without ${missing}`);
+    assert.equal(r.text, EMPTY_TWIML, `without ${missing}`);
     await assertNothingStoredFor(phone);
-  });
-}
+    const kept = (await listAll(server, DEMO.key, '/api/v1/unparsed')).filter((row) => row.body === formEncode(params));
+    assert.equal(kept.length, 1, `without ${missing}`);
+    assert.match(kept[0].error, new RegExp(missing));
+    assert.match(kept[0].event_id, missing === 'MessageSid' ? /^sha256:[0-9a-f]{64}$/ : /^SM/);
+  }
+});
 
 test('413 payload_too_large for a body over 64 KiB; nothing stored', async () => {
   const phone = uniquePhone();
@@ -103,11 +143,13 @@ test('413 payload_too_large for a body over 64 KiB; nothing stored', async () =>
   await assertNothingStoredFor(phone);
 });
 
-test('checks run in the documented order: malformed → unknown number → signature', async () => {
+test('checks run in the documented order: form and To → unknown number → signature → message', async () => {
   const phone = uniquePhone();
-  // Missing From and a wrong signature: the body problem is reported first.
+  // Missing From and a wrong signature: the signature is checked before the message is read,
+  // and an unsigned body is never kept.
   const noFrom = smsWebhookParams({ from: phone, to: DEMO.number, body: 'hi' }).filter(([k]) => k !== 'From');
-  assertError(await postRaw(formEncode(noFrom), { signWith: 'wrong-token', signParams: noFrom }), 400, 'malformed_body');
+  assertError(await postRaw(formEncode(noFrom), { signWith: 'wrong-token', signParams: noFrom }), 403, 'invalid_signature');
+  assert.deepEqual((await listAll(server, DEMO.key, '/api/v1/unparsed')).filter((r) => r.body === formEncode(noFrom)), []);
   // Unknown To and no signature at all: the unknown number is reported before the signature.
   const r = await sendSms(server, { from: phone, to: '+14155550143', body: 'hi', mutate: (req) => { delete req.init.headers['x-twilio-signature']; } });
   assertError(r, 404, 'unknown_number');

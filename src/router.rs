@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::routes::{
     api, escalations, events, health, leads, meta_whatsapp, missed_call, openphone, settings, test_hooks, twilio_sms,
-    understand, web_chat, web_form,
+    understand, unparsed, web_chat, web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -40,6 +40,8 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, ["api", "v1", "escalations"]) => escalations::list(req, &env).await,
         (Method::Get, ["api", "v1", "escalations", id]) => escalations::get(&req, &env, id).await,
         (Method::Post, ["api", "v1", "escalations", id]) => escalations::update(req, &env, id).await,
+        (Method::Get, ["api", "v1", "unparsed"]) => unparsed::list(req, &env).await,
+        (Method::Post, ["api", "v1", "unparsed", id, "replay"]) => unparsed::replay(req, &env, &ctx, id).await,
         (Method::Post, ["__test", "sweep"]) => test_hooks::sweep_now(req, &env).await,
         (_, known) if is_route(known) => Err(ApiError::method_not_allowed().into()),
         _ => Err(ApiError::not_found("route").into()),
@@ -68,10 +70,12 @@ fn is_route(segments: &[&str]) -> bool {
                     | "understand"
                     | "settings"
                     | "leads"
+                    | "unparsed"
             ]
             | ["api", "v1", "settings", "template"]
             | ["api", "v1", "escalations" | "leads", _]
             | ["api", "v1", "conversations", _]
             | ["api", "v1", "conversations", _, "messages"]
+            | ["api", "v1", "unparsed", _, "replay"]
     )
 }

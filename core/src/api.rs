@@ -47,6 +47,10 @@ impl ApiError {
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(409, "conflict", message)
     }
+    /// A replayed webhook event still does not parse; the message is the parser's error.
+    pub fn still_unparsed(error: impl Into<String>) -> Self {
+        Self::new(409, "still_unparsed", error)
+    }
     pub fn payload_too_large(limit: usize) -> Self {
         Self::new(413, "payload_too_large", format!("body larger than {limit} bytes"))
     }

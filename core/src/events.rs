@@ -24,6 +24,9 @@ pub enum EventKind {
     EscalationRaised,
     #[serde(rename = "lead.updated")]
     LeadUpdated,
+    /// A signed webhook event the parser could not read was kept (`core::unparsed`).
+    #[serde(rename = "webhook.unparsed")]
+    WebhookUnparsed,
 }
 
 impl EventKind {
@@ -33,6 +36,7 @@ impl EventKind {
             EventKind::MessageSent => "message.sent",
             EventKind::EscalationRaised => "escalation.raised",
             EventKind::LeadUpdated => "lead.updated",
+            EventKind::WebhookUnparsed => "webhook.unparsed",
         }
     }
 }

@@ -13,6 +13,7 @@ pub const ESCALATION: &str = "esc";
 pub const OUTBOX: &str = "out";
 pub const VISITOR: &str = "vis";
 pub const LEAD_CHANGE: &str = "lch";
+pub const UNPARSED: &str = "unp";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;
@@ -27,7 +28,7 @@ pub fn is_well_formed(id: &str) -> bool {
     let Some((prefix, rest)) = id.split_once('_') else {
         return false;
     };
-    [CONTACT, CONVERSATION, MESSAGE, AUDIT, CLAIM, ESCALATION, OUTBOX].contains(&prefix)
+    [CONTACT, CONVERSATION, MESSAGE, AUDIT, CLAIM, ESCALATION, OUTBOX, UNPARSED].contains(&prefix)
         && rest.len() == TIME_DIGITS + RANDOM_DIGITS
         && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }

@@ -26,4 +26,5 @@ pub mod records;
 pub mod secrets;
 pub mod signing;
 pub mod tenant;
+pub mod unparsed;
 pub mod webhook;

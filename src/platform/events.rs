@@ -5,7 +5,7 @@ use frontdesk_core::events::NewEvent;
 use frontdesk_core::jobs::Job;
 use frontdesk_durable::hub_publish;
 use frontdesk_durable::platform::enqueue;
-use worker::Env;
+use worker::{Context, Env};
 
 pub async fn publish_all(env: &Env, events: Vec<NewEvent>) {
     if events.is_empty() {
@@ -20,4 +20,13 @@ pub async fn publish_all(env: &Env, events: Vec<NewEvent>) {
             worker::console_error!("could not queue the event retry either: {e}");
         }
     }
+}
+
+/// [`publish_all`] once the response has gone: a dashboard's event never delays the provider's answer.
+pub fn publish_after_response(env: &Env, ctx: &Context, events: Vec<NewEvent>) {
+    if events.is_empty() {
+        return;
+    }
+    let env = env.clone();
+    ctx.wait_until(async move { publish_all(&env, events).await });
 }

@@ -5,21 +5,23 @@
 //! resolved to its tenant by `phone_number_id` and answered by its thread's `ConversationDO`
 //! (the reply goes out through the Graph API by a job), each status updates the message it is
 //! about. Meta retries anything but a fast 200, so a message for a number no tenant owns is
-//! skipped (and logged), not refused.
+//! skipped (and logged), not refused; and a verified body that does not parse is kept
+//! (`unparsed_events`) and answered 200.
 
 use super::body_bytes;
+use super::unparsed::{self, Acted, Unparsed};
 use crate::error::{json_response, AppResult};
 use crate::platform::config;
 use crate::platform::d1;
-use crate::platform::events::publish_all;
+use crate::platform::events::publish_after_response;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::channel::meta;
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::ports::Clock;
 use frontdesk_durable::conversation_turn;
 use frontdesk_durable::platform::time::WorkerClock;
-use serde_json::json;
-use worker::{Context, Env, Request, Response};
+use serde_json::{json, Value};
+use worker::{Context, D1Database, Env, Request, Response};
 
 /// Meta's payloads are at most a few MB (batched notifications).
 const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
@@ -42,27 +44,54 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
     if !meta::verify(&secret, &raw, &signature) {
         return Err(ApiError::invalid_signature().into());
     }
-    let inbound = meta::parse(&raw).map_err(ApiError::malformed_body)?;
     let db = d1::database(&env)?;
     let now = WorkerClock.now_ms();
+    match act(&env, ctx, &db, &raw, now).await? {
+        Acted::Done(answer) => Ok(json_response(200, &answer)),
+        Acted::Unparsed(error) => {
+            // One app secret signs every tenant's events, so the tenant is whoever owns the
+            // first `phone_number_id` the body names, if any; otherwise the row is the
+            // platform's (tenant NULL), logged, and in no tenant's list.
+            let tenant = match meta::phone_number_id(&raw) {
+                Some(id) => d1::channel_tenant(&db, meta::PROVIDER, &id, now).await?,
+                None => None,
+            };
+            let tenant_id = tenant.map(|t| t.tenant_id);
+            let event = Unparsed {
+                tenant_id: tenant_id.as_deref(),
+                provider: meta::PROVIDER,
+                event_id: None,
+                raw: &raw,
+                error: &error,
+            };
+            Ok(unparsed::kept_response(&unparsed::keep(&env, ctx, &db, &req, event).await?))
+        }
+    }
+}
+
+/// Parse → act on a verified body: the webhook's path after the signature check, and the
+/// replay of a kept one. Each message is answered for the tenant owning its `phone_number_id`
+/// (one body may batch several tenants' numbers); each status updates the message it is about.
+pub async fn act(env: &Env, ctx: &Context, db: &D1Database, raw: &[u8], now: u64) -> AppResult<Acted<Value>> {
+    let inbound = match meta::parse(raw) {
+        Ok(inbound) => inbound,
+        Err(error) => return Ok(Acted::Unparsed(error)),
+    };
     let (mut answered, mut skipped) = (0, 0);
     for message in inbound.messages {
-        let Some(tenant) = d1::channel_tenant(&db, meta::PROVIDER, &message.phone_number_id, now).await? else {
+        let Some(tenant) = d1::channel_tenant(db, meta::PROVIDER, &message.phone_number_id, now).await? else {
             worker::console_warn!("whatsapp message for unknown phone_number_id {}", message.phone_number_id);
             skipped += 1;
             continue;
         };
-        let outcome = conversation_turn(&env, &InboundTurn::from_meta(message, tenant.into_context(now), now)).await?;
-        if !outcome.events.is_empty() {
-            let env = env.clone();
-            ctx.wait_until(async move { publish_all(&env, outcome.events).await });
-        }
+        let outcome = conversation_turn(env, &InboundTurn::from_meta(message, tenant.into_context(now), now)).await?;
+        publish_after_response(env, ctx, outcome.events);
         answered += 1;
     }
     for status in inbound.statuses {
-        if let Some(tenant) = d1::channel_tenant(&db, meta::PROVIDER, &status.phone_number_id, now).await? {
-            d1::apply_message_status(&db, &tenant.tenant_id, "whatsapp", &status.wamid, &status.status).await?;
+        if let Some(tenant) = d1::channel_tenant(db, meta::PROVIDER, &status.phone_number_id, now).await? {
+            d1::apply_message_status(db, &tenant.tenant_id, "whatsapp", &status.wamid, &status.status).await?;
         }
     }
-    Ok(json_response(200, &json!({ "messages": answered, "skipped": skipped })))
+    Ok(Acted::Done(json!({ "messages": answered, "skipped": skipped })))
 }

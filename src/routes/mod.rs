@@ -13,6 +13,7 @@ pub mod settings;
 pub mod test_hooks;
 pub mod twilio_sms;
 pub mod understand;
+pub mod unparsed;
 pub mod web_chat;
 pub mod web_form;
 

@@ -1,17 +1,20 @@
 //! `POST /webhooks/twilio/sms`: Twilio Messaging (SMS, MMS and WhatsApp through Twilio).
 //!
-//! parse → resolve the tenant by `To` → verify `X-Twilio-Signature` against that tenant's auth
-//! token → hand the message to its thread's `ConversationDO`, which answers it exactly once and
-//! stores everything → TwiML. Live events are published after the response.
+//! form → resolve the tenant by `To` → verify `X-Twilio-Signature` against that tenant's auth
+//! token → [`act`]: parse the message and hand it to its thread's `ConversationDO`, which
+//! answers it exactly once and stores everything → TwiML. Live events are published after the
+//! response. A signed form that is not a message we read (a `From` that is not E.164, no
+//! `MessageSid`) is kept (`unparsed_events`) and answered with empty TwiML.
 
+use super::unparsed::{self, Acted, Unparsed};
 use crate::error::AppResult;
 use crate::platform::config;
 use crate::platform::d1;
-use crate::platform::events::publish_all;
+use crate::platform::events::publish_after_response;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::channel::twilio::{self, InboundMessage};
 use frontdesk_core::form::Form;
-use frontdesk_core::inbound::InboundTurn;
+use frontdesk_core::inbound::{Delivery, InboundTurn, TenantContext};
 use frontdesk_core::ports::Clock;
 use frontdesk_durable::conversation_turn;
 use frontdesk_durable::platform::time::WorkerClock;
@@ -24,28 +27,65 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
     let raw = super::body_bytes(&mut req, MAX_BODY_BYTES).await?;
     let form = Form::parse(&raw).map_err(|_| ApiError::malformed_body("body is not valid form encoding"))?;
-    let inbound = InboundMessage::from_form(&form).map_err(|e| ApiError::malformed_body(e.to_string()))?;
+    // Only `To` before the signature check: it names the tenant whose auth token signed the
+    // form, and a signed form whose other fields do not parse is kept rather than refused.
+    let to = twilio::receiving_number(&form).map_err(|e| ApiError::malformed_body(e.to_string()))?;
 
     let now = WorkerClock.now_ms();
-    let tenant = d1::channel_tenant(&d1::database(&env)?, twilio::PROVIDER, inbound.to.as_str(), now)
+    let db = d1::database(&env)?;
+    let tenant = d1::channel_tenant(&db, twilio::PROVIDER, to.as_str(), now)
         .await?
-        .ok_or_else(|| ApiError::unknown_number(inbound.to.as_str()))?;
+        .ok_or_else(|| ApiError::unknown_number(to.as_str()))?;
     let auth_token = config::channel_secret(&env, &tenant.tenant_id, twilio::PROVIDER, &tenant.secret_ref)?;
     let signature = req.headers().get("x-twilio-signature")?.unwrap_or_default();
     if !twilio::verify_form(&auth_token, &signed_url(&env, &req)?, form.pairs(), &signature) {
         return Err(ApiError::invalid_signature().into());
     }
 
-    let turn = InboundTurn::from_twilio(inbound, tenant.into_context(now), now);
-    let outcome = conversation_turn(&env, &turn).await?;
-    if !outcome.events.is_empty() {
-        let env = env.clone();
-        ctx.wait_until(async move { publish_all(&env, outcome.events).await });
+    let tenant_id = tenant.tenant_id.clone();
+    match act(&env, ctx, tenant.into_context(now), &raw, Delivery::Inline, now).await? {
+        Acted::Done(reply) => twiml(&match reply {
+            Some(text) => twilio::message_response(&text),
+            None => twilio::empty_response(),
+        }),
+        Acted::Unparsed(error) => {
+            let sid = form.non_empty("MessageSid");
+            let event = Unparsed {
+                tenant_id: Some(&tenant_id),
+                provider: twilio::PROVIDER,
+                event_id: sid,
+                raw: &raw,
+                error: &error,
+            };
+            unparsed::keep(&env, ctx, &db, &req, event).await?;
+            // Twilio reads only TwiML: an empty answer acknowledges it and sends nothing.
+            twiml(&twilio::empty_response())
+        }
     }
-    twiml(&match outcome.reply {
-        Some(text) => twilio::message_response(&text),
-        None => twilio::empty_response(),
-    })
+}
+
+/// Parse → act on a verified form: the webhook's path after the signature check (the reply
+/// `Inline`, as TwiML) and the replay of a kept one (`Queued`: no webhook is waiting for it).
+/// Done with the reply text, if any.
+pub async fn act(
+    env: &Env,
+    ctx: &Context,
+    context: TenantContext,
+    raw: &[u8],
+    delivery: Delivery,
+    now: u64,
+) -> AppResult<Acted<Option<String>>> {
+    let parsed = Form::parse(raw)
+        .map_err(|_| "body is not valid form encoding".to_owned())
+        .and_then(|form| InboundMessage::from_form(&form).map_err(|e| e.to_string()));
+    let inbound = match parsed {
+        Ok(inbound) => inbound,
+        Err(error) => return Ok(Acted::Unparsed(error)),
+    };
+    let turn = InboundTurn { delivery, ..InboundTurn::from_twilio(inbound, context, now) };
+    let outcome = conversation_turn(env, &turn).await?;
+    publish_after_response(env, ctx, outcome.events);
+    Ok(Acted::Done(outcome.reply))
 }
 
 /// The URL Twilio signed: the configured public origin, this path and the query string.

@@ -127,6 +127,17 @@ struct StatusError {
     title: Option<String>,
 }
 
+/// The first `entry[].changes[].value.metadata.phone_number_id` of a body, read tolerantly (any
+/// JSON, everything optional): which tenant a verified body that [`parse`] refuses belongs to.
+pub fn phone_number_id(raw: &[u8]) -> Option<String> {
+    let payload: serde_json::Value = serde_json::from_slice(raw).ok()?;
+    let list = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
+    list(payload.get("entry")).iter().flat_map(|entry| list(entry.get("changes"))).find_map(|change| {
+        let id = change.get("value")?.get("metadata")?.get("phone_number_id")?.as_str()?.trim();
+        (!id.is_empty()).then(|| id.to_owned())
+    })
+}
+
 /// Parses a verified webhook body. `Err` names what is wrong (a 400 for the sender).
 pub fn parse(raw: &[u8]) -> Result<Inbound, String> {
     let payload: Payload = serde_json::from_slice(raw).map_err(|e| format!("not a WhatsApp webhook payload: {e}"))?;
@@ -193,6 +204,23 @@ mod tests {
       "contacts":[{"profile":{"name":"Sheena Nelson"},"wa_id":"16505551234"}],
       "messages":[{"from":"16505551234","id":"wamid.A","timestamp":"1749416383","type":"text","text":{"body":"Does it come in another color?"}},
                   {"from":"16505551234","id":"wamid.B","timestamp":"1749416384","type":"image","image":{"id":"MEDIA1","caption":"the damp"}}]}}]}]}"#;
+
+    #[test]
+    fn the_phone_number_id_is_read_from_a_body_parse_refuses() {
+        let garbled = br#"{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"106540352242922"},"messages":[{"from":"nope","id":"wamid.X","type":"text","text":{"body":"hi"}}]}}]}]}"#;
+        assert!(parse(garbled).is_err());
+        assert_eq!(phone_number_id(garbled).as_deref(), Some("106540352242922"));
+        assert_eq!(phone_number_id(TEXT.as_bytes()).as_deref(), Some("106540352242922"));
+        let nothing: [&[u8]; 4] = [
+            br#"{"object":"page","entry":[]}"#,
+            b"[]",
+            b"not json",
+            br#"{"entry":[{"changes":[{"value":{"metadata":{"phone_number_id":7}}}]}]}"#,
+        ];
+        for nothing in nothing {
+            assert_eq!(phone_number_id(nothing), None);
+        }
+    }
 
     #[test]
     fn reads_the_documented_text_message_and_keeps_media() {

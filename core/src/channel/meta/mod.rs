@@ -7,7 +7,7 @@ mod send;
 mod signature;
 mod window;
 
-pub use inbound::{parse, Inbound, InboundText, StatusUpdate};
+pub use inbound::{parse, phone_number_id, Inbound, InboundText, StatusUpdate};
 pub use send::{is_outside_window, parse_send_response, send_request, template_request, API_BASE, OUTSIDE_WINDOW_CODE};
 pub use signature::{verify, verify_challenge};
 pub use window::{choose, within_service_window, TemplateSetting, WhatsAppSend, SERVICE_WINDOW_MS};

@@ -91,6 +91,15 @@ struct Object {
     has_voicemail: Option<bool>,
 }
 
+/// Whether [`parse`] may act on an event of this type; any other type parses to
+/// [`EventKind::Other`] whatever its body, so the webhook need not find its tenant to answer it.
+pub fn acts_on(event_type: &str) -> bool {
+    matches!(
+        event_type,
+        "message.received" | "message.delivered" | "call.completed" | "call.missed" | "call.voicemail.completed"
+    ) || artefact::is_artefact_type(event_type)
+}
+
 /// Parses a verified webhook body, legacy or versioned. `Err` names what is wrong (a 400 for
 /// the sender); [`route`](super::route) still reads who such a body is for.
 pub fn parse(raw: &[u8]) -> Result<Event, String> {
@@ -209,6 +218,7 @@ mod tests {
         assert!(parse(bad).unwrap_err().contains("`from`"));
         let other = br#"{"id":"EV5","type":"contact.updated","data":{"object":{"id":"CT1"}}}"#;
         assert_eq!(parse(other).unwrap().kind, EventKind::Other("contact.updated".into()));
+        assert!(!acts_on("contact.updated") && acts_on("message.received") && acts_on("call.summary.completed"));
         assert_eq!(parse(other).unwrap().tenant_number(), None);
         assert_route_agrees(other);
     }

@@ -14,7 +14,7 @@ mod send;
 mod signature;
 
 pub use artefact::{ArtefactKind, CallArtefact, Line, MAX_TIMELINE_CHARS};
-pub use inbound::{parse, Event, EventKind};
+pub use inbound::{acts_on, parse, Event, EventKind};
 pub use route::{route, Route};
 pub use send::{parse_send_response, send_request, API_BASE};
 pub use signature::{verify, SignatureHeaders, TOLERANCE_MS};

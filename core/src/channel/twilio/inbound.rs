@@ -68,6 +68,13 @@ impl InboundMessage {
     }
 }
 
+/// The tenant's number a webhook form is addressed to (`To`, without a `whatsapp:` prefix),
+/// read on its own: the tenant and its auth token are needed to verify the signature before
+/// the rest of the form is parsed, so a signed form with a bad `From` can still be kept.
+pub fn receiving_number(form: &Form) -> Result<PhoneE164, ParseError> {
+    address(form, "To").map(|(_, number)| number)
+}
+
 fn address(form: &Form, field: &'static str) -> Result<(Channel, PhoneE164), ParseError> {
     let raw = form.non_empty(field).ok_or(ParseError::Missing(field))?;
     let (channel, number) = match raw.strip_prefix("whatsapp:") {
@@ -100,6 +107,15 @@ mod tests {
         assert_eq!(msg.from.as_str(), "+447700900123");
         assert_eq!(msg.body, "Is the flat on Elm Road free?");
         assert!(msg.media.is_empty());
+    }
+
+    #[test]
+    fn the_receiving_number_is_read_even_when_the_rest_does_not_parse() {
+        let garbled = form(&[("From", "not-a-number"), ("To", "whatsapp:+14155550100")]);
+        assert!(InboundMessage::from_form(&garbled).is_err());
+        assert_eq!(receiving_number(&garbled).map(|n| n.as_str().to_owned()), Ok("+14155550100".into()));
+        assert_eq!(receiving_number(&form(&[("To", "nope")])), Err(ParseError::InvalidNumber("To")));
+        assert_eq!(receiving_number(&form(&[("From", "+447700900123")])), Err(ParseError::Missing("To")));
     }
 
     #[test]

@@ -5,7 +5,7 @@ pub mod rest;
 mod signature;
 mod twiml;
 
-pub use inbound::{InboundMessage, ParseError};
+pub use inbound::{receiving_number, InboundMessage, ParseError};
 pub use signature::{expected_signature, verify_form, verify_json_body};
 pub use twiml::{empty_response, message_response};
 
