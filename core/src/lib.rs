@@ -19,6 +19,7 @@ pub mod inbound;
 pub mod jobs;
 pub mod lead;
 pub mod llm;
+pub mod lru;
 pub mod phone;
 pub mod ports;
 pub mod records;
