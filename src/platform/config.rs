@@ -31,3 +31,19 @@ pub fn chat_session_secret(env: &Env) -> Option<String> {
         .map(|s| s.to_string())
         .filter(|s| !s.is_empty())
 }
+
+/// The keys a chat session token is checked against: `CHAT_SESSION_SECRET` first (the only one
+/// that signs new tokens), then `CHAT_SESSION_SECRET_PREVIOUS` when set, so a rotation does not
+/// log every visitor out: set the old value as `…_PREVIOUS`, the new one as the secret, and drop
+/// `…_PREVIOUS` once the old tokens have expired (`webchat::SESSION_TTL_SECS`). Empty without
+/// a current secret, which makes chat answer 500.
+pub fn chat_session_keys(env: &Env) -> Vec<String> {
+    let Some(current) = chat_session_secret(env) else { return Vec::new() };
+    let previous = env
+        .secret("CHAT_SESSION_SECRET_PREVIOUS")
+        .or_else(|_| env.var("CHAT_SESSION_SECRET_PREVIOUS"))
+        .ok()
+        .map(|s| s.to_string())
+        .filter(|s| !s.is_empty());
+    std::iter::once(current).chain(previous).collect()
+}
