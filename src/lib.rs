@@ -9,7 +9,7 @@ mod routes;
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
 
 // The Durable Object classes must be exported from this cdylib (workers-rs #204).
-pub use frontdesk_durable::{ConversationDO, TenantHubDO};
+pub use frontdesk_durable::{ConversationDO, LimiterDO, TenantHubDO};
 
 #[event(start)]
 fn start() {

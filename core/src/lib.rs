@@ -18,6 +18,7 @@ pub mod ids;
 pub mod inbound;
 pub mod jobs;
 pub mod lead;
+pub mod limiter;
 pub mod llm;
 pub mod lru;
 pub mod phone;

@@ -9,6 +9,7 @@ pub mod leads;
 pub mod meta_whatsapp;
 pub mod missed_call;
 pub mod openphone;
+pub mod rate_limit;
 pub mod settings;
 pub mod twilio_sms;
 pub mod understand;

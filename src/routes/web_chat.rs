@@ -110,5 +110,7 @@ pub fn allow_cross_origin(response: Response) -> Response {
     let _ = headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
     let _ = headers.set("access-control-allow-headers", "content-type, last-event-id");
     let _ = headers.set("access-control-max-age", "86400");
+    // So the widget can read how long to wait after a 429.
+    let _ = headers.set("access-control-expose-headers", "retry-after");
     response.with_headers(headers)
 }
