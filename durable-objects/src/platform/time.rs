@@ -14,14 +14,26 @@ impl Clock for WorkerClock {
     }
 }
 
-/// `Math.random` is enough for ids and claim tokens (uniqueness, not secrecy).
+/// Randomness for ids, claim tokens and chat visitor ids from `crypto.getRandomValues` (through
+/// `getrandom`): a visitor id is half of a chat credential and a claim token guards a turn, so
+/// they must not be predictable from earlier ones, which `Math.random` (a fast PRNG) does not
+/// promise.
 pub struct WorkerRandom;
 
 impl Random for WorkerRandom {
     fn next_u64(&self) -> u64 {
-        let high = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-        let low = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-        (high << 32) | low
+        let mut bytes = [0u8; 8];
+        match getrandom::getrandom(&mut bytes) {
+            Ok(()) => u64::from_le_bytes(bytes),
+            // Not expected in workerd (Web Crypto is always there); an id must still be made, so
+            // this falls back to `Math.random` and says so rather than failing the request.
+            Err(e) => {
+                worker::console_error!("crypto.getRandomValues failed ({e}); falling back to Math.random");
+                let high = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+                let low = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+                (high << 32) | low
+            }
+        }
     }
 }
 
