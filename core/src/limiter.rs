@@ -95,11 +95,12 @@ pub enum Scope {
     TenantWebhook,
 }
 
-/// A person chatting writes a message every few seconds at most, and the widget sends one
-/// request per message (plus one stream per page load): 30 a minute with 20 at once is far
-/// beyond that, yet bounds a script to one message every 2 s per IP and tenant. Visitors behind
-/// one office NAT share it, which 30 a minute still covers.
-pub const CHAT_DEFAULT: Limit = Limit { per_minute: 30, burst: 20 };
+/// A person chatting writes a message every few seconds at most; the widget sends one request
+/// per message and opens a stream per page load, which the browser reopens every 3 s while a
+/// connection flaps (20 a minute on its own). Visitors behind one office or mobile-carrier NAT
+/// share an IP. 60 a minute with 60 at once covers all of that, and still holds a script to one
+/// turn a second per IP and tenant (each turn's LLM tokens are also capped by the tenant's budget).
+pub const CHAT_DEFAULT: Limit = Limit { per_minute: 60, burst: 60 };
 
 /// The dashboard polls a handful of lists every few seconds and an integration may page through
 /// everything at once: 600 a minute (10/s) with 200 at once is generous for both, and bounds
