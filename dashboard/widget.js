@@ -98,8 +98,10 @@ textarea{flex:1;min-width:0;height:60px;resize:none;padding:8px;font-size:16px;b
   }
   function setSession(s) {
     if (s == session) return;
+    const who = (t) => t && t.split(".")[1]; // the visitor id; every answer renews the token itself
+    const same = who(s) == who(session);
     store((session = s));
-    if (es) es.close(), (es = null);
+    if (es && !same) es.close(), (es = null); // a renewed token keeps the open stream
   }
   async function post(body) {
     const res = await fetch(api + "/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

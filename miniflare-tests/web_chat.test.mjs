@@ -11,6 +11,9 @@ let server;
 before(async () => { server = await startServer(); }, { timeout: 180_000 });
 after(async () => { await server?.stop(); });
 
+/** The visitor id a session token names (`v2.<visitor>.<issued at>.<mac>`). */
+const visitorOf = (token) => token.split('.')[1];
+
 let n = 0;
 async function chat(body, { slug = 'demo', origin } = {}) {
   const headers = { 'content-type': 'application/json' };
@@ -28,11 +31,11 @@ test('a visitor gets a session and a reply, and the conversation is on the timel
   const r = await chat({ text: 'Hi, what are your opening hours?' }, { origin: 'https://mapleandpine.example' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.headers.get('access-control-allow-origin'), '*');
-  assert.match(r.json.session, /^v1\.vis_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  assert.match(r.json.session, /^v2\.vis_[A-Za-z0-9_-]+\.\d+\.[A-Za-z0-9_-]+$/);
   assert.match(r.json.reply, /opening hours are Mon–Thu 09:00–18:00/);
   const second = await chat({ session: r.json.session, text: 'Thanks!' });
   assert.equal(second.status, 200, second.text);
-  assert.equal(second.json.session, r.json.session);
+  assert.equal(visitorOf(second.json.session), visitorOf(r.json.session), 'a renewed session of the same visitor');
   const conversations = (await listAll(server, DEMO.key, '/api/v1/conversations')).filter((c) => c.channel === 'chat');
   const mine = [];
   for (const c of conversations) {
@@ -95,4 +98,29 @@ test('forged, cross-tenant and missing sessions are refused; bad messages get a 
   const pre = await fetch(`${server.baseUrl}/chat/demo/messages`, { method: 'OPTIONS', headers: { origin: 'https://x.example', 'access-control-request-method': 'POST' } });
   assert.equal(pre.status, 204);
   assert.match(pre.headers.get('access-control-allow-headers'), /content-type/);
+});
+
+test('every answer renews the session; the renewed token works, an old-version or tampered one does not', async () => {
+  const first = await chat({ text: 'Hello, I am looking for a flat' });
+  assert.equal(first.status, 200, first.text);
+  const [, visitor, issued] = first.json.session.split('.');
+  assert.ok(Math.abs(Number(issued) - Date.now() / 1000) < 300, `issued at is unix seconds: ${issued}`);
+  const renewed = await chat({ session: first.json.session, text: 'Two bedrooms please' });
+  assert.equal(renewed.status, 200, renewed.text);
+  assert.equal(visitorOf(renewed.json.session), visitor);
+  const third = await chat({ session: renewed.json.session, text: 'And a garden' });
+  assert.equal(third.status, 200, third.text);
+  assert.equal(visitorOf(third.json.session), visitor, 'the renewed token opens the same conversation');
+  const stream = await connectSse({ baseUrl: server.baseUrl, path: `/chat/demo/events?session=${encodeURIComponent(third.json.session)}` });
+  stream.close();
+  assert.equal(stream.status, 200, 'the renewed token opens the stream');
+
+  // A v1 token (no issue time, so it never expired) is refused, even with a genuine-looking MAC.
+  const mac = first.json.session.split('.')[3];
+  assertError(await chat({ session: `v1.${visitor}.${mac}`, text: 'hi' }), 401, 'invalid_session', 'v1 token');
+  // The issue time is signed: moving it (to extend the session) breaks the MAC.
+  const redated = `v2.${visitor}.${Number(issued) + 86400}.${mac}`;
+  assertError(await chat({ session: redated, text: 'hi' }), 401, 'invalid_session', 'redated token');
+  const s = await connectSse({ baseUrl: server.baseUrl, path: `/chat/demo/events?session=${encodeURIComponent(redated)}` });
+  assert.equal(s.status, 401, 'a redated token opens no stream');
 });

@@ -41,7 +41,15 @@ impl AppError {
                 ApiError::internal()
             }
         };
-        json_response(api.status, &api.body())
+        let response = json_response(api.status, &api.body());
+        match api.retry_after {
+            Some(seconds) => {
+                let headers = response.headers().clone();
+                let _ = headers.set("retry-after", &seconds.to_string());
+                response.with_headers(headers)
+            }
+            None => response,
+        }
     }
 }
 

@@ -13,6 +13,9 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let path = req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let method = req.method();
+    if let Err(refused) = crate::routes::rate_limit::check(&req, &env, &segments).await {
+        return Ok(finish(&segments, refused.into_response()));
+    }
     let result = match (method.clone(), segments.as_slice()) {
         (Method::Get, ["health"]) => health::get(),
         (Method::Post, ["webhooks", "twilio", "sms"]) => twilio_sms::post(req, env, &ctx).await,
@@ -46,8 +49,16 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (_, known) if is_route(known) => Err(ApiError::method_not_allowed().into()),
         _ => Err(ApiError::not_found("route").into()),
     };
-    let response = result.unwrap_or_else(AppError::into_response);
-    Ok(if segments.first() == Some(&"chat") { web_chat::allow_cross_origin(response) } else { response })
+    Ok(finish(&segments, result.unwrap_or_else(AppError::into_response)))
+}
+
+/// What every response gets on its way out: chat answers, errors included, are readable cross-origin.
+fn finish(segments: &[&str], response: Response) -> Response {
+    if segments.first() == Some(&"chat") {
+        web_chat::allow_cross_origin(response)
+    } else {
+        response
+    }
 }
 
 fn is_route(segments: &[&str]) -> bool {

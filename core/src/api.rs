@@ -12,11 +12,13 @@ pub struct ApiError {
     pub status: u16,
     pub code: &'static str,
     pub message: String,
+    /// Seconds, sent as `Retry-After` when set (429, 503).
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
     fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self { status, code, message: message.into(), retry_after: None }
     }
     pub fn malformed_body(message: impl Into<String>) -> Self {
         Self::new(400, "malformed_body", message)
@@ -58,6 +60,20 @@ impl ApiError {
     /// unprocessed rather than checked against an empty key. The cause (which secret) is logged.
     pub fn channel_misconfigured() -> Self {
         Self::new(503, "channel_misconfigured", "this channel is not configured to receive webhooks yet")
+    }
+    /// Too many requests from this client (`limiter`); try again in `retry_after` seconds.
+    pub fn rate_limited(retry_after: u32) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(429, "rate_limited", format!("too many requests: retry in {retry_after} s"))
+        }
+    }
+    /// The tenant's live hub holds as many streams as it serves; a client retries later.
+    pub fn too_many_streams(retry_after: u32) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(503, "too_many_streams", "too many live streams are open for this tenant: retry later")
+        }
     }
     /// Opaque on purpose: the cause goes to the log, not to the client.
     pub fn internal() -> Self {
@@ -157,5 +173,9 @@ mod tests {
             ApiError::not_found("conversation").body(),
             json!({"error": {"code": "not_found", "message": "conversation not found"}})
         );
+        assert_eq!(ApiError::not_found("x").retry_after, None);
+        let limited = ApiError::rate_limited(7);
+        assert_eq!((limited.status, limited.code, limited.retry_after), (429, "rate_limited", Some(7)));
+        assert_eq!(ApiError::too_many_streams(30).status, 503);
     }
 }

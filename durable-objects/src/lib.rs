@@ -3,6 +3,7 @@
 //! runtime live here; decisions live in frontdesk-core.
 
 mod conversation_do;
+mod limiter_do;
 mod llm_turn;
 pub mod platform;
 mod protocol;
@@ -10,5 +11,6 @@ mod tenant_hub_do;
 mod thread_store;
 
 pub use conversation_do::ConversationDO;
-pub use protocol::{conversation_turn, hub_publish, hub_stream};
+pub use limiter_do::LimiterDO;
+pub use protocol::{conversation_turn, hub_publish, hub_stream, limiter_take};
 pub use tenant_hub_do::TenantHubDO;

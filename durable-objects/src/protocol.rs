@@ -4,16 +4,19 @@
 
 use frontdesk_core::events::NewEvent;
 use frontdesk_core::inbound::{InboundTurn, TurnOutcome};
+use frontdesk_core::limiter::Limit;
 use worker::{Env, Headers, Method, Request, RequestInit, Response, Result};
 
 /// wrangler.toml `[durable_objects]` binding names.
 pub const CONVERSATION_BINDING: &str = "CONVERSATION";
 pub const TENANT_HUB_BINDING: &str = "TENANT_HUB";
+pub const LIMITER_BINDING: &str = "LIMITER";
 
 // Internal URLs: the host is never resolved, only the path is routed by the object.
 pub(crate) const TURN_PATH: &str = "/turn";
 pub(crate) const PUBLISH_PATH: &str = "/publish";
 pub(crate) const STREAM_PATH: &str = "/stream";
+pub(crate) const TAKE_PATH: &str = "/take";
 /// Limits a stream to one contact's messages, in the visitor view (`Event::to_visitor_sse`).
 pub(crate) const CONTACT_PARAM: &str = "contact";
 
@@ -67,4 +70,15 @@ pub async fn hub_stream(
         url.query_pairs_mut().append_pair(CONTACT_PARAM, contact);
     }
     stub.fetch_with_request(Request::new_with_init(url.as_str(), &init)?).await
+}
+
+/// Takes one request from the bucket named `key` (one object per key, `limiter::Scope::key`),
+/// or the seconds until one is allowed.
+pub async fn limiter_take(env: &Env, key: &str, limit: Limit) -> Result<std::result::Result<(), u32>> {
+    let stub = env.durable_object(LIMITER_BINDING)?.get_by_name(key)?;
+    let mut response = stub.fetch_with_request(json_request(TAKE_PATH, &limit)?).await?;
+    if response.status_code() != 200 {
+        return Err(worker::Error::RustError(format!("limiter take failed: {}", response.status_code())));
+    }
+    Ok(response.json::<Option<u32>>().await?.map_or(Ok(()), Err))
 }

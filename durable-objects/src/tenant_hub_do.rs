@@ -1,8 +1,11 @@
 //! `TenantHubDO`: one per tenant. Numbers the tenant's live events, keeps the last
 //! [`REPLAY_RING`] in its SQLite storage for `Last-Event-ID` replay, and fans each one out to
-//! every open SSE stream. A stream whose client went away is dropped on the next send.
+//! every open SSE stream. A stream whose client went away is dropped when the next stream
+//! opens or the next event is published, whichever comes first, and at most
+//! [`MAX_STREAMS`] are open at once.
 
 use crate::protocol::{CONTACT_PARAM, PUBLISH_PATH, STREAM_PATH};
+use frontdesk_core::api::ApiError;
 use frontdesk_core::events::{
     oldest_retained, parse_last_event_id, stream_prelude, Event, NewEvent, HEARTBEAT, HEARTBEAT_SECS, REPLAY_RING,
 };
@@ -34,6 +37,15 @@ struct LastId {
 /// The ring is trimmed every this many events rather than on each, to keep publishing to one
 /// statement most of the time; the ring briefly holds up to `REPLAY_RING + TRIM_EVERY` rows.
 const TRIM_EVERY: u64 = 16;
+
+/// Open streams per tenant. A business has a few operators' dashboards and, at busy times,
+/// some dozens of chat visitors with the page open; 1,000 is far beyond that, and bounds the
+/// memory (a sender and its queued frames each) that anyone opening streams can pin in this
+/// object. Past it a new stream is refused with 503 `too_many_streams` and `Retry-After`.
+pub const MAX_STREAMS: usize = 1_000;
+
+/// What a refused stream is told to wait: streams close as clients leave, so soon.
+const STREAMS_FULL_RETRY_SECS: u32 = 30;
 
 #[derive(Deserialize)]
 struct StoredEvent {
@@ -89,9 +101,14 @@ impl TenantHubDO {
                 .exec("DELETE FROM events WHERE id < ?", vec![SqlStorageValue::from(oldest_retained(id) as i64)])?;
         }
         let frame = event.to_sse();
+        // A failed send means the client went away; a visitor's stream this event is not for is
+        // checked too, so it does not linger until one of its own events comes.
         self.streams.borrow_mut().retain(|(contact, tx)| match contact {
             None => tx.unbounded_send(frame.clone()).is_ok(),
-            Some(contact) => event.to_visitor_sse(contact).is_none_or(|own| tx.unbounded_send(own).is_ok()),
+            Some(contact) => match event.to_visitor_sse(contact) {
+                Some(own) => tx.unbounded_send(own).is_ok(),
+                None => !tx.is_closed(),
+            },
         });
         Ok(id)
     }
@@ -117,6 +134,15 @@ impl TenantHubDO {
     }
 
     fn open_stream(&self, last: Option<u64>, contact: Option<String>) -> Result<Response> {
+        // A client that went away dropped its receiver: its sender reports closed.
+        self.streams.borrow_mut().retain(|(_, tx)| !tx.is_closed());
+        if self.streams.borrow().len() >= MAX_STREAMS {
+            let refused = ApiError::too_many_streams(STREAMS_FULL_RETRY_SECS);
+            let headers = Headers::new();
+            headers.set("content-type", "application/json; charset=utf-8")?;
+            headers.set("retry-after", &STREAMS_FULL_RETRY_SECS.to_string())?;
+            return Ok(Response::ok(refused.body().to_string())?.with_status(refused.status).with_headers(headers));
+        }
         let (tx, rx) = unbounded::<String>();
         let mut opening = stream_prelude();
         if let Some(last) = last {

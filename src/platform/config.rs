@@ -56,3 +56,21 @@ pub fn sending_secret(env: &Env, secret_ref: Option<&str>) -> Result<Option<Stri
         Some(stored) => secrets::resolve(stored, environment(env), |name| lookup(env, name)).map(Some),
     }
 }
+
+/// The keys a chat session token is checked against: `CHAT_SESSION_SECRET` first (the only one
+/// that signs new tokens, refused like any platform secret when unusable), then
+/// `CHAT_SESSION_SECRET_PREVIOUS` when set, so a rotation does not log every visitor out: set the
+/// old value as `…_PREVIOUS`, the new one as the secret, and drop `…_PREVIOUS` once the old
+/// tokens have expired (`webchat::SESSION_TTL_SECS`). A previous key that is unusable (a public
+/// dev value outside development) is left out and logged, never trusted.
+pub fn chat_session_keys(env: &Env) -> AppResult<Vec<String>> {
+    const PREVIOUS: &str = "CHAT_SESSION_SECRET_PREVIOUS";
+    let current = platform_secret(env, "CHAT_SESSION_SECRET")?;
+    let previous = match lookup(env, PREVIOUS).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(value) => secrets::named(PREVIOUS, Some(value), environment(env))
+            .map_err(|why| worker::console_error!("ignoring {PREVIOUS}: {why}"))
+            .ok(),
+    };
+    Ok(std::iter::once(current).chain(previous).collect())
+}

@@ -9,6 +9,7 @@ pub mod leads;
 pub mod meta_whatsapp;
 pub mod missed_call;
 pub mod openphone;
+pub mod rate_limit;
 pub mod settings;
 pub mod test_hooks;
 pub mod twilio_sms;
@@ -21,6 +22,7 @@ use crate::error::AppResult;
 use crate::platform::d1;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::auth::ApiKey;
+use futures::StreamExt;
 use worker::{D1Database, Env, Request};
 
 /// The tenant a request's `Authorization: Bearer` API key belongs to, and the database.
@@ -38,11 +40,27 @@ pub async fn authenticate_key(req: &Request, env: &Env) -> AppResult<(D1Database
     Ok((db, owner))
 }
 
-/// The request body, refused with 413 past `max_bytes`.
+/// The request body, refused with 413 past `max_bytes` without reading more than that: a
+/// declared `Content-Length` over the limit is refused before any byte is read, and a body of
+/// unknown length (chunked) is read piece by piece and dropped as soon as it passes the limit,
+/// so an unsigned caller cannot make the isolate buffer megabytes.
 pub async fn body_bytes(req: &mut Request, max_bytes: usize) -> AppResult<Vec<u8>> {
-    let raw = req.bytes().await?;
-    if raw.len() > max_bytes {
-        return Err(ApiError::payload_too_large(max_bytes).into());
+    let too_large = || ApiError::payload_too_large(max_bytes);
+    let declared = req.headers().get("content-length")?.and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > max_bytes as u64) {
+        return Err(too_large().into());
+    }
+    if declared == Some(0) || req.inner().body().is_none() {
+        return Ok(Vec::new());
+    }
+    let mut body = req.stream()?;
+    let mut raw = Vec::with_capacity(declared.map_or(0, |len| len as usize));
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk?;
+        if raw.len() + chunk.len() > max_bytes {
+            return Err(too_large().into());
+        }
+        raw.extend_from_slice(&chunk);
     }
     Ok(raw)
 }

@@ -31,8 +31,11 @@ struct ChatPost {
     client_id: String,
 }
 
-fn secret(env: &Env) -> AppResult<String> {
-    config::platform_secret(env, "CHAT_SESSION_SECRET")
+/// The visitor a session token names, if it is genuine under one of the session keys
+/// (`config::chat_session_keys`), this tenant's and not expired.
+fn visitor_of(keys: &[String], tenant_id: &str, token: &str, now_ms: u64) -> AppResult<String> {
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    Ok(webchat::verify(&keys, tenant_id, token, now_ms / 1000).ok_or_else(ApiError::invalid_session)?)
 }
 
 /// The tenant, if it has turned chat on (a `chat` channel whose address is its slug).
@@ -44,21 +47,17 @@ async fn chat_tenant(env: &Env, slug: &str, now: u64) -> AppResult<d1::ChannelTe
 pub async fn post(mut req: Request, env: Env, ctx: &Context, slug: &str) -> AppResult<Response> {
     let now = WorkerClock.now_ms();
     let tenant = chat_tenant(&env, slug, now).await?;
-    let secret = secret(&env)?;
+    let keys = config::chat_session_keys(&env)?;
     let body: ChatPost =
         json_body(&mut req, MAX_BODY_BYTES, r#"{"session"?: "…", "text": "…", "client_id": "…"}"#).await?;
     let (text, client_id) = webchat::validate(&body.text, &body.client_id).map_err(ApiError::malformed_body)?;
-    let (visitor, session) = match body.session.as_deref() {
-        Some(token) => {
-            let visitor = webchat::verify(&secret, &tenant.tenant_id, token).ok_or_else(ApiError::invalid_session)?;
-            (visitor, token.to_owned())
-        }
-        None => {
-            let visitor = ids::make(ids::VISITOR, now, WorkerRandom.next_u64());
-            let token = webchat::issue(&secret, &tenant.tenant_id, &visitor);
-            (visitor, token)
-        }
+    let visitor = match body.session.as_deref() {
+        Some(token) => visitor_of(&keys, &tenant.tenant_id, token, now)?,
+        None => ids::make(ids::VISITOR, now, WorkerRandom.next_u64()),
     };
+    // A fresh token with every answer, signed with the current key: the session's expiry
+    // slides with the visitor's activity, and a rotated-out key stops being needed.
+    let session = webchat::issue(&keys[0], &tenant.tenant_id, &visitor, now / 1000);
     let turn = InboundTurn::from_chat(&visitor, &client_id, &text, tenant.into_context(now), now);
     let outcome = conversation_turn(&env, &turn).await?;
     // The ids the stream will carry, so the widget shows each message once (absent for a
@@ -81,7 +80,7 @@ pub async fn events(req: Request, env: &Env, slug: &str) -> AppResult<Response> 
     let now = WorkerClock.now_ms();
     let tenant = chat_tenant(env, slug, now).await?;
     let token = super::query_param(&req, "session")?.ok_or_else(ApiError::invalid_session)?;
-    let visitor = webchat::verify(&secret(env)?, &tenant.tenant_id, &token).ok_or_else(ApiError::invalid_session)?;
+    let visitor = visitor_of(&config::chat_session_keys(env)?, &tenant.tenant_id, &token, now)?;
     let db = d1::database(env)?;
     // The contact exists from the session's first message (the token is issued with its reply).
     let contact =
@@ -103,5 +102,7 @@ pub fn allow_cross_origin(response: Response) -> Response {
     let _ = headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
     let _ = headers.set("access-control-allow-headers", "content-type, last-event-id");
     let _ = headers.set("access-control-max-age", "86400");
+    // So the widget can read how long to wait after a 429.
+    let _ = headers.set("access-control-expose-headers", "retry-after");
     response.with_headers(headers)
 }

@@ -42,14 +42,22 @@ pub fn configure_clock(env: &worker::Env) {
     CLOCK_OFFSET_MS.store(offset, Ordering::Relaxed);
 }
 
-/// `Math.random` is enough for ids and claim tokens (uniqueness, not secrecy).
+/// Randomness for ids, claim tokens and chat visitor ids from `crypto.getRandomValues` (through
+/// `getrandom`): a visitor id is half of a chat credential and a claim token guards a turn, so
+/// they must not be predictable from earlier ones, which `Math.random` (a fast PRNG) does not
+/// promise.
 pub struct WorkerRandom;
 
 impl Random for WorkerRandom {
     fn next_u64(&self) -> u64 {
-        let high = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-        let low = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-        (high << 32) | low
+        let mut bytes = [0u8; 8];
+        // Web Crypto is always present in workerd. Without it no id, token or claim could be
+        // trusted, so the request fails (an opaque 500) rather than fall back to a predictable
+        // generator.
+        if let Err(e) = getrandom::getrandom(&mut bytes) {
+            panic!("crypto.getRandomValues failed: {e}");
+        }
+        u64::from_le_bytes(bytes)
     }
 }
 

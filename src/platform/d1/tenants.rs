@@ -2,9 +2,9 @@
 
 use super::{statement, Arg};
 use frontdesk_core::auth::ApiKey;
+use frontdesk_core::lru::Lru;
 use serde::Deserialize;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use worker::{D1Database, Result};
 
 /// A tenant as seen through one of its channels.
@@ -26,14 +26,20 @@ impl std::fmt::Debug for ChannelTenant {
 
 /// How long an isolate trusts its copy of the address → tenant map. The map changes only at
 /// onboarding, and every webhook needs it, so one D1 read per address per 30 s instead of
-/// one per request (unknown addresses are cached too, so spam to a stray number stays cheap).
+/// one per request.
 const CHANNEL_CACHE_MS: u64 = 30_000;
 
-/// (provider, address) → (fetched at, tenant).
-type ChannelCache = HashMap<(String, String), (u64, Option<ChannelTenant>)>;
+/// At most this many addresses are cached per isolate (least recently used evicted first): a
+/// few times the number of addresses an isolate serves, yet small: a cached row is mostly the
+/// tenant's settings JSON, a few KiB, so the cache stays within a few MiB of the isolate's 128.
+const CHANNEL_CACHE_ENTRIES: usize = 1024;
 
 thread_local! {
-    static CHANNEL_CACHE: RefCell<ChannelCache> = RefCell::new(HashMap::new());
+    /// (provider, address) → tenant. Only addresses that resolved are cached: the addresses
+    /// come from unsigned requests, so caching misses would let anyone fill the cache with
+    /// made-up numbers and push real tenants out. An unknown address costs a D1 read each time.
+    static CHANNEL_CACHE: RefCell<Lru<(String, String), ChannelTenant>> =
+        RefCell::new(Lru::new(CHANNEL_CACHE_ENTRIES, CHANNEL_CACHE_MS));
 }
 
 /// Drops this isolate's cached map, after a tenant changed its settings; other isolates pick
@@ -50,11 +56,8 @@ pub async fn channel_tenant(
     now_ms: u64,
 ) -> Result<Option<ChannelTenant>> {
     let key = (provider.to_owned(), address.to_owned());
-    let cached = CHANNEL_CACHE.with(|c| c.borrow().get(&key).cloned());
-    if let Some((fetched_at, tenant)) = cached {
-        if now_ms.saturating_sub(fetched_at) < CHANNEL_CACHE_MS {
-            return Ok(tenant);
-        }
+    if let Some(tenant) = CHANNEL_CACHE.with(|c| c.borrow_mut().get(&key, now_ms).cloned()) {
+        return Ok(Some(tenant));
     }
     let tenant: Option<ChannelTenant> = statement(
         db,
@@ -65,7 +68,9 @@ pub async fn channel_tenant(
     )?
     .first(None)
     .await?;
-    CHANNEL_CACHE.with(|c| c.borrow_mut().insert(key, (now_ms, tenant.clone())));
+    if let Some(tenant) = &tenant {
+        CHANNEL_CACHE.with(|c| c.borrow_mut().insert(key, tenant.clone(), now_ms));
+    }
     Ok(tenant)
 }
 
