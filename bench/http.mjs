@@ -136,6 +136,8 @@ const BUILDERS = {
     const sig = `t=${t},v1=${createHmac('sha256', FORM_SECRET).update(`${t}.${body}`).digest('hex')}`;
     return { method: 'POST', path: '/webhooks/forms/demo', headers: json(body, { 'x-frontdesk-signature': sig }), body };
   },
+  // The tenant API: a bearer-key lookup and one D1 list query, no DO and no queue: a plain D1 read.
+  api: () => ({ method: 'GET', path: '/api/v1/conversations?limit=1', headers: { authorization: `Bearer ${DEMO.key}` } }),
   // The same as sms, but from 64 returning senders (a new message id each time): each request is a
   // later turn of an existing conversation (its ConversationDO and contact already exist).
   'sms-repeat': (ctx) => {
@@ -154,7 +156,7 @@ const BUILDERS = {
     return { method: 'POST', path: '/chat/demo/messages', headers: json(body), body };
   },
 };
-const ENDPOINT_LABEL = { health: 'GET /health', sms: 'Twilio SMS', 'sms-repeat': 'Twilio SMS, 64 returning senders', whatsapp: 'WhatsApp Cloud', openphone: 'OpenPhone', form: 'web form', chat: 'web chat' };
+const ENDPOINT_LABEL = { health: 'GET /health', sms: 'Twilio SMS', 'sms-repeat': 'Twilio SMS, 64 returning senders', api: 'GET /api/v1/conversations (D1 read)', whatsapp: 'WhatsApp Cloud', openphone: 'OpenPhone', form: 'web form', chat: 'web chat' };
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -206,7 +208,7 @@ async function phase(client, requests, connections, durationMs) {
 }
 
 // ---------- runtimes ----------
-const FRONTDESK_ENDPOINTS = ['health', 'sms', 'sms-repeat', ...CHANNELS];
+const FRONTDESK_ENDPOINTS = ['health', 'api', 'sms', 'sms-repeat', ...CHANNELS];
 const RUNTIMES = {
   wrangler: {
     label: 'wrangler dev',
@@ -216,7 +218,7 @@ const RUNTIMES = {
     roles(server) {
       const tree = processTree(server.pid);
       const front = new Set(listenerPids(tree.map((p) => p.pid), server.port));
-      return (p) => (p.pid === server.pid ? 'node (wrangler)'
+      return (p) => (p.comm === 'node' ? 'node (wrangler)'
         : p.comm === 'workerd' ? (front.has(p.pid) ? 'workerd (dev proxy)' : 'workerd (worker)') : p.comm);
     },
   },
@@ -318,6 +320,8 @@ async function runRuntime(key, rt) {
             cpu_by_role_ms_per_req: Object.fromEntries(Object.entries(cpu.by_role).map(([r, v]) => [r, +(v.ms / served).toFixed(3)])),
             cpu_sys_pct: +(100 * cpu.sys_ms / (cpu.total_ms || 1)).toFixed(0),
             cpu_after_load_pct: +(100 * tail.total_ms / (cpu.total_ms || 1)).toFixed(0),
+            runq_wait_ms_per_req: +(cpu.runq_ms / served).toFixed(3),
+            written_kib_per_req: +(cpu.written_bytes / 1024 / served).toFixed(2),
             cpu_window_s: +(windowMs / 1000).toFixed(2),
             settled: settledBefore && settledAfter,
             processes_lost: cpu.lost,
@@ -326,7 +330,7 @@ async function runRuntime(key, rt) {
             others_pct: +(100 * Math.max(0, busyMs - cpu.total_ms - clientMs) / (windowMs * availableParallelism())).toFixed(1),
           };
           result.cells.push(cell);
-          log(`  → ${res.requests} ok, ${res.errors} errors, ${res.throughput_rps} req/s, p50 ${res.p50_ms} ms, p99 ${res.p99_ms} ms, server CPU ${cell.cpu_ms_per_req} ms/req ${JSON.stringify(cell.cpu_by_role_ms_per_req)} (sys ${cell.cpu_sys_pct}%, after the load ${cell.cpu_after_load_pct}%), client ${cell.client_cpu_ms_per_req} ms/req, others ${cell.others_pct}%`);
+          log(`  → ${res.requests} ok, ${res.errors} errors, ${res.throughput_rps} req/s, p50 ${res.p50_ms} ms, p99 ${res.p99_ms} ms, server CPU ${cell.cpu_ms_per_req} ms/req ${JSON.stringify(cell.cpu_by_role_ms_per_req)} (sys ${cell.cpu_sys_pct}%, after the load ${cell.cpu_after_load_pct}%), run-queue wait ${cell.runq_wait_ms_per_req} ms/req, written ${cell.written_kib_per_req} KiB/req, client ${cell.client_cpu_ms_per_req} ms/req, others ${cell.others_pct}%`);
           if (res.errors) log(`  ${res.errors} errors: ${JSON.stringify(res.error_samples)}`);
           if (res.exhausted) log(`  (stopped at the request cap, ${MAX_REQUESTS})`);
         } finally {
@@ -406,15 +410,15 @@ function markdown(r) {
   const m = r.machine;
   L.push(`Run ${r.date} · ${m.nproc} CPUs (${m.cpu}), ${m.mem_gb} GB · load average at start ${la(r.loadavg_start)}, at end ${la(r.loadavg_end)} (machine shared with other work) · bench and servers at nice ${m.nice ?? '?'}`);
   L.push(`Client: Node ${m.client_node}, \`node:http\` keep-alive, on the same ${m.nproc} cores as the servers. Frontdesk: wrangler ${m.wrangler ?? '?'} / miniflare ${m.miniflare ?? '?'} / workerd ${m.workerd ?? '?'} on Node ${m.server_node ?? '?'}.${r.peer_versions ? ` Peer: Python ${r.peer_versions.python}, FastAPI ${r.peer_versions.fastapi}, uvicorn ${r.peer_versions.uvicorn}, twilio ${r.peer_versions.twilio}.` : ''}`);
-  L.push(`Each cell: ${r.settings.warmup_s} s warm-up discarded, then ${r.settings.duration_s} s or ${r.settings.max_requests} requests; every webhook request pre-signed and distinct (new message id; a new sender each time, i.e. the first turn of a new contact, except "64 returning senders": later turns of existing conversations). Latency client side; server CPU = Δ(utime+stime) of all the server's processes from a quiet server before the phase to a quiet server after it (async work the phase started included) ÷ requests ("sys %": kernel share; "after load %": share spent after the last response, before the server went quiet: queue consumers, waitUntil); "others" = machine CPU used by neither the server nor the client in that window, % of all cores.`);
+  L.push(`Each cell: ${r.settings.warmup_s} s warm-up discarded, then ${r.settings.duration_s} s or ${r.settings.max_requests} requests; every webhook request pre-signed and distinct (new message id; a new sender each time, i.e. the first turn of a new contact, except "64 returning senders": later turns of existing conversations). Latency client side; server CPU = Δ(utime+stime) of all the server's processes from a quiet server before the phase to a quiet server after it (async work the phase started included) ÷ requests ("sys %": kernel share; "after load %": share spent after the last response, before the server went quiet: queue consumers, waitUntil; "run-queue wait": time the server's threads were ready but waiting for a CPU, from /proc/<pid>/task/*/schedstat; "written": bytes the server's processes caused to be written to storage, /proc/<pid>/io); "others" = machine CPU used by neither the server nor the client in that window, % of all cores.`);
   L.push('');
-  L.push('| runtime | conn. | endpoint | requests | err | req/s | p50 ms | p99 ms | server CPU ms/req | by process (ms/req) | sys % · after load % | ×/health p50 | ×/health p99 | ×/health CPU | client ms/req | others % |');
-  L.push('|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|');
+  L.push('| runtime | conn. | endpoint | requests | err | req/s | p50 ms | p99 ms | server CPU ms/req | by process (ms/req) | sys % · after load % | run-queue wait ms/req | written KiB/req | ×/health p50 | ×/health p99 | ×/health CPU | client ms/req | others % |');
+  L.push('|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const rt of r.runtimes) {
     for (const c of rt.cells) {
       const by = Object.entries(c.cpu_by_role_ms_per_req).map(([k, v]) => `${k} ${fmt(v, 2)}`).join('; ');
       const vs = c.endpoint === 'health' || !c.vs_health ? ['—', '—', '—'] : [`${fmt(c.vs_health.p50, 2)}×`, `${fmt(c.vs_health.p99, 2)}×`, `${fmt(c.vs_health.cpu, 2)}×`];
-      L.push(`| ${rt.label} | ${c.connections} | ${ENDPOINT_LABEL[c.endpoint] ?? c.endpoint} | ${c.requests} | ${c.errors} | ${fmt(c.throughput_rps)} | ${fmt(c.p50_ms, 2)} | ${fmt(c.p99_ms, 2)} | ${fmt(c.cpu_ms_per_req, 2)}${c.settled ? '' : '*'} | ${by} | ${c.cpu_sys_pct} · ${c.cpu_after_load_pct} | ${vs.join(' | ')} | ${fmt(c.client_cpu_ms_per_req, 2)} | ${fmt(c.others_pct)} |`);
+      L.push(`| ${rt.label} | ${c.connections} | ${ENDPOINT_LABEL[c.endpoint] ?? c.endpoint} | ${c.requests} | ${c.errors} | ${fmt(c.throughput_rps)} | ${fmt(c.p50_ms, 2)} | ${fmt(c.p99_ms, 2)} | ${fmt(c.cpu_ms_per_req, 2)}${c.settled ? '' : '*'} | ${by} | ${c.cpu_sys_pct} · ${c.cpu_after_load_pct} | ${fmt(c.runq_wait_ms_per_req, 2)} | ${fmt(c.written_kib_per_req, 1)} | ${vs.join(' | ')} | ${fmt(c.client_cpu_ms_per_req, 2)} | ${fmt(c.others_pct)} |`);
     }
   }
   if (r.runtimes.some((rt) => rt.cells.some((c) => !c.settled))) L.push('', '\\* the server was not quiet within 6 s before or after that phase: its CPU figure includes some neighbouring work.');

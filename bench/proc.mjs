@@ -23,6 +23,20 @@ export function procStat(pid) {
   return { pid, ppid: Number(f[1]), comm, ticks: user + sys, sys };
 }
 
+/** Run-queue wait (ms, summed over threads: ready to run but waiting for a CPU) and bytes written
+ *  to storage (/proc/<pid>/io write_bytes) of one process; 0 where unreadable. */
+function extras(pid) {
+  let runq = 0;
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      try { runq += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[1]) / 1e6; } catch { /* thread gone */ }
+    }
+  } catch { /* gone */ }
+  let written = 0;
+  try { written = Number((readFileSync(`/proc/${pid}/io`, 'utf8').match(/^write_bytes:\s*(\d+)/m) ?? [])[1] ?? 0); } catch { /* no access */ }
+  return { runq, written };
+}
+
 /** The process `rootPid` and all its live descendants. */
 export function processTree(rootPid) {
   const all = [];
@@ -42,8 +56,26 @@ export function processTree(rootPid) {
   const stack = [root];
   while (stack.length) {
     const p = stack.pop();
+    Object.assign(p, extras(p.pid));
     out.push(p);
     for (const c of byParent.get(p.pid) ?? []) stack.push(c);
+  }
+  return out;
+}
+
+/** Live descendants of pid via /proc/<pid>/task/<tid>/children (cheaper than a full /proc scan). */
+function descendants(pid) {
+  const out = [];
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    try {
+      for (const t of readdirSync(`/proc/${p}/task`)) {
+        let s = '';
+        try { s = readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim(); } catch { /* gone */ }
+        if (s) for (const c of s.split(/\s+/).map(Number)) { out.push(c); stack.push(c); }
+      }
+    } catch { /* gone */ }
   }
   return out;
 }
@@ -94,7 +126,11 @@ export function cpuMeter(rootPid, role) {
     const byRole = {};
     let total = 0;
     let sys = 0;
+    let runq = 0;
+    let written = 0;
     for (const [pid, p] of b.procs) {
+      runq += p.runq - (a.procs.get(pid)?.runq ?? 0);
+      written += p.written - (a.procs.get(pid)?.written ?? 0);
       const d = (p.ticks - (a.procs.get(pid)?.ticks ?? 0)) * TICK_MS;
       sys += (p.sys - (a.procs.get(pid)?.sys ?? 0)) * TICK_MS;
       total += d;
@@ -103,9 +139,13 @@ export function cpuMeter(rootPid, role) {
       r.processes += 1;
     }
     const lost = [...a.procs.keys()].filter((pid) => !b.procs.has(pid)).length;
-    return { total_ms: total, sys_ms: sys, by_role: byRole, lost, window_ms: b.at - a.at };
+    return { total_ms: total, sys_ms: sys, runq_ms: runq, written_bytes: written, by_role: byRole, lost, window_ms: b.at - a.at };
   };
-  const ticks = () => processTree(rootPid).reduce((s, p) => s + p.ticks, 0);
+  const ticks = () => {
+    let sum = 0;
+    for (const pid of [rootPid, ...descendants(rootPid)]) sum += procStat(pid)?.ticks ?? 0;
+    return sum;
+  };
   return { snapshot, delta, ticks };
 }
 
