@@ -1,0 +1,224 @@
+// Starts the built worker directly under workerd through Miniflare's Node API (the miniflare that
+// wrangler brings), WITHOUT `wrangler dev`'s proxy: one workerd process serving the worker on its
+// own socket, with local D1, Durable Objects, Queues (producer, consumers, DLQ) and assets
+// configured from wrangler.toml by wrangler's own config reader. The persist dir is the one
+// `wrangler d1 migrations apply --local --persist-to DIR` + `wrangler d1 execute --file
+// seed/dev.sql` prepared (prepareDatabase from server.mjs), so D1 state matches `wrangler dev`.
+//
+// Miniflare runs in a separate Node process (this file with --serve) so that the caller's process
+// is not the server: tests and benchmarks see the server as its own process tree (Node host +
+// workerd child) and can measure its CPU. Requests go client → workerd's socket → the worker; the
+// Node host only supervises workerd and receives its stdout/stderr (request logging is off).
+//
+// startDirect(opts) returns the same shape as startServer (server.mjs):
+// { baseUrl, port, publicBaseUrl, persistDir, pid, pids(), coldStartMs, clockOffsetMs, now(), logs(), stop() }
+// pid is the Node host (process-group leader); pids() → { host, workerd: [...] } (live children).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname, relative, extname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { ROOT, NODE_BIN_DIR, prepareDatabase, freePort, clockOffset } from './server.mjs';
+
+const THIS_FILE = fileURLToPath(import.meta.url);
+const WRANGLER_PKG = join(ROOT, 'node_modules', 'wrangler', 'package.json');
+
+function nodeBinary() {
+  const local = join(NODE_BIN_DIR, 'node');
+  return existsSync(local) ? local : process.execPath;
+}
+
+function tail(s, n = 6000) {
+  s = String(s ?? '');
+  return s.length > n ? '…' + s.slice(-n) : s;
+}
+
+/** Children of `pid` (Linux /proc; [] elsewhere). */
+export function childPids(pid) {
+  try {
+    const out = [];
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      const s = readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim();
+      if (s) out.push(...s.split(/\s+/).map(Number));
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+const live = new Set();
+process.once('exit', () => { for (const child of live) killGroup(child, 'SIGKILL'); });
+function killGroup(child, signal) {
+  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+}
+
+/**
+ * Spawns the Miniflare host and waits (bounded) for GET /health → 200.
+ * Options as startServer: persistDir (default: fresh temp dir, migrated + seeded, removed on stop),
+ * prepare, seed, port, publicBaseUrl (default http://127.0.0.1:<port>), config (another wrangler
+ * config file), readyTimeoutMs (60 s), pollMs (100), vars ({NAME: value}), logLevel
+ * ('error'|'warn'|'info'|'debug'; default 'warn'), clockAt.
+ */
+export async function startDirect(opts = {}) {
+  if (!existsSync(WRANGLER_PKG)) throw new Error(`wrangler is not installed (${WRANGLER_PKG}): run \`make setup\``);
+  const ownDir = !opts.persistDir;
+  const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), 'frontdesk-direct-'));
+  try {
+    if (ownDir || opts.prepare) await prepareDatabase(persistDir, { seed: opts.seed ?? true, config: opts.config });
+  } catch (e) {
+    if (ownDir) rmSync(persistDir, { recursive: true, force: true });
+    throw e;
+  }
+  const port = opts.port ?? await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const publicBaseUrl = opts.publicBaseUrl ?? baseUrl;
+  const clockOffsetMs = clockOffset(opts.clockAt);
+  const vars = { PUBLIC_BASE_URL: publicBaseUrl, CLOCK_OFFSET_MS: String(clockOffsetMs), ...(opts.vars ?? {}) };
+  const spec = {
+    port, persistDir, vars,
+    config: resolve(ROOT, opts.config ?? 'wrangler.toml'),
+    logLevel: opts.logLevel ?? 'warn',
+  };
+
+  let output = '';
+  const append = (chunk) => {
+    output += chunk.toString();
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  const spawnedAt = performance.now();
+  const child = spawn(nodeBinary(), [THIS_FILE, '--serve', JSON.stringify(spec)], {
+    cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  let exited = null;
+  const exitPromise = new Promise((r) => child.once('exit', (code, signal) => { exited = { code, signal }; live.delete(child); r(exited); }));
+  child.once('error', (e) => { append(`spawn error: ${e.message}\n`); });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (!exited) {
+      killGroup(child, 'SIGTERM');
+      const t = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000);
+      await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 8_000))]);
+      clearTimeout(t);
+      killGroup(child, 'SIGKILL'); // workerd, if it survived the host
+    }
+    child.stdout.destroy();
+    child.stderr.destroy();
+    if (ownDir) rmSync(persistDir, { recursive: true, force: true });
+  };
+
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
+  const deadline = Date.now() + readyTimeoutMs;
+  let lastErr = '';
+  while (true) {
+    if (exited) {
+      await stop();
+      throw new Error(`miniflare host exited early (${JSON.stringify(exited)})\n--- output ---\n${tail(output)}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`workerd direct: GET ${baseUrl}/health not 200 within ${readyTimeoutMs} ms (last: ${lastErr})\n--- output ---\n${tail(output)}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(3_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+      lastErr = `HTTP ${res.status}`;
+    } catch (e) {
+      lastErr = e.cause?.code ?? e.message;
+    }
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
+  }
+  const readyAt = performance.now();
+  return {
+    baseUrl, port, publicBaseUrl, persistDir, pid: child.pid,
+    pids: () => ({ host: child.pid, workerd: childPids(child.pid) }),
+    coldStartMs: readyAt - spawnedAt,
+    clockOffsetMs,
+    now: () => Date.now() + clockOffsetMs,
+    logs: () => output,
+    stop,
+  };
+}
+
+// ---------------- host process: `node workerd.mjs --serve '<json spec>'` ----------------
+
+/** The worker's modules, found by following relative static imports from the entry. */
+export function workerModules(entry) {
+  const seen = new Map();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    const ext = extname(file);
+    if (ext === '.wasm') { seen.set(file, 'CompiledWasm'); return; }
+    seen.set(file, 'ESModule');
+    const src = readFileSync(file, 'utf8');
+    const re = /(?:\bimport|\bexport)\s*(?:[\w*{}\s,$]*?\sfrom\s*|\s*)["']([^"']+)["']/g;
+    let m;
+    while ((m = re.exec(src)) !== null) {
+      const spec = m[1];
+      if (spec.startsWith('./') || spec.startsWith('../')) visit(resolve(dirname(file), spec));
+    }
+  };
+  visit(entry);
+  const modules = [...seen.entries()].map(([path, type]) => ({ type, path }));
+  // modulesRoot: the common ancestor, so `../index.js` from worker/shim.mjs stays inside it.
+  let modulesRoot = dirname(entry);
+  while (modules.some((x) => relative(modulesRoot, x.path).startsWith('..'))) modulesRoot = dirname(modulesRoot);
+  return { modules, modulesRoot };
+}
+
+async function serve(spec) {
+  const req = createRequire(WRANGLER_PKG); // miniflare as wrangler resolves it (its own dependency)
+  const wrangler = await import(pathToFileURL(req.resolve('wrangler')).href);
+  const mfPath = req.resolve('miniflare');
+  const { Miniflare, Log, LogLevel, convertV4MiniflareOptions } = await import(pathToFileURL(mfPath).href);
+  const { workerOptions, main } = wrangler.unstable_getMiniflareWorkerOptions(spec.config, undefined, {});
+  if (!main || !existsSync(main)) throw new Error(`no worker build at ${main}: run \`make build\` first`);
+  const { modules, modulesRoot } = workerModules(main);
+  // Everything wrangler.toml declares (vars, D1, DOs, queues with DLQ, assets), with the code
+  // listed explicitly instead of modulesRules, and the per-run vars on top of [vars].
+  const worker = {
+    ...workerOptions,
+    name: wrangler.unstable_readConfig({ config: spec.config }).name ?? 'frontdesk',
+    bindings: { ...(workerOptions.bindings ?? {}), ...spec.vars },
+    modules, modulesRoot,
+  };
+  delete worker.modulesRules;
+  const level = { error: LogLevel.ERROR, warn: LogLevel.WARN, info: LogLevel.INFO, log: LogLevel.INFO, debug: LogLevel.DEBUG, none: LogLevel.NONE }[spec.logLevel] ?? LogLevel.WARN;
+  // miniflare 5 takes a new option shape; convertV4MiniflareOptions maps the v4 shape wrangler's
+  // reader produces, as wrangler itself does.
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    host: '127.0.0.1',
+    port: spec.port,
+    log: new Log(level),
+    logRequests: false, // request logs would go through this Node process
+    // the layout `wrangler dev --persist-to DIR` uses: DIR/v3/{d1,do,…}
+    resourcePersistencePath: join(spec.persistDir, 'v3'),
+    workers: [worker],
+  }));
+  const url = await mf.ready;
+  process.stdout.write(`[workerd-direct] ready ${url.href} (miniflare ${req('miniflare/package.json').version}, ${modules.length} modules)\n`);
+  let closing = false;
+  const close = async () => {
+    if (closing) return;
+    closing = true;
+    const t = setTimeout(() => process.exit(1), 5_000);
+    try { await mf.dispose(); } finally { clearTimeout(t); process.exit(0); }
+  };
+  process.on('SIGTERM', close);
+  process.on('SIGINT', close);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === THIS_FILE && process.argv[2] === '--serve') {
+  serve(JSON.parse(process.argv[3])).catch((e) => {
+    process.stderr.write(`[workerd-direct] ${e.stack ?? e}\n`);
+    process.exit(1);
+  });
+}
