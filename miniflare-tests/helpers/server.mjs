@@ -14,7 +14,7 @@ const WRANGLER_JS = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
 const SHIM = join(ROOT, 'build', 'worker', 'shim.mjs');
 
 /** Node ≥ 22 for wrangler: the project-local one when present, else whatever `node` is. */
-function nodeBinary() {
+export function nodeBinary() {
   const local = join(NODE_BIN_DIR, 'node');
   return existsSync(local) ? local : process.execPath;
 }
@@ -101,15 +101,7 @@ function killGroup(child, signal) {
 export async function startServer(opts = {}) {
   if (!opts.config && !existsSync(SHIM)) throw new Error(`no worker build at ${SHIM}: run \`make build\` first`);
   if (!existsSync(WRANGLER_JS)) throw new Error(`wrangler is not installed (${WRANGLER_JS}): run \`make setup\``);
-  const ownDir = !opts.persistDir;
-  const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), 'frontdesk-test-'));
-  try {
-    if (ownDir || opts.prepare) await prepareDatabase(persistDir, { seed: opts.seed ?? true, config: opts.config });
-  } catch (e) {
-    if (ownDir) rmSync(persistDir, { recursive: true, force: true });
-    throw e;
-  }
-
+  const { persistDir, ownDir } = await persistDirFor(opts, 'frontdesk-test-');
   const port = opts.port ?? await freePort();
   const inspectorPort = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -125,16 +117,36 @@ export async function startServer(opts = {}) {
   ];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   if (opts.config) args.push('--config', opts.config);
+  const server = await superviseServer({ name: 'wrangler dev', args, env: wranglerEnv(), baseUrl, persistDir, ownDir, opts });
+  return { ...server, baseUrl, port, publicBaseUrl, persistDir, clockOffsetMs, now: () => Date.now() + clockOffsetMs };
+}
 
+/** The persist dir a server runs on: the caller's (prepared only if asked), or a fresh one migrated + seeded. */
+export async function persistDirFor(opts, prefix) {
+  const ownDir = !opts.persistDir;
+  const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), prefix));
+  try {
+    if (ownDir || opts.prepare) await prepareDatabase(persistDir, { seed: opts.seed ?? true, config: opts.config });
+  } catch (e) {
+    if (ownDir) rmSync(persistDir, { recursive: true, force: true });
+    throw e;
+  }
+  return { persistDir, ownDir };
+}
+
+/**
+ * Spawns `node <args>` as its own process group, keeps its output, and waits (bounded) for
+ * GET /health → 200. Returns { pid, child, coldStartMs, logs(), stop() }; stop() kills the group
+ * and removes the persist dir when it was the server's own.
+ */
+export async function superviseServer({ name, args, env, baseUrl, persistDir, ownDir, opts }) {
   let output = '';
   const append = (chunk) => {
     output += chunk.toString();
     if (output.length > 200_000) output = output.slice(-100_000);
   };
   const spawnedAt = performance.now();
-  const child = spawn(nodeBinary(), args, {
-    cwd: ROOT, env: wranglerEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(nodeBinary(), args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   child.stdout.on('data', append);
   child.stderr.on('data', append);
@@ -164,11 +176,11 @@ export async function startServer(opts = {}) {
   while (true) {
     if (exited) {
       await stop();
-      throw new Error(`wrangler dev exited early (${JSON.stringify(exited)})\n--- output ---\n${tail(output)}`);
+      throw new Error(`${name} exited early (${JSON.stringify(exited)})\n--- output ---\n${tail(output)}`);
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`wrangler dev: GET ${baseUrl}/health not 200 within ${readyTimeoutMs} ms (last: ${lastErr})\n--- output ---\n${tail(output)}`);
+      throw new Error(`${name}: GET ${baseUrl}/health not 200 within ${readyTimeoutMs} ms (last: ${lastErr})\n--- output ---\n${tail(output)}`);
     }
     try {
       const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(3_000) });
@@ -180,14 +192,5 @@ export async function startServer(opts = {}) {
     }
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
   }
-  const readyAt = performance.now();
-  return {
-    baseUrl, port, publicBaseUrl, persistDir, pid: child.pid,
-    coldStartMs: readyAt - spawnedAt,
-    clockOffsetMs,
-    /** The server's business clock now (ms), for tests that reason about "today". */
-    now: () => Date.now() + clockOffsetMs,
-    logs: () => output,
-    stop,
-  };
+  return { pid: child.pid, child, coldStartMs: performance.now() - spawnedAt, logs: () => output, stop };
 }

@@ -13,26 +13,14 @@
 // startDirect(opts) returns the same shape as startServer (server.mjs):
 // { baseUrl, port, publicBaseUrl, persistDir, pid, pids(), coldStartMs, clockOffsetMs, now(), logs(), stop() }
 // pid is the Node host (process-group leader); pids() → { host, workerd: [...] } (live children).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve, dirname, relative, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { ROOT, NODE_BIN_DIR, prepareDatabase, freePort, clockOffset } from './server.mjs';
+import { ROOT, freePort, clockOffset, persistDirFor, superviseServer } from './server.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const WRANGLER_PKG = join(ROOT, 'node_modules', 'wrangler', 'package.json');
-
-function nodeBinary() {
-  const local = join(NODE_BIN_DIR, 'node');
-  return existsSync(local) ? local : process.execPath;
-}
-
-function tail(s, n = 6000) {
-  s = String(s ?? '');
-  return s.length > n ? '…' + s.slice(-n) : s;
-}
 
 /** Children of `pid` (Linux /proc; [] elsewhere). */
 export function childPids(pid) {
@@ -48,12 +36,6 @@ export function childPids(pid) {
   }
 }
 
-const live = new Set();
-process.once('exit', () => { for (const child of live) killGroup(child, 'SIGKILL'); });
-function killGroup(child, signal) {
-  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
-}
-
 /**
  * Spawns the Miniflare host and waits (bounded) for GET /health → 200.
  * Options as startServer: persistDir (default: fresh temp dir, migrated + seeded, removed on stop),
@@ -63,14 +45,7 @@ function killGroup(child, signal) {
  */
 export async function startDirect(opts = {}) {
   if (!existsSync(WRANGLER_PKG)) throw new Error(`wrangler is not installed (${WRANGLER_PKG}): run \`make setup\``);
-  const ownDir = !opts.persistDir;
-  const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), 'frontdesk-direct-'));
-  try {
-    if (ownDir || opts.prepare) await prepareDatabase(persistDir, { seed: opts.seed ?? true, config: opts.config });
-  } catch (e) {
-    if (ownDir) rmSync(persistDir, { recursive: true, force: true });
-    throw e;
-  }
+  const { persistDir, ownDir } = await persistDirFor(opts, 'frontdesk-direct-');
   const port = opts.port ?? await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const publicBaseUrl = opts.publicBaseUrl ?? baseUrl;
@@ -81,70 +56,16 @@ export async function startDirect(opts = {}) {
     config: resolve(ROOT, opts.config ?? 'wrangler.toml'),
     logLevel: opts.logLevel ?? 'warn',
   };
-
-  let output = '';
-  const append = (chunk) => {
-    output += chunk.toString();
-    if (output.length > 200_000) output = output.slice(-100_000);
-  };
-  const spawnedAt = performance.now();
-  const child = spawn(nodeBinary(), [THIS_FILE, '--serve', JSON.stringify(spec)], {
-    cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await superviseServer({
+    name: 'workerd direct',
+    args: [THIS_FILE, '--serve', JSON.stringify(spec)],
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    baseUrl, persistDir, ownDir, opts,
   });
-  live.add(child);
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  let exited = null;
-  const exitPromise = new Promise((r) => child.once('exit', (code, signal) => { exited = { code, signal }; live.delete(child); r(exited); }));
-  child.once('error', (e) => { append(`spawn error: ${e.message}\n`); });
-
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    if (!exited) {
-      killGroup(child, 'SIGTERM');
-      const t = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000);
-      await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 8_000))]);
-      clearTimeout(t);
-      killGroup(child, 'SIGKILL'); // workerd, if it survived the host
-    }
-    child.stdout.destroy();
-    child.stderr.destroy();
-    if (ownDir) rmSync(persistDir, { recursive: true, force: true });
-  };
-
-  const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
-  const deadline = Date.now() + readyTimeoutMs;
-  let lastErr = '';
-  while (true) {
-    if (exited) {
-      await stop();
-      throw new Error(`miniflare host exited early (${JSON.stringify(exited)})\n--- output ---\n${tail(output)}`);
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`workerd direct: GET ${baseUrl}/health not 200 within ${readyTimeoutMs} ms (last: ${lastErr})\n--- output ---\n${tail(output)}`);
-    }
-    try {
-      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(3_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-      lastErr = `HTTP ${res.status}`;
-    } catch (e) {
-      lastErr = e.cause?.code ?? e.message;
-    }
-    await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
-  }
-  const readyAt = performance.now();
   return {
-    baseUrl, port, publicBaseUrl, persistDir, pid: child.pid,
-    pids: () => ({ host: child.pid, workerd: childPids(child.pid) }),
-    coldStartMs: readyAt - spawnedAt,
-    clockOffsetMs,
+    ...server, baseUrl, port, publicBaseUrl, persistDir, clockOffsetMs,
+    pids: () => ({ host: server.pid, workerd: childPids(server.pid) }),
     now: () => Date.now() + clockOffsetMs,
-    logs: () => output,
-    stop,
   };
 }
 
