@@ -20,6 +20,7 @@ cat <<INFO
     demo2  "Harbour View Holiday Lets" number +14155550199  Twilio token demo2-twilio-auth-token  API key fd_demo2_devkey_000000000000000
 
   Try it:  make sms FROM=+447700900123 BODY="Hi, is the flat on Elm Road still available?"
+  Sweeper  curl "$base/__scheduled?cron=*+*+*+*+*"   (runs every minute when deployed)
 
 INFO
-exec wrangler dev --local --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false
+exec wrangler dev --local --ip 127.0.0.1 --port 8787 --show-interactive-dev-session=false --test-scheduled

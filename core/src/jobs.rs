@@ -37,6 +37,12 @@ pub enum Job {
     RetryTurn { turn: Box<crate::inbound::InboundTurn> },
 }
 
+/// The intent key of the lead update for one message (the turn's batch builds the same key in
+/// SQL as `'lead:' || message id`).
+pub fn lead_intent_key(message_id: &str) -> String {
+    format!("lead:{message_id}")
+}
+
 /// What an outbox row holds for a delivery job, written in the turn's batch and by the job.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxEntry {
@@ -75,7 +81,7 @@ impl Job {
         match self {
             Job::DeliverMessage { message_id, .. } => Some(message_id.clone()),
             Job::Notify { notification, .. } => Some(notification.dedupe_key.clone()),
-            Job::UpdateLead { message, .. } => Some(format!("lead:{}", message.message_id)),
+            Job::UpdateLead { message, .. } => Some(lead_intent_key(&message.message_id)),
             Job::PublishEvent { .. } | Job::RetryTurn { .. } => None,
         }
     }

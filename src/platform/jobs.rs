@@ -5,7 +5,7 @@
 use super::d1::{database, statement, Arg};
 use super::events::publish_all;
 use super::leads::update_lead;
-use super::outbound::{deliver_job, intent_done, mark_dead};
+use super::outbound::{deliver_job, mark_dead};
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{retry_delay_secs, Job};
 use frontdesk_core::ports::{Clock, Random};
@@ -46,11 +46,8 @@ async fn run(env: &Env, job: Job) -> Result<()> {
         Job::PublishEvent { event } => hub_publish(env, std::slice::from_ref(event)).await,
         Job::Notify { .. } | Job::DeliverMessage { .. } => deliver_job(env, &job).await,
         Job::UpdateLead { tenant_id, contact_id, conversation_id, message } => {
-            update_lead(env, tenant_id, contact_id, conversation_id, message).await?;
-            match job.intent_key() {
-                Some(key) => intent_done(&database(env)?, tenant_id, &key).await,
-                None => Ok(()),
-            }
+            // The lead write marks its intent done in the same transaction.
+            update_lead(env, tenant_id, contact_id, conversation_id, message).await
         }
         Job::RetryTurn { turn } => {
             let outcome = conversation_turn(env, turn).await?;

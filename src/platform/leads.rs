@@ -5,7 +5,9 @@
 
 use super::d1::{self, database, statement, Arg};
 use super::events::publish_all;
+use super::outbound::intent_done;
 use frontdesk_core::ids;
+use frontdesk_core::jobs::lead_intent_key;
 use frontdesk_core::lead::{apply, events, high_value_escalation, LeadMessage, Status, StoredLead, Subject};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::tenant::Settings;
@@ -58,8 +60,10 @@ pub async fn update_lead(
     let stored = row.map(LeadRow::parse).transpose()?;
     let questions = settings.questions();
     let threshold = settings.escalation_rules.high_value_score;
+    let intent = lead_intent_key(&message.message_id);
     let Some(update) = apply(stored.as_ref(), message, settings.template.as_deref(), &questions, threshold) else {
-        return Ok(()); // applied by an earlier run of this job
+        // Applied by an earlier run of this job (which marked its intent done with its write).
+        return intent_done(&db, tenant_id, &intent).await;
     };
     let now = WorkerClock.now_ms();
     let lead = &update.lead;
@@ -92,7 +96,15 @@ pub async fn update_lead(
             Arg::Int(now),
         ],
     )?;
-    let mut statements = vec![write];
+    // Done only if the lead write above applied (`changes()` is the previous statement's count
+    // in the batch's one transaction): a lost race leaves the intent pending for the retry.
+    let done = statement(
+        &db,
+        "UPDATE job_intents SET status = 'done', updated_at = ?3 \
+         WHERE tenant_id = ?1 AND dedupe_key = ?2 AND status = 'pending' AND changes() > 0",
+        &[Arg::Text(tenant_id), Arg::Text(&intent), Arg::Int(now)],
+    )?;
+    let mut statements = vec![write, done];
     for change in &update.changes {
         let id = ids::make(ids::LEAD_CHANGE, now, WorkerRandom.next_u64());
         let (old, new) = (change.old.as_ref().map(|v| v.to_string()), change.new.to_string());
