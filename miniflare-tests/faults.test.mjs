@@ -101,7 +101,7 @@ test('a failed queue send loses nothing: the sweeper sends the reply and the pag
     && (o.recipient === phone || o.payload?.body?.includes('Water is pouring through my ceiling #fault:enqueue')));
   assert.equal(pending.length, 3, `the reply and both pages wait in the outbox: ${JSON.stringify(pending)}`);
 
-  const report = await sweep(Date.now() + 6 * MINUTE);
+  const report = await sweep(server.now() + 6 * MINUTE);
   assert.ok(report.intents_requeued >= 4, `reply, SMS page, email page and the lead update: ${JSON.stringify(report)}`);
   await eventually(async () => sentTo(phone).length === 1 && sentTo('+447700900999').some((r) => r.form.Body.includes(contact.id) || r.form.Body.includes('ceiling')),
     { timeoutMs: 20_000, what: 'the reply and the page sent' });
@@ -110,7 +110,7 @@ test('a failed queue send loses nothing: the sweeper sends the reply and the pag
     return r.status === 200 && r.json;
   }, { timeoutMs: 20_000, what: 'the lead updated' });
   assert.equal(lead.contact_id, contact.id);
-  const again = await sweep(Date.now() + 12 * MINUTE);
+  const again = await sweep(server.now() + 12 * MINUTE);
   assert.equal(again.intents_requeued, 0, `nothing left to send: ${JSON.stringify(again)}`);
   await settle();
   assert.equal(sentTo(phone).length, 1, 'the reply went once');
@@ -146,19 +146,19 @@ test('an unacknowledged emergency is re-paged to the next on-call contact after 
   // Other tests' emergencies share the server, so pages are counted by this escalation's id.
   const pagesOf = (to) => sentTo(to).filter((p) => p.form.Body.includes(escalation.id));
 
-  await sweep(Date.now() + 5 * MINUTE);
+  await sweep(server.now() + 5 * MINUTE);
   await settle();
   assert.equal(pagesOf('+447700900888').length, 0, 'not before the 10-minute timeout');
-  assert.ok((await sweep(Date.now() + 11 * MINUTE)).escalations_repaged >= 1);
+  assert.ok((await sweep(server.now() + 11 * MINUTE)).escalations_repaged >= 1);
   await eventually(async () => pagesOf('+447700900888').length === 1, { timeoutMs: 20_000, what: 'Alex paged' });
   assert.match(pagesOf('+447700900888')[0].form.Body, /STILL OPEN, page 2/);
-  await sweep(Date.now() + 12 * MINUTE);
+  await sweep(server.now() + 12 * MINUTE);
   await settle();
   assert.equal(pagesOf('+447700900888').length, 1, 'the timeout runs again from the re-page');
 
   const ack = await apiPost(server, DEMO.key, `/api/v1/escalations/${escalation.id}`, { status: 'acknowledged' });
   assert.equal(ack.status, 200, ack.text);
-  await sweep(Date.now() + 60 * MINUTE);
+  await sweep(server.now() + 60 * MINUTE);
   await settle();
   assert.equal(pagesOf('+447700900888').length, 1, 'acknowledged: Alex is not paged again');
   assert.equal(pagesOf('+447700900999').length, 1, 'nor Sam a second time');
@@ -177,7 +177,7 @@ test('a turn killed between its two batches is answered in the end: the rules br
   const stored = await timeline(DEMO2.key, phone);
   assert.deepEqual(stored.map((m) => m.direction), ['inbound'], 'stored, not yet answered');
 
-  const report = await sweep(Date.now() + MINUTE);
+  const report = await sweep(server.now() + MINUTE);
   assert.equal(report.claims_answered, 1, JSON.stringify(report));
   await eventually(async () => sentTo(phone).length === 1, { timeoutMs: 20_000, what: 'the recovered reply sent by REST' });
   const messages = await timeline(DEMO2.key, phone);
@@ -186,7 +186,7 @@ test('a turn killed between its two batches is answered in the end: the rules br
   const [contact] = await contactsByPhone(server, DEMO2.key, phone);
   const failure = (await listAll(server, DEMO2.key, '/api/v1/escalations')).find((e) => e.contact_id === contact.id);
   assert.equal(failure?.reason, 'ai_failure', 'the team is told the answer came from the fallback');
-  assert.equal((await sweep(Date.now() + 2 * MINUTE)).claims_answered, 0, 'answered once');
+  assert.equal((await sweep(server.now() + 2 * MINUTE)).claims_answered, 0, 'answered once');
   await settle();
   assert.equal(sentTo(phone).length, 1);
 });

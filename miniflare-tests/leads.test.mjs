@@ -27,7 +27,9 @@ test('a renter is qualified over two messages, scored with quoted evidence and h
   assert.equal(lead.fields.beds.value, 2);
   assert.equal(lead.fields.beds.evidence, '2 bed');
 
-  const second = assertTwimlReply(await sendSms(server, { from: phone, body: 'Clifton, up to 1500 a month, moving in on 1 December. Can I view it Friday? Ana' }));
+  // Moving in soon is part of what makes the lead hot: two weeks after the server's "today".
+  const soon = new Date(server.now() + 14 * 86_400_000).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', timeZone: 'Europe/London' });
+  const second = assertTwimlReply(await sendSms(server, { from: phone, body: `Clifton, up to 1500 a month, moving in on ${soon}. Can I view it Friday? Ana` }));
   assert.doesNotMatch(second, /Which area/, 'an answered question is not asked again');
   lead = await leadOf(phone, (l) => l.fields.area);
   assert.equal(lead.fields.area.value, 'Clifton');

@@ -9,7 +9,7 @@ use super::outbound::{deliver_job, mark_dead};
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{retry_delay_secs, Job};
 use frontdesk_core::ports::{Clock, Random};
-use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
+use frontdesk_durable::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use frontdesk_durable::{conversation_turn, hub_publish};
 use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Result};
 
@@ -31,7 +31,8 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> Resul
         match outcome {
             Ok(()) => message.ack(),
             Err(e) => {
-                let age_ms = WorkerClock.now_ms().saturating_sub(message.timestamp().as_millis());
+                // The queue stamps messages with the real clock, whatever a test did to the business clock.
+                let age_ms = wall_clock_ms().saturating_sub(message.timestamp().as_millis());
                 let delay = retry_delay_secs(age_ms);
                 worker::console_warn!("job failed, retrying in {delay} s: {e}");
                 message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
