@@ -27,6 +27,7 @@ pub mod ports;
 pub mod records;
 pub mod secrets;
 pub mod signing;
+pub mod store;
 pub mod tenant;
 pub mod unparsed;
 pub mod webhook;

@@ -9,6 +9,19 @@
 /// belong to a request that is still running.
 pub const CLAIM_STALE_AFTER_MS: u64 = 30_000;
 
+/// Claims taken before this instant are stale at `now_ms` (the D1 claim binds it; the rule is
+/// [`can_take_over`]).
+pub fn stale_before(now_ms: u64) -> u64 {
+    now_ms.saturating_sub(CLAIM_STALE_AFTER_MS)
+}
+
+/// Whether a delivery claiming at `now_ms` may take over a ledger row in `status` whose claim
+/// was taken at `claimed_at`: a failed event, or one still `processing` by a holder that must
+/// have died. A `done` event is never taken again (duplicates get its answer).
+pub fn can_take_over(status: &str, claimed_at: u64, now_ms: u64) -> bool {
+    status == "failed" || (status == "processing" && claimed_at < stale_before(now_ms))
+}
+
 /// What the ledger says about an event when a delivery arrives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
@@ -35,6 +48,16 @@ impl Claim {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_failed_or_stale_claims_are_taken_over() {
+        let at = 1_000_000;
+        assert!(!can_take_over("processing", at, at + CLAIM_STALE_AFTER_MS), "exactly the stale time: still live");
+        assert!(can_take_over("processing", at, at + CLAIM_STALE_AFTER_MS + 1));
+        assert!(can_take_over("failed", at, at));
+        assert!(!can_take_over("done", at, u64::MAX), "a finished event is answered, never redone");
+        assert!(!can_take_over("processing", at, 5), "a clock behind the claim takes nothing");
+    }
 
     #[test]
     fn the_claim_holder_owns_and_others_wait_or_replay() {

@@ -13,10 +13,7 @@ use crate::platform::env::fault_armed;
 use crate::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use crate::platform::{enqueue, enqueue_all};
 use crate::protocol::TURN_PATH;
-use crate::thread_store::{
-    ledger_response, load_known, month_usage, store_inbound, store_reply, usage_month, usage_statement, write_turn,
-    NewIds, ReplyToStore,
-};
+use crate::thread_store::D1Store;
 use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply, Turn};
 use frontdesk_core::conversation::ThreadState;
 use frontdesk_core::effects::{after_turn, contact_label, TurnIds};
@@ -27,13 +24,14 @@ use frontdesk_core::inbound::{
 use frontdesk_core::jobs::Job;
 use frontdesk_core::llm::Usage;
 use frontdesk_core::ports::{Clock, Random};
+use frontdesk_core::store::{usage_month, NewIds, ReplyToStore, StoreError, TurnStore};
 use frontdesk_core::webhook::Claim;
 use futures::channel::oneshot;
 use futures::lock::Mutex;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::Duration;
-use worker::{durable_object, D1Database, Delay, DurableObject, Env, Method, Request, Response, Result, State};
+use worker::{durable_object, Delay, DurableObject, Env, Method, Request, Response, Result, State};
 
 #[durable_object]
 pub struct ConversationDO {
@@ -117,11 +115,11 @@ impl ConversationDO {
     /// redeploy, or a request that died): wait for its answer within the turn's budget. If none
     /// comes the provider is acknowledged without a reply, and the sweeper answers the event
     /// through the outbox once the claim is stale, so it never ends unanswered.
-    async fn await_other_claim(&self, db: &D1Database, turn: &InboundTurn) -> Result<TurnOutcome> {
+    async fn await_other_claim(&self, store: &impl TurnStore, turn: &InboundTurn) -> Result<TurnOutcome> {
         let deadline = wall_clock_ms().saturating_add(turn.delivery.turn_budget_ms().min(IN_FLIGHT_WAIT_MS));
         while wall_clock_ms() < deadline {
             Delay::from(Duration::from_millis(IN_FLIGHT_POLL_MS)).await;
-            if let Some(response) = ledger_response(db, turn).await? {
+            if let Some(response) = store.ledger_response(turn).await.map_err(storage_error)? {
                 return Ok(TurnOutcome { reply: reply_from_ledger(&response), events: vec![] });
             }
         }
@@ -131,7 +129,13 @@ impl ConversationDO {
 
     /// What the brain says: the rules brain, or the tenant's LLM (which is remote, so the
     /// message is stored and the event claimed before it is called), or nothing for a note.
-    async fn decide(&self, db: &D1Database, turn: &InboundTurn, brain_turn: &Turn, ids: &NewIds) -> Result<Decision> {
+    async fn decide(
+        &self,
+        store: &impl TurnStore,
+        turn: &InboundTurn,
+        brain_turn: &Turn,
+        ids: &NewIds,
+    ) -> Result<Decision> {
         let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words() && !turn.recovery);
         let Some(settings) = llm else {
             let mut reply = if turn.wants_reply() { RulesBrain.respond(brain_turn) } else { Reply::silent() };
@@ -140,18 +144,18 @@ impl ConversationDO {
             }
             return Ok(Decision::Reply(reply, None));
         };
-        let Some(stored) = store_inbound(db, turn, ids).await? else {
-            return Ok(Decision::Settled(self.await_other_claim(db, turn).await?));
+        let Some(stored) = store.store_inbound(turn, ids).await.map_err(storage_error)? else {
+            return Ok(Decision::Settled(self.await_other_claim(store, turn).await?));
         };
         match stored.claim {
             Claim::Owned => {}
             Claim::Done { response } => {
                 return Ok(Decision::Settled(TurnOutcome { reply: reply_from_ledger(&response), events: vec![] }))
             }
-            Claim::InFlight => return Ok(Decision::Settled(self.await_other_claim(db, turn).await?)),
+            Claim::InFlight => return Ok(Decision::Settled(self.await_other_claim(store, turn).await?)),
         }
         let month = usage_month(turn);
-        let used = month_usage(db, &turn.tenant_id, &month).await.unwrap_or_else(|e| {
+        let used = store.month_usage(&turn.tenant_id, &month).await.unwrap_or_else(|e| {
             worker::console_error!("reading LLM usage failed, assuming none: {e}");
             0
         });
@@ -164,9 +168,9 @@ impl ConversationDO {
     }
 
     async fn run(&self, turn: &InboundTurn, mut thread: ThreadState) -> Result<TurnOutcome> {
-        let db = database(&self.env)?;
+        let store = D1Store::new(database(&self.env)?);
         if thread.known.is_none() {
-            thread.known = Some(load_known(&db, turn).await?);
+            thread.known = Some(store.load_known(turn).await.map_err(storage_error)?);
         }
         let continuity = thread.continuity(turn.received_at);
         let known_contact = thread.known.as_ref().and_then(|k| k.contact.clone());
@@ -185,7 +189,7 @@ impl ConversationDO {
             inbound: new_id(ids::MESSAGE, turn.received_at),
             reply: String::new(),
         };
-        let (mut reply, usage) = match self.decide(&db, turn, &brain_turn, &ids).await? {
+        let (mut reply, usage) = match self.decide(&store, turn, &brain_turn, &ids).await? {
             Decision::Settled(outcome) => return Ok(outcome),
             Decision::Reply(reply, usage) => (reply, usage),
         };
@@ -218,14 +222,11 @@ impl ConversationDO {
             return Err(worker::Error::RustError("injected fault: the turn's D1 batch failed".into()));
         }
         let written = match &usage {
-            Some((month, usage)) => {
-                let charge = usage_statement(&db, &turn.tenant_id, month, usage)?;
-                store_reply(&db, turn, &ids, &to_store, &jobs, vec![charge]).await?
-            }
-            None => write_turn(&db, turn, &ids, &to_store, &jobs).await?,
+            Some((month, usage)) => store.store_reply(turn, &ids, &to_store, &jobs, Some((month, usage))).await,
+            None => store.write_turn(turn, &ids, &to_store, &jobs).await,
         };
-        let Some(written) = written else {
-            return self.await_other_claim(&db, turn).await;
+        let Some(written) = written.map_err(storage_error)? else {
+            return self.await_other_claim(&store, turn).await;
         };
         let outcome = match &written.claim {
             Claim::Owned => {
@@ -259,7 +260,7 @@ impl ConversationDO {
                 TurnOutcome { reply: reply.text.clone(), events: published }
             }
             Claim::Done { response } => TurnOutcome { reply: reply_from_ledger(response), events: vec![] },
-            Claim::InFlight => return self.await_other_claim(&db, turn).await,
+            Claim::InFlight => return self.await_other_claim(&store, turn).await,
         };
         let (answered, rows) = match written.claim {
             Claim::Done { response } => (response, None),
@@ -282,6 +283,11 @@ impl ConversationDO {
             worker::console_error!("queueing {} jobs of {} failed; the sweeper will: {e}", jobs.len(), turn.event_id);
         }
     }
+}
+
+/// A storage failure as the runtime's error: `answer` then queues the turn for a retry.
+fn storage_error(e: StoreError) -> worker::Error {
+    worker::Error::RustError(format!("storage: {e}"))
 }
 
 /// What the brain decided: a reply to store (with the LLM tokens to charge), or an outcome

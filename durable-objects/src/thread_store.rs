@@ -1,4 +1,6 @@
-//! D1 for one thread: what it knows on first use, and each turn written exactly once.
+//! D1 for one thread: what it knows on first use, and each turn written exactly once — the
+//! D1 backend of `frontdesk_core::store::TurnStore` (the in-memory one is `MemoryStore`, whose
+//! host tests state the rules this SQL follows).
 //!
 //! A turn is one D1 batch (one transaction, one round trip): claim the provider event id in
 //! `webhook_events`, upsert the contact, close a conversation idle past the window, open one if
@@ -10,44 +12,76 @@
 
 use crate::platform::d1::{args, statement, Arg};
 use crate::platform::time::WorkerRandom;
-use frontdesk_core::brain::EscalationRequest;
 use frontdesk_core::conversation::{reuse_cutoff, Known};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::jobs::Job;
-use frontdesk_core::lead::{history_summary, LeadFields, Status};
 use frontdesk_core::llm::Usage;
 use frontdesk_core::ports::Random;
-use frontdesk_core::records::{Contact, Conversation, Message};
-use frontdesk_core::webhook::{Claim, CLAIM_STALE_AFTER_MS};
+use frontdesk_core::store::{KnownRow, NewIds, ReadBack, ReplyToStore, StoreError, TurnStore, Written};
+use frontdesk_core::webhook::stale_before;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement, Result};
+
+/// The thread's storage in D1. Each call is one batch (one transaction); a failed call is a
+/// [`StoreError`] carrying D1's message.
+pub struct D1Store(D1Database);
+
+impl D1Store {
+    pub fn new(db: D1Database) -> Self {
+        Self(db)
+    }
+}
+
+impl TurnStore for D1Store {
+    async fn load_known(&self, turn: &InboundTurn) -> std::result::Result<Known, StoreError> {
+        load_known(&self.0, turn).await.map_err(StoreError::new)
+    }
+
+    async fn store_inbound(
+        &self,
+        turn: &InboundTurn,
+        ids: &NewIds,
+    ) -> std::result::Result<Option<Written>, StoreError> {
+        store_inbound(&self.0, turn, ids).await.map_err(StoreError::new)
+    }
+
+    async fn store_reply(
+        &self,
+        turn: &InboundTurn,
+        ids: &NewIds,
+        reply: &ReplyToStore<'_>,
+        jobs: &[Job],
+        usage: Option<(&str, &Usage)>,
+    ) -> std::result::Result<Option<Written>, StoreError> {
+        store_reply(&self.0, turn, ids, reply, jobs, usage).await.map_err(StoreError::new)
+    }
+
+    async fn write_turn(
+        &self,
+        turn: &InboundTurn,
+        ids: &NewIds,
+        reply: &ReplyToStore<'_>,
+        jobs: &[Job],
+    ) -> std::result::Result<Option<Written>, StoreError> {
+        write_turn(&self.0, turn, ids, reply, jobs).await.map_err(StoreError::new)
+    }
+
+    async fn ledger_response(&self, turn: &InboundTurn) -> std::result::Result<Option<String>, StoreError> {
+        ledger_response(&self.0, turn).await.map_err(StoreError::new)
+    }
+
+    async fn month_usage(&self, tenant_id: &str, month: &str) -> std::result::Result<u64, StoreError> {
+        month_usage(&self.0, tenant_id, month).await.map_err(StoreError::new)
+    }
+}
 
 /// True only for the request holding the claim on (?1 tenant, ?2 provider, ?3 event id) with
 /// claim token ?4. Every statement of the batch binds those four first.
 const CLAIMED: &str = "EXISTS (SELECT 1 FROM webhook_events \
     WHERE tenant_id = ?1 AND provider = ?2 AND event_id = ?3 AND claim_id = ?4)";
 
-#[derive(Deserialize)]
-struct KnownRow {
-    id: String,
-    phone: Option<String>,
-    email: Option<String>,
-    name: Option<String>,
-    created_at: u64,
-    updated_at: u64,
-    conversation_id: Option<String>,
-    conversation_status: Option<String>,
-    started_at: Option<u64>,
-    last_message_at: Option<u64>,
-    lead_fields: Option<String>,
-    lead_status: Option<String>,
-    last_intent: Option<String>,
-    open_escalations: u32,
-}
-
-/// The contact with this key and its latest open conversation on this channel.
-pub async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
+async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
     let row: Option<KnownRow> = statement(
         db,
         &format!(
@@ -67,97 +101,10 @@ pub async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
     )?
     .first(None)
     .await?;
-    let Some(row) = row else {
-        return Ok(Known::default());
-    };
-    let conversation = match (row.conversation_id, row.started_at, row.last_message_at) {
-        (Some(id), Some(started_at), Some(last_message_at)) => Some(Conversation {
-            id,
-            contact_id: row.id.clone(),
-            channel: turn.channel.as_str().to_owned(),
-            status: row.conversation_status.unwrap_or_else(|| "open".into()),
-            started_at,
-            last_message_at,
-        }),
-        _ => None,
-    };
-    // An unreadable stored lead only means the questions start again; the turn goes on.
-    let lead: LeadFields = row.lead_fields.as_deref().and_then(|f| serde_json::from_str(f).ok()).unwrap_or_default();
-    let status = row.lead_status.as_deref().and_then(Status::parse).unwrap_or(Status::New);
-    let last_intent = row.last_intent.and_then(|i| serde_json::from_value(serde_json::Value::String(i)).ok());
-    let history = history_summary(row.name.as_deref(), status, &lead, last_intent, row.open_escalations);
-    Ok(Known {
-        lead,
-        history: Some(history),
-        contact: Some(Contact {
-            id: row.id,
-            phone: row.phone,
-            email: row.email,
-            name: row.name,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        }),
-        conversation,
-    })
+    Ok(row.map_or_else(Known::default, |row| row.into_known(turn.channel.as_str())))
 }
 
-/// Fresh ids for whatever this turn may create.
-pub struct NewIds {
-    pub claim: String,
-    pub escalation: String,
-    pub contact: String,
-    pub conversation: String,
-    pub inbound: String,
-    pub reply: String,
-}
-
-/// The reply as the brain produced it.
-pub struct ReplyToStore<'a> {
-    pub text: Option<&'a str>,
-    pub at: u64,
-    /// `webhook_events.response` (`inbound::ledger_answer`).
-    pub ledger_answer: &'a str,
-    pub escalation: Option<&'a EscalationRequest>,
-}
-
-/// What D1 holds after the batch.
-pub struct Written {
-    pub claim: Claim,
-    pub contact: Contact,
-    pub conversation: Conversation,
-    pub inbound: Message,
-    pub reply: Option<Message>,
-    /// The id of the escalation this turn raised, if any.
-    pub escalation_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ReadBack {
-    claim_id: String,
-    claim_status: String,
-    response: Option<String>,
-    contact_id: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
-    name: Option<String>,
-    contact_created_at: Option<u64>,
-    contact_updated_at: Option<u64>,
-    conversation_id: Option<String>,
-    conversation_status: Option<String>,
-    started_at: Option<u64>,
-    last_message_at: Option<u64>,
-    inbound_id: Option<String>,
-    inbound_at: Option<u64>,
-    reply_id: Option<String>,
-    reply_body: Option<String>,
-    reply_at: Option<u64>,
-    reply_status: Option<String>,
-    escalation_id: Option<String>,
-}
-
-/// The whole turn in one batch: the rules brain answers in memory, so nothing remote runs
-/// between storing the message and its reply.
-pub async fn write_turn(
+async fn write_turn(
     db: &D1Database,
     turn: &InboundTurn,
     ids: &NewIds,
@@ -169,24 +116,24 @@ pub async fn write_turn(
     run(db, statements, turn, ids).await
 }
 
-/// Phase one of a turn whose answer needs a remote call (an LLM): claim the event and store
-/// the message, so it is kept whatever the remote service does.
-pub async fn store_inbound(db: &D1Database, turn: &InboundTurn, ids: &NewIds) -> Result<Option<Written>> {
+async fn store_inbound(db: &D1Database, turn: &InboundTurn, ids: &NewIds) -> Result<Option<Written>> {
     run(db, inbound_statements(db, turn, ids)?, turn, ids).await
 }
 
-/// Phase two: the reply, still under this request's claim, with `extra` statements (usage
-/// accounting) in the same transaction.
-pub async fn store_reply(
+/// Phase two, with the usage charge in the same transaction. The charge is the one statement
+/// not guarded by the claim: the model was called either way.
+async fn store_reply(
     db: &D1Database,
     turn: &InboundTurn,
     ids: &NewIds,
     reply: &ReplyToStore<'_>,
     jobs: &[Job],
-    extra: Vec<D1PreparedStatement>,
+    usage: Option<(&str, &Usage)>,
 ) -> Result<Option<Written>> {
     let mut statements = reply_statements(db, turn, ids, reply, jobs)?;
-    statements.extend(extra);
+    if let Some((month, usage)) = usage {
+        statements.push(usage_statement(db, &turn.tenant_id, month, usage)?);
+    }
     run(db, statements, turn, ids).await
 }
 
@@ -206,6 +153,7 @@ fn inbound_statements(db: &D1Database, turn: &InboundTurn, ids: &NewIds) -> Resu
     let (channel, inbound_channel) = (turn.channel.as_str(), turn.inbound_channel());
     let media = (!turn.media.is_empty()).then(|| serde_json::json!(turn.media).to_string());
     let statements = vec![
+        // The takeover condition is `webhook::can_take_over` (MemoryStore runs that function).
         statement(
             db,
             "INSERT INTO webhook_events (tenant_id, provider, event_id, status, claim_id, received_at, turn, attempts) \
@@ -219,7 +167,7 @@ fn inbound_statements(db: &D1Database, turn: &InboundTurn, ids: &NewIds) -> Resu
                 &claim,
                 &[
                     Arg::Int(claimed_at),
-                    Arg::Int(claimed_at.saturating_sub(CLAIM_STALE_AFTER_MS)),
+                    Arg::Int(stale_before(claimed_at)),
                     Arg::Text(&turn_json),
                     Arg::Int(u64::from(turn.attempt)),
                 ],
@@ -480,68 +428,10 @@ async fn run(
         .and_then(|last| last.results::<ReadBack>().ok())
         .and_then(|rows| rows.into_iter().next())
         .ok_or_else(|| worker::Error::RustError("webhook_events row missing after the claim".into()))?;
-    let claim = Claim::from_row(&ids.claim, &row.claim_id, &row.claim_status, row.response.clone());
-    Ok(assemble(row, turn, claim))
+    Ok(row.into_written(turn, &ids.claim))
 }
 
-/// The rows read back; `None` if the inbound message is not there (an in-flight claim held
-/// by another request, which stored nothing yet).
-fn assemble(row: ReadBack, turn: &InboundTurn, claim: Claim) -> Option<Written> {
-    let contact_id = row.contact_id?;
-    let conversation_id = row.conversation_id?;
-    let channel = turn.channel.as_str().to_owned();
-    let reply = match (row.reply_id, row.reply_body, row.reply_at) {
-        (Some(id), Some(body), Some(created_at)) => Some(Message {
-            id,
-            conversation_id: conversation_id.clone(),
-            contact_id: contact_id.clone(),
-            direction: "outbound".into(),
-            channel: channel.clone(),
-            body,
-            provider_message_id: None,
-            status: row.reply_status.unwrap_or_else(|| turn.reply_status().into()),
-            created_at,
-            error: None,
-        }),
-        _ => None,
-    };
-    Some(Written {
-        claim,
-        contact: Contact {
-            id: contact_id.clone(),
-            phone: row.phone,
-            email: row.email,
-            name: row.name,
-            created_at: row.contact_created_at?,
-            updated_at: row.contact_updated_at?,
-        },
-        conversation: Conversation {
-            id: conversation_id.clone(),
-            contact_id: contact_id.clone(),
-            channel: channel.clone(),
-            status: row.conversation_status?,
-            started_at: row.started_at?,
-            last_message_at: row.last_message_at?,
-        },
-        inbound: Message {
-            id: row.inbound_id?,
-            conversation_id,
-            contact_id,
-            direction: "inbound".into(),
-            channel: turn.inbound_channel().to_owned(),
-            body: turn.body.clone(),
-            provider_message_id: Some(turn.provider_message_id.clone()),
-            status: turn.inbound_status().to_owned(),
-            created_at: row.inbound_at?,
-            error: None,
-        },
-        reply,
-        escalation_id: row.escalation_id,
-    })
-}
-
-/// The ledger's answer for this turn's event, once whoever holds its claim finished it.
-pub async fn ledger_response(db: &D1Database, turn: &InboundTurn) -> Result<Option<String>> {
+async fn ledger_response(db: &D1Database, turn: &InboundTurn) -> Result<Option<String>> {
     #[derive(Deserialize)]
     struct Row {
         response: Option<String>,
@@ -556,13 +446,7 @@ pub async fn ledger_response(db: &D1Database, turn: &InboundTurn) -> Result<Opti
     Ok(row.and_then(|r| r.response))
 }
 
-/// The month LLM usage is charged to (`llm_usage.month`): the tenant's local calendar month.
-pub fn usage_month(turn: &InboundTurn) -> String {
-    format!("{:04}-{:02}", turn.local_time.date.year, turn.local_time.date.month)
-}
-
-/// Tokens this tenant's LLM turns have spent in `month`.
-pub async fn month_usage(db: &D1Database, tenant_id: &str, month: &str) -> Result<u64> {
+async fn month_usage(db: &D1Database, tenant_id: &str, month: &str) -> Result<u64> {
     #[derive(Deserialize)]
     struct Used {
         used: u64,
@@ -579,7 +463,7 @@ pub async fn month_usage(db: &D1Database, tenant_id: &str, month: &str) -> Resul
 
 /// Adds a turn's tokens to the month, in the reply's transaction (so a retried turn that never
 /// stored its reply is not charged twice).
-pub fn usage_statement(db: &D1Database, tenant_id: &str, month: &str, usage: &Usage) -> Result<D1PreparedStatement> {
+fn usage_statement(db: &D1Database, tenant_id: &str, month: &str, usage: &Usage) -> Result<D1PreparedStatement> {
     statement(
         db,
         "INSERT INTO llm_usage (tenant_id, month, input_tokens, output_tokens, calls) VALUES (?1, ?2, ?3, ?4, 1) \
