@@ -24,7 +24,7 @@ use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::jobs::Job;
 use frontdesk_core::ports::Random;
 use frontdesk_core::tenant::Settings;
-use frontdesk_core::webhook::CLAIM_STALE_AFTER_MS;
+use frontdesk_core::webhook::stale_before;
 use frontdesk_durable::conversation_turn;
 use frontdesk_durable::platform::enqueue_all;
 use frontdesk_durable::platform::intents::intent_statements;
@@ -69,7 +69,7 @@ async fn answer_stuck_claims(env: &Env, db: &D1Database, now: u64, report: &mut 
         db,
         "SELECT tenant_id, provider, event_id, turn, attempts FROM webhook_events \
          WHERE status = 'processing' AND received_at < ?1 AND turn IS NOT NULL ORDER BY received_at LIMIT 25",
-        &[Arg::Int(now.saturating_sub(CLAIM_STALE_AFTER_MS))],
+        &[Arg::Int(stale_before(now))],
     )?
     .all()
     .await?
