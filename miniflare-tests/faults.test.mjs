@@ -116,6 +116,9 @@ test('a failed queue send loses nothing: the sweeper sends the reply and the pag
   assert.equal(sentTo(phone).length, 1, 'the reply went once');
   assert.equal(sentTo('+447700900999').filter((r) => r.form.Body.includes('ceiling')).length, 1, 'the page went once');
   assert.equal((await timeline(DEMO.key, phone)).find((m) => m.direction === 'outbound').status, 'sent');
+  // A week later the finished intents are cleared; the outbox and the timeline keep the history.
+  assert.ok((await sweep(server.now() + 8 * 24 * 60 * MINUTE)).intents_pruned >= 4);
+  assert.equal((await timeline(DEMO.key, phone)).length, 2);
 });
 
 test('a failed D1 batch loses nothing: the message is stored and answered through the queue, ×5 deliveries', async () => {

@@ -9,7 +9,9 @@
 //!    job whose lease holder died), giving up after `MAX_INTENT_ATTEMPTS` with the delivery
 //!    settled `dead`/`failed` and an audit entry;
 //! 3. pages the next on-call contact about critical escalations nobody acknowledged within the
-//!    tenant's acknowledgement timeout.
+//!    tenant's acknowledgement timeout;
+//! 4. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
+//!    messages keep the history; an intent only matters until its job is done).
 //!
 //! Each step is bounded per pass (`LIMIT`), so a backlog drains over several minutes rather
 //! than one pass outliving its CPU limit.
@@ -36,6 +38,10 @@ use worker::{D1Database, Env, Result};
 /// audit entry instead of being retried forever (its message is stored; a person can see it).
 const MAX_RECOVERY_ATTEMPTS: u64 = 3;
 
+/// A week: long enough to answer "was this page ever queued?" after a weekend, short enough
+/// that the table stays the size of a week's traffic.
+const KEEP_DONE_INTENTS_MS: u64 = 7 * 24 * 60 * 60 * 1000;
+
 /// What one pass did, for the log and the test route.
 #[derive(Debug, Default, Serialize)]
 pub struct SweepReport {
@@ -44,6 +50,7 @@ pub struct SweepReport {
     pub intents_requeued: u32,
     pub intents_dead: u32,
     pub escalations_repaged: u32,
+    pub intents_pruned: u32,
 }
 
 pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
@@ -52,7 +59,21 @@ pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
     answer_stuck_claims(env, &db, now, &mut report).await?;
     requeue_intents(env, &db, now, &mut report).await?;
     repage_escalations(env, &db, now, &mut report).await?;
+    report.intents_pruned = prune_done_intents(&db, now).await?;
     Ok(report)
+}
+
+/// At most 1,000 rows a pass, so one pass stays short however large the backlog.
+async fn prune_done_intents(db: &D1Database, now: u64) -> Result<u32> {
+    let result = statement(
+        db,
+        "DELETE FROM job_intents WHERE rowid IN (SELECT rowid FROM job_intents \
+         WHERE status = 'done' AND updated_at < ?1 LIMIT 1000)",
+        &[Arg::Int(now.saturating_sub(KEEP_DONE_INTENTS_MS))],
+    )?
+    .run()
+    .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) as u32)
 }
 
 #[derive(Deserialize)]
