@@ -22,6 +22,8 @@ const MINUTE = 60_000;
 const LLM_KEY = 'sk-test-frontdesk';
 
 let twilio;
+/** phone → what the fake Twilio does with its next requests to that number, before answering 201. */
+const outage = new Map();
 let llm;
 let persistDir;
 let server;
@@ -35,6 +37,10 @@ before(async () => {
   let counter = 0;
   twilio = await fakeProvider(({ form }) => {
     counter += 1;
+    // A test can script a number's first answers: 'hang' (never answers) or an HTTP status.
+    const next = outage.get(form.To)?.shift();
+    if (next === 'hang') return null;
+    if (typeof next === 'number') return [next, { code: 20500, message: 'Service unavailable', status: next }];
     return [201, { sid: 'SM' + String(counter).padStart(32, '0'), status: 'queued', to: form.To }];
   });
   llm = await startFakeLlm({ apiKey: LLM_KEY });
@@ -136,6 +142,25 @@ test('a failed D1 batch loses nothing: the message is stored and answered throug
   assert.equal(messages.filter((m) => m.direction === 'outbound').length, 1, 'answered once');
   assert.equal(sentTo(phone).length, 1, 'sent once');
   assert.equal(messages.find((m) => m.direction === 'outbound').status, 'sent');
+});
+
+test('a provider that hangs, then fails with 503, is retried until the reply is sent: one reply accepted', async () => {
+  const phone = uniquePhone();
+  outage.set(phone, ['hang', 503]);
+  const body = JSON.stringify({ name: 'Eli', phone, message: 'Do you have any studios to rent?' });
+  const r = await fetch(`${server.baseUrl}/webhooks/forms/demo`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-frontdesk-signature': signForm(body) }, body,
+  });
+  assert.equal(r.status, 202, await r.text());
+  // Attempt 1 hangs until the 10 s provider timeout, attempt 2 gets a 503; both retried by the queue.
+  const reply = await eventually(async () => (await timeline(DEMO.key, phone)).find((m) => m.direction === 'outbound' && m.status === 'sent'),
+    { timeoutMs: 60_000, intervalMs: 500, what: 'the reply sent after the outage' });
+  assert.equal(sentTo(phone).length, 3, 'hung, refused, accepted');
+  const row = (await listAll(server, DEMO.key, '/api/v1/outbox')).find((o) => o.payload?.message_id === reply.id);
+  assert.equal(row.status, 'sent');
+  assert.equal(row.attempts, 3, 'each attempt is counted on the outbox row');
+  await settle();
+  assert.equal(sentTo(phone).length, 3, 'nothing sent after the accepted one');
 });
 
 test('an unacknowledged emergency is re-paged to the next on-call contact after the timeout, once', async () => {

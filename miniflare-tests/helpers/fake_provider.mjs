@@ -1,6 +1,7 @@
 // A fake provider API on loopback that records every request (method, url, headers, raw body,
 // parsed JSON or form) and answers through `respond(request) → [status, jsonBody]`, so tests
-// assert exactly what Frontdesk sent in the provider's real wire format.
+// assert exactly what Frontdesk sent in the provider's real wire format. `respond` returning
+// `null` leaves the request unanswered, like a provider that hangs.
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,13 +18,17 @@ export async function fakeProvider(respond) {
       try { json = JSON.parse(raw); } catch { /* form or empty */ }
       const request = { method: req.method, url: req.url, headers: req.headers, raw, json, form: Object.fromEntries(new URLSearchParams(raw)) };
       requests.push(request);
-      const [status, body] = respond(request);
+      const answer = respond(request);
+      // `null`: a provider that never answers (the connection stays open until close()).
+      if (answer === null) return;
+      const [status, body] = answer;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { requests, url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+  const close = () => { server.closeAllConnections(); server.close(); };
+  return { requests, url: `http://127.0.0.1:${server.address().port}`, close };
 }
 
 /** A server on a fresh, seeded database changed by `sql` first, with extra wrangler `vars` (and options for startServer). */
