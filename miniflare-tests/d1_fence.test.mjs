@@ -42,7 +42,8 @@ test('a duplicate delivered after a restart gets the first reply from the D1 led
 
   // A new workerd on the same D1: the thread's object starts with no memory of the event.
   await server.stop();
-  server = await startServer({ persistDir });
+  // The same public origin, as a redeploy keeps it: the answer names it (Twilio's status URL).
+  server = await startServer({ persistDir, publicBaseUrl: server.publicBaseUrl });
 
   // Twilio retries with the same MessageSid (and here the same body: a real retry).
   const again = await sendSms(server, { from: phone, body: 'Hi, is the 2-bed flat on Elm Road still available?', messageSid: first.messageSid });

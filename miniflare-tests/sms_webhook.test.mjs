@@ -4,6 +4,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
 import { connectSse } from './helpers/sse.mjs';
+import { twilioSignature, formEncode } from '../scripts/lib/twilio.mjs';
 import {
   DEMO, uniquePhone, sendSms, assertTwimlReply, contactsByPhone, conversationsOf, messagesOf, apiOk, listAll,
 } from './helpers/api.mjs';
@@ -192,4 +193,51 @@ test('an opt-out keyword is stored and answered with an empty <Response/> (the c
     const msgs = await messagesOf(server, DEMO.key, conversations[0].id);
     assert.deepEqual(msgs.map((m) => [m.direction, m.body]), [['inbound', keyword]], 'stored, and no reply stored');
   }
+});
+
+test('an inline reply is queued until Twilio\'s signed status callback says it was sent, then delivered; a failure keeps its reason', async () => {
+  const phone = uniquePhone();
+  const r = await sendSms(server, { from: phone, body: 'Hi, do you have any flats to rent?' });
+  assertTwimlReply(r);
+  const action = r.text.match(/<Message action="([^"]+)" method="POST">/)?.[1]?.replaceAll('&amp;', '&');
+  assert.ok(action, `the reply is tracked: ${r.text}`);
+  const url = new URL(action);
+  assert.equal(`${url.origin}${url.pathname}`, `${server.publicBaseUrl}/webhooks/twilio/status`);
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  const reply = () => messagesOf(server, DEMO.key, conversations[0].id).then((m) => byDirection(m, 'outbound')[0]);
+  assert.equal((await reply()).status, 'queued', 'handed to Twilio, not yet confirmed');
+  assert.equal((await reply()).id, url.searchParams.get('message'));
+
+  // Twilio posts the created message's status to that URL, signed over it with the tenant's token.
+  const callback = (status, extra = [], token = DEMO.token) => {
+    const params = [['MessageSid', 'SM' + 'c'.repeat(32)], ['MessageStatus', status], ['From', DEMO.number], ['To', phone], ...extra];
+    return fetch(`${server.baseUrl}${url.pathname}${url.search}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(token, action, params) },
+      body: formEncode(params),
+    });
+  };
+  assert.equal((await callback('sent')).status, 204);
+  assert.equal((await reply()).status, 'sent');
+  assert.equal((await reply()).provider_message_id, 'SM' + 'c'.repeat(32), 'Twilio\'s id recorded');
+  assert.equal((await callback('delivered')).status, 204);
+  assert.equal((await callback('sent')).status, 204, 'a late callback is accepted…');
+  assert.equal((await reply()).status, 'delivered', '…and moves nothing back');
+  assert.equal((await callback('delivered', [], 'not-the-token')).status, 403, 'a forged callback is refused');
+
+  const other = uniquePhone();
+  const second = await sendSms(server, { from: other, body: 'Is the Elm Road flat free?' });
+  const action2 = second.text.match(/<Message action="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  const params = [['MessageSid', 'SM' + 'd'.repeat(32)], ['MessageStatus', 'undelivered'], ['From', DEMO.number], ['To', other],
+    ['ErrorCode', '30003'], ['ErrorMessage', 'Unreachable destination handset']];
+  const u2 = new URL(action2);
+  const res = await fetch(`${server.baseUrl}${u2.pathname}${u2.search}`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(DEMO.token, action2, params) },
+    body: formEncode(params),
+  });
+  assert.equal(res.status, 204);
+  const { conversations: c2 } = await conversationsOf(server, DEMO.key, other);
+  const failed = byDirection(await messagesOf(server, DEMO.key, c2[0].id), 'outbound')[0];
+  assert.equal(failed.status, 'failed');
+  assert.equal(failed.error, '30003 Unreachable destination handset');
 });

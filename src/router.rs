@@ -19,6 +19,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let result = match (method.clone(), segments.as_slice()) {
         (Method::Get, ["health"]) => health::get(),
         (Method::Post, ["webhooks", "twilio", "sms"]) => twilio_sms::post(req, env, &ctx).await,
+        (Method::Post, ["webhooks", "twilio", "status"]) => twilio_sms::status(req, env).await,
         (Method::Get, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::verify(&req, &env),
         (Method::Post, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "openphone"]) => openphone::post(req, env, &ctx).await,
@@ -65,7 +66,7 @@ fn is_route(segments: &[&str]) -> bool {
     matches!(
         segments,
         ["health"]
-            | ["webhooks", "twilio", "sms"]
+            | ["webhooks", "twilio", "sms" | "status"]
             | ["webhooks", "missed-call" | "forms", _]
             | ["chat", _, "messages" | "events"]
             | ["webhooks", "meta", "whatsapp"]

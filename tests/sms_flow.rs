@@ -115,7 +115,7 @@ fn a_signed_sms_after_hours_gets_an_escaped_twiml_reply_and_two_events() {
     );
 
     // The thread now answers a redelivery from memory, with the same reply and no new events.
-    let answer = ledger_answer(Some(&text));
+    let answer = ledger_answer(Some(&text), None);
     thread.remember(&turn.event_id, &answer, Some((contact, conversation)));
     assert_eq!(thread.answer_for(&turn.event_id).map(reply_from_ledger), Some(Some(text)));
     // The next message continues the conversation: no second greeting.

@@ -328,11 +328,14 @@ impl InboundTurn {
         }
     }
 
-    /// The reply row's status when stored: handed to the provider, or waiting for its job.
+    /// The reply row's status when stored. A chat reply is delivered by the HTTP response
+    /// itself (`sent`). Anything else is `queued` until the provider says otherwise: an inline
+    /// TwiML reply becomes `sent` only when Twilio's status callback says it sent it, a queued
+    /// one when its job's send is accepted.
     pub fn reply_status(&self) -> &'static str {
-        match self.delivery {
-            Delivery::Inline => "sent",
-            Delivery::Queued => "queued",
+        match (self.delivery, self.channel) {
+            (Delivery::Inline, Channel::Chat) => "sent",
+            _ => "queued",
         }
     }
 
@@ -367,7 +370,33 @@ impl InboundTurn {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TurnOutcome {
     pub reply: Option<String>,
+    /// The reply's message id, so every copy of a tracked answer names the same row (Twilio's
+    /// status callback URL carries it); `None` when there is no reply.
+    #[serde(default)]
+    pub reply_id: Option<String>,
     pub events: Vec<NewEvent>,
+}
+
+impl TurnOutcome {
+    /// Acknowledged, no reply (now or ever, from this request).
+    pub fn silent() -> Self {
+        Self { reply: None, reply_id: None, events: Vec::new() }
+    }
+
+    /// The answer the ledger recorded for an event answered before: no events (they went out
+    /// the first time).
+    pub fn from_ledger(answer: &str) -> Self {
+        let value = serde_json::from_str::<serde_json::Value>(answer).unwrap_or_default();
+        let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        Self { reply: text("reply"), reply_id: text("reply_id"), events: Vec::new() }
+    }
+
+    /// The id of the message an event of `kind` carries (`message.received`: the inbound row,
+    /// `message.sent`: the reply's); `None` for a duplicate, whose events went out the first time.
+    pub fn message_id(&self, kind: EventKind) -> Option<String> {
+        let event = self.events.iter().find(|e| e.kind == kind)?;
+        event.data["message"]["id"].as_str().map(str::to_owned)
+    }
 }
 
 /// The reply's timestamp: never the inbound's own millisecond, so that ids and `created_at`
@@ -376,9 +405,10 @@ pub fn reply_time(received_at: u64, now_ms: u64) -> u64 {
     now_ms.max(received_at + 1)
 }
 
-/// `webhook_events.response`: the answer a later duplicate gets, provider-neutral.
-pub fn ledger_answer(reply: Option<&str>) -> String {
-    json!({ "reply": reply }).to_string()
+/// `webhook_events.response`: the answer a later duplicate gets, provider-neutral: the reply
+/// and its message id.
+pub fn ledger_answer(reply: Option<&str>, reply_id: Option<&str>) -> String {
+    json!({ "reply": reply, "reply_id": reply_id }).to_string()
 }
 
 /// The reply recorded by [`ledger_answer`]; an unreadable record means no reply.
@@ -517,9 +547,15 @@ mod tests {
 
     #[test]
     fn the_ledger_round_trips_replies_and_silence() {
-        assert_eq!(reply_from_ledger(&ledger_answer(Some("Hi & <bye>"))).as_deref(), Some("Hi & <bye>"));
-        assert_eq!(reply_from_ledger(&ledger_answer(None)), None);
+        assert_eq!(reply_from_ledger(&ledger_answer(Some("Hi & <bye>"), Some("msg_2"))).as_deref(), Some("Hi & <bye>"));
+        assert_eq!(reply_from_ledger(&ledger_answer(None, None)), None);
         assert_eq!(reply_from_ledger("garbage"), None);
+        let again = TurnOutcome::from_ledger(&ledger_answer(Some("Hi"), Some("msg_2")));
+        assert_eq!(
+            (again.reply.as_deref(), again.reply_id.as_deref(), again.events.len()),
+            (Some("Hi"), Some("msg_2"), 0)
+        );
+        assert_eq!(TurnOutcome::from_ledger("garbage"), TurnOutcome::silent());
     }
 
     #[test]

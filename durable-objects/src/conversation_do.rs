@@ -18,9 +18,7 @@ use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply, Turn};
 use frontdesk_core::conversation::ThreadState;
 use frontdesk_core::effects::{after_turn, contact_label, TurnIds};
 use frontdesk_core::ids;
-use frontdesk_core::inbound::{
-    escalation_event, events, ledger_answer, reply_from_ledger, reply_time, InboundTurn, TurnOutcome,
-};
+use frontdesk_core::inbound::{escalation_event, events, ledger_answer, reply_time, InboundTurn, TurnOutcome};
 use frontdesk_core::jobs::Job;
 use frontdesk_core::llm::Usage;
 use frontdesk_core::ports::{Clock, Random};
@@ -38,7 +36,7 @@ pub struct ConversationDO {
     env: Env,
     thread: RefCell<Option<ThreadState>>,
     /// Events being answered now → the duplicates waiting for that answer.
-    in_flight: RefCell<HashMap<String, Vec<oneshot::Sender<Option<String>>>>>,
+    in_flight: RefCell<HashMap<String, Vec<oneshot::Sender<TurnOutcome>>>>,
     /// One turn at a time: each sees what the previous one wrote (two quick messages from a
     /// new number must not both open the conversation with a greeting).
     turn_lock: Mutex<()>,
@@ -63,7 +61,7 @@ impl ConversationDO {
     async fn answer(&self, turn: InboundTurn) -> Result<TurnOutcome> {
         let thread = self.thread();
         if let Some(answer) = thread.answer_for(&turn.event_id) {
-            return Ok(TurnOutcome { reply: reply_from_ledger(answer), events: vec![] });
+            return Ok(TurnOutcome::from_ledger(answer));
         }
         let waiting = self.in_flight.borrow_mut().get_mut(&turn.event_id).map(|waiters| {
             let (tx, rx) = oneshot::channel();
@@ -72,8 +70,7 @@ impl ConversationDO {
         });
         if let Some(rx) = waiting {
             // The first delivery's outcome, whatever it was (it is never an error: see below).
-            let outcome = rx.await.map_err(|_| worker::Error::RustError("the first delivery was dropped".into()))?;
-            return Ok(TurnOutcome { reply: outcome, events: vec![] });
+            return rx.await.map_err(|_| worker::Error::RustError("the first delivery was dropped".into()));
         }
         self.in_flight.borrow_mut().insert(turn.event_id.clone(), Vec::new());
         let result = {
@@ -87,7 +84,7 @@ impl ConversationDO {
         let waiters = self.in_flight.borrow_mut().remove(&turn.event_id).unwrap_or_default();
         if let Ok(outcome) = &result {
             for waiter in waiters {
-                let _ = waiter.send(outcome.reply.clone());
+                let _ = waiter.send(TurnOutcome { events: vec![], ..outcome.clone() });
             }
         }
         result
@@ -101,7 +98,7 @@ impl ConversationDO {
         worker::console_error!("turn {} failed, queueing a retry: {error}", turn.event_id);
         let retry = Job::RetryTurn { turn: Box::new(turn.retried(WorkerClock.now_ms(), turn.recovery)) };
         enqueue(&self.env, &retry).await?;
-        Ok(TurnOutcome { reply: None, events: vec![] })
+        Ok(TurnOutcome::silent())
     }
 
     /// The thread's state as this object last left it. It lives in memory only: D1 is the
@@ -120,11 +117,11 @@ impl ConversationDO {
         while wall_clock_ms() < deadline {
             Delay::from(Duration::from_millis(IN_FLIGHT_POLL_MS)).await;
             if let Some(response) = store.ledger_response(turn).await.map_err(storage_error)? {
-                return Ok(TurnOutcome { reply: reply_from_ledger(&response), events: vec![] });
+                return Ok(TurnOutcome::from_ledger(&response));
             }
         }
         worker::console_warn!("event {} is still claimed elsewhere; the sweeper will answer it", turn.event_id);
-        Ok(TurnOutcome { reply: None, events: vec![] })
+        Ok(TurnOutcome::silent())
     }
 
     /// What the brain says: the rules brain, or the tenant's LLM (which is remote, so the
@@ -149,9 +146,7 @@ impl ConversationDO {
         };
         match stored.claim {
             Claim::Owned => {}
-            Claim::Done { response } => {
-                return Ok(Decision::Settled(TurnOutcome { reply: reply_from_ledger(&response), events: vec![] }))
-            }
+            Claim::Done { response } => return Ok(Decision::Settled(TurnOutcome::from_ledger(&response))),
             Claim::InFlight => return Ok(Decision::Settled(self.await_other_claim(store, turn).await?)),
         }
         let month = usage_month(turn);
@@ -199,7 +194,7 @@ impl ConversationDO {
         }
         let at = reply_time(turn.received_at, WorkerClock.now_ms());
         ids.reply = new_id(ids::MESSAGE, at);
-        let answer = ledger_answer(reply.text.as_deref());
+        let answer = ledger_answer(reply.text.as_deref(), reply.text.as_ref().map(|_| ids.reply.as_str()));
         let to_store = ReplyToStore {
             text: reply.text.as_deref(),
             at,
@@ -257,9 +252,10 @@ impl ConversationDO {
                 let jobs = after_turn(turn, &reply, &stored, &label, continuity.returning_contact);
                 self.start(turn, &jobs).await;
                 thread.learn(&reply, &written.inbound.id, turn.received_at);
-                TurnOutcome { reply: reply.text.clone(), events: published }
+                let reply_id = written.reply.as_ref().map(|m| m.id.clone());
+                TurnOutcome { reply: reply.text.clone(), reply_id, events: published }
             }
-            Claim::Done { response } => TurnOutcome { reply: reply_from_ledger(response), events: vec![] },
+            Claim::Done { response } => TurnOutcome::from_ledger(response),
             Claim::InFlight => return self.await_other_claim(&store, turn).await,
         };
         let (answered, rows) = match written.claim {

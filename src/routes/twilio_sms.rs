@@ -44,9 +44,12 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
 
     let tenant_id = tenant.tenant_id.clone();
     match act(&env, ctx, tenant.into_context(now), &raw, Delivery::Inline, now).await? {
-        Acted::Done(reply) => twiml(&match reply {
-            Some(text) => twilio::message_response(&text),
-            None => twilio::empty_response(),
+        Acted::Done((reply, reply_id)) => twiml(&match (reply, reply_id) {
+            // Tracked: Twilio reports the reply's status to our callback, and the reply is
+            // `sent` only when Twilio says so. A duplicate repeats the same answer, URL included.
+            (Some(text), Some(id)) => twilio::tracked_message_response(&text, &status_url(&env, &id)?),
+            (Some(text), None) => twilio::message_response(&text),
+            (None, _) => twilio::empty_response(),
         }),
         Acted::Unparsed(error) => {
             let sid = form.non_empty("MessageSid");
@@ -66,7 +69,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
 
 /// Parse → act on a verified form: the webhook's path after the signature check (the reply
 /// `Inline`, as TwiML) and the replay of a kept one (`Queued`: no webhook is waiting for it).
-/// Done with the reply text, if any.
+/// Done with the reply text and the reply's message id, if any.
 pub async fn act(
     env: &Env,
     ctx: &Context,
@@ -74,7 +77,7 @@ pub async fn act(
     raw: &[u8],
     delivery: Delivery,
     now: u64,
-) -> AppResult<Acted<Option<String>>> {
+) -> AppResult<Acted<(Option<String>, Option<String>)>> {
     let parsed = Form::parse(raw)
         .map_err(|_| "body is not valid form encoding".to_owned())
         .and_then(|form| InboundMessage::from_form(&form).map_err(|e| e.to_string()));
@@ -85,7 +88,37 @@ pub async fn act(
     let turn = InboundTurn { delivery, ..InboundTurn::from_twilio(inbound, context, now) };
     let outcome = conversation_turn(env, &turn).await?;
     publish_after_response(env, ctx, outcome.events);
-    Ok(Acted::Done(outcome.reply))
+    Ok(Acted::Done((outcome.reply, outcome.reply_id)))
+}
+
+/// Where Twilio reports the status of reply `message_id` (`/webhooks/twilio/status`).
+fn status_url(env: &Env, message_id: &str) -> AppResult<String> {
+    Ok(format!("{}{STATUS_PATH}?message={message_id}", config::public_base_url(env)?))
+}
+
+pub const STATUS_PATH: &str = "/webhooks/twilio/status";
+
+/// `POST /webhooks/twilio/status?message=msg_…`: Twilio's status callback for a reply we sent
+/// (the `<Message action>` of our TwiML). Signed like every Twilio webhook, by the auth token of
+/// the tenant whose number sent the message (`From`). The status only moves the message forward;
+/// a failure records Twilio's error on it.
+pub async fn status(mut req: Request, env: Env) -> AppResult<Response> {
+    let raw = super::body_bytes(&mut req, MAX_BODY_BYTES).await?;
+    let form = Form::parse(&raw).map_err(|_| ApiError::malformed_body("body is not valid form encoding"))?;
+    let callback = twilio::status::parse(form.pairs()).map_err(ApiError::malformed_body)?;
+    let now = WorkerClock.now_ms();
+    let db = d1::database(&env)?;
+    let tenant = d1::channel_tenant(&db, twilio::PROVIDER, callback.from.as_str(), now)
+        .await?
+        .ok_or_else(|| ApiError::unknown_number(callback.from.as_str()))?;
+    let auth_token = config::channel_secret(&env, &tenant.tenant_id, twilio::PROVIDER, &tenant.secret_ref)?;
+    let signature = req.headers().get("x-twilio-signature")?.unwrap_or_default();
+    if !twilio::verify_form(&auth_token, &signed_url(&env, &req)?, form.pairs(), &signature) {
+        return Err(ApiError::invalid_signature().into());
+    }
+    let message_id = super::query_param(&req, "message")?;
+    d1::apply_outbound_status(&db, &tenant.tenant_id, message_id.as_deref(), &callback).await?;
+    Ok(Response::empty()?.with_status(204))
 }
 
 /// The URL Twilio signed: the configured public origin, this path and the query string.

@@ -140,7 +140,7 @@ async fn act(
         // Twilio's webhook answers inline (TwiML); nobody is waiting for a replay's answer, so
         // the reply goes through the outbox instead.
         twilio::PROVIDER => Ok(match twilio_sms::act(env, ctx, tenant().await?, raw, Delivery::Queued, now).await? {
-            Acted::Done(reply) => Acted::Done(json!({ "reply": reply })),
+            Acted::Done((reply, _)) => Acted::Done(json!({ "reply": reply })),
             Acted::Unparsed(error) => Acted::Unparsed(error),
         }),
         meta::PROVIDER => meta_whatsapp::act(env, ctx, db, raw, now).await,

@@ -62,10 +62,8 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context, slug: &str) -> AppR
     let outcome = conversation_turn(&env, &turn).await?;
     // The ids the stream will carry, so the widget shows each message once (absent for a
     // duplicate delivery, whose events went out the first time).
-    let id_of = |kind| {
-        outcome.events.iter().find(|e| e.kind == kind).and_then(|e| e.data["message"]["id"].as_str().map(str::to_owned))
-    };
-    let (message_id, reply_id) = (id_of(EventKind::MessageReceived), id_of(EventKind::MessageSent));
+    let (message_id, reply_id) =
+        (outcome.message_id(EventKind::MessageReceived), outcome.message_id(EventKind::MessageSent));
     if !outcome.events.is_empty() {
         let env = env.clone();
         ctx.wait_until(async move { publish_all(&env, outcome.events).await });

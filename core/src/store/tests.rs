@@ -70,7 +70,7 @@ fn answer(turn: &InboundTurn, ids: &NewIds) -> Answer {
     };
     let jobs = after_turn(turn, &reply, &planned, "Ana", false);
     Answer {
-        ledger: ledger_answer(reply.text.as_deref()),
+        ledger: ledger_answer(reply.text.as_deref(), None),
         jobs,
         at: reply_time(turn.received_at, turn.claim_time()),
         reply,
@@ -133,7 +133,7 @@ fn a_first_delivery_claims_the_event_and_stores_the_whole_turn() {
     let t = store.tables();
     let event = &t.webhook_events[0];
     assert_eq!((event.status.as_str(), event.claim_id.as_str()), ("done", "clm_a"));
-    assert_eq!(event.response, Some(ledger_answer(Some(&reply.body))));
+    assert_eq!(event.response, Some(ledger_answer(Some(&reply.body), None)));
     assert_eq!(event.turn, None, "the turn is kept only while processing");
     assert_eq!((t.contacts.len(), t.conversations.len(), t.messages.len()), (1, 1, 2));
     let keys: Vec<_> = t.job_intents.iter().map(|i| i.dedupe_key.as_str()).collect();
@@ -153,7 +153,7 @@ fn a_duplicate_after_done_gets_the_first_answer_and_writes_nothing() {
     let mut again = turn.retried(T0 + 5 * HOUR, false);
     again.attempt = 0;
     let dup = write_turn(&store, &again, &ids("b")).unwrap().unwrap();
-    let response = ledger_answer(first.reply.as_ref().map(|r| r.body.as_str()));
+    let response = ledger_answer(first.reply.as_ref().map(|r| r.body.as_str()), None);
     assert_eq!(dup.claim, Claim::Done { response });
     assert_eq!(dup.reply, None, "the first claim's reply is not this request's");
     assert_eq!(dup.inbound.id, "msg_a_in", "the stored message is read back");
@@ -250,7 +250,7 @@ fn a_request_whose_claim_was_taken_over_is_fenced() {
     let finished = owned(write_turn(&store, &b, &ids("b")));
     let after_b = store.tables();
     let late = store_reply(&store, &turn, &ids("a"), None).unwrap().unwrap();
-    let response = ledger_answer(finished.reply.as_ref().map(|r| r.body.as_str()));
+    let response = ledger_answer(finished.reply.as_ref().map(|r| r.body.as_str()), None);
     assert_eq!(late.claim, Claim::Done { response }, "a reads b's answer");
     assert_eq!((late.reply, late.escalation_id), (None, None));
     assert_eq!(store.tables(), after_b, "and still writes nothing");

@@ -13,7 +13,10 @@ pub use contacts::{contact_id_for_visitor, link_identities};
 pub use escalations::{escalation, escalation_list, set_escalation_status};
 pub use frontdesk_durable::platform::d1::{database, statement, Arg};
 pub use leads::{lead, lead_changes, lead_list, set_lead_status, Lead};
-pub use reads::{apply_message_status, contact_list, conversation, conversation_list, message_list, outbox_list};
+pub use reads::{
+    apply_message_status, apply_outbound_status, contact_list, conversation, conversation_list, message_list,
+    outbox_list,
+};
 pub use settings::{save_tenant, tenant_row, TenantRow};
 pub use tenants::{
     channel_tenant, forget_cached_channels, tenant_for_api_key, tenant_profile, ChannelTenant, KeyOwner,

@@ -119,8 +119,14 @@ pub async fn outbox_list(db: &D1Database, tenant_id: &str, page: &PageRequest) -
     .results()
 }
 
-/// Applies a provider's delivery status to the message it is about. Statuses arrive out of
-/// order, so a message only moves forward (sent → delivered → read); `failed` always applies.
+/// Statuses arrive out of order, so a message only moves forward (queued → sent → delivered →
+/// read) and `failed` always applies: the condition every status update below shares, with the
+/// new status bound as `?3`.
+const MOVES_FORWARD: &str = "(?3 = 'failed' OR \
+     (CASE ?3 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END) > \
+     (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END))";
+
+/// Applies a provider's delivery status to the message it is about (by the provider's id).
 pub async fn apply_message_status(
     db: &D1Database,
     tenant_id: &str,
@@ -130,11 +136,42 @@ pub async fn apply_message_status(
 ) -> Result<()> {
     statement(
         db,
-        "UPDATE messages SET status = ?3 \
-         WHERE tenant_id = ?1 AND channel = ?4 AND provider_message_id = ?2 \
-           AND (?3 = 'failed' OR (CASE ?3 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END) > \
-                (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END))",
+        &format!(
+            "UPDATE messages SET status = ?3 \
+             WHERE tenant_id = ?1 AND channel = ?4 AND provider_message_id = ?2 AND {MOVES_FORWARD}"
+        ),
         &[Arg::Text(tenant_id), Arg::Text(provider_message_id), Arg::Text(status), Arg::Text(channel)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Applies Twilio's status callback to the reply it is about: our message id when the callback
+/// names it (an inline TwiML reply, whose Twilio id we learn here), else Twilio's id. The
+/// first callback records Twilio's id on the reply; a failure records Twilio's error.
+pub async fn apply_outbound_status(
+    db: &D1Database,
+    tenant_id: &str,
+    message_id: Option<&str>,
+    callback: &frontdesk_core::channel::twilio::status::StatusCallback,
+) -> Result<()> {
+    statement(
+        db,
+        &format!(
+            "UPDATE messages SET provider_message_id = COALESCE(provider_message_id, ?2), \
+                    status = CASE WHEN {MOVES_FORWARD} THEN ?3 ELSE status END, \
+                    error = CASE WHEN ?3 = 'failed' THEN ?5 ELSE error END \
+             WHERE tenant_id = ?1 AND direction = 'outbound' \
+               AND (id = ?4 OR (?4 IS NULL AND provider_message_id = ?2))"
+        ),
+        &[
+            Arg::Text(tenant_id),
+            Arg::Text(&callback.message_sid),
+            Arg::Text(callback.status.as_str()),
+            Arg::OptText(message_id),
+            Arg::OptText(callback.error.as_deref()),
+        ],
     )?
     .run()
     .await?;

@@ -3,11 +3,12 @@
 mod inbound;
 pub mod rest;
 mod signature;
+pub mod status;
 mod twiml;
 
 pub use inbound::{receiving_number, InboundMessage, ParseError};
 pub use signature::{expected_signature, verify_form, verify_json_body};
-pub use twiml::{empty_response, message_response};
+pub use twiml::{empty_response, message_response, tracked_message_response};
 
 /// The provider name used in `webhook_events.provider` and `tenant_channels.provider`.
 pub const PROVIDER: &str = "twilio";

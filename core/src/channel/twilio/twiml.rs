@@ -8,6 +8,17 @@ pub fn message_response(text: &str) -> String {
     format!("{HEADER}<Response><Message>{}</Message></Response>", escape(text))
 }
 
+/// The same reply, tracked: Twilio posts the created message's status (queued, sent, delivered,
+/// failed…) to `action` (the `<Message>` verb's status callback; `statusCallback` is its
+/// deprecated name), so the reply is `sent` once Twilio says so, not when we answered.
+pub fn tracked_message_response(text: &str, action: &str) -> String {
+    format!(
+        "{HEADER}<Response><Message action=\"{}\" method=\"POST\">{}</Message></Response>",
+        escape(action),
+        escape(text)
+    )
+}
+
 /// `<Response/>`: acknowledge without replying.
 pub fn empty_response() -> String {
     format!("{HEADER}<Response/>")
@@ -41,6 +52,17 @@ mod tests {
             xml,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>Tom &amp; Jerry&apos;s \
              &lt;Redirect&gt;x&lt;/Redirect&gt; &quot;hi&quot;</Message></Response>"
+        );
+    }
+
+    #[test]
+    fn a_tracked_reply_names_its_status_url_escaped() {
+        let xml = tracked_message_response("Hi & bye", "https://x.example/webhooks/twilio/status?message=msg_1&t=a\"b");
+        assert_eq!(
+            xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message \
+             action=\"https://x.example/webhooks/twilio/status?message=msg_1&amp;t=a&quot;b\" method=\"POST\">\
+             Hi &amp; bye</Message></Response>"
         );
     }
 
