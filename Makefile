@@ -34,7 +34,7 @@ test-rust: ## host unit and integration tests
 	cargo test --workspace
 
 test-miniflare: ## the built wasm in real workerd (D1, Durable Objects, Queues)
-	@$(ENV) node --test --test-force-exit --test-timeout=60000 --test-concurrency=1 'miniflare-tests/*.test.mjs'
+	@$(ENV) node --test --test-force-exit --test-timeout=180000 --test-concurrency=1 'miniflare-tests/*.test.mjs'
 
 test-dates: build ## the miniflare suite with the business clock a month and a year ahead (FRONTDESK_TEST_NOW)
 	@for days in 30 365; do \
