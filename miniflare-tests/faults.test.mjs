@@ -29,8 +29,9 @@ let persistDir;
 let server;
 let vars;
 
+/** (Re)starts the server on the same D1; a restart keeps the business clock where it was. */
 async function start() {
-  server = await startServer({ persistDir, vars });
+  server = await startServer({ persistDir, vars, clockAt: server?.now() });
 }
 
 before(async () => {
