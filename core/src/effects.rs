@@ -38,9 +38,15 @@ pub struct TurnIds<'a> {
 
 /// How the contact is named in a page: their name and number, or the number.
 pub fn contact_label(turn: &InboundTurn, name: Option<&str>) -> String {
-    match name.or(turn.profile_name.as_deref()) {
-        Some(name) => format!("{name} ({})", turn.from),
-        None => turn.from.to_string(),
+    label(name.or(turn.profile_name.as_deref()), &turn.from.to_string())
+}
+
+/// "Ana (+447700900123)", or the bare address when the name is unknown: how pages name a
+/// contact, in the turn that raises an emergency and in the sweeper's re-pages alike.
+pub fn label(name: Option<&str>, address: &str) -> String {
+    match name {
+        Some(name) => format!("{name} ({address})"),
+        None => address.to_owned(),
     }
 }
 

@@ -19,7 +19,7 @@
 use super::d1::{audit_statement, database, statement, Arg, Audit};
 use super::events::publish_all;
 use super::outbound::mark_dead;
-use frontdesk_core::effects::{INTENT_GRACE_MS, MAX_INTENT_ATTEMPTS};
+use frontdesk_core::effects::{label, INTENT_GRACE_MS, MAX_INTENT_ATTEMPTS};
 use frontdesk_core::escalation::{notifications, Reason};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::InboundTurn;
@@ -249,10 +249,7 @@ async fn repage_escalations(env: &Env, db: &D1Database, now: u64, report: &mut S
     for escalation in due {
         let settings: Settings = serde_json::from_str(&escalation.settings).unwrap_or_default();
         let who = escalation.phone.as_deref().or(escalation.email.as_deref()).unwrap_or("unknown");
-        let label = match &escalation.contact_name {
-            Some(name) => format!("{name} ({who})"),
-            None => who.to_owned(),
-        };
+        let label = label(escalation.contact_name.as_deref(), who);
         let level = escalation.page_level + 1;
         let pages = notifications(
             &settings,
