@@ -17,6 +17,7 @@ pub mod form;
 pub mod http;
 pub mod ids;
 pub mod inbound;
+pub mod kb;
 pub mod jobs;
 pub mod lead;
 pub mod limiter;

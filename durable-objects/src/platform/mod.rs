@@ -7,5 +7,6 @@ pub mod http;
 pub mod intents;
 pub mod jobs;
 pub mod time;
+pub mod vectors;
 
 pub use jobs::{enqueue, enqueue_all, JOBS_QUEUE};
