@@ -361,6 +361,8 @@ impl InboundTurn {
             lead: Default::default(),
             history_summary: None,
             unclear_streak: 0,
+            dialogue: Default::default(),
+            knowledge: Vec::new(),
         }
     }
 }

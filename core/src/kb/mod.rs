@@ -7,6 +7,7 @@
 //! `platform::kb` and `platform::vectors`; everything that decides lives here.
 
 pub mod fuse;
+pub mod query;
 pub mod vector;
 
 use serde::{Deserialize, Serialize};

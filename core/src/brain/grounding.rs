@@ -1,0 +1,70 @@
+//! Answering from the business's own knowledge: the retrieved passage that covers the question
+//! well enough to be its answer, or none — a weak match is worse than "I'll check with the
+//! team", because it states a fact the business never said about this.
+
+use crate::kb::query::content_terms;
+use crate::kb::Passage;
+use std::collections::BTreeSet;
+
+/// The share of the question's content words a passage must contain to answer it…
+const MIN_COVERAGE: f64 = 0.5;
+/// …and more when the reply already answers something else in the message (a multi-part
+/// message): there a passage must clearly be about the other part.
+const MIN_COVERAGE_BESIDES: f64 = 0.75;
+
+/// The best passage that answers `question`, skipping those in `answered` (already said in
+/// this conversation) only when the same question is not being asked again.
+pub(super) fn answer<'a>(question: &str, passages: &'a [Passage], besides_other_answers: bool) -> Option<&'a Passage> {
+    let wanted = content_terms(question);
+    if wanted.is_empty() {
+        return None;
+    }
+    let threshold = if besides_other_answers { MIN_COVERAGE_BESIDES } else { MIN_COVERAGE };
+    passages
+        .iter()
+        .map(|p| (p, coverage(&wanted, p)))
+        .filter(|(_, (share, in_title))| *share >= threshold && *in_title)
+        .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(a.0.score.total_cmp(&b.0.score)).then(std::cmp::Ordering::Greater))
+        .map(|(p, _)| p)
+}
+
+/// The share of `wanted` words found in the passage, and whether its title (the FAQ's
+/// question, the document's heading) has at least one: a passage that only mentions a word in
+/// passing is not about it.
+fn coverage(wanted: &[Vec<String>], passage: &Passage) -> (f64, bool) {
+    let words = |text: &str| content_terms(text).into_iter().flatten().collect::<BTreeSet<String>>();
+    let title = words(&passage.title);
+    let body = words(&passage.text);
+    let hit = |alternatives: &Vec<String>, set: &BTreeSet<String>| alternatives.iter().any(|a| set.contains(a));
+    let found = wanted.iter().filter(|w| hit(w, &title) || hit(w, &body)).count();
+    let in_title = wanted.iter().any(|w| hit(w, &title));
+    (found as f64 / wanted.len() as f64, in_title)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn faq(id: &str, question: &str, answer: &str) -> Passage {
+        Passage {
+            id: id.into(),
+            kb: "faq".into(),
+            title: question.into(),
+            text: answer.into(),
+            score: 1.0,
+            source: "faq".into(),
+            category: None,
+        }
+    }
+
+    #[test]
+    fn answers_with_the_passage_about_the_question_and_nothing_weaker() {
+        let kb = [
+            faq("kbc_1", "How much is the deposit?", "A holding deposit of one week's rent, then five weeks' rent."),
+            faq("kbc_2", "Are pets allowed?", "Many landlords accept a small dog or cat by agreement."),
+        ];
+        assert_eq!(answer("how much is the deposit?", &kb, false).map(|p| p.id.as_str()), Some("kbc_1"));
+        assert_eq!(answer("Is there a swimming pool?", &kb, false), None, "nothing about pools: no invented fact");
+        assert_eq!(answer("", &kb, false), None);
+    }
+}
