@@ -14,6 +14,7 @@ pub const OUTBOX: &str = "out";
 pub const VISITOR: &str = "vis";
 pub const LEAD_CHANGE: &str = "lch";
 pub const UNPARSED: &str = "unp";
+pub const UNANSWERED: &str = "una";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;

@@ -10,16 +10,19 @@
 use crate::llm_turn;
 use crate::platform::d1::database;
 use crate::platform::env::fault_armed;
+use crate::platform::kb::{self, SearchQuery};
 use crate::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use crate::platform::{enqueue, enqueue_all};
 use crate::protocol::TURN_PATH;
 use crate::thread_store::D1Store;
+use frontdesk_core::brain::understand::Slot;
 use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply, Turn};
 use frontdesk_core::conversation::ThreadState;
 use frontdesk_core::effects::{after_turn, contact_label, TurnIds};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{escalation_event, events, ledger_answer, reply_time, InboundTurn, TurnOutcome};
 use frontdesk_core::jobs::Job;
+use frontdesk_core::kb::Passage;
 use frontdesk_core::llm::Usage;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::store::{usage_month, NewIds, ReplyToStore, StoreError, TurnStore};
@@ -163,8 +166,11 @@ impl ConversationDO {
     }
 
     async fn run(&self, turn: &InboundTurn, mut thread: ThreadState) -> Result<TurnOutcome> {
-        let store = D1Store::new(database(&self.env)?);
-        if thread.known.is_none() {
+        let db = database(&self.env)?;
+        let store = D1Store::new(db.clone());
+        // A new conversation reloads what the contact's other channels may have changed since
+        // (a name told by SMS greets them on WhatsApp; the dialogue state is shared).
+        if thread.known.is_none() || thread.continuity(turn.received_at).new_conversation {
             thread.known = Some(store.load_known(turn).await.map_err(storage_error)?);
         }
         let continuity = thread.continuity(turn.received_at);
@@ -175,6 +181,10 @@ impl ConversationDO {
         brain_turn.lead = thread.lead();
         brain_turn.unclear_streak = thread.unclear_streak;
         brain_turn.history_summary = thread.known.as_ref().and_then(|k| k.history.clone());
+        brain_turn.dialogue = thread.known.as_ref().map(|k| k.dialogue.clone()).unwrap_or_default();
+        if turn.is_contact_words() && !turn.body.trim().is_empty() {
+            brain_turn.knowledge = knowledge(&self.env, &db, turn).await;
+        }
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
         let mut ids = NewIds {
             claim: new_id(ids::CLAIM, turn.received_at),
@@ -193,6 +203,18 @@ impl ConversationDO {
             reply.escalation = turn.undeliverable(wall_clock_ms());
         }
         let at = reply_time(turn.received_at, WorkerClock.now_ms());
+        if reply.dialogue.is_none() && turn.is_contact_words() {
+            reply.dialogue = Some(brain_turn.dialogue.observe(
+                continuity.new_conversation,
+                reply.intent,
+                &reply.slots,
+                reply.text.as_deref(),
+                at,
+            ));
+        }
+        let dialogue_json = reply.dialogue.as_ref().map(serde_json::to_string).transpose()?;
+        let told_name =
+            reply.slots.get(&Slot::Name).and_then(|v| v.value.as_str()).filter(|n| Some(*n) != contact_name.as_deref());
         ids.reply = new_id(ids::MESSAGE, at);
         let answer = ledger_answer(reply.text.as_deref(), reply.text.as_ref().map(|_| ids.reply.as_str()));
         let to_store = ReplyToStore {
@@ -200,6 +222,9 @@ impl ConversationDO {
             at,
             ledger_answer: &answer,
             escalation: reply.escalation.as_ref(),
+            dialogue: dialogue_json.as_deref(),
+            told_name,
+            unanswered: reply.unanswered.as_deref(),
         };
         // The effects are planned with the ids this turn expects; the batch writes them as
         // intents (correcting a lead update's ids from the stored message), and the jobs
@@ -280,6 +305,19 @@ impl ConversationDO {
         }
     }
 }
+
+/// The knowledge passages for the message, best first. Search failing is not the turn failing:
+/// the brain then answers without them (and says it will check, rather than guess).
+async fn knowledge(env: &Env, db: &worker::D1Database, turn: &InboundTurn) -> Vec<Passage> {
+    let query = SearchQuery { text: &turn.body, kb: None, category: None, limit: KNOWLEDGE_PASSAGES };
+    kb::search(env, db, &turn.tenant_id, &query).await.unwrap_or_else(|e| {
+        worker::console_error!("knowledge search for {} failed; answering without it: {e}", turn.event_id);
+        Vec::new()
+    })
+}
+
+/// Passages a brain is given: enough for the best answer to be among them, few enough to read.
+const KNOWLEDGE_PASSAGES: usize = 5;
 
 /// A storage failure as the runtime's error: `answer` then queues the turn for a retry.
 fn storage_error(e: StoreError) -> worker::Error {

@@ -90,7 +90,8 @@ async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
                     l.fields AS lead_fields, l.status AS lead_status, \
                     json_extract(l.signals, '$.messages[#-1].intent') AS last_intent, \
                     (SELECT COUNT(*) FROM escalations e WHERE e.tenant_id = ?1 AND e.contact_id = c.id \
-                     AND e.status != 'resolved') AS open_escalations \
+                     AND e.status != 'resolved') AS open_escalations, \
+                    (SELECT d.state FROM dialogue_states d WHERE d.tenant_id = ?1 AND d.contact_id = c.id) AS dialogue \
              FROM contacts c LEFT JOIN leads l ON l.contact_id = c.id LEFT JOIN conversations v ON v.id = ( \
                  SELECT id FROM conversations WHERE tenant_id = ?1 AND contact_id = c.id AND channel = ?3 \
                  AND status = 'open' ORDER BY last_message_at DESC LIMIT 1) \
@@ -176,10 +177,12 @@ fn inbound_statements(db: &D1Database, turn: &InboundTurn, ids: &NewIds) -> Resu
         statement(
             db,
             &format!(
-                "INSERT INTO contacts (id, tenant_id, {col}, name, created_at, updated_at) \
-                 SELECT ?5, ?1, ?6, ?7, ?8, ?8 WHERE {CLAIMED} \
+                "INSERT INTO contacts (id, tenant_id, {col}, name, name_source, created_at, updated_at) \
+                 SELECT ?5, ?1, ?6, ?7, CASE WHEN ?7 IS NULL THEN NULL ELSE 'profile' END, ?8, ?8 WHERE {CLAIMED} \
                  ON CONFLICT (tenant_id, {col}) WHERE {col} IS NOT NULL \
-                 DO UPDATE SET name = COALESCE(contacts.name, excluded.name), updated_at = excluded.updated_at"
+                 DO UPDATE SET name = COALESCE(contacts.name, excluded.name), \
+                     name_source = COALESCE(contacts.name_source, excluded.name_source), \
+                     updated_at = excluded.updated_at"
             ),
             &args(
                 &claim,
@@ -309,6 +312,7 @@ fn reply_statements(
         ),
         &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(&turn.provider_message_id), Arg::Int(reply.at)]),
     )?);
+    statements.extend(dialogue_statements(db, turn, ids, reply)?);
     statements.extend(effect_statements(db, turn, ids, jobs)?);
     statements.push(statement(
         db,
@@ -316,6 +320,67 @@ fn reply_statements(
          WHERE tenant_id = ?1 AND provider = ?2 AND event_id = ?3 AND claim_id = ?4",
         &args(&claim, &[Arg::Text(reply.ledger_answer)]),
     )?);
+    Ok(statements)
+}
+
+/// What the reply leaves of the dialogue, on the contact the stored message names: the state,
+/// a name they told us (which replaces a provider's profile name, never the reverse), and a
+/// question nothing answered, for the unanswered list.
+fn dialogue_statements(
+    db: &D1Database,
+    turn: &InboundTurn,
+    ids: &NewIds,
+    reply: &ReplyToStore<'_>,
+) -> Result<Vec<D1PreparedStatement>> {
+    let claim = claim_args(turn, ids);
+    let (inbound_channel, message) = (turn.inbound_channel(), turn.provider_message_id.as_str());
+    let stored = format!(
+        "FROM messages m WHERE m.tenant_id = ?1 AND m.channel = ?5 AND m.provider_message_id = ?6 AND {CLAIMED}"
+    );
+    let mut statements = Vec::new();
+    if let Some(state) = reply.dialogue {
+        statements.push(statement(
+            db,
+            &format!(
+                "INSERT INTO dialogue_states (tenant_id, contact_id, state, updated_at) \
+                 SELECT ?1, m.contact_id, ?7, ?8 {stored} \
+                 ON CONFLICT (tenant_id, contact_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at"
+            ),
+            &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(message), Arg::Text(state), Arg::Int(reply.at)]),
+        )?);
+    }
+    if let Some(name) = reply.told_name {
+        statements.push(statement(
+            db,
+            &format!(
+                "UPDATE contacts SET name = ?7, name_source = 'told', updated_at = ?8 \
+                 WHERE tenant_id = ?1 AND id = (SELECT m.contact_id {stored})"
+            ),
+            &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(message), Arg::Text(name), Arg::Int(reply.at)]),
+        )?);
+    }
+    if let Some(question) = reply.unanswered {
+        let id = ids::make(ids::UNANSWERED, turn.received_at, WorkerRandom.next_u64());
+        statements.push(statement(
+            db,
+            &format!(
+                "INSERT INTO kb_unanswered (id, tenant_id, contact_id, conversation_id, message_id, question, status, \
+                                            created_at, updated_at) \
+                 SELECT ?7, ?1, m.contact_id, m.conversation_id, m.id, ?8, 'open', ?9, ?9 {stored} \
+                 ON CONFLICT DO NOTHING"
+            ),
+            &args(
+                &claim,
+                &[
+                    Arg::Text(inbound_channel),
+                    Arg::Text(message),
+                    Arg::Text(&id),
+                    Arg::Text(question),
+                    Arg::Int(turn.received_at),
+                ],
+            ),
+        )?);
+    }
     Ok(statements)
 }
 

@@ -19,6 +19,9 @@ use crate::dialogue::{DialogueState, Goal, GoalKind, ReplyActs};
 use crate::kb::query::condense;
 use crate::lead::{shows_interest, LeadFields};
 
+/// The promise a search makes until listings are searchable.
+const SHORTLIST: &str = "a shortlist of places that match";
+
 /// A knowledge answer leaves room in two SMS segments for a greeting and a question.
 const KB_ANSWER_CHARS: usize = 200;
 
@@ -41,21 +44,21 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     let intent = understood.intent;
     let engaged = shows_interest(intent) || intent == Intent::ProvideInfo || !turn.lead.0.is_empty();
     // Someone telling us what they want without saying which errand it is: the business's usual one.
-    let goal = Goal::updated(state.goal.as_ref(), intent, &understood.slots)
+    let words = Words::new(&turn.text);
+    let mut goal = Goal::updated(state.goal.as_ref(), intent, &understood.slots)
         .or_else(|| engaged.then(|| Goal::new(GoalKind::usual_for(turn.settings.template.as_deref()))));
+    // "Please arrange a visit" read as an answer to our question is still a booking request.
+    let books = words.books();
+    if let Some(g) = goal.as_mut().filter(|g| books && g.kind == GoalKind::Search) {
+        g.kind = GoalKind::Viewing;
+    }
     let mut known = turn.lead.clone();
     known.merge(&understood.slots, "", 0);
     let mut out = Composed { acts: ReplyActs { goal: goal.clone(), ..Default::default() }, ..Default::default() };
-    let words = Words::new(&turn.text);
 
     if intent == Intent::ThanksGoodbye {
+        out.parts.push(close(state, lang));
         out.acts.closed = true;
-        let pending = state.promised.last().filter(|_| !state.current.closed);
-        out.parts.push(match pending {
-            Some(promise) if lang == "en" => fill(phrase(Phrase::GoodbyePromised, lang), &[("what", &promise.what)]),
-            _ if state.current.closed => phrase(Phrase::ThanksGoodbyeAgain, lang).to_owned(),
-            _ => phrase(Phrase::ThanksGoodbye, lang).to_owned(),
-        });
         return out;
     }
 
@@ -79,7 +82,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
             _ => phrase(Phrase::NothingPending, lang).to_owned(),
         });
     }
-    if let Some(goal) = goal.as_ref().filter(|g| wants_booking(intent, g, understood, &known)) {
+    if let Some(goal) = goal.as_ref().filter(|g| wants_booking(BookingAsk(intent, books), g, understood, &known)) {
         let what = describe(goal, &known, turn.local_time.date, lang);
         let held = state.promised.iter().any(|p| p.what == what);
         let which = if held { Phrase::BookingHeld } else { Phrase::BookingRequested };
@@ -96,7 +99,26 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
             out.acts.promised = Some(what);
         }
     }
-    let handled_other = out.parts.len() > acknowledged;
+    if out.parts.len() == acknowledged && wants_places(intent, &words) {
+        // Listings are the team's for now: say so once, then that more options are asked for.
+        let again = state.promised.iter().any(|p| p.what == SHORTLIST);
+        let asked_more = again && words.more_options();
+        if !again || asked_more {
+            out.parts.push(
+                if asked_more {
+                    "I've asked the team for more options too."
+                } else {
+                    "I'll ask the team to send you places that match."
+                }
+                .to_owned(),
+            );
+        }
+        if !again {
+            out.acts.promised = Some(SHORTLIST.to_owned());
+            out.follow_up = Some("Places to send: a shortlist that matches their search".into());
+        }
+    }
+    let handled_other = out.parts.len() > acknowledged || wants_places(intent, &words);
     if words.asks_something() && !matches!(intent, Intent::Complaint | Intent::SpeakToHuman) {
         if let Some(passage) = grounding::answer(&turn.text, &turn.knowledge, handled_other) {
             out.parts.push(condense(&passage.text, KB_ANSWER_CHARS));
@@ -123,8 +145,14 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
         .and_then(|goal| questions::next(turn, &known, goal, state, lang))
         // Never the very words of the last reply's question when nothing else is said.
         .filter(|ask| !(out.parts.is_empty() && state.current.last_reply.as_deref() == Some(ask.text.as_str())));
-    if out.parts.len() == acknowledged && !understood.slots.is_empty() && question.is_none() && acknowledged == 0 {
-        out.parts.push(phrase(Phrase::GotIt, lang).to_owned());
+    if out.parts.len() == acknowledged && question.is_none() && acknowledged == 0 {
+        if thanked {
+            // "Thanks, I don't need anything else": a close, not "the team will pick this up".
+            out.parts.push(close(state, lang));
+            out.acts.closed = true;
+        } else if !understood.slots.is_empty() {
+            out.parts.push(phrase(Phrase::GotIt, lang).to_owned());
+        }
     }
     out.bare = out.parts.is_empty();
     if let Some(ask) = question {
@@ -134,10 +162,24 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     out
 }
 
+/// A warm close: what the team still owes them, else a goodbye (said differently the second time).
+fn close(state: &DialogueState, lang: &str) -> String {
+    match state.promised.last().filter(|_| !state.current.closed) {
+        Some(promise) if lang == "en" => fill(phrase(Phrase::GoodbyePromised, lang), &[("what", &promise.what)]),
+        _ if state.current.closed => phrase(Phrase::ThanksGoodbyeAgain, lang).to_owned(),
+        _ => phrase(Phrase::ThanksGoodbye, lang).to_owned(),
+    }
+}
+
 /// The message asks for a booking (or adds a day or time to the one in progress) and we know
 /// when: without a day there is nothing to confirm yet, and the question asks for it.
-fn wants_booking(intent: Intent, goal: &Goal, understood: &Understanding, known: &LeadFields) -> bool {
-    let books = matches!(intent, Intent::BookViewing | Intent::BookAppointment | Intent::BookStay);
+fn wants_booking(asked: BookingAsk, goal: &Goal, understood: &Understanding, known: &LeadFields) -> bool {
+    let BookingAsk(intent, said) = asked;
+    let books = said
+        || matches!(
+            intent,
+            Intent::BookViewing | Intent::BookAppointment | Intent::BookStay | Intent::RescheduleCancel
+        );
     let adds_when = (understood.slots.contains_key(&Slot::Date) || understood.slots.contains_key(&Slot::Time))
         && matches!(intent, Intent::ProvideInfo | Intent::Affirm | Intent::GeneralEnquiry);
     let when_known = match goal.kind {
@@ -147,12 +189,25 @@ fn wants_booking(intent: Intent, goal: &Goal, understood: &Understanding, known:
     goal.is_booking() && (books || adds_when) && when_known
 }
 
+/// The message's intent, and whether its words ask for a booking whatever the intent says.
+#[derive(Clone, Copy)]
+struct BookingAsk(Intent, bool);
+
 /// "Is the flat on Elm Road still available?": the property they named.
 fn asks_availability(intent: Intent, understood: &Understanding) -> Option<String> {
     let enquiry =
         matches!(intent, Intent::AvailabilitySearch | Intent::PropertyEnquiryRent | Intent::PropertyEnquiryBuy);
     let property = understood.slots.get(&Slot::Property)?;
     enquiry.then(|| property.value.as_str().map_or_else(|| property.text.clone(), str::to_owned))
+}
+
+/// A request for places (to rent, buy or stay), not a question about one. English wording
+/// only: the promise itself is English (see `describe`).
+fn wants_places(intent: Intent, words: &Words) -> bool {
+    let search =
+        matches!(intent, Intent::PropertyEnquiryRent | Intent::PropertyEnquiryBuy | Intent::AvailabilitySearch);
+    (search && words.any(&["find", "looking for", "search", "any ", "available", "options", "other ", "another"]))
+        || words.more_options()
 }
 
 /// Intents whose answer is the team's next step, not a fact: never "I don't have that to hand".
@@ -286,23 +341,145 @@ impl Words {
     fn asks_something(&self) -> bool {
         self.lower.contains('?')
             || self.any(&[
-                " what ", " what's ", " how ", " when ", " where ", " which ", " who ", " why ", " can i ",
-                " can you ", " could you ", " do you ", " does ", " is there ", " are there ", " is it ",
-                " tell me ", " let me know ", " i'd like to know", " wondering", " qué ", " cuál ", " dónde ",
-                " cuándo ", " combien ", " quel ", " où ", " wann ", " wie ", " wo ", " was ", " quanto ", " onde ",
+                " what ",
+                " what's ",
+                " how ",
+                " when ",
+                " where ",
+                " which ",
+                " who ",
+                " why ",
+                " can i ",
+                " can you ",
+                " could you ",
+                " do you ",
+                " does ",
+                " is there ",
+                " are there ",
+                " is it ",
+                " tell me ",
+                " let me know ",
+                " i'd like to know",
+                " wondering",
+                " qué ",
+                " cuál ",
+                " dónde ",
+                " cuándo ",
+                " combien ",
+                " quel ",
+                " où ",
+                " wann ",
+                " wie ",
+                " wo ",
+                " was ",
+                " quanto ",
+                " onde ",
             ])
     }
 
     fn asks_hours(&self) -> bool {
-        self.any(&["opening hours", "open hours", "office hours", "what time do you open", "what time do you close", "when are you open", "when do you open", "when do you close", "your address", "where are you based", "where is your office"])
+        self.any(&[
+            "opening hours",
+            "open hours",
+            "office hours",
+            "what time do you open",
+            "what time do you close",
+            "when are you open",
+            "when do you open",
+            "when do you close",
+            "your address",
+            "where are you based",
+            "where is your office",
+        ])
     }
 
     fn asks_news(&self) -> bool {
-        self.any(&["any news", "any update", "any word", "heard back", "heard anything", "an update", "news on", "status of my"])
+        self.any(&[
+            "any news",
+            "any update",
+            "any word",
+            "heard back",
+            "heard anything",
+            "an update",
+            "news on",
+            "status of my",
+        ])
+    }
+
+    fn books(&self) -> bool {
+        self.any(&[
+            "schedule a visit",
+            "schedule a viewing",
+            "book a visit",
+            "book a viewing",
+            "arrange a visit",
+            "arrange a viewing",
+            "arrange and appointment",
+            "set up a visit",
+            "set up a viewing",
+            "view it ",
+            "see it ",
+            "visit it ",
+            "to view ",
+            "come and see",
+            "come see",
+            "take a look at",
+        ])
+    }
+
+    fn more_options(&self) -> bool {
+        self.any(&[
+            "other options",
+            "other apartments",
+            "other places",
+            "other properties",
+            "other houses",
+            "other hotels",
+            "any others",
+            "anything else available",
+            "something else",
+            "more options",
+            "another place",
+            "another apartment",
+            "another one",
+            "other ones",
+            "different one",
+            "alternative",
+            "anything else you can find",
+            "what else do you have",
+            "anything else",
+        ])
     }
 
     fn thanks(&self) -> bool {
-        self.any(&["thank", "thanks", "cheers", "that's all", "that is all", "gracias", "merci", "danke", "obrigad", "grazie"])
+        self.any(&[
+            "thank",
+            "thanks",
+            "cheers",
+            "that's all",
+            "that is all",
+            "that'll be all",
+            "that will be all",
+            "that'll be it",
+            "that will be it",
+            "that's it",
+            "that is it",
+            "nothing else",
+            "nothing more",
+            "anything else",
+            "no further",
+            "all set",
+            "i'm good",
+            "that's everything",
+            "appreciate",
+            "more help",
+            "any more",
+            "gracias",
+            "merci",
+            "danke",
+            "obrigad",
+            "grazie",
+        ])
     }
 }
 

@@ -24,7 +24,9 @@ pub(super) fn answer<'a>(question: &str, passages: &'a [Passage], besides_other_
         .iter()
         .map(|p| (p, coverage(&wanted, p)))
         .filter(|(_, (share, in_title))| *share >= threshold && *in_title)
-        .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(a.0.score.total_cmp(&b.0.score)).then(std::cmp::Ordering::Greater))
+        .max_by(|a, b| {
+            a.1 .0.total_cmp(&b.1 .0).then(a.0.score.total_cmp(&b.0.score)).then(std::cmp::Ordering::Greater)
+        })
         .map(|(p, _)| p)
 }
 
@@ -42,20 +44,9 @@ fn coverage(wanted: &[Vec<String>], passage: &Passage) -> (f64, bool) {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    pub(crate) fn faq(id: &str, question: &str, answer: &str) -> Passage {
-        Passage {
-            id: id.into(),
-            kb: "faq".into(),
-            title: question.into(),
-            text: answer.into(),
-            score: 1.0,
-            source: "faq".into(),
-            category: None,
-        }
-    }
+    use crate::brain::simulate::faq;
 
     #[test]
     fn answers_with_the_passage_about_the_question_and_nothing_weaker() {

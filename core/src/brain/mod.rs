@@ -2,12 +2,11 @@
 //! [`rules::RulesBrain`] is the default and works with no network and no key.
 
 mod compose;
-#[cfg(test)]
-mod conversations;
 mod grounding;
 pub mod phrases;
 mod questions;
 pub mod rules;
+pub mod simulate;
 pub mod tone;
 pub mod understand;
 

@@ -109,11 +109,15 @@ fn unlike_last(text: String, state: &DialogueState, turn: &Turn, lang: &str) -> 
     if state.current.last_reply.as_deref() != Some(text.as_str()) {
         return text;
     }
-    [follow_up_line(turn, lang), phrase(Phrase::GotIt, lang).to_owned(), phrase(Phrase::WillCheckAgain, lang).to_owned()]
-        .into_iter()
-        .map(|t| frame_for(turn, lang, t))
-        .find(|t| state.current.last_reply.as_deref() != Some(t.as_str()))
-        .unwrap_or(text)
+    [
+        follow_up_line(turn, lang),
+        phrase(Phrase::GotIt, lang).to_owned(),
+        phrase(Phrase::WillCheckAgain, lang).to_owned(),
+    ]
+    .into_iter()
+    .map(|t| frame_for(turn, lang, t))
+    .find(|t| state.current.last_reply.as_deref() != Some(t.as_str()))
+    .unwrap_or(text)
 }
 
 /// A task for the team, in the escalation queue at normal priority (nobody is paged).

@@ -72,6 +72,8 @@ impl Goal {
             // Searching for a place to view is the same errand as viewing it.
             (Some(goal), Some(GoalKind::Search)) if goal.kind == GoalKind::Viewing => goal.clone(),
             (Some(goal), Some(kind)) if goal.kind == kind => goal.clone(),
+            // "Can you change it to Tuesday?" moves the booking in progress, whatever kind it is.
+            (Some(goal), Some(_)) if intent == Intent::RescheduleCancel && goal.is_booking() => goal.clone(),
             // A search that names a place becomes a viewing of it, details and all.
             (Some(goal), Some(GoalKind::Viewing)) if goal.kind == GoalKind::Search => {
                 Goal { kind: GoalKind::Viewing, details: goal.details.clone() }
@@ -81,7 +83,10 @@ impl Goal {
         };
         // A day for a place they named is a viewing, whatever words asked for it.
         let when = slots.contains_key(&Slot::Date) || slots.contains_key(&Slot::Time);
-        if goal.kind == GoalKind::Search && when && (goal.details.contains_key(&Slot::Property) || slots.contains_key(&Slot::Property)) {
+        if goal.kind == GoalKind::Search
+            && when
+            && (goal.details.contains_key(&Slot::Property) || slots.contains_key(&Slot::Property))
+        {
             goal.kind = GoalKind::Viewing;
         }
         for slot in BOOKING_DETAILS {

@@ -12,8 +12,9 @@ mod goal;
 
 pub use goal::{Goal, GoalKind};
 
-use crate::brain::understand::Slot;
+use crate::brain::understand::{Intent, Slot, SlotValue};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A question is asked at most this many times in a row (the second time in other words);
 /// after that it is dropped for the rest of the conversation.
@@ -106,6 +107,22 @@ impl DialogueState {
 
     pub fn is_dropped(&self, slot: Slot) -> bool {
         self.current.dropped.contains(&slot)
+    }
+
+    /// The state after a reply from a brain that does not track the dialogue itself (an LLM):
+    /// the goal the message announced and the words sent, so the next turn — whichever brain
+    /// takes it — never repeats them.
+    pub fn observe(
+        &self,
+        new_conversation: bool,
+        intent: Intent,
+        slots: &BTreeMap<Slot, SlotValue>,
+        reply: Option<&str>,
+        at: u64,
+    ) -> DialogueState {
+        let base = if new_conversation { self.for_new_conversation() } else { self.clone() };
+        let acts = ReplyActs { goal: Goal::updated(self.goal.as_ref(), intent, slots), ..Default::default() };
+        base.after_reply(reply, &acts, at)
     }
 
     /// The state after `reply` (as sent) did `acts`. A question asked again counts up; one

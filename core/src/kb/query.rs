@@ -12,7 +12,11 @@ pub fn content_terms(text: &str) -> Vec<Vec<String>> {
         .filter(|w| w.len() > 1 && !STOP.contains(&w.as_str()))
         .map(|w| {
             let w = w.trim_end_matches('s').to_owned();
-            if w == "dog" || w == "cat" { vec![w, "pet".into()] } else { vec![w] }
+            if w == "dog" || w == "cat" {
+                vec![w, "pet".into()]
+            } else {
+                vec![w]
+            }
         })
         .collect()
 }

@@ -1,17 +1,20 @@
 //! Whole conversations through the rules brain, the way the Durable Object runs them: each
 //! turn sees the last reply, the lead so far, the dialogue state the previous reply left and
-//! the knowledge passages for its words. These tests read transcripts as a customer would.
+//! the knowledge passages for its words. The tests read transcripts as a customer would; the
+//! `dialogue` binary replays SGD dialogues through it for a quick look before the real
+//! webhook benchmark (`make bench-dialogue`).
 
-use super::rules::tests::turn;
 use super::rules::RulesBrain;
 use super::{Brain, Reply, Turn};
+use crate::channel::Channel;
 use crate::dialogue::DialogueState;
 use crate::kb::Passage;
 use crate::lead::LeadFields;
 use crate::tenant::{LocalTime, Settings};
 
-/// A contact texting one business: what the thread remembers between turns.
-pub(crate) struct Chat {
+/// A contact texting one business by SMS: what the thread remembers between turns.
+pub struct Chat {
+    pub business_name: String,
     pub settings: Settings,
     pub at: LocalTime,
     pub lead: LeadFields,
@@ -23,11 +26,14 @@ pub(crate) struct Chat {
     /// The knowledge base, searched naively (every passage offered; grounding decides).
     pub kb: Vec<Passage>,
     pub transcript: Vec<(String, Reply)>,
+    /// Unclear replies in a row, as the thread counts them.
+    pub unclear_streak: u8,
 }
 
 impl Chat {
-    pub(crate) fn new(settings: Settings, at: LocalTime) -> Self {
+    pub fn new(settings: Settings, at: LocalTime) -> Self {
         Chat {
+            business_name: "Maple & Pine Lettings".into(),
             settings,
             at,
             lead: LeadFields::default(),
@@ -38,11 +44,28 @@ impl Chat {
             turns: 0,
             kb: Vec::new(),
             transcript: Vec::new(),
+            unclear_streak: 0,
         }
     }
 
-    pub(crate) fn say(&mut self, text: &str) -> Reply {
-        let mut t: Turn = turn(&self.settings, text, self.at);
+    pub fn say(&mut self, text: &str) -> Reply {
+        let mut t = Turn {
+            business_name: self.business_name.clone(),
+            settings: self.settings.clone(),
+            local_time: self.at,
+            channel: Channel::Sms,
+            contact_name: None,
+            returning_contact: false,
+            new_conversation: true,
+            system_before: None,
+            missed_call: false,
+            text: text.into(),
+            lead: LeadFields::default(),
+            history_summary: None,
+            unclear_streak: 0,
+            dialogue: DialogueState::default(),
+            knowledge: Vec::new(),
+        };
         t.new_conversation = self.turns == 0;
         t.returning_contact = self.returning;
         t.contact_name = self.name.clone();
@@ -50,8 +73,13 @@ impl Chat {
         t.lead = self.lead.clone();
         t.dialogue = self.dialogue.clone();
         t.knowledge = self.kb.clone();
+        t.unclear_streak = self.unclear_streak;
         let reply = RulesBrain.respond(&t);
         self.turns += 1;
+        self.unclear_streak = match (reply.unclear, &reply.escalation) {
+            (true, None) => self.unclear_streak.saturating_add(1),
+            _ => 0,
+        };
         self.lead.merge(&reply.slots, &format!("msg_{}", self.turns), u64::from(self.turns));
         if let Some(name) = reply.slots.get(&crate::brain::understand::Slot::Name).and_then(|v| v.value.as_str()) {
             self.name = Some(name.to_owned());
@@ -66,11 +94,11 @@ impl Chat {
         reply
     }
 
-    pub(crate) fn replies(&self) -> Vec<String> {
+    pub fn replies(&self) -> Vec<String> {
         self.transcript.iter().map(|(_, r)| r.text.clone().unwrap_or_default()).collect()
     }
 
-    pub(crate) fn print(&self) -> String {
+    pub fn print(&self) -> String {
         let mut out = String::new();
         for (said, reply) in &self.transcript {
             out.push_str(&format!("> {said}\n< {}\n", reply.text.as_deref().unwrap_or("(no reply)")));
@@ -79,9 +107,21 @@ impl Chat {
     }
 }
 
+/// An FAQ as search returns it.
+pub fn faq(id: &str, question: &str, answer: &str) -> Passage {
+    Passage {
+        id: id.into(),
+        kb: "faq".into(),
+        title: question.into(),
+        text: answer.into(),
+        score: 1.0,
+        source: "faq".into(),
+        category: None,
+    }
+}
+
 /// The demo letting agent's FAQ, as seeded (the parts these conversations touch).
-pub(crate) fn demo_faq() -> Vec<Passage> {
-    use crate::brain::grounding::tests::faq;
+pub fn demo_faq() -> Vec<Passage> {
     vec![
         faq(
             "kbc_deposit",
