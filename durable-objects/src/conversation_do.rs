@@ -142,7 +142,7 @@ impl ConversationDO {
             if turn.recovery && reply.escalation.is_none() {
                 reply.escalation = Some(turn.recovery_escalation());
             }
-            return Ok(Decision::Reply(reply, None));
+            return Ok(Decision::Reply(Box::new(reply), None));
         };
         let Some(stored) = store.store_inbound(turn, ids).await.map_err(storage_error)? else {
             return Ok(Decision::Settled(self.await_other_claim(store, turn).await?));
@@ -162,12 +162,11 @@ impl ConversationDO {
         if let Some(why) = &outcome.fallback {
             worker::console_warn!("LLM turn for {} fell back to the rules brain: {why}", turn.event_id);
         }
-        Ok(Decision::Reply(outcome.reply, Some((month, outcome.usage))))
+        Ok(Decision::Reply(Box::new(outcome.reply), Some((month, outcome.usage))))
     }
 
     async fn run(&self, turn: &InboundTurn, mut thread: ThreadState) -> Result<TurnOutcome> {
-        let db = database(&self.env)?;
-        let store = D1Store::new(db.clone());
+        let store = D1Store::new(database(&self.env)?);
         // A new conversation reloads what the contact's other channels may have changed since
         // (a name told by SMS greets them on WhatsApp; the dialogue state is shared).
         if thread.known.is_none() || thread.continuity(turn.received_at).new_conversation {
@@ -183,7 +182,7 @@ impl ConversationDO {
         brain_turn.history_summary = thread.known.as_ref().and_then(|k| k.history.clone());
         brain_turn.dialogue = thread.known.as_ref().map(|k| k.dialogue.clone()).unwrap_or_default();
         if turn.is_contact_words() && !turn.body.trim().is_empty() {
-            brain_turn.knowledge = knowledge(&self.env, &db, turn).await;
+            brain_turn.knowledge = knowledge(&self.env, store.database(), turn).await;
         }
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
         let mut ids = NewIds {
@@ -196,7 +195,7 @@ impl ConversationDO {
         };
         let (mut reply, usage) = match self.decide(&store, turn, &brain_turn, &ids).await? {
             Decision::Settled(outcome) => return Ok(outcome),
-            Decision::Reply(reply, usage) => (reply, usage),
+            Decision::Reply(reply, usage) => (*reply, usage),
         };
         if reply.text.is_some() && reply.escalation.is_none() {
             // Meta's window runs on its clock: the real one, even when a test moves the business clock.
@@ -327,7 +326,7 @@ fn storage_error(e: StoreError) -> worker::Error {
 /// What the brain decided: a reply to store (with the LLM tokens to charge), or an outcome
 /// already settled by the ledger (a duplicate, another claim's answer).
 enum Decision {
-    Reply(Reply, Option<(String, Usage)>),
+    Reply(Box<Reply>, Option<(String, Usage)>),
     Settled(TurnOutcome),
 }
 

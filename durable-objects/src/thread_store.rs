@@ -31,6 +31,11 @@ impl D1Store {
     pub fn new(db: D1Database) -> Self {
         Self(db)
     }
+
+    /// The database, for the turn's reads outside the store (knowledge search).
+    pub fn database(&self) -> &D1Database {
+        &self.0
+    }
 }
 
 impl TurnStore for D1Store {
