@@ -102,7 +102,9 @@ fn a_signed_sms_after_hours_gets_an_escaped_twiml_reply_and_two_events() {
     assert_eq!(
         text,
         "Hi, thanks for contacting Maple & Pine Lettings! We're closed right now; the team will reply when we \
-         open tomorrow at 09:00. Reply with a good time for a viewing."
+         open tomorrow at 09:00. I'll check that Elm Road is still available and let you know. When would you like \
+         to view it?",
+        "a named flat is checked with the team and the viewing's day asked for"
     );
     let xml = twilio::message_response(&text);
     assert!(xml.contains("<Message>Hi, thanks for contacting Maple &amp; Pine Lettings!"));

@@ -23,7 +23,7 @@ use frontdesk_core::ids;
 use frontdesk_core::inbound::{escalation_event, events, ledger_answer, reply_time, InboundTurn, TurnOutcome};
 use frontdesk_core::jobs::Job;
 use frontdesk_core::kb::Passage;
-use frontdesk_core::llm::Usage;
+use frontdesk_core::llm::{transcript_within, Usage};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::store::{usage_month, NewIds, ReplyToStore, StoreError, TurnStore};
 use frontdesk_core::webhook::Claim;
@@ -129,13 +129,7 @@ impl ConversationDO {
 
     /// What the brain says: the rules brain, or the tenant's LLM (which is remote, so the
     /// message is stored and the event claimed before it is called), or nothing for a note.
-    async fn decide(
-        &self,
-        store: &impl TurnStore,
-        turn: &InboundTurn,
-        brain_turn: &Turn,
-        ids: &NewIds,
-    ) -> Result<Decision> {
+    async fn decide(&self, store: &D1Store, turn: &InboundTurn, brain_turn: &Turn, ids: &NewIds) -> Result<Decision> {
         let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words() && !turn.recovery);
         let Some(settings) = llm else {
             let mut reply = if turn.wants_reply() { RulesBrain.respond(brain_turn) } else { Reply::silent() };
@@ -158,7 +152,15 @@ impl ConversationDO {
             0
         });
         let budget = turn.delivery.turn_budget_ms();
-        let outcome = llm_turn::answer(&self.env, settings, brain_turn, used, budget).await;
+        // The model reads the conversation itself, not only our last line: a failed read
+        // costs it the context, not the turn.
+        let history =
+            store.transcript(&turn.tenant_id, &stored.conversation.id, &stored.inbound.id).await.unwrap_or_else(|e| {
+                worker::console_error!("reading the transcript for {} failed: {e}", turn.event_id);
+                Vec::new()
+            });
+        let history = transcript_within(&history, TRANSCRIPT_CHARS);
+        let outcome = llm_turn::answer(&self.env, settings, brain_turn, used, budget, &history).await;
         if let Some(why) = &outcome.fallback {
             worker::console_warn!("LLM turn for {} fell back to the rules brain: {why}", turn.event_id);
         }
@@ -314,6 +316,9 @@ async fn knowledge(env: &Env, db: &worker::D1Database, turn: &InboundTurn) -> Ve
         Vec::new()
     })
 }
+
+/// About 1,500 tokens of earlier conversation for an LLM turn.
+const TRANSCRIPT_CHARS: usize = 6_000;
 
 /// Passages a brain is given: enough for the best answer to be among them, few enough to read.
 const KNOWLEDGE_PASSAGES: usize = 5;

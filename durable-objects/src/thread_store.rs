@@ -16,7 +16,7 @@ use frontdesk_core::conversation::{reuse_cutoff, Known};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::jobs::Job;
-use frontdesk_core::llm::Usage;
+use frontdesk_core::llm::{Role, Usage};
 use frontdesk_core::ports::Random;
 use frontdesk_core::store::{KnownRow, NewIds, ReadBack, ReplyToStore, StoreError, TurnStore, Written};
 use frontdesk_core::webhook::stale_before;
@@ -30,6 +30,39 @@ pub struct D1Store(D1Database);
 impl D1Store {
     pub fn new(db: D1Database) -> Self {
         Self(db)
+    }
+
+    /// The conversation's messages before `before_id`, newest first (at most 40), as an LLM reads
+    /// them: the contact's words and ours; notes and empty events are left out.
+    pub async fn transcript(
+        &self,
+        tenant_id: &str,
+        conversation_id: &str,
+        before_id: &str,
+    ) -> std::result::Result<Vec<(Role, String)>, StoreError> {
+        #[derive(Deserialize)]
+        struct Line {
+            direction: String,
+            body: Option<String>,
+        }
+        let rows: Vec<Line> = statement(
+            &self.0,
+            "SELECT direction, body FROM messages WHERE tenant_id = ?1 AND conversation_id = ?2 AND id != ?3 \
+             AND body IS NOT NULL AND body != '' ORDER BY created_at DESC, id DESC LIMIT 40",
+            &[Arg::Text(tenant_id), Arg::Text(conversation_id), Arg::Text(before_id)],
+        )
+        .map_err(StoreError::new)?
+        .all()
+        .await
+        .and_then(|r| r.results())
+        .map_err(StoreError::new)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|l| {
+                let role = if l.direction == "inbound" { Role::User } else { Role::Assistant };
+                l.body.map(|body| (role, body))
+            })
+            .collect())
     }
 
     /// The database, for the turn's reads outside the store (knowledge search).
