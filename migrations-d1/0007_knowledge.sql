@@ -31,7 +31,9 @@ CREATE TABLE kb_chunks (
   id           TEXT NOT NULL UNIQUE,            -- kbc_…
   tenant_id    TEXT NOT NULL,
   kb_id        TEXT NOT NULL,
-  document_id  TEXT NOT NULL REFERENCES kb_documents(id),
+  -- No foreign key: a queued ingestion stores its chunks before its document row, which is
+  -- what makes them visible (search joins the document).
+  document_id  TEXT NOT NULL,
   title        TEXT NOT NULL,                   -- the FAQ's question, or the document's title › heading
   text         TEXT NOT NULL,                   -- the FAQ's answer, or the chunk's text
   category     TEXT,

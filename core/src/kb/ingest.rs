@@ -84,7 +84,8 @@ pub fn faqs_from_csv(kb: &str, body: &str) -> Result<FaqImport, String> {
     check_faqs(FaqImport { kb: kb.to_owned(), faqs })
 }
 
-fn check_faqs(mut import: FaqImport) -> Result<FaqImport, String> {
+/// An import trimmed and checked (name, count, lengths).
+pub fn check_faqs(mut import: FaqImport) -> Result<FaqImport, String> {
     check_kb_name(&import.kb)?;
     if import.faqs.is_empty() {
         return Err("`faqs` is empty: nothing to import".into());
