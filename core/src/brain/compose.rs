@@ -13,6 +13,7 @@
 use super::grounding;
 use super::phrases::{fill, phrase, Phrase};
 use super::questions;
+use super::tone::{ChannelStyle, CONCISE_MAX_CHARS};
 use super::understand::{CivilDate, Intent, Slot, Understanding};
 use super::Turn;
 use crate::dialogue::{DialogueState, Goal, GoalKind, ReplyActs};
@@ -22,8 +23,23 @@ use crate::lead::{shows_interest, LeadFields};
 /// The promise a search makes until listings are searchable.
 const SHORTLIST: &str = "a shortlist of places that match";
 
-/// A knowledge answer leaves room in two SMS segments for a greeting and a question.
-const KB_ANSWER_CHARS: usize = 200;
+/// A knowledge answer on channels without a length limit: the passage, within reason.
+const KB_ANSWER_CHARS: usize = 600;
+
+/// The room a knowledge answer has: on SMS what two segments leave after the other parts (the
+/// question after it goes first if the reply runs over), elsewhere [`KB_ANSWER_CHARS`].
+fn kb_room(turn: &Turn, parts: &[String]) -> usize {
+    match turn.settings.style_for(turn.channel) {
+        Some(ChannelStyle::Concise) => {
+            let used: usize = parts.iter().map(|p| p.chars().count() + 1).sum();
+            CONCISE_MAX_CHARS.saturating_sub(used).max(MIN_KB_CHARS)
+        }
+        _ => KB_ANSWER_CHARS,
+    }
+}
+
+/// Never less than this for an answer, even after a long greeting.
+const MIN_KB_CHARS: usize = 160;
 
 /// What the composer decided: the words (before channel framing), what they did, and the
 /// team's follow-up they create.
@@ -88,7 +104,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
         let which = if held { Phrase::BookingHeld } else { Phrase::BookingRequested };
         out.parts.push(fill(phrase(which, lang), &[("what", &what)]));
         if !held {
-            out.follow_up = Some(format!("{} to confirm: {what}", capitalised(noun(goal.kind))));
+            out.follow_up = Some(format!("{} to confirm: {what}", task_label(goal.kind)));
             out.acts.promised = Some(what);
         }
     } else if let Some(property) = asks_availability(intent, understood) {
@@ -119,9 +135,11 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
         }
     }
     let handled_other = out.parts.len() > acknowledged || wants_places(intent, &words);
-    if words.asks_something() && !matches!(intent, Intent::Complaint | Intent::SpeakToHuman) {
+    // Hours come from the settings, the one source of truth for them, not a passage about them.
+    let kb_question = words.asks_something() && !out.acts.answered.iter().any(|a| a == "hours");
+    if kb_question && !matches!(intent, Intent::Complaint | Intent::SpeakToHuman) {
         if let Some(passage) = grounding::answer(&turn.text, &turn.knowledge, handled_other) {
-            out.parts.push(condense(&passage.text, KB_ANSWER_CHARS));
+            out.parts.push(condense(&passage.text, kb_room(turn, &out.parts)));
             out.acts.answered.push(passage.id.clone());
         } else if !handled_other && !answerable_by_team_flow(intent) {
             let again = state.current.unanswered > 0;
@@ -240,63 +258,15 @@ fn noun(kind: GoalKind) -> &'static str {
     }
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
-/// The booking in words the contact can check: "a viewing of the flat on Elm Road tomorrow
-/// (Tue 1 Dec) at 10:00". Other languages get the bare request ("your request" words are
-/// English, so they say only the date and time, which read the same everywhere).
-fn describe(goal: &Goal, known: &LeadFields, today: CivilDate, lang: &str) -> String {
-    let detail = |slot| goal.details.get(&slot).cloned();
-    let date = detail(Slot::Date).or_else(|| field(known, Slot::CheckIn));
-    let when = date.as_deref().and_then(|d| d.parse::<CivilDate>().ok()).map(|d| day_label(d, today, lang));
-    let time = detail(Slot::Time);
-    if lang != "en" {
-        return [when, time].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    }
-    let mut text = noun(goal.kind).to_owned();
-    if let Some(property) = detail(Slot::Property).or_else(|| field(known, Slot::Property)) {
-        text.push_str(&format!(" of {property}"));
-    }
-    if goal.kind == GoalKind::Stay {
-        if let Some(out) = field(known, Slot::CheckOut).and_then(|d| d.parse::<CivilDate>().ok()) {
-            if let Some(when) = &when {
-                return format!("{text} from {when} to {}", day_label(out, today, lang));
-            }
-        }
-    }
-    if let Some(when) = when {
-        text.push(' ');
-        text.push_str(&when);
-    }
-    if let Some(time) = time {
-        text.push_str(&format!(" at {time}"));
-    }
-    if let Some(provider) = detail(Slot::Provider) {
-        text.push_str(&format!(" with {provider}"));
-    }
-    text
-}
-
-fn field(known: &LeadFields, slot: Slot) -> Option<String> {
-    known.get(slot).map(|f| f.value.as_str().map_or_else(|| f.value.to_string(), str::to_owned))
-}
-
-/// "today", "tomorrow (Tue 1 Dec)", "on Fri 4 Dec"; ISO digits in other languages.
-fn day_label(date: CivilDate, today: CivilDate, lang: &str) -> String {
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    if lang != "en" {
-        return format!("{:02}/{:02}", date.day, date.month);
-    }
-    let short =
-        format!("{} {} {}", DAYS[usize::from(date.weekday() % 7)], date.day, MONTHS[usize::from(date.month - 1) % 12]);
-    match date.to_days() - today.to_days() {
-        0 => format!("today ({short})"),
-        1 => format!("tomorrow ({short})"),
-        _ => format!("on {short}"),
+/// How the team's queue names a booking to confirm.
+fn task_label(kind: GoalKind) -> &'static str {
+    match kind {
+        GoalKind::Viewing | GoalKind::Search => "Viewing",
+        GoalKind::Appointment => "Appointment",
+        GoalKind::Stay => "Stay",
+        GoalKind::Valuation => "Valuation",
+        GoalKind::Repair => "Repair visit",
+        GoalKind::Information => "Request",
     }
 }
 
