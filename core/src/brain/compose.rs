@@ -270,6 +270,61 @@ fn task_label(kind: GoalKind) -> &'static str {
     }
 }
 
+/// The booking in words the contact can check: "a viewing of the flat on Elm Road tomorrow
+/// (Tue 1 Dec) at 10:00". Other languages get the bare request ("your request" words are
+/// English, so they say only the date and time, which read the same everywhere).
+fn describe(goal: &Goal, known: &LeadFields, today: CivilDate, lang: &str) -> String {
+    let detail = |slot| goal.details.get(&slot).cloned();
+    let date = detail(Slot::Date).or_else(|| field(known, Slot::CheckIn));
+    let when = date.as_deref().and_then(|d| d.parse::<CivilDate>().ok()).map(|d| day_label(d, today, lang));
+    let time = detail(Slot::Time);
+    if lang != "en" {
+        return [when, time].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    }
+    let mut text = noun(goal.kind).to_owned();
+    if let Some(property) = detail(Slot::Property).or_else(|| field(known, Slot::Property)) {
+        text.push_str(&format!(" of {property}"));
+    }
+    if goal.kind == GoalKind::Stay {
+        if let Some(out) = field(known, Slot::CheckOut).and_then(|d| d.parse::<CivilDate>().ok()) {
+            if let Some(when) = &when {
+                return format!("{text} from {when} to {}", day_label(out, today, lang));
+            }
+        }
+    }
+    if let Some(when) = when {
+        text.push(' ');
+        text.push_str(&when);
+    }
+    if let Some(time) = time {
+        text.push_str(&format!(" at {time}"));
+    }
+    if let Some(provider) = detail(Slot::Provider) {
+        text.push_str(&format!(" with {provider}"));
+    }
+    text
+}
+
+fn field(known: &LeadFields, slot: Slot) -> Option<String> {
+    known.get(slot).map(|f| f.value.as_str().map_or_else(|| f.value.to_string(), str::to_owned))
+}
+
+/// "today", "tomorrow (Tue 1 Dec)", "on Fri 4 Dec"; ISO digits in other languages.
+fn day_label(date: CivilDate, today: CivilDate, lang: &str) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    if lang != "en" {
+        return format!("{:02}/{:02}", date.day, date.month);
+    }
+    let short =
+        format!("{} {} {}", DAYS[usize::from(date.weekday() % 7)], date.day, MONTHS[usize::from(date.month - 1) % 12]);
+    match date.to_days() - today.to_days() {
+        0 => format!("today ({short})"),
+        1 => format!("tomorrow ({short})"),
+        _ => format!("on {short}"),
+    }
+}
+
 fn hours(turn: &Turn, lang: &str) -> String {
     let mut answer = match turn.settings.hours_summary() {
         Some(hours) => fill(phrase(Phrase::Hours, lang), &[("hours", &hours)]),
