@@ -141,7 +141,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
         if let Some(passage) = grounding::answer(&turn.text, &turn.knowledge, handled_other) {
             out.parts.push(condense(&passage.text, kb_room(turn, &out.parts)));
             out.acts.answered.push(passage.id.clone());
-        } else if !handled_other && !answerable_by_team_flow(intent) {
+        } else if !handled_other && (!answerable_by_team_flow(intent) || asks_beside_intent(intent, &turn.text)) {
             let again = state.current.unanswered > 0;
             out.parts.push(phrase(if again { Phrase::WillCheckAgain } else { Phrase::WillCheck }, lang).to_owned());
             out.acts.unanswered = true;
@@ -198,7 +198,8 @@ fn wants_booking(asked: BookingAsk, goal: &Goal, understood: &Understanding, kno
             intent,
             Intent::BookViewing | Intent::BookAppointment | Intent::BookStay | Intent::RescheduleCancel
         );
-    let adds_when = (understood.slots.contains_key(&Slot::Date) || understood.slots.contains_key(&Slot::Time))
+    let when_slots = [Slot::Date, Slot::Time, Slot::CheckIn, Slot::CheckOut];
+    let adds_when = when_slots.iter().any(|s| understood.slots.contains_key(s))
         && matches!(intent, Intent::ProvideInfo | Intent::Affirm | Intent::GeneralEnquiry);
     let when_known = match goal.kind {
         GoalKind::Stay => known.knows(Slot::CheckIn),
@@ -226,6 +227,12 @@ fn wants_places(intent: Intent, words: &Words) -> bool {
         matches!(intent, Intent::PropertyEnquiryRent | Intent::PropertyEnquiryBuy | Intent::AvailabilitySearch);
     (search && words.any(&["find", "looking for", "search", "any ", "available", "options", "other ", "another"]))
         || words.more_options()
+}
+
+/// "That is correct, quick question: is it furnished?": a question mark after an answer or a
+/// greeting is still a question (bookings and hours carry their own answer).
+fn asks_beside_intent(intent: Intent, text: &str) -> bool {
+    text.contains('?') && matches!(intent, Intent::Affirm | Intent::Deny | Intent::Greeting)
 }
 
 /// Intents whose answer is the team's next step, not a fact: never "I don't have that to hand".

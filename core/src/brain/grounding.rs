@@ -15,7 +15,12 @@ const MIN_COVERAGE_BESIDES: f64 = 0.75;
 /// The best passage that answers `question`, skipping those in `answered` (already said in
 /// this conversation) only when the same question is not being asked again.
 pub(super) fn answer<'a>(question: &str, passages: &'a [Passage], besides_other_answers: bool) -> Option<&'a Passage> {
-    let wanted = content_terms(question);
+    let all = content_terms(question);
+    // "Is smoking allowed?" is about smoking: "allowed" alone must not match "Are dogs allowed?".
+    let generic = generic_terms();
+    let specific: Vec<Vec<String>> =
+        all.iter().filter(|alternatives| !alternatives.iter().any(|a| generic.contains(a))).cloned().collect();
+    let wanted = if specific.is_empty() { all } else { specific };
     if wanted.is_empty() {
         return None;
     }
@@ -28,6 +33,15 @@ pub(super) fn answer<'a>(question: &str, passages: &'a [Passage], besides_other_
             a.1 .0.total_cmp(&b.1 .0).then(a.0.score.total_cmp(&b.0.score)).then(std::cmp::Ordering::Greater)
         })
         .map(|(p, _)| p)
+}
+
+/// Words that say how something is asked, not what about: allowed, cost, available, book…
+/// (normalised the way search normalises them).
+fn generic_terms() -> BTreeSet<String> {
+    const WORDS: &str = "allowed allow permitted possible available cost costs price prices much many have has get \
+                         need want book booking place property apartment apartments flat house hotel room rooms \
+                         there any know tell please like would could also help info information question ask";
+    content_terms(WORDS).into_iter().filter_map(|alternatives| alternatives.into_iter().next()).collect()
 }
 
 /// The share of `wanted` words found in the passage, and whether its title (the FAQ's
@@ -57,5 +71,8 @@ mod tests {
         assert_eq!(answer("how much is the deposit?", &kb, false).map(|p| p.id.as_str()), Some("kbc_1"));
         assert_eq!(answer("Is there a swimming pool?", &kb, false), None, "nothing about pools: no invented fact");
         assert_eq!(answer("", &kb, false), None);
+        let dogs = [faq("kbc_3", "Are dogs allowed?", "Well-behaved dogs are welcome for £20 per dog per stay.")];
+        assert_eq!(answer("Is smoking allowed and what is the price per night?", &dogs, false), None, "not about dogs");
+        assert!(answer("Are dogs allowed?", &dogs, false).is_some());
     }
 }
