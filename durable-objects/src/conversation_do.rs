@@ -160,7 +160,7 @@ impl ConversationDO {
                 Vec::new()
             });
         let history = transcript_within(&history, TRANSCRIPT_CHARS);
-        let outcome = llm_turn::answer(&self.env, settings, brain_turn, used, budget, &history).await;
+        let outcome = llm_turn::answer(&self.env, settings, brain_turn, used, budget, &history, &turn.tenant_id).await;
         if let Some(why) = &outcome.fallback {
             worker::console_warn!("LLM turn for {} fell back to the rules brain: {why}", turn.event_id);
         }

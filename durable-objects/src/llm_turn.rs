@@ -4,12 +4,33 @@
 //! outcome — the rules brain's answer plus an `ai_failure` escalation when the model failed —
 //! so the caller always has a reply to store.
 
+use crate::platform::d1::database;
 use crate::platform::http::{self, Part};
+use crate::platform::kb::{self, SearchQuery};
 use crate::platform::time::wall_clock_ms;
 use frontdesk_core::brain::Turn;
+use frontdesk_core::kb::Passage;
 use frontdesk_core::llm::{budget_mode, BudgetMode, LlmBrainOutcome, LlmSettings, Next, PromptContext, Role, Session};
 use std::time::Duration;
 use worker::{Delay, Env};
+
+/// What the model's knowledge searches found, one list per query. A failed search is an empty
+/// list: the model is told nothing answers and says it will check with the team.
+async fn search(env: &Env, tenant_id: &str, queries: &[String]) -> Vec<Vec<Passage>> {
+    let Ok(db) = database(env) else { return vec![Vec::new(); queries.len()] };
+    let mut found = Vec::with_capacity(queries.len());
+    for text in queries {
+        let query = SearchQuery { text, kb: None, category: None, limit: SEARCH_RESULTS };
+        found.push(kb::search(env, &db, tenant_id, &query).await.unwrap_or_else(|e| {
+            worker::console_error!("the model's knowledge search failed: {e}");
+            Vec::new()
+        }));
+    }
+    found
+}
+
+/// Passages per search the model reads.
+const SEARCH_RESULTS: usize = 5;
 
 /// The pause before the one retry of a retryable failure (rate limit, overload).
 const RETRY_AFTER_MS: u64 = 400;
@@ -23,6 +44,7 @@ pub async fn answer(
     used_tokens: u64,
     budget_ms: u64,
     history: &[(Role, String)],
+    tenant_id: &str,
 ) -> LlmBrainOutcome {
     let deadline = wall_clock_ms().saturating_add(budget_ms);
     let mode = budget_mode(used_tokens, settings.monthly_token_budget);
@@ -55,6 +77,10 @@ pub async fn answer(
             Some(Err(e)) => Next::Failed { retryable: true, detail: format!("network: {e}") },
             // A caller is waiting: a model that is this slow is not retried.
             None => break Next::Failed { retryable: false, detail: format!("timed out after {round_limit} ms") },
+        };
+        let next = match next {
+            Next::Search(queries) => session.searched(search(env, tenant_id, &queries).await),
+            other => other,
         };
         match next {
             Next::Request(next) => request = next,

@@ -126,8 +126,9 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
         "\n# Rules\n\
          - Never take payments, and never ask for card, bank or password details.\n\
          - Give no legal, medical or financial advice; offer to have the team follow up instead.\n\
-         - Never state a price, availability, date, policy or any other fact that is not written above. When \
-         asked for one, say the team will confirm, and note what they want with save_lead_details.\n\
+         - Never state a price, availability, date, policy or any other fact that is not written above or \
+         returned by search_knowledge. When asked for one, search the knowledge base; if it has no answer, say \
+         the team will confirm, and note what they want with save_lead_details.\n\
          - Emergencies — a gas smell, fire, flooding or a water leak, being locked out, an injury — call \
          escalate_to_human with reason \"emergency\" at once, at any hour, then tell the caller what to do to stay \
          safe now: leave the building and call the emergency services for gas or fire, turn the water off at the \
@@ -190,7 +191,7 @@ fn knowledge_lines(p: &mut String, turn: &Turn) {
     }
     p.push_str(
         "\n# From the business's knowledge base\nYou may state these facts, and only when they answer what was \
-         asked. If none answers it, say you will check with the team.\n",
+         asked; search_knowledge finds more. If nothing found answers it, say you will check with the team.\n",
     );
     for passage in turn.knowledge.iter().take(KNOWLEDGE_IN_PROMPT) {
         let _ = writeln!(

@@ -22,7 +22,9 @@ use super::outcome::{self, LlmBrainOutcome};
 use super::prompt::{messages, system_prompt, PromptContext, Role};
 use super::round::{Message, Prompt, StreamDecoder, StreamError, ToolResult, Usage};
 use super::sse::SseParser;
-use super::tools::{definitions, run_tool, Action, ToolDef};
+use super::tools::{
+    definitions, run_tool, search_query, search_results, Action, ToolDef, ToolOutcome, SEARCH_KNOWLEDGE,
+};
 use super::{anthropic, openai};
 use crate::brain::Turn;
 use crate::http::{classify_failure, HttpRequest, SendOutcome};
@@ -40,6 +42,9 @@ pub enum Next {
     /// Send this and feed its answer to the session.
     Request(HttpRequest),
     Done(LlmOutcome),
+    /// The model asked to search the knowledge base: run these queries (in order) and give the
+    /// passages to [`Session::searched`], which says what comes next.
+    Search(Vec<String>),
     /// No answer. `retryable` (429, 5xx, overloaded, a cut stream): resending the same request may
     /// work — the session is ready for it. Otherwise (other 4xx, an empty answer) fall back.
     Failed {
@@ -91,6 +96,16 @@ pub struct Session {
     /// The latest text written before a tool call, kept in case no later round writes any.
     earlier_text: Option<String>,
     reading: Reading,
+    /// A round whose tool calls wait for knowledge searches.
+    pending: Option<Pending>,
+}
+
+/// A round's calls with their results so far; `searches` are the indexes still to fill.
+struct Pending {
+    text: String,
+    calls: Vec<super::tools::ToolCall>,
+    results: Vec<ToolResult>,
+    searches: Vec<usize>,
 }
 
 impl Session {
@@ -118,6 +133,7 @@ impl Session {
             actions: Vec::new(),
             earlier_text: None,
             reading: fresh(settings.provider),
+            pending: None,
         };
         let request = session.request();
         (session, request)
@@ -162,19 +178,59 @@ impl Session {
             let stop = if round.truncated { Stop::MaxTokens } else { Stop::EndTurn };
             return self.done(Some(text).filter(|t| !t.is_empty()), stop);
         }
+        let mut searches = Vec::new();
+        let mut queries = Vec::new();
         let results = round
             .calls
             .iter()
-            .map(|call| {
-                let outcome = run_tool(&self.turn, call);
+            .enumerate()
+            .map(|(i, call)| {
+                let outcome = if call.name == SEARCH_KNOWLEDGE {
+                    match search_query(call) {
+                        Ok(query) => {
+                            searches.push(i);
+                            queries.push(query);
+                            ToolOutcome { result_json: String::new(), is_error: false, action: None }
+                        }
+                        Err(refused) => refused,
+                    }
+                } else {
+                    run_tool(&self.turn, call)
+                };
                 self.actions.extend(outcome.action);
                 ToolResult { call_id: call.id.clone(), content: outcome.result_json, is_error: outcome.is_error }
             })
             .collect();
-        if !text.is_empty() {
-            self.earlier_text = Some(text);
+        let pending = Pending { text: round.text, calls: round.calls, results, searches };
+        if queries.is_empty() {
+            return self.next_round(pending);
         }
-        self.messages.push(Message::ToolUse { text: round.text, calls: round.calls });
+        self.pending = Some(pending);
+        Next::Search(queries)
+    }
+
+    /// The passages each query of [`Next::Search`] found, in the same order: the model gets them
+    /// as the search calls' results, and the loop goes on.
+    pub fn searched(&mut self, found: Vec<Vec<crate::kb::Passage>>) -> Next {
+        let Some(mut pending) = self.pending.take() else {
+            return Next::Failed { retryable: false, detail: "search results with no search pending".into() };
+        };
+        for (at, passages) in
+            pending.searches.iter().zip(found.iter().map(Vec::as_slice).chain(std::iter::repeat(&[][..])))
+        {
+            let outcome = search_results(passages);
+            pending.results[*at].content = outcome.result_json;
+        }
+        self.next_round(pending)
+    }
+
+    fn next_round(&mut self, pending: Pending) -> Next {
+        let Pending { text, calls, results, .. } = pending;
+        let trimmed = text.trim().to_owned();
+        if !trimmed.is_empty() {
+            self.earlier_text = Some(trimmed);
+        }
+        self.messages.push(Message::ToolUse { text, calls });
         self.messages.push(Message::ToolResults(results));
         if self.round >= MAX_ROUNDS {
             return self.done(None, Stop::MaxRounds);
@@ -201,7 +257,9 @@ impl Session {
         match last {
             Next::Done(answer) => outcome::answered(&self.turn, answer),
             Next::Failed { detail, .. } => outcome::failed(&self.turn, self.actions, self.usage, &detail),
-            Next::Request(_) => outcome::failed(&self.turn, self.actions, self.usage, "abandoned mid-session"),
+            Next::Request(_) | Next::Search(_) => {
+                outcome::failed(&self.turn, self.actions, self.usage, "abandoned mid-session")
+            }
         }
     }
 
@@ -314,6 +372,34 @@ mod tests {
             "event: message_delta\ndata: {{\"type\":\"message_delta\",\"delta\":{{\"stop_reason\":\"{stop}\"}},\"usage\":{{\"output_tokens\":5}}}}\n\n\
              event: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n"
         )
+    }
+
+    #[test]
+    fn a_knowledge_search_goes_out_as_a_step_and_its_passages_come_back_as_the_tool_result() {
+        let (mut session, _) = start(&anthropic());
+        let call = anthropic_stream("Let me check.", Some((SEARCH_KNOWLEDGE, "{\"query\": \"can I bring my dog\"}")));
+        let (next, _) = answer(&mut session, 200, &[call.as_bytes()]);
+        assert_eq!(next, Next::Search(vec!["can I bring my dog".into()]));
+        let Next::Request(second) = session.searched(vec![crate::brain::simulate::demo_faq()[1..2].to_vec()]) else {
+            panic!("the loop goes on after the search")
+        };
+        let sent = body(&second);
+        let result = &sent["messages"][2]["content"][0];
+        assert_eq!(result["type"], "tool_result");
+        let content = result["content"].as_str().unwrap();
+        assert!(content.contains("kbc_pets") && content.contains("small dog"), "{content}");
+        let (done, _) =
+            answer(&mut session, 200, &[anthropic_stream("Yes, small dogs by agreement.", None).as_bytes()]);
+        assert!(matches!(done, Next::Done(ref o) if o.text == "Yes, small dogs by agreement."), "{done:?}");
+        // A search that finds nothing tells the model to say it will check.
+        let (mut empty, _) = start(&anthropic());
+        answer(&mut empty, 200, &[call.as_bytes()]);
+        let Next::Request(next) = empty.searched(vec![vec![]]) else { panic!() };
+        assert!(body(&next)["messages"][2]["content"][0]["content"].as_str().unwrap().contains("check with the team"));
+        // A call without a query is refused to the model, and no search is asked for.
+        let (mut bad, _) = start(&anthropic());
+        let no_query = anthropic_stream("", Some((SEARCH_KNOWLEDGE, "{}")));
+        assert!(matches!(answer(&mut bad, 200, &[no_query.as_bytes()]).0, Next::Request(_)));
     }
 
     #[test]

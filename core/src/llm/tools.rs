@@ -14,6 +14,13 @@ use serde_json::{json, Map, Value};
 pub const ESCALATE_TO_HUMAN: &str = "escalate_to_human";
 pub const SAVE_LEAD_DETAILS: &str = "save_lead_details";
 pub const GET_BUSINESS_HOURS: &str = "get_business_hours";
+/// Runs outside the pure executor (a knowledge-base search is I/O): the session hands the
+/// queries to the glue as [`super::Next::Search`] and takes the passages back.
+pub const SEARCH_KNOWLEDGE: &str = "search_knowledge";
+/// A search query is a question, not a document.
+const QUERY_CHARS: usize = 300;
+/// The most of each passage the model reads.
+const PASSAGE_CHARS: usize = 600;
 
 /// The reasons a model may give; `ai_failure` is ours to raise, not the model's.
 const REASONS: [(&str, Reason); 5] = [
@@ -163,7 +170,46 @@ pub fn definitions() -> Vec<ToolDef> {
             description: "The business's opening hours and whether it is open right now.",
             input_schema: json!({ "type": "object", "properties": {}, "additionalProperties": false }),
         },
+        ToolDef {
+            name: SEARCH_KNOWLEDGE,
+            description: "Search the business's own knowledge base (FAQs and documents: fees, deposits, pets, \
+                          parking, policies, areas). State only what the results say; if nothing answers the \
+                          question, say you will check with the team.",
+            input_schema: json!({
+                "type": "object",
+                "properties": {
+                    "query": { "type": "string", "maxLength": QUERY_CHARS, "description": "The question, in the caller's words." }
+                },
+                "required": ["query"],
+                "additionalProperties": false
+            }),
+        },
     ]
+}
+
+/// The query of a `search_knowledge` call, or the error result the model gets instead.
+pub fn search_query(call: &ToolCall) -> Result<String, ToolOutcome> {
+    let input: Value = serde_json::from_str(if call.arguments.trim().is_empty() { "{}" } else { &call.arguments })
+        .map_err(|e| ToolOutcome::error(format!("arguments are not valid JSON: {e}")))?;
+    match input.get("query").and_then(Value::as_str).map(str::trim) {
+        Some(query) if !query.is_empty() => Ok(clip(query, QUERY_CHARS)),
+        _ => Err(ToolOutcome::error("query is required: the question to look up")),
+    }
+}
+
+/// What a search found, as the model reads it: each passage's id, title and text.
+pub fn search_results(passages: &[crate::kb::Passage]) -> ToolOutcome {
+    if passages.is_empty() {
+        return ToolOutcome::ok(
+            json!({ "results": [], "note": "Nothing in the knowledge base answers this: say you will check with the team." }),
+            None,
+        );
+    }
+    let results: Vec<Value> = passages
+        .iter()
+        .map(|p| json!({ "id": p.id, "title": p.title, "text": clip(&p.text, PASSAGE_CHARS) }))
+        .collect();
+    ToolOutcome::ok(json!({ "results": results }), None)
 }
 
 /// Runs one call against the turn. Never panics: unknown tools and bad arguments become error
@@ -179,8 +225,11 @@ pub fn run_tool(turn: &Turn, call: &ToolCall) -> ToolOutcome {
         ESCALATE_TO_HUMAN => escalate(turn, &input),
         SAVE_LEAD_DETAILS => save_lead(&input),
         GET_BUSINESS_HOURS => business_hours(turn),
+        // Only reached when no glue runs searches (the session intercepts them): say so.
+        SEARCH_KNOWLEDGE => ToolOutcome::error("the knowledge base is not available right now"),
         other => ToolOutcome::error(format!(
-            "unknown tool `{other}`; the tools are {ESCALATE_TO_HUMAN}, {SAVE_LEAD_DETAILS} and {GET_BUSINESS_HOURS}"
+            "unknown tool `{other}`; the tools are {ESCALATE_TO_HUMAN}, {SAVE_LEAD_DETAILS}, {GET_BUSINESS_HOURS} \
+             and {SEARCH_KNOWLEDGE}"
         )),
     }
 }
@@ -313,10 +362,10 @@ mod tests {
     }
 
     #[test]
-    fn definitions_name_the_three_tools_with_object_schemas() {
+    fn definitions_name_the_four_tools_with_object_schemas() {
         let defs = definitions();
         let names: Vec<&str> = defs.iter().map(|d| d.name).collect();
-        assert_eq!(names, [ESCALATE_TO_HUMAN, SAVE_LEAD_DETAILS, GET_BUSINESS_HOURS]);
+        assert_eq!(names, [ESCALATE_TO_HUMAN, SAVE_LEAD_DETAILS, GET_BUSINESS_HOURS, SEARCH_KNOWLEDGE]);
         assert!(defs.iter().all(|d| d.input_schema["type"] == "object" && !d.description.is_empty()));
         let reasons = &defs[0].input_schema["properties"]["reason"]["enum"];
         assert_eq!(
