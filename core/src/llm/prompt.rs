@@ -330,7 +330,10 @@ mod tests {
         assert!(p.contains("Already promised: the team will follow up about a viewing tomorrow."));
         assert!(p.contains("do not send the same words again"));
         assert!(p.contains("[kbc_pets] Are pets allowed?: Many of our landlords accept pets"), "{p}");
-        assert!(!prompt_for(&turn("hi")).contains("knowledge base"), "no section without passages");
+        assert!(
+            !prompt_for(&turn("hi")).contains("# From the business's knowledge base"),
+            "no section without passages"
+        );
     }
 
     #[test]
