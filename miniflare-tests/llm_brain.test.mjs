@@ -123,3 +123,26 @@ test('a spent monthly token budget hands the turn to the rules brain without cal
   assert.match(reply, /opening hours are/, `the rules brain answered: ${reply}`);
   assert.equal(fake.requests.length, before, 'the model was not called');
 });
+
+test('the model searches the knowledge base by tool call and is given the conversation so far', async () => {
+  const phone = uniquePhone();
+  fake.push({ text: 'Hello! How can we help?' });
+  assertTwimlReply(await sendSms(server, { from: phone, body: 'Hello there' }));
+  const before = fake.requests.length;
+  fake.push(
+    { tool: { name: 'search_knowledge', input: { query: 'can I bring my dog' } } },
+    { text: 'Many of our landlords accept small dogs by agreement.' },
+  );
+  const reply = assertTwimlReply(await sendSms(server, { from: phone, body: 'Can I bring my dog?' }));
+  assert.equal(reply, 'Many of our landlords accept small dogs by agreement.');
+  const sent = fake.requests.slice(before);
+  assert.equal(sent.length, 2, 'a round for the search, one for the answer');
+  assert.ok(sent[0].body.tools.some((t) => t.name === 'search_knowledge'));
+  // The transcript: the earlier exchange, oldest first, then the new message.
+  const roles = sent[0].body.messages.map((m) => [m.role, typeof m.content === 'string' ? m.content : '']);
+  assert.deepEqual(roles, [['user', 'Hello there'], ['assistant', 'Hello! How can we help?'], ['user', 'Can I bring my dog?']]);
+  // The passages retrieved for the message are in the prompt, and the search's come back as its result.
+  assert.match(sent[0].body.system, /Are pets allowed\?/);
+  const result = sent[1].body.messages.at(-1).content.find((c) => c.type === 'tool_result');
+  assert.match(JSON.stringify(result.content), /small dogs/, JSON.stringify(result));
+});
