@@ -294,11 +294,11 @@ test('a URL is ingested by a queue job, with progress on the live events, follow
     assert.equal(repeat.duplicate, true);
     assert.equal(repeat.document_id, state.document_id);
     assert.equal((await apiOk(server, DEMO.key, '/api/v1/kb/website/documents')).data.length, 1);
+    // Jobs are the tenant's own.
+    assertError(await api(server, DEMO2.key, `/api/v1/kb/jobs/${job}`), 404, 'not_found');
   } finally {
     sse.close();
   }
-  // Jobs are the tenant's own.
-  assertError(await api(server, DEMO2.key, `/api/v1/kb/jobs/kbj_0000000000000000000000`), 404, 'not_found');
 });
 
 test('a URL job that cannot be fetched fails with the reason, and a redirect to a private address is refused', async () => {
