@@ -51,6 +51,18 @@ pub fn content_terms(text: &str) -> Vec<Vec<String>> {
     concepts
 }
 
+/// How many of `concepts` (from [`content_terms`]) `passage` covers: a concept is covered when
+/// any of its stems is one of the passage's stemmed words, or, for a phrase, its stems occur in
+/// that order.
+pub fn covered(concepts: &[Vec<String>], passage: &str) -> usize {
+    let words: Vec<String> = tokens(passage).iter().map(|w| super::stem::stem(w)).collect();
+    let has = |term: &str| {
+        let parts: Vec<&str> = term.split(' ').collect();
+        words.windows(parts.len()).any(|w| w.iter().zip(&parts).all(|(a, b)| a == b))
+    };
+    concepts.iter().filter(|terms| terms.iter().any(|t| has(t))).count()
+}
+
 /// The words of `text` worth searching: folded, tokenised as unicode61 would, known phrases
 /// ("check in", "out of hours") kept whole as space-separated words, without stopwords and
 /// one-letter words (digits stay), at most [`MAX_WORDS`].
@@ -384,6 +396,15 @@ mod tests {
         let terms = content_terms("check in early");
         assert_eq!(terms[0][0], "check in");
         assert!(terms[0].contains(&"arriv".to_owned()), "{terms:?}");
+    }
+
+    #[test]
+    fn coverage_counts_concepts_a_passage_holds() {
+        let concepts = content_terms("Can I bring my dog to check-in?");
+        assert_eq!(concepts.len(), 3, "{concepts:?}");
+        assert_eq!(covered(&concepts, "Are pets allowed? Small dogs by agreement."), 2, "dog via pet, bring via allow");
+        assert_eq!(covered(&concepts, "Check-in is from 4pm."), 1);
+        assert_eq!(covered(&concepts, "Check out by 10am, then in the lobby."), 0, "a phrase needs its words in order");
     }
 
     #[test]
