@@ -22,6 +22,7 @@ import { availableParallelism, totalmem, loadavg, cpus } from 'node:os';
 import { ROOT } from '../miniflare-tests/helpers/server.mjs';
 import { startDirect } from '../miniflare-tests/helpers/workerd.mjs';
 import { DEMO, DEMO2 } from '../miniflare-tests/helpers/api.mjs';
+import { writeSection } from './markdown.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -259,10 +260,7 @@ function markdown(result) {
   const ing = result.ingestion;
   const misses = q.misses.filter((m) => m.rank === null || m.rank > 3).slice(0, 16)
     .map((m) => `| ${m.set} | ${m.tenant} | ${m.query} | ${m.want} | ${m.rank ?? '> 10'} | ${m.got ?? '—'} |`);
-  return `<!-- bench:kb:start -->
-## Knowledge base: retrieval quality, search latency, ingestion (bench/kb.mjs)
-
-Run ${result.at} · ${result.machine} · load average at start ${result.loadStart}, at end ${result.loadEnd} (machine shared with other work) · release build in workerd direct (\`startDirect\`, local D1), client on the same cores.
+  return `Run ${result.at} · ${result.machine} · load average at start ${result.loadStart}, at end ${result.loadEnd} (machine shared with other work) · release build in workerd direct (\`startDirect\`, local D1), client on the same cores.
 Reproduce: \`make bench-kb\` (\`node bench/kb.mjs --requests 300\`; \`--vectors\` for the hybrid variant once the vector leg is wired). Raw: \`bench/results/kb.json\`.
 
 ### Retrieval quality (lexical: D1 FTS5, BM25 title ×${result.weights.title} / text ×${result.weights.text}, query builder in \`core::kb::query\`)
@@ -292,19 +290,7 @@ ${lat.join('\n')}
 |---|---:|---:|---:|
 | FAQ import (\`POST /api/v1/kb/faqs\`, 1,000 per call) | ${ing.faqs.added} FAQs | ${f2(ing.faqs.seconds)} | ${ing.faqs.faqsPerSecond.toFixed(0)} FAQs/s |
 | Markdown document stored in the request (\`POST /api/v1/kb/documents\`, ≤ 50 chunks) | ${ing.document.inline.chunks} chunks (${(ing.document.inline.bytes / 1024).toFixed(0)} KiB) | ${f2(ing.document.inline.seconds)} | ${ing.document.inline.chunksPerSecond.toFixed(0)} chunks/s |
-| Markdown document as a queue job (202, polled until \`done\`; includes the queue's batching wait, up to \`max_batch_timeout\` = 1 s) | ${ing.document.queued.chunks} chunks (${(ing.document.queued.bytes / 1024).toFixed(0)} KiB) | ${f2(ing.document.queued.seconds)} | ${ing.document.queued.chunksPerSecond.toFixed(0)} chunks/s |
-<!-- bench:kb:end -->`;
-}
-
-function writeBenchmarks(section) {
-  const path = join(ROOT, 'BENCHMARKS.md');
-  const current = readFileSync(path, 'utf8');
-  const start = current.indexOf('<!-- bench:kb:start -->');
-  const end = current.indexOf('<!-- bench:kb:end -->');
-  const next = start >= 0 && end > start
-    ? current.slice(0, start) + section + current.slice(end + '<!-- bench:kb:end -->'.length)
-    : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, next);
+| Markdown document as a queue job (202, polled until \`done\`; includes the queue's batching wait, up to \`max_batch_timeout\` = 1 s) | ${ing.document.queued.chunks} chunks (${(ing.document.queued.bytes / 1024).toFixed(0)} KiB) | ${f2(ing.document.queued.seconds)} | ${ing.document.queued.chunksPerSecond.toFixed(0)} chunks/s |`;
 }
 
 async function main() {
@@ -350,7 +336,7 @@ async function main() {
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench', 'results', 'kb.json'), JSON.stringify(result, null, 2));
     const section = markdown(result);
-    if (!args['no-write']) writeBenchmarks(section);
+    if (!args['no-write']) writeSection(ROOT, 'kb', 'Knowledge base: retrieval quality, search latency, ingestion (bench/kb.mjs)', section);
     console.log(section);
   } finally {
     await server.stop();

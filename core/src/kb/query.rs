@@ -272,7 +272,8 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// `text` cut to at most `max_chars` characters for a channel (SMS: 306): whole sentences while
-/// they fit; if not even the first fits, a cut at a word boundary ending in "…".
+/// they fit, then — when a good part of the room is left — the next sentence cut at a word
+/// boundary ending in "…" (a long answer's key figure is often in its third sentence).
 pub fn condense(text: &str, max_chars: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= max_chars {
@@ -286,7 +287,8 @@ pub fn condense(text: &str, max_chars: usize) -> String {
         }
         kept = candidate;
     }
-    if !kept.is_empty() {
+    let room = max_chars.saturating_sub(kept.chars().count());
+    if !kept.is_empty() && room < MIN_TAIL_CHARS {
         return kept;
     }
     // Room for the ellipsis, then back to the last space so no word is cut in half.
@@ -298,6 +300,9 @@ pub fn condense(text: &str, max_chars: usize) -> String {
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', ' ', '-']))
 }
+
+/// The least room worth filling with part of the next sentence.
+const MIN_TAIL_CHARS: usize = 80;
 
 /// Sentences of whitespace-normalised text: split after `.`, `!` or `?` followed by a space.
 pub fn sentences(text: &str) -> Vec<&str> {
