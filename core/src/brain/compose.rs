@@ -22,6 +22,8 @@ use crate::lead::{shows_interest, LeadFields};
 
 /// The promise a search makes until listings are searchable.
 const SHORTLIST: &str = "a shortlist of places that match";
+/// The promise a stay enquiry makes until availability is searchable.
+const FREE_DATES: &str = "what we have free for your dates";
 
 /// A knowledge answer on channels without a length limit: the passage, within reason.
 const KB_ANSWER_CHARS: usize = 600;
@@ -115,26 +117,35 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
             out.acts.promised = Some(what);
         }
     }
-    if out.parts.len() == acknowledged && wants_places(intent, &words) {
-        // Listings are the team's for now: say so once, then that more options are asked for.
-        let again = state.promised.iter().any(|p| p.what == SHORTLIST);
+    // "Do you have anything for 4 people?" to a holiday let is a search whatever the intent says.
+    let seeking = goal.as_ref().is_some_and(|g| matches!(g.kind, GoalKind::Stay | GoalKind::Search))
+        && !understood.slots.is_empty()
+        && words.any(&["do you have", "have you got", "anything", "availability", "available", "any room"]);
+    let places = seeking || wants_places(intent, &words);
+    if out.parts.len() == acknowledged && places {
+        // Listings and availability are the team's for now: say so once, then that more options
+        // are asked for.
+        let stay = goal.as_ref().is_some_and(|g| g.kind == GoalKind::Stay);
+        let (promise, offer, task) = if stay {
+            (FREE_DATES, "I'll check what we have free and let you know.", "Availability to check: a stay")
+        } else {
+            (
+                SHORTLIST,
+                "I'll ask the team to send you places that match.",
+                "Places to send: a shortlist that matches their search",
+            )
+        };
+        let again = state.promised.iter().any(|p| p.what == promise);
         let asked_more = again && words.more_options();
         if !again || asked_more {
-            out.parts.push(
-                if asked_more {
-                    "I've asked the team for more options too."
-                } else {
-                    "I'll ask the team to send you places that match."
-                }
-                .to_owned(),
-            );
+            out.parts.push(if asked_more { "I've asked the team for more options too." } else { offer }.to_owned());
         }
         if !again {
-            out.acts.promised = Some(SHORTLIST.to_owned());
-            out.follow_up = Some("Places to send: a shortlist that matches their search".into());
+            out.acts.promised = Some(promise.to_owned());
+            out.follow_up = Some(task.into());
         }
     }
-    let handled_other = out.parts.len() > acknowledged || wants_places(intent, &words);
+    let handled_other = out.parts.len() > acknowledged || places;
     // Hours come from the settings, the one source of truth for them, not a passage about them.
     let kb_question = words.asks_something() && !out.acts.answered.iter().any(|a| a == "hours");
     if kb_question && !matches!(intent, Intent::Complaint | Intent::SpeakToHuman) {
@@ -225,7 +236,21 @@ fn asks_availability(intent: Intent, understood: &Understanding) -> Option<Strin
 fn wants_places(intent: Intent, words: &Words) -> bool {
     let search =
         matches!(intent, Intent::PropertyEnquiryRent | Intent::PropertyEnquiryBuy | Intent::AvailabilitySearch);
-    (search && words.any(&["find", "looking for", "search", "any ", "available", "options", "other ", "another"]))
+    (search
+        && words.any(&[
+            "find",
+            "looking for",
+            "search",
+            "any ",
+            "anything",
+            "do you have",
+            "have you got",
+            "available",
+            "free ",
+            "options",
+            "other ",
+            "another",
+        ]))
         || words.more_options()
 }
 

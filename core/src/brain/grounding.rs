@@ -2,7 +2,7 @@
 //! well enough to be its answer, or none — a weak match is worse than "I'll check with the
 //! team", because it states a fact the business never said about this.
 
-use crate::kb::query::content_terms;
+use crate::kb::query::{content_terms, covered};
 use crate::kb::Passage;
 use std::collections::BTreeSet;
 
@@ -40,20 +40,18 @@ pub(super) fn answer<'a>(question: &str, passages: &'a [Passage], besides_other_
 fn generic_terms() -> BTreeSet<String> {
     const WORDS: &str = "allowed allow permitted possible available cost costs price prices much many have has get \
                          need want book booking place property apartment apartments flat house hotel room rooms \
-                         there any know tell please like would could also help info information question ask";
+                         there any know tell please like would could also help info information question ask \
+                         time what";
     content_terms(WORDS).into_iter().filter_map(|alternatives| alternatives.into_iter().next()).collect()
 }
 
-/// The share of `wanted` words found in the passage, and whether its title (the FAQ's
-/// question, the document's heading) has at least one: a passage that only mentions a word in
-/// passing is not about it.
+/// The share of `wanted` concepts the passage holds (phrases such as "check in" in order, so
+/// check-out does not answer check-in), and whether its title (the FAQ's question, the
+/// document's heading) holds one: a passage that only mentions a word in passing is not about it.
 fn coverage(wanted: &[Vec<String>], passage: &Passage) -> (f64, bool) {
-    let words = |text: &str| content_terms(text).into_iter().flatten().collect::<BTreeSet<String>>();
-    let title = words(&passage.title);
-    let body = words(&passage.text);
-    let hit = |alternatives: &Vec<String>, set: &BTreeSet<String>| alternatives.iter().any(|a| set.contains(a));
-    let found = wanted.iter().filter(|w| hit(w, &title) || hit(w, &body)).count();
-    let in_title = wanted.iter().any(|w| hit(w, &title));
+    let whole = format!("{} {}", passage.title, passage.text);
+    let found = covered(wanted, &whole);
+    let in_title = covered(wanted, &passage.title) > 0;
     (found as f64 / wanted.len() as f64, in_title)
 }
 
@@ -74,5 +72,10 @@ mod tests {
         let dogs = [faq("kbc_3", "Are dogs allowed?", "Well-behaved dogs are welcome for £20 per dog per stay.")];
         assert_eq!(answer("Is smoking allowed and what is the price per night?", &dogs, false), None, "not about dogs");
         assert!(answer("Are dogs allowed?", &dogs, false).is_some());
+        let arrival = [
+            faq("kbc_out", "What time is check-out?", "Check-out is by 10am. Leave the keys in the key safe."),
+            faq("kbc_in", "What time is check-in?", "Check-in is from 4pm on your arrival day."),
+        ];
+        assert_eq!(answer("What time is check-in?", &arrival, false).map(|p| p.id.as_str()), Some("kbc_in"));
     }
 }
