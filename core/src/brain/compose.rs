@@ -117,10 +117,17 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
             out.acts.promised = Some(what);
         }
     }
-    // "Do you have anything for 4 people?" to a holiday let is a search whatever the intent says.
-    let seeking = goal.as_ref().is_some_and(|g| matches!(g.kind, GoalKind::Stay | GoalKind::Search))
-        && !understood.slots.is_empty()
+    // "Do you have anything for 4 people?" to a holiday let is a search whatever the intent says:
+    // the business's usual errand, unless a more specific one is under way.
+    let seeking = !understood.slots.is_empty()
         && words.any(&["do you have", "have you got", "anything", "availability", "available", "any room"]);
+    if seeking && goal.as_ref().is_none_or(|g| g.kind == GoalKind::Information) {
+        let usual = GoalKind::usual_for(turn.settings.template.as_deref());
+        let details = goal.take().map(|g| g.details).unwrap_or_default();
+        goal = Some(Goal { kind: usual, details });
+        out.acts.goal = goal.clone();
+    }
+    let seeking = seeking && goal.as_ref().is_some_and(|g| matches!(g.kind, GoalKind::Stay | GoalKind::Search));
     let places = seeking || wants_places(intent, &words);
     if out.parts.len() == acknowledged && places {
         // Listings and availability are the team's for now: say so once, then that more options
@@ -167,7 +174,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     }
 
     let thanked = words.thanks();
-    let may_ask = engaged && !thanked && !matches!(intent, Intent::Complaint | Intent::SpeakToHuman);
+    let may_ask = (engaged || places) && !thanked && !matches!(intent, Intent::Complaint | Intent::SpeakToHuman);
     let question = goal
         .as_ref()
         .filter(|_| may_ask)

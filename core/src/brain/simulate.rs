@@ -221,6 +221,19 @@ mod tests {
     }
 
     #[test]
+    fn a_holiday_let_enquiry_is_checked_with_the_team_and_asks_the_dates() {
+        let mut s = letting_agent();
+        s.template = Some("vacation_rental".into());
+        let mut chat = Chat::new(s, at(0, 10, 0));
+        let first = chat.say("Hi, do you have anything for 4 people next weekend?").text.unwrap();
+        assert!(
+            first.contains("I'll check what we have free") && first.ends_with("When would you like to check in?"),
+            "{first}"
+        );
+        assert!(!first.contains("don't have that information"), "{first}");
+    }
+
+    #[test]
     fn several_parts_are_all_handled() {
         let mut chat = lettings();
         chat.say("Hi, I saw the flat on Elm Road");
