@@ -33,23 +33,28 @@ impl Brain for RulesBrain {
             today: turn.local_time.date,
         });
         let lang = understood.language.code();
-        // Nothing to act on: no intent beyond "general", no detail, and not an answer to us.
-        let unclear = understood.intent == Intent::GeneralEnquiry && understood.slots.is_empty();
-        let mut escalation = escalation_for(turn, &understood, unclear);
         let state = if turn.new_conversation { turn.dialogue.for_new_conversation() } else { turn.dialogue.clone() };
+        let composed = match understood.intent {
+            Intent::OptOut | Intent::Emergency => Composed::default(),
+            _ => compose(turn, &understood, &state, lang),
+        };
+        // Nothing to act on: no intent beyond "general", no detail, not an answer to us, and
+        // nothing the reply could answer or pass on (a question it answered is not confusion).
+        let unclear = understood.intent == Intent::GeneralEnquiry
+            && understood.slots.is_empty()
+            && composed.bare
+            && composed.unanswered.is_none();
+        let mut escalation = escalation_for(turn, &understood, unclear);
         let confused = escalation.as_ref().is_some_and(|e| e.reason == Reason::RepeatedConfusion);
         let (text, composed) = match understood.intent {
             // The carrier confirms an opt-out itself; a reply would be a second, unwanted message.
-            Intent::OptOut => (None, Composed::default()),
+            Intent::OptOut => (None, composed),
             // Straight to the point: no greeting, no opening hours — emergencies ignore both.
-            Intent::Emergency => (Some(phrase(Phrase::Emergency, lang).to_owned()), Composed::default()),
+            Intent::Emergency => (Some(phrase(Phrase::Emergency, lang).to_owned()), composed),
             _ if confused => {
                 (Some(with_greeting(turn, lang, phrase(Phrase::HumanRequested, lang))), Composed::default())
             }
-            _ => {
-                let composed = compose(turn, &understood, &state, lang);
-                (Some(opening(turn, &composed, lang)), composed)
-            }
+            _ => (Some(opening(turn, &composed, lang)), composed),
         };
         let text = text.map(|t| frame_for(turn, lang, t)).map(|t| unlike_last(t, &state, turn, lang));
         let mut acts = composed.acts;

@@ -234,6 +234,16 @@ mod tests {
     }
 
     #[test]
+    fn questions_answered_in_a_row_are_not_confusion() {
+        let mut chat = lettings();
+        chat.say("Hello");
+        for question in ["how much is the deposit?", "Are pets allowed?", "And the deposit again?"] {
+            let reply = chat.say(question);
+            assert!(reply.escalation.is_none(), "{question}: {:?}\n{}", reply.escalation, chat.print());
+        }
+    }
+
+    #[test]
     fn several_parts_are_all_handled() {
         let mut chat = lettings();
         chat.say("Hi, I saw the flat on Elm Road");
