@@ -183,6 +183,8 @@ impl ConversationDO {
         brain_turn.unclear_streak = thread.unclear_streak;
         brain_turn.history_summary = thread.known.as_ref().and_then(|k| k.history.clone());
         brain_turn.dialogue = thread.known.as_ref().map(|k| k.dialogue.clone()).unwrap_or_default();
+        // Facts told on another channel moments ago may not have reached the lead yet.
+        brain_turn.lead.fill_from(&brain_turn.dialogue.slots);
         if turn.is_contact_words() && !turn.body.trim().is_empty() {
             brain_turn.knowledge = knowledge(&self.env, store.database(), turn).await;
         }
@@ -212,6 +214,9 @@ impl ConversationDO {
                 reply.text.as_deref(),
                 at,
             ));
+        }
+        if let Some(dialogue) = reply.dialogue.as_mut() {
+            dialogue.slots.merge(&reply.slots, &ids.inbound, turn.received_at);
         }
         let dialogue_json = reply.dialogue.as_ref().map(serde_json::to_string).transpose()?;
         let told_name =

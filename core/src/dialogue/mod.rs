@@ -33,6 +33,11 @@ pub struct DialogueState {
     /// What we said someone would do ("confirm a viewing of 14 Elm Road on Friday at 10:00").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub promised: Vec<Promise>,
+    /// What they told us, each with the message it came from: the same facts the lead job
+    /// records, but written with the turn, so the next message — on any channel, seconds later —
+    /// never asks for them again while the lead job is still on the queue.
+    #[serde(default, skip_serializing_if = "crate::lead::LeadFields::is_empty")]
+    pub slots: crate::lead::LeadFields,
     /// The rest is about the current conversation only and starts over with the next one.
     #[serde(default)]
     pub current: ConversationState,
@@ -93,7 +98,12 @@ pub struct ReplyActs {
 impl DialogueState {
     /// The state as a new conversation starts: the goal and promises carry over, the rest does not.
     pub fn for_new_conversation(&self) -> DialogueState {
-        DialogueState { goal: self.goal.clone(), promised: self.promised.clone(), current: Default::default() }
+        DialogueState {
+            goal: self.goal.clone(),
+            promised: self.promised.clone(),
+            slots: self.slots.clone(),
+            current: Default::default(),
+        }
     }
 
     /// How many replies in a row have asked for `slot` (0 if the last one did not).

@@ -70,6 +70,17 @@ pub struct FieldChange {
 }
 
 impl LeadFields {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds the fields `other` knows and these do not (these win where both know one).
+    pub fn fill_from(&mut self, other: &LeadFields) {
+        for (slot, field) in &other.0 {
+            self.0.entry(*slot).or_insert_with(|| field.clone());
+        }
+    }
+
     pub fn get(&self, slot: Slot) -> Option<&Field> {
         self.0.get(&slot)
     }
