@@ -5,7 +5,7 @@
 use super::d1::{statement, Arg};
 use super::vectors;
 use frontdesk_core::kb::fuse::{reciprocal_rank, RRF_K};
-use frontdesk_core::kb::query::match_expression;
+use frontdesk_core::kb::query::{match_expression, scoped};
 use frontdesk_core::kb::Passage;
 use serde::Deserialize;
 use worker::{D1Database, Env, Result};
@@ -33,7 +33,7 @@ const PASSAGE_COLUMNS: &str = "c.id, b.name AS kb, c.title, c.text, c.category, 
 pub async fn search(env: &Env, db: &D1Database, tenant_id: &str, q: &SearchQuery<'_>) -> Result<Vec<Passage>> {
     let limit = q.limit.clamp(1, MAX_LIMIT);
     let lexical = match match_expression(q.text) {
-        Some(expression) => lexical(db, tenant_id, &expression, q, limit).await?,
+        Some(expression) => lexical(db, tenant_id, &scoped(&expression, tenant_id), q, limit).await?,
         None => Vec::new(),
     };
     // --- Vector leg (refined by the vector engineer): fuse by rank, load vector-only chunks. ---
@@ -89,10 +89,12 @@ async fn lexical(
     limit: usize,
 ) -> Result<Vec<Passage>> {
     // bm25() is lower-is-better and negative; its negation is the positive, higher-is-better
-    // score the API promises. The joins keep only chunks whose document is stored (a queued
-    // ingestion's chunks stay invisible until its document row lands) and filter the tenant.
+    // score the API promises (the `scope` column, the tenant's token, weighs nothing). The
+    // expression is already confined to the tenant (`scoped`); the join filters the tenant
+    // again, so isolation never rests on the index alone, and keeps only chunks whose document
+    // is stored (a queued ingestion's chunks stay invisible until its document row lands).
     let sql = format!(
-        "SELECT {PASSAGE_COLUMNS}, -bm25(kb_fts, {TITLE_WEIGHT:.1}, {TEXT_WEIGHT:.1}) AS score \
+        "SELECT {PASSAGE_COLUMNS}, -bm25(kb_fts, {TITLE_WEIGHT:.1}, {TEXT_WEIGHT:.1}, 0.0) AS score \
          FROM kb_fts JOIN kb_chunks c ON c.seq = kb_fts.rowid \
          JOIN kb_documents d ON d.id = c.document_id AND d.tenant_id = c.tenant_id \
          JOIN kb_bases b ON b.id = c.kb_id AND b.tenant_id = c.tenant_id \
