@@ -5,7 +5,7 @@
 use super::d1::{statement, Arg};
 use super::vectors;
 use frontdesk_core::kb::fuse::{reciprocal_rank, RRF_K};
-use frontdesk_core::kb::query::{match_expression, scoped};
+use frontdesk_core::kb::query::match_expression;
 use frontdesk_core::kb::Passage;
 use serde::Deserialize;
 use worker::{D1Database, Env, Result};
@@ -33,7 +33,7 @@ const PASSAGE_COLUMNS: &str = "c.id, b.name AS kb, c.title, c.text, c.category, 
 pub async fn search(env: &Env, db: &D1Database, tenant_id: &str, q: &SearchQuery<'_>) -> Result<Vec<Passage>> {
     let limit = q.limit.clamp(1, MAX_LIMIT);
     let lexical = match match_expression(q.text) {
-        Some(expression) => lexical(db, tenant_id, &scoped(&expression, tenant_id), q, limit).await?,
+        Some(expression) => lexical(db, tenant_id, &expression, q, limit).await?,
         None => Vec::new(),
     };
     // --- Vector leg (refined by the vector engineer): fuse by rank, load vector-only chunks. ---
@@ -90,7 +90,7 @@ async fn lexical(
 ) -> Result<Vec<Passage>> {
     // bm25() is lower-is-better and negative; its negation is the positive, higher-is-better
     // score the API promises (the `scope` column, the tenant's token, weighs nothing). The
-    // expression is already confined to the tenant (`scoped`); the join filters the tenant
+    // expression is confined to the tenant inside FTS5 (`scoped`); the join filters the tenant
     // again, so isolation never rests on the index alone, and keeps only chunks whose document
     // is stored (a queued ingestion's chunks stay invisible until its document row lands).
     let sql = format!(
@@ -102,8 +102,9 @@ async fn lexical(
          AND (?4 IS NULL OR c.category = ?4 COLLATE NOCASE) \
          ORDER BY score DESC LIMIT ?5"
     );
+    let expression = frontdesk_core::kb::query::scoped(expression, tenant_id);
     let args = [
-        Arg::Text(expression),
+        Arg::Text(&expression),
         Arg::Text(tenant_id),
         Arg::OptText(q.kb),
         Arg::OptText(q.category),
