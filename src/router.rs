@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, escalations, events, health, leads, meta_whatsapp, missed_call, openphone, settings, test_hooks, twilio_sms,
-    understand, unparsed, web_chat, web_form,
+    api, escalations, events, health, kb, kb_unanswered, leads, meta_whatsapp, missed_call, openphone, settings,
+    test_hooks, twilio_sms, understand, unparsed, web_chat, web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -46,7 +46,22 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["api", "v1", "escalations", id]) => escalations::update(req, &env, id).await,
         (Method::Get, ["api", "v1", "unparsed"]) => unparsed::list(req, &env).await,
         (Method::Post, ["api", "v1", "unparsed", id, "replay"]) => unparsed::replay(req, &env, &ctx, id).await,
+        (Method::Get, ["api", "v1", "kb"]) => kb::list(req, &env).await,
+        (Method::Post, ["api", "v1", "kb", "faqs"]) => kb::import_faqs(req, &env).await,
+        (Method::Post, ["api", "v1", "kb", "documents"]) => kb::ingest_document(req, &env).await,
+        (Method::Get, ["api", "v1", "kb", "search"]) => kb::search(req, &env).await,
+        (Method::Get, ["api", "v1", "kb", "unanswered"]) => kb_unanswered::list(req, &env).await,
+        (Method::Post, ["api", "v1", "kb", "unanswered", id, "faq"]) => kb_unanswered::add_faq(req, &env, id).await,
+        (Method::Post, ["api", "v1", "kb", "unanswered", id, "dismiss"]) => kb_unanswered::dismiss(req, &env, id).await,
+        (Method::Get, ["api", "v1", "kb", "jobs", id]) => kb::get_job(req, &env, id).await,
+        (Method::Get, ["api", "v1", "kb", "documents", id]) => kb::get_document(req, &env, id).await,
+        (Method::Delete, ["api", "v1", "kb", "documents", id]) => kb::delete_document(req, &env, id).await,
+        (Method::Get, ["api", "v1", "kb", name, "documents"]) => kb::list_documents(req, &env, name).await,
+        (Method::Delete, ["api", "v1", "kb", name]) => kb::delete_kb(req, &env, name, true).await,
+        (Method::Post, ["api", "v1", "kb", name, "clear"]) => kb::delete_kb(req, &env, name, false).await,
+        (Method::Post, ["api", "v1", "kb", name, "reindex"]) => kb::reindex(req, &env, name).await,
         (Method::Post, ["__test", "sweep"]) => test_hooks::sweep_now(req, &env).await,
+        (Method::Post, ["__test", "kb", "unanswered"]) => test_hooks::add_unanswered(req, &env).await,
         (_, known) if is_route(known) => Err(ApiError::method_not_allowed().into()),
         _ => Err(ApiError::not_found("route").into()),
     };
@@ -89,5 +104,9 @@ fn is_route(segments: &[&str]) -> bool {
             | ["api", "v1", "conversations", _]
             | ["api", "v1", "conversations", _, "messages"]
             | ["api", "v1", "unparsed", _, "replay"]
+            | ["api", "v1", "kb"]
+            | ["api", "v1", "kb", _]
+            | ["api", "v1", "kb", _, _]
+            | ["api", "v1", "kb", "unanswered", _, "faq" | "dismiss"]
     )
 }

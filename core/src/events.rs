@@ -27,6 +27,9 @@ pub enum EventKind {
     /// A signed webhook event the parser could not read was kept (`core::unparsed`).
     #[serde(rename = "webhook.unparsed")]
     WebhookUnparsed,
+    /// A knowledge base ingestion job moved on (queued, running with progress, done, failed).
+    #[serde(rename = "kb.job")]
+    KbJob,
 }
 
 impl EventKind {
@@ -37,6 +40,7 @@ impl EventKind {
             EventKind::EscalationRaised => "escalation.raised",
             EventKind::LeadUpdated => "lead.updated",
             EventKind::WebhookUnparsed => "webhook.unparsed",
+            EventKind::KbJob => "kb.job",
         }
     }
 }

@@ -14,6 +14,11 @@ pub const OUTBOX: &str = "out";
 pub const VISITOR: &str = "vis";
 pub const LEAD_CHANGE: &str = "lch";
 pub const UNPARSED: &str = "unp";
+pub const KNOWLEDGE_BASE: &str = "kbs";
+pub const KB_DOCUMENT: &str = "kbd";
+pub const KB_CHUNK: &str = "kbc";
+pub const KB_JOB: &str = "kbj";
+pub const UNANSWERED: &str = "una";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;
@@ -28,7 +33,22 @@ pub fn is_well_formed(id: &str) -> bool {
     let Some((prefix, rest)) = id.split_once('_') else {
         return false;
     };
-    [CONTACT, CONVERSATION, MESSAGE, AUDIT, CLAIM, ESCALATION, OUTBOX, UNPARSED].contains(&prefix)
+    [
+        CONTACT,
+        CONVERSATION,
+        MESSAGE,
+        AUDIT,
+        CLAIM,
+        ESCALATION,
+        OUTBOX,
+        UNPARSED,
+        KNOWLEDGE_BASE,
+        KB_DOCUMENT,
+        KB_CHUNK,
+        KB_JOB,
+        UNANSWERED,
+    ]
+    .contains(&prefix)
         && rest.len() == TIME_DIGITS + RANDOM_DIGITS
         && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }

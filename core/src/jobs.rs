@@ -35,6 +35,9 @@ pub enum Job {
     /// queue until its thread's object can store and answer it (the reply goes through the
     /// outbox: the webhook that brought it has been acknowledged).
     RetryTurn { turn: Box<crate::inbound::InboundTurn> },
+    /// A knowledge base ingestion too large (or too slow: a URL) to run inside the request;
+    /// its input and progress live in the `kb_jobs` row, so a retry resumes from that row.
+    KbIngest { tenant_id: String, job_id: String },
 }
 
 /// The intent key of the lead update for one message (the turn's batch builds the same key in
@@ -71,7 +74,8 @@ impl Job {
             Job::RetryTurn { turn } => &turn.tenant_id,
             Job::Notify { tenant_id, .. }
             | Job::DeliverMessage { tenant_id, .. }
-            | Job::UpdateLead { tenant_id, .. } => tenant_id,
+            | Job::UpdateLead { tenant_id, .. }
+            | Job::KbIngest { tenant_id, .. } => tenant_id,
         }
     }
 
@@ -82,7 +86,8 @@ impl Job {
             Job::DeliverMessage { message_id, .. } => Some(message_id.clone()),
             Job::Notify { notification, .. } => Some(notification.dedupe_key.clone()),
             Job::UpdateLead { message, .. } => Some(lead_intent_key(&message.message_id)),
-            Job::PublishEvent { .. } | Job::RetryTurn { .. } => None,
+            // An ingestion is its own record (`kb_jobs`), readable by the API whatever happens.
+            Job::PublishEvent { .. } | Job::RetryTurn { .. } | Job::KbIngest { .. } => None,
         }
     }
 
@@ -94,6 +99,7 @@ impl Job {
             Job::DeliverMessage { .. } => "deliver_message",
             Job::UpdateLead { .. } => "update_lead",
             Job::RetryTurn { .. } => "retry_turn",
+            Job::KbIngest { .. } => "kb_ingest",
         }
     }
 

@@ -50,6 +50,7 @@ async fn run(env: &Env, job: Job) -> Result<()> {
             // The lead write marks its intent done in the same transaction.
             update_lead(env, tenant_id, contact_id, conversation_id, message).await
         }
+        Job::KbIngest { tenant_id, job_id } => super::kb_ingest::run_job(env, tenant_id, job_id).await,
         Job::RetryTurn { turn } => {
             let outcome = conversation_turn(env, turn).await?;
             publish_all(env, outcome.events).await;

@@ -5,6 +5,7 @@ pub mod config;
 pub mod d1;
 pub mod events;
 pub mod jobs;
+pub mod kb_ingest;
 pub mod leads;
 pub mod outbound;
 pub mod sweeper;

@@ -5,6 +5,8 @@ pub mod api;
 pub mod escalations;
 pub mod events;
 pub mod health;
+pub mod kb;
+pub mod kb_unanswered;
 pub mod leads;
 pub mod meta_whatsapp;
 pub mod missed_call;

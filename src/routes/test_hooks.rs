@@ -4,13 +4,21 @@
 //! `POST /__test/sweep {"now": <ms>}` runs one sweeper pass as if the clock read `now`, so the
 //! fault-injection suite shows a stuck claim answered, a lost enqueue sent and an unacknowledged
 //! emergency re-paged without waiting minutes for the cron trigger.
+//!
+//! `POST /__test/kb/unanswered {"tenant_id", "contact_id", "conversation_id", "message_id",
+//! "question"}` files an unanswered question as the turn does, so the knowledge base suite can
+//! answer one through the API without scripting a conversation the brain cannot answer.
 
 use super::json_body;
 use crate::error::{json_response, AppResult};
+use crate::platform::d1::kb_unanswered::{insert_unanswered, Unanswered};
 use crate::platform::sweeper::sweep;
 use frontdesk_core::api::ApiError;
+use frontdesk_core::ids;
+use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::secrets::Environment;
 use frontdesk_durable::platform::env::environment;
+use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use serde::Deserialize;
 use worker::{Env, Request, Response};
 
@@ -18,6 +26,37 @@ use worker::{Env, Request, Response};
 #[serde(deny_unknown_fields)]
 struct SweepAt {
     now: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUnanswered {
+    tenant_id: String,
+    contact_id: String,
+    conversation_id: String,
+    message_id: String,
+    question: String,
+}
+
+pub async fn add_unanswered(mut req: Request, env: &Env) -> AppResult<Response> {
+    if environment(env) != Environment::Test {
+        return Err(ApiError::not_found("route").into());
+    }
+    let new: NewUnanswered = json_body(&mut req, 16 * 1024, "an unanswered question").await?;
+    let now = WorkerClock.now_ms();
+    let row = Unanswered {
+        id: ids::make(ids::UNANSWERED, now, WorkerRandom.next_u64()),
+        contact_id: new.contact_id,
+        conversation_id: new.conversation_id,
+        message_id: new.message_id,
+        question: new.question,
+        status: "open".into(),
+        faq_id: None,
+        created_at: now,
+        updated_at: now,
+    };
+    insert_unanswered(&crate::platform::d1::database(env)?, &new.tenant_id, &row).await?;
+    Ok(json_response(201, &serde_json::json!({ "id": row.id })))
 }
 
 pub async fn sweep_now(mut req: Request, env: &Env) -> AppResult<Response> {

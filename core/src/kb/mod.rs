@@ -6,7 +6,14 @@
 //! reciprocal rank ([`fuse`]). Storage and bindings live in the Durable Objects crate's
 //! `platform::kb` and `platform::vectors`; everything that decides lives here.
 
+pub mod chunk;
 pub mod fuse;
+pub mod ingest;
+pub mod query;
+pub mod stem;
+mod synonyms;
+pub mod target;
+pub mod text;
 pub mod vector;
 
 use serde::{Deserialize, Serialize};

@@ -6,6 +6,7 @@ pub mod env;
 pub mod http;
 pub mod intents;
 pub mod jobs;
+pub mod kb;
 pub mod time;
 pub mod vectors;
 

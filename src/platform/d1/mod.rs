@@ -3,6 +3,9 @@
 
 mod contacts;
 mod escalations;
+pub mod kb;
+pub mod kb_jobs;
+pub mod kb_unanswered;
 mod leads;
 mod reads;
 mod settings;
