@@ -61,15 +61,21 @@ pub async fn import_faqs(env: &Env, db: &D1Database, tenant_id: &str, import: &F
         })
         .collect();
     let stored = kb::store_faqs(db, tenant_id, &kb_id, &faqs, now).await?;
-    let new: Vec<VectorChunk<'_>> = faqs
+    // An FAQ is embedded as question and answer: people ask in the question's words, and the
+    // answer holds what the question does not say.
+    let texts: Vec<(&NewFaq, String)> = faqs
         .iter()
         .filter(|f| stored.contains(&f.chunk_id))
-        .map(|f| VectorChunk {
+        .map(|f| (f, format!("{}\n{}", f.question, f.answer)))
+        .collect();
+    let new: Vec<VectorChunk<'_>> = texts
+        .iter()
+        .map(|(f, text)| VectorChunk {
             id: &f.chunk_id,
             tenant_id,
             kb: &import.kb,
             category: f.category.as_deref(),
-            text: &f.answer,
+            text,
         })
         .collect();
     vectors::upsert_chunks(env, &new).await?;
