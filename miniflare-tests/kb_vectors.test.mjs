@@ -100,10 +100,12 @@ test("another tenant's vectors never come back, even from an index that ignores 
     { question: 'What is the secret door code?', answer: 'Only for guests of demo2: 4321.' },
   ]);
   await importFaqs(DEMO.key, 'vec-public', [{ question: 'Where do I collect the keys?', answer: 'At the office.' }]);
+  const typo = 'scret doorcode'; // no word of it is in any FAQ: only the vector leg can find it
+  fake.fail.vectorize = true;
+  assert.deepEqual((await search(DEMO2.key, typo)).json.data, [], 'lexically: nothing');
   fake.reset();
-  const typo = 'secrte door cdoe';
   const own = await search(DEMO2.key, typo);
-  assert.ok(titles(own).includes('What is the secret door code?'), 'the owner finds it through vectors');
+  assert.ok(titles(own).includes('What is the secret door code?'), `the owner finds it through vectors: ${own.text}`);
 
   const other = await search(DEMO.key, typo);
   assert.equal(other.status, 200);
