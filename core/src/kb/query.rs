@@ -179,6 +179,7 @@ const STOPWORDS: &[&str] = &[
     "know",
     "let",
     "like",
+    "many",
     "me",
     "might",
     "more",

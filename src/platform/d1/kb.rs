@@ -455,7 +455,14 @@ pub async fn reindex(db: &D1Database, tenant_id: &str, kb_id: &str) -> Result<u6
                  WHERE tenant_id = ?1 AND kb_id = ?2",
                 &scope,
             )?,
+            // Counted, not read from the insert's `changes`: FTS5 counts its shadow-table writes too.
+            statement(db, "SELECT COUNT(*) AS n FROM kb_chunks WHERE tenant_id = ?1 AND kb_id = ?2", &scope)?,
         ])
         .await?;
-    Ok(results.get(1).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) as u64)
+    #[derive(Deserialize)]
+    struct Count {
+        n: u64,
+    }
+    let count = results.last().map(|r| r.results::<Count>()).transpose()?.and_then(|rows| rows.into_iter().next());
+    Ok(count.map_or(0, |c| c.n))
 }
