@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 
 export const DIMS = 384;
-export const MIN_SCORE = 0.2; // core/src/kb/vector/hash.rs explains the figure
+export const MIN_SCORE = 0.3; // core/src/kb/vector/hash.rs explains the figure
 const STOPWORDS = new Set([
   'a', 'an', 'and', 'are', 'be', 'can', 'do', 'does', 'for', 'have', 'how', 'i', 'in', 'is', 'it', 'me', 'my', 'of',
   'on', 'or', 'the', 'to', 'we', 'what', 'when', 'where', 'you', 'your',
