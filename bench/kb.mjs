@@ -184,8 +184,15 @@ async function documentThroughput(server) {
   const content = `# Area guide\n\n${Array.from({ length: 45 }, (_, i) => section(i)).join('\n\n')}`;
   const t0 = performance.now();
   const res = await call(server, DEMO.key, 'POST', '/api/v1/kb/documents', { kb: 'guides', title: 'Bristol area guide', content, format: 'markdown' });
+  let chunks = res.chunks;
+  const queued = chunks === undefined; // 202: a queue job; timed until its chunks are stored
+  while (chunks === undefined) {
+    if (performance.now() - t0 > 120_000) throw new Error('the queued document was not stored within 120 s');
+    await new Promise((r) => setTimeout(r, 50));
+    chunks = (await call(server, DEMO.key, 'GET', '/api/v1/kb')).data.find((k) => k.name === 'guides' && k.chunks > 0)?.chunks;
+  }
   const seconds = (performance.now() - t0) / 1000;
-  return { chunks: res.chunks, bytes: content.length, seconds, chunksPerSecond: res.chunks / seconds };
+  return { chunks, queued, bytes: content.length, seconds, chunksPerSecond: chunks / seconds };
 }
 
 // ---- latency ----
@@ -296,7 +303,7 @@ ${lat.join('\n')}
 | what | amount | seconds | rate |
 |---|---:|---:|---:|
 | FAQ import (\`POST /api/v1/kb/faqs\`, 1,000 per call) | ${ing.faqs.added} FAQs | ${f2(ing.faqs.seconds)} | ${ing.faqs.faqsPerSecond.toFixed(0)} FAQs/s |
-| Markdown document, inline (\`POST /api/v1/kb/documents\`) | ${ing.document.chunks} chunks (${(ing.document.bytes / 1024).toFixed(0)} KiB) | ${f2(ing.document.seconds)} | ${ing.document.chunksPerSecond.toFixed(0)} chunks/s |
+| Markdown document, ${ing.document.queued ? 'queued as a job (polled until stored)' : 'inline'} (\`POST /api/v1/kb/documents\`) | ${ing.document.chunks} chunks (${(ing.document.bytes / 1024).toFixed(0)} KiB) | ${f2(ing.document.seconds)} | ${ing.document.chunksPerSecond.toFixed(0)} chunks/s |
 <!-- ${SECTION}:end -->`;
 }
 
