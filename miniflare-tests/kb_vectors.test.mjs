@@ -121,7 +121,7 @@ test("another tenant's vectors never come back, even from an index that ignores 
   fake.reset();
 });
 
-test('a failing index or embedder still gives lexical results, and ingestion still succeeds', async () => {
+test('a failing index or embedder still gives lexical results, ingestion still succeeds, and a re-index repairs the vectors', async () => {
   await importFaqs(DEMO.key, 'vec-fail');
   for (const broken of ['vectorize', 'ai']) {
     fake.reset();
@@ -137,6 +137,16 @@ test('a failing index or embedder still gives lexical results, and ingestion sti
   const found = await search(DEMO.key, 'parking', '&kb=vec-fail-ingest');
   assert.equal(found.json.data[0]?.title, 'Is there parking?', 'stored and searchable lexically');
   fake.reset();
+  assert.deepEqual((await search(DEMO.key, 'parkinng', '&kb=vec-fail-ingest')).json.data, [], 'no vector yet');
+  fake.reset();
+
+  // A re-index embeds the stored chunks again: the typo now finds the FAQ.
+  const reindexed = await apiPost(server, DEMO.key, '/api/v1/kb/vec-fail-ingest/reindex', {});
+  assert.equal(reindexed.status, 200, reindexed.text);
+  const upserted = fake.callsOf('vectorize.upsert').flatMap((c) => c.args[0]);
+  assert.deepEqual(upserted.map((v) => v.metadata), [{ tenant_id: DEMO.tenantId, kb: 'vec-fail-ingest' }]);
+  assert.deepEqual(fake.callsOf('ai.run')[0].args[1], { text: ['Is there parking?\nOne space per flat.'] });
+  assert.equal((await search(DEMO.key, 'parkinng', '&kb=vec-fail-ingest')).json.data[0]?.title, 'Is there parking?');
 });
 
 test('deleting a knowledge base deletes its vectors and nothing else', async () => {

@@ -75,6 +75,16 @@ pub struct Chunk<'a> {
     pub text: &'a str,
 }
 
+/// What a chunk is embedded as: its title (an FAQ's question, a document's title and heading)
+/// and its text. People ask in the question's words; the text holds what the title does not say.
+pub fn embedding_text(title: &str, text: &str) -> String {
+    if title.is_empty() {
+        text.to_owned()
+    } else {
+        format!("{title}\n{text}")
+    }
+}
+
 /// Texts per embedding call: Workers AI's BGE models take at most 100 per request.
 pub const EMBED_BATCH: usize = 100;
 /// Ids per upsert or delete call: the Workers binding's limit is 1,000.

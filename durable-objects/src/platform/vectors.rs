@@ -28,18 +28,28 @@ const AI_BINDING: &str = "AI";
 /// A search waits this long for the vector leg, then answers lexically: a slow model must not
 /// make every search slow.
 const QUERY_TIMEOUT_MS: u64 = 3_000;
-/// An ingestion batch may take longer (up to 100 texts per embedding call).
+/// One ingestion batch (one embedding call of up to 100 texts and its upsert) may take longer.
 const INGEST_TIMEOUT_MS: u64 = 20_000;
 
-/// Embeds and upserts chunks; nothing when unbound; a failure is logged, not returned.
+/// Whether the vector leg is bound (an index and an embedder).
+pub fn bound(env: &Env) -> bool {
+    adapters(env).is_some()
+}
+
+/// Embeds and upserts chunks, batch by batch, each batch bounded in time; nothing when unbound.
+/// A failure is logged, not returned, and the batches after it are not tried.
 pub async fn upsert_chunks(env: &Env, chunks: &[VectorChunk<'_>]) -> Result<()> {
-    let Some((embedder, index)) = bound(env) else { return Ok(()) };
-    if chunks.is_empty() {
-        return Ok(());
-    }
-    let done = within(core_vector::index_chunks(&embedder, &index, chunks), INGEST_TIMEOUT_MS).await;
-    if let Err(e) = flatten(done, INGEST_TIMEOUT_MS) {
-        worker::console_error!("vector index: {} chunks not indexed (re-index to retry): {e}", chunks.len());
+    let Some((embedder, index)) = adapters(env) else { return Ok(()) };
+    for (n, batch) in chunks.chunks(core_vector::EMBED_BATCH).enumerate() {
+        let done = within(core_vector::index_chunks(&embedder, &index, batch), INGEST_TIMEOUT_MS).await;
+        if let Err(e) = flatten(done, INGEST_TIMEOUT_MS) {
+            let left = chunks.len() - n * core_vector::EMBED_BATCH;
+            worker::console_error!(
+                "vector index: {left} of {} chunks not indexed (re-index to retry): {e}",
+                chunks.len()
+            );
+            break;
+        }
     }
     Ok(())
 }
@@ -68,7 +78,7 @@ pub async fn query(
     category: Option<&str>,
     top_k: usize,
 ) -> Result<Option<Vec<(String, f64)>>> {
-    let Some((embedder, index)) = bound(env) else { return Ok(None) };
+    let Some((embedder, index)) = adapters(env) else { return Ok(None) };
     let filter = Filter::new(tenant_id, kb, category);
     let done = within(core_vector::nearest(&embedder, &index, &filter, text, top_k), QUERY_TIMEOUT_MS).await;
     match flatten(done, QUERY_TIMEOUT_MS) {
@@ -107,7 +117,7 @@ impl Embedder for BoundEmbedder {
 }
 
 /// The embedder and the index, when both are there.
-fn bound(env: &Env) -> Option<(BoundEmbedder, VectorizeIndex)> {
+fn adapters(env: &Env) -> Option<(BoundEmbedder, VectorizeIndex)> {
     let index = binding::<VectorizeIndex>(env, INDEX_BINDING)?;
     let var = |name: &str| env.var(name).ok().map(|v| v.to_string());
     let (base_url, model, dimensions, min_score) = (

@@ -284,6 +284,12 @@ fn empty_legs_and_the_limit() {
     assert_eq!(ids(&hybrid(&[], &vector, 10)), ["x", "y"]);
 }
 
+#[test]
+fn a_chunk_is_embedded_with_its_title() {
+    assert_eq!(embedding_text("Are pets allowed?", "One cat or a small dog."), "Are pets allowed?\nOne cat or a small dog.");
+    assert_eq!(embedding_text("", "Just text."), "Just text.");
+}
+
 // ---------------------------------------------------------------- configuration
 
 #[test]
