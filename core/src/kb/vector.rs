@@ -131,6 +131,10 @@ pub async fn nearest(
     text: &str,
     top_k: usize,
 ) -> Result<Vec<(String, f64)>, VectorError> {
+    if !text.chars().any(char::is_alphanumeric) {
+        // Nothing to embed: no call, and no zero vector for a cosine index to refuse.
+        return Ok(Vec::new());
+    }
     let vector = embedder.embed(&[text]).await?.into_iter().next().ok_or_else(|| VectorError::new("no vector"))?;
     let matches = index.query(&vector, top_k.clamp(1, MAX_TOP_K), filter).await?;
     let floor = embedder.min_score();

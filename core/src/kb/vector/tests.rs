@@ -135,6 +135,8 @@ fn a_typo_finds_its_question_and_unrelated_text_finds_nothing() {
     assert_eq!(ids(&hits), ["dep"], "only the deposit question clears the floor");
     let none = block_on(nearest(&HashEmbedder, &index, &filter, "hello there", 10)).unwrap();
     assert!(none.is_empty(), "every query has a nearest vector; a far one is not a hit: {none:?}");
+    index.fail(true);
+    assert_eq!(block_on(nearest(&HashEmbedder, &index, &filter, " ?! ", 10)), Ok(vec![]), "nothing to embed: no call");
 }
 
 #[test]
@@ -286,7 +288,10 @@ fn empty_legs_and_the_limit() {
 
 #[test]
 fn a_chunk_is_embedded_with_its_title() {
-    assert_eq!(embedding_text("Are pets allowed?", "One cat or a small dog."), "Are pets allowed?\nOne cat or a small dog.");
+    assert_eq!(
+        embedding_text("Are pets allowed?", "One cat or a small dog."),
+        "Are pets allowed?\nOne cat or a small dog."
+    );
     assert_eq!(embedding_text("", "Just text."), "Just text.");
 }
 
