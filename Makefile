@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd sms deploy-dry-run clean
+.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb sms deploy-dry-run clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -48,6 +48,12 @@ bench: build ## wrangler dev vs workerd direct vs the FastAPI peer: latency, req
 bench-sgd: ## rules-brain understanding on SGD train/dev (../shared/data/sgd) → BENCHMARKS.md
 	cargo build --release -p frontdesk-core --bin understand
 	python3 bench/sgd_eval.py
+
+bench-dialogue: build ## SGD train/dev dialogues replayed through the SMS webhook: loops, generic replies, questions after goodbye, re-asks → BENCHMARKS.md
+	@$(ENV) nice -n 5 node bench/dialogue.mjs
+
+bench-kb: build ## knowledge base: retrieval nDCG@10/recall@3, search latency at 1k/10k chunks, ingestion → BENCHMARKS.md
+	@$(ENV) nice -n 5 node bench/kb.mjs
 
 sms: ## simulate Twilio: make sms FROM=+447700900123 BODY="Hi"
 	@$(ENV) node scripts/sms.mjs --from "$(FROM)" --body "$(BODY)" $(if $(TO),--to "$(TO)")

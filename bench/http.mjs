@@ -33,6 +33,7 @@ import { startDirect } from '../miniflare-tests/helpers/workerd.mjs';
 import { DEMO, conversationsOf, messagesOf, eventually, api } from '../miniflare-tests/helpers/api.mjs';
 import { signedSmsRequest, randomMessageSid, twimlMessages } from '../scripts/lib/twilio.mjs';
 import { cpuMeter, settle, machineCpu, listenerPids, processTree } from './proc.mjs';
+import { writeSection } from './markdown.mjs';
 import { startPeer, ensurePeerVenv, peerVersions, PEER_DIR } from './peer.mjs';
 
 const { values: args } = parseArgs({
@@ -446,17 +447,7 @@ function markdown(r) {
 }
 
 function writeBenchmarksMd(block) {
-  const path = join(ROOT, 'BENCHMARKS.md');
-  const START = '<!-- bench:http:start -->';
-  const END = '<!-- bench:http:end -->';
-  let text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\nReproduce: `make bench`. Raw results of the last run: `bench/results/latest.json`.\n';
-  const section = `${START}\n## HTTP: wrangler dev vs workerd direct vs the FastAPI peer (bench/http.mjs)\n\n${block}\n${END}`;
-  const a = text.indexOf(START);
-  const b = text.indexOf(END);
-  if (a !== -1 && b > a) text = text.slice(0, a) + section + text.slice(b + END.length);
-  else text = text.replace(/\s*$/, '\n\n') + section + '\n';
-  writeFileSync(path, text);
-  return path;
+  return writeSection(ROOT, 'http', 'HTTP: wrangler dev vs workerd direct vs the FastAPI peer (bench/http.mjs)', block);
 }
 
 // ---------- main ----------

@@ -27,6 +27,7 @@ import { availableParallelism, totalmem, loadavg, cpus } from 'node:os';
 import { ROOT } from '../miniflare-tests/helpers/server.mjs';
 import { startDirect } from '../miniflare-tests/helpers/workerd.mjs';
 import { DEMO, DEMO2 } from '../miniflare-tests/helpers/api.mjs';
+import { writeSection } from './markdown.mjs';
 import { startFakeVectors } from '../miniflare-tests/helpers/fake_vectors.mjs';
 import { MIN_SCORE } from '../miniflare-tests/helpers/hash_embedder.mjs';
 
@@ -52,7 +53,6 @@ async function hybridServerOptions() {
   return { vectors: fake, vars: { EMBEDDINGS_MIN_SCORE: String(MIN_SCORE) }, close: () => fake.close() };
 }
 const RESULTS = join(ROOT, 'bench', 'results', args.vectors ? 'kb-hybrid.json' : 'kb.json');
-const SECTION = args.vectors ? 'bench:kb-hybrid' : 'bench:kb';
 
 const set = JSON.parse(readFileSync(join(ROOT, 'bench', 'data', 'faq_paraphrases.json'), 'utf8'));
 const seed = JSON.parse(readFileSync(join(ROOT, 'seed', 'kb_faqs.json'), 'utf8'));
@@ -77,15 +77,22 @@ const search = (server, key, q, extra = '') =>
   call(server, key, 'GET', `/api/v1/kb/search?q=${encodeURIComponent(q)}&limit=10${extra}`);
 
 // ---- quality ----
+/** Imports each tenant's benchmark FAQs, then scores the tuning set and the held-out set. */
 async function quality(server) {
-  const perTenant = {};
-  const misses = [];
   for (const t of TENANTS) {
     const faqs = [...t.seed, ...t.data.extra_faqs, ...t.data.distractors];
     const r = await call(server, t.key, 'POST', '/api/v1/kb/faqs', { kb: 'bench', faqs });
     if (r.imported !== faqs.length) throw new Error(`${t.name}: imported ${r.imported} of ${faqs.length}`);
+  }
+  return { tuning: await score(server, 'queries'), holdout: await score(server, 'holdout_queries') };
+}
+
+async function score(server, setKey) {
+  const perTenant = {};
+  const misses = [];
+  for (const t of TENANTS) {
     const ranks = [];
-    for (const q of t.data.queries) {
+    for (const q of t.data[setKey]) {
       for (const p of q.paraphrases) {
         const hits = (await search(server, t.key, p, '&kb=bench')).data;
         const rank = hits.findIndex((h) => h.title === q.faq) + 1; // 0 = not in the top 10
@@ -93,7 +100,8 @@ async function quality(server) {
         if (rank !== 1) misses.push({ tenant: t.name, query: p, want: q.faq, rank: rank || null, got: hits[0]?.title ?? null });
       }
     }
-    perTenant[t.name] = { faqs: faqs.length, labelled: t.data.queries.length, queries: ranks.length, ...metrics(ranks) };
+    const faqs = t.seed.length + t.data.extra_faqs.length + t.data.distractors.length;
+    perTenant[t.name] = { faqs, labelled: t.data[setKey].length, queries: ranks.length, ...metrics(ranks) };
   }
   const all = Object.values(perTenant);
   const n = all.reduce((s, x) => s + x.queries, 0);
@@ -176,23 +184,36 @@ async function grow(server, target, have) {
   return { added, seconds, faqsPerSecond: added / seconds };
 }
 
-/** A document of about `chunks` chunks of prose with headings, ingested inline (≤ 50) or queued. */
-async function documentThroughput(server) {
-  const r = rng(99);
-  const section = (i) => `## Section ${i}\n\n` + Array.from({ length: 24 }, (_, j) =>
+/** Markdown of `sections` sections of `sentences` sentences each (one sentence ≈ 27 tokens). */
+function guide(sections, sentences, seedValue) {
+  const r = rng(seedValue);
+  const section = (i) => `## Section ${i}\n\n` + Array.from({ length: sentences }, (_, j) =>
     `In ${AREAS[(i + j) % AREAS.length]} the ${KINDS[j % KINDS.length]} on ${STREETS[(i * j) % STREETS.length]} has ${FEATURES[(i + 2 * j) % FEATURES.length]} and costs £${900 + Math.floor(r() * 1500)} a month.`).join(' ');
-  const content = `# Area guide\n\n${Array.from({ length: 45 }, (_, i) => section(i)).join('\n\n')}`;
-  const t0 = performance.now();
-  const res = await call(server, DEMO.key, 'POST', '/api/v1/kb/documents', { kb: 'guides', title: 'Bristol area guide', content, format: 'markdown' });
-  let chunks = res.chunks;
-  const queued = chunks === undefined; // 202: a queue job; timed until its chunks are stored
-  while (chunks === undefined) {
-    if (performance.now() - t0 > 120_000) throw new Error('the queued document was not stored within 120 s');
-    await new Promise((r) => setTimeout(r, 50));
-    chunks = (await call(server, DEMO.key, 'GET', '/api/v1/kb')).data.find((k) => k.name === 'guides' && k.chunks > 0)?.chunks;
+  return `# Area guide\n\n${Array.from({ length: sections }, (_, i) => section(i)).join('\n\n')}`;
+}
+
+/** Documents ingested inline (≤ 50 chunks: stored in the request) and queued (polled to done). */
+async function documentThroughput(server) {
+  const inline = guide(40, 12, 99);
+  let t0 = performance.now();
+  const stored = await call(server, DEMO.key, 'POST', '/api/v1/kb/documents', { kb: 'guides', title: 'Bristol area guide', content: inline, format: 'markdown' });
+  const inlineSeconds = (performance.now() - t0) / 1000;
+  if (stored.chunks === undefined) throw new Error(`the inline guide was not stored inline: ${JSON.stringify(stored)}`);
+  const queuedContent = guide(200, 24, 7);
+  t0 = performance.now();
+  const queued = await call(server, DEMO.key, 'POST', '/api/v1/kb/documents', { kb: 'guides', title: 'Bristol area guide, long', content: queuedContent, format: 'markdown' });
+  let job;
+  for (;;) {
+    job = await call(server, DEMO.key, 'GET', `/api/v1/kb/jobs/${queued.job}`);
+    if (job.status === 'done' || job.status === 'failed') break;
+    await new Promise((r) => setTimeout(r, 20));
   }
-  const seconds = (performance.now() - t0) / 1000;
-  return { chunks, queued, bytes: content.length, seconds, chunksPerSecond: chunks / seconds };
+  if (job.status !== 'done') throw new Error(`queued guide: ${job.error}`);
+  const queuedSeconds = (performance.now() - t0) / 1000;
+  return {
+    inline: { chunks: stored.chunks, bytes: inline.length, seconds: inlineSeconds, chunksPerSecond: stored.chunks / inlineSeconds },
+    queued: { chunks: job.chunk_count, bytes: queuedContent.length, seconds: queuedSeconds, chunksPerSecond: job.chunk_count / queuedSeconds },
+  };
 }
 
 // ---- latency ----
@@ -237,11 +258,10 @@ async function latency(server) {
 const f2 = (x) => x.toFixed(2);
 const f3 = (x) => x.toFixed(3);
 
-const qualityRows = (result) => {
-  const q = result.quality;
-  return [...Object.entries(q.perTenant), ['all', q.overall]].map(([name, m]) =>
-    `| ${result.variant} | ${name} | ${m.faqs} | ${m.labelled} | ${m.queries} | ${f3(m.ndcg10)} | ${f3(m.recall1)} | ${f3(m.recall3)} | ${f3(m.mrr)} |`);
-};
+const qualityRows = (result) =>
+  [['tuning', result.quality.tuning], ['held out', result.quality.holdout]].flatMap(([setName, q]) =>
+    [...Object.entries(q.perTenant), ['all', q.overall]].map(([name, m]) =>
+      `| ${result.variant} | ${setName} | ${name} | ${m.faqs} | ${m.labelled} | ${m.queries} | ${f3(m.ndcg10)} | ${f3(m.recall1)} | ${f3(m.recall3)} | ${f3(m.mrr)} |`));
 
 /** The last lexical run (bench/results/kb.json), shown next to a hybrid run's figures. */
 function lastLexical() {
@@ -252,45 +272,43 @@ function lastLexical() {
   }
 }
 
-function markdown(result) {
-  const q = result.quality;
-  const lexical = result.variant === 'hybrid' ? lastLexical() : null;
-  const rows = [...(lexical ? qualityRows(lexical) : []), ...qualityRows(result)];
-  const title = result.variant === 'hybrid'
-    ? `## Knowledge base, hybrid: lexical + vector leg with the HashEmbedder stand-in (bench/kb.mjs --vectors)
-
-The vector leg here is NOT a semantic model: Vectorize and Workers AI are the test fakes
+const HYBRID_NOTE = `The vector leg here is NOT a semantic model: Vectorize and Workers AI are the test fakes
 (\`miniflare-tests/helpers/fake_vectors.mjs\`) and the embeddings are the deterministic HashEmbedder
 (hashed word stems and character trigrams, \`core/src/kb/vector/hash.rs\`), which matches spelling —
 typos, word endings — and knows nothing of meaning. These figures measure the fusion and the
 plumbing with a weak embedder; a real model (Workers AI \`bge-small-en-v1.5\`) cannot run locally.
 Latency includes two loopback hops per call to the fakes and a brute-force search in Node, not
-Vectorize's.${lexical ? ` Lexical rows: the last lexical run, ${lexical.at}.` : ''}`
-    : '## Knowledge base: retrieval quality, search latency, ingestion (bench/kb.mjs)';
+Vectorize's; FAQ ingestion includes embedding every FAQ and upserting it (100 per call).`;
+
+function markdown(result) {
+  const lexical = result.variant === 'hybrid' ? lastLexical() : null;
+  const rows = [...(lexical ? qualityRows(lexical) : []), ...qualityRows(result)];
+  const q = { misses: [...result.quality.tuning.misses.map((m) => ({ ...m, set: 'tuning' })), ...result.quality.holdout.misses.map((m) => ({ ...m, set: 'held out' }))] };
   const lat = result.latency.map((l) =>
     `| ${l.chunks} | ${l.requests} | ${f2(l.search.p50)} | ${f2(l.search.p99)} | ${f2(l.health.p50)} | ${f2(l.health.p99)} | ${f2(l.ratioP50)}× | ${f2(l.ratioP99)}× | ${f2(l.meanResults)} |`);
   const ing = result.ingestion;
-  const misses = q.misses.filter((m) => m.rank === null || m.rank > 3).slice(0, 12)
-    .map((m) => `| ${m.tenant} | ${m.query} | ${m.want} | ${m.rank ?? '> 10'} | ${m.got ?? '—'} |`);
-  return `<!-- ${SECTION}:start -->
-${title}
-
-Run ${result.at} · ${result.machine} · load average at start ${result.loadStart}, at end ${result.loadEnd} (machine shared with other work) · release build in workerd direct (\`startDirect\`, local D1), client on the same cores.
-Reproduce: \`make bench-kb\` (\`node bench/kb.mjs --requests 300\`; \`--vectors\` for the hybrid variant). Raw: \`bench/results/${args.vectors ? 'kb-hybrid' : 'kb'}.json\`.
+  const misses = q.misses.filter((m) => m.rank === null || m.rank > 3).slice(0, 16)
+    .map((m) => `| ${m.set} | ${m.tenant} | ${m.query} | ${m.want} | ${m.rank ?? '> 10'} | ${m.got ?? '—'} |`);
+  const note = result.variant === 'hybrid'
+    ? `${HYBRID_NOTE}${lexical ? ` The lexical rows are the last lexical run's (${lexical.at}).` : ''}\n\n`
+    : '';
+  return `${note}Run ${result.at} · ${result.machine} · load average at start ${result.loadStart}, at end ${result.loadEnd} (machine shared with other work) · release build in workerd direct (\`startDirect\`, local D1), client on the same cores.
+Reproduce: \`make bench-kb\` (\`node bench/kb.mjs --requests 300\`; \`--vectors\` for the hybrid variant). Raw: \`bench/results/${result.variant === 'hybrid' ? 'kb-hybrid' : 'kb'}.json\`.
 
 ### Retrieval quality (lexical: D1 FTS5, BM25 title ×${result.weights.title} / text ×${result.weights.text}, query builder in \`core::kb::query\`${result.variant === 'hybrid' ? '; hybrid: fused with the vector leg by reciprocal rank, k = 60' : ''})
 
-Set: \`bench/data/faq_paraphrases.json\` — per tenant the seeded FAQs plus extra FAQs and distractors (no query targets them) in one knowledge base; each labelled FAQ has 3–5 paraphrases a customer would text. One relevant FAQ per query; nDCG@10 = mean 1/log2(1+rank).
+Set: \`bench/data/faq_paraphrases.json\` — per tenant the seeded FAQs plus extra FAQs and distractors (no query targets them) in one knowledge base; each labelled FAQ has 3–5 paraphrases a customer would text (the tuning set) and some have 1–2 more in a held-out set. One relevant FAQ per query; nDCG@10 = mean 1/log2(1+rank).
+Tuning, by hand and on the tuning set only: the first run, with the initial synonym groups, scored nDCG@10 0.887 / recall@3 0.900 on its 150 queries. Reading its misses added phrase matching ("check in", "check out", "out of hours", "look round"), groups for office/address/branch, length/long, decorate/paint, lift/stairs, party/birthday, sofa → furnished, and numbers written as words (6 ↔ six), which gave the tuning-set figures below. The title weight was swept on the same set against an SQLite FTS5 replica of the query (title ×1: 0.928, ×2: 0.952, ×3–×8: 0.954, ×12: 0.957) and kept at 4. The held-out paraphrases were written after that tuning and never used for it: they are the honest estimate; what they miss (a "labrador", a "washing machine", a "van") is vocabulary no synonym list covers — the vector leg's job. BM25's statistics (IDF, mean length) are those of the whole \`kb_fts\` table, every tenant's chunks, not the filtered knowledge base: the SQLite replica, holding one tenant's benchmark FAQs alone, scored the tuning set a little differently (0.954) from D1 here.
 
-| variant | tenant | FAQs in kb | labelled FAQs | queries | nDCG@10 | recall@1 | recall@3 | MRR |
-|---|---|---:|---:|---:|---:|---:|---:|---:|
+| variant | set | tenant | FAQs in kb | labelled FAQs | queries | nDCG@10 | recall@1 | recall@3 | MRR |
+|---|---|---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
-Queries whose FAQ ranked below 3 (first 12):
+Queries whose FAQ ranked below 3:
 
-| tenant | query | expected | rank | ranked first |
-|---|---|---|---:|---|
-${misses.join('\n') || '| — | — | — | — | — |'}
+| set | tenant | query | expected | rank | ranked first |
+|---|---|---|---|---:|---|
+${misses.join('\n') || '| — | — | — | — | — | — |'}
 
 ### Search latency (\`GET /api/v1/kb/search\`, limit 10, across all of demo's knowledge bases; 1 connection, ${WARMUP} warm-up requests discarded)
 
@@ -303,19 +321,8 @@ ${lat.join('\n')}
 | what | amount | seconds | rate |
 |---|---:|---:|---:|
 | FAQ import (\`POST /api/v1/kb/faqs\`, 1,000 per call) | ${ing.faqs.added} FAQs | ${f2(ing.faqs.seconds)} | ${ing.faqs.faqsPerSecond.toFixed(0)} FAQs/s |
-| Markdown document, ${ing.document.queued ? 'queued as a job (polled until stored)' : 'inline'} (\`POST /api/v1/kb/documents\`) | ${ing.document.chunks} chunks (${(ing.document.bytes / 1024).toFixed(0)} KiB) | ${f2(ing.document.seconds)} | ${ing.document.chunksPerSecond.toFixed(0)} chunks/s |
-<!-- ${SECTION}:end -->`;
-}
-
-function writeBenchmarks(section) {
-  const path = join(ROOT, 'BENCHMARKS.md');
-  const current = readFileSync(path, 'utf8');
-  const start = current.indexOf(`<!-- ${SECTION}:start -->`);
-  const end = current.indexOf(`<!-- ${SECTION}:end -->`);
-  const next = start >= 0 && end > start
-    ? current.slice(0, start) + section + current.slice(end + `<!-- ${SECTION}:end -->`.length)
-    : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, next);
+| Markdown document stored in the request (\`POST /api/v1/kb/documents\`, ≤ 50 chunks) | ${ing.document.inline.chunks} chunks (${(ing.document.inline.bytes / 1024).toFixed(0)} KiB) | ${f2(ing.document.inline.seconds)} | ${ing.document.inline.chunksPerSecond.toFixed(0)} chunks/s |
+| Markdown document as a queue job (202, polled until \`done\`; includes the queue's batching wait, up to \`max_batch_timeout\` = 1 s) | ${ing.document.queued.chunks} chunks (${(ing.document.queued.bytes / 1024).toFixed(0)} KiB) | ${f2(ing.document.queued.seconds)} | ${ing.document.queued.chunksPerSecond.toFixed(0)} chunks/s |`;
 }
 
 async function main() {
@@ -327,11 +334,11 @@ async function main() {
   try {
     console.log(`server up at ${server.baseUrl} (${VARIANT})`);
     const quality0 = await quality(server);
-    console.log(`quality: nDCG@10 ${f3(quality0.overall.ndcg10)}, recall@3 ${f3(quality0.overall.recall3)} over ${quality0.overall.queries} queries`);
-    if (args['quality-only']) {
-      for (const m of quality0.misses) console.log(`${m.tenant}\t${m.rank ?? '-'}\t${m.query}\t→ ${m.got}\t(want ${m.want})`);
-      return;
+    for (const [name, q] of Object.entries(quality0)) {
+      console.log(`${name}: nDCG@10 ${f3(q.overall.ndcg10)}, recall@3 ${f3(q.overall.recall3)} over ${q.overall.queries} queries`);
+      if (args['quality-only']) for (const m of q.misses) console.log(`  ${m.tenant}\t${m.rank ?? '-'}\t${m.query}\t→ ${m.got}\t(want ${m.want})`);
     }
+    if (args['quality-only']) return;
     const document = await documentThroughput(server);
     const latencyRows = [];
     let have = 0;
@@ -361,7 +368,10 @@ async function main() {
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(RESULTS, JSON.stringify(result, null, 2));
     const section = markdown(result);
-    if (!args['no-write']) writeBenchmarks(section);
+    if (!args['no-write']) {
+      if (args.vectors) writeSection(ROOT, 'kb-hybrid', 'Knowledge base, hybrid: lexical + vector leg with the HashEmbedder stand-in (bench/kb.mjs --vectors)', section);
+      else writeSection(ROOT, 'kb', 'Knowledge base: retrieval quality, search latency, ingestion (bench/kb.mjs)', section);
+    }
     console.log(section);
   } finally {
     await server.stop();

@@ -212,6 +212,23 @@ test('a document is chunked with its headings; ingesting it again leaves one cop
   assertError(await api(server, DEMO.key, `/api/v1/kb/documents/${first.json.id}`), 404, 'not_found');
 });
 
+test('a document of more than 50 chunks is queued, stored in steps, and searchable once done', async () => {
+  const streets = Array.from({ length: 60 }, (_, i) => `Street${i}`);
+  const content = streets.map((s, i) => `## ${s}\n\nThe flats on ${s} have bin day on ${['Monday', 'Tuesday'][i % 2]}.`).join('\n\n');
+  const r = await post(DEMO.key, '/api/v1/kb/documents', { kb: 'bigdoc', title: 'Bin days', content, format: 'markdown' });
+  assert.equal(r.status, 202, r.text);
+  const state = await eventually(async () => {
+    const s = await apiOk(server, DEMO.key, `/api/v1/kb/jobs/${r.json.job}`);
+    return s.status === 'done' ? s : null;
+  }, { timeoutMs: 20_000, what: 'the big document job done' });
+  assert.equal(state.chunk_count, 60);
+  assert.equal(state.duplicate, false);
+  const hit = await searchOk(DEMO.key, 'bin day street42', '&kb=bigdoc');
+  assert.equal(hit[0].title, 'Bin days › Street42');
+  const listed = (await apiOk(server, DEMO.key, '/api/v1/kb')).data.find((k) => k.name === 'bigdoc');
+  assert.deepEqual([listed.documents, listed.chunks], [1, 60]);
+});
+
 test('deleting or clearing a knowledge base removes its chunks from search', async () => {
   await post(DEMO.key, '/api/v1/kb/faqs', { kb: 'doomed', faqs: [{ question: 'Do you have a gym?', answer: 'A residents\' gym on the ground floor.' }] });
   await post(DEMO.key, '/api/v1/kb/faqs', { kb: 'cleared', faqs: [{ question: 'Is there a gym nearby?', answer: 'PureGym is on Union Street.' }] });
@@ -294,11 +311,11 @@ test('a URL is ingested by a queue job, with progress on the live events, follow
     assert.equal(repeat.duplicate, true);
     assert.equal(repeat.document_id, state.document_id);
     assert.equal((await apiOk(server, DEMO.key, '/api/v1/kb/website/documents')).data.length, 1);
+    // Jobs are the tenant's own.
+    assertError(await api(server, DEMO2.key, `/api/v1/kb/jobs/${job}`), 404, 'not_found');
   } finally {
     sse.close();
   }
-  // Jobs are the tenant's own.
-  assertError(await api(server, DEMO2.key, `/api/v1/kb/jobs/kbj_0000000000000000000000`), 404, 'not_found');
 });
 
 test('a URL job that cannot be fetched fails with the reason, and a redirect to a private address is refused', async () => {

@@ -5,6 +5,7 @@
 //! channel if that conversation saw a message within [`REUSE_WINDOW_MS`], else a new one opens.
 
 use crate::brain::Reply;
+use crate::dialogue::DialogueState;
 use crate::lead::LeadFields;
 use crate::records::{Contact, Conversation};
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,9 @@ pub struct Known {
     /// A known contact's story so far (`lead::history_summary`), as of the thread's first turn.
     #[serde(default)]
     pub history: Option<String>,
+    /// What the conversation has established (shared with the contact's other channels).
+    #[serde(default)]
+    pub dialogue: DialogueState,
 }
 
 /// How the next message relates to what came before, for the brain.
@@ -93,6 +97,9 @@ impl ThreadState {
         };
         if let Some(known) = self.known.as_mut() {
             known.lead.merge(&reply.slots, message_id, at);
+            if let Some(dialogue) = &reply.dialogue {
+                known.dialogue = dialogue.clone();
+            }
         }
     }
 
@@ -103,7 +110,9 @@ impl ThreadState {
     pub fn remember(&mut self, event_id: &str, answer: &str, rows: Option<(Contact, Conversation)>) {
         if let Some((contact, conversation)) = rows {
             let (lead, history) = (self.lead(), self.known.as_ref().and_then(|k| k.history.clone()));
-            self.known = Some(Known { contact: Some(contact), conversation: Some(conversation), lead, history });
+            let dialogue = self.known.as_ref().map(|k| k.dialogue.clone()).unwrap_or_default();
+            self.known =
+                Some(Known { contact: Some(contact), conversation: Some(conversation), lead, history, dialogue });
         }
         self.answered.push_back((event_id.to_owned(), answer.to_owned()));
         while self.answered.len() > REMEMBERED_EVENTS {

@@ -17,6 +17,8 @@ pub enum Reason {
     HighValueLead,
     Complaint,
     AiFailure,
+    /// Something the team owes the contact: a booking to confirm, a question to answer.
+    FollowUp,
 }
 
 impl Reason {
@@ -28,6 +30,7 @@ impl Reason {
             Reason::HighValueLead => "high_value_lead",
             Reason::Complaint => "complaint",
             Reason::AiFailure => "ai_failure",
+            Reason::FollowUp => "follow_up",
         }
     }
 
@@ -37,7 +40,7 @@ impl Reason {
         match self {
             Reason::Emergency => Priority::Critical,
             Reason::HumanRequested | Reason::AiFailure | Reason::Complaint => Priority::High,
-            Reason::RepeatedConfusion | Reason::HighValueLead => Priority::Normal,
+            Reason::RepeatedConfusion | Reason::HighValueLead | Reason::FollowUp => Priority::Normal,
         }
     }
 }

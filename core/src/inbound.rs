@@ -352,7 +352,8 @@ impl InboundTurn {
             settings: self.settings.clone(),
             local_time: self.local_time,
             channel: self.channel,
-            contact_name: contact_name.or_else(|| self.profile_name.clone()),
+            // A profile name like "P" or "🌸" greets nobody: only names that read as one.
+            contact_name: contact_name.or_else(|| self.profile_name.clone()).filter(|n| reads_as_a_name(n)),
             returning_contact: continuity.returning_contact,
             new_conversation: continuity.new_conversation,
             system_before,
@@ -361,8 +362,15 @@ impl InboundTurn {
             lead: Default::default(),
             history_summary: None,
             unclear_streak: 0,
+            dialogue: Default::default(),
+            knowledge: Vec::new(),
         }
     }
+}
+
+/// At least two letters in the first word: "Ana" greets, "P", "🌸" and "." do not.
+fn reads_as_a_name(name: &str) -> bool {
+    name.split_whitespace().next().is_some_and(|first| first.chars().filter(|c| c.is_alphabetic()).count() >= 2)
 }
 
 /// What the Worker gets back: the reply text to render for the provider (none = stay
@@ -543,6 +551,11 @@ mod tests {
         let reply = RulesBrain.respond(&t.turn(first, None, None));
         // WhatsApp's default style is casual.
         assert!(reply.text.unwrap().starts_with("Hey Ana! Thanks for getting in touch"));
+        let mut initial = inbound_turn();
+        initial.profile_name = Some("P".into());
+        assert_eq!(initial.turn(first, None, None).contact_name, None, "\"Hi P\" greets nobody");
+        assert_eq!(initial.turn(first, Some("P".into()), None).contact_name, None, "nor a stored one");
+        assert_eq!(initial.turn(first, Some("Priya Shah".into()), None).contact_name.as_deref(), Some("Priya Shah"));
     }
 
     #[test]

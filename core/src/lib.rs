@@ -10,6 +10,7 @@ pub mod brain;
 pub mod channel;
 pub mod contact_key;
 pub mod conversation;
+pub mod dialogue;
 pub mod effects;
 pub mod escalation;
 pub mod events;

@@ -55,7 +55,25 @@ pub struct Settings {
     /// The approved WhatsApp template for replies outside Meta's 24-hour window.
     #[serde(default)]
     pub whatsapp_template: Option<TemplateSetting>,
+    /// The tenant's own words in other languages, keyed by ISO 639-1 code (`es`, `fr`, …):
+    /// callers writing in one of them hear the next step and questions in it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub texts: BTreeMap<String, LanguageTexts>,
 }
+
+/// A tenant's texts in one language other than its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageTexts {
+    #[serde(default)]
+    pub next_step: Option<String>,
+    /// The qualification questions in this language (any subset, by field).
+    #[serde(default)]
+    pub questions: Vec<Question>,
+}
+
+/// The languages the receptionist understands and answers in (`brain::phrases`).
+pub const LANGUAGES: [&str; 6] = ["en", "es", "fr", "de", "pt", "it"];
 
 /// When a conversation goes to a person besides emergencies and explicit requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,6 +195,17 @@ impl Settings {
             problems
                 .extend(crate::lead::validate_questions(questions).into_iter().map(|p| format!("qualification: {p}")));
         }
+        for (lang, texts) in &self.texts {
+            if !LANGUAGES.contains(&lang.as_str()) || lang == "en" {
+                problems.push(format!("texts: `{lang}` is not one of {}", LANGUAGES[1..].join(", ")));
+            }
+            if texts.next_step.as_ref().is_some_and(|t| t.chars().count() > MAX_TEXT_CHARS) {
+                problems.push(format!("texts.{lang}.next_step: at most {MAX_TEXT_CHARS} characters"));
+            }
+            problems.extend(
+                crate::lead::validate_questions(&texts.questions).into_iter().map(|p| format!("texts.{lang}: {p}")),
+            );
+        }
         if let Some(llm) = &self.llm {
             problems.extend(llm.validate().into_iter().map(|p| format!("llm: {p}")));
         }
@@ -210,6 +239,25 @@ impl Settings {
     /// The questions this tenant qualifies leads with.
     pub fn questions(&self) -> Vec<Question> {
         self.qualification.clone().unwrap_or_else(|| crate::lead::default_questions(self.template.as_deref()))
+    }
+
+    /// The questions as asked in `lang`: the tenant's own (English) ones, or those it wrote in
+    /// `lang`, in the order of its own — none when it wrote none in that language.
+    pub fn questions_in(&self, lang: &str) -> Vec<Question> {
+        let own = self.questions();
+        if lang == "en" {
+            return own;
+        }
+        let Some(texts) = self.texts.get(lang) else { return Vec::new() };
+        own.iter().filter_map(|q| texts.questions.iter().find(|t| t.field == q.field).cloned()).collect()
+    }
+
+    /// The next step as said in `lang`, when the tenant wrote it in that language.
+    pub fn next_step_in(&self, lang: &str) -> Option<String> {
+        match lang {
+            "en" => self.next_step.clone(),
+            _ => self.texts.get(lang).and_then(|t| t.next_step.clone()),
+        }
     }
 
     /// The style replies take on `channel`.
@@ -290,6 +338,7 @@ impl Settings {
             escalation_rules: self.escalation_rules,
             llm: self.llm.clone(),
             whatsapp_template: self.whatsapp_template.clone(),
+            texts: self.texts.clone(),
         })
     }
 

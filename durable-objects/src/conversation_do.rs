@@ -10,17 +10,20 @@
 use crate::llm_turn;
 use crate::platform::d1::database;
 use crate::platform::env::fault_armed;
+use crate::platform::kb::{self, SearchQuery};
 use crate::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use crate::platform::{enqueue, enqueue_all};
 use crate::protocol::TURN_PATH;
 use crate::thread_store::D1Store;
+use frontdesk_core::brain::understand::Slot;
 use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply, Turn};
 use frontdesk_core::conversation::ThreadState;
 use frontdesk_core::effects::{after_turn, contact_label, TurnIds};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{escalation_event, events, ledger_answer, reply_time, InboundTurn, TurnOutcome};
 use frontdesk_core::jobs::Job;
-use frontdesk_core::llm::Usage;
+use frontdesk_core::kb::Passage;
+use frontdesk_core::llm::{transcript_within, Usage};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::store::{usage_month, NewIds, ReplyToStore, StoreError, TurnStore};
 use frontdesk_core::webhook::Claim;
@@ -126,20 +129,14 @@ impl ConversationDO {
 
     /// What the brain says: the rules brain, or the tenant's LLM (which is remote, so the
     /// message is stored and the event claimed before it is called), or nothing for a note.
-    async fn decide(
-        &self,
-        store: &impl TurnStore,
-        turn: &InboundTurn,
-        brain_turn: &Turn,
-        ids: &NewIds,
-    ) -> Result<Decision> {
+    async fn decide(&self, store: &D1Store, turn: &InboundTurn, brain_turn: &Turn, ids: &NewIds) -> Result<Decision> {
         let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words() && !turn.recovery);
         let Some(settings) = llm else {
             let mut reply = if turn.wants_reply() { RulesBrain.respond(brain_turn) } else { Reply::silent() };
             if turn.recovery && reply.escalation.is_none() {
                 reply.escalation = Some(turn.recovery_escalation());
             }
-            return Ok(Decision::Reply(reply, None));
+            return Ok(Decision::Reply(Box::new(reply), None));
         };
         let Some(stored) = store.store_inbound(turn, ids).await.map_err(storage_error)? else {
             return Ok(Decision::Settled(self.await_other_claim(store, turn).await?));
@@ -155,16 +152,26 @@ impl ConversationDO {
             0
         });
         let budget = turn.delivery.turn_budget_ms();
-        let outcome = llm_turn::answer(&self.env, settings, brain_turn, used, budget).await;
+        // The model reads the conversation itself, not only our last line: a failed read
+        // costs it the context, not the turn.
+        let history =
+            store.transcript(&turn.tenant_id, &stored.conversation.id, &stored.inbound.id).await.unwrap_or_else(|e| {
+                worker::console_error!("reading the transcript for {} failed: {e}", turn.event_id);
+                Vec::new()
+            });
+        let history = transcript_within(&history, TRANSCRIPT_CHARS);
+        let outcome = llm_turn::answer(&self.env, settings, brain_turn, used, budget, &history).await;
         if let Some(why) = &outcome.fallback {
             worker::console_warn!("LLM turn for {} fell back to the rules brain: {why}", turn.event_id);
         }
-        Ok(Decision::Reply(outcome.reply, Some((month, outcome.usage))))
+        Ok(Decision::Reply(Box::new(outcome.reply), Some((month, outcome.usage))))
     }
 
     async fn run(&self, turn: &InboundTurn, mut thread: ThreadState) -> Result<TurnOutcome> {
         let store = D1Store::new(database(&self.env)?);
-        if thread.known.is_none() {
+        // A new conversation reloads what the contact's other channels may have changed since
+        // (a name told by SMS greets them on WhatsApp; the dialogue state is shared).
+        if thread.known.is_none() || thread.continuity(turn.received_at).new_conversation {
             thread.known = Some(store.load_known(turn).await.map_err(storage_error)?);
         }
         let continuity = thread.continuity(turn.received_at);
@@ -175,6 +182,10 @@ impl ConversationDO {
         brain_turn.lead = thread.lead();
         brain_turn.unclear_streak = thread.unclear_streak;
         brain_turn.history_summary = thread.known.as_ref().and_then(|k| k.history.clone());
+        brain_turn.dialogue = thread.known.as_ref().map(|k| k.dialogue.clone()).unwrap_or_default();
+        if turn.is_contact_words() && !turn.body.trim().is_empty() {
+            brain_turn.knowledge = knowledge(&self.env, store.database(), turn).await;
+        }
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
         let mut ids = NewIds {
             claim: new_id(ids::CLAIM, turn.received_at),
@@ -186,13 +197,25 @@ impl ConversationDO {
         };
         let (mut reply, usage) = match self.decide(&store, turn, &brain_turn, &ids).await? {
             Decision::Settled(outcome) => return Ok(outcome),
-            Decision::Reply(reply, usage) => (reply, usage),
+            Decision::Reply(reply, usage) => (*reply, usage),
         };
         if reply.text.is_some() && reply.escalation.is_none() {
             // Meta's window runs on its clock: the real one, even when a test moves the business clock.
             reply.escalation = turn.undeliverable(wall_clock_ms());
         }
         let at = reply_time(turn.received_at, WorkerClock.now_ms());
+        if reply.dialogue.is_none() && turn.is_contact_words() {
+            reply.dialogue = Some(brain_turn.dialogue.observe(
+                continuity.new_conversation,
+                reply.intent,
+                &reply.slots,
+                reply.text.as_deref(),
+                at,
+            ));
+        }
+        let dialogue_json = reply.dialogue.as_ref().map(serde_json::to_string).transpose()?;
+        let told_name =
+            reply.slots.get(&Slot::Name).and_then(|v| v.value.as_str()).filter(|n| Some(*n) != contact_name.as_deref());
         ids.reply = new_id(ids::MESSAGE, at);
         let answer = ledger_answer(reply.text.as_deref(), reply.text.as_ref().map(|_| ids.reply.as_str()));
         let to_store = ReplyToStore {
@@ -200,6 +223,9 @@ impl ConversationDO {
             at,
             ledger_answer: &answer,
             escalation: reply.escalation.as_ref(),
+            dialogue: dialogue_json.as_deref(),
+            told_name,
+            unanswered: reply.unanswered.as_deref(),
         };
         // The effects are planned with the ids this turn expects; the batch writes them as
         // intents (correcting a lead update's ids from the stored message), and the jobs
@@ -281,6 +307,22 @@ impl ConversationDO {
     }
 }
 
+/// The knowledge passages for the message, best first. Search failing is not the turn failing:
+/// the brain then answers without them (and says it will check, rather than guess).
+async fn knowledge(env: &Env, db: &worker::D1Database, turn: &InboundTurn) -> Vec<Passage> {
+    let query = SearchQuery { text: &turn.body, kb: None, category: None, limit: KNOWLEDGE_PASSAGES };
+    kb::search(env, db, &turn.tenant_id, &query).await.unwrap_or_else(|e| {
+        worker::console_error!("knowledge search for {} failed; answering without it: {e}", turn.event_id);
+        Vec::new()
+    })
+}
+
+/// About 1,500 tokens of earlier conversation for an LLM turn.
+const TRANSCRIPT_CHARS: usize = 6_000;
+
+/// Passages a brain is given: enough for the best answer to be among them, few enough to read.
+const KNOWLEDGE_PASSAGES: usize = 5;
+
 /// A storage failure as the runtime's error: `answer` then queues the turn for a retry.
 fn storage_error(e: StoreError) -> worker::Error {
     worker::Error::RustError(format!("storage: {e}"))
@@ -289,7 +331,7 @@ fn storage_error(e: StoreError) -> worker::Error {
 /// What the brain decided: a reply to store (with the LLM tokens to charge), or an outcome
 /// already settled by the ledger (a duplicate, another claim's answer).
 enum Decision {
-    Reply(Reply, Option<(String, Usage)>),
+    Reply(Box<Reply>, Option<(String, Usage)>),
     Settled(TurnOutcome),
 }
 

@@ -7,7 +7,7 @@
 use crate::platform::http::{self, Part};
 use crate::platform::time::wall_clock_ms;
 use frontdesk_core::brain::Turn;
-use frontdesk_core::llm::{budget_mode, BudgetMode, LlmBrainOutcome, LlmSettings, Next, PromptContext, Session};
+use frontdesk_core::llm::{budget_mode, BudgetMode, LlmBrainOutcome, LlmSettings, Next, PromptContext, Role, Session};
 use std::time::Duration;
 use worker::{Delay, Env};
 
@@ -22,6 +22,7 @@ pub async fn answer(
     turn: &Turn,
     used_tokens: u64,
     budget_ms: u64,
+    history: &[(Role, String)],
 ) -> LlmBrainOutcome {
     let deadline = wall_clock_ms().saturating_add(budget_ms);
     let mode = budget_mode(used_tokens, settings.monthly_token_budget);
@@ -31,7 +32,7 @@ pub async fn answer(
     let key = settings.api_key_env().and_then(|name| env.secret(name).or_else(|_| env.var(name)).ok());
     let key = key.map(|k| k.to_string()).unwrap_or_default();
     let context = PromptContext { brief: mode == BudgetMode::Short };
-    let (mut session, mut request) = Session::new(settings, &key, turn, &context, &[]);
+    let (mut session, mut request) = Session::new(settings, &key, turn, &context, history);
     if key.is_empty() {
         let detail = format!("the API key secret {:?} is not set", settings.api_key_env().unwrap_or_default());
         return session.conclude(Next::Failed { retryable: false, detail });

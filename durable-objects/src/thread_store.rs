@@ -16,7 +16,7 @@ use frontdesk_core::conversation::{reuse_cutoff, Known};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::jobs::Job;
-use frontdesk_core::llm::Usage;
+use frontdesk_core::llm::{Role, Usage};
 use frontdesk_core::ports::Random;
 use frontdesk_core::store::{KnownRow, NewIds, ReadBack, ReplyToStore, StoreError, TurnStore, Written};
 use frontdesk_core::webhook::stale_before;
@@ -30,6 +30,44 @@ pub struct D1Store(D1Database);
 impl D1Store {
     pub fn new(db: D1Database) -> Self {
         Self(db)
+    }
+
+    /// The conversation's messages before `before_id`, newest first (at most 40), as an LLM reads
+    /// them: the contact's words and ours; notes and empty events are left out.
+    pub async fn transcript(
+        &self,
+        tenant_id: &str,
+        conversation_id: &str,
+        before_id: &str,
+    ) -> std::result::Result<Vec<(Role, String)>, StoreError> {
+        #[derive(Deserialize)]
+        struct Line {
+            direction: String,
+            body: Option<String>,
+        }
+        let rows: Vec<Line> = statement(
+            &self.0,
+            "SELECT direction, body FROM messages WHERE tenant_id = ?1 AND conversation_id = ?2 AND id != ?3 \
+             AND body IS NOT NULL AND body != '' ORDER BY created_at DESC, id DESC LIMIT 40",
+            &[Arg::Text(tenant_id), Arg::Text(conversation_id), Arg::Text(before_id)],
+        )
+        .map_err(StoreError::new)?
+        .all()
+        .await
+        .and_then(|r| r.results())
+        .map_err(StoreError::new)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|l| {
+                let role = if l.direction == "inbound" { Role::User } else { Role::Assistant };
+                l.body.map(|body| (role, body))
+            })
+            .collect())
+    }
+
+    /// The database, for the turn's reads outside the store (knowledge search).
+    pub fn database(&self) -> &D1Database {
+        &self.0
     }
 }
 
@@ -90,7 +128,8 @@ async fn load_known(db: &D1Database, turn: &InboundTurn) -> Result<Known> {
                     l.fields AS lead_fields, l.status AS lead_status, \
                     json_extract(l.signals, '$.messages[#-1].intent') AS last_intent, \
                     (SELECT COUNT(*) FROM escalations e WHERE e.tenant_id = ?1 AND e.contact_id = c.id \
-                     AND e.status != 'resolved') AS open_escalations \
+                     AND e.status != 'resolved') AS open_escalations, \
+                    (SELECT d.state FROM dialogue_states d WHERE d.tenant_id = ?1 AND d.contact_id = c.id) AS dialogue \
              FROM contacts c LEFT JOIN leads l ON l.contact_id = c.id LEFT JOIN conversations v ON v.id = ( \
                  SELECT id FROM conversations WHERE tenant_id = ?1 AND contact_id = c.id AND channel = ?3 \
                  AND status = 'open' ORDER BY last_message_at DESC LIMIT 1) \
@@ -176,10 +215,12 @@ fn inbound_statements(db: &D1Database, turn: &InboundTurn, ids: &NewIds) -> Resu
         statement(
             db,
             &format!(
-                "INSERT INTO contacts (id, tenant_id, {col}, name, created_at, updated_at) \
-                 SELECT ?5, ?1, ?6, ?7, ?8, ?8 WHERE {CLAIMED} \
+                "INSERT INTO contacts (id, tenant_id, {col}, name, name_source, created_at, updated_at) \
+                 SELECT ?5, ?1, ?6, ?7, CASE WHEN ?7 IS NULL THEN NULL ELSE 'profile' END, ?8, ?8 WHERE {CLAIMED} \
                  ON CONFLICT (tenant_id, {col}) WHERE {col} IS NOT NULL \
-                 DO UPDATE SET name = COALESCE(contacts.name, excluded.name), updated_at = excluded.updated_at"
+                 DO UPDATE SET name = COALESCE(contacts.name, excluded.name), \
+                     name_source = COALESCE(contacts.name_source, excluded.name_source), \
+                     updated_at = excluded.updated_at"
             ),
             &args(
                 &claim,
@@ -309,6 +350,7 @@ fn reply_statements(
         ),
         &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(&turn.provider_message_id), Arg::Int(reply.at)]),
     )?);
+    statements.extend(dialogue_statements(db, turn, ids, reply)?);
     statements.extend(effect_statements(db, turn, ids, jobs)?);
     statements.push(statement(
         db,
@@ -316,6 +358,67 @@ fn reply_statements(
          WHERE tenant_id = ?1 AND provider = ?2 AND event_id = ?3 AND claim_id = ?4",
         &args(&claim, &[Arg::Text(reply.ledger_answer)]),
     )?);
+    Ok(statements)
+}
+
+/// What the reply leaves of the dialogue, on the contact the stored message names: the state,
+/// a name they told us (which replaces a provider's profile name, never the reverse), and a
+/// question nothing answered, for the unanswered list.
+fn dialogue_statements(
+    db: &D1Database,
+    turn: &InboundTurn,
+    ids: &NewIds,
+    reply: &ReplyToStore<'_>,
+) -> Result<Vec<D1PreparedStatement>> {
+    let claim = claim_args(turn, ids);
+    let (inbound_channel, message) = (turn.inbound_channel(), turn.provider_message_id.as_str());
+    let stored = format!(
+        "FROM messages m WHERE m.tenant_id = ?1 AND m.channel = ?5 AND m.provider_message_id = ?6 AND {CLAIMED}"
+    );
+    let mut statements = Vec::new();
+    if let Some(state) = reply.dialogue {
+        statements.push(statement(
+            db,
+            &format!(
+                "INSERT INTO dialogue_states (tenant_id, contact_id, state, updated_at) \
+                 SELECT ?1, m.contact_id, ?7, ?8 {stored} \
+                 ON CONFLICT (tenant_id, contact_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at"
+            ),
+            &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(message), Arg::Text(state), Arg::Int(reply.at)]),
+        )?);
+    }
+    if let Some(name) = reply.told_name {
+        statements.push(statement(
+            db,
+            &format!(
+                "UPDATE contacts SET name = ?7, name_source = 'told', updated_at = ?8 \
+                 WHERE tenant_id = ?1 AND id = (SELECT m.contact_id {stored})"
+            ),
+            &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(message), Arg::Text(name), Arg::Int(reply.at)]),
+        )?);
+    }
+    if let Some(question) = reply.unanswered {
+        let id = ids::make(ids::UNANSWERED, turn.received_at, WorkerRandom.next_u64());
+        statements.push(statement(
+            db,
+            &format!(
+                "INSERT INTO kb_unanswered (id, tenant_id, contact_id, conversation_id, message_id, question, status, \
+                                            created_at, updated_at) \
+                 SELECT ?7, ?1, m.contact_id, m.conversation_id, m.id, ?8, 'open', ?9, ?9 {stored} \
+                 ON CONFLICT DO NOTHING"
+            ),
+            &args(
+                &claim,
+                &[
+                    Arg::Text(inbound_channel),
+                    Arg::Text(message),
+                    Arg::Text(&id),
+                    Arg::Text(question),
+                    Arg::Int(turn.received_at),
+                ],
+            ),
+        )?);
+    }
     Ok(statements)
 }
 

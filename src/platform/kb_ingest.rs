@@ -245,19 +245,28 @@ pub fn checked_url(env: &Env, raw: &str) -> Result<Url, ApiError> {
     Ok(url)
 }
 
-/// A job's input, as kept in `kb_jobs.input`.
+/// A job's input, as kept in `kb_jobs.input`: a document (`title`, `content`, `format`) or a
+/// `url`. One struct of options rather than an untagged enum, whose serde support would add
+/// its buffering machinery to the wasm for two shapes.
 #[derive(Serialize, Deserialize)]
-#[serde(untagged)]
-enum JobInput {
-    Inline { title: String, content: String, format: Format },
-    Url { url: String },
+struct JobInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    content: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    format: Option<Format>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
 }
 
 impl From<DocumentInput> for JobInput {
     fn from(input: DocumentInput) -> Self {
         match input {
-            DocumentInput::Inline { title, content, format, .. } => JobInput::Inline { title, content, format },
-            DocumentInput::Url { url, .. } => JobInput::Url { url },
+            DocumentInput::Inline { title, content, format, .. } => {
+                JobInput { title: Some(title), content: Some(content), format: Some(format), url: None }
+            }
+            DocumentInput::Url { url, .. } => JobInput { title: None, content: None, format: None, url: Some(url) },
         }
     }
 }
@@ -287,10 +296,15 @@ pub async fn run_job(env: &Env, tenant_id: &str, job_id: &str) -> worker::Result
     publish(json!({"status": "running", "stage": "started"})).await;
     let input: JobInput = serde_json::from_str(&job.input)?;
     let fetched = match input {
-        JobInput::Inline { title, content, format } => Ok((title, "document".to_owned(), content, format)),
-        JobInput::Url { url } => {
+        JobInput { url: Some(url), .. } => {
             fetch_page(env, &url).await.map(|(title, content, format)| (title, url, content, format))
         }
+        JobInput { title, content, format, url: None } => Ok((
+            title.unwrap_or_default(),
+            "document".to_owned(),
+            content.unwrap_or_default(),
+            format.unwrap_or(Format::Text),
+        )),
     };
     let (title, source, content, format) = match fetched {
         Ok(page) => page,

@@ -1,12 +1,18 @@
 //! The brain answers one turn. [`Brain`] is the seam the LLM brains plug into; the embedded
 //! [`rules::RulesBrain`] is the default and works with no network and no key.
 
+mod compose;
+mod grounding;
 pub mod phrases;
+mod questions;
 pub mod rules;
+pub mod simulate;
 pub mod tone;
 pub mod understand;
 
 use crate::channel::Channel;
+use crate::dialogue::DialogueState;
+use crate::kb::Passage;
 use crate::lead::LeadFields;
 use crate::tenant::{LocalTime, Settings};
 use serde::{Deserialize, Serialize};
@@ -40,6 +46,12 @@ pub struct Turn {
     /// How many replies in a row before this one could not place what the contact wanted.
     #[serde(default)]
     pub unclear_streak: u8,
+    /// What the conversation has established (goal, last question, answers, promises).
+    #[serde(default)]
+    pub dialogue: DialogueState,
+    /// The business's own knowledge most relevant to this message, best first.
+    #[serde(default)]
+    pub knowledge: Vec<Passage>,
 }
 
 /// What the turn understood (the full receptionist intent set).
@@ -58,6 +70,13 @@ pub struct Reply {
     pub urgency: Urgency,
     /// The brain could not place what the contact wanted (counts towards repeated confusion).
     pub unclear: bool,
+    /// The dialogue state this reply leaves; `None` when the brain did not track it (the
+    /// turn then derives it, [`DialogueState::observe`]).
+    #[serde(default)]
+    pub dialogue: Option<DialogueState>,
+    /// A question the brain could not answer from what it knows: logged for the team.
+    #[serde(default)]
+    pub unanswered: Option<String>,
 }
 
 /// Why a turn hands over to a human, with what the team needs to act.
@@ -81,6 +100,8 @@ impl Reply {
             slots: BTreeMap::new(),
             urgency: Urgency::Normal,
             unclear: false,
+            dialogue: None,
+            unanswered: None,
         }
     }
 }

@@ -36,7 +36,29 @@ pub enum Phrase {
     HumanRequested,
     Complaint,
     ThanksGoodbye,
+    /// A second goodbye in a row: said differently.
+    ThanksGoodbyeAgain,
+    /// A goodbye while the team still owes them something: `{what}`.
+    GoodbyePromised,
     MissedCall,
+    /// A question nothing we know answers: said honestly, passed to the team.
+    WillCheck,
+    /// Another one in the same conversation.
+    WillCheckAgain,
+    /// A booking request passed to the team to confirm: `{what}`.
+    BookingRequested,
+    /// The same request again: `{what}`.
+    BookingHeld,
+    /// "Is it still available?" about a named property: `{property}`.
+    AvailabilityCheck,
+    /// "Any news?" with something pending: `{what}`.
+    StillPending,
+    /// "Any news?" with nothing pending.
+    NothingPending,
+    /// They told us their name: `{name}`.
+    ThanksName,
+    /// They told us something we noted (no question asked, nothing to answer).
+    GotIt,
 }
 
 const fn pick(phrase: Phrase) -> [&'static str; 6] {
@@ -196,6 +218,94 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "De nada, até breve!",
             "Prego, a presto!",
         ],
+        Phrase::ThanksGoodbyeAgain => [
+            "Take care, and thanks again!",
+            "¡Cuídese, y gracias de nuevo!",
+            "Bonne journée, et merci encore !",
+            "Alles Gute und nochmals danke!",
+            "Cuide-se, e obrigado mais uma vez!",
+            "Buona giornata, e grazie ancora!",
+        ],
+        Phrase::GoodbyePromised => [
+            "You're welcome! The team will be in touch about {what}.",
+            "¡De nada! El equipo le contactará sobre {what}.",
+            "Avec plaisir ! L'équipe reviendra vers vous au sujet de {what}.",
+            "Gern geschehen! Das Team meldet sich wegen {what}.",
+            "De nada! A equipa entrará em contacto sobre {what}.",
+            "Prego! Il team la contatterà per {what}.",
+        ],
+        Phrase::WillCheck => [
+            "I don't have that information to hand, so I've asked the team and they'll get back to you.",
+            "No tengo ese dato a mano, así que se lo he preguntado al equipo y le responderán.",
+            "Je n'ai pas cette information sous la main ; j'ai demandé à l'équipe, qui vous répondra.",
+            "Diese Information habe ich gerade nicht; ich habe das Team gefragt, es meldet sich bei Ihnen.",
+            "Não tenho essa informação à mão, por isso perguntei à equipa e ela responderá.",
+            "Non ho questa informazione a portata di mano: l'ho chiesto al team, che le risponderà.",
+        ],
+        Phrase::WillCheckAgain => [
+            "I've added that to the questions for the team too — they'll answer it when they get back to you.",
+            "También he añadido eso a las preguntas para el equipo; se lo responderán.",
+            "J'ai aussi ajouté cela aux questions pour l'équipe ; elle vous répondra.",
+            "Das habe ich auch an das Team weitergegeben; es beantwortet es Ihnen.",
+            "Também acrescentei isso às perguntas para a equipa; vão responder-lhe.",
+            "Ho aggiunto anche questo alle domande per il team, che le risponderà.",
+        ],
+        Phrase::BookingRequested => [
+            "I've asked the team to confirm {what} — they'll be in touch to confirm the time.",
+            "He pedido al equipo que confirme {what}; le contactarán para confirmar la hora.",
+            "J'ai demandé à l'équipe de confirmer {what} ; elle vous contactera pour confirmer l'horaire.",
+            "Ich habe das Team gebeten, {what} zu bestätigen; es meldet sich wegen der Uhrzeit.",
+            "Pedi à equipa que confirme {what}; vão contactá-lo para confirmar a hora.",
+            "Ho chiesto al team di confermare {what}; la contatteranno per confermare l'orario.",
+        ],
+        Phrase::BookingHeld => [
+            "The team has your request for {what} and will confirm it shortly.",
+            "El equipo tiene su solicitud de {what} y la confirmará en breve.",
+            "L'équipe a bien votre demande de {what} et la confirmera rapidement.",
+            "Das Team hat Ihre Anfrage für {what} und bestätigt sie in Kürze.",
+            "A equipa tem o seu pedido de {what} e vai confirmá-lo em breve.",
+            "Il team ha la sua richiesta di {what} e la confermerà a breve.",
+        ],
+        Phrase::AvailabilityCheck => [
+            "I'll check that {property} is still available and let you know.",
+            "Comprobaré si {property} sigue disponible y se lo diré.",
+            "Je vérifie si {property} est toujours disponible et je vous tiens au courant.",
+            "Ich prüfe, ob {property} noch verfügbar ist, und melde mich.",
+            "Vou verificar se {property} ainda está disponível e aviso-o.",
+            "Verifico se {property} è ancora disponibile e la aggiorno.",
+        ],
+        Phrase::StillPending => [
+            "No news yet, I'm afraid — the team still has {what} and will be in touch as soon as it's confirmed.",
+            "Todavía no hay novedades: el equipo tiene {what} y le contactará en cuanto esté confirmado.",
+            "Pas encore de nouvelles : l'équipe a toujours {what} et vous contactera dès que c'est confirmé.",
+            "Noch keine Neuigkeiten – das Team hat {what} und meldet sich, sobald es bestätigt ist.",
+            "Ainda sem novidades: a equipa tem {what} e entrará em contacto assim que estiver confirmado.",
+            "Ancora nessuna novità: il team ha {what} e la contatterà appena confermato.",
+        ],
+        Phrase::NothingPending => [
+            "There's nothing waiting on our side at the moment.",
+            "Por nuestra parte no hay nada pendiente ahora mismo.",
+            "Rien n'est en attente de notre côté pour le moment.",
+            "Bei uns ist im Moment nichts offen.",
+            "Neste momento não há nada pendente da nossa parte.",
+            "Al momento non c'è nulla in sospeso da parte nostra.",
+        ],
+        Phrase::ThanksName => [
+            "Thanks, {name}.",
+            "Gracias, {name}.",
+            "Merci, {name}.",
+            "Danke, {name}.",
+            "Obrigado, {name}.",
+            "Grazie, {name}.",
+        ],
+        Phrase::GotIt => [
+            "Got it, I've added that to your details.",
+            "Entendido, lo he añadido a sus datos.",
+            "C'est noté, je l'ai ajouté à votre dossier.",
+            "Verstanden, ich habe es zu Ihren Angaben hinzugefügt.",
+            "Entendido, acrescentei isso aos seus dados.",
+            "Capito, l'ho aggiunto ai suoi dati.",
+        ],
     }
 }
 
@@ -234,7 +344,19 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [Phrase; 16] = [
+    const ALL: [Phrase; 28] = [
+        Phrase::ThanksGoodbyeAgain,
+        Phrase::GoodbyePromised,
+        Phrase::WillCheck,
+        Phrase::WillCheckAgain,
+        Phrase::BookingRequested,
+        Phrase::BookingHeld,
+        Phrase::AvailabilityCheck,
+        Phrase::StillPending,
+        Phrase::NothingPending,
+        Phrase::ThanksName,
+        Phrase::GotIt,
+        Phrase::Noted,
         Phrase::GreetNew,
         Phrase::GreetReturning,
         Phrase::OpenUntil,

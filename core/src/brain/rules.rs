@@ -4,12 +4,13 @@
 //! step — never a fact it was not given), and hands over to a human when it must: emergencies
 //! at any hour, requests for a person, complaints.
 
+use super::compose::{compose, Composed};
 use super::phrases::{fill, phrase, relative_day, Phrase};
 use super::tone::{frame, greeting};
 use super::understand::{understand, Emergency, Input, Intent, Understanding};
 use super::{Brain, EscalationRequest, Reply, Turn};
+use crate::dialogue::DialogueState;
 use crate::escalation::Reason;
-use crate::lead::{next_question, shows_interest};
 use crate::tenant::OpenStatus;
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -34,82 +35,114 @@ impl Brain for RulesBrain {
         let lang = understood.language.code();
         // Nothing to act on: no intent beyond "general", no detail, and not an answer to us.
         let unclear = understood.intent == Intent::GeneralEnquiry && understood.slots.is_empty();
-        let escalation = escalation_for(turn, &understood, unclear);
-        let text = match understood.intent {
+        let mut escalation = escalation_for(turn, &understood, unclear);
+        let state = if turn.new_conversation { turn.dialogue.for_new_conversation() } else { turn.dialogue.clone() };
+        let confused = escalation.as_ref().is_some_and(|e| e.reason == Reason::RepeatedConfusion);
+        let (text, composed) = match understood.intent {
             // The carrier confirms an opt-out itself; a reply would be a second, unwanted message.
-            Intent::OptOut => None,
+            Intent::OptOut => (None, Composed::default()),
             // Straight to the point: no greeting, no opening hours — emergencies ignore both.
-            Intent::Emergency => Some(phrase(Phrase::Emergency, lang).to_owned()),
-            Intent::ThanksGoodbye => Some(phrase(Phrase::ThanksGoodbye, lang).to_owned()),
-            _ if escalation.as_ref().is_some_and(|e| e.reason == Reason::RepeatedConfusion) => {
-                Some(with_greeting(turn, lang, phrase(Phrase::HumanRequested, lang)))
+            Intent::Emergency => (Some(phrase(Phrase::Emergency, lang).to_owned()), Composed::default()),
+            _ if confused => {
+                (Some(with_greeting(turn, lang, phrase(Phrase::HumanRequested, lang))), Composed::default())
             }
-            intent => Some(with_greeting(turn, lang, &answer(turn, &understood, intent, lang))),
+            _ => {
+                let composed = compose(turn, &understood, &state, lang);
+                (Some(opening(turn, &composed, lang)), composed)
+            }
         };
+        let text = text.map(|t| frame_for(turn, lang, t)).map(|t| unlike_last(t, &state, turn, lang));
+        let mut acts = composed.acts;
+        // A question the channel's length limit cut off was not asked.
+        acts.asked = acts.asked.filter(|_| text.as_deref().is_some_and(|t| t.ends_with('?')));
+        acts.name_used |= turn.new_conversation && first_name(turn).is_some();
+        if escalation.is_none() {
+            escalation = composed.follow_up.map(|summary| follow_up(turn, summary));
+        }
+        let dialogue = state.after_reply(text.as_deref(), &acts, local_ms(turn));
         Reply {
-            text: text.map(|t| frame_for(turn, lang, t)),
+            text,
             intent: understood.intent,
             escalation,
             language: understood.language,
             slots: understood.slots,
             urgency: understood.urgency,
             unclear,
+            dialogue: Some(dialogue),
+            unanswered: composed.unanswered,
         }
     }
+}
+
+fn first_name(turn: &Turn) -> Option<&str> {
+    turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next())
 }
 
 fn frame_for(turn: &Turn, lang: &str, text: String) -> String {
-    let first_name = turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next());
-    frame(text, turn.settings.style_for(turn.channel), lang, first_name, &turn.business_name)
+    frame(text, turn.settings.style_for(turn.channel), lang, first_name(turn), &turn.business_name)
 }
 
-fn answer(turn: &Turn, understood: &Understanding, intent: Intent, lang: &str) -> String {
-    match intent {
-        Intent::HoursLocation => hours_answer(turn, lang),
-        Intent::SpeakToHuman => phrase(Phrase::HumanRequested, lang).to_owned(),
-        Intent::Complaint => phrase(Phrase::Complaint, lang).to_owned(),
-        _ if turn.new_conversation => {
-            let mut text = availability(turn, lang);
-            // An interested lead hears the first qualification question; anyone else the
-            // tenant's next step. Both are the tenant's words, so said only in its language
-            // (English until tenants set one).
-            let next = qualification_question(turn, understood, intent, lang)
-                .or_else(|| turn.settings.next_step.clone().filter(|_| lang == "en"));
-            if let Some(next) = next {
-                text.push(' ');
-                text.push_str(&next);
-            }
-            text
+/// The composed parts, opened for a new conversation: the greeting, and when the message needs
+/// the team (or nothing more specific was said) whether they are open now; a bare first
+/// message also hears the tenant's next step. A continuing conversation with nothing to say
+/// gets the follow-up line.
+fn opening(turn: &Turn, composed: &Composed, lang: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let needs_team = composed.follow_up.is_some();
+    if turn.new_conversation && (composed.bare || needs_team) {
+        parts.push(availability(turn, lang));
+    }
+    parts.extend(composed.parts.iter().cloned());
+    if composed.bare && composed.acts.asked.is_none() {
+        match (turn.new_conversation, turn.settings.next_step_in(lang)) {
+            (true, Some(next)) => parts.push(next),
+            (true, None) => {}
+            (false, _) => parts.push(follow_up_line(turn, lang)),
         }
-        _ => match qualification_question(turn, understood, intent, lang) {
-            Some(question) => format!("{} {question}", phrase(Phrase::Noted, lang)),
-            None => follow_up(turn, lang),
-        },
     }
+    with_greeting(turn, lang, &parts.join(" "))
 }
 
-/// The next qualification question, one at a time, while a lead shows interest (or is
-/// answering our questions). Tenants write their questions in their own language, so they are
-/// asked only in it (English until tenants set one), like the next step.
-fn qualification_question(turn: &Turn, understood: &Understanding, intent: Intent, lang: &str) -> Option<String> {
-    let engaged = shows_interest(intent) || intent == Intent::ProvideInfo || !turn.lead.0.is_empty();
-    if lang != "en" || !engaged {
-        return None;
+/// Never the same words twice in a row: a repeat says the follow-up line instead, or says that
+/// it has passed it on.
+fn unlike_last(text: String, state: &DialogueState, turn: &Turn, lang: &str) -> String {
+    if state.current.last_reply.as_deref() != Some(text.as_str()) {
+        return text;
     }
-    let mut known = turn.lead.clone();
-    known.merge(&understood.slots, "", 0);
-    let questions = turn.settings.questions();
-    next_question(&known, &questions).map(|q| q.ask.clone())
+    [
+        follow_up_line(turn, lang),
+        phrase(Phrase::GotIt, lang).to_owned(),
+        phrase(Phrase::WillCheckAgain, lang).to_owned(),
+    ]
+    .into_iter()
+    .map(|t| frame_for(turn, lang, t))
+    .find(|t| state.current.last_reply.as_deref() != Some(t.as_str()))
+    .unwrap_or(text)
+}
+
+/// A task for the team, in the escalation queue at normal priority (nobody is paged).
+fn follow_up(turn: &Turn, summary: String) -> EscalationRequest {
+    let detail = serde_json::json!({ "quote": turn.text });
+    EscalationRequest { reason: Reason::FollowUp, summary, detail: detail.to_string() }
+}
+
+/// The turn's local time as milliseconds (for ordering promises; not an instant).
+fn local_ms(turn: &Turn) -> u64 {
+    let days = u64::try_from(turn.local_time.date.to_days()).unwrap_or(0);
+    days * 86_400_000 + u64::from(turn.local_time.minute_of_day) * 60_000
 }
 
 fn with_greeting(turn: &Turn, lang: &str, answer: &str) -> String {
     if !turn.new_conversation {
         return answer.to_owned();
     }
-    let name = turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next()).map(|n| format!(" {n}"));
+    let name = first_name(turn).map(|n| format!(" {n}"));
     let style = turn.settings.style_for(turn.channel);
     let name = name.as_deref().unwrap_or("");
     let greeting = greeting(turn.settings.tone, style, turn.returning_contact, lang, name, &turn.business_name);
+    if answer.is_empty() {
+        return greeting;
+    }
     format!("{greeting} {answer}")
 }
 
@@ -123,7 +156,7 @@ fn availability(turn: &Turn, lang: &str) -> String {
     }
 }
 
-fn follow_up(turn: &Turn, lang: &str) -> String {
+fn follow_up_line(turn: &Turn, lang: &str) -> String {
     match turn.settings.status_at(turn.local_time) {
         OpenStatus::OpenUntil(_) => phrase(Phrase::FollowUpOpen, lang).to_owned(),
         OpenStatus::Closed(Some((day, time))) => {
@@ -131,18 +164,6 @@ fn follow_up(turn: &Turn, lang: &str) -> String {
         }
         OpenStatus::Closed(None) => phrase(Phrase::FollowUpNoHours, lang).to_owned(),
     }
-}
-
-fn hours_answer(turn: &Turn, lang: &str) -> String {
-    let mut answer = match turn.settings.hours_summary() {
-        Some(hours) => fill(phrase(Phrase::Hours, lang), &[("hours", &hours)]),
-        None => phrase(Phrase::HoursUnknown, lang).to_owned(),
-    };
-    if let Some(address) = &turn.settings.address {
-        answer.push(' ');
-        answer.push_str(&fill(phrase(Phrase::Address, lang), &[("address", address)]));
-    }
-    answer
 }
 
 /// The hand-over a message calls for, if any: emergencies and requests for a person always;
@@ -220,6 +241,8 @@ pub(crate) mod tests {
             lead: Default::default(),
             history_summary: None,
             unclear_streak: 0,
+            dialogue: Default::default(),
+            knowledge: Vec::new(),
         }
     }
 
@@ -234,10 +257,11 @@ pub(crate) mod tests {
         assert!(reply.escalation.is_none());
         // An enquiry is a lead: the first qualification question replaces the next step.
         let enquiry = RulesBrain.respond(&turn(&s, "Hi, is the flat on Elm Road still available?", at(0, 10, 0)));
-        assert!(enquiry
-            .text
-            .unwrap()
-            .ends_with("open until 18:00 and a member of the team will reply shortly. May I take your name?"));
+        let text = enquiry.text.unwrap();
+        assert!(text.contains("open until 18:00"), "{text}");
+        assert!(text.contains("I'll check that Elm Road is still available"), "{text}");
+        assert!(text.ends_with("When would you like to view it?"), "a named flat: when, not which area: {text}");
+        assert_eq!(enquiry.escalation.unwrap().reason, Reason::FollowUp, "the team is asked to check");
     }
 
     #[test]
@@ -268,7 +292,12 @@ pub(crate) mod tests {
         assert_eq!(reply.text.unwrap(), "Our opening hours are Mon–Thu 09:00–18:00, Fri 09:00–17:30, Sat 10:00–14:00.");
         let mut later = turn(&s, "Do you allow pets in the building?", at(0, 10, 0));
         later.new_conversation = false;
-        assert_eq!(RulesBrain.respond(&later).text.unwrap(), "Thanks, got it — the team will pick this up shortly.");
+        let unknown = RulesBrain.respond(&later);
+        assert_eq!(
+            unknown.text.unwrap(),
+            "I don't have that information to hand, so I've asked the team and they'll get back to you."
+        );
+        assert_eq!(unknown.unanswered.as_deref(), Some("Do you allow pets in the building?"));
     }
 
     #[test]
@@ -283,7 +312,7 @@ pub(crate) mod tests {
         next.new_conversation = false;
         next.system_before = Some(text);
         next.lead.merge(&first.slots, "msg_1", 1);
-        assert_eq!(RulesBrain.respond(&next).text.unwrap(), "Thanks, noted. When would you like to move in?");
+        assert_eq!(RulesBrain.respond(&next).text.unwrap(), "When would you like to move in?");
         let mut asked_all = next.clone();
         for (field, value) in [("area", "Clifton"), ("budget_max", "1500"), ("move_in", "2026-12-01"), ("name", "Ana")]
         {
@@ -292,7 +321,11 @@ pub(crate) mod tests {
             asked_all.lead.merge(&std::collections::BTreeMap::from([(slot, found)]), "msg_2", 2);
         }
         asked_all.text = "Great".into();
-        assert!(RulesBrain.respond(&asked_all).text.unwrap().starts_with("Thanks, got it"), "nothing left to ask");
+        assert_eq!(
+            RulesBrain.respond(&asked_all).text.unwrap(),
+            "Thanks, got it — the team will pick this up shortly.",
+            "nothing left to ask"
+        );
     }
 
     #[test]

@@ -6,7 +6,6 @@
 //! Only `[a-z0-9]` words ever reach the expression, each double-quoted, so no user text can be
 //! read as FTS5 syntax (`NEAR(`, `*`, `-`, `:`, `^`, quotes, `AND`/`OR`/`NOT`).
 
-use super::stem::stem;
 use super::synonyms;
 
 /// At most this many content words of a message are searched: a pasted essay must not become a
@@ -33,17 +32,16 @@ pub fn match_expression(text: &str) -> Option<String> {
 /// For each content word of `text`, in order and without repeats: its stem, then the stems of
 /// its synonyms — the normalisation the index applies — so a caller can measure how many of a
 /// question's concepts a passage covers (a passage term matches a concept when its stem is in
-/// the concept's list).
+/// the concept's list). A phrase ("check in", "out of hours") is one entry of space-separated
+/// stems: it is covered when those stems occur in that order.
 pub fn content_terms(text: &str) -> Vec<Vec<String>> {
     let mut concepts: Vec<Vec<String>> = Vec::new();
     for word in content_words(text) {
-        let mut stems = vec![stem(&word)];
+        let mut stems = vec![synonyms::stemmed(&word)];
         for synonym in synonyms::of(&word) {
-            for part in synonym.split(' ') {
-                let s = stem(part);
-                if !is_stopword(part) && !stems.contains(&s) {
-                    stems.push(s);
-                }
+            let s = synonyms::stemmed(synonym);
+            if !stems.contains(&s) {
+                stems.push(s);
             }
         }
         if !concepts.iter().any(|c| c[0] == stems[0]) {
@@ -53,19 +51,40 @@ pub fn content_terms(text: &str) -> Vec<Vec<String>> {
     concepts
 }
 
-/// The words of `text` worth searching: folded, tokenised as unicode61 would, without stopwords
-/// and one-letter words, at most [`MAX_WORDS`].
+/// How many of `concepts` (from [`content_terms`]) `passage` covers: a concept is covered when
+/// any of its stems is one of the passage's stemmed words, or, for a phrase, its stems occur in
+/// that order.
+pub fn covered(concepts: &[Vec<String>], passage: &str) -> usize {
+    let words: Vec<String> = tokens(passage).iter().map(|w| super::stem::stem(w)).collect();
+    let has = |term: &str| {
+        let parts: Vec<&str> = term.split(' ').collect();
+        words.windows(parts.len()).any(|w| w.iter().zip(&parts).all(|(a, b)| a == b))
+    };
+    concepts.iter().filter(|terms| terms.iter().any(|t| has(t))).count()
+}
+
+/// The words of `text` worth searching: folded, tokenised as unicode61 would, known phrases
+/// ("check in", "out of hours") kept whole as space-separated words, without stopwords and
+/// one-letter words (digits stay), at most [`MAX_WORDS`].
 pub fn content_words(text: &str) -> Vec<String> {
+    let tokens = tokens(text);
     let mut words: Vec<String> = Vec::new();
-    for word in tokens(text) {
-        if word.len() < 2 && !word.bytes().all(|b| b.is_ascii_digit()) || is_stopword(&word) {
+    let mut i = 0;
+    while i < tokens.len() && words.len() < MAX_WORDS {
+        let phrase = synonyms::phrases()
+            .iter()
+            .find(|p| tokens.len() >= i + p.len() && p.iter().zip(&tokens[i..]).all(|(a, b)| a == b));
+        let (word, used) = match phrase {
+            Some(p) => (p.join(" "), p.len()),
+            None => (tokens[i].clone(), 1),
+        };
+        i += used;
+        let single_letter = word.len() < 2 && !word.bytes().all(|b| b.is_ascii_digit());
+        if used == 1 && (single_letter || is_stopword(&word)) {
             continue;
         }
         if !words.contains(&word) {
             words.push(word);
-        }
-        if words.len() == MAX_WORDS {
-            break;
         }
     }
     words
@@ -253,7 +272,8 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// `text` cut to at most `max_chars` characters for a channel (SMS: 306): whole sentences while
-/// they fit; if not even the first fits, a cut at a word boundary ending in "…".
+/// they fit, then — when a good part of the room is left — the next sentence cut at a word
+/// boundary ending in "…" (a long answer's key figure is often in its third sentence).
 pub fn condense(text: &str, max_chars: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= max_chars {
@@ -267,7 +287,8 @@ pub fn condense(text: &str, max_chars: usize) -> String {
         }
         kept = candidate;
     }
-    if !kept.is_empty() {
+    let room = max_chars.saturating_sub(kept.chars().count());
+    if !kept.is_empty() && room < MIN_TAIL_CHARS {
         return kept;
     }
     // Room for the ellipsis, then back to the last space so no word is cut in half.
@@ -279,6 +300,9 @@ pub fn condense(text: &str, max_chars: usize) -> String {
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', ' ', '-']))
 }
+
+/// The least room worth filling with part of the next sentence.
+const MIN_TAIL_CHARS: usize = 80;
 
 /// Sentences of whitespace-normalised text: split after `.`, `!` or `?` followed by a space.
 pub fn sentences(text: &str) -> Vec<&str> {
@@ -364,6 +388,28 @@ mod tests {
         assert!(terms[0].contains(&"dog".to_owned()), "{terms:?}");
         assert_eq!(terms[1][0], "allow");
         assert!(content_terms("the and of").is_empty());
+    }
+
+    #[test]
+    fn phrases_are_kept_whole_and_searched_as_phrases() {
+        assert_eq!(content_words("What time is check-in?"), ["time", "check in"]);
+        assert_eq!(content_words("who do I call out of hours"), ["call", "out of hours"]);
+        let expr = match_expression("can we checkin at 12").unwrap();
+        assert!(expr.contains("\"check in\"") && expr.contains("\"twelve\""), "{expr}");
+        let terms = content_terms("checking in early");
+        assert_eq!(terms[0][0], "check");
+        let terms = content_terms("check in early");
+        assert_eq!(terms[0][0], "check in");
+        assert!(terms[0].contains(&"arriv".to_owned()), "{terms:?}");
+    }
+
+    #[test]
+    fn coverage_counts_concepts_a_passage_holds() {
+        let concepts = content_terms("Can I bring my dog to check-in?");
+        assert_eq!(concepts.len(), 3, "{concepts:?}");
+        assert_eq!(covered(&concepts, "Are pets allowed? Small dogs by agreement."), 2, "dog via pet, bring via allow");
+        assert_eq!(covered(&concepts, "Check-in is from 4pm."), 1);
+        assert_eq!(covered(&concepts, "Check out by 10am, then in the lobby."), 0, "a phrase needs its words in order");
     }
 
     #[test]

@@ -17,19 +17,22 @@ const GROUPS: &[&[&str]] = &[
     &["rent", "rental"],
     &["parking", "park", "car", "garage", "driveway", "vehicle"],
     &["open", "hours", "closing"],
+    &["office", "branch", "address", "based"],
     &["weekend", "saturday", "sunday"],
-    &["viewing", "view", "visit", "tour"],
+    &["viewing", "view", "visit", "tour", "look round", "look around"],
     &["book", "booking", "appointment", "reserve", "reservation"],
     &["repair", "maintenance", "fix", "broken", "leak", "leaking", "fault"],
-    &["emergency", "urgent"],
+    &["emergency", "urgent", "out of hours"],
     &["area", "location", "neighbourhood", "neighborhood", "district", "cover"],
     &["reference", "referencing", "credit", "guarantor"],
     &["identification", "id", "passport"],
     &["bill", "utilities", "electricity", "gas", "energy"],
     &["tax", "council"],
-    &["furnished", "furniture", "unfurnished"],
+    &["furnished", "furniture", "unfurnished", "sofa"],
     &["tenancy", "lease", "contract"],
     &["minimum", "shortest"],
+    &["length", "long", "duration"],
+    &["decorate", "redecorate", "paint"],
     &["allow", "permit", "accept", "bring"],
     &["move", "moving"],
     &["smoke", "smoking", "vape"],
@@ -47,27 +50,65 @@ const GROUPS: &[&[&str]] = &[
     &["child", "kid", "baby", "cot", "toddler"],
     &["towel", "linen", "bedding", "sheet"],
     &["beach", "sea", "seaside"],
+    &["lift", "elevator", "stairs", "step"],
+    &["party", "celebrate", "celebration", "birthday", "hen", "stag"],
+    // Numbers as customers and FAQs write them.
+    &["1", "one"],
+    &["2", "two"],
+    &["3", "three"],
+    &["4", "four"],
+    &["5", "five"],
+    &["6", "six"],
+    &["7", "seven"],
+    &["8", "eight"],
+    &["9", "nine"],
+    &["10", "ten"],
+    &["12", "twelve"],
 ];
 
-/// (stem, group index) for every single-word member.
+/// What a member is found by: its stem, or for a phrase ("check in") the stem of its words
+/// run together, so "check-in", "check in" and "checkin" are one key.
+fn key(member: &str) -> String {
+    stem(&member.replace(' ', ""))
+}
+
+/// Each word of a phrase stemmed ("checking in" → "check in"); a single word's stem.
+pub(super) fn stemmed(words: &str) -> String {
+    words.split(' ').map(stem).collect::<Vec<_>>().join(" ")
+}
+
+/// (key, group index) for every member.
 fn index() -> &'static [(String, usize)] {
     static INDEX: OnceLock<Vec<(String, usize)>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        GROUPS
-            .iter()
-            .enumerate()
-            .flat_map(|(g, words)| words.iter().filter(|w| !w.contains(' ')).map(move |w| (stem(w), g)))
-            .collect()
+        GROUPS.iter().enumerate().flat_map(|(g, words)| words.iter().map(move |w| (key(w), g))).collect()
     })
 }
 
-/// The other members of every group `word` (a folded, lower-case word) belongs to.
+/// The multi-word members, as words: a message's words are matched against these before
+/// stopwords are dropped ("out of hours" would otherwise lose "out" and "of").
+pub fn phrases() -> &'static [Vec<&'static str>] {
+    static PHRASES: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+    PHRASES.get_or_init(|| {
+        let mut all: Vec<Vec<&'static str>> =
+            GROUPS.iter().flat_map(|g| g.iter()).filter(|w| w.contains(' ')).map(|w| w.split(' ').collect()).collect();
+        // Longest first, so the longest phrase at a position wins.
+        all.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        all
+    })
+}
+
+/// The other members of every group `word` (a folded, lower-case word, or a phrase of such
+/// words separated by single spaces) belongs to.
 pub fn of(word: &str) -> Vec<&'static str> {
-    let key = stem(word);
+    let key_of_word = key(word);
+    // Only the word itself is left out: "checkin" still yields the phrase "check in", which is
+    // how the index holds "check-in".
+    let itself = stemmed(word);
     let mut out: Vec<&'static str> = Vec::new();
-    for (_, g) in index().iter().filter(|(s, _)| *s == key) {
+    for (_, g) in index().iter().filter(|(k, _)| *k == key_of_word) {
         for member in GROUPS[*g] {
-            if stem(member) != key && !out.contains(member) {
+            if stemmed(member) != itself && !out.contains(member) {
                 out.push(member);
             }
         }
@@ -87,5 +128,8 @@ mod tests {
         assert!(of("arriving").contains(&"check in"));
         assert!(!of("dog").contains(&"dog"), "a word is not its own synonym");
         assert!(of("zebra").is_empty());
+        assert!(of("check in").contains(&"arrive"));
+        assert!(of("checkin").contains(&"check in"), "a phrase and its run-together form are one key");
+        assert!(of("6").contains(&"six"));
     }
 }

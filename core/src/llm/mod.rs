@@ -23,7 +23,7 @@ pub mod tools;
 pub use budget::{budget_mode, BudgetMode};
 pub use config::{LlmSettings, Provider};
 pub use outcome::LlmBrainOutcome;
-pub use prompt::{PromptContext, Role};
+pub use prompt::{transcript_within, PromptContext, Role};
 pub use round::Usage;
 pub use session::{LlmOutcome, Next, Session, Stop};
 pub use tools::{run_tool, Action, ToolCall, ToolOutcome};

@@ -36,14 +36,14 @@ pub(crate) fn request(base_url: &str, api_key: &str, prompt: &Prompt<'_>) -> Htt
         .iter()
         .map(|t| json!({ "type": "function", "function": { "name": t.name, "description": t.description, "parameters": t.input_schema } }))
         .collect();
-    let body = json!({
+    let mut body = json!({
         "model": prompt.model,
-        "max_tokens": prompt.max_tokens,
         "messages": messages,
         "tools": tools,
         "stream": true,
         "stream_options": { "include_usage": true },
     });
+    body[token_limit_field(prompt.model)] = json!(prompt.max_tokens);
     HttpRequest {
         method: "POST",
         url: format!("{}/chat/completions", base_url.trim_end_matches('/')),
@@ -53,6 +53,19 @@ pub(crate) fn request(base_url: &str, api_key: &str, prompt: &Prompt<'_>) -> Htt
             ("accept".into(), "text/event-stream".into()),
         ],
         body: body.to_string(),
+    }
+}
+
+/// OpenAI's reasoning families (o1, o3, o4, gpt-5) refuse `max_tokens` and take
+/// `max_completion_tokens`; other models and most compatible servers take `max_tokens`.
+fn token_limit_field(model: &str) -> &'static str {
+    let name = model.rsplit('/').next().unwrap_or(model).to_ascii_lowercase();
+    let reasoning =
+        ["o1", "o3", "o4", "gpt-5"].iter().any(|family| name == *family || name.starts_with(&format!("{family}-")));
+    if reasoning {
+        "max_completion_tokens"
+    } else {
+        "max_tokens"
     }
 }
 
@@ -159,6 +172,10 @@ fn stream_error(error: &Value) -> StreamError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn request_body(prompt: &Prompt<'_>) -> String {
+        request("https://api.openai.com/v1", "k", prompt).body
+    }
     use crate::llm::round::ToolResult;
     use crate::llm::testing::cuttings;
     use crate::llm::tools::definitions;
@@ -281,6 +298,19 @@ mod tests {
         let body: Value = serde_json::from_str(&request.body).unwrap();
         assert_eq!((body["stream"].as_bool(), body["max_tokens"].as_u64()), (Some(true), Some(150)));
         assert_eq!(body["stream_options"], json!({"include_usage": true}));
+        for (model, field) in [
+            ("o3-mini", "max_completion_tokens"),
+            ("openai/gpt-5", "max_completion_tokens"),
+            ("o1", "max_completion_tokens"),
+            ("gpt-4o", "max_tokens"),
+            ("llama-3.1-o1ish", "max_tokens"),
+        ] {
+            let reasoning = Prompt { model, ..prompt };
+            let body: Value = serde_json::from_str(&request_body(&reasoning)).unwrap();
+            assert_eq!(body[field].as_u64(), Some(150), "{model} takes {field}");
+            let other = if field == "max_tokens" { "max_completion_tokens" } else { "max_tokens" };
+            assert!(body.get(other).is_none(), "{model} never gets {other}");
+        }
         assert_eq!(body["tools"][1]["type"], "function");
         assert_eq!(body["tools"][1]["function"]["name"], "save_lead_details");
         assert_eq!(body["tools"][1]["function"]["parameters"]["type"], "object");

@@ -55,8 +55,11 @@ pub(crate) fn answered(turn: &Turn, answer: LlmOutcome) -> LlmBrainOutcome {
             intent: intent_for(escalation.as_ref(), rules.intent),
             escalation,
             slots,
-            // The model answered: whatever the rules could not place, it did.
+            // The model answered: whatever the rules could not place, it did; and the rules'
+            // dialogue bookkeeping describes words that were not sent.
             unclear: false,
+            dialogue: None,
+            unanswered: None,
             ..rules
         },
         usage: answer.usage,
@@ -66,7 +69,9 @@ pub(crate) fn answered(turn: &Turn, answer: LlmOutcome) -> LlmBrainOutcome {
 
 pub(crate) fn failed(turn: &Turn, actions: Vec<Action>, usage: Usage, detail: &str) -> LlmBrainOutcome {
     let rules = RulesBrain.respond(turn);
-    let mut escalation = most_urgent(escalations(&actions).chain(rules.escalation.clone()));
+    // The rules' follow-up task is for the team's queue; a failed model must page as one.
+    let raised = rules.escalation.clone().filter(|e| e.reason != Reason::FollowUp);
+    let mut escalation = most_urgent(escalations(&actions).chain(raised));
     if escalation.is_none() && rules.intent != Intent::OptOut {
         escalation = Some(ai_failure(turn, detail));
     }
@@ -216,6 +221,7 @@ mod tests {
         assert!(super::failed(&turn("STOP"), vec![], Usage::default(), "x").reply.escalation.is_none());
         let spent = LlmBrainOutcome::rules(&t, "monthly token budget spent");
         assert_eq!(spent.reply, RulesBrain.respond(&t));
-        assert!(spent.reply.escalation.is_none(), "no ai_failure: the LLM was not asked");
+        let raised = spent.reply.escalation.map(|e| e.reason);
+        assert_eq!(raised, Some(Reason::FollowUp), "the rules' own task (check Elm Road), no ai_failure");
     }
 }

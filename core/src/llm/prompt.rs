@@ -6,6 +6,7 @@ use super::round::Message;
 use crate::brain::tone::{ChannelStyle, Tone};
 use crate::brain::Turn;
 use crate::channel::Channel;
+use crate::dialogue::MAX_ASKS;
 use crate::lead::{next_question, slot_name};
 use crate::tenant::OpenStatus;
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,9 @@ const DAY_NAMES: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Fri
 /// Tenant-written texts and summaries are capped so one setting cannot crowd out the rules.
 const NOTE_CHARS: usize = 480;
 const SUMMARY_CHARS: usize = 1000;
+/// Passages given to the model, and the most of each it reads.
+const KNOWLEDGE_IN_PROMPT: usize = 5;
+const KNOWLEDGE_CHARS: usize = 600;
 
 /// What the turn itself does not carry: how the Worker wants this reply shaped.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,13 +103,18 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
             turn.lead.0.iter().map(|(slot, field)| format!("{}: {}", slot_name(*slot), plain(&field.value))).collect();
         let _ = writeln!(p, "- What they have told us already (do not ask again): {}.", known.join("; "));
     }
-    if let Some(question) = next_question(&turn.lead, &settings.questions()) {
+    dialogue_lines(&mut p, turn);
+    if let Some(question) = next_question(&turn.lead, &settings.questions())
+        .filter(|q| !turn.dialogue.is_dropped(q.field) && turn.dialogue.times_asked(q.field) < MAX_ASKS)
+    {
         let _ = writeln!(
             p,
-            "- If they are enquiring, end your reply with this one question, in their language: {}",
+            "- If they are enquiring and nothing more urgent is open, you may end your reply with this one \
+             question, in their language: {}",
             one_line(&question.ask, NOTE_CHARS)
         );
     }
+    knowledge_lines(&mut p, turn);
     if turn.missed_call {
         p.push_str(
             "- They phoned and nobody answered; they have not written anything. Send one short, friendly \
@@ -150,6 +159,66 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
         p.push_str("- Be especially brief: one or two short sentences.\n");
     }
     p
+}
+
+/// What the conversation has established, so the model neither repeats itself nor re-asks.
+fn dialogue_lines(p: &mut String, turn: &Turn) {
+    let state = &turn.dialogue;
+    if let Some(goal) = &state.goal {
+        let details: Vec<String> =
+            goal.details.iter().map(|(slot, value)| format!("{}: {}", slot_name(*slot), one_line(value, 80))).collect();
+        let kind = serde_json::to_value(goal.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let details = if details.is_empty() { String::new() } else { format!(" ({})", details.join("; ")) };
+        let _ = writeln!(p, "- What they want: {kind}{details}.");
+    }
+    for promise in state.promised.iter().rev().take(3) {
+        let _ = writeln!(p, "- Already promised: the team will follow up about {}.", one_line(&promise.what, 160));
+    }
+    if let Some(last) = state.current.last_reply.as_deref() {
+        let _ = writeln!(p, "- Our last reply was: \"{}\" — do not send the same words again.", one_line(last, 320));
+    }
+    let dropped: Vec<String> = state.current.dropped.iter().map(|s| slot_name(*s)).collect();
+    if !dropped.is_empty() {
+        let _ = writeln!(p, "- They did not answer when asked about {}: do not ask again.", dropped.join(", "));
+    }
+}
+
+/// The business's own knowledge retrieved for this message: the only source for policy facts.
+fn knowledge_lines(p: &mut String, turn: &Turn) {
+    if turn.knowledge.is_empty() {
+        return;
+    }
+    p.push_str(
+        "\n# From the business's knowledge base\nYou may state these facts, and only when they answer what was \
+         asked. If none answers it, say you will check with the team.\n",
+    );
+    for passage in turn.knowledge.iter().take(KNOWLEDGE_IN_PROMPT) {
+        let _ = writeln!(
+            p,
+            "- [{}] {}: {}",
+            passage.id,
+            one_line(&passage.title, 160),
+            clip(&one_line(&passage.text, KNOWLEDGE_CHARS), KNOWLEDGE_CHARS)
+        );
+    }
+}
+
+/// Earlier lines of the conversation, newest first as stored, kept while they fit
+/// `budget_chars` (about four characters a token) and returned oldest first: the model sees the
+/// recent exchange whole rather than a long one cut anywhere.
+pub fn transcript_within(newest_first: &[(Role, String)], budget_chars: usize) -> Vec<(Role, String)> {
+    let mut used = 0;
+    let mut kept: Vec<(Role, String)> = Vec::new();
+    for (role, text) in newest_first {
+        let size = text.chars().count();
+        if used + size > budget_chars {
+            break;
+        }
+        used += size;
+        kept.push((*role, text.clone()));
+    }
+    kept.reverse();
+    kept
 }
 
 /// The conversation after the system prompt: earlier turns (or, without them, the last thing we
@@ -244,6 +313,32 @@ mod tests {
 
     fn prompt_for(t: &Turn) -> String {
         system_prompt(t, &PromptContext::default())
+    }
+
+    #[test]
+    fn the_model_sees_the_dialogue_state_and_the_knowledge_it_may_state() {
+        use crate::dialogue::{Goal, GoalKind, ReplyActs};
+        let mut t = turn("Can I bring my dog?");
+        let mut goal = Goal::new(GoalKind::Viewing);
+        goal.details.insert(Slot::Date, "2026-12-01".into());
+        let acts = ReplyActs { goal: Some(goal), promised: Some("a viewing tomorrow".into()), ..Default::default() };
+        t.dialogue = t.dialogue.after_reply(Some("I've asked the team to confirm a viewing."), &acts, 1);
+        t.knowledge = crate::brain::simulate::demo_faq();
+        let p = prompt_for(&t);
+        assert!(p.contains("- What they want: viewing (date: 2026-12-01)."), "{p}");
+        assert!(p.contains("Already promised: the team will follow up about a viewing tomorrow."));
+        assert!(p.contains("do not send the same words again"));
+        assert!(p.contains("[kbc_pets] Are pets allowed?: Many of our landlords accept pets"), "{p}");
+        assert!(!prompt_for(&turn("hi")).contains("knowledge base"), "no section without passages");
+    }
+
+    #[test]
+    fn the_transcript_keeps_the_newest_lines_that_fit_oldest_first() {
+        let lines =
+            [(Role::Assistant, "c".repeat(40)), (Role::User, "b".repeat(40)), (Role::Assistant, "a".repeat(40))];
+        let kept = transcript_within(&lines, 100);
+        assert_eq!(kept, vec![(Role::User, "b".repeat(40)), (Role::Assistant, "c".repeat(40))]);
+        assert!(transcript_within(&lines, 10).is_empty());
     }
 
     #[test]

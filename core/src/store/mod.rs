@@ -106,6 +106,12 @@ pub struct ReplyToStore<'a> {
     /// `webhook_events.response` (`inbound::ledger_answer`).
     pub ledger_answer: &'a str,
     pub escalation: Option<&'a EscalationRequest>,
+    /// The dialogue state the reply leaves (`dialogue::DialogueState` JSON).
+    pub dialogue: Option<&'a str>,
+    /// A name the contact told us in this message: it becomes the contact's name.
+    pub told_name: Option<&'a str>,
+    /// A question nothing we know answered, for the knowledge base's unanswered list.
+    pub unanswered: Option<&'a str>,
 }
 
 /// What storage holds for the event after a call.
@@ -146,6 +152,9 @@ pub struct KnownRow {
     /// The intent of the last message the lead job saw (`leads.signals`).
     pub last_intent: Option<String>,
     pub open_escalations: u32,
+    /// `dialogue_states.state` JSON.
+    #[serde(default)]
+    pub dialogue: Option<String>,
 }
 
 impl KnownRow {
@@ -168,8 +177,11 @@ impl KnownRow {
         let status = self.lead_status.as_deref().and_then(Status::parse).unwrap_or(Status::New);
         let last_intent = self.last_intent.and_then(|i| serde_json::from_value(serde_json::Value::String(i)).ok());
         let history = history_summary(self.name.as_deref(), status, &lead, last_intent, self.open_escalations);
+        // An unreadable state, like an unreadable lead, only means the dialogue starts afresh.
+        let dialogue = self.dialogue.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
         Known {
             lead,
+            dialogue,
             history: Some(history),
             contact: Some(Contact {
                 id: self.id,

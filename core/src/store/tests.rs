@@ -84,6 +84,9 @@ impl Answer {
             at: self.at,
             ledger_answer: &self.ledger,
             escalation: self.reply.escalation.as_ref(),
+            dialogue: None,
+            told_name: None,
+            unanswered: None,
         }
     }
 }

@@ -212,7 +212,7 @@ pub(crate) fn find(t: &Text, asked: &Asked, template: Template) -> Vec<Named> {
         } else if AREA_PREPS.contains(&before) || matches!(before, "from" | "visiting" | "travelling" | "traveling") {
             Some(Slot::Area)
         } else {
-            bare_answer_slot(t, start, end, asked)
+            bare_answer_slot(t, start, end, asked).or_else(|| sign_off(t, start, end).then_some(Slot::Name))
         };
         if let Some(slot) = slot {
             out.push(Named { slot, start, end, value: t.slice(start, end).to_owned() });
@@ -222,6 +222,12 @@ pub(crate) fn find(t: &Text, asked: &Asked, template: Template) -> Vec<Named> {
         out.push(bare);
     }
     out
+}
+
+/// "Can I view it Friday? Ana": a name on its own as the message's last sentence signs it.
+fn sign_off(t: &Text, start: usize, end: usize) -> bool {
+    // After a question or on its own line only: "…Paris. London" is more likely a second place.
+    start > 0 && end == t.len() && end - start <= 2 && t.gap(start).contains(['?', '\n'])
 }
 
 /// The slot a name answers when it is (nearly) the whole message and the system asked for it.
