@@ -29,6 +29,14 @@ pub fn match_expression(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" OR "))
 }
 
+/// `expression` (from [`match_expression`]) confined to the tenant inside FTS5 itself: its
+/// terms in the `title` and `text` columns, AND the tenant's `scope` token (the hex of its id,
+/// as migration 0009 indexes it), so the index ranks only the tenant's rows.
+pub fn scoped(expression: &str, tenant_id: &str) -> String {
+    let hex: String = tenant_id.bytes().map(|b| format!("{b:02X}")).collect();
+    format!("{{title text}} : ({expression}) AND scope : \"{hex}\"")
+}
+
 /// For each content word of `text`, in order and without repeats: its stem, then the stems of
 /// its synonyms — the normalisation the index applies — so a caller can measure how many of a
 /// question's concepts a passage covers (a passage term matches a concept when its stem is in
@@ -372,6 +380,12 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn scoping_adds_the_tenant_token_and_keeps_the_terms_in_their_columns() {
+        let expr = match_expression("pets").unwrap();
+        assert_eq!(scoped(&expr, "ten_demo"), format!("{{title text}} : ({expr}) AND scope : \"74656E5F64656D6F\""));
     }
 
     #[test]

@@ -89,10 +89,12 @@ async fn lexical(
     limit: usize,
 ) -> Result<Vec<Passage>> {
     // bm25() is lower-is-better and negative; its negation is the positive, higher-is-better
-    // score the API promises. The joins keep only chunks whose document is stored (a queued
-    // ingestion's chunks stay invisible until its document row lands) and filter the tenant.
+    // score the API promises (the `scope` column, the tenant's token, weighs nothing). The
+    // expression is confined to the tenant inside FTS5 (`scoped`); the join filters the tenant
+    // again, so isolation never rests on the index alone, and keeps only chunks whose document
+    // is stored (a queued ingestion's chunks stay invisible until its document row lands).
     let sql = format!(
-        "SELECT {PASSAGE_COLUMNS}, -bm25(kb_fts, {TITLE_WEIGHT:.1}, {TEXT_WEIGHT:.1}) AS score \
+        "SELECT {PASSAGE_COLUMNS}, -bm25(kb_fts, {TITLE_WEIGHT:.1}, {TEXT_WEIGHT:.1}, 0.0) AS score \
          FROM kb_fts JOIN kb_chunks c ON c.seq = kb_fts.rowid \
          JOIN kb_documents d ON d.id = c.document_id AND d.tenant_id = c.tenant_id \
          JOIN kb_bases b ON b.id = c.kb_id AND b.tenant_id = c.tenant_id \
@@ -100,8 +102,9 @@ async fn lexical(
          AND (?4 IS NULL OR c.category = ?4 COLLATE NOCASE) \
          ORDER BY score DESC LIMIT ?5"
     );
+    let expression = frontdesk_core::kb::query::scoped(expression, tenant_id);
     let args = [
-        Arg::Text(expression),
+        Arg::Text(&expression),
         Arg::Text(tenant_id),
         Arg::OptText(q.kb),
         Arg::OptText(q.category),

@@ -464,8 +464,8 @@ pub async fn reindex(db: &D1Database, tenant_id: &str, kb_id: &str) -> Result<u6
             )?,
             statement(
                 db,
-                "INSERT INTO kb_fts (rowid, title, text) SELECT seq, title, text FROM kb_chunks \
-                 WHERE tenant_id = ?1 AND kb_id = ?2",
+                "INSERT INTO kb_fts (rowid, title, text, scope) SELECT seq, title, text, hex(tenant_id) \
+                 FROM kb_chunks WHERE tenant_id = ?1 AND kb_id = ?2",
                 &scope,
             )?,
             // Counted, not read from the insert's `changes`: FTS5 counts its shadow-table writes too.
