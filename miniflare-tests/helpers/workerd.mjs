@@ -13,6 +13,11 @@
 // startDirect(opts) returns the same shape as startServer (server.mjs):
 // { baseUrl, port, publicBaseUrl, persistDir, pid, pids(), coldStartMs, clockOffsetMs, now(), logs(), stop() }
 // pid is the Node host (process-group leader); pids() → { host, workerd: [...] } (live children).
+//
+// Vectorize and Workers AI cannot run locally; `vectors: fake` (a startFakeVectors() from
+// fake_vectors.mjs) binds VECTORIZE and AI to RPC entrypoints of a second worker
+// (fake_bindings_worker.mjs) that forward to that fake; `ai: false` leaves AI unbound (an
+// OpenAI-compatible API set through vars embeds instead).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve, dirname, relative, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,6 +25,7 @@ import { createRequire } from 'node:module';
 import { ROOT, freePort, clockOffset, persistDirFor, superviseServer } from './server.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
+const FAKE_BINDINGS = join(dirname(THIS_FILE), 'fake_bindings_worker.mjs');
 const WRANGLER_PKG = join(ROOT, 'node_modules', 'wrangler', 'package.json');
 
 /** Children of `pid` (Linux /proc; [] elsewhere). */
@@ -41,7 +47,7 @@ export function childPids(pid) {
  * Options as startServer: persistDir (default: fresh temp dir, migrated + seeded, removed on stop),
  * prepare, seed, port, publicBaseUrl (default http://127.0.0.1:<port>), config (another wrangler
  * config file), readyTimeoutMs (60 s), pollMs (100), vars ({NAME: value}), logLevel
- * ('error'|'warn'|'info'|'debug'; default 'warn'), clockAt.
+ * ('error'|'warn'|'info'|'debug'; default 'warn'), clockAt, vectors (a fake_vectors.mjs fake), ai (default true).
  */
 export async function startDirect(opts = {}) {
   if (!existsSync(WRANGLER_PKG)) throw new Error(`wrangler is not installed (${WRANGLER_PKG}): run \`make setup\``);
@@ -55,6 +61,7 @@ export async function startDirect(opts = {}) {
     port, persistDir, vars,
     config: resolve(ROOT, opts.config ?? 'wrangler.toml'),
     logLevel: opts.logLevel ?? 'warn',
+    vectors: opts.vectors ? { url: opts.vectors.url, ai: opts.ai ?? true } : undefined,
   };
   const server = await superviseServer({
     name: 'workerd direct',
@@ -112,6 +119,20 @@ async function serve(spec) {
     modules, modulesRoot,
   };
   delete worker.modulesRules;
+  const workers = [worker];
+  if (spec.vectors) {
+    const fakeName = 'fake-bindings';
+    workers.push({
+      name: fakeName, compatibilityDate: worker.compatibilityDate,
+      modules: [{ type: 'ESModule', path: FAKE_BINDINGS }], modulesRoot: dirname(FAKE_BINDINGS),
+      bindings: { FAKE_VECTORS_URL: spec.vectors.url },
+    });
+    worker.serviceBindings = {
+      ...(worker.serviceBindings ?? {}),
+      VECTORIZE: { name: fakeName, entrypoint: 'FakeVectorize' },
+      ...(spec.vectors.ai ? { AI: { name: fakeName, entrypoint: 'FakeAi' } } : {}),
+    };
+  }
   const level = { error: LogLevel.ERROR, warn: LogLevel.WARN, info: LogLevel.INFO, log: LogLevel.INFO, debug: LogLevel.DEBUG, none: LogLevel.NONE }[spec.logLevel] ?? LogLevel.WARN;
   // miniflare 5 takes a new option shape; convertV4MiniflareOptions maps the v4 shape wrangler's
   // reader produces, as wrangler itself does.
@@ -122,7 +143,7 @@ async function serve(spec) {
     logRequests: false, // request logs would go through this Node process
     // the layout `wrangler dev --persist-to DIR` uses: DIR/v3/{d1,do,…}
     resourcePersistencePath: join(spec.persistDir, 'v3'),
-    workers: [worker],
+    workers,
   }));
   const url = await mf.ready;
   process.stdout.write(`[workerd-direct] ready ${url.href} (miniflare ${req('miniflare/package.json').version}, ${modules.length} modules)\n`);

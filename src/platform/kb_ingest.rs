@@ -15,6 +15,7 @@ use frontdesk_core::kb::chunk::{chunk_document, Chunk};
 use frontdesk_core::kb::ingest::{content_hash, faq_hash, DocumentInput, FaqImport, MAX_DOCUMENT_BYTES};
 use frontdesk_core::kb::target::{self, Target};
 use frontdesk_core::kb::text::{html_title, sections, Format};
+use frontdesk_core::kb::vector::embedding_text;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::secrets::Environment;
 use frontdesk_durable::platform::enqueue;
@@ -61,15 +62,19 @@ pub async fn import_faqs(env: &Env, db: &D1Database, tenant_id: &str, import: &F
         })
         .collect();
     let stored = kb::store_faqs(db, tenant_id, &kb_id, &faqs, now).await?;
-    let new: Vec<VectorChunk<'_>> = faqs
+    let texts: Vec<(&NewFaq, String)> = faqs
         .iter()
         .filter(|f| stored.contains(&f.chunk_id))
-        .map(|f| VectorChunk {
+        .map(|f| (f, embedding_text(&f.question, &f.answer)))
+        .collect();
+    let new: Vec<VectorChunk<'_>> = texts
+        .iter()
+        .map(|(f, text)| VectorChunk {
             id: &f.chunk_id,
             tenant_id,
             kb: &import.kb,
             category: f.category.as_deref(),
-            text: &f.answer,
+            text,
         })
         .collect();
     vectors::upsert_chunks(env, &new).await?;
@@ -194,10 +199,35 @@ fn document_row<'a>(id: &'a str, doc: &'a Ingested<'_>, chunk_count: usize) -> N
     }
 }
 
+/// Embeds every stored chunk of a knowledge base into the vector index again (a re-index: the
+/// repair for a failed upsert, and how chunks stored without vectors — the seed, an index
+/// bound later — get them); nothing when the vector leg is unbound.
+pub async fn reindex_vectors(
+    env: &Env,
+    db: &D1Database,
+    tenant_id: &str,
+    kb_name: &str,
+    kb_id: &str,
+) -> worker::Result<()> {
+    if !vectors::bound(env) {
+        return Ok(());
+    }
+    let rows = kb::kb_chunks(db, tenant_id, kb_id).await?;
+    let texts: Vec<String> = rows.iter().map(|c| embedding_text(&c.title, &c.text)).collect();
+    let chunks: Vec<VectorChunk<'_>> = rows
+        .iter()
+        .zip(&texts)
+        .map(|(c, text)| VectorChunk { id: &c.id, tenant_id, kb: kb_name, category: c.category.as_deref(), text })
+        .collect();
+    vectors::upsert_chunks(env, &chunks).await
+}
+
 async fn index_vectors(env: &Env, tenant_id: &str, kb_name: &str, chunks: &[NewChunk]) -> worker::Result<()> {
+    let texts: Vec<String> = chunks.iter().map(|c| embedding_text(&c.title, &c.text)).collect();
     let chunks: Vec<VectorChunk<'_>> = chunks
         .iter()
-        .map(|c| VectorChunk { id: &c.id, tenant_id, kb: kb_name, category: c.category.as_deref(), text: &c.text })
+        .zip(&texts)
+        .map(|(c, text)| VectorChunk { id: &c.id, tenant_id, kb: kb_name, category: c.category.as_deref(), text })
         .collect();
     vectors::upsert_chunks(env, &chunks).await
 }

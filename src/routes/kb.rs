@@ -117,11 +117,13 @@ pub async fn delete_kb(req: Request, env: &Env, name: &str, drop_kb: bool) -> Ap
     Ok(json_response(200, &json!({key: name, "documents": removed.documents, "chunks": removed.chunk_ids.len()})))
 }
 
-/// `POST /api/v1/kb/{kb}/reindex`: the lexical index rebuilt from the stored chunks.
+/// `POST /api/v1/kb/{kb}/reindex`: the lexical index rebuilt from the stored chunks, and their
+/// vectors upserted again when the vector leg is bound.
 pub async fn reindex(req: Request, env: &Env, name: &str) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
     let kb_id = find_kb(&db, &tenant_id, name).await?;
     let chunks = store::reindex(&db, &tenant_id, &kb_id).await?;
+    kb_ingest::reindex_vectors(env, &db, &tenant_id, name, &kb_id).await?;
     Ok(json_response(200, &json!({"kb": name, "chunks": chunks})))
 }
 

@@ -4,8 +4,8 @@
 
 use super::d1::{statement, Arg};
 use super::vectors;
-use frontdesk_core::kb::fuse::{reciprocal_rank, RRF_K};
 use frontdesk_core::kb::query::match_expression;
+use frontdesk_core::kb::vector::hybrid;
 use frontdesk_core::kb::Passage;
 use serde::Deserialize;
 use worker::{D1Database, Env, Result};
@@ -36,23 +36,23 @@ pub async fn search(env: &Env, db: &D1Database, tenant_id: &str, q: &SearchQuery
         Some(expression) => lexical(db, tenant_id, &expression, q, limit).await?,
         None => Vec::new(),
     };
-    // --- Vector leg (refined by the vector engineer): fuse by rank, load vector-only chunks. ---
+    // The vector leg, when bound: fused by reciprocal rank. Chunks only it found are loaded by
+    // id within the tenant, so an id the index still holds for a deleted chunk finds no row and
+    // is skipped before the limit is applied.
     let Some(nearest) = vectors::query(env, tenant_id, q.text, q.kb, q.category, limit).await? else {
         return Ok(lexical);
     };
     let lexical_ids: Vec<String> = lexical.iter().map(|p| p.id.clone()).collect();
-    let vector_ids: Vec<String> = nearest.into_iter().map(|(id, _)| id).collect();
-    let fused = reciprocal_rank(&[lexical_ids, vector_ids], RRF_K);
+    let fused = hybrid(&lexical_ids, &nearest, lexical_ids.len() + nearest.len());
     let missing: Vec<&str> =
         fused.iter().map(|(id, _)| id.as_str()).filter(|id| !lexical.iter().any(|p| p.id == *id)).collect();
     let mut pool = lexical;
     pool.extend(by_ids(db, tenant_id, &missing).await?);
     Ok(fused
         .into_iter()
-        .take(limit)
         .filter_map(|(id, score)| pool.iter().find(|p| p.id == id).map(|p| Passage { score, ..p.clone() }))
+        .take(limit)
         .collect())
-    // --- end of the vector leg ---
 }
 
 #[derive(Deserialize)]

@@ -374,6 +374,19 @@ pub async fn document_chunks(db: &D1Database, tenant_id: &str, document_id: &str
     .results()
 }
 
+/// Every chunk of a knowledge base (for re-embedding it).
+pub async fn kb_chunks(db: &D1Database, tenant_id: &str, kb_id: &str) -> Result<Vec<ChunkRow>> {
+    statement(
+        db,
+        "SELECT id, title, text, category, position FROM kb_chunks WHERE tenant_id = ?1 AND kb_id = ?2 \
+         ORDER BY document_id, position",
+        &[Arg::Text(tenant_id), Arg::Text(kb_id)],
+    )?
+    .all()
+    .await?
+    .results()
+}
+
 /// The first chunk of the document holding `hash` (an FAQ's one chunk).
 pub async fn faq_chunk_id(db: &D1Database, tenant_id: &str, kb_id: &str, hash: &str) -> Result<Option<String>> {
     statement(
