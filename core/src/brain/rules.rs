@@ -232,23 +232,7 @@ pub(crate) mod tests {
 
     /// A new SMS conversation at Maple & Pine Lettings, for every brain's tests.
     pub(crate) fn turn(settings: &Settings, text: &str, local_time: LocalTime) -> Turn {
-        Turn {
-            business_name: "Maple & Pine Lettings".into(),
-            settings: settings.clone(),
-            local_time,
-            channel: Channel::Sms,
-            contact_name: None,
-            returning_contact: false,
-            new_conversation: true,
-            system_before: None,
-            missed_call: false,
-            text: text.into(),
-            lead: Default::default(),
-            history_summary: None,
-            unclear_streak: 0,
-            dialogue: Default::default(),
-            knowledge: Vec::new(),
-        }
+        crate::brain::simulate::sms_turn("Maple & Pine Lettings", settings, text, local_time)
     }
 
     #[test]

@@ -12,6 +12,28 @@ use crate::kb::Passage;
 use crate::lead::LeadFields;
 use crate::tenant::{LocalTime, Settings};
 
+/// A new SMS conversation at `business` with nothing known yet: the turn every test and the
+/// simulation start from.
+pub fn sms_turn(business: &str, settings: &Settings, text: &str, local_time: LocalTime) -> Turn {
+    Turn {
+        business_name: business.into(),
+        settings: settings.clone(),
+        local_time,
+        channel: Channel::Sms,
+        contact_name: None,
+        returning_contact: false,
+        new_conversation: true,
+        system_before: None,
+        missed_call: false,
+        text: text.into(),
+        lead: LeadFields::default(),
+        history_summary: None,
+        unclear_streak: 0,
+        dialogue: DialogueState::default(),
+        knowledge: Vec::new(),
+    }
+}
+
 /// A contact texting one business by SMS: what the thread remembers between turns.
 pub struct Chat {
     pub business_name: String,
@@ -49,23 +71,7 @@ impl Chat {
     }
 
     pub fn say(&mut self, text: &str) -> Reply {
-        let mut t = Turn {
-            business_name: self.business_name.clone(),
-            settings: self.settings.clone(),
-            local_time: self.at,
-            channel: Channel::Sms,
-            contact_name: None,
-            returning_contact: false,
-            new_conversation: true,
-            system_before: None,
-            missed_call: false,
-            text: text.into(),
-            lead: LeadFields::default(),
-            history_summary: None,
-            unclear_streak: 0,
-            dialogue: DialogueState::default(),
-            knowledge: Vec::new(),
-        };
+        let mut t = sms_turn(&self.business_name, &self.settings, text, self.at);
         t.new_conversation = self.turns == 0;
         t.returning_contact = self.returning;
         t.contact_name = self.name.clone();
