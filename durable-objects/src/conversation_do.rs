@@ -19,6 +19,7 @@ use frontdesk_core::brain::understand::Slot;
 use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply, Turn};
 use frontdesk_core::conversation::ThreadState;
 use frontdesk_core::effects::{after_turn, contact_label, TurnIds};
+use frontdesk_core::escalation::Reason;
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{escalation_event, events, ledger_answer, reply_time, InboundTurn, TurnOutcome};
 use frontdesk_core::jobs::Job;
@@ -133,7 +134,9 @@ impl ConversationDO {
         let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words() && !turn.recovery);
         let Some(settings) = llm else {
             let mut reply = if turn.wants_reply() { RulesBrain.respond(brain_turn) } else { Reply::silent() };
-            if turn.recovery && reply.escalation.is_none() {
+            // A recovered turn tells the team the fallback answered, over a routine follow-up.
+            let routine = reply.escalation.as_ref().is_none_or(|e| e.reason == Reason::FollowUp);
+            if turn.recovery && routine {
                 reply.escalation = Some(turn.recovery_escalation());
             }
             return Ok(Decision::Reply(Box::new(reply), None));

@@ -155,8 +155,12 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     let handled_other = out.parts.len() > acknowledged || places;
     // Hours come from the settings, the one source of truth for them, not a passage about them.
     let kb_question = words.asks_something() && !out.acts.answered.iter().any(|a| a == "hours");
-    if kb_question && !matches!(intent, Intent::Complaint | Intent::SpeakToHuman) {
-        if let Some(passage) = grounding::answer(&turn.text, &turn.knowledge, handled_other) {
+    // Beside a booking the reply already handled, only the message's other sentences are a
+    // question for the knowledge base ("Can I view it Friday? Do you allow pets?").
+    let booked = out.acts.promised.is_some();
+    let asked = if booked { other_sentences(&turn.text) } else { turn.text.clone() };
+    if kb_question && !asked.trim().is_empty() && !matches!(intent, Intent::Complaint | Intent::SpeakToHuman) {
+        if let Some(passage) = grounding::answer(&asked, &turn.knowledge, handled_other) {
             out.parts.push(condense(&passage.text, kb_room(turn, &out.parts)));
             out.acts.answered.push(passage.id.clone());
         } else if !handled_other && (!answerable_by_team_flow(intent) || asks_beside_intent(intent, &turn.text)) {
@@ -196,6 +200,20 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
         out.acts.asked = Some(ask.slot);
     }
     out
+}
+
+/// The sentences of `text` that do not ask for the booking (or viewing) itself.
+fn other_sentences(text: &str) -> String {
+    let normalised = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::kb::query::sentences(&normalised)
+        .into_iter()
+        .filter(|s| {
+            let w = Words::new(s);
+            !w.books()
+                && !w.any(&["view", "visit", "book", "viewing", "appointment", "reserve", "change it", "move it"])
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A warm close: what the team still owes them, else a goodbye (said differently the second time).

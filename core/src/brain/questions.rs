@@ -20,7 +20,10 @@ pub(super) struct Ask {
 
 /// The question that moves `goal` forward next, if any.
 pub(super) fn next(turn: &Turn, known: &LeadFields, goal: &Goal, state: &DialogueState, lang: &str) -> Option<Ask> {
-    let has = |slot: Slot| known.knows(slot) || goal.details.contains_key(&slot);
+    // A name we already have (told, or a readable profile name) is not asked for.
+    let has = |slot: Slot| {
+        known.knows(slot) || goal.details.contains_key(&slot) || (slot == Slot::Name && turn.contact_name.is_some())
+    };
     let tenant = turn.settings.questions_in(lang);
     let needed: Vec<Slot> = match goal.kind {
         GoalKind::Information => return None,
