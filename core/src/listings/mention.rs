@@ -25,9 +25,9 @@ pub fn street(address: &str) -> Option<String> {
     })
 }
 
-/// Lower-case text with punctuation as spaces and single spaces, padded, so `contains(" x ")`
-/// is a whole-word test.
-fn normalise(text: &str) -> String {
+/// Lower-case text with punctuation (hyphens too) as spaces and single spaces, padded, so
+/// `contains(" x ")` is a whole-word test. Storage pre-filters candidates against this form.
+pub fn normalise(text: &str) -> String {
     let spaced: String = text.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { ' ' }).collect();
     format!(" {} ", spaced.to_lowercase().replace('-', " ").split_whitespace().collect::<Vec<_>>().join(" "))
 }

@@ -44,6 +44,47 @@ impl ListingQuery {
     }
 }
 
+/// The search parameters of `GET /api/v1/listings` (`kind`, `beds`, `max_price`, `area`, `q`,
+/// `status`, `limit`) read through `param`; `Ok(None)` when no filter is given (the plain,
+/// paginated catalogue). Errors name the parameter.
+pub fn from_params(param: impl Fn(&str) -> Option<String>) -> Result<Option<ListingQuery>, String> {
+    let get = |name: &str| param(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let mut query = ListingQuery::default();
+    if let Some(kind) = get("kind") {
+        query.kind = Some(Kind::parse(&kind).ok_or("`kind` must be one of rent, sale, stay")?);
+    }
+    if let Some(beds) = get("beds") {
+        query.beds = Some(beds.parse().ok().filter(|b| *b <= 50).ok_or("`beds` must be a whole number from 0 to 50")?);
+    }
+    if let Some(price) = get("max_price") {
+        let price = price.trim_start_matches('£').replace(',', "");
+        query.max_price = Some(
+            price
+                .parse()
+                .ok()
+                .filter(|p: &f64| *p > 0.0 && p.is_finite())
+                .ok_or("`max_price` must be a number above 0")?,
+        );
+    }
+    query.area = get("area");
+    query.q = get("q");
+    if let Some(status) = get("status") {
+        query.status = Some(
+            Status::parse(&status)
+                .ok_or("`status` must be one of available, let_agreed, under_offer, sold, withdrawn")?,
+        );
+    }
+    let filtered = query != ListingQuery::default();
+    if let Some(limit) = get("limit") {
+        query.limit = limit
+            .parse()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or(format!("`limit` must be an integer from 1 to {MAX_LIMIT}"))?;
+    }
+    Ok(filtered.then_some(query))
+}
+
 /// Lower-case words of `text` worth searching for.
 pub fn search_words(text: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
@@ -152,6 +193,31 @@ mod tests {
         assert_eq!(order, ["SOON", "LATE", "CHEAP", "BIG", "NEAR"]);
         let q = ListingQuery { area: Some("BS8".into()), limit: 2, ..Default::default() };
         assert_eq!(rank(&all, &q).len(), 2);
+    }
+
+    #[test]
+    fn parameters_are_checked_and_named() {
+        let params = |pairs: &'static [(&str, &str)]| {
+            from_params(move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()))
+        };
+        assert_eq!(params(&[("limit", "5")]), Ok(None));
+        let q = params(&[("kind", "rent"), ("beds", "2"), ("max_price", "£1,500"), ("area", " Clifton ")])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (q.kind, q.beds, q.max_price, q.area.as_deref()),
+            (Some(Kind::Rent), Some(2), Some(1500.0), Some("Clifton"))
+        );
+        for (bad, name) in [
+            (&[("kind", "lease")][..], "`kind`"),
+            (&[("beds", "two")][..], "`beds`"),
+            (&[("max_price", "-3")][..], "`max_price`"),
+            (&[("status", "gone")][..], "`status`"),
+            (&[("q", "x"), ("limit", "0")][..], "`limit`"),
+        ] {
+            let pairs: &'static [(&str, &str)] = bad;
+            assert!(params(pairs).unwrap_err().contains(name), "{name}");
+        }
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn number_words(n: u64) -> String {
     }
     if n < 100 {
         let tens = TENS[(n / 10) as usize];
-        return if n % 10 == 0 { tens.to_owned() } else { format!("{tens}-{}", ONES[(n % 10) as usize]) };
+        return if n.is_multiple_of(10) { tens.to_owned() } else { format!("{tens}-{}", ONES[(n % 10) as usize]) };
     }
     if n < 1000 {
         let rest = n % 100;
