@@ -76,16 +76,18 @@ pub fn mentioned<'a>(text: &str, listings: &'a [Listing]) -> Option<&'a Listing>
     let on_street: Vec<&Listing> =
         listings.iter().filter(|l| street(&l.address).is_some_and(|s| has_phrase(&text, &s))).collect();
     if !on_street.is_empty() {
-        // "14 Elm Road": the house number picks one of several on the street.
-        let numbered: Vec<&Listing> = on_street
-            .iter()
-            .copied()
-            .filter(|l| {
-                let street = street(&l.address).unwrap_or_default();
-                house_number(&l.address, &street).is_some_and(|n| text.contains(&format!(" {n} {street} ")))
-            })
-            .collect();
-        return only(&numbered).or_else(|| only(&narrow(&text, on_street)));
+        // "21 Elm Road": a house number written before the street picks the listing with that
+        // number, and no other — "our office at 14 Elm Road" is not the flat at 21.
+        let said = |l: &Listing| {
+            let street = street(&l.address).unwrap_or_default();
+            (number_before(&text, &street), house_number(&l.address, &street))
+        };
+        if on_street.iter().any(|l| said(l).0.is_some()) {
+            let numbered: Vec<&Listing> =
+                on_street.into_iter().filter(|l| matches!(said(l), (Some(a), Some(b)) if a == b)).collect();
+            return only(&numbered);
+        }
+        return only(&narrow(&text, on_street));
     }
     // Area and type (or bedroom count) together; an area alone is too loose to act on.
     let in_area: Vec<&Listing> = listings.iter().filter(|l| has_phrase(&text, &l.area)).collect();
@@ -94,6 +96,12 @@ pub fn mentioned<'a>(text: &str, listings: &'a [Listing]) -> Option<&'a Listing>
         return None;
     }
     only(&narrow(&text, in_area))
+}
+
+/// The number written just before `street` in normalised text ("14" in "at 14 elm road").
+fn number_before(text: &str, street: &str) -> Option<String> {
+    let before = text.split(&format!(" {street} ")).next().filter(|b| b.len() < text.len())?;
+    before.split_whitespace().last().filter(|w| w.starts_with(|c: char| c.is_ascii_digit())).map(str::to_owned)
 }
 
 /// The house number written just before the street in the address ("21" in "Flat 2, 21 Elm Road").
@@ -147,10 +155,14 @@ mod tests {
         // Two listings on Elm Road: the street alone is ambiguous.
         assert_eq!(refs("the one on Elm Road"), None);
         assert_eq!(refs("I'd like to view 21 Elm Road on Friday").as_deref(), Some("MP-2026-014"));
+        assert_eq!(refs("8 elm road please").as_deref(), Some("MP-2026-015"));
+        // A number no listing on the street has is another building (the office, say).
+        assert_eq!(refs("is your office at 14 Elm Road?"), None);
         assert_eq!(refs("the flat on Elm Road").as_deref(), Some("MP-2026-014"));
         assert_eq!(refs("the 3 bed on elm road").as_deref(), Some("MP-2026-015"));
         assert_eq!(refs("anything on North Street?").as_deref(), Some("MP-2026-017"));
         assert_eq!(refs("the one on Cotham Hill").as_deref(), Some("MP-2026-016"));
+        assert_eq!(refs("the one on north street").as_deref(), Some("MP-2026-017"));
     }
 
     #[test]
