@@ -209,3 +209,22 @@ test("a contact's interest in listings is recorded once per level and read back"
   assertError(await apiPost(server, DEMO.key, path, { listing_id: theirs.id, level: 'asked' }), 404, 'not_found');
   assert.equal((await apiOk(server, DEMO.key, path)).data.length, 1, 'another tenant\'s listing recorded nothing');
 });
+
+test('the conversation lookup finds the one listing a message names, and never guesses', async () => {
+  const mentioned = async (tenantId, text) => {
+    const r = await apiPost(server, undefined, '/__test/listings/mentioned', { tenant_id: tenantId, text });
+    assert.equal(r.status, 200, r.text);
+    return r.json.listing?.reference ?? null;
+  };
+  assert.equal(await mentioned(DEMO.tenantId, "I'd like to view the flat on Elm Road on Friday at 11"), 'MP-2026-014');
+  assert.equal(await mentioned(DEMO.tenantId, 'is mp-2026-019 still free?'), 'MP-2026-019');
+  assert.equal(await mentioned(DEMO.tenantId, 'the one on North Street'), 'MP-2026-015');
+  assert.equal(await mentioned(DEMO.tenantId, 'the studio in Cotham'), 'MP-2026-013');
+  assert.equal(await mentioned(DEMO.tenantId, 'is your office at 14 Elm Road?'), null, 'another number on the street');
+  assert.equal(await mentioned(DEMO.tenantId, 'the house in Redland'), null, 'two houses in Redland');
+  assert.equal(await mentioned(DEMO.tenantId, 'do you have anything with parking?'), null);
+  assert.equal(await mentioned(DEMO2.tenantId, 'the flat on Elm Road'), null, 'another tenant\'s listing');
+  assert.equal(await mentioned(DEMO2.tenantId, 'the apartment on the Wharf'), null, 'several apartments there');
+  assert.equal(await mentioned(DEMO2.tenantId, 'the cottage in Porthmeor for a week'), 'HV-C3');
+  assert.equal(await mentioned(DEMO2.tenantId, 'HV-M3 for ten nights from 3 March'), 'HV-M3');
+});

@@ -70,6 +70,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["api", "v1", "kb", name, "reindex"]) => kb::reindex(req, &env, name).await,
         (Method::Post, ["__test", "sweep"]) => test_hooks::sweep_now(req, &env).await,
         (Method::Post, ["__test", "kb", "unanswered"]) => test_hooks::add_unanswered(req, &env).await,
+        (Method::Post, ["__test", "listings", "mentioned"]) => test_hooks::listing_mentioned(req, &env).await,
         (_, known) if is_route(known) => Err(ApiError::method_not_allowed().into()),
         _ => Err(ApiError::not_found("route").into()),
     };
