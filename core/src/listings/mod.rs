@@ -211,3 +211,41 @@ impl Listing {
         text.to_lowercase()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The seed is generated from seed/listings.json by `--bin seed_listings`; this keeps the
+    /// source valid and the generated section in step with it.
+    #[test]
+    fn the_seed_is_valid_and_generated() {
+        let seed: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(include_str!("../../../seed/listings.json")).unwrap();
+        let dev_sql = include_str!("../../../seed/dev.sql");
+        let mut all = Vec::new();
+        for (tenant, list) in &seed {
+            let list: Vec<Listing> =
+                list.as_array().unwrap().iter().map(|l| from_fields(l.as_object().unwrap()).unwrap()).collect();
+            assert!(list.len() >= 12, "{tenant}: a dozen listings");
+            for l in &list {
+                assert!(
+                    dev_sql.contains(&format!("'{tenant}', '{}'", l.reference)),
+                    "{} not in seed/dev.sql",
+                    l.reference
+                );
+            }
+            all.push(list);
+        }
+        let elm = mentioned("the flat on Elm Road", &all[0]).expect("the flat on Elm Road");
+        assert_eq!(
+            summary(elm, Medium::Text),
+            "a two-bedroom flat in Clifton at £1,450 a month, available from 1 March"
+        );
+        let monthly: Vec<_> = all[1].iter().filter(|l| l.price_period == PricePeriod::Month).collect();
+        assert_eq!(monthly.len(), 4);
+        for l in monthly {
+            assert_eq!(l.rules, Some(serde_json::json!({"min_nights": 32, "align_to_month": true})), "{}", l.reference);
+        }
+    }
+}

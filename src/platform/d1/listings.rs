@@ -89,7 +89,7 @@ pub async fn upsert(db: &D1Database, tenant_id: &str, listings: &[Listing]) -> R
     // Read in the same transaction, before the writes: which references were there already.
     let mut batch = vec![statement(
         db,
-        "SELECT count(*) AS id FROM listings WHERE tenant_id = ?1 AND reference IN (SELECT value FROM json_each(?2))",
+        "SELECT count(*) AS n FROM listings WHERE tenant_id = ?1 AND reference IN (SELECT value FROM json_each(?2))",
         &[Arg::Text(tenant_id), Arg::Text(&references)],
     )?];
     let sql = format!("{INSERT} ON CONFLICT (tenant_id, reference) DO UPDATE SET {SET_ALL}");
@@ -100,10 +100,10 @@ pub async fn upsert(db: &D1Database, tenant_id: &str, listings: &[Listing]) -> R
     let results = db.batch(batch).await?;
     #[derive(Deserialize)]
     struct Count {
-        id: f64,
+        n: f64,
     }
     let existing = results.first().map(|r| r.results::<Count>()).transpose()?.unwrap_or_default();
-    let updated = existing.first().map_or(0, |c| c.id as usize);
+    let updated = existing.first().map_or(0, |c| c.n as usize);
     Ok(Upserted { imported: listings.len() - updated, updated })
 }
 
