@@ -65,6 +65,11 @@ test('filters combine, every result fits them, the exact area first', async () =
   const rent = await search(DEMO.key, { kind: 'rent', beds: '2', max_price: '1500' });
   assert.ok(rent.length >= 2, JSON.stringify(rent));
   for (const l of rent) assert.ok(l.kind === 'rent' && l.beds >= 2 && l.price <= 1500, JSON.stringify(l));
+  // Fewest extra bedrooms, then nearest the budget from below.
+  assert.deepEqual(rent.map((l) => l.reference), ['MP-2026-014', 'MP-2026-015', 'MP-2026-017']);
+  // The database's order (no area, no text) and core's ranking (free text) agree.
+  const ranked = await search(DEMO.key, { kind: 'rent', beds: '2', max_price: '1500', q: 'bristol' });
+  assert.deepEqual(ranked.map((l) => l.reference), rent.map((l) => l.reference));
   const clifton = await search(DEMO.key, { area: 'clifton', kind: 'rent' });
   assert.ok(clifton.length >= 2 && clifton.every((l) => l.area === 'Clifton'), JSON.stringify(clifton));
   const sales = await search(DEMO.key, { kind: 'sale' });

@@ -136,6 +136,8 @@ pub fn rank<'a>(listings: &'a [Listing], query: &ListingQuery) -> Vec<&'a Listin
     matched
 }
 
+/// Without an area this order is also written in SQL (`platform::listings::search` sorts there
+/// when it can): change both together.
 fn compare(a: &Listing, b: &Listing, query: &ListingQuery) -> Ordering {
     let area = |l: &Listing| query.area.as_deref().map_or(0, |area| area_fit(l, area));
     let extra_beds = |l: &Listing| query.beds.map_or(0, |b| l.beds.saturating_sub(b));
