@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, escalations, events, health, kb, kb_unanswered, leads, meta_whatsapp, missed_call, openphone, settings,
-    test_hooks, twilio_sms, understand, unparsed, web_chat, web_form,
+    api, escalations, events, health, kb, kb_unanswered, leads, listings, meta_whatsapp, missed_call, openphone,
+    settings, test_hooks, twilio_sms, understand, unparsed, web_chat, web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -46,6 +46,14 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["api", "v1", "escalations", id]) => escalations::update(req, &env, id).await,
         (Method::Get, ["api", "v1", "unparsed"]) => unparsed::list(req, &env).await,
         (Method::Post, ["api", "v1", "unparsed", id, "replay"]) => unparsed::replay(req, &env, &ctx, id).await,
+        (Method::Get, ["api", "v1", "listings"]) => listings::list(req, &env).await,
+        (Method::Post, ["api", "v1", "listings"]) => listings::create(req, &env).await,
+        (Method::Post, ["api", "v1", "listings", "import"]) => listings::import(req, &env).await,
+        (Method::Get, ["api", "v1", "listings", id]) => listings::get(&req, &env, id).await,
+        (Method::Put, ["api", "v1", "listings", id]) => listings::put(req, &env, id).await,
+        (Method::Delete, ["api", "v1", "listings", id]) => listings::delete(req, &env, id).await,
+        (Method::Get, ["api", "v1", "contacts", id, "interest"]) => listings::interest(req, &env, id).await,
+        (Method::Post, ["api", "v1", "contacts", id, "interest"]) => listings::add_interest(req, &env, id).await,
         (Method::Get, ["api", "v1", "kb"]) => kb::list(req, &env).await,
         (Method::Post, ["api", "v1", "kb", "faqs"]) => kb::import_faqs(req, &env).await,
         (Method::Post, ["api", "v1", "kb", "documents"]) => kb::ingest_document(req, &env).await,
@@ -62,6 +70,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["api", "v1", "kb", name, "reindex"]) => kb::reindex(req, &env, name).await,
         (Method::Post, ["__test", "sweep"]) => test_hooks::sweep_now(req, &env).await,
         (Method::Post, ["__test", "kb", "unanswered"]) => test_hooks::add_unanswered(req, &env).await,
+        (Method::Post, ["__test", "listings", "mentioned"]) => test_hooks::listing_mentioned(req, &env).await,
         (_, known) if is_route(known) => Err(ApiError::method_not_allowed().into()),
         _ => Err(ApiError::not_found("route").into()),
     };
@@ -98,7 +107,10 @@ fn is_route(segments: &[&str]) -> bool {
                     | "settings"
                     | "leads"
                     | "unparsed"
+                    | "listings"
             ]
+            | ["api", "v1", "listings", _]
+            | ["api", "v1", "contacts", _, "interest"]
             | ["api", "v1", "settings", "template"]
             | ["api", "v1", "escalations" | "leads", _]
             | ["api", "v1", "conversations", _]

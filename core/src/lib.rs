@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod kb;
 pub mod lead;
 pub mod limiter;
+pub mod listings;
 pub mod llm;
 pub mod lru;
 pub mod phone;

@@ -8,6 +8,7 @@ pub mod health;
 pub mod kb;
 pub mod kb_unanswered;
 pub mod leads;
+pub mod listings;
 pub mod meta_whatsapp;
 pub mod missed_call;
 pub mod openphone;

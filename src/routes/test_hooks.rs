@@ -8,6 +8,10 @@
 //! `POST /__test/kb/unanswered {"tenant_id", "contact_id", "conversation_id", "message_id",
 //! "question"}` files an unanswered question as the turn does, so the knowledge base suite can
 //! answer one through the API without scripting a conversation the brain cannot answer.
+//!
+//! `POST /__test/listings/mentioned {"tenant_id", "text"}` → `{"listing": {…} | null}`: the
+//! conversation's listing lookup (`platform::listings::find_mentioned`) on its own, so the
+//! listings suite checks its database pre-filter before the brains call it.
 
 use super::json_body;
 use crate::error::{json_response, AppResult};
@@ -66,4 +70,21 @@ pub async fn sweep_now(mut req: Request, env: &Env) -> AppResult<Response> {
     let at: SweepAt = json_body(&mut req, 1024, r#"{"now": <unix ms>}"#).await?;
     let report = sweep(env, at.now).await?;
     Ok(json_response(200, &serde_json::to_value(report)?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Mention {
+    tenant_id: String,
+    text: String,
+}
+
+pub async fn listing_mentioned(mut req: Request, env: &Env) -> AppResult<Response> {
+    if environment(env) != Environment::Test {
+        return Err(ApiError::not_found("route").into());
+    }
+    let m: Mention = json_body(&mut req, 16 * 1024, r#"{"tenant_id", "text"}"#).await?;
+    let db = crate::platform::d1::database(env)?;
+    let found = frontdesk_durable::platform::listings::find_mentioned(&db, &m.tenant_id, &m.text).await?;
+    Ok(json_response(200, &serde_json::json!({ "listing": found })))
 }

@@ -116,7 +116,14 @@ pub fn check_faqs(mut import: FaqImport) -> Result<FaqImport, String> {
 /// Records of RFC 4180 CSV: fields separated by commas, records by CRLF or LF; a quoted field
 /// may hold commas, newlines and `""` for a quote.
 pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, String> {
+    Ok(parse_csv_lines(text)?.into_iter().map(|(_, row)| row).collect())
+}
+
+/// [`parse_csv`] with the line each record starts on (from 1), for errors that name a row even
+/// when a quoted field before it spans lines.
+pub fn parse_csv_lines(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
     let mut rows = Vec::new();
+    let mut row_line = 1;
     let mut row = Vec::new();
     let mut field = String::new();
     let mut chars = text.chars().peekable();
@@ -153,16 +160,17 @@ pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, String> {
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => {
                 row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
+                rows.push((row_line, std::mem::take(&mut row)));
                 quoted_field = false;
                 line += 1;
+                row_line = line;
             }
             _ => field.push(c),
         }
     }
     if !field.is_empty() || quoted_field || !row.is_empty() {
         row.push(field);
-        rows.push(row);
+        rows.push((row_line, row));
     }
     Ok(rows)
 }

@@ -7,6 +7,7 @@ pub mod http;
 pub mod intents;
 pub mod jobs;
 pub mod kb;
+pub mod listings;
 pub mod time;
 pub mod vectors;
 

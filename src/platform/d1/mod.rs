@@ -7,6 +7,7 @@ pub mod kb;
 pub mod kb_jobs;
 pub mod kb_unanswered;
 mod leads;
+pub mod listings;
 mod reads;
 mod settings;
 mod tenants;

@@ -1,0 +1,253 @@
+//! The listings catalogue over D1, shared by the tenant API (`/api/v1/listings`) and the
+//! `ConversationDO` (its turn and the LLM's tools). The database pre-filters with indexed and
+//! cheap conditions that are a superset of core's; core decides and ranks
+//! (`listings::rank`, `listings::mentioned`).
+
+use super::d1::{statement, Arg};
+use frontdesk_core::listings::mention::normalise;
+use frontdesk_core::listings::{mentioned, rank, InterestLevel, Landlord, Listing, ListingQuery};
+use serde::{Deserialize, Serialize};
+use worker::{D1Database, D1PreparedStatement, Result};
+
+/// Rows a search ranks at most: a tenant's whole catalogue at the sizes we serve (bench: 1k).
+const MAX_CANDIDATES: u32 = 2_000;
+/// Rows a conversation lookup considers: more than this many listings named by one message
+/// would be ambiguous anyway.
+const MAX_MENTION_CANDIDATES: u32 = 50;
+
+pub const COLUMNS: &str = "id, reference, kind, type, beds, baths, price, price_period, area, postcode, address, \
+                           features, available_from, status, description, rules, landlord, created_at, updated_at";
+
+/// A `listings` row: JSON columns as text.
+#[derive(Deserialize)]
+pub struct Row {
+    id: String,
+    reference: String,
+    kind: String,
+    #[serde(rename = "type")]
+    property_type: String,
+    beds: f64,
+    baths: f64,
+    price: f64,
+    price_period: String,
+    area: String,
+    postcode: String,
+    address: String,
+    features: String,
+    available_from: Option<String>,
+    status: String,
+    description: String,
+    rules: Option<String>,
+    landlord: Option<String>,
+    created_at: f64,
+    updated_at: f64,
+}
+
+impl Row {
+    /// The listing, or an error naming the row when the stored text no longer parses (it was
+    /// written by this code, so that is a bug, not a client error).
+    pub fn into_listing(self) -> Result<Listing> {
+        let parse = |what: &str, text: &str| -> Result<serde_json::Value> {
+            serde_json::from_str(text)
+                .map_err(|e| worker::Error::RustError(format!("listing {}: bad {what} column: {e}", self.id)))
+        };
+        let text = |s: &str| serde_json::Value::String(s.to_owned());
+        let value = serde_json::json!({
+            "id": self.id, "reference": self.reference, "kind": text(&self.kind), "type": text(&self.property_type),
+            "beds": self.beds as u32, "baths": self.baths as u32, "price": self.price,
+            "price_period": text(&self.price_period), "area": self.area, "postcode": self.postcode,
+            "address": self.address, "features": parse("features", &self.features)?,
+            "available_from": self.available_from, "status": text(&self.status), "description": self.description,
+            "rules": self.rules.as_deref().map(|r| parse("rules", r)).transpose()?,
+            "landlord": self.landlord.as_deref().map(|l| parse("landlord", l)).transpose()?
+                .map(serde_json::from_value::<Landlord>).transpose()?,
+            "created_at": self.created_at as u64, "updated_at": self.updated_at as u64,
+        });
+        Ok(serde_json::from_value(value)?)
+    }
+}
+
+pub fn into_listings(rows: Vec<Row>) -> Result<Vec<Listing>> {
+    rows.into_iter().map(Row::into_listing).collect()
+}
+
+/// The tenant's listings that match `q`, best first (core's ranking), at most its limit.
+pub async fn search(db: &D1Database, tenant_id: &str, q: &ListingQuery) -> Result<Vec<Listing>> {
+    // Only the conditions asked for are in the SQL (values always bound), so the
+    // (tenant_id, kind, price) index serves the common case.
+    let mut sql = format!("SELECT {COLUMNS} FROM listings WHERE tenant_id = ?1");
+    let kind = q.kind.map(|k| k.as_str());
+    let status = q.status.map(|s| s.as_str());
+    let beds = q.beds.map(u64::from);
+    let max_price = q.max_price.map(|p| p.to_string());
+    let area = q.area.as_deref().map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty());
+    let district = area.as_deref().map(|a| a.replace(' ', ""));
+    let words = q.words();
+    let words = (!words.is_empty()).then(|| serde_json::to_string(&words)).transpose()?;
+    let mut args = vec![Arg::Text(tenant_id)];
+    fn add<'a>(sql: &mut String, args: &mut Vec<Arg<'a>>, fragment: &str, arg: Arg<'a>) {
+        args.push(arg);
+        sql.push_str(&fragment.replace('?', &format!("?{}", args.len())));
+    }
+    let mut condition = |fragment: &str, arg| add(&mut sql, &mut args, fragment, arg);
+    if let Some(kind) = kind {
+        condition(" AND kind = ?", Arg::Text(kind));
+    }
+    if let Some(p) = max_price.as_deref() {
+        condition(" AND price <= CAST(? AS REAL)", Arg::Text(p));
+    }
+    if let Some(beds) = beds {
+        condition(" AND beds >= ?", Arg::Int(beds));
+    }
+    if let Some(status) = status {
+        condition(" AND status = ?", Arg::Text(status));
+    }
+    if let (Some(area), Some(district)) = (area.as_deref(), district.as_deref()) {
+        condition(" AND (instr(lower(area), ?) > 0", Arg::Text(area));
+        condition(" OR instr(lower(address), ?) > 0", Arg::Text(area));
+        condition(" OR instr(lower(replace(postcode, ' ', '')), ?) = 1)", Arg::Text(district));
+    }
+    if let Some(words) = words.as_deref() {
+        condition(" AND NOT EXISTS (SELECT 1 FROM json_each(?) WHERE instr(search_text, value) = 0)", Arg::Text(words));
+    }
+    // Without an area or free text the SQL conditions are exactly core's, and core's order is
+    // expressible in SQL: the database sorts and returns just the page, instead of every
+    // candidate being parsed to be ranked (bench/listings.mjs: a `kind=rent` search over 1k
+    // listings). `rank` below then keeps that order.
+    let limit = if area.is_none() && words.is_none() {
+        let beds_order = if beds.is_some() { "beds ASC, " } else { "" };
+        let price_order = if max_price.is_some() { "price DESC" } else { "price ASC" };
+        sql.push_str(&format!(" ORDER BY {beds_order}{price_order}, COALESCE(available_from, ''), reference"));
+        q.effective_limit() as u32
+    } else {
+        MAX_CANDIDATES
+    };
+    sql.push_str(&format!(" LIMIT {limit}"));
+    let rows: Vec<Row> = statement(db, &sql, &args)?.all().await?.results()?;
+    let candidates = into_listings(rows)?;
+    Ok(rank(&candidates, q).into_iter().cloned().collect())
+}
+
+/// The tenant's listing `id`; `None` for another tenant's.
+pub async fn get(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Listing>> {
+    let sql = format!("SELECT {COLUMNS} FROM listings WHERE tenant_id = ?1 AND id = ?2");
+    let row: Option<Row> = statement(db, &sql, &[Arg::Text(tenant_id), Arg::Text(id)])?.first(None).await?;
+    row.map(Row::into_listing).transpose()
+}
+
+/// The one listing a conversation message refers to (core's `mentioned`), among the few rows
+/// whose reference, street or area appears in it — one indexed scan of the tenant's rows with
+/// string tests, no catalogue load.
+pub async fn find_mentioned(db: &D1Database, tenant_id: &str, text: &str) -> Result<Option<Listing>> {
+    let normalised = normalise(text);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM listings WHERE tenant_id = ?1 AND ( \
+           instr(?2, ' ' || replace(lower(reference), '-', ' ') || ' ') > 0 \
+           OR (street <> '' AND instr(?2, ' ' || street || ' ') > 0) \
+           OR instr(?2, ' ' || lower(area) || ' ') > 0) \
+         LIMIT {MAX_MENTION_CANDIDATES}"
+    );
+    let rows: Vec<Row> =
+        statement(db, &sql, &[Arg::Text(tenant_id), Arg::Text(&normalised)])?.all().await?.results()?;
+    let candidates = into_listings(rows)?;
+    Ok(mentioned(text, &candidates).cloned())
+}
+
+/// Records that a contact reached `level` with a listing; the first time per level is kept
+/// (a repeat is a no-op). A listing of another tenant records nothing.
+pub async fn record_interest(
+    db: &D1Database,
+    tenant_id: &str,
+    contact_id: &str,
+    listing_id: &str,
+    level: InterestLevel,
+    message_id: Option<&str>,
+    at: u64,
+) -> Result<()> {
+    interest_statement(db, tenant_id, contact_id, listing_id, level, message_id, at)?.run().await?;
+    Ok(())
+}
+
+/// [`record_interest`] as a statement, to run inside a caller's batch.
+pub fn interest_statement(
+    db: &D1Database,
+    tenant_id: &str,
+    contact_id: &str,
+    listing_id: &str,
+    level: InterestLevel,
+    message_id: Option<&str>,
+    at: u64,
+) -> Result<D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO listing_interest (tenant_id, contact_id, listing_id, level, at, message_id) \
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM listings WHERE tenant_id = ?1 AND id = ?3) \
+         ON CONFLICT DO NOTHING",
+        &[
+            Arg::Text(tenant_id),
+            Arg::Text(contact_id),
+            Arg::Text(listing_id),
+            Arg::Text(level.as_str()),
+            Arg::Int(at),
+            Arg::OptText(message_id),
+        ],
+    )
+}
+
+/// One listing a contact showed interest in: the highest level reached, when each was first
+/// reached, and what the listing is.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Interest {
+    pub listing_id: String,
+    pub reference: String,
+    /// The furthest level reached (`asked` < `sent` < `viewed` < `booked`).
+    pub level: InterestLevel,
+    /// Every level reached: `{level, at, message_id}`, first first.
+    pub levels: Vec<InterestEvent>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct InterestEvent {
+    pub level: InterestLevel,
+    pub at: u64,
+    pub message_id: Option<String>,
+}
+
+/// The contact's interest, most recent listing first.
+pub async fn interest_of(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<Vec<Interest>> {
+    #[derive(Deserialize)]
+    struct R {
+        listing_id: String,
+        reference: String,
+        level: InterestLevel,
+        at: f64,
+        message_id: Option<String>,
+    }
+    let rows: Vec<R> = statement(
+        db,
+        "SELECT i.listing_id, l.reference, i.level, i.at, i.message_id FROM listing_interest i \
+         JOIN listings l ON l.tenant_id = i.tenant_id AND l.id = i.listing_id \
+         WHERE i.tenant_id = ?1 AND i.contact_id = ?2 ORDER BY i.at DESC LIMIT 500",
+        &[Arg::Text(tenant_id), Arg::Text(contact_id)],
+    )?
+    .all()
+    .await?
+    .results()?;
+    let mut out: Vec<Interest> = Vec::new();
+    for r in rows {
+        let event = InterestEvent { level: r.level, at: r.at as u64, message_id: r.message_id };
+        match out.iter_mut().find(|i| i.listing_id == r.listing_id) {
+            Some(i) => {
+                i.level = i.level.max(event.level);
+                i.levels.insert(0, event);
+            }
+            None => out.push(Interest {
+                listing_id: r.listing_id,
+                reference: r.reference,
+                level: event.level,
+                levels: vec![event],
+            }),
+        }
+    }
+    Ok(out)
+}
