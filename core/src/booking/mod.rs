@@ -12,6 +12,7 @@
 //!   length, buffers, notice and existing bookings; [`slots::check_slot`] for one request.
 //! - [`phrase`]: slots said naturally in the six languages the brain speaks.
 
+pub mod notice;
 pub mod phrase;
 pub mod rules;
 pub mod settings;
@@ -87,7 +88,7 @@ pub fn local(zone: &dyn Zone, ms: u64) -> (CivilDate, u16, i32) {
     };
     let guess = split(0).0;
     let offset = zone.offset_minutes(guess);
-    let (date, minute) = split(offset);
+    let date = split(offset).0;
     // Near midnight UTC the local date differs from the UTC one; its own offset decides.
     let offset = if date == guess { offset } else { zone.offset_minutes(date) };
     let (date, minute) = split(offset);

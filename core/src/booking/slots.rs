@@ -180,7 +180,7 @@ pub fn check_slot(cal: &Calendar<'_>, start_ms: u64, end_ms: Option<u64>) -> Res
             v.message = format!(
                 "{}; {} would work.",
                 v.message.trim_end_matches('.'),
-                phrase_slots(&[alt.clone()], cal.today, "en")
+                phrase_slots(std::slice::from_ref(&alt), cal.today, "en")
             );
             Alternative::Slot(alt)
         });
