@@ -24,7 +24,9 @@ pub enum Period {
 /// "your viewing tomorrow at 10:00", "your stay from 1 March to 2 April".
 pub fn describe(kind: Kind, period: &Period, today: CivilDate) -> String {
     match period {
-        Period::Slot(slot) => format!("your {} {}", kind.as_str(), phrase_slots(std::slice::from_ref(slot), today, "en")),
+        Period::Slot(slot) => {
+            format!("your {} {}", kind.as_str(), phrase_slots(std::slice::from_ref(slot), today, "en"))
+        }
         Period::Stay(stay) => format!(
             "your stay from {} to {}",
             phrase_date(stay.check_in, today, "en"),
@@ -67,7 +69,10 @@ mod tests {
             notice_text(Notice::Confirmed, "Harbour Lettings", &what),
             "Harbour Lettings: Your viewing tomorrow at 10:00 is confirmed. Reply here to change it."
         );
-        let stay = Stay { check_in: CivilDate { year: 2027, month: 3, day: 1 }, check_out: CivilDate { year: 2027, month: 4, day: 2 } };
+        let stay = Stay {
+            check_in: CivilDate { year: 2027, month: 3, day: 1 },
+            check_out: CivilDate { year: 2027, month: 4, day: 2 },
+        };
         let what = describe(Kind::Stay, &Period::Stay(stay), today);
         assert_eq!(what, "your stay from 1 March 2027 to 2 April 2027");
         let review = notice_text(Notice::Review { link: "https://g.page/r/x" }, "Coast", &what);

@@ -93,6 +93,7 @@ pub async fn send_due(env: &Env, db: &D1Database, now: u64) -> Result<DueReport>
 /// Marks the booking's `column` sent at `now` if nobody has; true when this pass did.
 async fn claim(db: &D1Database, due: &DueRow, column: &str, now: u64) -> Result<bool> {
     let sql = format!("UPDATE bookings SET {column} = ?3 WHERE tenant_id = ?1 AND id = ?2 AND {column} IS NULL AND status = 'confirmed'");
-    let result = statement(db, &sql, &[Arg::Text(&due.tenant_id), Arg::Text(&due.row.id), Arg::Int(now)])?.run().await?;
+    let result =
+        statement(db, &sql, &[Arg::Text(&due.tenant_id), Arg::Text(&due.row.id), Arg::Int(now)])?.run().await?;
     Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
 }

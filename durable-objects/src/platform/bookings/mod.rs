@@ -73,9 +73,10 @@ pub(crate) async fn tenant(db: &D1Database, tenant_id: &str, now_ms: u64) -> Res
         timezone: String,
         settings: String,
     }
-    let row: Option<T> = statement(db, "SELECT name, timezone, settings FROM tenants WHERE id = ?1", &[Arg::Text(tenant_id)])?
-        .first(None)
-        .await?;
+    let row: Option<T> =
+        statement(db, "SELECT name, timezone, settings FROM tenants WHERE id = ?1", &[Arg::Text(tenant_id)])?
+            .first(None)
+            .await?;
     Ok(row.map(|t| Tenant {
         name: t.name,
         settings: serde_json::from_str(&t.settings).unwrap_or_default(),
@@ -96,7 +97,12 @@ impl Tenant {
 }
 
 /// The free slots for `query`, in time order (one per start time).
-pub async fn availability(db: &D1Database, tenant_id: &str, query: &AvailabilityQuery, now_ms: u64) -> Result<Vec<Slot>> {
+pub async fn availability(
+    db: &D1Database,
+    tenant_id: &str,
+    query: &AvailabilityQuery,
+    now_ms: u64,
+) -> Result<Vec<Slot>> {
     let Some(t) = tenant(db, tenant_id, now_ms).await? else { return Ok(Vec::new()) };
     let from = query.from.unwrap_or(t.today).max(t.today);
     let days = query.days.clamp(1, MAX_DAYS);
@@ -116,7 +122,13 @@ pub async fn availability(db: &D1Database, tenant_id: &str, query: &Availability
 }
 
 /// Books `new` for its contact, or says why not. `Err` is a storage failure only.
-pub async fn book(env: &Env, db: &D1Database, tenant_id: &str, new: &NewBooking, now_ms: u64) -> Result<std::result::Result<Booking, BookingRefusal>> {
+pub async fn book(
+    env: &Env,
+    db: &D1Database,
+    tenant_id: &str,
+    new: &NewBooking,
+    now_ms: u64,
+) -> Result<std::result::Result<Booking, BookingRefusal>> {
     let Some(t) = tenant(db, tenant_id, now_ms).await? else { return Ok(Err(BookingRefusal::NotFound)) };
     let id = store::new_id(now_ms);
     let placed = place(db, tenant_id, &t, &id, new.kind, new.listing_id.as_deref(), &new.when, now_ms, |slot| {
@@ -130,14 +142,23 @@ pub async fn book(env: &Env, db: &D1Database, tenant_id: &str, new: &NewBooking,
 }
 
 /// Moves a confirmed booking to `when`, re-judged by every rule as a new booking would be.
-pub async fn reschedule(env: &Env, db: &D1Database, tenant_id: &str, booking_id: &str, when: &When, now_ms: u64) -> Result<std::result::Result<Booking, BookingRefusal>> {
+pub async fn reschedule(
+    env: &Env,
+    db: &D1Database,
+    tenant_id: &str,
+    booking_id: &str,
+    when: &When,
+    now_ms: u64,
+) -> Result<std::result::Result<Booking, BookingRefusal>> {
     let Some(t) = tenant(db, tenant_id, now_ms).await? else { return Ok(Err(BookingRefusal::NotFound)) };
     let Some(row) = store::row(db, tenant_id, booking_id).await? else { return Ok(Err(BookingRefusal::NotFound)) };
     if row.status != "confirmed" {
         return Ok(Err(BookingRefusal::Cancelled));
     }
     let kind = Kind::parse(&row.kind).unwrap_or(Kind::Appointment);
-    if matches!((kind, when), (Kind::Stay, When::Slot { .. })) || matches!((kind, when), (Kind::Viewing | Kind::Appointment, When::Stay(_))) {
+    if matches!((kind, when), (Kind::Stay, When::Slot { .. }))
+        || matches!((kind, when), (Kind::Viewing | Kind::Appointment, When::Stay(_)))
+    {
         return Ok(Err(BookingRefusal::OutsideHours { alternative: None }));
     }
     let placed = place(db, tenant_id, &t, booking_id, kind, row.listing_id.as_deref(), when, now_ms, |slot| {
@@ -151,7 +172,13 @@ pub async fn reschedule(env: &Env, db: &D1Database, tenant_id: &str, booking_id:
 }
 
 /// Cancels a booking; cancelling a cancelled one answers it again without telling anyone twice.
-pub async fn cancel(env: &Env, db: &D1Database, tenant_id: &str, booking_id: &str, now_ms: u64) -> Result<std::result::Result<Booking, BookingRefusal>> {
+pub async fn cancel(
+    env: &Env,
+    db: &D1Database,
+    tenant_id: &str,
+    booking_id: &str,
+    now_ms: u64,
+) -> Result<std::result::Result<Booking, BookingRefusal>> {
     let Some(t) = tenant(db, tenant_id, now_ms).await? else { return Ok(Err(BookingRefusal::NotFound)) };
     if store::cancel(db, tenant_id, booking_id, now_ms).await? {
         return Ok(Ok(notify::after(env, db, tenant_id, &t, booking_id, Change::Cancelled, now_ms).await?));
@@ -202,7 +229,16 @@ where
                 let date = frontdesk_core::booking::local(&t.zone, *start_ms).0;
                 let (from, days) = check_window(date, t.today);
                 let busy = store::busy(db, tenant_id, t, from, days, Some(id)).await?;
-                let cal = Calendar { settings: &t.settings, rules: &rules, zone: &t.zone, busy: &busy, kind, listing_id, today: t.today, now_ms };
+                let cal = Calendar {
+                    settings: &t.settings,
+                    rules: &rules,
+                    zone: &t.zone,
+                    busy: &busy,
+                    kind,
+                    listing_id,
+                    today: t.today,
+                    now_ms,
+                };
                 match check_slot(&cal, *start_ms, *end_ms) {
                     Ok(slot) => Placement { slot, stay: None, buffer_ms },
                     Err(refusal) => return Ok(Err(refusal)),

@@ -24,8 +24,18 @@ pub enum Change {
 }
 
 /// After a booking changed: tells the contact, records it, publishes it; answers the booking.
-pub async fn after(env: &Env, db: &D1Database, tenant_id: &str, t: &Tenant, id: &str, change: Change, now_ms: u64) -> Result<Booking> {
-    let row = store::row(db, tenant_id, id).await?.ok_or_else(|| worker::Error::RustError(format!("booking {id} vanished")))?;
+pub async fn after(
+    env: &Env,
+    db: &D1Database,
+    tenant_id: &str,
+    t: &Tenant,
+    id: &str,
+    change: Change,
+    now_ms: u64,
+) -> Result<Booking> {
+    let row = store::row(db, tenant_id, id)
+        .await?
+        .ok_or_else(|| worker::Error::RustError(format!("booking {id} vanished")))?;
     let (notice, action, event) = match change {
         Change::Created => (Notice::Confirmed, "booking.created", EventKind::BookingCreated),
         Change::Rescheduled => (Notice::Rescheduled, "booking.rescheduled", EventKind::BookingUpdated),
@@ -34,7 +44,12 @@ pub async fn after(env: &Env, db: &D1Database, tenant_id: &str, t: &Tenant, id: 
     let mut jobs = tell(db, tenant_id, t, &row, notice, Some(action), now_ms).await?;
     let booking = row.into_booking();
     jobs.push(Job::PublishEvent {
-        event: NewEvent { kind: event, tenant_id: tenant_id.to_owned(), at: now_ms, data: serde_json::to_value(&booking)? },
+        event: NewEvent {
+            kind: event,
+            tenant_id: tenant_id.to_owned(),
+            at: now_ms,
+            data: serde_json::to_value(&booking)?,
+        },
     });
     // The intents are stored: if this send fails, the sweeper sends the confirmation.
     if let Err(e) = enqueue_all(env, &jobs).await {
@@ -46,9 +61,21 @@ pub async fn after(env: &Env, db: &D1Database, tenant_id: &str, t: &Tenant, id: 
 /// Writes `notice` as an outbound message to the booking's contact (with its delivery intent,
 /// and an audit entry `action` when given) in one batch; returns the delivery job to queue
 /// (none when the contact has no phone or email to reach).
-pub async fn tell(db: &D1Database, tenant_id: &str, t: &Tenant, row: &Row, notice: Notice<'_>, action: Option<&str>, now_ms: u64) -> Result<Vec<Job>> {
+pub async fn tell(
+    db: &D1Database,
+    tenant_id: &str,
+    t: &Tenant,
+    row: &Row,
+    notice: Notice<'_>,
+    action: Option<&str>,
+    now_ms: u64,
+) -> Result<Vec<Job>> {
     let Some(to) = reach(db, tenant_id, &row.contact_id).await? else { return Ok(Vec::new()) };
-    let body = notice_text(notice, &t.name, &describe(Kind::parse(&row.kind).unwrap_or(Kind::Appointment), &period(row), t.today));
+    let body = notice_text(
+        notice,
+        &t.name,
+        &describe(Kind::parse(&row.kind).unwrap_or(Kind::Appointment), &period(row), t.today),
+    );
     let message_id = ids::make(ids::MESSAGE, now_ms, WorkerRandom.next_u64());
     let conversation_id = ids::make(ids::CONVERSATION, now_ms, WorkerRandom.next_u64());
     let job = Job::DeliverMessage {
@@ -80,7 +107,8 @@ pub async fn tell(db: &D1Database, tenant_id: &str, t: &Tenant, row: &Row, notic
     ];
     statements.extend(intent_statements(db, std::slice::from_ref(&job), now_ms)?);
     if let Some(action) = action {
-        let detail = serde_json::json!({ "contact_id": row.contact_id, "kind": row.kind, "message_id": message_id }).to_string();
+        let detail =
+            serde_json::json!({ "contact_id": row.contact_id, "kind": row.kind, "message_id": message_id }).to_string();
         statements.push(statement(
             db,
             "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) VALUES (?1, ?2, 'system', ?3, ?4, ?5, ?6)",
@@ -99,9 +127,15 @@ pub async fn tell(db: &D1Database, tenant_id: &str, t: &Tenant, row: &Row, notic
 }
 
 fn period(row: &Row) -> Period {
-    match (row.check_in.as_deref().and_then(|d| d.parse().ok()), row.check_out.as_deref().and_then(|d| d.parse().ok())) {
+    match (row.check_in.as_deref().and_then(|d| d.parse().ok()), row.check_out.as_deref().and_then(|d| d.parse().ok()))
+    {
         (Some(check_in), Some(check_out)) => Period::Stay(Stay { check_in, check_out }),
-        _ => Period::Slot(Slot { start_ms: row.start_ms, end_ms: row.end_ms, staff_id: None, offset_minutes: row.offset_minutes }),
+        _ => Period::Slot(Slot {
+            start_ms: row.start_ms,
+            end_ms: row.end_ms,
+            staff_id: None,
+            offset_minutes: row.offset_minutes,
+        }),
     }
 }
 
@@ -154,13 +188,21 @@ async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<Opt
 
 /// The tenant's contact with `phone` or `email` (phone first), created when there is none —
 /// as web forms find them. `name` fills a missing name. `None` without a phone or email.
-pub async fn contact_for(db: &D1Database, tenant_id: &str, phone: Option<&str>, email: Option<&str>, name: Option<&str>, now_ms: u64) -> Result<Option<String>> {
+pub async fn contact_for(
+    db: &D1Database,
+    tenant_id: &str,
+    phone: Option<&str>,
+    email: Option<&str>,
+    name: Option<&str>,
+    now_ms: u64,
+) -> Result<Option<String>> {
     if phone.is_none() && email.is_none() {
         return Ok(None);
     }
     let id = ids::make(ids::CONTACT, now_ms, WorkerRandom.next_u64());
     let (t, p, e) = (Arg::Text(tenant_id), Arg::OptText(phone), Arg::OptText(email));
-    const FIND: &str = "SELECT id FROM contacts WHERE tenant_id = ?1 AND (phone = ?2 OR email = ?3) ORDER BY phone = ?2 DESC LIMIT 1";
+    const FIND: &str =
+        "SELECT id FROM contacts WHERE tenant_id = ?1 AND (phone = ?2 OR email = ?3) ORDER BY phone = ?2 DESC LIMIT 1";
     let results = db
         .batch(vec![
             // Either unique index (phone, email) already holding them leaves the existing contact.

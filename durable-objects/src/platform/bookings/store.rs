@@ -61,14 +61,32 @@ fn dates(p: &Placement) -> (Option<String>, Option<String>) {
 }
 
 /// Writes a new confirmed booking unless something overlaps it; true when written.
-pub async fn insert(db: &D1Database, tenant_id: &str, id: &str, new: &NewBooking, p: Placement, now_ms: u64) -> Result<bool> {
+pub async fn insert(
+    db: &D1Database,
+    tenant_id: &str,
+    id: &str,
+    new: &NewBooking,
+    p: Placement,
+    now_ms: u64,
+) -> Result<bool> {
     let (check_in, check_out) = dates(&p);
     let sql = format!(
         "INSERT INTO bookings (id, tenant_id, kind, listing_id, contact_id, staff_id, start_ms, end_ms, check_in, \
                                check_out, offset_minutes, status, source, created_at, updated_at) \
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'confirmed', ?12, ?13, ?13 WHERE {NO_OVERLAP}"
     );
-    let a = args(id, tenant_id, new.kind.as_str(), new.listing_id.as_deref(), &new.contact_id, &p, &check_in, &check_out, &new.source, now_ms);
+    let a = args(
+        id,
+        tenant_id,
+        new.kind.as_str(),
+        new.listing_id.as_deref(),
+        &new.contact_id,
+        &p,
+        &check_in,
+        &check_out,
+        &new.source,
+        now_ms,
+    );
     changed(statement(db, &sql, &a)?.run().await?)
 }
 
@@ -81,7 +99,18 @@ pub async fn reschedule(db: &D1Database, tenant_id: &str, row: &Row, p: Placemen
                 offset_minutes = ?11, updated_at = ?13, reminder_sent_at = NULL, review_sent_at = NULL \
          WHERE tenant_id = ?2 AND id = ?1 AND status = 'confirmed' AND {NO_OVERLAP}"
     );
-    let a = args(&row.id, tenant_id, &row.kind, row.listing_id.as_deref(), &row.contact_id, &p, &check_in, &check_out, "", now_ms);
+    let a = args(
+        &row.id,
+        tenant_id,
+        &row.kind,
+        row.listing_id.as_deref(),
+        &row.contact_id,
+        &p,
+        &check_in,
+        &check_out,
+        "",
+        now_ms,
+    );
     changed(statement(db, &sql, &a)?.run().await?)
 }
 
@@ -109,7 +138,11 @@ pub async fn listing_rules(db: &D1Database, tenant_id: &str, listing_id: &str) -
     struct R {
         rules: Option<String>,
     }
-    let query = statement(db, "SELECT rules FROM listings WHERE tenant_id = ?1 AND id = ?2", &[Arg::Text(tenant_id), Arg::Text(listing_id)]);
+    let query = statement(
+        db,
+        "SELECT rules FROM listings WHERE tenant_id = ?1 AND id = ?2",
+        &[Arg::Text(tenant_id), Arg::Text(listing_id)],
+    );
     let row: Option<R> = match query {
         Ok(q) => q.first(None).await.unwrap_or_else(|e| {
             worker::console_warn!("listing rules unavailable: {e}");
@@ -125,7 +158,14 @@ pub async fn listing_rules(db: &D1Database, tenant_id: &str, listing_id: &str) -
 
 /// Confirmed slot bookings touching `days` local days from `from` (a day's margin either way
 /// covers buffers and offsets), except booking `except`.
-pub async fn busy(db: &D1Database, tenant_id: &str, t: &Tenant, from: CivilDate, days: u16, except: Option<&str>) -> Result<Vec<Busy>> {
+pub async fn busy(
+    db: &D1Database,
+    tenant_id: &str,
+    t: &Tenant,
+    from: CivilDate,
+    days: u16,
+    except: Option<&str>,
+) -> Result<Vec<Busy>> {
     #[derive(Deserialize)]
     struct B {
         start_ms: u64,
@@ -144,12 +184,21 @@ pub async fn busy(db: &D1Database, tenant_id: &str, t: &Tenant, from: CivilDate,
     .all()
     .await?
     .results()?;
-    Ok(rows.into_iter().map(|b| Busy { start_ms: b.start_ms, end_ms: b.end_ms, staff_id: b.staff_id, listing_id: b.listing_id }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|b| Busy { start_ms: b.start_ms, end_ms: b.end_ms, staff_id: b.staff_id, listing_id: b.listing_id })
+        .collect())
 }
 
 /// The listing's confirmed stays within a year and a half of `around` (the alternative search's
 /// reach), except booking `except`.
-pub async fn stays(db: &D1Database, tenant_id: &str, listing_id: &str, around: &Stay, except: Option<&str>) -> Result<Vec<Stay>> {
+pub async fn stays(
+    db: &D1Database,
+    tenant_id: &str,
+    listing_id: &str,
+    around: &Stay,
+    except: Option<&str>,
+) -> Result<Vec<Stay>> {
     #[derive(Deserialize)]
     struct S {
         check_in: String,
@@ -160,7 +209,13 @@ pub async fn stays(db: &D1Database, tenant_id: &str, listing_id: &str, around: &
         db,
         "SELECT check_in, check_out FROM bookings WHERE tenant_id = ?1 AND listing_id = ?2 AND kind = 'stay' \
          AND status = 'confirmed' AND check_out > ?3 AND check_in < ?4 AND id <> ?5",
-        &[Arg::Text(tenant_id), Arg::Text(listing_id), Arg::Text(&from), Arg::Text(&to), Arg::Text(except.unwrap_or(""))],
+        &[
+            Arg::Text(tenant_id),
+            Arg::Text(listing_id),
+            Arg::Text(&from),
+            Arg::Text(&to),
+            Arg::Text(except.unwrap_or("")),
+        ],
     )?
     .all()
     .await?
@@ -219,9 +274,13 @@ impl Row {
 }
 
 pub async fn row(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Row>> {
-    statement(db, &format!("SELECT {COLUMNS} FROM bookings WHERE tenant_id = ?1 AND id = ?2"), &[Arg::Text(tenant_id), Arg::Text(id)])?
-        .first(None)
-        .await
+    statement(
+        db,
+        &format!("SELECT {COLUMNS} FROM bookings WHERE tenant_id = ?1 AND id = ?2"),
+        &[Arg::Text(tenant_id), Arg::Text(id)],
+    )?
+    .first(None)
+    .await
 }
 
 /// `GET /api/v1/bookings`' filters: a contact, and bookings starting within `[from_ms, to_ms)`.
