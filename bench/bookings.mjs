@@ -39,12 +39,18 @@ const DAY = 86_400_000;
 let seed = 42;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
+// Contention rounds, two per weekday from 11 January (one per negotiator), on days the diary
+// leaves empty so every round's slot is free when it starts.
+const CONTESTED_DAYS = Array.from({ length: 14 }, (_, i) => new Date(CLOCK + (7 + i) * DAY))
+  .filter((d) => d.getUTCDay() !== 0 && d.getUTCDay() !== 6).map((d) => d.toISOString().slice(0, 10));
+const CONTESTED = new Set(CONTESTED_DAYS);
+
 function diarySql() {
   const slots = [];
   for (let d = -183; d < 183; d++) {
     const day = CLOCK - 9 * 3_600_000 + d * DAY;
     const weekday = new Date(day).getUTCDay();
-    if (weekday === 0) continue;
+    if (weekday === 0 || CONTESTED.has(new Date(day).toISOString().slice(0, 10))) continue;
     const [open, close] = weekday === 6 ? [10, 14] : [9, 17.5];
     for (let h = open; h < close; h += 0.5) for (const staff of ['neg_priya', 'neg_tom']) slots.push([staff, day + h * 3_600_000]);
   }
@@ -100,8 +106,8 @@ async function contention(server) {
   const losers = [];
   let exactlyOne = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    // Weekdays from 11 January, 10:00, each round its own listing: a fresh contested slot.
-    const day = new Date(CLOCK + (7 + (round % 5)) * DAY).toISOString().slice(0, 10);
+    // Each round its own listing at 10:00; two rounds a day take both negotiators.
+    const day = CONTESTED_DAYS[Math.floor(round / 2) % CONTESTED_DAYS.length];
     const body = (i) => JSON.stringify({
       kind: 'viewing', listing_id: `lst_bench_${round}`, start: `${day}T10:00:00+00:00`,
       contact: { phone: `+4477009${String(10000 + round * 20 + i).slice(-5)}` },
