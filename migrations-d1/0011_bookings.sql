@@ -32,7 +32,7 @@ CREATE TABLE bookings (
 CREATE UNIQUE INDEX bookings_staff_start ON bookings(tenant_id, COALESCE(staff_id, ''), start_ms)
   WHERE status = 'confirmed' AND kind <> 'stay';
 CREATE UNIQUE INDEX bookings_listing_start ON bookings(tenant_id, listing_id, start_ms)
-  WHERE status = 'confirmed' AND listing_id IS NOT NULL;
+  WHERE status = 'confirmed' AND listing_id IS NOT NULL AND kind <> 'stay';
 CREATE INDEX bookings_tenant_start ON bookings(tenant_id, status, start_ms);
 CREATE INDEX bookings_tenant_contact ON bookings(tenant_id, contact_id, start_ms);
 -- The sweeper's reminders and review requests.

@@ -208,13 +208,13 @@ pub async fn contact_for(
             // Either unique index (phone, email) already holding them leaves the existing contact.
             statement(
                 db,
-                "INSERT INTO contacts (id, tenant_id, phone, email, name, created_at, updated_at) \
-                 VALUES (?4, ?1, ?2, ?3, ?5, ?6, ?6) ON CONFLICT DO NOTHING",
+                "INSERT INTO contacts (id, tenant_id, phone, email, name, name_source, created_at, updated_at) \
+                 VALUES (?4, ?1, ?2, ?3, ?5, CASE WHEN ?5 IS NULL THEN NULL ELSE 'told' END, ?6, ?6) ON CONFLICT DO NOTHING",
                 &[t, p, e, Arg::Text(&id), Arg::OptText(name), Arg::Int(now_ms)],
             )?,
             statement(
                 db,
-                &format!("UPDATE contacts SET name = ?4, updated_at = ?5 WHERE name IS NULL AND ?4 IS NOT NULL AND id = ({FIND})"),
+                &format!("UPDATE contacts SET name = ?4, name_source = 'told', updated_at = ?5 WHERE name IS NULL AND ?4 IS NOT NULL AND id = ({FIND})"),
                 &[t, p, e, Arg::OptText(name), Arg::Int(now_ms)],
             )?,
             statement(db, FIND, &[t, p, e])?,
