@@ -39,7 +39,7 @@ const DAY = 86_400_000;
 let seed = 42;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 
-// Contention rounds, two per weekday from 11 January (one per negotiator), on days the diary
+// Contention rounds, two per weekday from 11 January, on days the diary
 // leaves empty so every round's slot is free when it starts.
 const CONTESTED_DAYS = Array.from({ length: 14 }, (_, i) => new Date(CLOCK + (7 + i) * DAY))
   .filter((d) => d.getUTCDay() !== 0 && d.getUTCDay() !== 6).map((d) => d.toISOString().slice(0, 10));
@@ -106,10 +106,12 @@ async function contention(server) {
   const losers = [];
   let exactlyOne = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    // Each round its own listing at 10:00; two rounds a day take both negotiators.
+    // Each round its own listing and slot: two a day, 10:00 and 14:00 (Tom starts at 12:00 on
+    // Mondays and Tuesdays, so a second 10:00 would find nobody free).
     const day = CONTESTED_DAYS[Math.floor(round / 2) % CONTESTED_DAYS.length];
+    const time = round % 2 === 0 ? '10:00' : '14:00';
     const body = (i) => JSON.stringify({
-      kind: 'viewing', listing_id: `lst_bench_${round}`, start: `${day}T10:00:00+00:00`,
+      kind: 'viewing', listing_id: `lst_bench_${round}`, start: `${day}T${time}:00+00:00`,
       contact: { phone: `+4477009${String(10000 + round * 20 + i).slice(-5)}` },
     });
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
