@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
+import { connectSse } from './helpers/sse.mjs';
 import { DEMO, DEMO2, api, apiPost, apiOk, assertError, uniquePhone, listAll, eventually, conversationsOf, messagesOf } from './helpers/api.mjs';
 
 // Monday 4 January 2027, 09:00 in London (GMT, +00:00).
@@ -135,7 +136,8 @@ test('a 10-night stay at a 32-night month-aligned let is refused with the rule a
   assert.match(email.payload.body, /your stay from 1 March to 2 April is confirmed/i);
 });
 
-test('reschedule re-checks the rules, cancel is idempotent, and both tell the contact', async () => {
+test('reschedule re-checks the rules, cancel is idempotent, and both tell the contact and the live stream', async () => {
+  const sse = await connectSse({ baseUrl: server.baseUrl, key: DEMO.key });
   const phone = uniquePhone();
   const made = await book(DEMO.key, viewing('2027-01-20T10:00:00Z', phone));
   assert.equal(made.status, 201, made.text);
@@ -165,6 +167,15 @@ test('reschedule re-checks the rules, cancel is idempotent, and both tell the co
   assert.match(bodies.join('\n'), /is confirmed/);
   assert.match(bodies.join('\n'), /has been moved and is confirmed/);
   assert.match(bodies.join('\n'), /has been cancelled/);
+  try {
+    const mine = (kind, pred) => (e) => e.event === kind && e.json?.data?.id === id && pred(e.json.data);
+    await sse.waitFor(mine('booking.created', (b) => b.start === '2027-01-20T10:00:00+00:00'));
+    await sse.waitFor(mine('booking.updated', (b) => b.start === '2027-01-20T14:00:00+00:00' && b.status === 'confirmed'));
+    await sse.waitFor(mine('booking.updated', (b) => b.status === 'cancelled'));
+    assert.equal(sse.events.filter((e) => e.json?.data?.id === id).length, 3, 'cancelling twice publishes once');
+  } finally {
+    sse.close();
+  }
 });
 
 test('the sweeper sends the reminder 24 h before and the review request after, once each', async () => {
