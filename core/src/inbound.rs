@@ -364,6 +364,8 @@ impl InboundTurn {
             unclear_streak: 0,
             dialogue: Default::default(),
             knowledge: Vec::new(),
+            now_ms: self.received_at,
+            acts: Default::default(),
         }
     }
 }

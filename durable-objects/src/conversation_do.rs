@@ -8,6 +8,7 @@
 //! turn costs one D1 round trip.
 
 use crate::llm_turn;
+use crate::platform::acts;
 use crate::platform::d1::database;
 use crate::platform::env::fault_armed;
 use crate::platform::kb::{self, SearchQuery};
@@ -190,6 +191,10 @@ impl ConversationDO {
         brain_turn.lead.fill_from(&brain_turn.dialogue.slots);
         if turn.is_contact_words() && !turn.body.trim().is_empty() {
             brain_turn.knowledge = knowledge(&self.env, store.database(), turn).await;
+            // Listings, availability and bookings the message asks for, done before the reply
+            // is written so it says what really happened. A duplicate never reaches here.
+            let contact_id = known_contact.as_ref().map(|c| c.id.as_str());
+            brain_turn.acts = acts::run(&self.env, store.database(), &turn.tenant_id, contact_id, &brain_turn).await;
         }
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
         let mut ids = NewIds {

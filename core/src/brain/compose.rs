@@ -10,6 +10,7 @@
 //!    on a message that thanks us;
 //! 4. a reply is never the same words as the one before it.
 
+use super::acted;
 use super::grounding;
 use super::phrases::{fill, phrase, Phrase};
 use super::questions;
@@ -100,7 +101,20 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
             _ => phrase(Phrase::NothingPending, lang).to_owned(),
         });
     }
-    if let Some(goal) = goal.as_ref().filter(|g| wants_booking(BookingAsk(intent, books), g, understood, &known)) {
+    // What the calendar and the catalogue said this turn comes first; promises only stand in
+    // for what they could not do.
+    let acted = acted::say(turn, lang).unwrap_or_default();
+    out.parts.extend(acted.parts.iter().cloned());
+    out.acts.listing = acted.listing.clone();
+    out.acts.booking = acted.booking.clone();
+    out.acts.offered = acted.offered.clone();
+    if acted.follow_up.is_some() {
+        out.follow_up = acted.follow_up.clone();
+    }
+    let promise_booking = !acted.handled_booking;
+    if let Some(goal) =
+        goal.as_ref().filter(|g| promise_booking && wants_booking(BookingAsk(intent, books), g, understood, &known))
+    {
         let what = describe(goal, &known, turn.local_time.date, lang);
         let held = state.promised.iter().any(|p| p.what == what);
         let which = if held { Phrase::BookingHeld } else { Phrase::BookingRequested };
@@ -109,7 +123,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
             out.follow_up = Some(format!("{} to confirm: {what}", task_label(goal.kind)));
             out.acts.promised = Some(what);
         }
-    } else if let Some(property) = asks_availability(intent, understood) {
+    } else if let Some(property) = asks_availability(intent, understood).filter(|_| !acted.found_listing) {
         out.parts.push(fill(phrase(Phrase::AvailabilityCheck, lang), &[("property", &property)]));
         let what = format!("whether {property} is still available");
         if !state.promised.iter().any(|p| p.what == what) {
@@ -129,7 +143,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     }
     let seeking = seeking && goal.as_ref().is_some_and(|g| matches!(g.kind, GoalKind::Stay | GoalKind::Search));
     let places = seeking || wants_places(intent, &words);
-    if out.parts.len() == acknowledged && places {
+    if out.parts.len() == acknowledged && places && !acted.searched {
         // Listings and availability are the team's for now: say so once, then that more options
         // are asked for.
         let stay = goal.as_ref().is_some_and(|g| g.kind == GoalKind::Stay);
@@ -157,7 +171,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     let kb_question = words.asks_something() && !out.acts.answered.iter().any(|a| a == "hours");
     // Beside a booking the reply already handled, only the message's other sentences are a
     // question for the knowledge base ("Can I view it Friday? Do you allow pets?").
-    let booked = out.acts.promised.is_some();
+    let booked = out.acts.promised.is_some() || acted.handled_booking || acted.found_listing;
     let asked = if booked { other_sentences(&turn.text) } else { turn.text.clone() };
     if kb_question && !asked.trim().is_empty() && !matches!(intent, Intent::Complaint | Intent::SpeakToHuman) {
         if let Some(passage) = grounding::answer(&asked, &turn.knowledge, handled_other) {
@@ -181,7 +195,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     let may_ask = (engaged || places) && !thanked && !matches!(intent, Intent::Complaint | Intent::SpeakToHuman);
     let question = goal
         .as_ref()
-        .filter(|_| may_ask)
+        .filter(|_| may_ask && !acted.asks && !acted.handled_booking)
         .and_then(|goal| questions::next(turn, &known, goal, state, lang))
         // Never the very words of the last reply's question when nothing else is said.
         .filter(|ask| !(out.parts.is_empty() && state.current.last_reply.as_deref() == Some(ask.text.as_str())));

@@ -1,6 +1,8 @@
 //! The brain answers one turn. [`Brain`] is the seam the LLM brains plug into; the embedded
 //! [`rules::RulesBrain`] is the default and works with no network and no key.
 
+pub mod act;
+mod acted;
 mod compose;
 mod grounding;
 pub mod phrases;
@@ -52,6 +54,12 @@ pub struct Turn {
     /// The business's own knowledge most relevant to this message, best first.
     #[serde(default)]
     pub knowledge: Vec<Passage>,
+    /// Now (ms since the epoch): with `local_time`, the tenant's offset for times they name.
+    #[serde(default)]
+    pub now_ms: u64,
+    /// What this turn's acts (listing lookups, availability, bookings) found, in order.
+    #[serde(skip)]
+    pub acts: act::Done,
 }
 
 /// What the turn understood (the full receptionist intent set).

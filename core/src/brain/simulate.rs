@@ -4,6 +4,7 @@
 //! `dialogue` binary replays SGD dialogues through it for a quick look before the real
 //! webhook benchmark (`make bench-dialogue`).
 
+use super::act::{plan, Act, Done, Outcome};
 use super::rules::RulesBrain;
 use super::{Brain, Reply, Turn};
 use crate::channel::Channel;
@@ -31,6 +32,8 @@ pub fn sms_turn(business: &str, settings: &Settings, text: &str, local_time: Loc
         unclear_streak: 0,
         dialogue: DialogueState::default(),
         knowledge: Vec::new(),
+        now_ms: 0,
+        acts: Default::default(),
     }
 }
 
@@ -50,6 +53,10 @@ pub struct Chat {
     pub transcript: Vec<(String, Reply)>,
     /// Unclear replies in a row, as the thread counts them.
     pub unclear_streak: u8,
+    /// Carries out the turn's acts (listings, calendar) as the Durable Object's glue would;
+    /// `None`: no acts, as for a business without a catalogue.
+    #[allow(clippy::type_complexity)]
+    pub executor: Option<Box<dyn FnMut(&Turn, &Act) -> Outcome>>,
 }
 
 impl Chat {
@@ -67,6 +74,7 @@ impl Chat {
             kb: Vec::new(),
             transcript: Vec::new(),
             unclear_streak: 0,
+            executor: None,
         }
     }
 
@@ -80,6 +88,17 @@ impl Chat {
         t.dialogue = self.dialogue.clone();
         t.knowledge = self.kb.clone();
         t.unclear_streak = self.unclear_streak;
+        // The simulated business keeps UTC: now is its local time.
+        let minutes = self.at.date.to_days() * 1440 + i64::from(self.at.minute_of_day);
+        t.now_ms = u64::try_from(minutes * 60_000).unwrap_or(0);
+        if let Some(execute) = self.executor.as_mut() {
+            let mut done = Done::default();
+            while let Some(act) = plan(&t, &done) {
+                let outcome = execute(&t, &act);
+                done.0.push((act, outcome));
+            }
+            t.acts = done;
+        }
         let reply = RulesBrain.respond(&t);
         self.turns += 1;
         self.unclear_streak = match (reply.unclear, &reply.escalation) {
@@ -247,6 +266,107 @@ mod tests {
             let reply = chat.say(question);
             assert!(reply.escalation.is_none(), "{question}: {:?}\n{}", reply.escalation, chat.print());
         }
+    }
+
+    /// A letting agent with one listing on Elm Road and a calendar free tomorrow at 10:00,
+    /// 11:30 and 15:00 (UTC), that books what is free.
+    fn with_calendar(chat: &mut Chat) -> std::rc::Rc<std::cell::RefCell<Vec<String>>> {
+        use crate::booking::{Booking, BookingRefusal, Kind, Slot};
+        let log = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let seen = log.clone();
+        let elm: crate::listings::Listing = serde_json::from_value(serde_json::json!({
+            "id": "lst_elm", "reference": "MP-2026-014", "kind": "rent", "type": "flat", "beds": 2, "baths": 1,
+            "price": 1450.0, "price_period": "month", "area": "Clifton", "postcode": "BS8 1AB",
+            "address": "Flat 2, 21 Elm Road, Clifton", "features": ["furnished"], "available_from": null,
+            "status": "available", "description": "", "rules": null, "landlord": null
+        }))
+        .unwrap();
+        let day = chat.at.date.add_days(1);
+        let slot = move |minute: u16| {
+            let start_ms = u64::try_from((day.to_days() * 1440 + i64::from(minute)) * 60_000).unwrap();
+            Slot { start_ms, end_ms: start_ms + 1_800_000, staff_id: None, offset_minutes: 0 }
+        };
+        let booking = |id: &str, start_ms: u64, status: &str| Booking {
+            id: id.into(),
+            kind: Kind::Viewing,
+            status: status.into(),
+            contact_id: "con_1".into(),
+            listing_id: Some("lst_elm".into()),
+            staff_id: None,
+            start: crate::booking::rfc3339(start_ms, 0),
+            end: crate::booking::rfc3339(start_ms + 1_800_000, 0),
+            source: "conversation".into(),
+            created_at: 0,
+            updated_at: 0,
+        };
+        chat.executor = Some(Box::new(move |_turn, act| {
+            seen.borrow_mut().push(format!("{act:?}").split([' ', '{', '(']).next().unwrap_or("").to_owned());
+            match act {
+                Act::FindListing => Outcome::Listing(Some(Box::new(elm.clone()))),
+                Act::SearchListings(_) => Outcome::Listings(vec![elm.clone()]),
+                Act::Availability { from, .. } if from.is_some_and(|d| d != day) => Outcome::Slots(vec![]),
+                Act::Availability { .. } => Outcome::Slots(vec![slot(600), slot(690), slot(900)]),
+                // 10:00 went to someone else a moment ago; the rest is free.
+                Act::Book { start_ms, .. } if *start_ms == slot(600).start_ms => {
+                    Outcome::Refused(BookingRefusal::SlotTaken {
+                        alternative: Some(crate::booking::Alternative::Slot(slot(900))),
+                    })
+                }
+                Act::Book { start_ms, .. } => Outcome::Booked(booking("bkg_1", *start_ms, "confirmed")),
+                Act::Reschedule { start_ms, .. } => Outcome::Booked(booking("bkg_1", *start_ms, "confirmed")),
+                Act::Cancel { .. } => Outcome::Booked(booking("bkg_1", slot(600).start_ms, "cancelled")),
+                _ => Outcome::Failed,
+            }
+        }));
+        log
+    }
+
+    #[test]
+    fn a_viewing_is_found_offered_booked_moved_and_cancelled_in_conversation() {
+        let mut chat = lettings();
+        let acts = with_calendar(&mut chat);
+        let found = chat.say("Hi, is the flat on Elm Road still available?").text.unwrap();
+        assert!(found.contains("The flat on Elm Road is available: a two-bedroom flat"), "{}", chat.print());
+        let offered = chat.say("Great, can I view it?").text.unwrap();
+        assert!(
+            offered.contains("tomorrow at 10:00, 11:30 or 15:00") && offered.ends_with("Which suits you?"),
+            "{}",
+            chat.print()
+        );
+        let booked = chat.say("11:30 please").text.unwrap();
+        assert!(
+            booked.starts_with("Booked: your viewing of the flat on Elm Road tomorrow at 11:30"),
+            "{}",
+            chat.print()
+        );
+        let moved = chat.say("Could I move it to tomorrow at 10:00 instead?").text.unwrap();
+        assert!(moved.contains("it's now your viewing of the flat on Elm Road tomorrow at 10:00"), "{}", chat.print());
+        let cancelled = chat.say("Sorry, I need to cancel").text.unwrap();
+        assert!(cancelled.starts_with("Cancelled:"), "{}", chat.print());
+        println!("{}", chat.print());
+        assert_eq!(*acts.borrow(), ["FindListing", "Availability", "Book", "Reschedule", "Cancel"], "{}", chat.print());
+        assert!(
+            chat.transcript.iter().all(|(_, r)| r.escalation.is_none()),
+            "the calendar did it: no task for the team"
+        );
+    }
+
+    #[test]
+    fn a_taken_time_is_refused_with_the_nearest_free_one() {
+        let mut chat = lettings();
+        let acts = with_calendar(&mut chat);
+        chat.say("Hi, is the flat on Elm Road still available?");
+        let refused = chat.say("Can I view it tomorrow at 10:00?").text.unwrap();
+        assert!(refused.contains("that time has just been taken") && refused.contains("15:00"), "{}", chat.print());
+        let yes = chat.say("Yes please").text.unwrap();
+        assert!(
+            yes.starts_with("Booked: your viewing of the flat on Elm Road tomorrow at 15:00"),
+            "{}\n{:?}\n{:?}",
+            chat.print(),
+            acts.borrow(),
+            chat.transcript.last().map(|t| &t.1.dialogue)
+        );
+        assert_eq!(*acts.borrow(), ["FindListing", "Book", "Book"]);
     }
 
     #[test]

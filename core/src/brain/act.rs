@@ -1,0 +1,316 @@
+//! What a conversation turn looks up or does before its reply is written: find the listing the
+//! message names, search listings, check availability, book, move or cancel a booking. The
+//! plan is pure: [`plan`] names the next act from the message, the dialogue state and what
+//! earlier acts of this turn found; the glue carries it out (the same listings and bookings
+//! adapters the API uses) and hands the outcome back, until there is nothing more to do. The
+//! reply is then written from the outcomes (`compose`), so it never says "booked" for a
+//! booking the calendar refused.
+
+use super::understand::{understand, CivilDate, Input, Intent, Slot, Understanding};
+use super::Turn;
+use crate::booking::{Booking, BookingRefusal, Kind, Slot as FreeSlot, Stay};
+use crate::dialogue::GoalKind;
+use crate::listings::{Listing, ListingQuery, Status};
+
+/// At most this many acts per turn (find, search or check, then book): a caller is waiting.
+pub const MAX_ACTS: usize = 4;
+/// Times offered in one reply.
+pub const OFFERED_SLOTS: usize = 3;
+/// How far ahead "when can I view it?" looks.
+const AVAILABILITY_DAYS: u16 = 7;
+/// Listings named in one reply.
+pub const LISTED: usize = 3;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Act {
+    /// The listing the message names ("the one on Elm Road", "MP-2026-014").
+    FindListing,
+    SearchListings(ListingQuery),
+    Availability {
+        kind: Kind,
+        listing_id: Option<String>,
+        from: Option<CivilDate>,
+        days: u16,
+    },
+    Book {
+        kind: Kind,
+        listing_id: Option<String>,
+        start_ms: u64,
+    },
+    BookStay {
+        listing_id: String,
+        stay: Stay,
+    },
+    Reschedule {
+        booking_id: String,
+        start_ms: u64,
+    },
+    Cancel {
+        booking_id: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Listing(Option<Box<Listing>>),
+    Listings(Vec<Listing>),
+    Slots(Vec<FreeSlot>),
+    Booked(Booking),
+    Refused(BookingRefusal),
+    /// The act could not be carried out (storage, no contact yet): the reply falls back to
+    /// passing the request to the team.
+    Failed,
+}
+
+/// What the acts of this turn found, for `plan` and `compose`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Done(pub Vec<(Act, Outcome)>);
+
+impl Done {
+    pub fn listing(&self) -> Option<&Listing> {
+        self.0.iter().find_map(|(_, o)| match o {
+            Outcome::Listing(Some(l)) => Some(l.as_ref()),
+            _ => None,
+        })
+    }
+
+    pub fn searched(&self) -> Option<&[Listing]> {
+        self.0.iter().find_map(|(_, o)| match o {
+            Outcome::Listings(found) => Some(found.as_slice()),
+            _ => None,
+        })
+    }
+
+    pub fn slots(&self) -> Option<&[FreeSlot]> {
+        self.0.iter().find_map(|(_, o)| match o {
+            Outcome::Slots(slots) => Some(slots.as_slice()),
+            _ => None,
+        })
+    }
+
+    fn tried(&self, f: impl Fn(&Act) -> bool) -> bool {
+        self.0.iter().any(|(a, _)| f(a))
+    }
+}
+
+/// The next act for this turn, given what the earlier ones found; `None` when the reply can
+/// be written.
+pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
+    if done.0.len() >= MAX_ACTS || turn.missed_call || turn.text.trim().is_empty() {
+        return None;
+    }
+    // A booking made, moved or cancelled is this turn's news: nothing more to look up.
+    let changed =
+        |a: &Act| matches!(a, Act::Book { .. } | Act::BookStay { .. } | Act::Reschedule { .. } | Act::Cancel { .. });
+    if done.tried(changed) {
+        return None;
+    }
+    let understood = understand(&Input {
+        utterance: &turn.text,
+        system_before: turn.system_before.as_deref(),
+        tenant_template: turn.settings.template.as_deref(),
+        today: turn.local_time.date,
+    });
+    if matches!(understood.intent, Intent::Emergency | Intent::OptOut | Intent::Complaint | Intent::SpeakToHuman) {
+        return None;
+    }
+    let words = turn.text.to_lowercase();
+    let state = &turn.dialogue;
+    let booked = state.booking.as_ref();
+
+    // A booking made in this dialogue: cancel it, or move it.
+    if let Some(booking) = booked {
+        if cancels(&words) && !done.tried(|a| matches!(a, Act::Cancel { .. })) {
+            return Some(Act::Cancel { booking_id: booking.id.clone() });
+        }
+        if moves(&words, understood.intent) {
+            if let Some(start_ms) = chosen_time(turn, &understood) {
+                if !done.tried(|a| matches!(a, Act::Reschedule { .. })) {
+                    return Some(Act::Reschedule { booking_id: booking.id.clone(), start_ms });
+                }
+                return None;
+            }
+            if !done.tried(|a| matches!(a, Act::Availability { .. })) {
+                let from = date_of(&understood);
+                let listing_id = state.listing.as_ref().map(|l| l.id.clone());
+                let days = if from.is_some() { 1 } else { AVAILABILITY_DAYS };
+                return Some(Act::Availability { kind: Kind::Viewing, listing_id, from, days });
+            }
+            return None;
+        }
+    }
+
+    if names_a_listing(&understood, &words) && !done.tried(|a| matches!(a, Act::FindListing)) {
+        return Some(Act::FindListing);
+    }
+    let focus = done
+        .listing()
+        .filter(|l| l.status == Status::Available)
+        .map(|l| l.id.clone())
+        .or_else(|| state.listing.as_ref().map(|l| l.id.clone()));
+    let goal = state.goal.as_ref().map(|g| g.kind);
+    let stay_template = matches!(turn.settings.template.as_deref(), Some("vacation_rental" | "hotel"));
+
+    // A stay at a named listing with both dates: book it (the rules engine may refuse).
+    if stay_template {
+        let (check_in, check_out) =
+            (date_slot(turn, &understood, Slot::CheckIn), date_slot(turn, &understood, Slot::CheckOut));
+        if let (Some(listing_id), Some(check_in), Some(check_out)) = (&focus, check_in, check_out) {
+            if check_out > check_in
+                && !done.tried(|a| matches!(a, Act::BookStay { .. }))
+                && wants_to_book(&understood, &words)
+            {
+                return Some(Act::BookStay { listing_id: listing_id.clone(), stay: Stay { check_in, check_out } });
+            }
+        }
+    }
+
+    // Viewings of a listing in focus: book the time they chose, or offer times.
+    let viewing = matches!(goal, Some(GoalKind::Viewing))
+        || matches!(understood.intent, Intent::BookViewing)
+        || books(&words)
+        || (!state.current.offered.is_empty() && chosen_time(turn, &understood).is_some());
+    if !stay_template && viewing && focus.is_some() && booked.is_none() {
+        if let Some(start_ms) = chosen_time(turn, &understood) {
+            if !done.tried(|a| matches!(a, Act::Book { .. })) {
+                return Some(Act::Book { kind: Kind::Viewing, listing_id: focus, start_ms });
+            }
+            // Refused: offer what is free instead (the refusal may carry the nearest itself).
+        }
+        if !done.tried(|a| matches!(a, Act::Availability { .. })) && !done.tried(|a| matches!(a, Act::Book { .. })) {
+            let from = date_of(&understood);
+            let days = if from.is_some() { 1 } else { AVAILABILITY_DAYS };
+            return Some(Act::Availability { kind: Kind::Viewing, listing_id: focus, from, days });
+        }
+        return None;
+    }
+
+    // A search for places: the catalogue answers it.
+    let searching = matches!(
+        understood.intent,
+        Intent::PropertyEnquiryRent | Intent::PropertyEnquiryBuy | Intent::AvailabilitySearch
+    ) || words.contains("other options")
+        || words.contains("anything else");
+    if searching && done.listing().is_none() && !done.tried(|a| matches!(a, Act::SearchListings(_))) {
+        return Some(Act::SearchListings(query(turn, &understood, stay_template)));
+    }
+    None
+}
+
+/// The catalogue search a message and the lead so far describe.
+fn query(turn: &Turn, understood: &Understanding, stay: bool) -> ListingQuery {
+    let known = |slot: Slot| {
+        understood.slots.get(&slot).map(|v| v.value.clone()).or_else(|| turn.lead.get(slot).map(|f| f.value.clone()))
+    };
+    let kind = if stay {
+        Some(crate::listings::Kind::Stay)
+    } else if understood.intent == Intent::PropertyEnquiryBuy {
+        Some(crate::listings::Kind::Sale)
+    } else {
+        Some(crate::listings::Kind::Rent)
+    };
+    ListingQuery {
+        kind,
+        beds: known(Slot::Beds).and_then(|v| v.as_u64()).and_then(|n| u32::try_from(n).ok()),
+        max_price: known(Slot::BudgetMax).and_then(|v| v.as_f64()),
+        area: known(Slot::Area).and_then(|v| v.as_str().map(str::to_owned)),
+        q: None,
+        status: Some(Status::Available),
+        limit: LISTED,
+    }
+}
+
+/// The message names a particular listing: a property slot, a reference, a street.
+fn names_a_listing(understood: &Understanding, words: &str) -> bool {
+    understood.slots.contains_key(&Slot::Property)
+        || words.split(|c: char| c.is_whitespace()).any(|w| w.contains('-') && w.chars().any(|c| c.is_ascii_digit()))
+        || [
+            " road",
+            " street",
+            " lane",
+            " avenue",
+            " terrace",
+            " place",
+            " crescent",
+            " square",
+            " hill",
+            " quay",
+            " wharf",
+            " close",
+            " way",
+        ]
+        .iter()
+        .any(|s| words.contains(s))
+}
+
+/// The local date the message gives (a weekday, "tomorrow", "the 12th").
+fn date_of(understood: &Understanding) -> Option<CivilDate> {
+    understood.slots.get(&Slot::Date).and_then(|v| v.value.as_str()).and_then(|d| d.parse().ok())
+}
+
+fn date_slot(turn: &Turn, understood: &Understanding, slot: Slot) -> Option<CivilDate> {
+    understood
+        .slots
+        .get(&slot)
+        .and_then(|v| v.value.as_str().map(str::to_owned))
+        .or_else(|| turn.lead.get(slot).and_then(|f| f.value.as_str().map(str::to_owned)))
+        .and_then(|d| d.parse().ok())
+}
+
+/// The start they chose: one of the times we offered ("11:30", "Tuesday at 10"), or a day and
+/// time of their own.
+fn chosen_time(turn: &Turn, understood: &Understanding) -> Option<u64> {
+    let time = understood.slots.get(&Slot::Time).and_then(|v| v.value.as_str().map(str::to_owned));
+    let date = understood.slots.get(&Slot::Date).and_then(|v| v.value.as_str().map(str::to_owned));
+    let offered = &turn.dialogue.current.offered;
+    let pick = offered
+        .iter()
+        .find(|o| time.as_deref().is_some_and(|t| t == o.time) && date.as_deref().is_none_or(|d| d == o.date));
+    if let Some(o) = pick {
+        return Some(o.start_ms);
+    }
+    // "Yes please" to the one time we offered.
+    if let [only] = offered.as_slice() {
+        let lower = format!(" {} ", turn.text.to_lowercase());
+        let yes =
+            [" yes", " yeah", " yep", " sure", " ok", " okay", "that works", "perfect", "please do", "sounds good"];
+        if (understood.intent == Intent::Affirm || yes.iter().any(|w| lower.contains(w))) && time.is_none() {
+            return Some(only.start_ms);
+        }
+    }
+    let (date, time) = (date?.parse::<CivilDate>().ok()?, time?);
+    let (h, m) = time.split_once(':')?;
+    let minute = h.parse::<u16>().ok()? * 60 + m.parse::<u16>().ok()?;
+    Some(at_local(turn, date, minute))
+}
+
+/// A local date and minute as an instant, with the tenant's offset now (the calendar re-judges
+/// the time in the tenant's zone, so a DST change before the date costs a refusal, not a wrong booking).
+fn at_local(turn: &Turn, date: CivilDate, minute: u16) -> u64 {
+    let now_local = turn.local_time.date.to_days() * 1440 + i64::from(turn.local_time.minute_of_day);
+    let now_utc = (turn.now_ms / 60_000) as i64;
+    // Offsets are whole quarter hours; rounding absorbs the seconds between the two clocks.
+    let offset = ((now_local - now_utc) as f64 / 15.0).round() as i64 * 15;
+    let local = date.to_days() * 1440 + i64::from(minute);
+    u64::try_from((local - offset) * 60_000).unwrap_or(0)
+}
+
+fn cancels(words: &str) -> bool {
+    ["cancel", "call it off", "can't make it", "cannot make it", "won't make it"].iter().any(|w| words.contains(w))
+}
+
+fn moves(words: &str, intent: Intent) -> bool {
+    intent == Intent::RescheduleCancel
+        || ["move it", "change it", "reschedule", "another time", "different time", "instead"]
+            .iter()
+            .any(|w| words.contains(w))
+}
+
+fn books(words: &str) -> bool {
+    ["view", "visit", "viewing", "see it", "book", "come round", "have a look"].iter().any(|w| words.contains(w))
+}
+
+fn wants_to_book(understood: &Understanding, words: &str) -> bool {
+    matches!(understood.intent, Intent::BookStay | Intent::AvailabilitySearch | Intent::ProvideInfo | Intent::Affirm)
+        || ["book", "reserve", "stay", "nights"].iter().any(|w| words.contains(w))
+}

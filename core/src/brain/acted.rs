@@ -1,0 +1,239 @@
+//! The reply's words for what the turn's acts found or did: a listing named back with its
+//! summary, search results, the free times offered, a booking made, moved or cancelled, or a
+//! refusal with the rule and the nearest alternative. English words around the calendar's own
+//! phrases (`booking::phrase`, six languages); nothing here invents a time or a price — each
+//! comes from an outcome.
+
+use super::act::{Act, Done, Outcome, LISTED, OFFERED_SLOTS};
+use super::Turn;
+use crate::booking::phrase::{phrase_date, phrase_slots};
+use crate::booking::{parse_rfc3339, Alternative, Booking, BookingRefusal, Kind, Slot};
+use crate::dialogue::{BookingRef, ListingRef, OfferedSlot};
+use crate::listings::{street, summary, Listing, Medium, Status};
+
+/// What the acts give the reply.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Said {
+    pub parts: Vec<String>,
+    pub listing: Option<ListingRef>,
+    pub booking: Option<Option<BookingRef>>,
+    pub offered: Vec<OfferedSlot>,
+    /// The reply already ends with the question that moves things on (which time? which one?).
+    pub asks: bool,
+    /// A named listing was found: no need to promise to check it.
+    pub found_listing: bool,
+    /// The catalogue answered the search: no shortlist to promise.
+    pub searched: bool,
+    /// A booking was made, moved, cancelled or refused with reasons: no booking to promise.
+    pub handled_booking: bool,
+    /// Something the team must pick up (no free time, a booking that cannot be found).
+    pub follow_up: Option<String>,
+}
+
+pub(super) fn say(turn: &Turn, lang: &str) -> Option<Said> {
+    let done: &Done = &turn.acts;
+    if done.0.is_empty() {
+        return None;
+    }
+    let today = turn.local_time.date;
+    let mut said = Said::default();
+    let mut label = turn.dialogue.listing.as_ref().map(|l| l.label.clone());
+    for (act, outcome) in &done.0 {
+        match (act, outcome) {
+            (Act::FindListing, Outcome::Listing(Some(listing))) => {
+                let name = label_of(listing);
+                said.found_listing = true;
+                said.listing = Some(ListingRef { id: listing.id.clone(), label: name.clone() });
+                label = Some(name.clone());
+                said.parts.push(if listing.status == Status::Available {
+                    format!("{} is available: {}.", capitalised(&name), summary(listing, Medium::Text))
+                } else {
+                    format!("I'm sorry, {name} is {} now.", status_words(listing.status))
+                });
+            }
+            (Act::SearchListings(_), Outcome::Listings(found)) if !found.is_empty() => {
+                said.searched = true;
+                let shown: Vec<String> = found
+                    .iter()
+                    .take(LISTED)
+                    .map(|l| format!("{} ({})", summary(l, Medium::Text), l.reference))
+                    .collect();
+                let intro = if shown.len() == 1 {
+                    "I have one that matches:".to_owned()
+                } else {
+                    format!("I have {} that match:", shown.len())
+                };
+                said.parts.push(format!("{intro} {}.", join(&shown)));
+                if let [only] = found.as_slice() {
+                    let name = label_of(only);
+                    said.listing = Some(ListingRef { id: only.id.clone(), label: name.clone() });
+                    label = Some(name);
+                }
+                said.parts.push("Would you like to view one?".into());
+                said.asks = true;
+            }
+            (Act::Availability { .. }, Outcome::Slots(slots)) => {
+                let offered: Vec<Slot> = slots.iter().take(OFFERED_SLOTS).cloned().collect();
+                let what = label.clone().unwrap_or_else(|| "a viewing".to_owned());
+                if offered.is_empty() {
+                    said.parts.push(format!(
+                        "I don't have a free viewing time for {what} then, so I've asked the team to suggest one."
+                    ));
+                    said.follow_up = Some(format!("Viewing to arrange: {what} (no free slot offered)"));
+                } else {
+                    said.parts.push(format!(
+                        "I can show you {what} {}. Which suits you?",
+                        phrase_slots(&offered, today, lang)
+                    ));
+                    said.offered = offered.iter().map(offered_slot).collect();
+                    said.asks = true;
+                }
+                said.handled_booking = true;
+            }
+            (Act::Book { .. } | Act::BookStay { .. }, Outcome::Booked(booking)) => {
+                let what = described(booking, label.as_deref(), today, lang);
+                said.parts.push(format!("Booked: {what}. I've sent you the details."));
+                said.booking = Some(Some(BookingRef { id: booking.id.clone(), label: what }));
+                said.handled_booking = true;
+            }
+            (Act::Reschedule { .. }, Outcome::Booked(booking)) => {
+                let what = described(booking, label.as_deref(), today, lang);
+                said.parts.push(format!("Done — it's now {what}. I've sent you the new details."));
+                said.booking = Some(Some(BookingRef { id: booking.id.clone(), label: what }));
+                said.handled_booking = true;
+            }
+            (Act::Cancel { .. }, Outcome::Booked(booking)) => {
+                let what = described(booking, label.as_deref(), today, lang);
+                said.parts.push(format!("Cancelled: {what}. Text us any time if you'd like another."));
+                said.booking = Some(None);
+                said.handled_booking = true;
+            }
+            (_, Outcome::Refused(refusal)) => {
+                said.handled_booking = true;
+                refused(&mut said, refusal, today, lang);
+            }
+            _ => {}
+        }
+    }
+    (!said.parts.is_empty()).then_some(said)
+}
+
+fn refused(said: &mut Said, refusal: &BookingRefusal, today: crate::brain::understand::CivilDate, lang: &str) {
+    let (lead, alternative) = match refusal {
+        BookingRefusal::RuleViolation(v) => (v.message.clone(), v.alternative.as_ref()),
+        BookingRefusal::SlotTaken { alternative } => {
+            ("I'm sorry, that time has just been taken.".to_owned(), alternative.as_ref())
+        }
+        BookingRefusal::OutsideHours { alternative } => {
+            ("We can't do a viewing at that time.".to_owned(), alternative.as_ref())
+        }
+        BookingRefusal::NotFound | BookingRefusal::Cancelled => {
+            said.parts.push("I can't find that booking, so I've asked the team to check it for you.".into());
+            said.follow_up = Some("Booking to check: the contact's booking could not be found".into());
+            return;
+        }
+    };
+    said.parts.push(lead);
+    match alternative {
+        Some(Alternative::Slot(slot)) => {
+            said.parts.push(format!(
+                "I could do {} instead — would that suit you?",
+                phrase_slots(std::slice::from_ref(slot), today, lang)
+            ));
+            said.offered = vec![offered_slot(slot)];
+            said.asks = true;
+        }
+        // A rule's own message already names the dates that would work.
+        Some(Alternative::Stay(stay))
+            if !said.parts.last().is_some_and(|m| m.contains(&phrase_date(stay.check_in, today, "en"))) =>
+        {
+            said.parts.push(format!(
+                "{} to {} would work — shall I book that?",
+                phrase_date(stay.check_in, today, lang),
+                phrase_date(stay.check_out, today, lang)
+            ));
+            said.asks = true;
+        }
+        Some(Alternative::Stay(_)) => {
+            said.parts.push("Shall I book those dates instead?".into());
+            said.asks = true;
+        }
+        None => {}
+    }
+}
+
+/// "a viewing of the flat on Elm Road tomorrow at 11:30", "a stay from 1 March to 2 April".
+fn described(booking: &Booking, label: Option<&str>, today: crate::brain::understand::CivilDate, lang: &str) -> String {
+    let of = label.map(|l| format!(" of {l}")).unwrap_or_default();
+    match booking.kind {
+        Kind::Stay => {
+            let (from, to) = (booking.start.parse(), booking.end.parse());
+            match (from, to) {
+                (Ok(from), Ok(to)) => {
+                    format!("your stay{of} from {} to {}", phrase_date(from, today, lang), phrase_date(to, today, lang))
+                }
+                _ => format!("your stay{of}"),
+            }
+        }
+        kind => {
+            let when = slot_of(booking).map(|s| phrase_slots(&[s], today, lang)).unwrap_or_default();
+            format!("your {}{of} {when}", kind.as_str()).trim_end().to_owned()
+        }
+    }
+}
+
+/// The booking's start as a slot in the tenant's offset (read back from its RFC 3339 start).
+fn slot_of(booking: &Booking) -> Option<Slot> {
+    let start_ms = parse_rfc3339(&booking.start)?;
+    let end_ms = parse_rfc3339(&booking.end).unwrap_or(start_ms);
+    let tail = booking.start.get(booking.start.len().saturating_sub(6)..)?;
+    let sign = if tail.starts_with('-') { -1 } else { 1 };
+    let (h, m) = tail.get(1..)?.split_once(':')?;
+    let offset_minutes = sign * (h.parse::<i32>().ok()? * 60 + m.parse::<i32>().ok()?);
+    Some(Slot { start_ms, end_ms, staff_id: booking.staff_id.clone(), offset_minutes })
+}
+
+fn offered_slot(slot: &Slot) -> OfferedSlot {
+    let (date, minute) = slot.local_start();
+    OfferedSlot {
+        start_ms: slot.start_ms,
+        end_ms: slot.end_ms,
+        date: date.to_string(),
+        time: format!("{:02}:{:02}", minute / 60, minute % 60),
+    }
+}
+
+/// How the reply names a listing: "the flat on Elm Road", else its reference.
+pub(super) fn label_of(listing: &Listing) -> String {
+    match street(&listing.address) {
+        Some(street) => format!("the {} on {}", listing.property_type.as_str(), title_case(&street)),
+        None => listing.reference.clone(),
+    }
+}
+
+fn title_case(text: &str) -> String {
+    text.split(' ').map(capitalised).collect::<Vec<_>>().join(" ")
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn status_words(status: Status) -> &'static str {
+    match status {
+        Status::Available => "available",
+        Status::LetAgreed => "let agreed",
+        Status::UnderOffer => "under offer",
+        Status::Sold => "sold",
+        Status::Withdrawn => "no longer on the market",
+    }
+}
+
+fn join(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}; and {last}", rest.join("; ")),
+    }
+}

@@ -1,0 +1,78 @@
+//! Carries out a conversation turn's acts (`frontdesk_core::brain::act`) with the same
+//! listings and bookings adapters the API uses. Nothing here decides: the plan is core's, and
+//! every outcome — a refusal included — goes back to the brain to be said.
+
+use crate::platform::bookings::{self, AvailabilityQuery};
+use crate::platform::listings;
+use frontdesk_core::booking::{NewBooking, When};
+use frontdesk_core::brain::act::{plan, Act, Done, Outcome};
+use frontdesk_core::brain::Turn;
+use worker::{D1Database, Env};
+
+/// Runs the turn's acts in order, each planned from what the earlier ones found. A failure is
+/// an outcome (`Failed`), never the turn's: the reply then falls back to the team.
+pub async fn run(env: &Env, db: &D1Database, tenant_id: &str, contact_id: Option<&str>, turn: &Turn) -> Done {
+    let mut done = Done::default();
+    while let Some(act) = plan(turn, &done) {
+        let outcome = execute(env, db, tenant_id, contact_id, turn, &act).await.unwrap_or_else(|e| {
+            worker::console_error!("a conversation act failed ({act:?}): {e}");
+            Outcome::Failed
+        });
+        done.0.push((act, outcome));
+    }
+    done
+}
+
+async fn execute(
+    env: &Env,
+    db: &D1Database,
+    tenant_id: &str,
+    contact_id: Option<&str>,
+    turn: &Turn,
+    act: &Act,
+) -> worker::Result<Outcome> {
+    let now = turn.now_ms;
+    let booking = |kind, listing_id: &Option<String>, when| {
+        contact_id.map(|contact_id| NewBooking {
+            kind,
+            contact_id: contact_id.to_owned(),
+            listing_id: listing_id.clone(),
+            when,
+            source: "conversation".into(),
+        })
+    };
+    Ok(match act {
+        Act::FindListing => Outcome::Listing(listings::find_mentioned(db, tenant_id, &turn.text).await?.map(Box::new)),
+        Act::SearchListings(query) => Outcome::Listings(listings::search(db, tenant_id, query).await?),
+        Act::Availability { kind, listing_id, from, days } => {
+            let query = AvailabilityQuery { kind: *kind, from: *from, days: *days, listing_id: listing_id.clone() };
+            Outcome::Slots(bookings::availability(db, tenant_id, &query, now).await?)
+        }
+        Act::Book { kind, listing_id, start_ms } => {
+            // A contact is stored with their first message: a booking waits for it.
+            let Some(new) = booking(*kind, listing_id, When::Slot { start_ms: *start_ms, end_ms: None }) else {
+                return Ok(Outcome::Failed);
+            };
+            settled(bookings::book(env, db, tenant_id, &new, now).await?)
+        }
+        Act::BookStay { listing_id, stay } => {
+            let Some(new) = booking(frontdesk_core::booking::Kind::Stay, &Some(listing_id.clone()), When::Stay(*stay))
+            else {
+                return Ok(Outcome::Failed);
+            };
+            settled(bookings::book(env, db, tenant_id, &new, now).await?)
+        }
+        Act::Reschedule { booking_id, start_ms } => {
+            let when = When::Slot { start_ms: *start_ms, end_ms: None };
+            settled(bookings::reschedule(env, db, tenant_id, booking_id, &when, now).await?)
+        }
+        Act::Cancel { booking_id } => settled(bookings::cancel(env, db, tenant_id, booking_id, now).await?),
+    })
+}
+
+fn settled(result: Result<frontdesk_core::booking::Booking, frontdesk_core::booking::BookingRefusal>) -> Outcome {
+    match result {
+        Ok(booking) => Outcome::Booked(booking),
+        Err(refusal) => Outcome::Refused(refusal),
+    }
+}
