@@ -194,7 +194,7 @@ impl ConversationDO {
             // Listings, availability and bookings the message asks for, done before the reply
             // is written so it says what really happened. A duplicate never reaches here.
             let contact_id = known_contact.as_ref().map(|c| c.id.as_str());
-            brain_turn.acts = acts::run(&self.env, store.database(), &turn.tenant_id, contact_id, &brain_turn).await;
+            brain_turn.acts = acts::run(&self.env, store.database(), turn, contact_id, &brain_turn).await;
         }
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
         let mut ids = NewIds {

@@ -151,8 +151,16 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
     let goal = state.goal.as_ref().map(|g| g.kind);
     let stay_template = matches!(turn.settings.template.as_deref(), Some("vacation_rental" | "hotel"));
 
-    // A stay at a named listing with both dates: book it (the rules engine may refuse).
+    // A stay at a named listing with both dates: book it (the rules engine may refuse); "yes"
+    // to the dates we proposed books those.
     if stay_template {
+        if let (Some(listing_id), Some((check_in, check_out))) = (&focus, &state.current.offered_stay) {
+            if says_yes(turn, &understood) && !done.tried(|a| matches!(a, Act::BookStay { .. })) {
+                if let (Ok(check_in), Ok(check_out)) = (check_in.parse(), check_out.parse()) {
+                    return Some(Act::BookStay { listing_id: listing_id.clone(), stay: Stay { check_in, check_out } });
+                }
+            }
+        }
         let (check_in, check_out) =
             (date_slot(turn, &understood, Slot::CheckIn), date_slot(turn, &understood, Slot::CheckOut));
         if let (Some(listing_id), Some(check_in), Some(check_out)) = (&focus, check_in, check_out) {
@@ -278,6 +286,10 @@ fn chosen_time(turn: &Turn, understood: &Understanding) -> Option<u64> {
             return Some(only.start_ms);
         }
     }
+    // A time alone is on the day of the booking being moved, else the day already under discussion.
+    let date = date
+        .or_else(|| turn.dialogue.booking.as_ref().and_then(|b| b.date.clone()))
+        .or_else(|| turn.dialogue.goal.as_ref().and_then(|g| g.details.get(&Slot::Date).cloned()));
     let (date, time) = (date?.parse::<CivilDate>().ok()?, time?);
     let (h, m) = time.split_once(':')?;
     let minute = h.parse::<u16>().ok()? * 60 + m.parse::<u16>().ok()?;
@@ -293,6 +305,25 @@ fn at_local(turn: &Turn, date: CivilDate, minute: u16) -> u64 {
     let offset = ((now_local - now_utc) as f64 / 15.0).round() as i64 * 15;
     let local = date.to_days() * 1440 + i64::from(minute);
     u64::try_from((local - offset) * 60_000).unwrap_or(0)
+}
+
+/// "Yes please", "that works": agreeing to what we proposed.
+fn says_yes(turn: &Turn, understood: &Understanding) -> bool {
+    let lower = format!(" {} ", turn.text.to_lowercase());
+    let yes = [
+        " yes",
+        " yeah",
+        " yep",
+        " sure",
+        " ok ",
+        " okay",
+        "that works",
+        "perfect",
+        "please do",
+        "sounds good",
+        "go ahead",
+    ];
+    understood.intent == Intent::Affirm || yes.iter().any(|w| lower.contains(w))
 }
 
 fn cancels(words: &str) -> bool {
@@ -312,5 +343,6 @@ fn books(words: &str) -> bool {
 
 fn wants_to_book(understood: &Understanding, words: &str) -> bool {
     matches!(understood.intent, Intent::BookStay | Intent::AvailabilitySearch | Intent::ProvideInfo | Intent::Affirm)
+        || understood.slots.contains_key(&Slot::CheckIn)
         || ["book", "reserve", "stay", "nights"].iter().any(|w| words.contains(w))
 }

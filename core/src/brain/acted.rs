@@ -18,6 +18,7 @@ pub(super) struct Said {
     pub listing: Option<ListingRef>,
     pub booking: Option<Option<BookingRef>>,
     pub offered: Vec<OfferedSlot>,
+    pub offered_stay: Option<(String, String)>,
     /// The reply already ends with the question that moves things on (which time? which one?).
     pub asks: bool,
     /// A named listing was found: no need to promise to check it.
@@ -69,7 +70,9 @@ pub(super) fn say(turn: &Turn, lang: &str) -> Option<Said> {
                     said.listing = Some(ListingRef { id: only.id.clone(), label: name.clone() });
                     label = Some(name);
                 }
-                said.parts.push("Would you like to view one?".into());
+                said.parts.push(
+                    if found.len() == 1 { "Would you like to view it?" } else { "Would you like to view one?" }.into(),
+                );
                 said.asks = true;
             }
             (Act::Availability { .. }, Outcome::Slots(slots)) => {
@@ -93,13 +96,13 @@ pub(super) fn say(turn: &Turn, lang: &str) -> Option<Said> {
             (Act::Book { .. } | Act::BookStay { .. }, Outcome::Booked(booking)) => {
                 let what = described(booking, label.as_deref(), today, lang);
                 said.parts.push(format!("Booked: {what}. I've sent you the details."));
-                said.booking = Some(Some(BookingRef { id: booking.id.clone(), label: what }));
+                said.booking = Some(Some(booking_ref(booking, what)));
                 said.handled_booking = true;
             }
             (Act::Reschedule { .. }, Outcome::Booked(booking)) => {
                 let what = described(booking, label.as_deref(), today, lang);
                 said.parts.push(format!("Done — it's now {what}. I've sent you the new details."));
-                said.booking = Some(Some(BookingRef { id: booking.id.clone(), label: what }));
+                said.booking = Some(Some(booking_ref(booking, what)));
                 said.handled_booking = true;
             }
             (Act::Cancel { .. }, Outcome::Booked(booking)) => {
@@ -134,6 +137,9 @@ fn refused(said: &mut Said, refusal: &BookingRefusal, today: crate::brain::under
         }
     };
     said.parts.push(lead);
+    if let Some(Alternative::Stay(stay)) = alternative {
+        said.offered_stay = Some((stay.check_in.to_string(), stay.check_out.to_string()));
+    }
     match alternative {
         Some(Alternative::Slot(slot)) => {
             said.parts.push(format!(
@@ -191,6 +197,14 @@ fn slot_of(booking: &Booking) -> Option<Slot> {
     let (h, m) = tail.get(1..)?.split_once(':')?;
     let offset_minutes = sign * (h.parse::<i32>().ok()? * 60 + m.parse::<i32>().ok()?);
     Some(Slot { start_ms, end_ms, staff_id: booking.staff_id.clone(), offset_minutes })
+}
+
+fn booking_ref(booking: &Booking, label: String) -> BookingRef {
+    let date = match booking.kind {
+        Kind::Stay => Some(booking.start.clone()),
+        _ => slot_of(booking).map(|s| s.local_start().0.to_string()),
+    };
+    BookingRef { id: booking.id.clone(), label, date }
 }
 
 fn offered_slot(slot: &Slot) -> OfferedSlot {

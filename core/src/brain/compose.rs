@@ -108,6 +108,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     out.acts.listing = acted.listing.clone();
     out.acts.booking = acted.booking.clone();
     out.acts.offered = acted.offered.clone();
+    out.acts.offered_stay = acted.offered_stay.clone();
     if acted.follow_up.is_some() {
         out.follow_up = acted.follow_up.clone();
     }

@@ -75,6 +75,9 @@ pub struct ConversationState {
     /// The times our last reply offered, so "11:30 please" books the one they mean.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub offered: Vec<OfferedSlot>,
+    /// The stay our last reply offered instead (check-in, check-out `YYYY-MM-DD`): "yes" books it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_stay: Option<(String, String)>,
 }
 
 /// A listing as the dialogue remembers it: enough to name it back and to book it.
@@ -90,6 +93,9 @@ pub struct BookingRef {
     pub id: String,
     /// What was booked, in words: "a viewing of the flat on Elm Road on Tue 1 Dec at 11:30".
     pub label: String,
+    /// Its local date (`YYYY-MM-DD`): "move it to 15:00" means that day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +137,7 @@ pub struct ReplyActs {
     pub listing: Option<ListingRef>,
     pub booking: Option<Option<BookingRef>>,
     pub offered: Vec<OfferedSlot>,
+    pub offered_stay: Option<(String, String)>,
 }
 
 impl DialogueState {
@@ -213,6 +220,7 @@ impl DialogueState {
             next.goal = Some(goal.clone());
         }
         next.current.offered = acts.offered.clone();
+        next.current.offered_stay = acts.offered_stay.clone();
         if let Some(listing) = &acts.listing {
             next.listing = Some(listing.clone());
         }

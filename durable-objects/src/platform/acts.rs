@@ -3,18 +3,31 @@
 //! every outcome — a refusal included — goes back to the brain to be said.
 
 use crate::platform::bookings::{self, AvailabilityQuery};
+use crate::platform::d1::{statement, Arg};
 use crate::platform::listings;
+use crate::platform::time::WorkerRandom;
 use frontdesk_core::booking::{NewBooking, When};
 use frontdesk_core::brain::act::{plan, Act, Done, Outcome};
 use frontdesk_core::brain::Turn;
+use frontdesk_core::ids;
+use frontdesk_core::inbound::InboundTurn;
+use frontdesk_core::ports::Random;
 use worker::{D1Database, Env};
 
 /// Runs the turn's acts in order, each planned from what the earlier ones found. A failure is
 /// an outcome (`Failed`), never the turn's: the reply then falls back to the team.
-pub async fn run(env: &Env, db: &D1Database, tenant_id: &str, contact_id: Option<&str>, turn: &Turn) -> Done {
+pub async fn run(env: &Env, db: &D1Database, inbound: &InboundTurn, contact_id: Option<&str>, turn: &Turn) -> Done {
     let mut done = Done::default();
+    let mut contact = contact_id.map(str::to_owned);
     while let Some(act) = plan(turn, &done) {
-        let outcome = execute(env, db, tenant_id, contact_id, turn, &act).await.unwrap_or_else(|e| {
+        // A first message can already book: its contact is stored now, as the turn would.
+        if contact.is_none() && books(&act) {
+            contact = ensure_contact(db, inbound).await.unwrap_or_else(|e| {
+                worker::console_error!("storing the contact before a booking failed: {e}");
+                None
+            });
+        }
+        let outcome = execute(env, db, &inbound.tenant_id, contact.as_deref(), turn, &act).await.unwrap_or_else(|e| {
             worker::console_error!("a conversation act failed ({act:?}): {e}");
             Outcome::Failed
         });
@@ -68,6 +81,46 @@ async fn execute(
         }
         Act::Cancel { booking_id } => settled(bookings::cancel(env, db, tenant_id, booking_id, now).await?),
     })
+}
+
+fn books(act: &Act) -> bool {
+    matches!(act, Act::Book { .. } | Act::BookStay { .. })
+}
+
+/// The contact the message is from, created if new — with the same upsert the turn's batch
+/// runs (which then finds it), so a first message can book.
+async fn ensure_contact(db: &D1Database, inbound: &InboundTurn) -> worker::Result<Option<String>> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        id: String,
+    }
+    // The key column is one of three fixed names (`ContactKey::column`), never input.
+    let col = inbound.from.column();
+    let id = ids::make(ids::CONTACT, inbound.received_at, WorkerRandom.next_u64());
+    let args = [
+        Arg::Text(&id),
+        Arg::Text(&inbound.tenant_id),
+        Arg::Text(inbound.from.as_str()),
+        Arg::Int(inbound.received_at),
+    ];
+    statement(
+        db,
+        &format!(
+            "INSERT INTO contacts (id, tenant_id, {col}, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) \
+             ON CONFLICT (tenant_id, {col}) WHERE {col} IS NOT NULL DO NOTHING"
+        ),
+        &args,
+    )?
+    .run()
+    .await?;
+    let row: Option<Row> = statement(
+        db,
+        &format!("SELECT id FROM contacts WHERE tenant_id = ?1 AND {col} = ?2"),
+        &[Arg::Text(&inbound.tenant_id), Arg::Text(inbound.from.as_str())],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| r.id))
 }
 
 fn settled(result: Result<frontdesk_core::booking::Booking, frontdesk_core::booking::BookingRefusal>) -> Outcome {
