@@ -80,15 +80,11 @@ pub fn from_fields(fields: &Map<String, Value>) -> Result<Listing, Invalid> {
     let mut p = Fields { fields, problems };
     let reference = p.reference();
     let kind = p.choice("kind", "rent, sale or stay", Kind::parse);
-    let property_type = p.choice("type", &type_names(), |s| {
-        PropertyType::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(s.trim()))
-    });
+    let property_type = p.choice("type", &type_names(), PropertyType::parse);
     let beds = p.count("beds");
     let baths = p.count("baths");
     let price = p.price();
-    let price_period = p.optional_choice("price_period", "month, total or night", |s| {
-        serde_json::from_value::<PricePeriod>(Value::String(s.trim().to_ascii_lowercase())).ok()
-    });
+    let price_period = p.optional_choice("price_period", "month, total or night", PricePeriod::parse);
     let area = p.text("area", true, MAX_TEXT);
     let postcode = p.postcode();
     let address = p.text("address", true, MAX_TEXT);
