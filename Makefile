@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb bench-listings sms deploy-dry-run clean
+.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb bench-listings sms deploy-dry-run clean bench-bookings
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -57,6 +57,8 @@ bench-kb: build ## knowledge base: retrieval nDCG@10/recall@3, search latency at
 
 bench-listings: build ## listings: search latency by query shape at 1k listings, against /health → BENCHMARKS.md
 	@$(ENV) nice -n 5 node bench/listings.mjs
+bench-bookings: build ## availability p50/p99 with 10k bookings, booking under 20-way contention (one winner per round), vs /health → BENCHMARKS.md
+	@$(ENV) nice -n 5 node bench/bookings.mjs
 
 sms: ## simulate Twilio: make sms FROM=+447700900123 BODY="Hi"
 	@$(ENV) node scripts/sms.mjs --from "$(FROM)" --body "$(BODY)" $(if $(TO),--to "$(TO)")

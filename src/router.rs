@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, escalations, events, health, kb, kb_unanswered, leads, listings, meta_whatsapp, missed_call, openphone,
-    settings, test_hooks, twilio_sms, understand, unparsed, web_chat, web_form,
+    api, bookings, escalations, events, health, kb, kb_unanswered, leads, listings, meta_whatsapp, missed_call,
+    openphone, settings, test_hooks, twilio_sms, understand, unparsed, web_chat, web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -68,6 +68,11 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Delete, ["api", "v1", "kb", name]) => kb::delete_kb(req, &env, name, true).await,
         (Method::Post, ["api", "v1", "kb", name, "clear"]) => kb::delete_kb(req, &env, name, false).await,
         (Method::Post, ["api", "v1", "kb", name, "reindex"]) => kb::reindex(req, &env, name).await,
+        (Method::Get, ["api", "v1", "availability"]) => bookings::availability(req, &env).await,
+        (Method::Get, ["api", "v1", "bookings"]) => bookings::list(req, &env).await,
+        (Method::Post, ["api", "v1", "bookings"]) => bookings::create(req, &env).await,
+        (Method::Get, ["api", "v1", "bookings", id]) => bookings::get(&req, &env, id).await,
+        (Method::Post, ["api", "v1", "bookings", id]) => bookings::update(req, &env, id).await,
         (Method::Post, ["__test", "sweep"]) => test_hooks::sweep_now(req, &env).await,
         (Method::Post, ["__test", "kb", "unanswered"]) => test_hooks::add_unanswered(req, &env).await,
         (Method::Post, ["__test", "listings", "mentioned"]) => test_hooks::listing_mentioned(req, &env).await,
@@ -108,9 +113,12 @@ fn is_route(segments: &[&str]) -> bool {
                     | "leads"
                     | "unparsed"
                     | "listings"
+                    | "availability"
+                    | "bookings"
             ]
             | ["api", "v1", "listings", _]
             | ["api", "v1", "contacts", _, "interest"]
+            | ["api", "v1", "bookings", _]
             | ["api", "v1", "settings", "template"]
             | ["api", "v1", "escalations" | "leads", _]
             | ["api", "v1", "conversations", _]

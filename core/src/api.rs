@@ -49,6 +49,10 @@ impl ApiError {
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(409, "conflict", message)
     }
+    /// The time (or nights) asked for was booked by someone else.
+    pub fn slot_taken(message: impl Into<String>) -> Self {
+        Self::new(409, "slot_taken", message)
+    }
     /// A replayed webhook event still does not parse; the message is the parser's error.
     pub fn still_unparsed(error: impl Into<String>) -> Self {
         Self::new(409, "still_unparsed", error)

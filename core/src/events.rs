@@ -30,6 +30,11 @@ pub enum EventKind {
     /// A knowledge base ingestion job moved on (queued, running with progress, done, failed).
     #[serde(rename = "kb.job")]
     KbJob,
+    #[serde(rename = "booking.created")]
+    BookingCreated,
+    /// Rescheduled or cancelled.
+    #[serde(rename = "booking.updated")]
+    BookingUpdated,
 }
 
 impl EventKind {
@@ -41,6 +46,8 @@ impl EventKind {
             EventKind::LeadUpdated => "lead.updated",
             EventKind::WebhookUnparsed => "webhook.unparsed",
             EventKind::KbJob => "kb.job",
+            EventKind::BookingCreated => "booking.created",
+            EventKind::BookingUpdated => "booking.updated",
         }
     }
 }

@@ -20,6 +20,7 @@ pub const KB_CHUNK: &str = "kbc";
 pub const KB_JOB: &str = "kbj";
 pub const UNANSWERED: &str = "una";
 pub const LISTING: &str = "lst";
+pub const BOOKING: &str = "bkg";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;
@@ -49,6 +50,7 @@ pub fn is_well_formed(id: &str) -> bool {
         KB_JOB,
         UNANSWERED,
         LISTING,
+        BOOKING,
     ]
     .contains(&prefix)
         && rest.len() == TIME_DIGITS + RANDOM_DIGITS

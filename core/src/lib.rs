@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod booking;
 pub mod brain;
 pub mod channel;
 pub mod contact_key;

@@ -59,6 +59,19 @@ pub struct Settings {
     /// callers writing in one of them hear the next step and questions in it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub texts: BTreeMap<String, LanguageTexts>,
+    /// Stay rules and their overrides (`booking::BookingRules`); a listing's own rules win.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub booking_rules: crate::booking::BookingRules,
+    /// How viewings and appointments are offered: slot length, buffers, notice, staff calendars.
+    #[serde(default)]
+    pub availability: crate::booking::Availability,
+    /// Where a review request after a booking points (`https://…`); none = no review request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_link: Option<String>,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// A tenant's texts in one language other than its own.
@@ -215,6 +228,11 @@ impl Settings {
         if self.escalation_rules.high_value_score > 101 {
             problems.push("escalation_rules.high_value_score: 0 to 100, or 101 for never".into());
         }
+        self.booking_rules.validate(&mut problems, "booking_rules");
+        self.availability.validate(&mut problems);
+        if self.review_link.as_ref().is_some_and(|l| !l.starts_with("https://") || l.contains(char::is_whitespace)) {
+            problems.push("review_link: an https:// URL".into());
+        }
         if let Some(Err(problem)) = self.whatsapp_template.as_ref().map(TemplateSetting::validate) {
             problems.push(format!("whatsapp_template: {problem}"));
         }
@@ -266,7 +284,7 @@ impl Settings {
     }
 
     /// These settings started over from an industry template: its hours, next step, tone and
-    /// qualification questions, keeping the tenant's own address, on-call contacts, holidays,
+    /// qualification questions, keeping the tenant's own address, on-call contacts, holidays, booking settings,
     /// channel styles, escalation rules and LLM. `None` for an unknown template.
     pub fn with_template(&self, name: &str) -> Option<Settings> {
         let (hours, next_step): (&[(&str, &str, &str)], &str) = match name {
@@ -339,6 +357,9 @@ impl Settings {
             llm: self.llm.clone(),
             whatsapp_template: self.whatsapp_template.clone(),
             texts: self.texts.clone(),
+            booking_rules: self.booking_rules.clone(),
+            availability: self.availability.clone(),
+            review_link: self.review_link.clone(),
         })
     }
 
@@ -392,7 +413,8 @@ impl Settings {
     }
 }
 
-fn minutes(hhmm: &str) -> Option<u16> {
+/// `HH:MM` → minutes of the day (24:00 allowed as a closing time).
+pub(crate) fn minutes(hhmm: &str) -> Option<u16> {
     let (h, m) = hhmm.split_once(':')?;
     let (h, m) = (h.parse::<u16>().ok()?, m.parse::<u16>().ok()?);
     (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)

@@ -10,7 +10,9 @@
 //!    settled `dead`/`failed` and an audit entry;
 //! 3. pages the next on-call contact about critical escalations nobody acknowledged within the
 //!    tenant's acknowledgement timeout;
-//! 4. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
+//! 4. sends booking reminders (24 h before) and review requests (after), each once
+//!    (`platform::bookings::send_due`);
+//! 5. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
 //!    messages keep the history; an intent only matters until its job is done).
 //!
 //! Each step is bounded per pass (`LIMIT`), so a backlog drains over several minutes rather
@@ -28,6 +30,7 @@ use frontdesk_core::ports::Random;
 use frontdesk_core::tenant::Settings;
 use frontdesk_core::webhook::stale_before;
 use frontdesk_durable::conversation_turn;
+use frontdesk_durable::platform::bookings;
 use frontdesk_durable::platform::enqueue_all;
 use frontdesk_durable::platform::intents::intent_statements;
 use frontdesk_durable::platform::time::WorkerRandom;
@@ -51,6 +54,8 @@ pub struct SweepReport {
     pub intents_dead: u32,
     pub escalations_repaged: u32,
     pub intents_pruned: u32,
+    pub booking_reminders: u32,
+    pub review_requests: u32,
 }
 
 pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
@@ -60,6 +65,8 @@ pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
     requeue_intents(env, &db, now, &mut report).await?;
     repage_escalations(env, &db, now, &mut report).await?;
     report.intents_pruned = prune_done_intents(&db, now).await?;
+    let due = bookings::send_due(env, &db, now).await?;
+    (report.booking_reminders, report.review_requests) = (due.reminders_sent, due.reviews_requested);
     Ok(report)
 }
 

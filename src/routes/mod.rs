@@ -2,6 +2,7 @@
 //! step, and maps the result.
 
 pub mod api;
+pub mod bookings;
 pub mod escalations;
 pub mod events;
 pub mod health;

@@ -38,6 +38,12 @@ pub struct DialogueState {
     /// never asks for them again while the lead job is still on the queue.
     #[serde(default, skip_serializing_if = "crate::lead::LeadFields::is_empty")]
     pub slots: crate::lead::LeadFields,
+    /// The listing the conversation is about ("the flat on Elm Road"), once one is identified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing: Option<ListingRef>,
+    /// The booking made in this dialogue, so "can I move it?" and "cancel it" know which.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<BookingRef>,
     /// The rest is about the current conversation only and starts over with the next one.
     #[serde(default)]
     pub current: ConversationState,
@@ -66,6 +72,33 @@ pub struct ConversationState {
     /// They said goodbye; a later message reopens it.
     #[serde(default)]
     pub closed: bool,
+    /// The times our last reply offered, so "11:30 please" books the one they mean.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offered: Vec<OfferedSlot>,
+}
+
+/// A listing as the dialogue remembers it: enough to name it back and to book it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingRef {
+    pub id: String,
+    /// How the reply names it: "the flat on Elm Road".
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingRef {
+    pub id: String,
+    /// What was booked, in words: "a viewing of the flat on Elm Road on Tue 1 Dec at 11:30".
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferedSlot {
+    pub start_ms: u64,
+    pub end_ms: u64,
+    /// The local date and time offered, `YYYY-MM-DD` and `HH:MM`: what "Tuesday", "11:30" match.
+    pub date: String,
+    pub time: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +126,11 @@ pub struct ReplyActs {
     pub name_used: bool,
     pub closed: bool,
     pub goal: Option<Goal>,
+    /// The listing the reply was about, the booking it made or changed (None: unchanged), and
+    /// the times it offered (replacing the last offer).
+    pub listing: Option<ListingRef>,
+    pub booking: Option<Option<BookingRef>>,
+    pub offered: Vec<OfferedSlot>,
 }
 
 impl DialogueState {
@@ -102,6 +140,8 @@ impl DialogueState {
             goal: self.goal.clone(),
             promised: self.promised.clone(),
             slots: self.slots.clone(),
+            listing: self.listing.clone(),
+            booking: self.booking.clone(),
             current: Default::default(),
         }
     }
@@ -171,6 +211,13 @@ impl DialogueState {
         }
         if let Some(goal) = &acts.goal {
             next.goal = Some(goal.clone());
+        }
+        next.current.offered = acts.offered.clone();
+        if let Some(listing) = &acts.listing {
+            next.listing = Some(listing.clone());
+        }
+        if let Some(booking) = &acts.booking {
+            next.booking = booking.clone();
         }
         if let Some(what) = &acts.promised {
             if !next.promised.iter().any(|p| &p.what == what) {

@@ -17,6 +17,8 @@ pub enum Arg<'a> {
     Text(&'a str),
     OptText(Option<&'a str>),
     Int(u64),
+    /// A signed value (a UTC offset in minutes).
+    Signed(i64),
 }
 
 impl From<&Arg<'_>> for JsValue {
@@ -27,6 +29,7 @@ impl From<&Arg<'_>> for JsValue {
             Arg::OptText(None) => JsValue::NULL,
             // Millisecond timestamps and counts are far below 2^53: exact as f64.
             Arg::Int(n) => JsValue::from_f64(*n as f64),
+            Arg::Signed(n) => JsValue::from_f64(*n as f64),
         }
     }
 }

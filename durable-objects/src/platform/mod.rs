@@ -1,6 +1,7 @@
 //! Binding adapters shared by the Durable Objects and the Worker (which depends on this
 //! crate): D1 statements, and core's clock/randomness over the JS runtime.
 
+pub mod bookings;
 pub mod d1;
 pub mod env;
 pub mod http;

@@ -85,3 +85,26 @@ fn render_local(now_ms: u64, tz: &str) -> Option<LocalTime> {
     let rendered = to_locale_string.call2(&date, &"en-US".into(), &options).ok()?;
     LocalTime::from_en_us(&rendered.as_string()?)
 }
+
+/// A tenant's timezone as core's booking [`Zone`](frontdesk_core::booking::Zone): the UTC
+/// offset at local noon of each date, asked of `Intl` once per date.
+pub struct TenantZone {
+    timezone: String,
+    offsets: std::cell::RefCell<std::collections::BTreeMap<CivilDate, i32>>,
+}
+
+impl TenantZone {
+    pub fn new(timezone: &str) -> Self {
+        Self { timezone: timezone.to_owned(), offsets: Default::default() }
+    }
+}
+
+impl frontdesk_core::booking::Zone for TenantZone {
+    fn offset_minutes(&self, date: CivilDate) -> i32 {
+        *self.offsets.borrow_mut().entry(date).or_insert_with(|| {
+            let noon_utc_minutes = date.to_days() * 1440 + 720;
+            let seen = local_time((noon_utc_minutes * 60_000).max(0) as u64, &self.timezone);
+            (seen.date.to_days() * 1440 + i64::from(seen.minute_of_day) - noon_utc_minutes) as i32
+        })
+    }
+}
