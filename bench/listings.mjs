@@ -70,7 +70,8 @@ const SHAPES = [
   ['conversation: kind + beds + budget + area', { kind: 'rent', beds: '2', max_price: '1500', area: 'Clifton', status: 'available' }],
   ['street: q=elm road', { q: 'elm road' }],
   ['district + features: area=BS6, q=garden parking', { area: 'BS6', q: 'garden parking' }],
-  ['broad: kind=rent (ranks ~850 rows, returns 20)', { kind: 'rent' }],
+  ['broad: kind=rent (~850 match; sorted and limited in D1)', { kind: 'rent' }],
+  ['broad with text: kind=rent, q=bristol (~850 candidates ranked in core)', { kind: 'rent', q: 'bristol' }],
   ['catalogue page (no filter, limit 20)', { limit: '20' }],
 ];
 
@@ -150,7 +151,7 @@ async function main() {
     const section = `Run ${result.at} · ${result.machine} · load average at start ${result.loadStart}, at end ${result.loadEnd} (machine shared with other work) · release build in workerd direct (\`startDirect\`, local D1), client on the same cores.
 Reproduce: \`make bench-listings\` (\`node bench/listings.mjs --listings ${LISTINGS} --requests ${REQUESTS}\`). Raw: \`bench/results/listings.json\`.
 
-${total} listings in tenant demo (${LISTINGS} synthetic, imported as one CSV of ${(csv.length / 1024).toFixed(0)} KiB in ${f2(importSeconds)} s, plus the seeded dozen). \`GET /api/v1/listings\`, 1 connection, ${REQUESTS} requests per shape after ${WARMUP} warm-up, each interleaved with \`GET /health\`. D1 narrows with the indexed and \`instr\` conditions; core parses the candidate rows, filters exactly and ranks them, so the cost follows the number of candidates (the broad shape parses ~850).
+${total} listings in tenant demo (${LISTINGS} synthetic, imported as one CSV of ${(csv.length / 1024).toFixed(0)} KiB in ${f2(importSeconds)} s, plus the seeded dozen). \`GET /api/v1/listings\`, 1 connection, ${REQUESTS} requests per shape after ${WARMUP} warm-up, each interleaved with \`GET /health\`. D1 narrows with the indexed and \`instr\` conditions; core parses the candidate rows, filters exactly and ranks them, so the cost follows the number of candidates — except without an area or free text, where the conditions are exactly core's and D1 sorts and returns only the page.
 
 | query shape | search p50 ms | search p99 ms | /health p50 ms | /health p99 ms | ×/health p50 | mean results |
 |---|---:|---:|---:|---:|---:|---:|

@@ -136,6 +136,10 @@ test('a bad listing is a 400 naming every bad field, and nothing is stored', asy
     assert.match(r.json.error.message, new RegExp(`\`${field}\``), field);
   }
   assertError(await apiPost(server, DEMO.key, '/api/v1/listings', '{"reference": '), 400, 'bad_request');
+  // Booking rules are checked by the booking engine's own validation.
+  const rules = await apiPost(server, DEMO.key, '/api/v1/listings', { ...NEW, reference: 'BAD-1', rules: { min_night: 32 } });
+  assertError(rules, 400, 'bad_request');
+  assert.match(rules.json.error.message, /`rules`.*min_night/);
   assert.deepEqual(await byReference(DEMO.key, 'BAD-1'), []);
 });
 

@@ -9,6 +9,7 @@ const STREET_WORDS: &[&str] = &[
     "road", "street", "avenue", "lane", "place", "terrace", "crescent", "hill", "way", "close", "drive", "square",
     "parade", "quay", "wharf", "row", "gardens", "walk", "court", "mews", "grove", "park", "vale", "rise", "green",
 ];
+const COMPASS: &[&str] = &["north", "south", "east", "west"];
 const COUNT_WORDS: &[&str] = &["studio", "one", "two", "three", "four", "five", "six"];
 
 /// The street of an address, lower-case without its number: "Flat 2, 21 Elm Road, Clifton" →
@@ -20,8 +21,15 @@ pub fn street(address: &str) -> Option<String> {
             .map(|w| w.to_lowercase())
             .skip_while(|w| w.starts_with(|c: char| c.is_ascii_digit()) || w == "flat" || w == "apartment")
             .collect();
-        let last = words.last()?;
-        (words.len() >= 2 && STREET_WORDS.contains(&last.as_str())).then(|| words.join(" "))
+        // "Back Road East": a street word may be followed by a compass point.
+        let named = match words.as_slice() {
+            [.., road, side] if STREET_WORDS.contains(&road.as_str()) && COMPASS.contains(&side.as_str()) => {
+                words.len() >= 3
+            }
+            [.., road] => words.len() >= 2 && STREET_WORDS.contains(&road.as_str()),
+            [] => false,
+        };
+        named.then(|| words.join(" "))
     })
 }
 
@@ -142,6 +150,8 @@ mod tests {
         assert_eq!(street("Flat 2, 21 Elm Road, Clifton, Bristol").as_deref(), Some("elm road"));
         assert_eq!(street("Harbour Cottage, 3 Quay Street").as_deref(), Some("quay street"));
         assert_eq!(street("The Old Mill, Bristol"), None);
+        assert_eq!(street("Anchor Cottage, 9 Back Road East, Downlong").as_deref(), Some("back road east"));
+        assert_eq!(street("12 Road East"), None);
     }
 
     #[test]

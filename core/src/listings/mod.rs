@@ -150,6 +150,9 @@ impl PropertyType {
         PropertyType::Apartment,
         PropertyType::Room,
     ];
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(s.trim()))
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             PropertyType::Flat => "flat",
@@ -160,6 +163,12 @@ impl PropertyType {
             PropertyType::Apartment => "apartment",
             PropertyType::Room => "room",
         }
+    }
+}
+
+impl PricePeriod {
+    pub fn parse(s: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(s.trim().to_ascii_lowercase())).ok()
     }
 }
 

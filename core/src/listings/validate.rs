@@ -3,6 +3,7 @@
 //! one go.
 
 use super::{Kind, Landlord, Listing, PricePeriod, PropertyType, Status};
+use crate::booking::ListingRules;
 use serde_json::{Map, Value};
 
 const MAX_REFERENCE: usize = 40;
@@ -80,15 +81,11 @@ pub fn from_fields(fields: &Map<String, Value>) -> Result<Listing, Invalid> {
     let mut p = Fields { fields, problems };
     let reference = p.reference();
     let kind = p.choice("kind", "rent, sale or stay", Kind::parse);
-    let property_type = p.choice("type", &type_names(), |s| {
-        PropertyType::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(s.trim()))
-    });
+    let property_type = p.choice("type", &type_names(), PropertyType::parse);
     let beds = p.count("beds");
     let baths = p.count("baths");
     let price = p.price();
-    let price_period = p.optional_choice("price_period", "month, total or night", |s| {
-        serde_json::from_value::<PricePeriod>(Value::String(s.trim().to_ascii_lowercase())).ok()
-    });
+    let price_period = p.optional_choice("price_period", "month, total or night", PricePeriod::parse);
     let area = p.text("area", true, MAX_TEXT);
     let postcode = p.postcode();
     let address = p.text("address", true, MAX_TEXT);
@@ -266,10 +263,24 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The listing's booking rules, checked by the booking engine's own validation so a rule it
+    /// could not apply is refused here rather than stored; kept as the client wrote them.
     fn rules(&mut self) -> Option<Value> {
-        match self.get("rules")? {
-            rules @ Value::Object(_) => Some(rules.clone()),
-            _ => self.fail("`rules` must be a JSON object (the listing's booking rules) or null".into()),
+        let value = self.get("rules")?;
+        // An object only: serde would also read a struct from an array, field by position.
+        let parsed = match value {
+            Value::Object(_) => serde_json::from_value::<ListingRules>(value.clone()).map_err(|e| e.to_string()),
+            _ => Err("not an object".into()),
+        };
+        match parsed {
+            Ok(rules) => {
+                let before = self.problems.len();
+                rules.validate(&mut self.problems, "`rules`");
+                (self.problems.len() == before).then(|| value.clone())
+            }
+            Err(e) => self.fail(format!(
+                "`rules` must be the listing's booking rules, e.g. {{\"min_nights\": 32, \"align_to_month\": true}}: {e}"
+            )),
         }
     }
 
@@ -349,6 +360,22 @@ mod tests {
         ] {
             assert!(err.contains(field), "{field} not named in: {err}");
         }
+    }
+
+    #[test]
+    fn rules_are_the_booking_engines() {
+        let with = |rules: Value| {
+            let mut body = valid();
+            body["rules"] = rules;
+            from_json(body.to_string().as_bytes())
+        };
+        let ok = with(json!({"min_nights": 32, "align_to_month": true})).unwrap();
+        assert_eq!(ok.rules, Some(json!({"min_nights": 32, "align_to_month": true})));
+        let unknown = with(json!({"min_night": 32})).unwrap_err().to_string();
+        assert!(unknown.contains("`rules`") && unknown.contains("min_night"), "{unknown}");
+        let crossed = with(json!({"min_nights": 10, "max_nights": 5})).unwrap_err().to_string();
+        assert!(crossed.contains("`rules`.min_nights"), "{crossed}");
+        assert!(with(json!({"blackouts": ["2026-13-01"]})).unwrap_err().to_string().contains("`rules`.blackouts"));
     }
 
     #[test]

@@ -5,7 +5,9 @@
 
 use super::d1::{statement, Arg};
 use frontdesk_core::listings::mention::normalise;
-use frontdesk_core::listings::{mentioned, rank, InterestLevel, Landlord, Listing, ListingQuery};
+use frontdesk_core::listings::{
+    mentioned, rank, InterestLevel, Kind, Listing, ListingQuery, PricePeriod, PropertyType, Status,
+};
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, D1PreparedStatement, Result};
 
@@ -44,26 +46,35 @@ pub struct Row {
 }
 
 impl Row {
-    /// The listing, or an error naming the row when the stored text no longer parses (it was
-    /// written by this code, so that is a bug, not a client error).
+    /// The listing, or an error naming the row and column when the stored text no longer
+    /// parses (this code wrote it, so that is a bug, not a client error).
     pub fn into_listing(self) -> Result<Listing> {
-        let parse = |what: &str, text: &str| -> Result<serde_json::Value> {
-            serde_json::from_str(text)
-                .map_err(|e| worker::Error::RustError(format!("listing {}: bad {what} column: {e}", self.id)))
-        };
-        let text = |s: &str| serde_json::Value::String(s.to_owned());
-        let value = serde_json::json!({
-            "id": self.id, "reference": self.reference, "kind": text(&self.kind), "type": text(&self.property_type),
-            "beds": self.beds as u32, "baths": self.baths as u32, "price": self.price,
-            "price_period": text(&self.price_period), "area": self.area, "postcode": self.postcode,
-            "address": self.address, "features": parse("features", &self.features)?,
-            "available_from": self.available_from, "status": text(&self.status), "description": self.description,
-            "rules": self.rules.as_deref().map(|r| parse("rules", r)).transpose()?,
-            "landlord": self.landlord.as_deref().map(|l| parse("landlord", l)).transpose()?
-                .map(serde_json::from_value::<Landlord>).transpose()?,
-            "created_at": self.created_at as u64, "updated_at": self.updated_at as u64,
-        });
-        Ok(serde_json::from_value(value)?)
+        let id = self.id;
+        let bad = |column: &str| worker::Error::RustError(format!("listing {id}: bad {column} column"));
+        fn json<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+            serde_json::from_str(text).ok()
+        }
+        Ok(Listing {
+            kind: Kind::parse(&self.kind).ok_or_else(|| bad("kind"))?,
+            property_type: PropertyType::parse(&self.property_type).ok_or_else(|| bad("type"))?,
+            price_period: PricePeriod::parse(&self.price_period).ok_or_else(|| bad("price_period"))?,
+            status: Status::parse(&self.status).ok_or_else(|| bad("status"))?,
+            features: json(&self.features).ok_or_else(|| bad("features"))?,
+            rules: self.rules.as_deref().map(|r| json(r).ok_or_else(|| bad("rules"))).transpose()?,
+            landlord: self.landlord.as_deref().map(|l| json(l).ok_or_else(|| bad("landlord"))).transpose()?,
+            reference: self.reference,
+            beds: self.beds as u32,
+            baths: self.baths as u32,
+            price: self.price,
+            area: self.area,
+            postcode: self.postcode,
+            address: self.address,
+            available_from: self.available_from,
+            description: self.description,
+            created_at: self.created_at as u64,
+            updated_at: self.updated_at as u64,
+            id,
+        })
     }
 }
 
