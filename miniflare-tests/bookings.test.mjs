@@ -2,25 +2,22 @@
 // contested slot, stays refused by the listing's rules with a compliant alternative, overrides
 // until they expire (a second server on the same database with the clock a day on), reschedule
 // and cancel, confirmations through the outbox, the sweeper's reminder and review request sent
-// once at the injected times, tenant isolation and bad input.
+// once at the injected times, tenant isolation and bad input. The monthly let is the seeded
+// listing HV-M1 (migration 0010, its `rules` column).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
+import { startServer, prepareDatabase } from './helpers/server.mjs';
 import { connectSse } from './helpers/sse.mjs';
 import { DEMO, DEMO2, api, apiPost, apiOk, assertError, uniquePhone, listAll, eventually, conversationsOf, messagesOf } from './helpers/api.mjs';
 
 // Monday 4 January 2027, 09:00 in London (GMT, +00:00).
 const T0 = '2027-01-04T09:00:00Z';
 const HOUR = 3_600_000;
-// The listings table belongs to the listings work (migration 0010); until it is merged the test
-// creates the columns bookings read. Its demo2 monthly lets carry exactly these rules.
-const LISTINGS = [
-  'CREATE TABLE IF NOT EXISTS listings (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, rules TEXT)',
-  `INSERT INTO listings (id, tenant_id, rules) VALUES ('lst_monthly', 'ten_demo2', '{"min_nights": 32, "align_to_month": true}')`,
-];
+// demo2's seeded monthly let HV-M1: {"min_nights": 32, "align_to_month": true} (seed/dev.sql).
+const MONTHLY = 'lst_0019b76daa8000000000015';
 
 // The suite reads lists often while waiting for queued deliveries; the API's rate limit is
 // limits.test.mjs's subject, not this file's.
@@ -31,7 +28,6 @@ let persistDir;
 before(async () => {
   persistDir = mkdtempSync(join(tmpdir(), 'frontdesk-bookings-'));
   await prepareDatabase(persistDir);
-  for (const command of LISTINGS) await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command', command]);
   server = await startServer({ persistDir, clockAt: T0, vars: LIMITS });
 });
 
@@ -115,7 +111,7 @@ test('the booking is confirmed to the contact through the outbox and is on their
 });
 
 test('a 10-night stay at a 32-night month-aligned let is refused with the rule and 1 March to 2 April', async () => {
-  const ten = { kind: 'stay', contact: { email: 'guest@example.com' }, listing_id: 'lst_monthly', start: '2027-02-20', end: '2027-03-02' };
+  const ten = { kind: 'stay', contact: { email: 'guest@example.com' }, listing_id: MONTHLY, start: '2027-02-20', end: '2027-03-02' };
   const r = await book(DEMO2.key, ten);
   assert.equal(r.status, 422, r.text);
   assert.deepEqual(r.json.error, {
@@ -218,7 +214,7 @@ test('bad input is a 400 naming the field, and stores nothing', async () => {
     [{ kind: 'viewing', contact: { phone: uniquePhone() }, start: '7 Jan 10am' }, '`start`'],
     [{ kind: 'viewing', contact: { phone: uniquePhone() }, start: '2027-01-07T10:00:00Z', end: '2027-01-07T09:00:00Z' }, '`end`'],
     [{ kind: 'stay', contact: { phone: uniquePhone() }, start: '2027-03-01', end: '2027-04-02' }, '`listing_id`'],
-    [{ kind: 'stay', contact: { phone: uniquePhone() }, listing_id: 'lst_monthly', start: '2027-03-01', end: '2027-03-01' }, '`end`'],
+    [{ kind: 'stay', contact: { phone: uniquePhone() }, listing_id: MONTHLY, start: '2027-03-01', end: '2027-03-01' }, '`end`'],
   ];
   for (const [body, field] of cases) {
     const r = await book(DEMO.key, body);
@@ -240,8 +236,8 @@ test('an override lets a short stay through until it expires (a day later on the
     booking_rules: {
       ...current.settings.booking_rules,
       overrides: [
-        { rule: 'min_nights', listing_id: 'lst_monthly', until: '2027-01-04', value: 7 },
-        { rule: 'align_to_month', listing_id: 'lst_monthly', until: '2027-01-04' },
+        { rule: 'min_nights', listing_id: MONTHLY, until: '2027-01-04', value: 7 },
+        { rule: 'align_to_month', listing_id: MONTHLY, until: '2027-01-04' },
       ],
     },
   };
@@ -249,7 +245,7 @@ test('an override lets a short stay through until it expires (a day later on the
     method: 'PUT', headers: { authorization: `Bearer ${DEMO2.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ settings }),
   });
   assert.equal(put.status, 200, await put.text());
-  const stay = (start, end, email) => ({ kind: 'stay', contact: { email }, listing_id: 'lst_monthly', start, end });
+  const stay = (start, end, email) => ({ kind: 'stay', contact: { email }, listing_id: MONTHLY, start, end });
   const today = await book(DEMO2.key, stay('2027-06-10', '2027-06-20', 'short@example.com'));
   assert.equal(today.status, 201, `the override lets 10 nights through today: ${today.text}`);
   await server.stop();

@@ -131,10 +131,9 @@ pub async fn book(
 ) -> Result<std::result::Result<Booking, BookingRefusal>> {
     let Some(t) = tenant(db, tenant_id, now_ms).await? else { return Ok(Err(BookingRefusal::NotFound)) };
     let id = store::new_id(now_ms);
-    let placed = place(db, tenant_id, &t, &id, new.kind, new.listing_id.as_deref(), &new.when, now_ms, |slot| {
-        store::insert(db, tenant_id, &id, new, slot, now_ms)
-    })
-    .await?;
+    let placed =
+        place(db, tenant_id, &t, &id, new.kind, new.listing_id.as_deref(), &new.when, now_ms, Write::Insert(new))
+            .await?;
     Ok(match placed {
         Ok(()) => Ok(notify::after(env, db, tenant_id, &t, &id, Change::Created, now_ms).await?),
         Err(refusal) => Err(refusal),
@@ -161,10 +160,8 @@ pub async fn reschedule(
     {
         return Ok(Err(BookingRefusal::OutsideHours { alternative: None }));
     }
-    let placed = place(db, tenant_id, &t, booking_id, kind, row.listing_id.as_deref(), when, now_ms, |slot| {
-        store::reschedule(db, tenant_id, &row, slot, now_ms)
-    })
-    .await?;
+    let placed =
+        place(db, tenant_id, &t, booking_id, kind, row.listing_id.as_deref(), when, now_ms, Write::Move(&row)).await?;
     Ok(match placed {
         Ok(()) => Ok(notify::after(env, db, tenant_id, &t, booking_id, Change::Rescheduled, now_ms).await?),
         Err(refusal) => Err(refusal),
@@ -203,10 +200,16 @@ pub(crate) struct Placement {
     pub buffer_ms: u64,
 }
 
-/// Judges `when` for booking `id` and writes it with `write` (true = written). A write that
-/// loses a race is judged again against the fresh diary, up to three times.
+/// How a judged booking is written: a new row, or an existing one moved.
+enum Write<'a> {
+    Insert(&'a NewBooking),
+    Move(&'a Row),
+}
+
+/// Judges `when` for booking `id` and writes it. A write that loses a race is judged again
+/// against the fresh diary, up to three times.
 #[allow(clippy::too_many_arguments)]
-async fn place<F, Fut>(
+async fn place(
     db: &D1Database,
     tenant_id: &str,
     t: &Tenant,
@@ -215,12 +218,8 @@ async fn place<F, Fut>(
     listing_id: Option<&str>,
     when: &When,
     now_ms: u64,
-    write: F,
-) -> Result<std::result::Result<(), BookingRefusal>>
-where
-    F: Fn(Placement) -> Fut,
-    Fut: std::future::Future<Output = Result<bool>>,
-{
+    write: Write<'_>,
+) -> Result<std::result::Result<(), BookingRefusal>> {
     let rules = t.rules(db, tenant_id, listing_id, now_ms).await;
     let buffer_ms = u64::from(t.settings.availability.buffer_minutes) * 60_000;
     for _ in 0..3 {
@@ -263,7 +262,11 @@ where
                 Placement { slot, stay: Some(*stay), buffer_ms: 0 }
             }
         };
-        if write(placement).await? {
+        let written = match write {
+            Write::Insert(new) => store::insert(db, tenant_id, id, new, placement, now_ms).await?,
+            Write::Move(row) => store::reschedule(db, tenant_id, row, placement, now_ms).await?,
+        };
+        if written {
             return Ok(Ok(()));
         }
     }
