@@ -34,12 +34,17 @@ const KB_ANSWER_CHARS: usize = 600;
 fn kb_room(turn: &Turn, parts: &[String]) -> usize {
     match turn.settings.style_for(turn.channel) {
         Some(ChannelStyle::Concise) => {
-            let used: usize = parts.iter().map(|p| p.chars().count() + 1).sum();
+            // A new conversation's greeting and opening status go before it (about 130 characters).
+            let opening = if turn.new_conversation { OPENING_CHARS } else { 0 };
+            let used: usize = opening + parts.iter().map(|p| p.chars().count() + 1).sum::<usize>();
             CONCISE_MAX_CHARS.saturating_sub(used).max(MIN_KB_CHARS)
         }
         _ => KB_ANSWER_CHARS,
     }
 }
+
+/// The greeting and "we're open until 18:00…" a first reply starts with.
+const OPENING_CHARS: usize = 130;
 
 /// Never less than this for an answer, even after a long greeting.
 const MIN_KB_CHARS: usize = 160;
