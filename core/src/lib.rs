@@ -31,5 +31,6 @@ pub mod secrets;
 pub mod signing;
 pub mod store;
 pub mod tenant;
+pub mod tickets;
 pub mod unparsed;
 pub mod webhook;

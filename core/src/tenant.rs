@@ -59,6 +59,9 @@ pub struct Settings {
     /// callers writing in one of them hear the next step and questions in it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub texts: BTreeMap<String, LanguageTexts>,
+    /// Maintenance tickets: the emergency contractor given to a contact reporting a fault.
+    #[serde(default, skip_serializing_if = "crate::tickets::MaintenanceSettings::is_empty")]
+    pub maintenance: crate::tickets::MaintenanceSettings,
 }
 
 /// A tenant's texts in one language other than its own.
@@ -218,6 +221,7 @@ impl Settings {
         if let Some(Err(problem)) = self.whatsapp_template.as_ref().map(TemplateSetting::validate) {
             problems.push(format!("whatsapp_template: {problem}"));
         }
+        problems.extend(self.maintenance.validate());
         for (i, person) in self.on_call.iter().enumerate() {
             if person.name.trim().is_empty() {
                 problems.push(format!("on_call[{i}].name is empty"));
@@ -339,6 +343,7 @@ impl Settings {
             llm: self.llm.clone(),
             whatsapp_template: self.whatsapp_template.clone(),
             texts: self.texts.clone(),
+            maintenance: self.maintenance.clone(),
         })
     }
 
