@@ -19,6 +19,7 @@ pub const KB_DOCUMENT: &str = "kbd";
 pub const KB_CHUNK: &str = "kbc";
 pub const KB_JOB: &str = "kbj";
 pub const UNANSWERED: &str = "una";
+pub const TICKET: &str = "tkt";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;
@@ -47,6 +48,7 @@ pub fn is_well_formed(id: &str) -> bool {
         KB_CHUNK,
         KB_JOB,
         UNANSWERED,
+        TICKET,
     ]
     .contains(&prefix)
         && rest.len() == TIME_DIGITS + RANDOM_DIGITS

@@ -7,8 +7,10 @@
 //! in [`classify`]; what the reporting contact is told is [`emergency_reply`].
 
 mod classify;
+mod requests;
 
 pub use classify::{category_of, emergency_reply, from_turn, urgency_of};
+pub use requests::{CreateTicket, UpdateTicket, Updated, ValidTicket};
 
 use crate::phone::PhoneE164;
 use serde::{Deserialize, Serialize};
