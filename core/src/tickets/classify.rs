@@ -157,20 +157,23 @@ mod tests {
     #[test]
     fn a_broken_boiler_is_a_heating_emergency_on_a_winter_night_and_urgent_by_day() {
         let text = "The boiler's broken and there's no heating";
-        let night = from_turn(&at(text, "2026-01-15", 3), Intent::Emergency, Some(Emergency::NoHeat), Urgency::Critical)
-            .unwrap();
+        let night =
+            from_turn(&at(text, "2026-01-15", 3), Intent::Emergency, Some(Emergency::NoHeat), Urgency::Critical)
+                .unwrap();
         assert_eq!((night.category, night.urgency), (Category::Heating, TicketUrgency::Emergency));
         assert!(night.summary.contains("boiler's broken"), "{}", night.summary);
         let day = from_turn(&at(text, "2026-01-15", 11), Intent::Emergency, Some(Emergency::NoHeat), Urgency::Critical);
         assert_eq!(day.unwrap().urgency, TicketUrgency::Urgent);
-        let summer = from_turn(&at(text, "2026-07-15", 3), Intent::Emergency, Some(Emergency::NoHeat), Urgency::Critical);
+        let summer =
+            from_turn(&at(text, "2026-07-15", 3), Intent::Emergency, Some(Emergency::NoHeat), Urgency::Critical);
         assert_eq!(summer.unwrap().urgency, TicketUrgency::Urgent);
     }
 
     #[test]
     fn property_emergencies_open_tickets_and_others_do_not() {
         let turn = at("help", "2026-07-15", 14);
-        let open = |kind| from_turn(&turn, Intent::Emergency, Some(kind), Urgency::Critical).map(|t| (t.category, t.urgency));
+        let open =
+            |kind| from_turn(&turn, Intent::Emergency, Some(kind), Urgency::Critical).map(|t| (t.category, t.urgency));
         assert_eq!(open(Emergency::Flood), Some((Category::Plumbing, TicketUrgency::Emergency)));
         assert_eq!(open(Emergency::GasLeak), Some((Category::Heating, TicketUrgency::Emergency)));
         assert_eq!(open(Emergency::NoPower), Some((Category::Electrical, TicketUrgency::Emergency)));

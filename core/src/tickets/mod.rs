@@ -73,7 +73,9 @@ impl TicketUrgency {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [TicketUrgency::Emergency, TicketUrgency::Urgent, TicketUrgency::Routine].into_iter().find(|u| u.as_str() == raw)
+        [TicketUrgency::Emergency, TicketUrgency::Urgent, TicketUrgency::Routine]
+            .into_iter()
+            .find(|u| u.as_str() == raw)
     }
 }
 
@@ -104,7 +106,8 @@ impl Status {
     pub fn can_become(self, next: Status) -> bool {
         matches!(
             (self, next),
-            (Status::Open, Status::Assigned | Status::Resolved) | (Status::Assigned, Status::Assigned | Status::Resolved)
+            (Status::Open, Status::Assigned | Status::Resolved)
+                | (Status::Assigned, Status::Assigned | Status::Resolved)
         )
     }
 }
@@ -215,7 +218,10 @@ mod tests {
     #[test]
     fn contractor_settings_are_validated() {
         let blank = MaintenanceSettings {
-            emergency_contractor: Some(Contractor { name: " ".into(), phone: PhoneE164::parse("+441632960123").unwrap() }),
+            emergency_contractor: Some(Contractor {
+                name: " ".into(),
+                phone: PhoneE164::parse("+441632960123").unwrap(),
+            }),
         };
         assert_eq!(blank.validate().len(), 1);
         let bad_phone = serde_json::from_str::<MaintenanceSettings>(

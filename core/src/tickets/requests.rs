@@ -33,7 +33,9 @@ pub struct ValidTicket {
 impl CreateTicket {
     pub fn validate(self) -> Result<ValidTicket, ApiError> {
         let category = Category::parse(&self.category).ok_or_else(|| {
-            ApiError::malformed_body("`category` must be one of plumbing, heating, electrical, locks, appliances, other")
+            ApiError::malformed_body(
+                "`category` must be one of plumbing, heating, electrical, locks, appliances, other",
+            )
         })?;
         let urgency = TicketUrgency::parse(&self.urgency)
             .ok_or_else(|| ApiError::malformed_body("`urgency` must be one of emergency, urgent, routine"))?;
@@ -88,9 +90,12 @@ impl UpdateTicket {
         if current.status == Status::Resolved && (self.assignee.is_some() || next != Status::Resolved) {
             return Err(ApiError::invalid_transition("ticket is resolved; it cannot change"));
         }
-        let assignee = self.assignee.as_deref().map(|a| bounded("assignee", a)).transpose()?.or(current.assignee.clone());
+        let assignee =
+            self.assignee.as_deref().map(|a| bounded("assignee", a)).transpose()?.or(current.assignee.clone());
         if next == Status::Assigned && assignee.is_none() {
-            return Err(ApiError::invalid_transition("ticket is open; it cannot become assigned without an `assignee`"));
+            return Err(ApiError::invalid_transition(
+                "ticket is open; it cannot become assigned without an `assignee`",
+            ));
         }
         let mut notes = current.notes.clone();
         if let Some(text) = self.note.as_deref() {
@@ -139,7 +144,8 @@ mod tests {
     #[test]
     fn open_assigned_resolved_with_notes() {
         let open = ticket(Status::Open, None);
-        let assigned = update(Some("assigned"), Some("Pipe Pros"), Some("booked for 9am")).apply(&open, "staff", 5).unwrap();
+        let assigned =
+            update(Some("assigned"), Some("Pipe Pros"), Some("booked for 9am")).apply(&open, "staff", 5).unwrap();
         assert_eq!(assigned.status, Status::Assigned);
         assert_eq!(assigned.assignee.as_deref(), Some("Pipe Pros"));
         assert_eq!(assigned.notes, vec![Note { who: "staff".into(), text: "booked for 9am".into(), at: 5 }]);
