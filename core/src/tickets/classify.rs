@@ -145,6 +145,7 @@ mod tests {
     use super::*;
     use crate::brain::simulate::sms_turn;
     use crate::brain::understand::CivilDate;
+    use crate::brain::Brain;
     use crate::phone::PhoneE164;
     use crate::tenant::{LocalTime, Settings};
     use crate::tickets::Contractor;
@@ -198,6 +199,11 @@ mod tests {
         assert_eq!((ticket.category, ticket.urgency), (Category::Plumbing, TicketUrgency::Urgent));
         let routine = from_turn(&turn, Intent::MaintenanceRequest, None, Urgency::Normal).unwrap();
         assert_eq!(routine.urgency, TicketUrgency::Routine);
+        // Through the rules brain, as a turn meets it.
+        let brain = |text| crate::brain::rules::RulesBrain.respond(&at(text, "2026-03-02", 10)).ticket;
+        let tap = brain("Hi, the kitchen tap in my flat is dripping, could someone look at it?").unwrap();
+        assert_eq!((tap.category, tap.urgency), (Category::Plumbing, TicketUrgency::Routine));
+        assert_eq!(brain("Is the flat on Elm Road still available?"), None);
     }
 
     #[test]
@@ -209,6 +215,15 @@ mod tests {
         let reply = emergency_reply(&turn, Some(Emergency::Flood), "en");
         assert!(reply.ends_with("call our emergency plumber, Pipe Pros, on +441632960123."), "{reply}");
         assert!(emergency_reply(&turn, Some(Emergency::Flood), "es").contains("+441632960123"));
+        // The rules brain's whole reply, framed for SMS at 03:00, keeps the contractor's number.
+        let mut night = at("The boiler's broken and there's no heating", "2026-01-15", 3);
+        night.settings = turn.settings.clone();
+        night.contact_name = Some("Priya Shah".into());
+        let reply = crate::brain::rules::RulesBrain.respond(&night);
+        let text = reply.text.unwrap();
+        assert!(text.contains("call our emergency heating engineer, Pipe Pros, on +441632960123."), "{text}");
+        let ticket = reply.ticket.unwrap();
+        assert_eq!((ticket.category, ticket.urgency), (Category::Heating, TicketUrgency::Emergency));
         // A fire is for the emergency services: no contractor.
         assert_eq!(emergency_reply(&turn, Some(Emergency::Fire), "en"), phrase(Phrase::Emergency, "en"));
     }
