@@ -14,6 +14,7 @@ pub mod dialogue;
 pub mod effects;
 pub mod escalation;
 pub mod events;
+pub mod follow_up;
 pub mod form;
 pub mod http;
 pub mod ids;

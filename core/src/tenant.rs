@@ -62,6 +62,9 @@ pub struct Settings {
     /// Maintenance tickets: the emergency contractor given to a contact reporting a fault.
     #[serde(default, skip_serializing_if = "crate::tickets::MaintenanceSettings::is_empty")]
     pub maintenance: crate::tickets::MaintenanceSettings,
+    /// Follow-up messages for leads who go quiet; `None` = off (`{}` = on with the defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<crate::follow_up::FollowUpSettings>,
 }
 
 /// A tenant's texts in one language other than its own.
@@ -222,6 +225,7 @@ impl Settings {
             problems.push(format!("whatsapp_template: {problem}"));
         }
         problems.extend(self.maintenance.validate());
+        problems.extend(self.follow_up.iter().flat_map(crate::follow_up::FollowUpSettings::validate));
         for (i, person) in self.on_call.iter().enumerate() {
             if person.name.trim().is_empty() {
                 problems.push(format!("on_call[{i}].name is empty"));
@@ -344,6 +348,7 @@ impl Settings {
             whatsapp_template: self.whatsapp_template.clone(),
             texts: self.texts.clone(),
             maintenance: self.maintenance.clone(),
+            follow_up: self.follow_up.clone(),
         })
     }
 
