@@ -50,6 +50,8 @@ impl Default for QuietHours {
 
 /// 2 hours, 24 hours, 3 days: soon enough to catch the moment, spaced enough not to nag.
 const DEFAULT_DELAYS: [u32; 3] = [2 * 60, 24 * 60, 3 * 24 * 60];
+/// How many steps the defaults have (a tenant's `{}`).
+pub const DEFAULT_STEPS: usize = DEFAULT_DELAYS.len();
 const DEFAULT_TEXTS: [&str; 3] = [
     "Just checking in: did you have any other questions? Reply here and we'll help.",
     "Hi again: are you still looking? We'd be happy to arrange a viewing or a call at a time that suits you.",
@@ -149,6 +151,19 @@ pub fn due(settings: &Settings, quiet: &Quiet<'_>, now_ms: u64, local: LocalTime
     Some((quiet.sent, follow_up.text(quiet.sent)?))
 }
 
+/// The id of step `step`'s message for the sequence anchored on `anchor_id`: derived, not
+/// random, so two sweeps racing on the same step write the same message, job and outbox rows
+/// (each is insert-if-absent by this id) and the contact gets it once. Its time part is the
+/// anchor's, so it sorts after the message it follows up.
+pub fn message_id(anchor_id: &str, anchor_ms: u64, step: usize) -> String {
+    // FNV-1a: stable across builds and platforms, which `std`'s hasher does not promise.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in anchor_id.bytes().chain((step as u64).to_le_bytes()) {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    crate::ids::make(crate::ids::MESSAGE, anchor_ms + 1, hash)
+}
+
 fn opted_out(text: &str) -> bool {
     // Opting out reads no dates: any day will do.
     let today = crate::brain::understand::CivilDate { year: 2026, month: 1, day: 1 };
@@ -177,7 +192,12 @@ mod tests {
     }
 
     fn quiet(sent: usize) -> Quiet<'static> {
-        Quiet { last_inbound_ms: 10 * HOUR, last_inbound: "Is the flat still available?", sent, replied_to_sequence: false }
+        Quiet {
+            last_inbound_ms: 10 * HOUR,
+            last_inbound: "Is the flat still available?",
+            sent,
+            replied_to_sequence: false,
+        }
     }
 
     #[test]
@@ -217,6 +237,15 @@ mod tests {
     }
 
     #[test]
+    fn step_message_ids_are_stable_and_distinct() {
+        let a = message_id("msg_0019b76daa80000000000001", 5, 0);
+        assert_eq!(a, message_id("msg_0019b76daa80000000000001", 5, 0));
+        assert_ne!(a, message_id("msg_0019b76daa80000000000001", 5, 1));
+        assert_ne!(a, message_id("msg_0019b76daa80000000000002", 5, 0));
+        assert!(crate::ids::is_well_formed(&a));
+    }
+
+    #[test]
     fn settings_are_validated() {
         assert!(FollowUpSettings::default().validate().is_empty());
         let bad: FollowUpSettings = serde_json::from_str(
@@ -224,7 +253,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(bad.validate().len(), 3, "{:?}", bad.validate());
-        let custom: FollowUpSettings = serde_json::from_str(r#"{"steps": [{"after_minutes": 30, "text": "Still there?"}]}"#).unwrap();
+        let custom: FollowUpSettings =
+            serde_json::from_str(r#"{"steps": [{"after_minutes": 30, "text": "Still there?"}]}"#).unwrap();
         assert_eq!(custom.text(0).as_deref(), Some("Still there?"));
         assert_eq!(custom.quiet_hours, QuietHours::default());
     }

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod d1;
 pub mod events;
+pub mod follow_ups;
 pub mod jobs;
 pub mod kb_ingest;
 pub mod leads;

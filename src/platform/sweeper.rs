@@ -10,7 +10,8 @@
 //!    settled `dead`/`failed` and an audit entry;
 //! 3. pages the next on-call contact about critical escalations nobody acknowledged within the
 //!    tenant's acknowledgement timeout;
-//! 4. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
+//! 4. sends the follow-ups due to leads who went quiet (`follow_ups`);
+//! 5. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
 //!    messages keep the history; an intent only matters until its job is done).
 //!
 //! Each step is bounded per pass (`LIMIT`), so a backlog drains over several minutes rather
@@ -50,6 +51,7 @@ pub struct SweepReport {
     pub intents_requeued: u32,
     pub intents_dead: u32,
     pub escalations_repaged: u32,
+    pub follow_ups_sent: u32,
     pub intents_pruned: u32,
 }
 
@@ -59,6 +61,7 @@ pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
     answer_stuck_claims(env, &db, now, &mut report).await?;
     requeue_intents(env, &db, now, &mut report).await?;
     repage_escalations(env, &db, now, &mut report).await?;
+    report.follow_ups_sent = super::follow_ups::send_due(env, &db, now).await?;
     report.intents_pruned = prune_done_intents(&db, now).await?;
     Ok(report)
 }
