@@ -8,7 +8,9 @@
 //!   quiet hours — never before its time.
 //! - Any reply stops it: a conversation where a follow-up was sent before the contact's last
 //!   message gets no more. An opt-out (STOP) as the last message stops it too, and so does a
-//!   lead already booked, handed off, won or lost.
+//!   lead already booked, won or lost. A lead handed to the team is still followed up: almost
+//!   every enquiry gives the team a task (a property's availability to check), and the contact
+//!   going quiet meanwhile is what the sequence is for.
 //! - Off until the tenant sets `follow_up` (`{}` turns it on with the defaults below): a
 //!   business decides whether to chase its leads.
 

@@ -50,7 +50,7 @@ pub async fn send_due(env: &Env, db: &D1Database, now: u64) -> Result<u32> {
          LEFT JOIN leads l ON l.tenant_id = v.tenant_id AND l.contact_id = v.contact_id \
          WHERE t.status = 'active' AND json_type(t.settings, '$.follow_up') = 'object' \
            AND v.channel = 'sms' AND c.phone IS NOT NULL AND v.last_message_at > ?1 - ?2 \
-           AND COALESCE(l.status, 'new') NOT IN ('booked', 'handed_off', 'won', 'lost') \
+           AND COALESCE(l.status, 'new') NOT IN ('booked', 'won', 'lost') \
            AND EXISTS (SELECT 1 FROM messages o WHERE o.tenant_id = v.tenant_id AND o.conversation_id = v.id \
                        AND o.direction = 'outbound' AND o.created_at >= m.created_at) \
            AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.tenant_id = v.tenant_id \

@@ -3,6 +3,7 @@
 
 pub mod meta;
 pub mod openphone;
+pub mod resend;
 pub mod twilio;
 pub mod webchat;
 pub mod webform;
