@@ -1,0 +1,85 @@
+// Email through Resend: a tenant with a `resend` channel (sender address, API key as an
+// `env:NAME` reference) has its on-call email pages sent, not `simulated`, through the jobs
+// queue to a fake speaking Resend's wire format (`POST /emails`, Bearer key, JSON
+// {from, to, subject, text}, answer {"id"}); a failing first try is retried and the email sent
+// once under one Idempotency-Key; the key never appears in the API or the logs; a tenant
+// without the channel still records `simulated`.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
+import { DEMO, DEMO2, uniquePhone, sendSms, listAll, eventually, assertTwimlReply } from './helpers/api.mjs';
+
+const RESEND_KEY = 're_test_' + 'k3y'.repeat(8);
+const FROM = 'Maple and Pine <desk@mapleandpine.example>';
+
+let resend;
+let server;
+let failNext = 1;
+
+before(async () => {
+  resend = await fakeProvider(() => {
+    if (failNext > 0) {
+      failNext -= 1;
+      return [500, { statusCode: 500, name: 'internal_server_error', message: 'try again' }];
+    }
+    return [200, { id: `4ef9a417-02e9-4d39-ad75-${String(resend.requests.length).padStart(12, '0')}` }];
+  });
+  server = await startServerWith({
+    sql: [
+      `INSERT INTO tenant_channels (id, tenant_id, provider, address, secret_ref, created_at) ` +
+        `VALUES ('chn_demo_resend', 'ten_demo', 'resend', '${FROM}', 'env:RESEND_TEST_KEY', 1767225600000)`,
+    ],
+    vars: { RESEND_API_BASE: resend.url, RESEND_TEST_KEY: RESEND_KEY },
+  });
+}, { timeout: 240_000 });
+after(async () => {
+  await server?.stop();
+  resend?.close();
+});
+
+test('an emergency\'s email page goes through Resend, retried once, sent once; the key is never shown', async () => {
+  const phone = uniquePhone();
+  assertTwimlReply(await sendSms(server, { from: phone, body: 'There is water pouring through my ceiling!' }));
+  const [page] = await eventually(async () => {
+    const rows = (await listAll(server, DEMO.key, '/api/v1/outbox')).filter((o) => o.channel === 'email' && o.payload?.body?.includes('water pouring'));
+    return rows.length === 1 && rows[0].status !== 'pending' ? rows : null;
+  }, { timeoutMs: 30_000, what: 'the email page settled' });
+  assert.equal(page.status, 'sent', JSON.stringify(page));
+  assert.equal(page.recipient, 'oncall@mapleandpine.example');
+
+  const calls = resend.requests.filter((r) => r.json?.text?.includes('water pouring'));
+  assert.equal(calls.length, 2, 'one failed try (500), then the one that was sent');
+  for (const call of calls) {
+    assert.equal(call.method, 'POST');
+    assert.equal(call.url, '/emails');
+    assert.equal(call.headers.authorization, `Bearer ${RESEND_KEY}`);
+    assert.match(call.headers['content-type'], /^application\/json/);
+    assert.equal(call.headers['idempotency-key'], calls[0].headers['idempotency-key'], 'one key across retries');
+    assert.deepEqual(Object.keys(call.json).sort(), ['from', 'subject', 'text', 'to']);
+    assert.equal(call.json.from, FROM);
+    assert.deepEqual(call.json.to, ['oncall@mapleandpine.example']);
+    assert.match(call.json.subject, /EMERGENCY/i);
+  }
+  // The SMS page still has no Twilio credentials in this tenant: recorded, not sent.
+  const sms = (await listAll(server, DEMO.key, '/api/v1/outbox')).find((o) => o.channel === 'sms' && o.payload?.escalation_id === page.payload.escalation_id);
+  assert.equal(sms.status, 'simulated');
+
+  const shown = JSON.stringify(await listAll(server, DEMO.key, '/api/v1/outbox'));
+  assert.ok(!shown.includes(RESEND_KEY), 'the key is not in the outbox API');
+  assert.ok(!server.logs().includes(RESEND_KEY), 'nor in the logs');
+});
+
+test('a tenant without an email channel records its email pages as simulated', async () => {
+  const settings = { on_call: [{ name: 'Kim', email: 'kim@harbourview.example' }] };
+  const put = await fetch(`${server.baseUrl}/api/v1/settings`, {
+    method: 'PUT', headers: { authorization: `Bearer ${DEMO2.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ settings: { ...(await (await fetch(`${server.baseUrl}/api/v1/settings`, { headers: { authorization: `Bearer ${DEMO2.key}` } })).json()).settings, ...settings } }),
+  });
+  assert.equal(put.status, 200, await put.text());
+  const before = resend.requests.length;
+  assertTwimlReply(await sendSms(server, { to: DEMO2.number, token: DEMO2.token, from: uniquePhone(), body: 'I can smell gas in the cottage' }));
+  const page = await eventually(async () => (await listAll(server, DEMO2.key, '/api/v1/outbox'))
+    .find((o) => o.channel === 'email' && o.status !== 'pending'), { timeoutMs: 20_000, what: 'demo2\'s email page' });
+  assert.equal(page.status, 'simulated');
+  assert.equal(resend.requests.length, before, 'nothing reached Resend for demo2');
+});
