@@ -125,6 +125,7 @@ impl Job {
                 channel: match notification.channel {
                     NotifyChannel::Sms => "sms",
                     NotifyChannel::Email => "email",
+                    NotifyChannel::Slack => "slack",
                 },
                 recipient: notification.to.clone(),
                 payload: serde_json::json!({ "kind": "escalation_page", "escalation_id": escalation_id,

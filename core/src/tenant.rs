@@ -65,6 +65,9 @@ pub struct Settings {
     /// Follow-up messages for leads who go quiet; `None` = off (`{}` = on with the defaults).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up: Option<crate::follow_up::FollowUpSettings>,
+    /// Escalations posted to the team's Slack channel (`channel::slack`); `None` = not posted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slack: Option<crate::channel::slack::SlackSettings>,
 }
 
 /// A tenant's texts in one language other than its own.
@@ -226,6 +229,7 @@ impl Settings {
         }
         problems.extend(self.maintenance.validate());
         problems.extend(self.follow_up.iter().flat_map(crate::follow_up::FollowUpSettings::validate));
+        problems.extend(self.slack.iter().flat_map(crate::channel::slack::SlackSettings::validate));
         for (i, person) in self.on_call.iter().enumerate() {
             if person.name.trim().is_empty() {
                 problems.push(format!("on_call[{i}].name is empty"));
@@ -349,6 +353,7 @@ impl Settings {
             texts: self.texts.clone(),
             maintenance: self.maintenance.clone(),
             follow_up: self.follow_up.clone(),
+            slack: self.slack.clone(),
         })
     }
 

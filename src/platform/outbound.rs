@@ -9,7 +9,7 @@
 use super::config::sending_secret;
 use super::d1::{database, statement, Arg};
 use frontdesk_core::channel::twilio::rest::{parse_send_response, send_request, OutboundSms, API_BASE};
-use frontdesk_core::channel::{meta, openphone, resend};
+use frontdesk_core::channel::{meta, openphone, resend, slack};
 use frontdesk_core::http::SendOutcome;
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{Job, ServiceWindow};
@@ -24,6 +24,7 @@ const TWILIO_API_BASE_VAR: &str = "TWILIO_API_BASE";
 const META_API_BASE_VAR: &str = "META_API_BASE";
 const OPENPHONE_API_BASE_VAR: &str = "OPENPHONE_API_BASE";
 const RESEND_API_BASE_VAR: &str = "RESEND_API_BASE";
+const SLACK_WEBHOOK_BASE_VAR: &str = "SLACK_WEBHOOK_BASE";
 
 #[derive(Deserialize)]
 struct OutboxState {
@@ -44,7 +45,7 @@ struct Delivery<'a> {
     /// `twilio`, `meta` or `openphone` for messages; pages go by SMS through Twilio. Email goes
     /// through the tenant's Resend channel whatever this says.
     provider: &'a str,
-    /// `sms`, `whatsapp` or `email`.
+    /// `sms`, `whatsapp`, `email` or `slack`.
     channel: &'a str,
     to: &'a str,
     body: &'a str,
@@ -108,6 +109,20 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
         };
     }
     let request = match (d.provider, d.channel) {
+        // The recipient is the webhook's secret reference: resolved here, never logged (a
+        // URL that does not point at Slack's webhooks is refused, not fetched).
+        (_, "slack") => match credentials!(sending_secret(env, Some(d.to))) {
+            None => None,
+            Some(url) => {
+                match slack::send_request(&var_or(env, SLACK_WEBHOOK_BASE_VAR, slack::WEBHOOK_BASE), &url, d.body) {
+                    Some(request) => Some(request),
+                    None => {
+                        let why = "the Slack webhook secret is not an incoming webhook URL";
+                        return finish(&db, &row.id, d, "failed", None, Some(why)).await;
+                    }
+                }
+            }
+        },
         // Email goes through the tenant's Resend account whoever carried the conversation.
         (_, "email") => credentials!(resend_sender(env, &db, d.tenant_id).await?).map(|(from, api_key)| {
             let subject = d.payload.get("subject").and_then(|s| s.as_str()).unwrap_or(resend::REPLY_SUBJECT);
@@ -173,6 +188,7 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
         return finish(&db, &row.id, d, "simulated", None, None).await;
     };
     let classify = match (d.provider, d.channel) {
+        (_, "slack") => slack::parse_send_response,
         (_, "email") => resend::parse_send_response,
         (meta::PROVIDER, _) => meta::parse_send_response,
         (openphone::PROVIDER, _) => openphone::parse_send_response,
@@ -184,6 +200,8 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
             SendOutcome::Failed(error) => finish(&db, &row.id, d, "failed", None, Some(&error)).await,
             SendOutcome::Retry(error) => retry_later(&db, &row.id, &error).await,
         },
+        // A fetch error may quote the URL, which for Slack is the secret.
+        Err(_) if d.channel == "slack" => retry_later(&db, &row.id, "network: the Slack webhook did not answer").await,
         Err(e) => retry_later(&db, &row.id, &format!("network: {e}")).await,
     }
 }

@@ -4,6 +4,7 @@
 pub mod meta;
 pub mod openphone;
 pub mod resend;
+pub mod slack;
 pub mod twilio;
 pub mod webchat;
 pub mod webform;

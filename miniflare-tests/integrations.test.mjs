@@ -1,9 +1,14 @@
+// Integrations through the jobs queue, each against a fake speaking the provider's format.
+//
 // Email through Resend: a tenant with a `resend` channel (sender address, API key as an
 // `env:NAME` reference) has its on-call email pages sent, not `simulated`, through the jobs
 // queue to a fake speaking Resend's wire format (`POST /emails`, Bearer key, JSON
 // {from, to, subject, text}, answer {"id"}); a failing first try is retried and the email sent
 // once under one Idempotency-Key; the key never appears in the API or the logs; a tenant
 // without the channel still records `simulated`.
+//
+// Slack incoming webhook: with `settings.slack` (`env:SLACK_WEBHOOK_…`, the URL a Worker secret)
+// every escalation is posted as JSON `{"text"}` to the webhook; the URL never appears in the API.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
@@ -12,7 +17,10 @@ import { DEMO, DEMO2, uniquePhone, sendSms, listAll, eventually, assertTwimlRepl
 const RESEND_KEY = 're_test_' + 'k3y'.repeat(8);
 const FROM = 'Maple and Pine <desk@mapleandpine.example>';
 
+const SLACK_PATH = '/services/T0000/B0000/' + 'x'.repeat(24);
+
 let resend;
+let slack;
 let server;
 let failNext = 1;
 
@@ -24,17 +32,23 @@ before(async () => {
     }
     return [200, { id: `4ef9a417-02e9-4d39-ad75-${String(resend.requests.length).padStart(12, '0')}` }];
   });
+  slack = await fakeProvider(() => [200, 'ok']);
   server = await startServerWith({
     sql: [
+      `UPDATE tenants SET settings = json_set(settings, '$.slack', json('{"webhook": "env:SLACK_WEBHOOK_DEMO"}')) WHERE id = 'ten_demo'`,
       `INSERT INTO tenant_channels (id, tenant_id, provider, address, secret_ref, created_at) ` +
         `VALUES ('chn_demo_resend', 'ten_demo', 'resend', '${FROM}', 'env:RESEND_TEST_KEY', 1767225600000)`,
     ],
-    vars: { RESEND_API_BASE: resend.url, RESEND_TEST_KEY: RESEND_KEY },
+    vars: {
+      RESEND_API_BASE: resend.url, RESEND_TEST_KEY: RESEND_KEY,
+      SLACK_WEBHOOK_BASE: `${slack.url}/services/`, SLACK_WEBHOOK_DEMO: `${slack.url}${SLACK_PATH}`,
+    },
   });
 }, { timeout: 240_000 });
 after(async () => {
   await server?.stop();
   resend?.close();
+  slack?.close();
 });
 
 test('an emergency\'s email page goes through Resend, retried once, sent once; the key is never shown', async () => {
@@ -67,6 +81,39 @@ test('an emergency\'s email page goes through Resend, retried once, sent once; t
   const shown = JSON.stringify(await listAll(server, DEMO.key, '/api/v1/outbox'));
   assert.ok(!shown.includes(RESEND_KEY), 'the key is not in the outbox API');
   assert.ok(!server.logs().includes(RESEND_KEY), 'nor in the logs');
+});
+
+test('escalations are posted to the team\'s Slack channel through its incoming webhook', async () => {
+  const phone = uniquePhone();
+  assertTwimlReply(await sendSms(server, { from: phone, body: 'There is a gas leak in the hallway' }));
+  assertTwimlReply(await sendSms(server, { from: uniquePhone(), body: 'Is the flat on Elm Road still available?' }));
+  const posts = await eventually(async () => {
+    const found = slack.requests.filter((r) => /gas leak|Elm Road/.test(r.json?.text ?? ''));
+    return found.length === 2 ? found : null;
+  }, { timeoutMs: 20_000, what: 'two Slack posts' });
+  for (const post of posts) {
+    assert.equal(post.method, 'POST');
+    assert.equal(post.url, SLACK_PATH);
+    assert.match(post.headers['content-type'], /^application\/json/);
+    assert.deepEqual(Object.keys(post.json), ['text']);
+  }
+  assert.ok(posts.some((p) => p.json.text.startsWith('EMERGENCY at Maple & Pine Lettings')), JSON.stringify(posts));
+  assert.ok(posts.some((p) => p.json.text.startsWith('follow_up escalation at Maple & Pine Lettings')), JSON.stringify(posts));
+  const rows = (await listAll(server, DEMO.key, '/api/v1/outbox')).filter((o) => o.channel === 'slack');
+  assert.ok(rows.length >= 2 && rows.every((r) => r.recipient === 'env:SLACK_WEBHOOK_DEMO'), JSON.stringify(rows));
+  const shown = JSON.stringify(rows) + JSON.stringify(await (await fetch(`${server.baseUrl}/api/v1/settings`, { headers: { authorization: `Bearer ${DEMO.key}` } })).json());
+  assert.ok(!shown.includes(SLACK_PATH), 'the webhook URL is in neither the outbox nor the settings');
+  assert.ok(!server.logs().includes(SLACK_PATH), 'nor in the logs');
+});
+
+test('settings refuse a Slack webhook given as a URL', async () => {
+  const current = (await (await fetch(`${server.baseUrl}/api/v1/settings`, { headers: { authorization: `Bearer ${DEMO.key}` } })).json()).settings;
+  const put = await fetch(`${server.baseUrl}/api/v1/settings`, {
+    method: 'PUT', headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ settings: { ...current, slack: { webhook: 'https://hooks.slack.com/services/T/B/X' } } }),
+  });
+  assert.equal(put.status, 400);
+  assert.match((await put.json()).error.message, /slack.webhook must be a secret reference/);
 });
 
 test('a tenant without an email channel records its email pages as simulated', async () => {
