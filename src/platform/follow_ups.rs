@@ -28,6 +28,8 @@ struct Candidate {
     anchor_id: String,
     anchor_body: String,
     anchor_at: u64,
+    /// Who carries the follow-up: the provider that brought the contact's last message, else
+    /// the tenant's SMS channel.
     provider: Option<String>,
     sent: u32,
 }
@@ -40,8 +42,10 @@ pub async fn send_due(env: &Env, db: &D1Database, now: u64) -> Result<u32> {
         db,
         "SELECT v.tenant_id, v.id AS conversation_id, v.contact_id, c.phone, t.settings, t.timezone, \
                 m.id AS anchor_id, m.body AS anchor_body, m.created_at AS anchor_at, \
-                (SELECT w.provider FROM webhook_events w WHERE w.tenant_id = m.tenant_id \
-                 AND w.event_id = m.provider_message_id LIMIT 1) AS provider, \
+                COALESCE((SELECT w.provider FROM webhook_events w WHERE w.tenant_id = m.tenant_id \
+                          AND w.event_id = m.provider_message_id LIMIT 1), \
+                         (SELECT h.provider FROM tenant_channels h WHERE h.tenant_id = v.tenant_id \
+                          AND h.provider IN ('twilio', 'openphone') ORDER BY h.created_at, h.id LIMIT 1)) AS provider, \
                 (SELECT COUNT(*) FROM follow_ups f WHERE f.tenant_id = v.tenant_id \
                  AND f.anchor_message_id = m.id) AS sent \
          FROM conversations v JOIN tenants t ON t.id = v.tenant_id JOIN contacts c ON c.id = v.contact_id \
