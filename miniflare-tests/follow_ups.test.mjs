@@ -95,3 +95,23 @@ test('a silent lead gets step 1 at +2 h and step 2 at +24 h; a reply or STOP end
   assert.equal(sentTo(stops).length, 1, 'STOP ended the sequence');
   assert.deepEqual(sentTo(stopsFirst), []);
 });
+
+test('settings refuse a bad follow-up sequence or emergency contractor, naming the problem, and store nothing', async () => {
+  const get = async () => (await (await fetch(`${server.baseUrl}/api/v1/settings`, { headers: { authorization: `Bearer ${DEMO2.key}` } })).json()).settings;
+  const current = await get();
+  const put = (settings) => fetch(`${server.baseUrl}/api/v1/settings`, {
+    method: 'PUT', headers: { authorization: `Bearer ${DEMO2.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ settings: { ...current, ...settings } }),
+  });
+  const steps = await put({ follow_up: { steps: [{ after_minutes: 120 }, { after_minutes: 60 }], quiet_hours: { from: '9pm', until: '08:00' } } });
+  assert.equal(steps.status, 400);
+  const message = (await steps.json()).error.message;
+  assert.match(message, /follow_up\.steps\[1\]\.after_minutes/);
+  assert.match(message, /follow_up\.quiet_hours\.from: HH:MM/);
+  const contractor = await put({ maintenance: { emergency_contractor: { name: 'Pipe Pros', phone: 'call us' } } });
+  assert.equal(contractor.status, 400);
+  assert.deepEqual(await get(), current, 'nothing stored');
+  const ok = await put({ maintenance: { emergency_contractor: { name: 'Pipe Pros', phone: '+441632960123' } } });
+  assert.equal(ok.status, 200, await ok.text());
+  assert.deepEqual((await get()).maintenance, { emergency_contractor: { name: 'Pipe Pros', phone: '+441632960123' } });
+});
