@@ -17,10 +17,14 @@ import { DEMO, DEMO2, uniquePhone, sendSms, listAll, eventually, assertTwimlRepl
 const RESEND_KEY = 're_test_' + 'k3y'.repeat(8);
 const FROM = 'Maple and Pine <desk@mapleandpine.example>';
 
+const HUBSPOT_TOKEN = 'pat-na1-' + 'f00d'.repeat(8);
 const SLACK_PATH = '/services/T0000/B0000/' + 'x'.repeat(24);
 
 let resend;
 let slack;
+let hubspot;
+/** phone → HubSpot contact id, as the fake CRM holds them. */
+const crm = new Map();
 let server;
 let failNext = 1;
 
@@ -33,15 +37,30 @@ before(async () => {
     return [200, { id: `4ef9a417-02e9-4d39-ad75-${String(resend.requests.length).padStart(12, '0')}` }];
   });
   slack = await fakeProvider(() => [200, 'ok']);
+  hubspot = await fakeProvider(({ url, json }) => {
+    if (url === '/crm/v3/objects/contacts/search') {
+      const id = crm.get(json.filterGroups[0].filters[0].value);
+      return [200, { total: id ? 1 : 0, results: id ? [{ id, properties: {} }] : [] }];
+    }
+    if (url === '/crm/v3/objects/contacts') {
+      const id = String(500 + crm.size);
+      crm.set(json.properties.phone, id);
+      return [201, { id, properties: json.properties }];
+    }
+    if (url === '/crm/v3/objects/notes') return [201, { id: `9${hubspot.requests.length}`, properties: json.properties }];
+    return [404, { status: 'error', message: `no route ${url}` }];
+  });
   server = await startServerWith({
     sql: [
-      `UPDATE tenants SET settings = json_set(settings, '$.slack', json('{"webhook": "env:SLACK_WEBHOOK_DEMO"}')) WHERE id = 'ten_demo'`,
+      `UPDATE tenants SET settings = json_set(settings, '$.slack', json('{"webhook": "env:SLACK_WEBHOOK_DEMO"}'), ` +
+        `'$.hubspot', json('{"token": "env:HUBSPOT_TOKEN_DEMO"}')) WHERE id = 'ten_demo'`,
       `INSERT INTO tenant_channels (id, tenant_id, provider, address, secret_ref, created_at) ` +
         `VALUES ('chn_demo_resend', 'ten_demo', 'resend', '${FROM}', 'env:RESEND_TEST_KEY', 1767225600000)`,
     ],
     vars: {
       RESEND_API_BASE: resend.url, RESEND_TEST_KEY: RESEND_KEY,
       SLACK_WEBHOOK_BASE: `${slack.url}/services/`, SLACK_WEBHOOK_DEMO: `${slack.url}${SLACK_PATH}`,
+      HUBSPOT_API_BASE: hubspot.url, HUBSPOT_TOKEN_DEMO: HUBSPOT_TOKEN,
     },
   });
 }, { timeout: 240_000 });
@@ -49,6 +68,7 @@ after(async () => {
   await server?.stop();
   resend?.close();
   slack?.close();
+  hubspot?.close();
 });
 
 test('an emergency\'s email page goes through Resend, retried once, sent once; the key is never shown', async () => {
@@ -104,6 +124,32 @@ test('escalations are posted to the team\'s Slack channel through its incoming w
   const shown = JSON.stringify(rows) + JSON.stringify(await (await fetch(`${server.baseUrl}/api/v1/settings`, { headers: { authorization: `Bearer ${DEMO.key}` } })).json());
   assert.ok(!shown.includes(SLACK_PATH), 'the webhook URL is in neither the outbox nor the settings');
   assert.ok(!server.logs().includes(SLACK_PATH), 'nor in the logs');
+});
+
+test('each message is synced to HubSpot: the contact found or created once, the message as a note on it', async () => {
+  const phone = uniquePhone();
+  assertTwimlReply(await sendSms(server, { from: phone, body: 'Hi, do you have any two-bed flats in Clifton?' }));
+  assertTwimlReply(await sendSms(server, { from: phone, body: 'My budget is 1500 a month' }));
+  const mine = () => hubspot.requests.filter((r) => JSON.stringify(r.json ?? {}).includes(phone) || r.json?.associations?.[0]?.to?.id === crm.get(phone));
+  const calls = await eventually(async () => {
+    const found = mine();
+    return found.filter((r) => r.url === '/crm/v3/objects/notes').length === 2 ? found : null;
+  }, { timeoutMs: 20_000, what: 'two notes in HubSpot' });
+  for (const call of calls) {
+    assert.equal(call.method, 'POST');
+    assert.equal(call.headers.authorization, `Bearer ${HUBSPOT_TOKEN}`);
+  }
+  assert.equal(calls.filter((r) => r.url === '/crm/v3/objects/contacts').length, 1, 'created once, found the second time');
+  assert.deepEqual(calls.find((r) => r.url === '/crm/v3/objects/contacts').json, { properties: { phone } });
+  const notes = calls.filter((r) => r.url === '/crm/v3/objects/notes').map((r) => r.json);
+  assert.deepEqual(notes.map((n) => n.associations), [1, 2].map(() => [{ to: { id: crm.get(phone) }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }]));
+  assert.deepEqual(notes.map((n) => n.properties.hs_note_body).sort(), [
+    'sms message via Frontdesk: Hi, do you have any two-bed flats in Clifton?',
+    'sms message via Frontdesk: My budget is 1500 a month',
+  ]);
+  assert.ok(!server.logs().includes(HUBSPOT_TOKEN), 'the token is never logged');
+  const shown = await (await fetch(`${server.baseUrl}/api/v1/settings`, { headers: { authorization: `Bearer ${DEMO.key}` } })).text();
+  assert.ok(!shown.includes(HUBSPOT_TOKEN) && shown.includes('env:HUBSPOT_TOKEN_DEMO'), 'settings show the reference, not the token');
 });
 
 test('settings refuse a Slack webhook given as a URL', async () => {

@@ -68,6 +68,9 @@ pub struct Settings {
     /// Escalations posted to the team's Slack channel (`channel::slack`); `None` = not posted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack: Option<crate::channel::slack::SlackSettings>,
+    /// Contacts and their messages synced to HubSpot (`channel::hubspot`); `None` = not synced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hubspot: Option<crate::channel::hubspot::HubSpotSettings>,
 }
 
 /// A tenant's texts in one language other than its own.
@@ -230,6 +233,7 @@ impl Settings {
         problems.extend(self.maintenance.validate());
         problems.extend(self.follow_up.iter().flat_map(crate::follow_up::FollowUpSettings::validate));
         problems.extend(self.slack.iter().flat_map(crate::channel::slack::SlackSettings::validate));
+        problems.extend(self.hubspot.iter().flat_map(crate::channel::hubspot::HubSpotSettings::validate));
         for (i, person) in self.on_call.iter().enumerate() {
             if person.name.trim().is_empty() {
                 problems.push(format!("on_call[{i}].name is empty"));
@@ -354,6 +358,7 @@ impl Settings {
             maintenance: self.maintenance.clone(),
             follow_up: self.follow_up.clone(),
             slack: self.slack.clone(),
+            hubspot: self.hubspot.clone(),
         })
     }
 

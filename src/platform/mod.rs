@@ -2,6 +2,7 @@
 //! durable-objects/ that touches `worker`.
 
 pub mod config;
+pub mod crm;
 pub mod d1;
 pub mod events;
 pub mod follow_ups;

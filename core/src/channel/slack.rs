@@ -23,18 +23,9 @@ pub struct SlackSettings {
     pub webhook: String,
 }
 
-const SECRET_PREFIX: &str = "env:SLACK_WEBHOOK_";
-
 impl SlackSettings {
     pub fn validate(&self) -> Vec<String> {
-        let name = self.webhook.strip_prefix(SECRET_PREFIX).unwrap_or("");
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            return vec![
-                "slack.webhook must be a secret reference `env:SLACK_WEBHOOK_NAME` (letters, digits, _), not a URL"
-                    .into(),
-            ];
-        }
-        Vec::new()
+        super::secret_reference_problem("slack.webhook", &self.webhook, "env:SLACK_WEBHOOK_").into_iter().collect()
     }
 }
 
