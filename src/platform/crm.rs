@@ -3,6 +3,11 @@
 //! errors), dead-lettered after the queue's retries; a refused request (a bad token, a
 //! property HubSpot rejects) or a token that cannot be resolved is logged and given up at once
 //! — the token itself is never logged.
+//!
+//! Known limit: HubSpot has no unique phone property, so two syncs of a phone-only contact
+//! running at the same moment (their first two messages seconds apart) may both miss them in
+//! the search and create two HubSpot contacts; contacts with an email are upserted by it and
+//! cannot be doubled.
 
 use super::config::sending_secret;
 use super::d1::database;
