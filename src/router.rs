@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::routes::{
     api, bookings, escalations, events, health, kb, kb_unanswered, leads, listings, meta_whatsapp, missed_call,
-    openphone, settings, test_hooks, twilio_sms, understand, unparsed, web_chat, web_form,
+    openphone, settings, test_hooks, tickets, twilio_sms, understand, unparsed, web_chat, web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -44,6 +44,10 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, ["api", "v1", "escalations"]) => escalations::list(req, &env).await,
         (Method::Get, ["api", "v1", "escalations", id]) => escalations::get(&req, &env, id).await,
         (Method::Post, ["api", "v1", "escalations", id]) => escalations::update(req, &env, id).await,
+        (Method::Get, ["api", "v1", "tickets"]) => tickets::list(req, &env).await,
+        (Method::Post, ["api", "v1", "tickets"]) => tickets::create(req, &env).await,
+        (Method::Get, ["api", "v1", "tickets", id]) => tickets::get(&req, &env, id).await,
+        (Method::Post, ["api", "v1", "tickets", id]) => tickets::update(req, &env, id).await,
         (Method::Get, ["api", "v1", "unparsed"]) => unparsed::list(req, &env).await,
         (Method::Post, ["api", "v1", "unparsed", id, "replay"]) => unparsed::replay(req, &env, &ctx, id).await,
         (Method::Get, ["api", "v1", "listings"]) => listings::list(req, &env).await,
@@ -115,12 +119,13 @@ fn is_route(segments: &[&str]) -> bool {
                     | "listings"
                     | "availability"
                     | "bookings"
+                    | "tickets"
             ]
             | ["api", "v1", "listings", _]
             | ["api", "v1", "contacts", _, "interest"]
             | ["api", "v1", "bookings", _]
             | ["api", "v1", "settings", "template"]
-            | ["api", "v1", "escalations" | "leads", _]
+            | ["api", "v1", "escalations" | "leads" | "tickets", _]
             | ["api", "v1", "conversations", _]
             | ["api", "v1", "conversations", _, "messages"]
             | ["api", "v1", "unparsed", _, "replay"]

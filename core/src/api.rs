@@ -53,6 +53,12 @@ impl ApiError {
     pub fn slot_taken(message: impl Into<String>) -> Self {
         Self::new(409, "slot_taken", message)
     }
+
+    /// The request names a state change the resource's state does not allow (e.g. a resolved
+    /// ticket re-assigned); the message names the transition.
+    pub fn invalid_transition(message: impl Into<String>) -> Self {
+        Self::new(422, "invalid_transition", message)
+    }
     /// A replayed webhook event still does not parse; the message is the parser's error.
     pub fn still_unparsed(error: impl Into<String>) -> Self {
         Self::new(409, "still_unparsed", error)

@@ -5,7 +5,9 @@
 //! intent still pending after [`INTENT_GRACE_MS`].
 
 use crate::brain::Reply;
+use crate::channel::hubspot::CrmContact;
 use crate::channel::meta;
+use crate::contact_key::ContactKey;
 use crate::escalation::notifications;
 use crate::inbound::{Delivery, InboundTurn};
 use crate::jobs::{Job, ServiceWindow};
@@ -94,8 +96,29 @@ pub fn after_turn(turn: &InboundTurn, reply: &Reply, ids: &TurnIds<'_>, label: &
                 escalated: reply.escalation.is_some(),
             },
         });
+        if let Some(job) = crm_sync(turn, ids) {
+            jobs.push(job);
+        }
     }
     jobs
+}
+
+/// The HubSpot sync of a message, for tenants that set `settings.hubspot` and a contact we can
+/// name to HubSpot (a phone or an email; a chat visitor has neither yet).
+fn crm_sync(turn: &InboundTurn, ids: &TurnIds<'_>) -> Option<Job> {
+    turn.settings.hubspot.as_ref()?;
+    let (email, phone) = match &turn.from {
+        ContactKey::Email(email) => (Some(email.as_str().to_owned()), None),
+        ContactKey::Phone(phone) => (None, Some(phone.to_string())),
+        ContactKey::Visitor(_) => return None,
+    };
+    Some(Job::SyncCrm {
+        tenant_id: turn.tenant_id.clone(),
+        message_id: ids.inbound.to_owned(),
+        contact: CrmContact { email, phone, name: turn.profile_name.clone() },
+        note: format!("{} message via Frontdesk: {}", turn.channel.as_str(), turn.body),
+        at: turn.received_at,
+    })
 }
 
 /// Whether a pending intent last enqueued at `updated_at` is due to be enqueued again at `now`.

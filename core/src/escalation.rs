@@ -138,9 +138,11 @@ pub struct OnCall {
 pub enum NotifyChannel {
     Sms,
     Email,
+    /// The team's Slack channel (`settings.slack`); `to` is the webhook's secret reference.
+    Slack,
 }
 
-/// One page to one on-call person.
+/// One page to one on-call person, or one post to the team's channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     pub channel: NotifyChannel,
@@ -158,7 +160,8 @@ const SMS_PAGE_CHARS: usize = 300;
 /// `level`-th reachable on-call contact (round the chain again past its end) by SMS and email,
 /// whatever the hour; other reasons page no one (they wait in the team's queue). Level 0 is
 /// paged in the turn that raised it; the sweeper pages the next level each time the tenant's
-/// acknowledgement timeout passes with the escalation still open.
+/// acknowledgement timeout passes with the escalation still open. With `settings.slack`, every
+/// escalation (any reason, each page of an emergency) is also posted to the team's channel.
 pub fn notifications(
     settings: &Settings,
     escalation_id: &str,
@@ -168,9 +171,24 @@ pub fn notifications(
     quote: &str,
     level: u32,
 ) -> Vec<Notification> {
+    let mut out = Vec::new();
+    if let Some(slack) = &settings.slack {
+        let headline = match (reason, level) {
+            (Reason::Emergency, 0) => format!("EMERGENCY at {business_name}"),
+            (Reason::Emergency, n) => format!("STILL OPEN, page {}: EMERGENCY at {business_name}", n + 1),
+            (other, _) => format!("{} escalation at {business_name}", other.as_str()),
+        };
+        out.push(Notification {
+            channel: NotifyChannel::Slack,
+            to: slack.webhook.clone(),
+            subject: headline.clone(),
+            body: format!("{headline}: {contact_label} wrote \u{201c}{quote}\u{201d} Ref {escalation_id}"),
+            dedupe_key: format!("{escalation_id}:slack:{level}"),
+        });
+    }
     let reachable: Vec<&OnCall> = settings.on_call.iter().filter(|p| p.phone.is_some() || p.email.is_some()).collect();
     if reason != Reason::Emergency || reachable.is_empty() {
-        return Vec::new();
+        return out;
     }
     let person = reachable[level as usize % reachable.len()];
     let (subject, key) = match level {
@@ -188,7 +206,6 @@ pub fn notifications(
     } else {
         body.clone()
     };
-    let mut out = Vec::new();
     if let Some(phone) = &person.phone {
         out.push(Notification {
             channel: NotifyChannel::Sms,
@@ -213,6 +230,21 @@ pub fn notifications(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn with_slack_every_escalation_is_posted_once_per_page() {
+        let mut s = settings();
+        s.slack = Some(crate::channel::slack::SlackSettings { webhook: "env:SLACK_WEBHOOK_DEMO".into() });
+        let follow_up = notifications(&s, "esc_1", Reason::FollowUp, "Maple", "Dana", "is it free?", 0);
+        assert_eq!(follow_up.len(), 1, "a task pages no one but is posted");
+        assert_eq!((follow_up[0].channel, follow_up[0].to.as_str()), (NotifyChannel::Slack, "env:SLACK_WEBHOOK_DEMO"));
+        assert!(follow_up[0].body.starts_with("follow_up escalation at Maple: Dana wrote"));
+        let repage = notifications(&s, "esc_2", Reason::Emergency, "Maple", "Dana", "flood", 1);
+        let slack: Vec<_> = repage.iter().filter(|n| n.channel == NotifyChannel::Slack).collect();
+        assert_eq!(slack[0].dedupe_key, "esc_2:slack:1");
+        assert!(slack[0].body.starts_with("STILL OPEN, page 2: EMERGENCY at Maple"));
+        assert_eq!(notifications(&settings(), "esc_3", Reason::FollowUp, "Maple", "Dana", "q", 0), Vec::new());
+    }
 
     fn settings() -> Settings {
         serde_json::from_value(serde_json::json!({

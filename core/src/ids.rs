@@ -21,6 +21,7 @@ pub const KB_JOB: &str = "kbj";
 pub const UNANSWERED: &str = "una";
 pub const LISTING: &str = "lst";
 pub const BOOKING: &str = "bkg";
+pub const TICKET: &str = "tkt";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;
@@ -51,6 +52,7 @@ pub fn is_well_formed(id: &str) -> bool {
         UNANSWERED,
         LISTING,
         BOOKING,
+        TICKET,
     ]
     .contains(&prefix)
         && rest.len() == TIME_DIGITS + RANDOM_DIGITS

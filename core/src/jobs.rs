@@ -38,6 +38,21 @@ pub enum Job {
     /// A knowledge base ingestion too large (or too slow: a URL) to run inside the request;
     /// its input and progress live in the `kb_jobs` row, so a retry resumes from that row.
     KbIngest { tenant_id: String, job_id: String },
+    /// Upsert the contact in the tenant's HubSpot and add the message as a note; once per
+    /// message (a crash after HubSpot took the note and before the intent is marked done
+    /// adds it again: HubSpot's notes API takes no idempotency key).
+    SyncCrm {
+        tenant_id: String,
+        message_id: String,
+        contact: crate::channel::hubspot::CrmContact,
+        note: String,
+        at: u64,
+    },
+}
+
+/// The intent key of the CRM sync of one message.
+pub fn crm_intent_key(message_id: &str) -> String {
+    format!("crm:{message_id}")
 }
 
 /// The intent key of the lead update for one message (the turn's batch builds the same key in
@@ -75,7 +90,8 @@ impl Job {
             Job::Notify { tenant_id, .. }
             | Job::DeliverMessage { tenant_id, .. }
             | Job::UpdateLead { tenant_id, .. }
-            | Job::KbIngest { tenant_id, .. } => tenant_id,
+            | Job::KbIngest { tenant_id, .. }
+            | Job::SyncCrm { tenant_id, .. } => tenant_id,
         }
     }
 
@@ -86,6 +102,7 @@ impl Job {
             Job::DeliverMessage { message_id, .. } => Some(message_id.clone()),
             Job::Notify { notification, .. } => Some(notification.dedupe_key.clone()),
             Job::UpdateLead { message, .. } => Some(lead_intent_key(&message.message_id)),
+            Job::SyncCrm { message_id, .. } => Some(crm_intent_key(message_id)),
             // An ingestion is its own record (`kb_jobs`), readable by the API whatever happens.
             Job::PublishEvent { .. } | Job::RetryTurn { .. } | Job::KbIngest { .. } => None,
         }
@@ -100,6 +117,7 @@ impl Job {
             Job::UpdateLead { .. } => "update_lead",
             Job::RetryTurn { .. } => "retry_turn",
             Job::KbIngest { .. } => "kb_ingest",
+            Job::SyncCrm { .. } => "sync_crm",
         }
     }
 
@@ -125,6 +143,7 @@ impl Job {
                 channel: match notification.channel {
                     NotifyChannel::Sms => "sms",
                     NotifyChannel::Email => "email",
+                    NotifyChannel::Slack => "slack",
                 },
                 recipient: notification.to.clone(),
                 payload: serde_json::json!({ "kind": "escalation_page", "escalation_id": escalation_id,

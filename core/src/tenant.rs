@@ -68,6 +68,18 @@ pub struct Settings {
     /// Where a review request after a booking points (`https://…`); none = no review request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_link: Option<String>,
+    /// Maintenance tickets: the emergency contractor given to a contact reporting a fault.
+    #[serde(default, skip_serializing_if = "crate::tickets::MaintenanceSettings::is_empty")]
+    pub maintenance: crate::tickets::MaintenanceSettings,
+    /// Follow-up messages for leads who go quiet; `None` = off (`{}` = on with the defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<crate::follow_up::FollowUpSettings>,
+    /// Escalations posted to the team's Slack channel (`channel::slack`); `None` = not posted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slack: Option<crate::channel::slack::SlackSettings>,
+    /// Contacts and their messages synced to HubSpot (`channel::hubspot`); `None` = not synced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hubspot: Option<crate::channel::hubspot::HubSpotSettings>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -236,6 +248,10 @@ impl Settings {
         if let Some(Err(problem)) = self.whatsapp_template.as_ref().map(TemplateSetting::validate) {
             problems.push(format!("whatsapp_template: {problem}"));
         }
+        problems.extend(self.maintenance.validate());
+        problems.extend(self.follow_up.iter().flat_map(crate::follow_up::FollowUpSettings::validate));
+        problems.extend(self.slack.iter().flat_map(crate::channel::slack::SlackSettings::validate));
+        problems.extend(self.hubspot.iter().flat_map(crate::channel::hubspot::HubSpotSettings::validate));
         for (i, person) in self.on_call.iter().enumerate() {
             if person.name.trim().is_empty() {
                 problems.push(format!("on_call[{i}].name is empty"));
@@ -360,6 +376,10 @@ impl Settings {
             booking_rules: self.booking_rules.clone(),
             availability: self.availability.clone(),
             review_link: self.review_link.clone(),
+            maintenance: self.maintenance.clone(),
+            follow_up: self.follow_up.clone(),
+            slack: self.slack.clone(),
+            hubspot: self.hubspot.clone(),
         })
     }
 

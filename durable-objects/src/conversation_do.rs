@@ -239,6 +239,7 @@ impl ConversationDO {
             dialogue: dialogue_json.as_deref(),
             told_name,
             unanswered: reply.unanswered.as_deref(),
+            ticket: reply.ticket.as_ref(),
         };
         // The effects are planned with the ids this turn expects; the batch writes them as
         // intents (correcting a lead update's ids from the stored message), and the jobs

@@ -351,6 +351,7 @@ fn reply_statements(
         &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(&turn.provider_message_id), Arg::Int(reply.at)]),
     )?);
     statements.extend(dialogue_statements(db, turn, ids, reply)?);
+    statements.extend(ticket_statement(db, turn, ids, reply)?);
     statements.extend(effect_statements(db, turn, ids, jobs)?);
     statements.push(statement(
         db,
@@ -420,6 +421,51 @@ fn dialogue_statements(
         )?);
     }
     Ok(statements)
+}
+
+/// The maintenance ticket the message opens, once per message (a retried or duplicate turn
+/// writes nothing), on the stored message's contact and conversation, with its attachments and
+/// the emergency escalation this batch raised a statement earlier. Written after the escalation
+/// so the link is read in the same transaction.
+// SEAM(listings): `listing_id` stays NULL until the conversation names the property (the lead
+// wires listings into the turn); with it, the landlord alert reads `listings.landlord` here.
+fn ticket_statement(
+    db: &D1Database,
+    turn: &InboundTurn,
+    ids: &NewIds,
+    reply: &ReplyToStore<'_>,
+) -> Result<Option<D1PreparedStatement>> {
+    let Some(ticket) = reply.ticket else { return Ok(None) };
+    let claim = claim_args(turn, ids);
+    let id = ids::make(ids::TICKET, turn.received_at, WorkerRandom.next_u64());
+    let statement = statement(
+        db,
+        &format!(
+            "INSERT INTO tickets (id, tenant_id, contact_id, conversation_id, message_id, category, urgency, status, \
+                                  media, escalation_id, summary, created_at, updated_at) \
+             SELECT ?7, ?1, m.contact_id, m.conversation_id, m.id, ?8, ?9, 'open', \
+                    (SELECT json_group_array(json_object('url', json_extract(x.value, '$[0]'), 'content_type', json_extract(x.value, '$[1]'))) \
+                     FROM json_each(COALESCE(m.media, '[]')) x), \
+                    (SELECT e.id FROM escalations e WHERE e.tenant_id = ?1 AND e.message_id = m.id \
+                     AND e.reason = 'emergency' ORDER BY e.id LIMIT 1), \
+                    ?10, ?11, ?11 \
+             FROM messages m WHERE m.tenant_id = ?1 AND m.channel = ?5 AND m.provider_message_id = ?6 AND {CLAIMED} \
+             ON CONFLICT DO NOTHING"
+        ),
+        &args(
+            &claim,
+            &[
+                Arg::Text(turn.inbound_channel()),
+                Arg::Text(&turn.provider_message_id),
+                Arg::Text(&id),
+                Arg::Text(ticket.category.as_str()),
+                Arg::Text(ticket.urgency.as_str()),
+                Arg::Text(&ticket.summary),
+                Arg::Int(turn.received_at),
+            ],
+        ),
+    )?;
+    Ok(Some(statement))
 }
 
 /// The turn's effects, written with it: one `job_intents` row per job and, for deliveries, the

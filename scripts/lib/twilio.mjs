@@ -107,7 +107,12 @@ export function smsWebhookParams({ from, to, body, messageSid = randomMessageSid
     ['ApiVersion', '2010-04-01'],
   ];
   if (messagingServiceSid) pairs.splice(2, 0, ['MessagingServiceSid', messagingServiceSid]);
-  for (const [k, v] of toPairs(extra)) pairs.push([k, v]);
+  // An extra field replaces a default of the same name (Twilio sends each field once: a
+  // second NumMedia would be ignored by the parser, which reads the first).
+  for (const [k, v] of toPairs(extra)) {
+    const at = pairs.findIndex(([name]) => name === k);
+    if (at >= 0) pairs[at] = [k, v]; else pairs.push([k, v]);
+  }
   return pairs;
 }
 

@@ -51,6 +51,9 @@ async fn run(env: &Env, job: Job) -> Result<()> {
             update_lead(env, tenant_id, contact_id, conversation_id, message).await
         }
         Job::KbIngest { tenant_id, job_id } => super::kb_ingest::run_job(env, tenant_id, job_id).await,
+        Job::SyncCrm { tenant_id, message_id, contact, note, at } => {
+            super::crm::sync(env, tenant_id, message_id, contact, note, *at).await
+        }
         Job::RetryTurn { turn } => {
             let outcome = conversation_turn(env, turn).await?;
             publish_all(env, outcome.events).await;

@@ -2,8 +2,10 @@
 //! durable-objects/ that touches `worker`.
 
 pub mod config;
+pub mod crm;
 pub mod d1;
 pub mod events;
+pub mod follow_ups;
 pub mod jobs;
 pub mod kb_ingest;
 pub mod leads;

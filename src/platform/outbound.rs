@@ -9,7 +9,7 @@
 use super::config::sending_secret;
 use super::d1::{database, statement, Arg};
 use frontdesk_core::channel::twilio::rest::{parse_send_response, send_request, OutboundSms, API_BASE};
-use frontdesk_core::channel::{meta, openphone};
+use frontdesk_core::channel::{meta, openphone, resend, slack};
 use frontdesk_core::http::SendOutcome;
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{Job, ServiceWindow};
@@ -23,6 +23,8 @@ use worker::{D1Database, Env, Result};
 const TWILIO_API_BASE_VAR: &str = "TWILIO_API_BASE";
 const META_API_BASE_VAR: &str = "META_API_BASE";
 const OPENPHONE_API_BASE_VAR: &str = "OPENPHONE_API_BASE";
+const RESEND_API_BASE_VAR: &str = "RESEND_API_BASE";
+const SLACK_WEBHOOK_BASE_VAR: &str = "SLACK_WEBHOOK_BASE";
 
 #[derive(Deserialize)]
 struct OutboxState {
@@ -40,9 +42,10 @@ const LEASE_MS: u64 = PROVIDER_TIMEOUT_MS + 20_000;
 struct Delivery<'a> {
     tenant_id: &'a str,
     dedupe_key: &'a str,
-    /// `twilio`, `meta` or `openphone` for messages; pages go by SMS through Twilio.
+    /// `twilio`, `meta` or `openphone` for messages; pages go by SMS through Twilio. Email goes
+    /// through the tenant's Resend channel whatever this says.
     provider: &'a str,
-    /// `sms`, `whatsapp` or `email`.
+    /// `sms`, `whatsapp`, `email` or `slack`.
     channel: &'a str,
     to: &'a str,
     body: &'a str,
@@ -106,6 +109,35 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
         };
     }
     let request = match (d.provider, d.channel) {
+        // The recipient is the webhook's secret reference: resolved here, never logged (a
+        // URL that does not point at Slack's webhooks is refused, not fetched).
+        (_, "slack") => match credentials!(sending_secret(env, Some(d.to))) {
+            None => None,
+            Some(url) => {
+                match slack::send_request(&var_or(env, SLACK_WEBHOOK_BASE_VAR, slack::WEBHOOK_BASE), &url, d.body) {
+                    Some(request) => Some(request),
+                    None => {
+                        let why = "the Slack webhook secret is not an incoming webhook URL";
+                        return finish(&db, &row.id, d, "failed", None, Some(why)).await;
+                    }
+                }
+            }
+        },
+        // Email goes through the tenant's Resend account whoever carried the conversation.
+        (_, "email") => credentials!(resend_sender(env, &db, d.tenant_id).await?).map(|(from, api_key)| {
+            let subject = d.payload.get("subject").and_then(|s| s.as_str()).unwrap_or(resend::REPLY_SUBJECT);
+            resend::send_request(
+                &var_or(env, RESEND_API_BASE_VAR, resend::API_BASE),
+                &resend::OutboundEmail {
+                    api_key: &api_key,
+                    from: &from,
+                    to: d.to,
+                    subject,
+                    text: d.body,
+                    idempotency_key: d.dedupe_key,
+                },
+            )
+        }),
         (meta::PROVIDER, _) => {
             let last_inbound = d.window.map(|w| w.last_inbound_ms);
             let send = meta::choose(last_inbound, wall_clock_ms(), d.window.and_then(|w| w.template.as_ref()));
@@ -150,15 +182,16 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
                 },
             )
         }),
-        // No email provider yet: every email is recorded, not sent.
         _ => None,
     };
     let Some(request) = request else {
         return finish(&db, &row.id, d, "simulated", None, None).await;
     };
-    let classify = match d.provider {
-        meta::PROVIDER => meta::parse_send_response,
-        openphone::PROVIDER => openphone::parse_send_response,
+    let classify = match (d.provider, d.channel) {
+        (_, "slack") => slack::parse_send_response,
+        (_, "email") => resend::parse_send_response,
+        (meta::PROVIDER, _) => meta::parse_send_response,
+        (openphone::PROVIDER, _) => openphone::parse_send_response,
         _ => parse_send_response,
     };
     match execute(&request).await {
@@ -167,6 +200,8 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
             SendOutcome::Failed(error) => finish(&db, &row.id, d, "failed", None, Some(&error)).await,
             SendOutcome::Retry(error) => retry_later(&db, &row.id, &error).await,
         },
+        // A fetch error may quote the URL, which for Slack is the secret.
+        Err(_) if d.channel == "slack" => retry_later(&db, &row.id, "network: the Slack webhook did not answer").await,
         Err(e) => retry_later(&db, &row.id, &format!("network: {e}")).await,
     }
 }
@@ -386,6 +421,18 @@ async fn openphone_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result
     let Some(row) = channel_row(db, tenant_id, openphone::PROVIDER).await? else { return Ok(Ok(None)) };
     let key_ref = serde_json::from_str::<OpenPhoneConfig>(&row.config).ok().and_then(|c| c.api_key);
     Ok(sending_secret(env, key_ref.as_deref()).map(|key| key.map(|key| (row.address, key))))
+}
+
+/// The tenant's Resend sender (`address`, e.g. `Maple & Pine <desk@mapleandpine.example>`) and
+/// API key (`secret_ref`, an `env:NAME` reference), if it has an email channel. A row without a
+/// key is misconfigured (failed, not simulated): the tenant meant to send.
+async fn resend_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Credentials<(String, String)>> {
+    let Some(row) = channel_row(db, tenant_id, resend::PROVIDER).await? else { return Ok(Ok(None)) };
+    Ok(match sending_secret(env, Some(&row.secret_ref)) {
+        Ok(Some(key)) => Ok(Some((row.address, key))),
+        Ok(None) => Err(Misconfigured::NoReference),
+        Err(why) => Err(why),
+    })
 }
 
 /// The tenant's WhatsApp Cloud `phone_number_id` and Graph access token (`secret_ref`), if set.

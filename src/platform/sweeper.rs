@@ -12,6 +12,7 @@
 //!    tenant's acknowledgement timeout;
 //! 4. sends booking reminders (24 h before) and review requests (after), each once
 //!    (`platform::bookings::send_due`);
+//! 5. sends the follow-ups due to leads who went quiet (`follow_ups`);
 //! 5. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
 //!    messages keep the history; an intent only matters until its job is done).
 //!
@@ -53,6 +54,7 @@ pub struct SweepReport {
     pub intents_requeued: u32,
     pub intents_dead: u32,
     pub escalations_repaged: u32,
+    pub follow_ups_sent: u32,
     pub intents_pruned: u32,
     pub booking_reminders: u32,
     pub review_requests: u32,
@@ -64,6 +66,7 @@ pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
     answer_stuck_claims(env, &db, now, &mut report).await?;
     requeue_intents(env, &db, now, &mut report).await?;
     repage_escalations(env, &db, now, &mut report).await?;
+    report.follow_ups_sent = super::follow_ups::send_due(env, &db, now).await?;
     report.intents_pruned = prune_done_intents(&db, now).await?;
     let due = bookings::send_due(env, &db, now).await?;
     (report.booking_reminders, report.review_requests) = (due.reminders_sent, due.reviews_requested);

@@ -16,6 +16,7 @@ pub mod openphone;
 pub mod rate_limit;
 pub mod settings;
 pub mod test_hooks;
+pub mod tickets;
 pub mod twilio_sms;
 pub mod understand;
 pub mod unparsed;

@@ -85,6 +85,9 @@ pub struct Reply {
     /// A question the brain could not answer from what it knows: logged for the team.
     #[serde(default)]
     pub unanswered: Option<String>,
+    /// A maintenance ticket to open with the turn (`tickets::from_turn`).
+    #[serde(default)]
+    pub ticket: Option<crate::tickets::NewTicket>,
 }
 
 /// Why a turn hands over to a human, with what the team needs to act.
@@ -110,6 +113,7 @@ impl Reply {
             unclear: false,
             dialogue: None,
             unanswered: None,
+            ticket: None,
         }
     }
 }

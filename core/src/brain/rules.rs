@@ -12,6 +12,7 @@ use super::{Brain, EscalationRequest, Reply, Turn};
 use crate::dialogue::DialogueState;
 use crate::escalation::Reason;
 use crate::tenant::OpenStatus;
+use crate::tickets::{emergency_reply, from_turn};
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RulesBrain;
@@ -50,7 +51,7 @@ impl Brain for RulesBrain {
             // The carrier confirms an opt-out itself; a reply would be a second, unwanted message.
             Intent::OptOut => (None, composed),
             // Straight to the point: no greeting, no opening hours — emergencies ignore both.
-            Intent::Emergency => (Some(phrase(Phrase::Emergency, lang).to_owned()), composed),
+            Intent::Emergency => (Some(emergency_reply(turn, understood.emergency, lang)), composed),
             _ if confused => {
                 (Some(with_greeting(turn, lang, phrase(Phrase::HumanRequested, lang))), Composed::default())
             }
@@ -75,6 +76,7 @@ impl Brain for RulesBrain {
             unclear,
             dialogue: Some(dialogue),
             unanswered: composed.unanswered,
+            ticket: from_turn(turn, understood.intent, understood.emergency, understood.urgency),
         }
     }
 }

@@ -112,6 +112,8 @@ pub struct ReplyToStore<'a> {
     pub told_name: Option<&'a str>,
     /// A question nothing we know answered, for the knowledge base's unanswered list.
     pub unanswered: Option<&'a str>,
+    /// A maintenance ticket the message opens (on the stored message's contact and conversation).
+    pub ticket: Option<&'a crate::tickets::NewTicket>,
 }
 
 /// What storage holds for the event after a call.

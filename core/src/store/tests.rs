@@ -87,6 +87,7 @@ impl Answer {
             dialogue: None,
             told_name: None,
             unanswered: None,
+            ticket: None,
         }
     }
 }

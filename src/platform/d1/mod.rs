@@ -11,6 +11,7 @@ pub mod listings;
 mod reads;
 mod settings;
 mod tenants;
+mod tickets;
 mod unparsed;
 
 pub use contacts::{contact_id_for_visitor, link_identities};
@@ -25,6 +26,7 @@ pub use settings::{save_tenant, tenant_row, TenantRow};
 pub use tenants::{
     channel_tenant, forget_cached_channels, tenant_for_api_key, tenant_profile, ChannelTenant, KeyOwner,
 };
+pub use tickets::{open_ticket, ticket, ticket_list, update_ticket};
 pub use unparsed::{keep_unparsed, record_replay, unparsed, unparsed_list};
 
 /// One `audit_log` row: who did what to which subject, and when.

@@ -27,7 +27,7 @@ mod language;
 mod numbers;
 mod places;
 mod slots;
-mod text;
+pub(crate) mod text;
 mod times;
 mod urgency;
 
