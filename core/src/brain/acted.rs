@@ -13,7 +13,7 @@ use crate::listings::{street, summary, Listing, Medium, Status};
 
 /// What the acts give the reply.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(super) struct Said {
+pub(crate) struct Said {
     pub parts: Vec<String>,
     pub listing: Option<ListingRef>,
     pub booking: Option<Option<BookingRef>>,
@@ -31,7 +31,7 @@ pub(super) struct Said {
     pub follow_up: Option<String>,
 }
 
-pub(super) fn say(turn: &Turn, lang: &str) -> Option<Said> {
+pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
     let done: &Done = &turn.acts;
     if done.0.is_empty() {
         return None;

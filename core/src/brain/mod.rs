@@ -2,7 +2,7 @@
 //! [`rules::RulesBrain`] is the default and works with no network and no key.
 
 pub mod act;
-mod acted;
+pub(crate) mod acted;
 mod compose;
 mod grounding;
 pub mod phrases;

@@ -115,6 +115,7 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
         );
     }
     knowledge_lines(&mut p, turn);
+    acts_lines(&mut p, turn);
     if turn.missed_call {
         p.push_str(
             "- They phoned and nobody answered; they have not written anything. Send one short, friendly \
@@ -201,6 +202,19 @@ fn knowledge_lines(p: &mut String, turn: &Turn) {
             one_line(&passage.title, 160),
             clip(&one_line(&passage.text, KNOWLEDGE_CHARS), KNOWLEDGE_CHARS)
         );
+    }
+}
+
+/// What the calendar and the catalogue did for this message, already done: the model says it
+/// and states no other time, price or booking.
+fn acts_lines(p: &mut String, turn: &Turn) {
+    let Some(said) = crate::brain::acted::say(turn, "en") else { return };
+    p.push_str(
+        "\n# Already done for this message (by the calendar and the listings)\nTell the caller this, in their \
+         language and your words; do not offer or confirm any other time, price or booking:\n",
+    );
+    for part in &said.parts {
+        let _ = writeln!(p, "- {}", one_line(part, KNOWLEDGE_CHARS));
     }
 }
 
@@ -334,6 +348,32 @@ mod tests {
             !prompt_for(&turn("hi")).contains("# From the business's knowledge base"),
             "no section without passages"
         );
+    }
+
+    #[test]
+    fn the_model_is_told_what_the_calendar_did_and_nothing_else_to_offer() {
+        use crate::booking::{rfc3339, Booking, Kind};
+        use crate::brain::act::{Act, Outcome};
+        let mut t = turn("11:30 please");
+        let start = 1_796_124_600_000; // 2026-12-01 11:30 UTC
+        let booking = Booking {
+            id: "bkg_1".into(),
+            kind: Kind::Viewing,
+            status: "confirmed".into(),
+            contact_id: "con_1".into(),
+            listing_id: None,
+            staff_id: None,
+            start: rfc3339(start, 0),
+            end: rfc3339(start + 1_800_000, 0),
+            source: "conversation".into(),
+            created_at: 0,
+            updated_at: 0,
+        };
+        t.acts.0.push((Act::Book { kind: Kind::Viewing, listing_id: None, start_ms: start }, Outcome::Booked(booking)));
+        let p = prompt_for(&t);
+        assert!(p.contains("# Already done for this message"), "{p}");
+        assert!(p.lines().any(|l| l.starts_with("- Booked: your viewing") && l.contains("at 11:30")), "{p}");
+        assert!(!prompt_for(&turn("hi")).contains("Already done"));
     }
 
     #[test]

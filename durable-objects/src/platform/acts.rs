@@ -7,10 +7,11 @@ use crate::platform::d1::{statement, Arg};
 use crate::platform::listings;
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::booking::{NewBooking, When};
-use frontdesk_core::brain::act::{plan, Act, Done, Outcome};
+use frontdesk_core::brain::act::{plan, Act, Done, Outcome, LISTED};
 use frontdesk_core::brain::Turn;
 use frontdesk_core::ids;
 use frontdesk_core::inbound::InboundTurn;
+use frontdesk_core::listings::InterestLevel;
 use frontdesk_core::ports::Random;
 use worker::{D1Database, Env};
 
@@ -31,9 +32,32 @@ pub async fn run(env: &Env, db: &D1Database, inbound: &InboundTurn, contact_id: 
             worker::console_error!("a conversation act failed ({act:?}): {e}");
             Outcome::Failed
         });
+        if let Some(contact_id) = contact.as_deref() {
+            interest(db, &inbound.tenant_id, contact_id, &act, &outcome, turn.now_ms).await;
+        }
         done.0.push((act, outcome));
     }
     done
+}
+
+/// The listing a contact asked about, was sent or booked, on their record (the lead and its
+/// score read it). Losing one is not worth failing the turn for.
+async fn interest(db: &D1Database, tenant_id: &str, contact_id: &str, act: &Act, outcome: &Outcome, at: u64) {
+    let noted: Vec<(&str, InterestLevel)> = match (act, outcome) {
+        (Act::FindListing, Outcome::Listing(Some(listing))) => vec![(&listing.id, InterestLevel::Asked)],
+        (Act::SearchListings(_), Outcome::Listings(found)) => {
+            found.iter().take(LISTED).map(|l| (l.id.as_str(), InterestLevel::Sent)).collect()
+        }
+        (Act::Book { .. } | Act::BookStay { .. }, Outcome::Booked(booking)) => {
+            booking.listing_id.as_deref().map(|id| (id, InterestLevel::Booked)).into_iter().collect()
+        }
+        _ => Vec::new(),
+    };
+    for (listing_id, level) in noted {
+        if let Err(e) = listings::record_interest(db, tenant_id, contact_id, listing_id, level, None, at).await {
+            worker::console_error!("recording interest in {listing_id} failed: {e}");
+        }
+    }
 }
 
 async fn execute(
