@@ -48,33 +48,13 @@ pub async fn escalation_list(
     status: Option<Status>,
     page: &PageRequest,
 ) -> Result<Vec<Escalation>> {
-    let rows: Vec<Row> = statement(
-        db,
-        &format!(
-            "SELECT {COLUMNS} FROM escalations WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2) \
-             AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4"
-        ),
-        &[
-            Arg::Text(tenant_id),
-            Arg::OptText(status.map(Status::as_str)),
-            Arg::OptText(page.before.as_deref()),
-            Arg::Int(page.fetch_limit().into()),
-        ],
-    )?
-    .all()
-    .await?
-    .results()?;
+    let rows: Vec<Row> =
+        super::status_page(db, ("escalations", COLUMNS), tenant_id, status.map(Status::as_str), page).await?;
     Ok(rows.into_iter().map(Escalation::from).collect())
 }
 
 pub async fn escalation(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Escalation>> {
-    let row: Option<Row> = statement(
-        db,
-        &format!("SELECT {COLUMNS} FROM escalations WHERE tenant_id = ?1 AND id = ?2"),
-        &[Arg::Text(tenant_id), Arg::Text(id)],
-    )?
-    .first(None)
-    .await?;
+    let row: Option<Row> = super::by_id(db, ("escalations", COLUMNS), tenant_id, id).await?;
     Ok(row.map(Escalation::from))
 }
 

@@ -29,6 +29,50 @@ pub use tenants::{
 pub use tickets::{open_ticket, ticket, ticket_list, update_ticket};
 pub use unparsed::{keep_unparsed, record_replay, unparsed, unparsed_list};
 
+/// A page of a tenant's `table` rows, newest id first, optionally of one `status` — the shape
+/// the queues of the API (escalations, tickets) share. `table` and `columns` are fixed names
+/// from the caller, never input.
+pub async fn status_page<R: serde::de::DeserializeOwned>(
+    db: &worker::D1Database,
+    (table, columns): (&str, &str),
+    tenant_id: &str,
+    status: Option<&str>,
+    page: &frontdesk_core::api::PageRequest,
+) -> worker::Result<Vec<R>> {
+    statement(
+        db,
+        &format!(
+            "SELECT {columns} FROM {table} WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2) \
+             AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4"
+        ),
+        &[
+            Arg::Text(tenant_id),
+            Arg::OptText(status),
+            Arg::OptText(page.before.as_deref()),
+            Arg::Int(page.fetch_limit().into()),
+        ],
+    )?
+    .all()
+    .await?
+    .results()
+}
+
+/// One of a tenant's `table` rows by id (`None`: no such row for this tenant).
+pub async fn by_id<R: serde::de::DeserializeOwned>(
+    db: &worker::D1Database,
+    (table, columns): (&str, &str),
+    tenant_id: &str,
+    id: &str,
+) -> worker::Result<Option<R>> {
+    statement(
+        db,
+        &format!("SELECT {columns} FROM {table} WHERE tenant_id = ?1 AND id = ?2"),
+        &[Arg::Text(tenant_id), Arg::Text(id)],
+    )?
+    .first(None)
+    .await
+}
+
 /// One `audit_log` row: who did what to which subject, and when.
 pub struct Audit<'a> {
     pub id: &'a str,
