@@ -47,7 +47,7 @@ pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
                 said.listing = Some(ListingRef { id: listing.id.clone(), label: name.clone() });
                 label = Some(name.clone());
                 said.parts.push(if listing.status == Status::Available {
-                    format!("{} is available: {}.", capitalised(&name), summary(listing, Medium::Text))
+                    format!("{} is available: {}.", capitalised(&name), summary(&as_of(listing, today), Medium::Text))
                 } else {
                     format!("I'm sorry, {name} is {} now.", status_words(listing.status))
                 });
@@ -215,6 +215,21 @@ fn offered_slot(slot: &Slot) -> OfferedSlot {
         date: date.to_string(),
         time: format!("{:02}:{:02}", minute / 60, minute % 60),
     }
+}
+
+/// The listing as of `today`: an available-from date already past is "available now" (the
+/// summary itself knows no date).
+fn as_of(listing: &Listing, today: crate::brain::understand::CivilDate) -> Listing {
+    let mut listing = listing.clone();
+    let past = listing
+        .available_from
+        .as_deref()
+        .and_then(|d| d.parse::<crate::brain::understand::CivilDate>().ok())
+        .is_some_and(|d| d <= today);
+    if past {
+        listing.available_from = None;
+    }
+    listing
 }
 
 /// How the reply names a listing: "the flat on Elm Road", else its reference.
