@@ -8,8 +8,12 @@ use super::act::{Act, Done, Outcome, LISTED, OFFERED_SLOTS};
 use super::Turn;
 use crate::booking::phrase::{phrase_date, phrase_slots};
 use crate::booking::{parse_rfc3339, Alternative, Booking, BookingRefusal, Kind, Slot};
+use crate::brain::tone::ChannelStyle;
 use crate::dialogue::{BookingRef, ListingRef, OfferedSlot};
 use crate::listings::{street, summary, Listing, Medium, Status};
+
+/// Listings named in an SMS reply.
+const SMS_LISTED: usize = 2;
 
 /// What the acts give the reply.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -54,9 +58,15 @@ pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
             }
             (Act::SearchListings(_), Outcome::Listings(found)) if !found.is_empty() => {
                 said.searched = true;
+                // Two segments of SMS hold two listings with the greeting and the question.
+                let room = if turn.settings.style_for(turn.channel) == Some(ChannelStyle::Concise) {
+                    SMS_LISTED
+                } else {
+                    LISTED
+                };
                 let shown: Vec<String> = found
                     .iter()
-                    .take(LISTED)
+                    .take(room)
                     .map(|l| format!("{} ({})", summary(l, Medium::Text), l.reference))
                     .collect();
                 let intro = if shown.len() == 1 {

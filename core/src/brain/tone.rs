@@ -77,20 +77,13 @@ pub fn frame(text: String, style: Option<ChannelStyle>, lang: &str, name: Option
     }
 }
 
-/// At most [`CONCISE_MAX_CHARS`], cut after the last whole sentence that fits (the first
-/// sentence always stays: it is the answer).
+/// At most [`CONCISE_MAX_CHARS`]: whole sentences while they fit, then as much of the next as
+/// is worth sending (`kb::query::condense`) — a long first part must not leave only the greeting.
 fn concise(text: String) -> String {
     if text.chars().count() <= CONCISE_MAX_CHARS {
         return text;
     }
-    let mut out = String::new();
-    for sentence in text.split_inclusive(['.', '!', '?']) {
-        if !out.is_empty() && out.chars().count() + sentence.chars().count() > CONCISE_MAX_CHARS {
-            break;
-        }
-        out.push_str(sentence);
-    }
-    out.trim_end().to_owned()
+    crate::kb::query::condense(&text, CONCISE_MAX_CHARS)
 }
 
 #[cfg(test)]
