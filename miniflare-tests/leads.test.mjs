@@ -21,8 +21,8 @@ async function leadOf(phone, until = () => true) {
 test('a renter is qualified over two messages, scored with quoted evidence and handed to the team when hot', async () => {
   const phone = uniquePhone();
   const first = assertTwimlReply(await sendSms(server, { from: phone, body: "Hi, I'm looking to rent a 2 bed flat" }));
-  // Answer first: the catalogue's matches, then the one question that moves it on.
-  assert.match(first, /that match.*Would you like to view (it|one)\?$/, first);
+  // Answer first: the catalogue's matches, then the one question that narrows them.
+  assert.match(first, /that match.*Which area are you looking in\?$/, first);
   let lead = await leadOf(phone);
   assert.equal(lead.status, 'qualifying');
   assert.equal(lead.fields.beds.value, 2);

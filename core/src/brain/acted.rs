@@ -56,7 +56,7 @@ pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
                     format!("I'm sorry, {name} is {} now.", status_words(listing.status))
                 });
             }
-            (Act::SearchListings(_), Outcome::Listings(found)) if !found.is_empty() => {
+            (Act::SearchListings(query), Outcome::Listings(found)) if !found.is_empty() => {
                 said.searched = true;
                 // Two segments of SMS hold two listings with the greeting and the question.
                 let room = if turn.settings.style_for(turn.channel) == Some(ChannelStyle::Concise) {
@@ -80,10 +80,15 @@ pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
                     said.listing = Some(ListingRef { id: only.id.clone(), label: name.clone() });
                     label = Some(name);
                 }
-                said.parts.push(
-                    if found.len() == 1 { "Would you like to view it?" } else { "Would you like to view one?" }.into(),
-                );
-                said.asks = true;
+                // Without an area the matches are only a start: the next qualification question
+                // narrows them (which area?); with one, the next step is a viewing.
+                if query.area.is_some() {
+                    said.parts.push(
+                        if found.len() == 1 { "Would you like to view it?" } else { "Would you like to view one?" }
+                            .into(),
+                    );
+                    said.asks = true;
+                }
             }
             (Act::Availability { .. }, Outcome::Slots(slots)) => {
                 let offered: Vec<Slot> = slots.iter().take(OFFERED_SLOTS).cloned().collect();
