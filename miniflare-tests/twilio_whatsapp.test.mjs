@@ -60,9 +60,9 @@ test('a returning contact is recognised by name across channels: SMS first, then
   assert.deepEqual(conversations.map((c) => c.channel).sort(), ['sms', 'whatsapp'], 'one conversation per channel, one timeline per contact');
 
   // And back on SMS, within the window: the SMS thread continues, with no second greeting; the
-  // viewing of the flat they asked about is passed to the team to confirm.
+  // calendar offers Friday's free times for the flat they asked about.
   const third = assertTwimlReply(await sendSms(server, { from: phone, body: 'Can I view it on Friday?' }), 'sms again');
-  assert.match(third, /^I've asked the team to confirm a viewing of Elm Road (on Fri \d+ \w+|tomorrow \(Fri \d+ \w+\)) — they'll be in touch to confirm the time\./);
+  assert.match(third, /^I can show you the flat on Elm Road (on Friday|tomorrow) at \d\d:\d\d.*Which suits you\?$/, third);
 });
 
 test('mixing a WhatsApp sender with an SMS receiving address is kept as an unparsed event, not lost', async () => {
