@@ -194,11 +194,15 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
     }
 
     // A search for places: the catalogue answers it.
+    // New criteria for a search under way ("4 bedrooms in Redland") search again.
+    let refines = matches!(goal, Some(GoalKind::Search))
+        && [Slot::Area, Slot::Beds, Slot::BudgetMax].iter().any(|s| understood.slots.contains_key(s));
     let searching = matches!(
         understood.intent,
         Intent::PropertyEnquiryRent | Intent::PropertyEnquiryBuy | Intent::AvailabilitySearch
     ) || words.contains("other options")
-        || words.contains("anything else");
+        || words.contains("anything else")
+        || refines;
     if searching && done.listing().is_none() && !done.tried(|a| matches!(a, Act::SearchListings(_))) {
         return Some(Act::SearchListings(query(turn, &understood, stay_template)));
     }

@@ -352,6 +352,16 @@ mod tests {
     }
 
     #[test]
+    fn new_criteria_search_the_catalogue_again() {
+        let mut chat = lettings();
+        let acts = with_calendar(&mut chat);
+        chat.say("Hi, I'm looking to rent a flat");
+        let refined = chat.say("2 bedrooms in Clifton please").text.unwrap();
+        assert!(refined.contains("I have one that matches: a two-bedroom flat in Clifton"), "{}", chat.print());
+        assert_eq!(*acts.borrow(), ["SearchListings", "SearchListings"]);
+    }
+
+    #[test]
     fn a_taken_time_is_refused_with_the_nearest_free_one() {
         let mut chat = lettings();
         let acts = with_calendar(&mut chat);
