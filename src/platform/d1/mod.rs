@@ -88,10 +88,19 @@ pub struct Audit<'a> {
 
 /// The statement recording `audit`, to run in the same batch as the change it describes.
 pub fn audit_statement(db: &worker::D1Database, audit: &Audit<'_>) -> worker::Result<worker::D1PreparedStatement> {
+    audit_with(db, audit, "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+}
+
+/// [`audit_statement`], written only when the statement before it in the batch changed a row
+/// (`changes()` reads that statement: a batch runs in order on one connection).
+pub fn audit_if_changed(db: &worker::D1Database, audit: &Audit<'_>) -> worker::Result<worker::D1PreparedStatement> {
+    audit_with(db, audit, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE changes() > 0")
+}
+
+fn audit_with(db: &worker::D1Database, audit: &Audit<'_>, values: &str) -> worker::Result<worker::D1PreparedStatement> {
     statement(
         db,
-        "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        &format!("INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) {values}"),
         &[
             Arg::Text(audit.id),
             Arg::Text(audit.tenant_id),

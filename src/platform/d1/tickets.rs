@@ -1,7 +1,7 @@
 //! Maintenance tickets as the tenant API reads, opens and updates them. Turns open theirs in
 //! the conversation's batch (`thread_store::ticket_statement`).
 
-use super::{statement, Arg, Audit};
+use super::{audit_if_changed, statement, Arg, Audit};
 use frontdesk_core::api::PageRequest;
 use frontdesk_core::tickets::{Category, Status, Ticket, TicketUrgency, Updated, ValidTicket};
 use serde::Deserialize;
@@ -101,25 +101,6 @@ pub async fn open_ticket(
         .await?;
     let written = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
     Ok(written > 0)
-}
-
-/// The audit row, written only when the statement before it in the batch changed a row
-/// (`changes()` reads that statement: a batch runs in order on one connection).
-fn audit_if_changed(db: &D1Database, audit: &Audit<'_>) -> Result<worker::D1PreparedStatement> {
-    statement(
-        db,
-        "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) \
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE changes() > 0",
-        &[
-            Arg::Text(audit.id),
-            Arg::Text(audit.tenant_id),
-            Arg::Text(audit.actor),
-            Arg::Text(audit.action),
-            Arg::Text(audit.subject),
-            Arg::Text(audit.detail),
-            Arg::Int(audit.at_ms),
-        ],
-    )
 }
 
 /// Stores an update (`UpdateTicket::apply`) made to the ticket as it was at `read_at` (its
