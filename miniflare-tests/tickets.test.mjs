@@ -170,3 +170,28 @@ test('staff open and work a ticket: open → assigned → resolved with notes; b
   assert.ok(open.some((t) => t.id === id));
   assert.ok(!(await listAll(server, DEMO.key, '/api/v1/tickets?status=open')).some((t) => t.id === id));
 });
+
+test('an emergency at a listed property names it on the ticket and alerts its landlord; a routine fault there does not', async () => {
+  const phone = uniquePhone();
+  const [elmRoad] = (await apiOk(server, DEMO.key, '/api/v1/listings?q=MP-2026-014')).data;
+  assert.equal(elmRoad?.reference, 'MP-2026-014');
+  const landlordPhone = '+447700900312'; // Helen Price, the seeded landlord of MP-2026-014
+
+  const reply = assertTwimlReply(await sendSms(server, { from: phone, body: 'Water is pouring through the ceiling at 21 Elm Road!' }), 'emergency');
+  assert.match(reply, /on-call team/, reply);
+  const contacts = await apiOk(server, DEMO.key, `/api/v1/contacts?phone=${encodeURIComponent(phone)}`);
+  const [ticket] = await ticketsOf(DEMO.key, contacts.data[0].id);
+  assert.deepEqual([ticket.category, ticket.urgency, ticket.listing_id], ['plumbing', 'emergency', elmRoad.id]);
+  await eventually(async () => pagesTo(landlordPhone, ticket.escalation_id).length === 1, { timeoutMs: 20_000, what: 'the landlord alerted' });
+  const [alert] = pagesTo(landlordPhone, ticket.escalation_id);
+  assert.ok(alert.form.Body.includes('Flat 2, 21 Elm Road') && alert.form.Body.includes('Water is pouring'), alert.form.Body);
+  assert.equal(pagesTo('+447700900999', ticket.escalation_id).length, 1, 'on-call is paged as well');
+
+  const routinePhone = uniquePhone();
+  const before = twilio.requests.filter((r) => r.form.To === landlordPhone).length;
+  await sendSms(server, { from: routinePhone, body: 'The kitchen tap at 21 Elm Road is dripping, could someone look at it next week?' });
+  const routineContact = (await apiOk(server, DEMO.key, `/api/v1/contacts?phone=${encodeURIComponent(routinePhone)}`)).data[0];
+  const [routine] = await ticketsOf(DEMO.key, routineContact.id);
+  assert.deepEqual([routine.urgency, routine.listing_id, routine.escalation_id], ['routine', elmRoad.id, null]);
+  assert.equal(twilio.requests.filter((r) => r.form.To === landlordPhone).length, before, 'a dripping tap does not page the landlord');
+});

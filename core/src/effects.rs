@@ -12,6 +12,7 @@ use crate::escalation::notifications;
 use crate::inbound::{Delivery, InboundTurn};
 use crate::jobs::{Job, ServiceWindow};
 use crate::lead::LeadMessage;
+use crate::tickets::landlord_alerts;
 
 /// How long an intent may stay pending before the sweeper takes it for lost and enqueues it
 /// again. Longer than a healthy job takes through the queue (seconds) and than the first
@@ -52,13 +53,17 @@ pub fn label(name: Option<&str>, address: &str) -> String {
     }
 }
 
-/// The jobs a stored turn must run, in the order they matter: pages first, then the reply,
-/// then the lead.
+/// The jobs a stored turn must run, in the order they matter: pages (and a landlord's alert)
+/// first, then the reply, then the lead.
 pub fn after_turn(turn: &InboundTurn, reply: &Reply, ids: &TurnIds<'_>, label: &str, returning: bool) -> Vec<Job> {
     let mut jobs = Vec::new();
     if let (Some(request), Some(escalation_id)) = (&reply.escalation, ids.escalation) {
-        let pages =
+        let mut pages =
             notifications(&turn.settings, escalation_id, request.reason, &turn.business_name, label, &turn.body, 0);
+        // The property's landlord hears of an emergency there with the on-call team.
+        if let Some((ticket, property)) = reply.ticket.as_ref().and_then(|t| Some((t, t.property.as_ref()?))) {
+            pages.extend(landlord_alerts(ticket, property, &turn.business_name, label, escalation_id));
+        }
         jobs.extend(pages.into_iter().map(|notification| Job::Notify {
             tenant_id: turn.tenant_id.clone(),
             escalation_id: escalation_id.to_owned(),
@@ -176,6 +181,26 @@ mod tests {
             ("msg_2", "sms", "+447700900123")
         );
         assert!(jobs[3].outbox_entry().is_none(), "a lead update delivers nothing");
+    }
+
+    #[test]
+    fn an_emergency_at_a_known_property_alerts_its_landlord_with_the_on_call_pages() {
+        let t = turn("Water is pouring through my ceiling!", Delivery::Queued);
+        let mut reply = answer(&t);
+        let landlord =
+            crate::listings::Landlord { name: "Helen Price".into(), phone: Some("+447700900312".into()), email: None };
+        reply.ticket.as_mut().expect("a flood opens a ticket").property = Some(crate::tickets::Property {
+            listing_id: "lst_1".into(),
+            reference: "MP-2026-014".into(),
+            address: "21 Elm Road".into(),
+            landlord: Some(landlord),
+        });
+        let jobs = after_turn(&t, &reply, &ids(Some("msg_2"), Some("esc_1")), "Ana", false);
+        let keys: Vec<_> = jobs.iter().filter_map(Job::intent_key).collect();
+        assert_eq!(
+            keys[..3],
+            ["esc_1:sms:+447700900999", "esc_1:email:sam@example.com", "esc_1:landlord:sms:+447700900312"]
+        );
     }
 
     #[test]

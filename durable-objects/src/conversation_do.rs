@@ -8,11 +8,11 @@
 //! turn costs one D1 round trip.
 
 use crate::llm_turn;
-use crate::platform::acts;
 use crate::platform::d1::database;
 use crate::platform::env::fault_armed;
 use crate::platform::kb::{self, SearchQuery};
 use crate::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
+use crate::platform::{acts, property};
 use crate::platform::{enqueue, enqueue_all};
 use crate::protocol::TURN_PATH;
 use crate::thread_store::D1Store;
@@ -209,6 +209,15 @@ impl ConversationDO {
             Decision::Settled(outcome) => return Ok(outcome),
             Decision::Reply(reply, usage) => (*reply, usage),
         };
+        if let Some(ticket) = reply.ticket.as_mut() {
+            let contact_id = known_contact.as_ref().map(|c| c.id.as_str());
+            ticket.property = property::reported_at(store.database(), &turn.tenant_id, contact_id, &brain_turn)
+                .await
+                .unwrap_or_else(|e| {
+                    worker::console_error!("finding the property of {}'s ticket failed: {e}", turn.event_id);
+                    None
+                });
+        }
         if reply.text.is_some() && reply.escalation.is_none() {
             // Meta's window runs on its clock: the real one, even when a test moves the business clock.
             reply.escalation = turn.undeliverable(wall_clock_ms());

@@ -426,9 +426,8 @@ fn dialogue_statements(
 /// The maintenance ticket the message opens, once per message (a retried or duplicate turn
 /// writes nothing), on the stored message's contact and conversation, with its attachments and
 /// the emergency escalation this batch raised a statement earlier. Written after the escalation
-/// so the link is read in the same transaction.
-// SEAM(listings): `listing_id` stays NULL until the conversation names the property (the lead
-// wires listings into the turn); with it, the landlord alert reads `listings.landlord` here.
+/// so the link is read in the same transaction. The property, when the turn found it, names
+/// the listing (`platform::property`).
 fn ticket_statement(
     db: &D1Database,
     turn: &InboundTurn,
@@ -441,9 +440,9 @@ fn ticket_statement(
     let statement = statement(
         db,
         &format!(
-            "INSERT INTO tickets (id, tenant_id, contact_id, conversation_id, message_id, category, urgency, status, \
-                                  media, escalation_id, summary, created_at, updated_at) \
-             SELECT ?7, ?1, m.contact_id, m.conversation_id, m.id, ?8, ?9, 'open', \
+            "INSERT INTO tickets (id, tenant_id, contact_id, conversation_id, message_id, listing_id, category, \
+                                  urgency, status, media, escalation_id, summary, created_at, updated_at) \
+             SELECT ?7, ?1, m.contact_id, m.conversation_id, m.id, ?12, ?8, ?9, 'open', \
                     (SELECT json_group_array(json_object('url', json_extract(x.value, '$[0]'), 'content_type', json_extract(x.value, '$[1]'))) \
                      FROM json_each(COALESCE(m.media, '[]')) x), \
                     (SELECT e.id FROM escalations e WHERE e.tenant_id = ?1 AND e.message_id = m.id \
@@ -462,6 +461,7 @@ fn ticket_statement(
                 Arg::Text(ticket.urgency.as_str()),
                 Arg::Text(&ticket.summary),
                 Arg::Int(turn.received_at),
+                Arg::OptText(ticket.property.as_ref().map(|p| p.listing_id.as_str())),
             ],
         ),
     )?;

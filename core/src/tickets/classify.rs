@@ -30,7 +30,7 @@ pub fn from_turn(turn: &Turn, intent: Intent, emergency: Option<Emergency>, urge
     let urgency = urgency_of(emergency, urgency, turn);
     let quote: String = turn.text.trim().chars().take(SUMMARY_QUOTE_CHARS).collect();
     let summary = format!("{} ({}): \"{quote}\"", category.as_str(), urgency.as_str());
-    Some(NewTicket { category, urgency, summary })
+    Some(NewTicket { category, urgency, summary, property: None })
 }
 
 /// The category of an emergency that is a property fault; `None` for the rest.

@@ -7,9 +7,11 @@
 //! in [`classify`]; what the reporting contact is told is [`emergency_reply`].
 
 mod classify;
+mod property;
 mod requests;
 
 pub use classify::{category_of, emergency_reply, from_turn, urgency_of};
+pub use property::{landlord_alerts, Property};
 pub use requests::{CreateTicket, UpdateTicket, Updated, ValidTicket};
 
 use crate::phone::PhoneE164;
@@ -120,6 +122,10 @@ pub struct NewTicket {
     pub urgency: TicketUrgency,
     /// One line for the team, quoting the message.
     pub summary: String,
+    /// Where the fault is, when the glue found the listing (`property`): the ticket names it
+    /// and an emergency alerts its landlord.
+    #[serde(default)]
+    pub property: Option<Property>,
 }
 
 /// `settings.maintenance`.

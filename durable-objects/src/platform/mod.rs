@@ -10,6 +10,7 @@ pub mod intents;
 pub mod jobs;
 pub mod kb;
 pub mod listings;
+pub mod property;
 pub mod time;
 pub mod vectors;
 
