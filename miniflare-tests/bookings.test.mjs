@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, prepareDatabase } from './helpers/server.mjs';
 import { connectSse } from './helpers/sse.mjs';
-import { DEMO, DEMO2, api, apiPost, apiOk, assertError, uniquePhone, listAll, eventually, conversationsOf, messagesOf } from './helpers/api.mjs';
+import { DEMO, DEMO2, api, apiPost, apiOk, assertError, uniquePhone, listAll, eventually, conversationsOf, messagesOf, sendSms } from './helpers/api.mjs';
 
 // Monday 4 January 2027, 09:00 in London (GMT, +00:00).
 const T0 = '2027-01-04T09:00:00Z';
@@ -108,6 +108,19 @@ test('the booking is confirmed to the contact through the outbox and is on their
   assert.deepEqual(bodies, [sent[0].payload.body], 'the confirmation is a message on the contact\'s conversation');
   const mine = await apiOk(server, DEMO.key, `/api/v1/bookings?contact_id=${winner.contact_id}`);
   assert.deepEqual(mine.data.map((b) => b.id), [winner.id]);
+});
+
+test('a contact who writes in Spanish is confirmed in Spanish', async () => {
+  const phone = uniquePhone();
+  const hola = await sendSms(server, { from: phone, body: 'Hola, me gustaría ver un piso de dos dormitorios' });
+  assert.equal(hola.status, 200, hola.text);
+  const r = await book(DEMO.key, viewing('2027-01-08T14:00:00+00:00', phone));
+  assert.equal(r.status, 201, r.text);
+  const [sent] = await eventually(async () => {
+    const rows = await outboxTo(DEMO.key, phone);
+    return rows.length === 1 ? rows : null;
+  }, { what: 'the confirmation', intervalMs: 250 });
+  assert.equal(sent.payload.body, 'Maple & Pine Lettings: Su visita el viernes a las 14:00 está confirmada. Responda aquí para cambiarla.');
 });
 
 test('a 10-night stay at a 32-night month-aligned let is refused with the rule and 1 March to 2 April', async () => {

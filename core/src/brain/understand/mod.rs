@@ -190,6 +190,11 @@ impl Template {
     }
 }
 
+/// The language a text is written in, read as [`understand`] reads it.
+pub fn language_of(text: &str) -> Language {
+    language::detect(&text::Text::new(text))
+}
+
 /// Understands one message. Never panics; inputs longer than 4 KiB are read up to that point.
 pub fn understand(input: &Input) -> Understanding {
     let utterance = text::Text::new(input.utterance);

@@ -7,7 +7,7 @@ use crate::platform::d1::{statement, Arg};
 use crate::platform::enqueue_all;
 use crate::platform::intents::intent_statements;
 use crate::platform::time::WorkerRandom;
-use frontdesk_core::booking::notice::{describe, notice_text, Notice, Period};
+use frontdesk_core::booking::notice::{describe, language_of, notice_text, Notice, Period};
 use frontdesk_core::booking::{Booking, Kind, Slot, Stay};
 use frontdesk_core::events::{EventKind, NewEvent};
 use frontdesk_core::ids;
@@ -71,11 +71,9 @@ pub async fn tell(
     now_ms: u64,
 ) -> Result<Vec<Job>> {
     let Some(to) = reach(db, tenant_id, &row.contact_id).await? else { return Ok(Vec::new()) };
-    let body = notice_text(
-        notice,
-        &t.name,
-        &describe(Kind::parse(&row.kind).unwrap_or(Kind::Appointment), &period(row), t.today),
-    );
+    let lang = language_of(to.last_inbound.as_deref());
+    let kind = Kind::parse(&row.kind).unwrap_or(Kind::Appointment);
+    let body = notice_text(notice, &t.name, &describe(kind, &period(row), t.today, lang), lang);
     let message_id = ids::make(ids::MESSAGE, now_ms, WorkerRandom.next_u64());
     let conversation_id = ids::make(ids::CONVERSATION, now_ms, WorkerRandom.next_u64());
     let job = Job::DeliverMessage {
@@ -139,11 +137,12 @@ fn period(row: &Row) -> Period {
     }
 }
 
-/// How a contact is reached.
+/// How a contact is reached, and the words they last wrote to us (their language).
 struct Reach {
     channel: String,
     provider: &'static str,
     address: String,
+    last_inbound: Option<String>,
 }
 
 /// The contact's channel: WhatsApp if that is where they last wrote, else SMS to their phone,
@@ -155,13 +154,17 @@ async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<Opt
         email: Option<String>,
         last_channel: Option<String>,
         providers: Option<String>,
+        last_inbound: Option<String>,
     }
     let c: Option<C> = statement(
         db,
         "SELECT phone, email, \
            (SELECT channel FROM conversations WHERE tenant_id = ?1 AND contact_id = ?2 AND channel IN ('sms', 'whatsapp') \
             ORDER BY last_message_at DESC LIMIT 1) AS last_channel, \
-           (SELECT group_concat(provider) FROM tenant_channels WHERE tenant_id = ?1) AS providers \
+           (SELECT group_concat(provider) FROM tenant_channels WHERE tenant_id = ?1) AS providers, \
+           (SELECT body FROM messages WHERE tenant_id = ?1 AND direction = 'inbound' AND conversation_id IN \
+              (SELECT id FROM conversations WHERE tenant_id = ?1 AND contact_id = ?2) \
+            ORDER BY created_at DESC LIMIT 1) AS last_inbound \
          FROM contacts WHERE tenant_id = ?1 AND id = ?2",
         &[Arg::Text(tenant_id), Arg::Text(contact_id)],
     )?
@@ -179,9 +182,11 @@ async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<Opt
                 "sms" if !has("twilio") && has("openphone") => "openphone",
                 _ => "twilio",
             };
-            Some(Reach { channel, provider, address: phone })
+            Some(Reach { channel, provider, address: phone, last_inbound: c.last_inbound })
         }
-        (None, Some(email)) => Some(Reach { channel: "email".to_owned(), provider: "email", address: email }),
+        (None, Some(email)) => {
+            Some(Reach { channel: "email".to_owned(), provider: "email", address: email, last_inbound: c.last_inbound })
+        }
         (None, None) => None,
     })
 }
