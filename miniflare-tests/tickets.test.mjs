@@ -123,6 +123,7 @@ test('a routine fault opens a routine ticket with no contractor in the reply; an
   const phone = uniquePhone();
   const reply = assertTwimlReply(await sendSms(server, { from: phone, body: 'Hi, the kitchen tap in my flat is dripping, could someone look at it?' }));
   assert.ok(!reply.includes(CONTRACTOR.phone), reply);
+  assert.match(reply, /logged the repair for our maintenance team/, `the tenant is told what happens next: ${reply}`);
   const contacts = await apiOk(server, DEMO.key, `/api/v1/contacts?phone=${encodeURIComponent(phone)}`);
   const tickets = await ticketsOf(DEMO.key, contacts.data[0].id);
   assert.deepEqual(tickets.map((t) => [t.category, t.urgency, t.escalation_id]), [['plumbing', 'routine', null]]);
@@ -189,7 +190,8 @@ test('an emergency at a listed property names it on the ticket and alerts its la
 
   const routinePhone = uniquePhone();
   const before = twilio.requests.filter((r) => r.form.To === landlordPhone).length;
-  await sendSms(server, { from: routinePhone, body: 'The kitchen tap at 21 Elm Road is dripping, could someone look at it next week?' });
+  const routineReply = assertTwimlReply(await sendSms(server, { from: routinePhone, body: 'The kitchen tap at 21 Elm Road is dripping, could someone look at it next week?' }));
+  assert.ok(!routineReply.includes('is available'), `a tenant's repair is not a lettings enquiry: ${routineReply}`);
   const routineContact = (await apiOk(server, DEMO.key, `/api/v1/contacts?phone=${encodeURIComponent(routinePhone)}`)).data[0];
   const [routine] = await ticketsOf(DEMO.key, routineContact.id);
   assert.deepEqual([routine.urgency, routine.listing_id, routine.escalation_id], ['routine', elmRoad.id, null]);

@@ -111,7 +111,12 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
         tenant_template: turn.settings.template.as_deref(),
         today: turn.local_time.date,
     });
-    if matches!(understood.intent, Intent::Emergency | Intent::OptOut | Intent::Complaint | Intent::SpeakToHuman) {
+    // A fault reported at "21 Elm Road" is about the home they live in, not the listing's
+    // availability: the ticket names the property instead.
+    if matches!(
+        understood.intent,
+        Intent::Emergency | Intent::MaintenanceRequest | Intent::OptOut | Intent::Complaint | Intent::SpeakToHuman
+    ) {
         return None;
     }
     let words = turn.text.to_lowercase();

@@ -50,6 +50,12 @@ pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
                 said.found_listing = true;
                 said.listing = Some(ListingRef { id: listing.id.clone(), label: name.clone() });
                 label = Some(name.clone());
+                // The one we were just talking about, with times or a booking to say: those are
+                // the news, not its description again.
+                let in_focus = turn.dialogue.listing.as_ref().is_some_and(|l| l.id == listing.id);
+                if in_focus && listing.status == Status::Available && done.0.len() > 1 {
+                    continue;
+                }
                 said.parts.push(if listing.status == Status::Available {
                     format!("{} is available: {}.", capitalised(&name), summary(&as_of(listing, today), Medium::Text))
                 } else {
@@ -67,7 +73,7 @@ pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
                 let shown: Vec<String> = found
                     .iter()
                     .take(room)
-                    .map(|l| format!("{} ({})", summary(l, Medium::Text), l.reference))
+                    .map(|l| format!("{} ({})", summary(&as_of(l, today), Medium::Text), l.reference))
                     .collect();
                 let intro = if shown.len() == 1 {
                     "I have one that matches:".to_owned()

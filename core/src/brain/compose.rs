@@ -80,7 +80,8 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     known.merge(&understood.slots, "", 0);
     let mut out = Composed { acts: ReplyActs { goal: goal.clone(), ..Default::default() }, ..Default::default() };
 
-    if intent == Intent::ThanksGoodbye {
+    // "Thanks. How long will they be?" is a question with manners, not a goodbye.
+    if intent == Intent::ThanksGoodbye && !turn.text.contains('?') {
         out.parts.push(close(state, lang));
         out.acts.closed = true;
         return out;
@@ -99,6 +100,12 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     if intent == Intent::HoursLocation || words.asks_hours() {
         out.parts.push(hours(turn, lang));
         out.acts.answered.push("hours".into());
+    }
+    if intent == Intent::MaintenanceRequest {
+        // The turn opens the ticket (`tickets::from_turn`); its urgency says how soon.
+        let ticket = crate::tickets::from_turn(turn, intent, understood.emergency, understood.urgency);
+        let urgent = ticket.is_some_and(|t| t.urgency != crate::tickets::TicketUrgency::Routine);
+        out.parts.push(phrase(if urgent { Phrase::RepairLoggedUrgent } else { Phrase::RepairLogged }, lang).to_owned());
     }
     if words.asks_news() {
         out.parts.push(match state.promised.last() {
@@ -128,6 +135,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
         if !held {
             out.follow_up = Some(format!("{} to confirm: {what}", task_label(goal.kind)));
             out.acts.promised = Some(what);
+            out.acts.promised_booking = true;
         }
     } else if let Some(property) = asks_availability(intent, understood).filter(|_| !acted.found_listing) {
         out.parts.push(fill(phrase(Phrase::AvailabilityCheck, lang), &[("property", &property)]));

@@ -59,6 +59,10 @@ pub enum Phrase {
     ThanksName,
     /// They told us something we noted (no question asked, nothing to answer).
     GotIt,
+    /// A repair reported and logged as a routine ticket.
+    RepairLogged,
+    /// An urgent one (not an emergency): today or tomorrow.
+    RepairLoggedUrgent,
 }
 
 const fn pick(phrase: Phrase) -> [&'static str; 6] {
@@ -306,6 +310,22 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "Entendido, acrescentei isso aos seus dados.",
             "Capito, l'ho aggiunto ai suoi dati.",
         ],
+        Phrase::RepairLogged => [
+            "Sorry about that. I've logged the repair for our maintenance team, who will be in touch to arrange a visit.",
+            "Lamentamos las molestias. He registrado la reparación para nuestro equipo de mantenimiento, que le contactará para concertar una visita.",
+            "Désolé pour ce désagrément. J'ai enregistré la réparation pour notre équipe d'entretien, qui vous contactera pour convenir d'un passage.",
+            "Das tut mir leid. Ich habe die Reparatur für unser Wartungsteam erfasst; es meldet sich, um einen Termin zu vereinbaren.",
+            "Lamentamos o incómodo. Registei a reparação para a nossa equipa de manutenção, que entrará em contacto para marcar uma visita.",
+            "Ci dispiace. Ho registrato la riparazione per il nostro team di manutenzione, che la contatterà per fissare un intervento.",
+        ],
+        Phrase::RepairLoggedUrgent => [
+            "Sorry about that. I've logged it as urgent for our maintenance team, who will be in touch today or tomorrow to fix it.",
+            "Lamentamos las molestias. Lo he registrado como urgente para nuestro equipo de mantenimiento, que le contactará hoy o mañana para repararlo.",
+            "Désolé pour ce désagrément. Je l'ai signalé comme urgent à notre équipe d'entretien, qui vous contactera aujourd'hui ou demain pour la réparation.",
+            "Das tut mir leid. Ich habe es für unser Wartungsteam als dringend erfasst; es meldet sich heute oder morgen für die Reparatur.",
+            "Lamentamos o incómodo. Registei-o como urgente para a nossa equipa de manutenção, que entrará em contacto hoje ou amanhã para o reparar.",
+            "Ci dispiace. L'ho segnalato come urgente al nostro team di manutenzione, che la contatterà oggi o domani per la riparazione.",
+        ],
     }
 }
 
@@ -344,7 +364,9 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [Phrase; 28] = [
+    const ALL: [Phrase; 30] = [
+        Phrase::RepairLogged,
+        Phrase::RepairLoggedUrgent,
         Phrase::ThanksGoodbyeAgain,
         Phrase::GoodbyePromised,
         Phrase::WillCheck,

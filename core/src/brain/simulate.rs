@@ -235,6 +235,16 @@ mod tests {
     }
 
     #[test]
+    fn thanks_with_a_question_is_answered_not_said_goodbye_to() {
+        let mut chat = lettings();
+        chat.say("Water is pouring through the ceiling!");
+        let when = chat.say("Thanks. How long will they be?");
+        let text = when.text.unwrap();
+        assert!(!text.contains("speak soon"), "a question is not a goodbye: {text}");
+        assert!(when.unanswered.is_some(), "passed on to the team: {text}");
+    }
+
+    #[test]
     fn an_unanswered_question_is_asked_once_more_differently_then_dropped() {
         let mut chat = lettings();
         let first = chat.say("I'm looking to rent a flat").text.unwrap();
@@ -359,6 +369,29 @@ mod tests {
         let refined = chat.say("2 bedrooms in Clifton please").text.unwrap();
         assert!(refined.contains("I have one that matches: a two-bedroom flat in Clifton"), "{}", chat.print());
         assert_eq!(*acts.borrow(), ["SearchListings", "SearchListings"]);
+    }
+
+    #[test]
+    fn a_fault_at_a_listed_address_is_a_repair_not_an_enquiry_about_the_listing() {
+        let mut chat = lettings();
+        let acts = with_calendar(&mut chat);
+        let tap = chat.say("The kitchen tap at 21 Elm Road is dripping, could someone look at it next week?");
+        let text = tap.text.clone().unwrap();
+        assert!(!text.contains("is available"), "no listing offered to its own tenant: {}", chat.print());
+        assert!(text.contains("logged the repair for our maintenance team"), "{}", chat.print());
+        assert!(tap.ticket.is_some(), "a ticket is opened");
+        assert!(acts.borrow().is_empty(), "nothing looked up: {:?}", acts.borrow());
+    }
+
+    #[test]
+    fn a_listing_offered_in_a_search_can_be_viewed_on_a_day_without_being_described_again() {
+        let mut chat = lettings();
+        let acts = with_calendar(&mut chat);
+        chat.say("Hi, I'm looking for a 2 bed flat to rent in Clifton, budget around 1500");
+        let offer = chat.say("Can I see the Elm Road one tomorrow?").text.unwrap();
+        assert!(offer.contains("tomorrow at 10:00, 11:30 or 15:00"), "{}", chat.print());
+        assert!(!offer.contains("is available:"), "described once, in the search: {}", chat.print());
+        assert_eq!(*acts.borrow(), ["SearchListings", "FindListing", "Availability"]);
     }
 
     #[test]

@@ -119,6 +119,9 @@ pub struct Promise {
     pub what: String,
     /// When it was promised (ms since the epoch).
     pub at: u64,
+    /// A booking for the team to confirm: kept only until the calendar makes one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub booking: bool,
 }
 
 /// What a reply did, for the state it leaves behind.
@@ -128,6 +131,8 @@ pub struct ReplyActs {
     pub asked: Option<Slot>,
     pub answered: Vec<String>,
     pub promised: Option<String>,
+    /// The promise is a booking for the team to confirm.
+    pub promised_booking: bool,
     pub unanswered: bool,
     pub name_used: bool,
     pub closed: bool,
@@ -225,11 +230,15 @@ impl DialogueState {
             next.listing = Some(listing.clone());
         }
         if let Some(booking) = &acts.booking {
+            // The calendar booked it: no booking left for the team to confirm.
+            if booking.is_some() {
+                next.promised.retain(|p| !p.booking);
+            }
             next.booking = booking.clone();
         }
         if let Some(what) = &acts.promised {
             if !next.promised.iter().any(|p| &p.what == what) {
-                next.promised.push(Promise { what: what.clone(), at });
+                next.promised.push(Promise { what: what.clone(), at, booking: acts.promised_booking });
             }
             if next.promised.len() > MAX_PROMISES {
                 next.promised.remove(0);
@@ -289,6 +298,24 @@ mod tests {
         }
         assert_eq!(s.promised.len(), MAX_PROMISES);
         assert_eq!(s.promised.last().map(|p| p.what.as_str()), Some("p19"));
+    }
+
+    #[test]
+    fn a_booking_the_calendar_made_ends_the_promise_to_confirm_one() {
+        let promise = ReplyActs {
+            promised: Some("a viewing of Elm Road on Wed 2 Dec".into()),
+            promised_booking: true,
+            ..Default::default()
+        };
+        let shortlist = ReplyActs { promised: Some("a shortlist".into()), ..Default::default() };
+        let s = DialogueState::default().after_reply(None, &shortlist, 1).after_reply(None, &promise, 2);
+        assert_eq!(s.promised.len(), 2);
+        let booked = ReplyActs {
+            booking: Some(Some(BookingRef { id: "bkg_1".into(), label: "your viewing".into(), date: None })),
+            ..Default::default()
+        };
+        let s = s.after_reply(None, &booked, 3);
+        assert_eq!(s.promised.iter().map(|p| p.what.as_str()).collect::<Vec<_>>(), ["a shortlist"]);
     }
 
     #[test]

@@ -426,6 +426,7 @@ pub(crate) fn classify(t: &Text, asked: &Asked, template: Template, slots: &Slot
     let question = is_question(t);
     let strong_search = t.has_any(STRONG_SEARCH);
     let alternatives = t.has_any(ALTERNATIVES);
+    let dated = [Slot::Date, Slot::Time, Slot::CheckIn, Slot::CheckOut].iter().any(|s| slots.contains_key(s));
     match asked.act {
         SysAct::Confirm => {
             if yes_no == Some(true)
@@ -473,7 +474,6 @@ pub(crate) fn classify(t: &Text, asked: &Asked, template: Template, slots: &Slot
             }
             let selected = yes_no != Some(false) && t.has_any(SELECT) && !closing(t);
             // "Sounds good, I need to check in on the 3rd": choosing it and giving a date books it.
-            let dated = [Slot::Date, Slot::Time, Slot::CheckIn, Slot::CheckOut].iter().any(|s| slots.contains_key(s));
             if selected && (dated || booking_words) && !question {
                 return match task {
                     Some(i @ (Intent::BookAppointment | Intent::BookStay | Intent::BookViewing)) => i,
@@ -512,7 +512,9 @@ pub(crate) fn classify(t: &Text, asked: &Asked, template: Template, slots: &Slot
     // A question about the item under discussion ("Is the apartment furnished?") is an enquiry,
     // not a new search, unless it asks to book or to find something.
     let mid_dialogue = !matches!(asked.act, SysAct::None | SysAct::AnythingElse);
-    if question && mid_dialogue && !booking_words && !strong_search && !alternatives {
+    // ...but "Can I see the Elm Road one on Wednesday?" asks for a viewing on a day.
+    let books_when = dated && matches!(task, Some(Intent::BookViewing | Intent::BookAppointment | Intent::BookStay));
+    if question && mid_dialogue && !booking_words && !books_when && !strong_search && !alternatives {
         return Intent::GeneralEnquiry;
     }
     if let Some(intent) = task {
