@@ -168,7 +168,12 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
         }
         let (check_in, check_out) =
             (date_slot(turn, &understood, Slot::CheckIn), date_slot(turn, &understood, Slot::CheckOut));
-        if let (Some(listing_id), Some(check_in), Some(check_out)) = (&focus, check_in, check_out) {
+        // With a stay booked in this dialogue, only dates said now are a new stay: the ones
+        // remembered are the booking's ("What time is check-in?" books nothing).
+        let new_dates = [Slot::CheckIn, Slot::CheckOut].iter().any(|s| understood.slots.contains_key(s));
+        if let (Some(listing_id), Some(check_in), Some(check_out), true) =
+            (&focus, check_in, check_out, booked.is_none() || new_dates)
+        {
             if check_out > check_in
                 && !done.tried(|a| matches!(a, Act::BookStay { .. }))
                 && wants_to_book(&understood, &words)

@@ -9,7 +9,9 @@ use super::Turn;
 use crate::booking::phrase::{phrase_date, phrase_slots};
 use crate::booking::{parse_rfc3339, Alternative, Booking, BookingRefusal, Kind, Slot};
 use crate::brain::tone::ChannelStyle;
+use crate::brain::understand::{CivilDate, Slot as USlot};
 use crate::dialogue::{BookingRef, ListingRef, OfferedSlot};
+use crate::lead::LeadFields;
 use crate::listings::{street, summary, Listing, Medium, Status};
 
 /// Listings named in an SMS reply.
@@ -35,7 +37,7 @@ pub(crate) struct Said {
     pub follow_up: Option<String>,
 }
 
-pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
+pub(crate) fn say(turn: &Turn, known: &LeadFields, lang: &str) -> Option<Said> {
     let done: &Done = &turn.acts;
     if done.0.is_empty() {
         return None;
@@ -86,9 +88,25 @@ pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
                     said.listing = Some(ListingRef { id: only.id.clone(), label: name.clone() });
                     label = Some(name);
                 }
+                // One stay that matches the dates asked for: offer to book those (the rules
+                // engine judges them when they say yes).
+                let stay = query.kind == Some(crate::listings::Kind::Stay);
+                if let (true, [_], Some((check_in, check_out))) = (stay, found.as_slice(), stay_dates(known)) {
+                    said.parts.push(format!(
+                        "Shall I book it from {} to {}?",
+                        phrase_date(check_in, today, lang),
+                        phrase_date(check_out, today, lang)
+                    ));
+                    said.offered_stay = Some((check_in.to_string(), check_out.to_string()));
+                    said.asks = true;
+                } else if stay && query.area.is_some() {
+                    said.parts.push(
+                        if found.len() == 1 { "Would you like to book it?" } else { "Which would you like?" }.into(),
+                    );
+                    said.asks = true;
                 // Without an area the matches are only a start: the next qualification question
                 // narrows them (which area?); with one, the next step is a viewing.
-                if query.area.is_some() {
+                } else if query.area.is_some() {
                     said.parts.push(
                         if found.len() == 1 { "Would you like to view it?" } else { "Would you like to view one?" }
                             .into(),
@@ -140,6 +158,13 @@ pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
         }
     }
     (!said.parts.is_empty()).then_some(said)
+}
+
+/// The stay asked for, when both its dates are known and in order.
+fn stay_dates(known: &LeadFields) -> Option<(CivilDate, CivilDate)> {
+    let date = |slot| known.get(slot).and_then(|f| f.value.as_str()).and_then(|d| d.parse::<CivilDate>().ok());
+    let (check_in, check_out) = (date(USlot::CheckIn)?, date(USlot::CheckOut)?);
+    (check_out > check_in).then_some((check_in, check_out))
 }
 
 fn refused(said: &mut Said, refusal: &BookingRefusal, today: crate::brain::understand::CivilDate, lang: &str) {

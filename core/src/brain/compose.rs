@@ -115,7 +115,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     }
     // What the calendar and the catalogue said this turn comes first; promises only stand in
     // for what they could not do.
-    let acted = acted::say(turn, lang).unwrap_or_default();
+    let acted = acted::say(turn, &known, lang).unwrap_or_default();
     out.parts.extend(acted.parts.iter().cloned());
     out.acts.listing = acted.listing.clone();
     out.acts.booking = acted.booking.clone();

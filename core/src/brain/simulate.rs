@@ -269,6 +269,57 @@ mod tests {
     }
 
     #[test]
+    fn a_named_stay_with_its_dates_is_offered_and_booked_on_yes() {
+        use crate::booking::{Booking, Kind};
+        let mut s = letting_agent();
+        s.template = Some("vacation_rental".into());
+        let mut chat = Chat::new(s, at(0, 10, 0));
+        let cottage: crate::listings::Listing = serde_json::from_value(serde_json::json!({
+            "id": "lst_c3", "reference": "HV-C3", "kind": "stay", "type": "cottage", "beds": 1, "baths": 1,
+            "price": 110.0, "price_period": "night", "area": "Porthmeor", "postcode": "", "address": "3 Back Road",
+            "features": [], "available_from": null, "status": "available", "description": "", "rules": null,
+            "landlord": null
+        }))
+        .unwrap();
+        let booked = std::rc::Rc::new(std::cell::RefCell::new(None));
+        let seen = booked.clone();
+        chat.executor = Some(Box::new(move |_turn, act| match act {
+            Act::SearchListings(_) => Outcome::Listings(vec![cottage.clone()]),
+            Act::BookStay { listing_id, stay } => {
+                *seen.borrow_mut() = Some((listing_id.clone(), stay.check_in.to_string(), stay.check_out.to_string()));
+                Outcome::Booked(Booking {
+                    id: "bkg_s".into(),
+                    kind: Kind::Stay,
+                    status: "confirmed".into(),
+                    contact_id: "con_1".into(),
+                    listing_id: Some(listing_id.clone()),
+                    staff_id: None,
+                    start: stay.check_in.to_string(),
+                    end: stay.check_out.to_string(),
+                    source: "conversation".into(),
+                    created_at: 0,
+                    updated_at: 0,
+                })
+            }
+            _ => Outcome::Failed,
+        }));
+        let offer = chat.say("Is the cottage in Porthmeor free from 12 to 19 April?").text.unwrap();
+        assert!(
+            offer.contains("HV-C3") && offer.ends_with("Shall I book it from 12 April 2027 to 19 April 2027?"),
+            "{}",
+            chat.print()
+        );
+        let done = chat.say("Great, please book it. I'm Dan").text.unwrap();
+        assert!(done.contains("Booked: your stay"), "{}", chat.print());
+        let (listing, check_in, check_out) = booked.borrow().clone().expect("booked");
+        assert_eq!((listing.as_str(), check_in.as_str(), check_out.as_str()), ("lst_c3", "2027-04-12", "2027-04-19"));
+        *booked.borrow_mut() = None;
+        let question = chat.say("What time is check-in?").text.unwrap();
+        assert!(booked.borrow().is_none(), "a question about the stay books nothing: {}", chat.print());
+        assert!(!question.contains("taken"), "{}", chat.print());
+    }
+
+    #[test]
     fn questions_answered_in_a_row_are_not_confusion() {
         let mut chat = lettings();
         chat.say("Hello");

@@ -208,7 +208,7 @@ fn knowledge_lines(p: &mut String, turn: &Turn) {
 /// What the calendar and the catalogue did for this message, already done: the model says it
 /// and states no other time, price or booking.
 fn acts_lines(p: &mut String, turn: &Turn) {
-    let Some(said) = crate::brain::acted::say(turn, "en") else { return };
+    let Some(said) = crate::brain::acted::say(turn, &turn.lead, "en") else { return };
     p.push_str(
         "\n# Already done for this message (by the calendar and the listings)\nTell the caller this, in their \
          language and your words; do not offer or confirm any other time, price or booking:\n",

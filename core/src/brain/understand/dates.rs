@@ -323,6 +323,20 @@ fn date_at(t: &Text, i: usize, today: CivilDate) -> Option<(usize, CivilDate)> {
             let date = resolve_month_day(today, m, d, year)?;
             return Some((m_at + 1 + year_len - i, date));
         }
+        // "12 to 19 April", "from the 28th to the 3rd of March": the first day takes the
+        // second's month (the one before, when it is the later day of the two).
+        if let Some((m, second)) = range_month(t, k + 1) {
+            let m = if d > second {
+                if m == 1 {
+                    12
+                } else {
+                    m - 1
+                }
+            } else {
+                m
+            };
+            return Some((k + 1 - i, resolve_month_day(today, m, d, None)?));
+        }
         if is_ordinal && (had_the || t.w(k + 1) == "of") {
             if t.at(k + 1, "of this month") {
                 return Some((k + 4 - i, resolve_day(today, d)?));
@@ -338,6 +352,26 @@ fn date_at(t: &Text, i: usize, today: CivilDate) -> Option<(usize, CivilDate)> {
         }
     }
     numeric_at(t, i, today)
+}
+
+/// Words between the two days of a range.
+const RANGE: &[&str] = &["to", "until", "till", "-", "–", "and", "al", "au", "bis", "a", "ao", "ate"];
+
+/// At `i`, "to 19 April" (or "to the 19th of April"): the month and the second day.
+fn range_month(t: &Text, i: usize) -> Option<(u8, u32)> {
+    if !RANGE.contains(&t.w(i)) {
+        return None;
+    }
+    let mut k = i + 1;
+    if matches!(t.w(k), "the" | "el" | "le" | "il") {
+        k += 1;
+    }
+    let second = day_at(t, k)?;
+    let mut m_at = k + 1;
+    if matches!(t.w(m_at), "of" | "de" | "del") {
+        m_at += 1;
+    }
+    Some((month(t.w(m_at))?, second))
 }
 
 /// `12/03`, `12/03/2027`, `2026-03-12`, `12.03.2027`: day first unless impossible.
@@ -365,11 +399,34 @@ fn numeric_at(t: &Text, i: usize, today: CivilDate) -> Option<(usize, CivilDate)
     Some((1, date))
 }
 
+/// "12-19 April" written as one word: both days, in the month that follows.
+fn joined_range(t: &Text, i: usize, today: CivilDate) -> Option<(CivilDate, CivilDate)> {
+    let (a, b) = t.w(i).split_once(['-', '–'])?;
+    let day = |p: &str| p.parse::<u32>().ok().filter(|d| p.len() <= 2 && (1..=31).contains(d));
+    let (d1, d2, m) = (day(a)?, day(b)?, month(t.w(i + 1))?);
+    let m1 = if d1 > d2 {
+        if m == 1 {
+            12
+        } else {
+            m - 1
+        }
+    } else {
+        m
+    };
+    Some((resolve_month_day(today, m1, d1, None)?, resolve_month_day(today, m, d2, None)?))
+}
+
 /// Every date in the text, left to right, non-overlapping.
 pub(crate) fn find(t: &Text, today: CivilDate) -> Vec<Found<CivilDate>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < t.len() {
+        if let Some((first, second)) = joined_range(t, i, today) {
+            out.push(Found { start: i, end: i + 1, value: first });
+            out.push(Found { start: i, end: i + 2, value: second });
+            i += 2;
+            continue;
+        }
         match date_at(t, i, today) {
             Some((used, value)) if used > 0 => {
                 out.push(Found { start: i, end: i + used, value });
@@ -438,6 +495,16 @@ mod tests {
         assert_eq!(iso("am Mittwoch"), "2026-11-25");
         assert_eq!(iso("na sexta-feira"), "2026-11-27");
         assert_eq!(iso("sabato"), "2026-11-28");
+    }
+
+    #[test]
+    fn a_range_gives_its_first_day_the_month_named_after_the_second() {
+        let all = |s: &str| find(&Text::new(s), TODAY).iter().map(|f| f.value.to_string()).collect::<Vec<_>>();
+        assert_eq!(all("free from 12 to 19 April?"), ["2027-04-12", "2027-04-19"]);
+        assert_eq!(all("from the 28th to the 3rd of March"), ["2027-02-28", "2027-03-03"]);
+        assert_eq!(all("12-19 April please"), ["2027-04-12", "2027-04-19"]);
+        assert_eq!(all("del 12 al 19 de abril"), ["2027-04-12", "2027-04-19"]);
+        assert_eq!(all("2 to 3 people"), Vec::<String>::new(), "no month, no range");
     }
 
     #[test]

@@ -90,7 +90,7 @@ const BOOK: &[&str] = &[
     "fissare", "consulta",
 ];
 #[rustfmt::skip]
-const VIEWING: &[&str] = &[
+pub(super) const VIEWING: &[&str] = &[
     "viewing", "to view", "view the", "view it", "view this", "view that", "visit", "visiting", "tour", "see the",
     "see it", "come and see", "come see", "look around", "have a look", "take a look", "visita", "visitar", "visite",
     "visiter", "besichtigung", "besichtigen", "anschauen", "ansehen", "ver el", "ver la", "ver o", "ver a", "voir", "vedere",

@@ -73,7 +73,11 @@ fn assign_dates(t: &Text, found: &[Found<CivilDate>], asked: &Asked, template: T
             Some(Slot::CheckIn) if !stay && !strong_in(t, f.start) => None,
             other => other,
         };
-        let slot = slot.or_else(|| expected.get(n).copied()).unwrap_or(if stay {
+        // "Could I view it on Thursday?" after "When would you like to move in?" names the
+        // viewing's day, not the move.
+        let expected_here =
+            expected.get(n).copied().filter(|s| *s != Slot::MoveIn || !t.has_any(super::intent::VIEWING));
+        let slot = slot.or(expected_here).unwrap_or(if stay {
             if slots.contains_key(&Slot::CheckIn) {
                 Slot::CheckOut
             } else {
