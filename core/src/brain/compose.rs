@@ -23,6 +23,8 @@ use crate::lead::{shows_interest, LeadFields};
 
 /// The promise a search makes until listings are searchable.
 const SHORTLIST: &str = "a shortlist of places that match";
+/// What a valuation request is promised, in the dialogue state.
+const VALUATION: &str = "a valuation";
 /// The promise a stay enquiry makes until availability is searchable.
 const FREE_DATES: &str = "what we have free for your dates";
 
@@ -137,6 +139,10 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
             out.acts.promised = Some(what);
             out.acts.promised_booking = true;
         }
+    } else if intent == Intent::ValuationRequest && !state.promised.iter().any(|p| p.what == VALUATION) {
+        out.parts.push(phrase(Phrase::ValuationRequested, lang).to_owned());
+        out.follow_up = Some(format!("Valuation to arrange: \u{201c}{}\u{201d}", quote(&turn.text)));
+        out.acts.promised = Some(VALUATION.to_owned());
     } else if let Some(property) = asks_availability(intent, understood).filter(|_| !acted.found_listing) {
         out.parts.push(fill(phrase(Phrase::AvailabilityCheck, lang), &[("property", &property)]));
         let what = format!("whether {property} is still available");
@@ -264,7 +270,8 @@ fn wants_booking(asked: BookingAsk, goal: &Goal, understood: &Understanding, kno
         );
     let when_slots = [Slot::Date, Slot::Time, Slot::CheckIn, Slot::CheckOut];
     let adds_when = when_slots.iter().any(|s| understood.slots.contains_key(s))
-        && matches!(intent, Intent::ProvideInfo | Intent::Affirm | Intent::GeneralEnquiry);
+        // "Actually, can we do Friday instead?" corrects the day: a Deny that carries a date.
+        && matches!(intent, Intent::ProvideInfo | Intent::Affirm | Intent::GeneralEnquiry | Intent::Deny);
     let when_known = match goal.kind {
         GoalKind::Stay => known.knows(Slot::CheckIn),
         _ => goal.details.contains_key(&Slot::Date),

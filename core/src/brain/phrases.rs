@@ -59,6 +59,8 @@ pub enum Phrase {
     ThanksName,
     /// They told us something we noted (no question asked, nothing to answer).
     GotIt,
+    /// A valuation asked for: passed to the team to arrange.
+    ValuationRequested,
     /// A repair reported and logged as a routine ticket.
     RepairLogged,
     /// An urgent one (not an emergency): today or tomorrow.
@@ -310,6 +312,14 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "Entendido, acrescentei isso aos seus dados.",
             "Capito, l'ho aggiunto ai suoi dati.",
         ],
+        Phrase::ValuationRequested => [
+            "We'd be glad to value it. I've asked the team, who will be in touch to arrange a time.",
+            "Con mucho gusto la valoramos. Se lo he pasado al equipo, que le contactará para fijar una hora.",
+            "Avec plaisir. J'ai transmis votre demande d'estimation à l'équipe, qui vous contactera pour fixer un rendez-vous.",
+            "Sehr gern bewerten wir sie. Ich habe das Team informiert; es meldet sich, um einen Termin zu vereinbaren.",
+            "Teremos todo o gosto em fazer a avaliação. Passei o pedido à equipa, que entrará em contacto para marcar uma hora.",
+            "Saremo lieti di fare una valutazione. Ho informato il team, che la contatterà per fissare un appuntamento.",
+        ],
         Phrase::RepairLogged => [
             "Sorry about that. I've logged the repair for our maintenance team, who will be in touch to arrange a visit.",
             "Lamentamos las molestias. He registrado la reparación para nuestro equipo de mantenimiento, que le contactará para concertar una visita.",
@@ -364,7 +374,8 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [Phrase; 30] = [
+    const ALL: [Phrase; 31] = [
+        Phrase::ValuationRequested,
         Phrase::RepairLogged,
         Phrase::RepairLoggedUrgent,
         Phrase::ThanksGoodbyeAgain,

@@ -320,6 +320,27 @@ mod tests {
     }
 
     #[test]
+    fn a_viewing_request_without_a_listing_takes_a_corrected_day() {
+        let mut chat = lettings();
+        chat.say("Hi, I'm interested in buying a 3 bed house in Redland, budget 450k");
+        let thursday = chat.say("Could I view it on Thursday afternoon?").text.unwrap();
+        assert!(thursday.contains("a viewing on Thu"), "{}", chat.print());
+        let friday = chat.say("Actually can we do Friday instead?").text.unwrap();
+        assert!(friday.contains("a viewing on Fri"), "{}", chat.print());
+        assert!(!friday.contains("don't have that information"), "{}", chat.print());
+    }
+
+    #[test]
+    fn a_valuation_is_passed_to_the_team_once() {
+        let mut chat = lettings();
+        let ask = chat.say("Hello, could you value my flat? I'm thinking of letting it out");
+        assert!(ask.text.clone().unwrap().contains("We'd be glad to value it"), "{}", chat.print());
+        assert_eq!(ask.escalation.map(|e| e.reason), Some(Reason::FollowUp), "a task for the team");
+        let more = chat.say("It's a 2 bed in Cotham, BS6").text.unwrap();
+        assert!(!more.contains("glad to value"), "said once: {}", chat.print());
+    }
+
+    #[test]
     fn questions_answered_in_a_row_are_not_confusion() {
         let mut chat = lettings();
         chat.say("Hello");
