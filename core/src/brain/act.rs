@@ -205,8 +205,13 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
 
     // A search for places: the catalogue answers it.
     // New criteria for a search under way ("4 bedrooms in Redland") search again.
-    let refines = matches!(goal, Some(GoalKind::Search))
-        && [Slot::Area, Slot::Beds, Slot::BudgetMax].iter().any(|s| understood.slots.contains_key(s));
+    // "Anything with parking?" searches for it; "Is there parking?" asks about the one in hand.
+    let seeks = ["anything", "any with", "do you have", "have you got", "something", "one with", "ones with"];
+    let features = crate::listings::features::wanted(&turn.text).filter(|_| seeks.iter().any(|w| words.contains(w)));
+    // Criteria with no errand named yet ("looking for a 1 bed flat, up to 1100") are a search too.
+    let refines = matches!(goal, Some(GoalKind::Search | GoalKind::Stay) | None)
+        && ([Slot::Area, Slot::Beds, Slot::BudgetMax].iter().any(|s| understood.slots.contains_key(s))
+            || features.is_some());
     let searching = matches!(
         understood.intent,
         Intent::PropertyEnquiryRent | Intent::PropertyEnquiryBuy | Intent::AvailabilitySearch
@@ -214,7 +219,9 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
         || words.contains("anything else")
         || refines;
     if searching && done.listing().is_none() && !done.tried(|a| matches!(a, Act::SearchListings(_))) {
-        return Some(Act::SearchListings(query(turn, &understood, stay_template)));
+        let mut query = query(turn, &understood, stay_template);
+        query.q = features;
+        return Some(Act::SearchListings(query));
     }
     None
 }

@@ -35,6 +35,8 @@ pub(crate) struct Said {
     pub handled_booking: bool,
     /// Something the team must pick up (no free time, a booking that cannot be found).
     pub follow_up: Option<String>,
+    /// The message's questions about the listing's features were answered from them.
+    pub answered_features: bool,
 }
 
 pub(crate) fn say(turn: &Turn, known: &LeadFields, lang: &str) -> Option<Said> {
@@ -63,6 +65,12 @@ pub(crate) fn say(turn: &Turn, known: &LeadFields, lang: &str) -> Option<Said> {
                 } else {
                     format!("I'm sorry, {name} is {} now.", status_words(listing.status))
                 });
+                // "Do they allow pets?" about it: its features say.
+                if lang == "en" {
+                    let answers = crate::listings::features::answers(listing, &turn.text);
+                    said.answered_features = !answers.is_empty();
+                    said.parts.extend(answers.into_iter().map(str::to_owned));
+                }
             }
             (Act::SearchListings(query), Outcome::Listings(found)) if !found.is_empty() => {
                 said.searched = true;

@@ -188,7 +188,8 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     }
     let handled_other = out.parts.len() > acknowledged || places;
     // Hours come from the settings, the one source of truth for them, not a passage about them.
-    let kb_question = words.asks_something() && !out.acts.answered.iter().any(|a| a == "hours");
+    let kb_question =
+        words.asks_something() && !out.acts.answered.iter().any(|a| a == "hours") && !acted.answered_features;
     // Beside a booking the reply already handled, only the message's other sentences are a
     // question for the knowledge base ("Can I view it Friday? Do you allow pets?").
     let booked = out.acts.promised.is_some() || acted.handled_booking || acted.found_listing;
@@ -216,7 +217,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     let question = goal
         .as_ref()
         .filter(|_| may_ask && !acted.asks && !acted.handled_booking)
-        .and_then(|goal| questions::next(turn, &known, goal, state, lang))
+        .and_then(|goal| questions::next(turn, &known, goal, &as_left(state, &acted), lang))
         // Never the very words of the last reply's question when nothing else is said.
         .filter(|ask| !(out.parts.is_empty() && state.current.last_reply.as_deref() == Some(ask.text.as_str())));
     if out.parts.len() == acknowledged && question.is_none() && acknowledged == 0 {
@@ -234,6 +235,18 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
         out.acts.asked = Some(ask.slot);
     }
     out
+}
+
+/// The dialogue as this turn's acts leave it: the listing they found, the booking they made.
+fn as_left(state: &DialogueState, acted: &acted::Said) -> DialogueState {
+    let mut left = state.clone();
+    if let Some(listing) = &acted.listing {
+        left.listing = Some(listing.clone());
+    }
+    if let Some(booking) = &acted.booking {
+        left.booking = booking.clone();
+    }
+    left
 }
 
 /// The sentences of `text` that do not ask for the booking (or viewing) itself.

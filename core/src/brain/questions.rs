@@ -21,8 +21,13 @@ pub(super) struct Ask {
 /// The question that moves `goal` forward next, if any.
 pub(super) fn next(turn: &Turn, known: &LeadFields, goal: &Goal, state: &DialogueState, lang: &str) -> Option<Ask> {
     // A name we already have (told, or a readable profile name) is not asked for.
+    // The listing under discussion is the property; a booking made is the day.
     let has = |slot: Slot| {
-        known.knows(slot) || goal.details.contains_key(&slot) || (slot == Slot::Name && turn.contact_name.is_some())
+        known.knows(slot)
+            || goal.details.contains_key(&slot)
+            || (slot == Slot::Name && turn.contact_name.is_some())
+            || (slot == Slot::Property && state.listing.is_some())
+            || (slot == Slot::Date && state.booking.is_some())
     };
     let tenant = turn.settings.questions_in(lang);
     let needed: Vec<Slot> = match goal.kind {

@@ -467,6 +467,22 @@ mod tests {
     }
 
     #[test]
+    fn a_feature_is_searched_for_or_answered_about_the_listing_in_hand() {
+        let mut chat = lettings();
+        let acts = with_calendar(&mut chat);
+        chat.say("Hi, I'm looking to rent a flat");
+        let parking = chat.say("do you have anything with parking?").text.unwrap();
+        assert!(!parking.contains("opening hours"), "a search, not our hours: {}", chat.print());
+        assert_eq!(*acts.borrow(), ["SearchListings", "SearchListings"]);
+        let mut chat = lettings();
+        let acts = with_calendar(&mut chat);
+        let pets = chat.say("Is MP-2026-014 still available? Do they allow pets?").text.unwrap();
+        assert!(pets.contains("doesn't say pets are allowed"), "answered from its features: {}", chat.print());
+        assert!(!pets.contains("Which area"), "a named listing is not a search: {}", chat.print());
+        assert_eq!(*acts.borrow(), ["FindListing"]);
+    }
+
+    #[test]
     fn a_taken_time_is_refused_with_the_nearest_free_one() {
         let mut chat = lettings();
         let acts = with_calendar(&mut chat);

@@ -4,6 +4,7 @@
 //! decides lives here.
 
 pub mod csv;
+pub mod features;
 pub mod mention;
 pub mod query;
 pub mod speech;

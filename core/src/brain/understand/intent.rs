@@ -208,7 +208,7 @@ const PRICE: &[&str] = &[
 #[rustfmt::skip]
 const HOURS: &[&str] = &[
     "hours", "opening", "open", "close", "closing", "closed", "where are you", "your address", "located",
-    "directions", "how do i get", "how to get", "find you", "parking", "horario*", "abierto", "abren", "cierran",
+    "directions", "how do i get", "how to get", "find you", "where can i park", "where do i park", "horario*", "abierto", "abren", "cierran",
     "donde estan", "direccion", "horaires", "ouvert", "ouvrez", "ferme", "adresse", "ou etes", "offnungszeiten",
     "geoffnet", "wo sind", "aberto", "endereco", "onde fica", "orari", "aperto", "chiuso", "indirizzo", "dove siete",
 ];
