@@ -218,6 +218,9 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
     ) || words.contains("other options")
         || words.contains("anything else")
         || refines;
+    // After a booking, a question about it ("What time is check-in?") is no new search.
+    let criteria = !understood.slots.is_empty() || features.is_some();
+    let searching = searching && (booked.is_none() || criteria);
     if searching && done.listing().is_none() && !done.tried(|a| matches!(a, Act::SearchListings(_))) {
         let mut query = query(turn, &understood, stay_template);
         query.q = features;
