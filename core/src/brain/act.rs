@@ -9,7 +9,9 @@
 use super::understand::{understand, CivilDate, Input, Intent, Slot, Understanding};
 use super::Turn;
 use crate::booking::{Booking, BookingRefusal, Kind, Slot as FreeSlot, Stay};
+use crate::channel::Channel;
 use crate::dialogue::GoalKind;
+use crate::listings::saved::Criteria;
 use crate::listings::{Listing, ListingQuery, Status};
 
 /// At most this many acts per turn (find, search or check, then book): a caller is waiting.
@@ -48,6 +50,9 @@ pub enum Act {
     Cancel {
         booking_id: String,
     },
+    /// Keep the contact's criteria as a saved search: matching listings are offered to them
+    /// by text when they come up (`listings::saved`).
+    SaveSearch(Criteria),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +62,8 @@ pub enum Outcome {
     Slots(Vec<FreeSlot>),
     Booked(Booking),
     Refused(BookingRefusal),
+    /// The saved search is kept (or was already).
+    Saved,
     /// The act could not be carried out (storage, no contact yet): the reply falls back to
     /// passing the request to the team.
     Failed,
@@ -117,6 +124,20 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
     let words = turn.text.to_lowercase();
     let state = &turn.dialogue;
     let booked = state.booking.as_ref();
+
+    // "Yes" to "Shall I text you when one comes up?", or "let me know if anything comes up".
+    if !done.tried(|a| matches!(a, Act::SaveSearch(_))) {
+        if let Some(criteria) = state.current.offered_alert.as_ref().filter(|_| says_yes(turn, &understood)) {
+            return Some(Act::SaveSearch(criteria.clone()));
+        }
+        if asks_to_be_told(&words) && can_text(turn) {
+            let stay = matches!(turn.settings.template.as_deref(), Some("vacation_rental" | "hotel"));
+            let criteria = Criteria::from_search(&query(turn, &understood, stay), &turn.lead);
+            if worth_saving(&criteria) {
+                return Some(Act::SaveSearch(criteria));
+            }
+        }
+    }
 
     // A booking made in this dialogue: cancel it, or move it.
     if let Some(booking) = booked {
@@ -228,8 +249,36 @@ fn query(turn: &Turn, understood: &Understanding, stay: bool) -> ListingQuery {
         area: known(Slot::Area).and_then(|v| v.as_str().map(str::to_owned)),
         q: None,
         status: Some(Status::Available),
+        available_by: None,
         limit: LISTED,
     }
+}
+
+/// Whether offers can reach the contact where they are writing: a phone channel.
+pub fn can_text(turn: &Turn) -> bool {
+    matches!(turn.channel, Channel::Sms | Channel::Whatsapp)
+}
+
+/// A search worth keeping names more than the kind of place: an area, bedrooms or a budget.
+pub fn worth_saving(criteria: &Criteria) -> bool {
+    criteria.area.is_some() || criteria.beds.is_some() || criteria.max_price.is_some()
+}
+
+/// "Let me know if anything comes up", "keep me posted".
+fn asks_to_be_told(words: &str) -> bool {
+    [
+        "let me know if",
+        "let me know when",
+        "keep me posted",
+        "keep me updated",
+        "text me if",
+        "text me when",
+        "alert me",
+        "tell me if",
+        "tell me when",
+    ]
+    .iter()
+    .any(|w| words.contains(w))
 }
 
 /// The message names a particular listing: a property slot, a reference, a street.

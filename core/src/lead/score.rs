@@ -76,7 +76,8 @@ pub struct Score {
 /// opt-out or a wrong number anywhere in the lead's messages scores 0 whatever else was said:
 /// a person who told us to stop must never be chased as a hot lead.
 pub fn score(fields: &LeadFields, signals: &Signals) -> Score {
-    let rubric = Rubric::of(Business::from_template(signals.template.as_deref()));
+    let business = Business::from_template(signals.template.as_deref());
+    let rubric = Rubric::of(business);
     let mut items: Vec<RubricItem> = Vec::new();
     let mut push = |key: &str, label: String, points: i16, evidence: Option<&str>| {
         if points != 0 && !items.iter().any(|i| i.key == key) {
@@ -103,6 +104,9 @@ pub fn score(fields: &LeadFields, signals: &Signals) -> Score {
     }
     if signals.returning {
         push("returning", "returning contact".into(), rubric.returning, None);
+    }
+    for item in super::interest::items(&signals.interest, business) {
+        push(&item.key, item.label, item.points, item.evidence.as_deref());
     }
 
     let disqualifiers: Vec<RubricItem> = [
@@ -182,7 +186,7 @@ mod tests {
     }
 
     fn signals(template: &str, messages: Vec<SeenMessage>) -> Signals {
-        Signals { messages, returning: false, template: Some(template.into()), today: TODAY }
+        Signals { messages, returning: false, template: Some(template.into()), today: TODAY, interest: Vec::new() }
     }
 
     fn fields(pairs: &[(Slot, Value, &str)]) -> LeadFields {

@@ -4,8 +4,10 @@
 //! decides lives here.
 
 pub mod csv;
+pub mod interest;
 pub mod mention;
 pub mod query;
+pub mod saved;
 pub mod speech;
 pub mod summary;
 mod validate;

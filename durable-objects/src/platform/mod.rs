@@ -10,6 +10,8 @@ pub mod intents;
 pub mod jobs;
 pub mod kb;
 pub mod listings;
+pub mod outreach;
+pub mod saved_searches;
 pub mod time;
 pub mod vectors;
 
