@@ -127,7 +127,8 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
 
     // "Yes" to "Shall I text you when one comes up?", or "let me know if anything comes up".
     if !done.tried(|a| matches!(a, Act::SaveSearch(_))) {
-        if let Some(criteria) = state.current.offered_alert.as_ref().filter(|_| says_yes(turn, &understood)) {
+        let agrees = says_yes(turn, &understood) && !declines(&words);
+        if let Some(criteria) = state.current.offered_alert.as_ref().filter(|_| agrees) {
             return Some(Act::SaveSearch(criteria.clone()));
         }
         if asks_to_be_told(&words) && can_text(turn) {
@@ -377,6 +378,13 @@ fn says_yes(turn: &Turn, understood: &Understanding) -> bool {
         "go ahead",
     ];
     understood.intent == Intent::Affirm || yes.iter().any(|w| lower.contains(w))
+}
+
+/// "No", "not sure", "don't": whatever else it says, not a yes to texting them.
+fn declines(words: &str) -> bool {
+    words
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .any(|w| ["no", "not", "nope", "don't", "dont"].contains(&w))
 }
 
 fn cancels(words: &str) -> bool {

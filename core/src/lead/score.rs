@@ -211,6 +211,26 @@ mod tests {
     }
 
     #[test]
+    fn a_viewing_booked_and_listings_asked_about_score_and_are_explained() {
+        use crate::lead::ListingSeen;
+        use crate::listings::InterestLevel;
+        let mut s = signals("letting_agent", vec![said(Intent::PropertyEnquiryRent, "looking to rent a 2 bed")]);
+        let before = score(&LeadFields::default(), &s).value;
+        s.interest = vec![
+            ListingSeen { reference: "MP-2026-014".into(), level: InterestLevel::Asked },
+            ListingSeen { reference: "MP-2026-014".into(), level: InterestLevel::Booked },
+            ListingSeen { reference: "MP-2026-020".into(), level: InterestLevel::Asked },
+        ];
+        let after = score(&LeadFields::default(), &s);
+        assert_eq!(after.value, before + 15 + 10);
+        let explained = after.explain();
+        assert!(explained.contains("booked a viewing of MP-2026-014 (\u{201c}MP-2026-014\u{201d})"), "{explained}");
+        assert!(explained.contains("asked about 2 listings (\u{201c}MP-2026-014, MP-2026-020\u{201d})"), "{explained}");
+        s.messages.push(said(Intent::OptOut, "STOP"));
+        assert_eq!(score(&LeadFields::default(), &s).value, 0, "an opt-out still zeroes it");
+    }
+
+    #[test]
     fn a_renter_who_asks_for_a_viewing_is_hot_and_every_point_is_quoted() {
         let s = signals(
             "letting_agent",
