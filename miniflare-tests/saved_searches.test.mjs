@@ -2,8 +2,8 @@
 // text when one comes up and says yes; staff then add listings through the API. A matching one
 // is offered to them by SMS (through a fake Twilio that records the REST API's form fields),
 // on their timeline and as interest `sent` on their lead; a listing that does not match, or the
-// same one saved again at the same price, sends nothing; a lower price sends a "price drop";
-// after STOP nothing is sent. An offer outside the tenant's opening hours waits for the
+// same one saved again at the same price, sends nothing; a lower price sends a "price drop"; a
+// CSV import and a listing back on the market are offered too; after STOP nothing is sent. An offer outside the tenant's opening hours waits for the
 // sweeper (`POST /__test/sweep {"now"}`) to send it once the office opens. The business clock
 // starts on a Monday at 10:00 in London (`clockAt`).
 import { before, after, test } from 'node:test';
@@ -95,13 +95,29 @@ test('opted in by SMS: a matching listing is offered once per price, a lower pri
   await settle();
   assert.equal(sentTo(phone).length, 2, 'back up to a price already offered: nothing');
 
+  // Imported by CSV: offered too. Let agreed when listed: nothing, until it is back on the market.
+  const csv = 'reference,kind,type,beds,baths,price,area,address\nSS-4,rent,flat,3,1,1180,Redland,"12 Cotham Road, Redland, Bristol"\n';
+  const imported = await fetch(`${server.baseUrl}/api/v1/listings/import`, {
+    method: 'POST', headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'text/csv' }, body: csv,
+  });
+  assert.equal(imported.status, 200, await imported.text());
+  await eventually(() => sentTo(phone).length === 3, { timeoutMs: 20_000, what: 'the imported listing' });
+  assert.match(sentTo(phone)[2], /^A three-bedroom flat in Redland at £1,180 a month, available now, has just come up on Cotham Road \(SS-4\)/);
+  const agreed = await send(DEMO.key, 'POST', '/api/v1/listings', listing('SS-5', { price: 1190, status: 'let_agreed', address: '3 Lower Chantry Lane, Redland' }));
+  assert.equal(agreed.status, 201, agreed.text);
+  await settle();
+  assert.equal(sentTo(phone).length, 3, 'let agreed: not offered');
+  assert.equal((await send(DEMO.key, 'PUT', `/api/v1/listings/${agreed.json.id}`, { status: 'available' })).status, 200);
+  await eventually(() => sentTo(phone).length === 4, { timeoutMs: 20_000, what: 'the listing back on the market' });
+  assert.match(sentTo(phone)[3], /\(SS-5\)/);
+
   // STOP stops the search: a new match sends nothing.
   await sendSms(server, { from: phone, body: 'STOP' });
   const stopped = (await apiOk(server, DEMO.key, `/api/v1/contacts/${contact.id}/saved-searches`)).data;
   assert.equal(stopped[0].status, 'stopped');
   assert.equal((await send(DEMO.key, 'POST', '/api/v1/listings', listing('SS-3', { price: 1000 }))).status, 201);
   await settle();
-  assert.equal(sentTo(phone).length, 2, 'nothing after STOP');
+  assert.equal(sentTo(phone).length, 4, 'nothing after STOP');
 });
 
 test('outside opening hours an offer waits for the sweeper, then goes once', async () => {

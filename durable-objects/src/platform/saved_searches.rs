@@ -22,6 +22,8 @@ use worker::{D1Database, Env, Result};
 const MAX_SEARCHES: u32 = 5_000;
 /// Offers sent per pass; the next pass (a minute later) sends the rest.
 const BATCH: u32 = 50;
+/// Offer rows written per D1 batch (an import can make many).
+const STATEMENTS_PER_BATCH: usize = 100;
 
 /// A saved search as the API shows it.
 #[derive(Debug, Serialize)]
@@ -159,13 +161,18 @@ pub async fn after_listing_writes(
         return Ok(0);
     }
     let searches = active(db, tenant_id).await?;
-    if searches.is_empty() {
+    // Only listings some search matches cost a read of who was offered them.
+    let matched: Vec<&Listing> =
+        newsworthy.into_iter().filter(|l| searches.iter().any(|s| s.criteria.matches(l))).collect();
+    if matched.is_empty() {
         return Ok(0);
     }
+    let ids: Vec<&str> = matched.iter().map(|l| l.id.as_str()).collect();
+    let offered = offered(db, tenant_id, &ids).await?;
     let mut statements = Vec::new();
-    for listing in newsworthy {
-        let offered = offered(db, tenant_id, &listing.id).await?;
-        for (search, reason) in offers(listing, &searches, &offered) {
+    for listing in matched {
+        let before: Vec<Offered> = offered.iter().filter(|(id, _)| *id == listing.id).map(|(_, o)| o.clone()).collect();
+        for (search, reason) in offers(listing, &searches, &before) {
             let message_id = offer_message_id(&search.id, &listing.id, listing.price, now);
             statements.push(statement(
                 db,
@@ -189,10 +196,14 @@ pub async fn after_listing_writes(
         }
     }
     let count = statements.len() as u32;
-    if count > 0 {
-        db.batch(statements).await?;
-        send_pending(env, db, now, Some(tenant_id)).await?;
+    if count == 0 {
+        return Ok(0);
     }
+    let mut statements = statements.into_iter().peekable();
+    while statements.peek().is_some() {
+        db.batch(statements.by_ref().take(STATEMENTS_PER_BATCH).collect()).await?;
+    }
+    send_pending(env, db, now, Some(tenant_id)).await?;
     Ok(count)
 }
 
@@ -223,22 +234,30 @@ async fn active(db: &D1Database, tenant_id: &str) -> Result<Vec<Saved>> {
         .collect())
 }
 
-/// Who was offered the listing already, at what price (cancelled offers never went).
-async fn offered(db: &D1Database, tenant_id: &str, listing_id: &str) -> Result<Vec<Offered>> {
+/// Who was offered these listings already, at what price (cancelled offers never went), by
+/// listing id.
+async fn offered(db: &D1Database, tenant_id: &str, listing_ids: &[&str]) -> Result<Vec<(String, Offered)>> {
     #[derive(Deserialize)]
     struct R {
+        listing_id: String,
         contact_id: String,
         price: f64,
     }
-    let rows: Vec<R> = statement(
-        db,
-        "SELECT contact_id, price FROM listing_offers WHERE tenant_id = ?1 AND listing_id = ?2 AND status != 'cancelled'",
-        &[Arg::Text(tenant_id), Arg::Text(listing_id)],
-    )?
-    .all()
-    .await?
-    .results()?;
-    Ok(rows.into_iter().map(|r| Offered { contact_id: r.contact_id, price: r.price }).collect())
+    let mut out = Vec::new();
+    for group in listing_ids.chunks(500) {
+        let ids = serde_json::to_string(group)?;
+        let rows: Vec<R> = statement(
+            db,
+            "SELECT listing_id, contact_id, price FROM listing_offers WHERE tenant_id = ?1 \
+             AND listing_id IN (SELECT value FROM json_each(?2)) AND status != 'cancelled'",
+            &[Arg::Text(tenant_id), Arg::Text(&ids)],
+        )?
+        .all()
+        .await?
+        .results()?;
+        out.extend(rows.into_iter().map(|r| (r.listing_id, Offered { contact_id: r.contact_id, price: r.price })));
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize)]
