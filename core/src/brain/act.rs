@@ -260,9 +260,11 @@ pub fn can_text(turn: &Turn) -> bool {
     matches!(turn.channel, Channel::Sms | Channel::Whatsapp)
 }
 
-/// A search worth keeping names more than the kind of place: an area, bedrooms or a budget.
+/// A search worth keeping names an area and bedrooms or a budget: with less, the next
+/// qualification question narrows it first (offering to text "a place in Portishead" would
+/// promise messages about most of the market).
 pub fn worth_saving(criteria: &Criteria) -> bool {
-    criteria.area.is_some() || criteria.beds.is_some() || criteria.max_price.is_some()
+    criteria.area.is_some() && (criteria.beds.is_some() || criteria.max_price.is_some())
 }
 
 /// "Let me know if anything comes up", "keep me posted".

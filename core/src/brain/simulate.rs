@@ -413,6 +413,20 @@ mod tests {
     }
 
     #[test]
+    fn an_area_alone_is_narrowed_first_then_the_saved_search_is_offered() {
+        let mut chat = lettings();
+        with_empty_catalogue(&mut chat);
+        let first = chat.say("I want to rent a flat in Portishead").text.unwrap();
+        assert!(!first.contains("Shall I text you"), "too vague to keep yet: {}", chat.print());
+        let offer = chat.say("2 bedrooms please").text.unwrap();
+        assert!(
+            offer.contains("I don't have a two-bedroom place to rent in Portishead right now."),
+            "{}",
+            chat.print()
+        );
+    }
+
+    #[test]
     fn no_thanks_keeps_nothing_and_let_me_know_keeps_the_known_criteria() {
         let mut chat = lettings();
         let acts = with_empty_catalogue(&mut chat);
