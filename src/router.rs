@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::routes::{
     api, bookings, escalations, events, health, kb, kb_unanswered, leads, listings, meta_whatsapp, missed_call,
-    openphone, settings, test_hooks, tickets, twilio_sms, understand, unparsed, web_chat, web_form,
+    openphone, saved_searches, settings, test_hooks, tickets, twilio_sms, understand, unparsed, web_chat, web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -58,6 +58,11 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Delete, ["api", "v1", "listings", id]) => listings::delete(req, &env, id).await,
         (Method::Get, ["api", "v1", "contacts", id, "interest"]) => listings::interest(req, &env, id).await,
         (Method::Post, ["api", "v1", "contacts", id, "interest"]) => listings::add_interest(req, &env, id).await,
+        (Method::Get, ["api", "v1", "contacts", id, "saved-searches"]) => saved_searches::list(req, &env, id).await,
+        (Method::Post, ["api", "v1", "contacts", id, "saved-searches"]) => saved_searches::create(req, &env, id).await,
+        (Method::Delete, ["api", "v1", "contacts", id, "saved-searches", search_id]) => {
+            saved_searches::delete(req, &env, id, search_id).await
+        }
         (Method::Get, ["api", "v1", "kb"]) => kb::list(req, &env).await,
         (Method::Post, ["api", "v1", "kb", "faqs"]) => kb::import_faqs(req, &env).await,
         (Method::Post, ["api", "v1", "kb", "documents"]) => kb::ingest_document(req, &env).await,
@@ -122,7 +127,8 @@ fn is_route(segments: &[&str]) -> bool {
                     | "tickets"
             ]
             | ["api", "v1", "listings", _]
-            | ["api", "v1", "contacts", _, "interest"]
+            | ["api", "v1", "contacts", _, "interest" | "saved-searches"]
+            | ["api", "v1", "contacts", _, "saved-searches", _]
             | ["api", "v1", "bookings", _]
             | ["api", "v1", "settings", "template"]
             | ["api", "v1", "escalations" | "leads" | "tickets", _]

@@ -14,8 +14,9 @@
 //! - Off until the tenant sets `follow_up` (`{}` turns it on with the defaults below): a
 //!   business decides whether to chase its leads.
 
-use crate::brain::understand::{understand, Input, Intent};
-use crate::tenant::{LocalTime, OpenStatus, Settings};
+pub use crate::outreach::QuietHours;
+use crate::outreach::{derived_message_id, may_send, opted_out};
+use crate::tenant::{LocalTime, Settings};
 use serde::{Deserialize, Serialize};
 
 /// `settings.follow_up`.
@@ -35,19 +36,6 @@ pub struct Step {
     /// What is sent; `None` = the default for this step.
     #[serde(default)]
     pub text: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QuietHours {
-    pub from: String,
-    pub until: String,
-}
-
-impl Default for QuietHours {
-    fn default() -> Self {
-        QuietHours { from: "21:00".into(), until: "08:00".into() }
-    }
 }
 
 /// 2 hours, 24 hours, 3 days: soon enough to catch the moment, spaced enough not to nag.
@@ -91,11 +79,7 @@ impl FollowUpSettings {
                 problems.push(format!("follow_up.steps[{i}].text: 1 to {MAX_TEXT_CHARS} characters"));
             }
         }
-        for (field, value) in [("from", &self.quiet_hours.from), ("until", &self.quiet_hours.until)] {
-            if minutes(value).is_none() {
-                problems.push(format!("follow_up.quiet_hours.{field}: HH:MM"));
-            }
-        }
+        problems.extend(self.quiet_hours.validate("follow_up.quiet_hours"));
         problems
     }
 
@@ -105,24 +89,6 @@ impl FollowUpSettings {
         let default = DEFAULT_TEXTS[i.min(DEFAULT_TEXTS.len() - 1)];
         Some(step.text.clone().unwrap_or_else(|| default.to_owned()))
     }
-
-    fn quiet_at(&self, now: LocalTime) -> bool {
-        let (Some(from), Some(until)) = (minutes(&self.quiet_hours.from), minutes(&self.quiet_hours.until)) else {
-            return false;
-        };
-        let m = now.minute_of_day;
-        if from <= until {
-            (from..until).contains(&m)
-        } else {
-            m >= from || m < until
-        }
-    }
-}
-
-fn minutes(hhmm: &str) -> Option<u16> {
-    let (h, m) = hhmm.split_once(':')?;
-    let (h, m) = (h.parse::<u16>().ok()?, m.parse::<u16>().ok()?);
-    (h < 24 && m < 60 && hhmm.len() == 5).then_some(h * 60 + m)
 }
 
 /// One quiet conversation as the sweeper finds it.
@@ -146,8 +112,7 @@ pub fn due(settings: &Settings, quiet: &Quiet<'_>, now_ms: u64, local: LocalTime
     }
     let step = follow_up.steps.get(quiet.sent)?;
     let due_at = quiet.last_inbound_ms + u64::from(step.after_minutes) * 60_000;
-    let open = matches!(settings.status_at(local), OpenStatus::OpenUntil(_));
-    if now_ms < due_at || !open || follow_up.quiet_at(local) {
+    if now_ms < due_at || !may_send(settings, local) {
         return None;
     }
     Some((quiet.sent, follow_up.text(quiet.sent)?))
@@ -158,19 +123,7 @@ pub fn due(settings: &Settings, quiet: &Quiet<'_>, now_ms: u64, local: LocalTime
 /// (each is insert-if-absent by this id) and the contact gets it once. Its time part is the
 /// anchor's, so it sorts after the message it follows up.
 pub fn message_id(anchor_id: &str, anchor_ms: u64, step: usize) -> String {
-    // FNV-1a: stable across builds and platforms, which `std`'s hasher does not promise.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in anchor_id.bytes().chain((step as u64).to_le_bytes()) {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
-    crate::ids::make(crate::ids::MESSAGE, anchor_ms + 1, hash)
-}
-
-fn opted_out(text: &str) -> bool {
-    // Opting out reads no dates: any day will do.
-    let today = crate::brain::understand::CivilDate { year: 2026, month: 1, day: 1 };
-    let input = Input { utterance: text, system_before: None, tenant_template: None, today };
-    understand(&input).intent == Intent::OptOut
+    derived_message_id(anchor_id.bytes().chain((step as u64).to_le_bytes()), anchor_ms + 1)
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub const UNANSWERED: &str = "una";
 pub const LISTING: &str = "lst";
 pub const BOOKING: &str = "bkg";
 pub const TICKET: &str = "tkt";
+pub const SAVED_SEARCH: &str = "svs";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;
@@ -53,6 +54,7 @@ pub fn is_well_formed(id: &str) -> bool {
         LISTING,
         BOOKING,
         TICKET,
+        SAVED_SEARCH,
     ]
     .contains(&prefix)
         && rest.len() == TIME_DIGITS + RANDOM_DIGITS

@@ -249,6 +249,7 @@ impl ConversationDO {
             told_name,
             unanswered: reply.unanswered.as_deref(),
             ticket: reply.ticket.as_ref(),
+            opted_out: reply.intent == frontdesk_core::brain::Intent::OptOut,
         };
         // The effects are planned with the ids this turn expects; the batch writes them as
         // intents (correcting a lead update's ids from the stored message), and the jobs

@@ -363,8 +363,8 @@ fn reply_statements(
 }
 
 /// What the reply leaves of the dialogue, on the contact the stored message names: the state,
-/// a name they told us (which replaces a provider's profile name, never the reverse), and a
-/// question nothing answered, for the unanswered list.
+/// a name they told us (which replaces a provider's profile name, never the reverse), saved
+/// searches stopped by an opt-out, and a question nothing answered, for the unanswered list.
 fn dialogue_statements(
     db: &D1Database,
     turn: &InboundTurn,
@@ -396,6 +396,16 @@ fn dialogue_statements(
                  WHERE tenant_id = ?1 AND id = (SELECT m.contact_id {stored})"
             ),
             &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(message), Arg::Text(name), Arg::Int(reply.at)]),
+        )?);
+    }
+    if reply.opted_out {
+        statements.push(statement(
+            db,
+            &format!(
+                "UPDATE saved_searches SET status = 'stopped', stopped_at = ?7 \
+                 WHERE tenant_id = ?1 AND status = 'active' AND contact_id = (SELECT m.contact_id {stored})"
+            ),
+            &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(message), Arg::Int(reply.at)]),
         )?);
     }
     if let Some(question) = reply.unanswered {

@@ -8,9 +8,12 @@ use super::events::publish_all;
 use super::outbound::intent_done;
 use frontdesk_core::ids;
 use frontdesk_core::jobs::lead_intent_key;
-use frontdesk_core::lead::{apply, events, high_value_escalation, LeadMessage, Status, StoredLead, Subject};
+use frontdesk_core::lead::{
+    apply, events, high_value_escalation, interest_seen, LeadMessage, Status, StoredLead, Subject,
+};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::tenant::Settings;
+use frontdesk_durable::platform::listings::interest_of;
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use serde::Deserialize;
 use worker::{Env, Result};
@@ -61,7 +64,10 @@ pub async fn update_lead(
     let questions = settings.questions();
     let threshold = settings.escalation_rules.high_value_score;
     let intent = lead_intent_key(&message.message_id);
-    let Some(update) = apply(stored.as_ref(), message, settings.template.as_deref(), &questions, threshold) else {
+    // What they did with listings counts as of now (a viewing booked in this very turn included).
+    let interest = interest_seen(&interest_of(&db, tenant_id, contact_id).await?);
+    let template = settings.template.as_deref();
+    let Some(update) = apply(stored.as_ref(), message, template, &questions, threshold, &interest) else {
         // Applied by an earlier run of this job (which marked its intent done with its write).
         return intent_done(&db, tenant_id, &intent).await;
     };

@@ -12,8 +12,10 @@
 //!    tenant's acknowledgement timeout;
 //! 4. sends booking reminders (24 h before) and review requests (after), each once
 //!    (`platform::bookings::send_due`);
-//! 5. sends the follow-ups due to leads who went quiet (`follow_ups`);
-//! 5. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
+//! 5. sends the follow-ups due to leads who went quiet (`follow_ups`) and the listing offers
+//!    to saved searches that waited for the tenant's hours or quiet hours
+//!    (`platform::saved_searches::send_pending`);
+//! 6. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
 //!    messages keep the history; an intent only matters until its job is done).
 //!
 //! Each step is bounded per pass (`LIMIT`), so a backlog drains over several minutes rather
@@ -34,6 +36,7 @@ use frontdesk_durable::conversation_turn;
 use frontdesk_durable::platform::bookings;
 use frontdesk_durable::platform::enqueue_all;
 use frontdesk_durable::platform::intents::intent_statements;
+use frontdesk_durable::platform::saved_searches;
 use frontdesk_durable::platform::time::WorkerRandom;
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, Env, Result};
@@ -55,6 +58,7 @@ pub struct SweepReport {
     pub intents_dead: u32,
     pub escalations_repaged: u32,
     pub follow_ups_sent: u32,
+    pub listing_offers_sent: u32,
     pub intents_pruned: u32,
     pub booking_reminders: u32,
     pub review_requests: u32,
@@ -67,6 +71,7 @@ pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
     requeue_intents(env, &db, now, &mut report).await?;
     repage_escalations(env, &db, now, &mut report).await?;
     report.follow_ups_sent = super::follow_ups::send_due(env, &db, now).await?;
+    report.listing_offers_sent = saved_searches::send_pending(env, &db, now, None).await?;
     report.intents_pruned = prune_done_intents(&db, now).await?;
     let due = bookings::send_due(env, &db, now).await?;
     (report.booking_reminders, report.review_requests) = (due.reminders_sent, due.reviews_requested);

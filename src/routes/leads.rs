@@ -9,6 +9,7 @@ use frontdesk_core::api::{page, ApiError};
 use frontdesk_core::ids;
 use frontdesk_core::lead::{can_set, Status};
 use frontdesk_core::ports::{Clock, Random};
+use frontdesk_durable::platform::listings::interest_of;
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use serde::Deserialize;
 use serde_json::json;
@@ -79,5 +80,6 @@ async fn detail(db: &D1Database, tenant_id: &str, contact_id: &str) -> AppResult
     let changes = d1::lead_changes(db, tenant_id, contact_id).await?;
     let mut value = serde_json::to_value(lead)?;
     value["changes"] = serde_json::to_value(changes)?;
+    value["listings"] = serde_json::to_value(interest_of(db, tenant_id, contact_id).await?)?;
     Ok(value)
 }

@@ -13,6 +13,7 @@ use frontdesk_core::listings::query::from_params;
 use frontdesk_core::listings::{from_json, merge_json, summary, InterestLevel, Listing, Medium};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_durable::platform::listings::{self as shared};
+use frontdesk_durable::platform::saved_searches;
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -86,11 +87,14 @@ pub async fn create(mut req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
     let raw = body_bytes(&mut req, MAX_BODY_BYTES).await?;
     let listing = from_json(&raw).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let listing = stamp(listing, WorkerClock.now_ms());
+    let now = WorkerClock.now_ms();
+    let listing = stamp(listing, now);
     if !store::insert(&db, &tenant_id, &listing).await? {
         return Err(reference_taken(&listing.reference).into());
     }
-    Ok(json_response(201, &detail(&listing)?))
+    let value = detail(&listing)?;
+    offer(env, &db, &tenant_id, vec![(None, listing)], now).await;
+    Ok(json_response(201, &value))
 }
 
 fn reference_taken(reference: &str) -> ApiError {
@@ -106,8 +110,22 @@ pub async fn import(mut req: Request, env: &Env) -> AppResult<Response> {
     let import = from_csv(text).map_err(ApiError::bad_request)?;
     let now = WorkerClock.now_ms();
     let listings: Vec<Listing> = import.listings.into_iter().map(|(_, l)| stamp(l, now)).collect();
+    let references: Vec<&str> = listings.iter().map(|l| l.reference.as_str()).collect();
+    let before = shared::by_references(&db, &tenant_id, &references).await?;
     let outcome = store::upsert(&db, &tenant_id, &listings).await?;
+    // Read back: a replaced listing keeps its stored id, which the offers name.
+    let after = shared::by_references(&db, &tenant_id, &references).await?;
+    let written = after.into_iter().map(|a| (before.iter().find(|b| b.reference == a.reference).cloned(), a)).collect();
+    offer(env, &db, &tenant_id, written, now).await;
     Ok(json_response(200, &json!({"imported": outcome.imported, "updated": outcome.updated, "errors": import.errors})))
+}
+
+/// Offers what the write made news to matching saved searches (`platform::saved_searches`).
+/// The listing is stored whatever happens here: a failure is logged, not the request's.
+async fn offer(env: &Env, db: &D1Database, tenant_id: &str, written: Vec<(Option<Listing>, Listing)>, now: u64) {
+    if let Err(e) = saved_searches::after_listing_writes(env, db, tenant_id, &written, now).await {
+        worker::console_error!("offering listings to saved searches failed: {e}");
+    }
 }
 
 /// `GET /api/v1/listings/{id}`.
@@ -123,9 +141,14 @@ pub async fn put(mut req: Request, env: &Env, id: &str) -> AppResult<Response> {
     let existing = find(&db, &tenant_id, id).await?;
     let raw = body_bytes(&mut req, MAX_BODY_BYTES).await?;
     let mut listing = merge_json(&existing, &raw).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    listing.updated_at = WorkerClock.now_ms();
+    let now = WorkerClock.now_ms();
+    listing.updated_at = now;
     match store::update(&db, &tenant_id, &listing).await? {
-        Update::Done => Ok(json_response(200, &detail(&listing)?)),
+        Update::Done => {
+            let value = detail(&listing)?;
+            offer(env, &db, &tenant_id, vec![(Some(existing), listing)], now).await;
+            Ok(json_response(200, &value))
+        }
         Update::Missing => Err(ApiError::not_found("listing").into()),
         Update::ReferenceTaken => Err(reference_taken(&listing.reference).into()),
     }
@@ -178,7 +201,7 @@ pub async fn add_interest(mut req: Request, env: &Env, contact_id: &str) -> AppR
     Ok(json_response(201, &json!({"data": rows})))
 }
 
-async fn find_contact(db: &D1Database, tenant_id: &str, contact_id: &str) -> AppResult<()> {
+pub(crate) async fn find_contact(db: &D1Database, tenant_id: &str, contact_id: &str) -> AppResult<()> {
     let not_found = || ApiError::not_found("contact");
     if !ids::is_well_formed(contact_id) {
         return Err(not_found().into());

@@ -14,6 +14,7 @@ pub mod meta_whatsapp;
 pub mod missed_call;
 pub mod openphone;
 pub mod rate_limit;
+pub mod saved_searches;
 pub mod settings;
 pub mod test_hooks;
 pub mod tickets;

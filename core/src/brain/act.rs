@@ -9,7 +9,9 @@
 use super::understand::{understand, CivilDate, Input, Intent, Slot, Understanding};
 use super::Turn;
 use crate::booking::{Booking, BookingRefusal, Kind, Slot as FreeSlot, Stay};
+use crate::channel::Channel;
 use crate::dialogue::GoalKind;
+use crate::listings::saved::Criteria;
 use crate::listings::{Listing, ListingQuery, Status};
 
 /// At most this many acts per turn (find, search or check, then book): a caller is waiting.
@@ -48,6 +50,9 @@ pub enum Act {
     Cancel {
         booking_id: String,
     },
+    /// Keep the contact's criteria as a saved search: matching listings are offered to them
+    /// by text when they come up (`listings::saved`).
+    SaveSearch(Criteria),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +62,8 @@ pub enum Outcome {
     Slots(Vec<FreeSlot>),
     Booked(Booking),
     Refused(BookingRefusal),
+    /// The saved search is kept (or was already).
+    Saved,
     /// The act could not be carried out (storage, no contact yet): the reply falls back to
     /// passing the request to the team.
     Failed,
@@ -122,6 +129,21 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
     let words = turn.text.to_lowercase();
     let state = &turn.dialogue;
     let booked = state.booking.as_ref();
+
+    // "Yes" to "Shall I text you when one comes up?", or "let me know if anything comes up".
+    if !done.tried(|a| matches!(a, Act::SaveSearch(_))) {
+        let agrees = says_yes(turn, &understood) && !declines(&words);
+        if let Some(criteria) = state.current.offered_alert.as_ref().filter(|_| agrees) {
+            return Some(Act::SaveSearch(criteria.clone()));
+        }
+        if asks_to_be_told(&words) && can_text(turn) {
+            let stay = matches!(turn.settings.template.as_deref(), Some("vacation_rental" | "hotel"));
+            let criteria = Criteria::from_search(&query(turn, &understood, stay), &turn.lead);
+            if worth_saving(&criteria) {
+                return Some(Act::SaveSearch(criteria));
+            }
+        }
+    }
 
     // A booking made in this dialogue: cancel it, or move it.
     if let Some(booking) = booked {
@@ -248,8 +270,38 @@ fn query(turn: &Turn, understood: &Understanding, stay: bool) -> ListingQuery {
         area: known(Slot::Area).and_then(|v| v.as_str().map(str::to_owned)),
         q: None,
         status: Some(Status::Available),
+        available_by: None,
         limit: LISTED,
     }
+}
+
+/// Whether offers can reach the contact where they are writing: a phone channel.
+pub fn can_text(turn: &Turn) -> bool {
+    matches!(turn.channel, Channel::Sms | Channel::Whatsapp)
+}
+
+/// A search worth keeping names an area and bedrooms or a budget: with less, the next
+/// qualification question narrows it first (offering to text "a place in Portishead" would
+/// promise messages about most of the market).
+pub fn worth_saving(criteria: &Criteria) -> bool {
+    criteria.area.is_some() && (criteria.beds.is_some() || criteria.max_price.is_some())
+}
+
+/// "Let me know if anything comes up", "keep me posted".
+fn asks_to_be_told(words: &str) -> bool {
+    [
+        "let me know if",
+        "let me know when",
+        "keep me posted",
+        "keep me updated",
+        "text me if",
+        "text me when",
+        "alert me",
+        "tell me if",
+        "tell me when",
+    ]
+    .iter()
+    .any(|w| words.contains(w))
 }
 
 /// The message names a particular listing: a property slot, a reference, a street.
@@ -348,6 +400,13 @@ fn says_yes(turn: &Turn, understood: &Understanding) -> bool {
         "go ahead",
     ];
     understood.intent == Intent::Affirm || yes.iter().any(|w| lower.contains(w))
+}
+
+/// "No", "not sure", "don't": whatever else it says, not a yes to texting them.
+fn declines(words: &str) -> bool {
+    words
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .any(|w| ["no", "not", "nope", "don't", "dont"].contains(&w))
 }
 
 fn cancels(words: &str) -> bool {

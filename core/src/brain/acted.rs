@@ -4,7 +4,7 @@
 //! phrases (`booking::phrase`, six languages); nothing here invents a time or a price — each
 //! comes from an outcome.
 
-use super::act::{Act, Done, Outcome, LISTED, OFFERED_SLOTS};
+use super::act::{can_text, worth_saving, Act, Done, Outcome, LISTED, OFFERED_SLOTS};
 use super::Turn;
 use crate::booking::phrase::{phrase_date, phrase_slots};
 use crate::booking::{parse_rfc3339, Alternative, Booking, BookingRefusal, Kind, Slot};
@@ -12,6 +12,8 @@ use crate::brain::tone::ChannelStyle;
 use crate::brain::understand::{CivilDate, Slot as USlot};
 use crate::dialogue::{BookingRef, ListingRef, OfferedSlot};
 use crate::lead::LeadFields;
+use crate::listings::saved::Criteria;
+use crate::listings::summary::{as_of, capitalised, title_case};
 use crate::listings::{street, summary, Listing, Medium, Status};
 
 /// Listings named in an SMS reply.
@@ -25,6 +27,8 @@ pub(crate) struct Said {
     pub booking: Option<Option<BookingRef>>,
     pub offered: Vec<OfferedSlot>,
     pub offered_stay: Option<(String, String)>,
+    /// The saved search this reply offers to keep.
+    pub offered_alert: Option<Criteria>,
     /// The reply already ends with the question that moves things on (which time? which one?).
     pub asks: bool,
     /// A named listing was found: no need to promise to check it.
@@ -121,6 +125,31 @@ pub(crate) fn say(turn: &Turn, known: &LeadFields, lang: &str) -> Option<Said> {
                     );
                     said.asks = true;
                 }
+            }
+            (Act::SearchListings(query), Outcome::Listings(_)) => {
+                // Nothing fits yet: offer to keep the search, where a text can reach them.
+                let criteria = Criteria::from_search(query, &turn.lead);
+                if can_text(turn) && worth_saving(&criteria) {
+                    said.parts.push(format!(
+                        "I don't have {} right now. Shall I text you when one comes up?",
+                        criteria.describe()
+                    ));
+                    said.offered_alert = Some(criteria);
+                    said.searched = true;
+                    said.asks = true;
+                }
+            }
+            (Act::SaveSearch(criteria), Outcome::Saved) => {
+                said.parts.push(format!(
+                    "Done: I'll text you when {} comes up. Reply STOP at any time to stop these messages.",
+                    criteria.describe()
+                ));
+                said.asks = true;
+            }
+            (Act::SaveSearch(criteria), Outcome::Failed) => {
+                said.parts.push("I couldn't set that up just now, so I've asked the team to let you know.".into());
+                said.follow_up = Some(format!("Listings to send when they come up: {}", criteria.describe()));
+                said.asks = true;
             }
             (Act::Availability { .. }, Outcome::Slots(slots)) => {
                 let offered: Vec<Slot> = slots.iter().take(OFFERED_SLOTS).cloned().collect();
@@ -271,36 +300,12 @@ fn offered_slot(slot: &Slot) -> OfferedSlot {
     }
 }
 
-/// The listing as of `today`: an available-from date already past is "available now" (the
-/// summary itself knows no date).
-fn as_of(listing: &Listing, today: crate::brain::understand::CivilDate) -> Listing {
-    let mut listing = listing.clone();
-    let past = listing
-        .available_from
-        .as_deref()
-        .and_then(|d| d.parse::<crate::brain::understand::CivilDate>().ok())
-        .is_some_and(|d| d <= today);
-    if past {
-        listing.available_from = None;
-    }
-    listing
-}
-
 /// How the reply names a listing: "the flat on Elm Road", else its reference.
 pub(super) fn label_of(listing: &Listing) -> String {
     match street(&listing.address) {
         Some(street) => format!("the {} on {}", listing.property_type.as_str(), title_case(&street)),
         None => listing.reference.clone(),
     }
-}
-
-fn title_case(text: &str) -> String {
-    text.split(' ').map(capitalised).collect::<Vec<_>>().join(" ")
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn status_words(status: Status) -> &'static str {

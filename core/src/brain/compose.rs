@@ -123,6 +123,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     out.acts.booking = acted.booking.clone();
     out.acts.offered = acted.offered.clone();
     out.acts.offered_stay = acted.offered_stay.clone();
+    out.acts.offered_alert = acted.offered_alert.clone();
     if acted.follow_up.is_some() {
         out.follow_up = acted.follow_up.clone();
     }

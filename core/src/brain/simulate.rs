@@ -443,6 +443,87 @@ mod tests {
         assert_eq!(*acts.borrow(), ["SearchListings", "SearchListings"]);
     }
 
+    /// A catalogue with nothing in it: every search finds nothing; saved searches are kept.
+    fn with_empty_catalogue(chat: &mut Chat) -> std::rc::Rc<std::cell::RefCell<Vec<Act>>> {
+        let log = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let seen = log.clone();
+        chat.executor = Some(Box::new(move |_turn, act| {
+            seen.borrow_mut().push(act.clone());
+            match act {
+                Act::SearchListings(_) => Outcome::Listings(vec![]),
+                Act::SaveSearch(_) => Outcome::Saved,
+                _ => Outcome::Failed,
+            }
+        }));
+        log
+    }
+
+    #[test]
+    fn nothing_matching_offers_a_saved_search_and_yes_keeps_it() {
+        let mut chat = lettings();
+        let acts = with_empty_catalogue(&mut chat);
+        let offer = chat.say("Hi, I'm looking to rent a 2 bed flat in Clifton, up to £1500 a month").text.unwrap();
+        assert!(
+            offer.contains("I don't have a two-bedroom place to rent in Clifton up to £1,500 right now. Shall I text you when one comes up?"),
+            "{}",
+            chat.print()
+        );
+        assert!(!offer.contains("ask the team"), "no shortlist promised beside the offer: {offer}");
+        let saved = chat.say("Yes please").text.unwrap();
+        assert!(
+            saved.starts_with("Done: I'll text you when a two-bedroom place to rent in Clifton up to £1,500 comes up."),
+            "{}",
+            chat.print()
+        );
+        let saved_criteria: Vec<_> = acts
+            .borrow()
+            .iter()
+            .filter_map(|a| match a {
+                Act::SaveSearch(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(saved_criteria.len(), 1);
+        assert_eq!(
+            (saved_criteria[0].area.as_deref(), saved_criteria[0].beds, saved_criteria[0].max_price),
+            (Some("Clifton"), Some(2), Some(1500.0))
+        );
+        // Another "yes" later is not a second opt-in: the offer was for the reply before.
+        chat.say("Thanks!");
+        chat.say("yes");
+        assert_eq!(acts.borrow().iter().filter(|a| matches!(a, Act::SaveSearch(_))).count(), 1, "{}", chat.print());
+    }
+
+    #[test]
+    fn an_area_alone_is_narrowed_first_then_the_saved_search_is_offered() {
+        let mut chat = lettings();
+        with_empty_catalogue(&mut chat);
+        let first = chat.say("I want to rent a flat in Portishead").text.unwrap();
+        assert!(!first.contains("Shall I text you"), "too vague to keep yet: {}", chat.print());
+        let offer = chat.say("2 bedrooms please").text.unwrap();
+        assert!(
+            offer.contains("I don't have a two-bedroom place to rent in Portishead right now."),
+            "{}",
+            chat.print()
+        );
+    }
+
+    #[test]
+    fn no_thanks_keeps_nothing_and_let_me_know_keeps_the_known_criteria() {
+        let mut chat = lettings();
+        let acts = with_empty_catalogue(&mut chat);
+        chat.say("Do you have any 3 bed houses to rent in Redland?");
+        chat.say("I'm not sure");
+        chat.say("No thanks");
+        assert!(!acts.borrow().iter().any(|a| matches!(a, Act::SaveSearch(_))), "{}", chat.print());
+        let told = chat.say("Actually, let me know if anything comes up").text.unwrap();
+        assert!(
+            told.starts_with("Done: I'll text you when a three-bedroom place to rent in Redland comes up."),
+            "{}",
+            chat.print()
+        );
+    }
+
     #[test]
     fn a_fault_at_a_listed_address_is_a_repair_not_an_enquiry_about_the_listing() {
         let mut chat = lettings();

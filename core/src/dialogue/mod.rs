@@ -78,6 +78,10 @@ pub struct ConversationState {
     /// The stay our last reply offered instead (check-in, check-out `YYYY-MM-DD`): "yes" books it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offered_stay: Option<(String, String)>,
+    /// The saved search our last reply offered ("Shall I text you when one comes up?"): "yes"
+    /// saves it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered_alert: Option<crate::listings::saved::Criteria>,
 }
 
 /// A listing as the dialogue remembers it: enough to name it back and to book it.
@@ -143,6 +147,7 @@ pub struct ReplyActs {
     pub booking: Option<Option<BookingRef>>,
     pub offered: Vec<OfferedSlot>,
     pub offered_stay: Option<(String, String)>,
+    pub offered_alert: Option<crate::listings::saved::Criteria>,
 }
 
 impl DialogueState {
@@ -226,6 +231,7 @@ impl DialogueState {
         }
         next.current.offered = acts.offered.clone();
         next.current.offered_stay = acts.offered_stay.clone();
+        next.current.offered_alert = acts.offered_alert.clone();
         if let Some(listing) = &acts.listing {
             next.listing = Some(listing.clone());
         }

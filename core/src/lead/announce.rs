@@ -71,7 +71,7 @@ mod tests {
             escalated: false,
         };
         let update =
-            apply(None, &message, Some("letting_agent"), &default_questions(Some("letting_agent")), 60).unwrap();
+            apply(None, &message, Some("letting_agent"), &default_questions(Some("letting_agent")), 60, &[]).unwrap();
         let request = high_value_escalation(&update).expect("crossed 60");
         assert_eq!(request.reason, Reason::HighValueLead);
         assert!(request.summary.starts_with("High-value lead: "), "{}", request.summary);

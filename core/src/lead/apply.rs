@@ -7,7 +7,7 @@
 //! overwrite each other's answers.
 
 use super::{advance, is_high_value, is_qualified, score, FieldChange, LeadEvent, LeadFields, Question, Score};
-use super::{SeenMessage, Signals, Status};
+use super::{ListingSeen, SeenMessage, Signals, Status};
 use crate::brain::understand::{CivilDate, Intent, Slot, SlotValue, Urgency};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -52,13 +52,15 @@ pub struct LeadUpdate {
     pub became_high_value: bool,
 }
 
-/// The lead after `message`; `None` if this message was applied already.
+/// The lead after `message`, with the contact's interest in listings as it stands now;
+/// `None` if this message was applied already.
 pub fn apply(
     stored: Option<&StoredLead>,
     message: &LeadMessage,
     template: Option<&str>,
     questions: &[Question],
     high_value_threshold: u8,
+    interest: &[ListingSeen],
 ) -> Option<LeadUpdate> {
     if stored.is_some_and(|s| s.applied.contains(&message.message_id)) {
         return None;
@@ -66,7 +68,13 @@ pub fn apply(
     let mut lead = stored.cloned().unwrap_or_else(|| StoredLead {
         status: Status::New,
         fields: LeadFields::default(),
-        signals: Signals { messages: Vec::new(), returning: false, template: None, today: message.today },
+        signals: Signals {
+            messages: Vec::new(),
+            returning: false,
+            template: None,
+            today: message.today,
+            interest: Vec::new(),
+        },
         score: 0,
         applied: Vec::new(),
         version: 0,
@@ -76,6 +84,7 @@ pub fn apply(
     lead.signals.returning |= message.returning;
     lead.signals.template = template.map(str::to_owned);
     lead.signals.today = message.today;
+    lead.signals.interest = interest.to_vec();
     lead.signals.record(SeenMessage {
         message_id: message.message_id.clone(),
         intent: message.intent,
@@ -130,10 +139,10 @@ mod tests {
             "Looking to rent a 2 bed in Clifton",
             &[(Slot::Beds, json!(2), "2 bed"), (Slot::Area, json!("Clifton"), "Clifton")],
         );
-        let one = apply(None, &first, Some("letting_agent"), &questions, 60).unwrap();
+        let one = apply(None, &first, Some("letting_agent"), &questions, 60, &[]).unwrap();
         assert_eq!(one.lead.status, Status::Qualifying);
         assert_eq!(one.changes.len(), 2);
-        assert!(apply(Some(&one.lead), &first, Some("letting_agent"), &questions, 60).is_none(), "retry: no-op");
+        assert!(apply(Some(&one.lead), &first, Some("letting_agent"), &questions, 60, &[]).is_none(), "retry: no-op");
 
         let second = message(
             "msg_2",
@@ -145,13 +154,13 @@ mod tests {
                 (Slot::Name, json!("Ana"), "Ana"),
             ],
         );
-        let two = apply(Some(&one.lead), &second, Some("letting_agent"), &questions, 60).unwrap();
+        let two = apply(Some(&one.lead), &second, Some("letting_agent"), &questions, 60, &[]).unwrap();
         assert_eq!(two.lead.status, Status::Qualified, "every question answered");
         assert!(two.score.value > one.score.value, "{} then {}", one.score.value, two.score.value);
         assert!(two.became_high_value, "score {}", two.score.value);
         assert!(two.score.items.iter().any(|i| i.evidence.as_deref() == Some("up to 1500")), "{:?}", two.score.items);
         let third = message("msg_3", Intent::ThanksGoodbye, "thanks", &[]);
-        assert!(!apply(Some(&two.lead), &third, Some("letting_agent"), &questions, 60).unwrap().became_high_value);
+        assert!(!apply(Some(&two.lead), &third, Some("letting_agent"), &questions, 60, &[]).unwrap().became_high_value);
     }
 
     #[test]
@@ -159,11 +168,11 @@ mod tests {
         let questions = default_questions(Some("letting_agent"));
         let mut m = message("msg_1", Intent::BookViewing, "view it Friday", &[]);
         m.escalated = true;
-        assert_eq!(apply(None, &m, None, &questions, 80).unwrap().lead.status, Status::HandedOff);
+        assert_eq!(apply(None, &m, None, &questions, 80, &[]).unwrap().lead.status, Status::HandedOff);
         let stop = message("msg_2", Intent::OptOut, "STOP", &[]);
-        let one =
-            apply(None, &message("msg_1", Intent::PropertyEnquiryRent, "2 bed", &[]), None, &questions, 80).unwrap();
-        assert_eq!(apply(Some(&one.lead), &stop, None, &questions, 80).unwrap().score.value, 0);
+        let one = apply(None, &message("msg_1", Intent::PropertyEnquiryRent, "2 bed", &[]), None, &questions, 80, &[])
+            .unwrap();
+        assert_eq!(apply(Some(&one.lead), &stop, None, &questions, 80, &[]).unwrap().score.value, 0);
     }
 }
 
@@ -181,7 +190,7 @@ mod wire_tests {
         .unwrap();
         let json = serde_json::to_value(&m).unwrap();
         let back: LeadMessage = serde_json::from_value(json).unwrap();
-        let update = apply(None, &back, Some("letting_agent"), &[], 80).unwrap();
+        let update = apply(None, &back, Some("letting_agent"), &[], 80, &[]).unwrap();
         assert_eq!(update.changes.len(), 1, "{:?}", update.lead.fields);
         let stored = serde_json::to_string(&update.lead.fields).unwrap();
         assert!(stored.contains("\"beds\""), "{stored}");

@@ -9,6 +9,7 @@
 
 mod describe;
 mod fields;
+mod interest;
 mod lifecycle;
 mod qualify;
 mod rubric;
@@ -17,6 +18,7 @@ mod signals;
 mod summary;
 
 pub use fields::{is_qualification_slot, slot_name, Field, FieldChange, LeadFields, QUALIFICATION_SLOTS};
+pub use interest::{seen as interest_seen, ListingSeen};
 pub use lifecycle::{advance, can_set, shows_interest, LeadEvent, Status};
 pub use qualify::{default_questions, is_qualified, next_question, validate_questions, Question, MAX_ASK_CHARS};
 pub use score::{is_high_value, score, Band, RubricItem, Score, DEFAULT_HIGH_VALUE_THRESHOLD, HOT_MIN, WARM_MIN};

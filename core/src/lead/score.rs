@@ -76,7 +76,8 @@ pub struct Score {
 /// opt-out or a wrong number anywhere in the lead's messages scores 0 whatever else was said:
 /// a person who told us to stop must never be chased as a hot lead.
 pub fn score(fields: &LeadFields, signals: &Signals) -> Score {
-    let rubric = Rubric::of(Business::from_template(signals.template.as_deref()));
+    let business = Business::from_template(signals.template.as_deref());
+    let rubric = Rubric::of(business);
     let mut items: Vec<RubricItem> = Vec::new();
     let mut push = |key: &str, label: String, points: i16, evidence: Option<&str>| {
         if points != 0 && !items.iter().any(|i| i.key == key) {
@@ -103,6 +104,9 @@ pub fn score(fields: &LeadFields, signals: &Signals) -> Score {
     }
     if signals.returning {
         push("returning", "returning contact".into(), rubric.returning, None);
+    }
+    for item in super::interest::items(&signals.interest, business) {
+        push(&item.key, item.label, item.points, item.evidence.as_deref());
     }
 
     let disqualifiers: Vec<RubricItem> = [
@@ -182,7 +186,7 @@ mod tests {
     }
 
     fn signals(template: &str, messages: Vec<SeenMessage>) -> Signals {
-        Signals { messages, returning: false, template: Some(template.into()), today: TODAY }
+        Signals { messages, returning: false, template: Some(template.into()), today: TODAY, interest: Vec::new() }
     }
 
     fn fields(pairs: &[(Slot, Value, &str)]) -> LeadFields {
@@ -204,6 +208,26 @@ mod tests {
 
     fn keys(score: &Score) -> Vec<&str> {
         score.items.iter().map(|i| i.key.as_str()).collect()
+    }
+
+    #[test]
+    fn a_viewing_booked_and_listings_asked_about_score_and_are_explained() {
+        use crate::lead::ListingSeen;
+        use crate::listings::InterestLevel;
+        let mut s = signals("letting_agent", vec![said(Intent::PropertyEnquiryRent, "looking to rent a 2 bed")]);
+        let before = score(&LeadFields::default(), &s).value;
+        s.interest = vec![
+            ListingSeen { reference: "MP-2026-014".into(), level: InterestLevel::Asked },
+            ListingSeen { reference: "MP-2026-014".into(), level: InterestLevel::Booked },
+            ListingSeen { reference: "MP-2026-020".into(), level: InterestLevel::Asked },
+        ];
+        let after = score(&LeadFields::default(), &s);
+        assert_eq!(after.value, before + 15 + 10);
+        let explained = after.explain();
+        assert!(explained.contains("booked a viewing of MP-2026-014 (\u{201c}MP-2026-014\u{201d})"), "{explained}");
+        assert!(explained.contains("asked about 2 listings (\u{201c}MP-2026-014, MP-2026-020\u{201d})"), "{explained}");
+        s.messages.push(said(Intent::OptOut, "STOP"));
+        assert_eq!(score(&LeadFields::default(), &s).value, 0, "an opt-out still zeroes it");
     }
 
     #[test]

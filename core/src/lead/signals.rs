@@ -54,6 +54,9 @@ pub struct Signals {
     pub template: Option<String>,
     /// The tenant's local date: "moves in within 30 days" is counted from it.
     pub today: CivilDate,
+    /// What the contact did with listings (`listing_interest`), as of the last update.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interest: Vec<super::ListingSeen>,
 }
 
 impl Signals {
@@ -138,7 +141,8 @@ mod tests {
 
     #[test]
     fn records_each_message_once_and_only_what_the_score_can_use() {
-        let mut signals = Signals { messages: Vec::new(), returning: false, template: None, today: TODAY };
+        let mut signals =
+            Signals { messages: Vec::new(), returning: false, template: None, today: TODAY, interest: Vec::new() };
         let rent = seen("Looking to rent a 2 bed flat in Leeds", "letting_agent");
         assert!(signals.record(rent.clone()));
         assert!(!signals.record(rent), "a retried job records nothing twice");
@@ -165,6 +169,7 @@ mod tests {
             returning: false,
             template: Some("letting_agent".into()),
             today: TODAY,
+            interest: Vec::new(),
         };
         assert_eq!(signals.messages[0].urgency, Urgency::High);
         assert!(signals.first_urgent().is_none(), "an urgent repair is not an urgent lead");

@@ -5,8 +5,10 @@
 
 pub mod csv;
 pub mod features;
+pub mod interest;
 pub mod mention;
 pub mod query;
+pub mod saved;
 pub mod speech;
 pub mod summary;
 mod validate;

@@ -27,6 +27,9 @@ pub struct ListingQuery {
     pub q: Option<String>,
     /// `None`: every status (the staff's catalogue). The brains ask for `Available`.
     pub status: Option<Status>,
+    /// `YYYY-MM-DD`: free by then (a saved search's move-in date); a listing with no date is
+    /// free now.
+    pub available_by: Option<String>,
     /// 0 means [`DEFAULT_LIMIT`]; capped at [`MAX_LIMIT`].
     pub limit: usize,
 }
@@ -117,6 +120,7 @@ pub fn criteria_match(listing: &Listing, query: &ListingQuery) -> bool {
         || query.beds.is_some_and(|b| listing.beds < b)
         || query.max_price.is_some_and(|p| listing.price > p)
         || query.area.as_deref().is_some_and(|a| !a.trim().is_empty() && area_fit(listing, a) == 0)
+        || query.available_by.as_deref().is_some_and(|by| listing.available_from.as_deref().is_some_and(|f| f > by))
     {
         return false;
     }
@@ -231,5 +235,9 @@ mod tests {
         ));
         assert!(!criteria_match(&flat, &ListingQuery { max_price: Some(1400.0), ..Default::default() }));
         assert!(!criteria_match(&flat, &ListingQuery { status: Some(Status::LetAgreed), ..Default::default() }));
+        let later = l("B", "Clifton", 2, 1450.0, Some("2026-05-01"));
+        let by = |date: &str| ListingQuery { available_by: Some(date.into()), ..Default::default() };
+        assert!(criteria_match(&later, &by("2026-05-01")) && !criteria_match(&later, &by("2026-04-30")));
+        assert!(criteria_match(&flat, &by("2026-01-01")), "no date: free now");
     }
 }

@@ -3,6 +3,7 @@
 
 use super::speech::{day_month, number_words, ordinal_words, pounds_digits, pounds_words};
 use super::{Listing, PricePeriod, PropertyType, Status};
+use crate::brain::understand::CivilDate;
 
 /// Where the words go: a text may use digits and "£", speech spells everything out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +42,26 @@ pub fn summary(listing: &Listing, medium: Medium) -> String {
         Status::Withdrawn => out.push_str(" (withdrawn)"),
     }
     out
+}
+
+/// The listing as of `today`: an available-from date already past is "available now" (the
+/// summary itself knows no date).
+pub fn as_of(listing: &Listing, today: CivilDate) -> Listing {
+    let mut listing = listing.clone();
+    if listing.available_from.as_deref().and_then(|d| d.parse::<CivilDate>().ok()).is_some_and(|d| d <= today) {
+        listing.available_from = None;
+    }
+    listing
+}
+
+/// "elm road" → "Elm Road": a street named back in a sentence.
+pub fn title_case(text: &str) -> String {
+    text.split(' ').map(capitalised).collect::<Vec<_>>().join(" ")
+}
+
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn article(word: &str) -> &'static str {

@@ -114,6 +114,8 @@ pub struct ReplyToStore<'a> {
     pub unanswered: Option<&'a str>,
     /// A maintenance ticket the message opens (on the stored message's contact and conversation).
     pub ticket: Option<&'a crate::tickets::NewTicket>,
+    /// The message opted out ("STOP"): the contact's saved searches stop with it.
+    pub opted_out: bool,
 }
 
 /// What storage holds for the event after a call.

@@ -88,6 +88,7 @@ impl Answer {
             told_name: None,
             unanswered: None,
             ticket: None,
+            opted_out: false,
         }
     }
 }

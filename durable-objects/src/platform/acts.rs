@@ -5,6 +5,7 @@
 use crate::platform::bookings::{self, AvailabilityQuery};
 use crate::platform::d1::{statement, Arg};
 use crate::platform::listings;
+use crate::platform::saved_searches;
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::booking::{NewBooking, When};
 use frontdesk_core::brain::act::{plan, Act, Done, Outcome, LISTED};
@@ -104,11 +105,18 @@ async fn execute(
             settled(bookings::reschedule(env, db, tenant_id, booking_id, &when, now).await?)
         }
         Act::Cancel { booking_id } => settled(bookings::cancel(env, db, tenant_id, booking_id, now).await?),
+        Act::SaveSearch(criteria) => {
+            let Some(contact_id) = contact_id else { return Ok(Outcome::Failed) };
+            let opt_in = turn.text.trim();
+            saved_searches::save(db, tenant_id, contact_id, criteria, "conversation", Some(opt_in), now).await?;
+            Outcome::Saved
+        }
     })
 }
 
+/// Acts that store something on the contact, who must exist first.
 fn books(act: &Act) -> bool {
-    matches!(act, Act::Book { .. } | Act::BookStay { .. })
+    matches!(act, Act::Book { .. } | Act::BookStay { .. } | Act::SaveSearch(_))
 }
 
 /// The contact the message is from, created if new — with the same upsert the turn's batch

@@ -19,6 +19,8 @@ pub enum Arg<'a> {
     Int(u64),
     /// A signed value (a UTC offset in minutes).
     Signed(i64),
+    /// A price.
+    Real(f64),
 }
 
 impl From<&Arg<'_>> for JsValue {
@@ -30,6 +32,7 @@ impl From<&Arg<'_>> for JsValue {
             // Millisecond timestamps and counts are far below 2^53: exact as f64.
             Arg::Int(n) => JsValue::from_f64(*n as f64),
             Arg::Signed(n) => JsValue::from_f64(*n as f64),
+            Arg::Real(x) => JsValue::from_f64(*x),
         }
     }
 }

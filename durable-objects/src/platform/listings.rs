@@ -4,11 +4,12 @@
 //! (`listings::rank`, `listings::mentioned`).
 
 use super::d1::{statement, Arg};
+use frontdesk_core::listings::interest::{aggregate, Interest, InterestRow};
 use frontdesk_core::listings::mention::normalise;
 use frontdesk_core::listings::{
     mentioned, rank, InterestLevel, Kind, Listing, ListingQuery, PricePeriod, PropertyType, Status,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement, Result};
 
 /// Rows a search ranks at most: a tenant's whole catalogue at the sizes we serve (bench: 1k).
@@ -121,11 +122,11 @@ pub async fn search(db: &D1Database, tenant_id: &str, q: &ListingQuery) -> Resul
     if let Some(words) = words.as_deref() {
         condition(" AND NOT EXISTS (SELECT 1 FROM json_each(?) WHERE instr(search_text, value) = 0)", Arg::Text(words));
     }
-    // Without an area or free text the SQL conditions are exactly core's, and core's order is
+    // Without an area, free text or a date the SQL conditions are exactly core's, and core's order is
     // expressible in SQL: the database sorts and returns just the page, instead of every
     // candidate being parsed to be ranked (bench/listings.mjs: a `kind=rent` search over 1k
     // listings). `rank` below then keeps that order.
-    let limit = if area.is_none() && words.is_none() {
+    let limit = if area.is_none() && words.is_none() && q.available_by.is_none() {
         let beds_order = if beds.is_some() { "beds ASC, " } else { "" };
         let price_order = if max_price.is_some() { "price DESC" } else { "price ASC" };
         sql.push_str(&format!(" ORDER BY {beds_order}{price_order}, COALESCE(available_from, ''), reference"));
@@ -144,6 +145,21 @@ pub async fn get(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Li
     let sql = format!("SELECT {COLUMNS} FROM listings WHERE tenant_id = ?1 AND id = ?2");
     let row: Option<Row> = statement(db, &sql, &[Arg::Text(tenant_id), Arg::Text(id)])?.first(None).await?;
     row.map(Row::into_listing).transpose()
+}
+
+/// The tenant's listings with these references (an import's, read before and after it).
+pub async fn by_references(db: &D1Database, tenant_id: &str, references: &[&str]) -> Result<Vec<Listing>> {
+    let mut out = Vec::new();
+    // Upper-case as stored; a few hundred per statement keeps each bound array small.
+    for group in references.chunks(500) {
+        let refs = serde_json::to_string(&group.iter().map(|r| r.to_uppercase()).collect::<Vec<_>>())?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM listings WHERE tenant_id = ?1 AND reference IN (SELECT value FROM json_each(?2))"
+        );
+        let rows: Vec<Row> = statement(db, &sql, &[Arg::Text(tenant_id), Arg::Text(&refs)])?.all().await?.results()?;
+        out.extend(into_listings(rows)?);
+    }
+    Ok(out)
 }
 
 /// The one listing a conversation message refers to (core's `mentioned`), among the few rows
@@ -205,36 +221,9 @@ pub fn interest_statement(
     )
 }
 
-/// One listing a contact showed interest in: the highest level reached, when each was first
-/// reached, and what the listing is.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Interest {
-    pub listing_id: String,
-    pub reference: String,
-    /// The furthest level reached (`asked` < `sent` < `viewed` < `booked`).
-    pub level: InterestLevel,
-    /// Every level reached: `{level, at, message_id}`, first first.
-    pub levels: Vec<InterestEvent>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct InterestEvent {
-    pub level: InterestLevel,
-    pub at: u64,
-    pub message_id: Option<String>,
-}
-
-/// The contact's interest, most recent listing first.
+/// The contact's interest, most recent listing first (`listings::interest::aggregate`).
 pub async fn interest_of(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<Vec<Interest>> {
-    #[derive(Deserialize)]
-    struct R {
-        listing_id: String,
-        reference: String,
-        level: InterestLevel,
-        at: f64,
-        message_id: Option<String>,
-    }
-    let rows: Vec<R> = statement(
+    let rows: Vec<InterestRow> = statement(
         db,
         "SELECT i.listing_id, l.reference, i.level, i.at, i.message_id FROM listing_interest i \
          JOIN listings l ON l.tenant_id = i.tenant_id AND l.id = i.listing_id \
@@ -244,21 +233,5 @@ pub async fn interest_of(db: &D1Database, tenant_id: &str, contact_id: &str) -> 
     .all()
     .await?
     .results()?;
-    let mut out: Vec<Interest> = Vec::new();
-    for r in rows {
-        let event = InterestEvent { level: r.level, at: r.at as u64, message_id: r.message_id };
-        match out.iter_mut().find(|i| i.listing_id == r.listing_id) {
-            Some(i) => {
-                i.level = i.level.max(event.level);
-                i.levels.insert(0, event);
-            }
-            None => out.push(Interest {
-                listing_id: r.listing_id,
-                reference: r.reference,
-                level: event.level,
-                levels: vec![event],
-            }),
-        }
-    }
-    Ok(out)
+    Ok(aggregate(rows))
 }

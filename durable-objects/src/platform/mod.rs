@@ -10,7 +10,9 @@ pub mod intents;
 pub mod jobs;
 pub mod kb;
 pub mod listings;
+pub mod outreach;
 pub mod property;
+pub mod saved_searches;
 pub mod time;
 pub mod vectors;
 

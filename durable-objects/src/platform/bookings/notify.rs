@@ -5,7 +5,7 @@ use super::store::{self, Row};
 use super::Tenant;
 use crate::platform::d1::{statement, Arg};
 use crate::platform::enqueue_all;
-use crate::platform::intents::intent_statements;
+use crate::platform::outreach::{message_statements, reach};
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::booking::notice::{describe, language_of, notice_text, Notice, Period};
 use frontdesk_core::booking::{Booking, Kind, Slot, Stay};
@@ -75,35 +75,7 @@ pub async fn tell(
     let kind = Kind::parse(&row.kind).unwrap_or(Kind::Appointment);
     let body = notice_text(notice, &t.name, &describe(kind, &period(row), t.today, lang), lang);
     let message_id = ids::make(ids::MESSAGE, now_ms, WorkerRandom.next_u64());
-    let conversation_id = ids::make(ids::CONVERSATION, now_ms, WorkerRandom.next_u64());
-    let job = Job::DeliverMessage {
-        tenant_id: tenant_id.to_owned(),
-        message_id: message_id.clone(),
-        provider: to.provider.to_owned(),
-        channel: to.channel.clone(),
-        to: to.address.clone(),
-        body: body.clone(),
-        window: None,
-    };
-    let base = [Arg::Text(tenant_id), Arg::Text(&row.contact_id), Arg::Text(&to.channel), Arg::Int(now_ms)];
-    let mut statements = vec![
-        // The contact's conversation on that channel, started if they have none.
-        statement(
-            db,
-            "INSERT INTO conversations (id, tenant_id, contact_id, channel, status, started_at, last_message_at) \
-             SELECT ?5, ?1, ?2, ?3, 'open', ?4, ?4 WHERE NOT EXISTS \
-               (SELECT 1 FROM conversations WHERE tenant_id = ?1 AND contact_id = ?2 AND channel = ?3)",
-            &[base[0], base[1], base[2], base[3], Arg::Text(&conversation_id)],
-        )?,
-        statement(
-            db,
-            "INSERT INTO messages (id, tenant_id, conversation_id, contact_id, direction, channel, body, status, created_at) \
-             VALUES (?5, ?1, (SELECT id FROM conversations WHERE tenant_id = ?1 AND contact_id = ?2 AND channel = ?3 \
-                              ORDER BY last_message_at DESC, id DESC LIMIT 1), ?2, 'outbound', ?3, ?6, 'queued', ?4)",
-            &[base[0], base[1], base[2], base[3], Arg::Text(&message_id), Arg::Text(&body)],
-        )?,
-    ];
-    statements.extend(intent_statements(db, std::slice::from_ref(&job), now_ms)?);
+    let (mut statements, job) = message_statements(db, tenant_id, &row.contact_id, &to, &message_id, &body, now_ms)?;
     if let Some(action) = action {
         let detail =
             serde_json::json!({ "contact_id": row.contact_id, "kind": row.kind, "message_id": message_id }).to_string();
@@ -135,60 +107,6 @@ fn period(row: &Row) -> Period {
             offset_minutes: row.offset_minutes,
         }),
     }
-}
-
-/// How a contact is reached, and the words they last wrote to us (their language).
-struct Reach {
-    channel: String,
-    provider: &'static str,
-    address: String,
-    last_inbound: Option<String>,
-}
-
-/// The contact's channel: WhatsApp if that is where they last wrote, else SMS to their phone,
-/// else email (recorded `simulated` until an email provider is configured).
-async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<Option<Reach>> {
-    #[derive(Deserialize)]
-    struct C {
-        phone: Option<String>,
-        email: Option<String>,
-        last_channel: Option<String>,
-        providers: Option<String>,
-        last_inbound: Option<String>,
-    }
-    let c: Option<C> = statement(
-        db,
-        "SELECT phone, email, \
-           (SELECT channel FROM conversations WHERE tenant_id = ?1 AND contact_id = ?2 AND channel IN ('sms', 'whatsapp') \
-            ORDER BY last_message_at DESC LIMIT 1) AS last_channel, \
-           (SELECT group_concat(provider) FROM tenant_channels WHERE tenant_id = ?1) AS providers, \
-           (SELECT body FROM messages WHERE tenant_id = ?1 AND direction = 'inbound' AND conversation_id IN \
-              (SELECT id FROM conversations WHERE tenant_id = ?1 AND contact_id = ?2) \
-            ORDER BY created_at DESC LIMIT 1) AS last_inbound \
-         FROM contacts WHERE tenant_id = ?1 AND id = ?2",
-        &[Arg::Text(tenant_id), Arg::Text(contact_id)],
-    )?
-    .first(None)
-    .await?;
-    let Some(c) = c else { return Ok(None) };
-    let providers = c.providers.unwrap_or_default();
-    let has = |p: &str| providers.split(',').any(|x| x == p);
-    Ok(match (c.phone, c.email) {
-        (Some(phone), _) => {
-            let channel = c.last_channel.unwrap_or_else(|| "sms".to_owned());
-            // The provider that carries that channel for this tenant; Twilio is the default path.
-            let provider = match channel.as_str() {
-                "whatsapp" if has("meta") => "meta",
-                "sms" if !has("twilio") && has("openphone") => "openphone",
-                _ => "twilio",
-            };
-            Some(Reach { channel, provider, address: phone, last_inbound: c.last_inbound })
-        }
-        (None, Some(email)) => {
-            Some(Reach { channel: "email".to_owned(), provider: "email", address: email, last_inbound: c.last_inbound })
-        }
-        (None, None) => None,
-    })
 }
 
 /// The tenant's contact with `phone` or `email` (phone first), created when there is none —
