@@ -221,6 +221,7 @@ impl ConversationDO {
                 &reply.slots,
                 reply.text.as_deref(),
                 at,
+                Default::default(),
             ));
         }
         if let Some(dialogue) = reply.dialogue.as_mut() {

@@ -10,6 +10,7 @@ use crate::booking::phrase::{phrase_date, phrase_slots};
 use crate::booking::{parse_rfc3339, Alternative, Booking, BookingRefusal, Kind, Slot};
 use crate::brain::tone::ChannelStyle;
 use crate::dialogue::{BookingRef, ListingRef, OfferedSlot};
+use crate::listings::pack::{capitalised, title_case};
 use crate::listings::{street, summary, Listing, Medium, Status};
 
 /// Listings named in an SMS reply.
@@ -31,12 +32,18 @@ pub(crate) struct Said {
     pub searched: bool,
     /// A booking was made, moved, cancelled or refused with reasons: no booking to promise.
     pub handled_booking: bool,
+    /// An info pack was sent (or there was none to send): the request is answered.
+    pub sent_pack: bool,
     /// Something the team must pick up (no free time, a booking that cannot be found).
     pub follow_up: Option<String>,
 }
 
 pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
-    let done: &Done = &turn.acts;
+    say_done(turn, &turn.acts, lang)
+}
+
+/// What `done` gives a reply in this turn (the LLM's tools phrase each result with it).
+pub(crate) fn say_done(turn: &Turn, done: &Done, lang: &str) -> Option<Said> {
     if done.0.is_empty() {
         return None;
     }
@@ -125,6 +132,32 @@ pub(crate) fn say(turn: &Turn, lang: &str) -> Option<Said> {
                 said.parts.push(format!("Cancelled: {what}. Text us any time if you'd like another."));
                 said.booking = Some(None);
                 said.handled_booking = true;
+            }
+            (Act::SendInfoPack { by_email, .. }, Outcome::PackSent { references, channel }) => {
+                said.sent_pack = true;
+                if references.is_empty() {
+                    said.parts.push(
+                        "I don't have a property from our conversation to send yet — which one would you like the \
+                         details of?"
+                            .into(),
+                    );
+                    said.asks = true;
+                    continue;
+                }
+                let by = match channel.as_str() {
+                    "email" => "by email",
+                    "whatsapp" => "on WhatsApp",
+                    _ => "by text",
+                };
+                let refs = match references.as_slice() {
+                    [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                    _ => references.join(""),
+                };
+                said.parts.push(if *by_email && channel != "email" {
+                    format!("I don't have an email address for you, so I've sent the details of {refs} {by}.")
+                } else {
+                    format!("I've sent you the details of {refs} {by}.")
+                });
             }
             (_, Outcome::Refused(refusal)) => {
                 said.handled_booking = true;
@@ -253,15 +286,6 @@ pub(super) fn label_of(listing: &Listing) -> String {
         Some(street) => format!("the {} on {}", listing.property_type.as_str(), title_case(&street)),
         None => listing.reference.clone(),
     }
-}
-
-fn title_case(text: &str) -> String {
-    text.split(' ').map(capitalised).collect::<Vec<_>>().join(" ")
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn status_words(status: Status) -> &'static str {

@@ -5,6 +5,7 @@
 
 pub mod csv;
 pub mod mention;
+pub mod pack;
 pub mod query;
 pub mod speech;
 pub mod summary;

@@ -15,7 +15,7 @@ pub const ESCALATE_TO_HUMAN: &str = "escalate_to_human";
 pub const SAVE_LEAD_DETAILS: &str = "save_lead_details";
 pub const GET_BUSINESS_HOURS: &str = "get_business_hours";
 /// Runs outside the pure executor (a knowledge-base search is I/O): the session hands the
-/// queries to the glue as [`super::Next::Search`] and takes the passages back.
+/// queries to the glue as [`super::Io::Search`] and takes the passages back.
 pub const SEARCH_KNOWLEDGE: &str = "search_knowledge";
 /// A search query is a question, not a document.
 const QUERY_CHARS: usize = 300;
@@ -106,11 +106,11 @@ pub struct ToolOutcome {
 }
 
 impl ToolOutcome {
-    fn ok(result: Value, action: Option<Action>) -> Self {
+    pub(crate) fn ok(result: Value, action: Option<Action>) -> Self {
         Self { result_json: result.to_string(), is_error: false, action }
     }
 
-    fn error(message: impl Into<String>) -> Self {
+    pub(crate) fn error(message: impl Into<String>) -> Self {
         Self { result_json: json!({ "error": message.into() }).to_string(), is_error: true, action: None }
     }
 }
