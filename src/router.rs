@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, bookings, escalations, events, health, kb, kb_unanswered, leads, listings, meta_whatsapp, missed_call,
-    openphone, settings, test_hooks, tickets, twilio_sms, understand, unparsed, web_chat, web_form,
+    api, bookings, escalations, events, health, info_packs, kb, kb_unanswered, leads, listings, meta_whatsapp,
+    missed_call, openphone, settings, test_hooks, tickets, twilio_sms, understand, unparsed, web_chat, web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -58,6 +58,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Delete, ["api", "v1", "listings", id]) => listings::delete(req, &env, id).await,
         (Method::Get, ["api", "v1", "contacts", id, "interest"]) => listings::interest(req, &env, id).await,
         (Method::Post, ["api", "v1", "contacts", id, "interest"]) => listings::add_interest(req, &env, id).await,
+        (Method::Post, ["api", "v1", "contacts", id, "info-pack"]) => info_packs::send(req, &env, id).await,
         (Method::Get, ["api", "v1", "kb"]) => kb::list(req, &env).await,
         (Method::Post, ["api", "v1", "kb", "faqs"]) => kb::import_faqs(req, &env).await,
         (Method::Post, ["api", "v1", "kb", "documents"]) => kb::ingest_document(req, &env).await,
@@ -122,7 +123,7 @@ fn is_route(segments: &[&str]) -> bool {
                     | "tickets"
             ]
             | ["api", "v1", "listings", _]
-            | ["api", "v1", "contacts", _, "interest"]
+            | ["api", "v1", "contacts", _, "interest" | "info-pack"]
             | ["api", "v1", "bookings", _]
             | ["api", "v1", "settings", "template"]
             | ["api", "v1", "escalations" | "leads" | "tickets", _]

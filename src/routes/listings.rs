@@ -178,7 +178,7 @@ pub async fn add_interest(mut req: Request, env: &Env, contact_id: &str) -> AppR
     Ok(json_response(201, &json!({"data": rows})))
 }
 
-async fn find_contact(db: &D1Database, tenant_id: &str, contact_id: &str) -> AppResult<()> {
+pub(super) async fn find_contact(db: &D1Database, tenant_id: &str, contact_id: &str) -> AppResult<()> {
     let not_found = || ApiError::not_found("contact");
     if !ids::is_well_formed(contact_id) {
         return Err(not_found().into());

@@ -3,9 +3,9 @@
 
 use super::store::{self, Row};
 use super::Tenant;
+use crate::platform::contact_message::{message_contact, Audit, ToContact};
 use crate::platform::d1::{statement, Arg};
 use crate::platform::enqueue_all;
-use crate::platform::intents::intent_statements;
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::booking::notice::{describe, notice_text, Notice, Period};
 use frontdesk_core::booking::{Booking, Kind, Slot, Stay};
@@ -14,6 +14,7 @@ use frontdesk_core::ids;
 use frontdesk_core::jobs::Job;
 use frontdesk_core::ports::Random;
 use serde::Deserialize;
+use serde_json::json;
 use worker::{D1Database, Env, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,60 +71,18 @@ pub async fn tell(
     action: Option<&str>,
     now_ms: u64,
 ) -> Result<Vec<Job>> {
-    let Some(to) = reach(db, tenant_id, &row.contact_id).await? else { return Ok(Vec::new()) };
     let body = notice_text(
         notice,
         &t.name,
         &describe(Kind::parse(&row.kind).unwrap_or(Kind::Appointment), &period(row), t.today),
     );
-    let message_id = ids::make(ids::MESSAGE, now_ms, WorkerRandom.next_u64());
-    let conversation_id = ids::make(ids::CONVERSATION, now_ms, WorkerRandom.next_u64());
-    let job = Job::DeliverMessage {
-        tenant_id: tenant_id.to_owned(),
-        message_id: message_id.clone(),
-        provider: to.provider.to_owned(),
-        channel: to.channel.clone(),
-        to: to.address.clone(),
-        body: body.clone(),
-        window: None,
+    let message = ToContact {
+        write: &|_| (body.clone(), None),
+        prefer_email: false,
+        audit: action.map(|action| Audit { action, subject: &row.id, detail: json!({ "kind": row.kind }) }),
     };
-    let base = [Arg::Text(tenant_id), Arg::Text(&row.contact_id), Arg::Text(&to.channel), Arg::Int(now_ms)];
-    let mut statements = vec![
-        // The contact's conversation on that channel, started if they have none.
-        statement(
-            db,
-            "INSERT INTO conversations (id, tenant_id, contact_id, channel, status, started_at, last_message_at) \
-             SELECT ?5, ?1, ?2, ?3, 'open', ?4, ?4 WHERE NOT EXISTS \
-               (SELECT 1 FROM conversations WHERE tenant_id = ?1 AND contact_id = ?2 AND channel = ?3)",
-            &[base[0], base[1], base[2], base[3], Arg::Text(&conversation_id)],
-        )?,
-        statement(
-            db,
-            "INSERT INTO messages (id, tenant_id, conversation_id, contact_id, direction, channel, body, status, created_at) \
-             VALUES (?5, ?1, (SELECT id FROM conversations WHERE tenant_id = ?1 AND contact_id = ?2 AND channel = ?3 \
-                              ORDER BY last_message_at DESC, id DESC LIMIT 1), ?2, 'outbound', ?3, ?6, 'queued', ?4)",
-            &[base[0], base[1], base[2], base[3], Arg::Text(&message_id), Arg::Text(&body)],
-        )?,
-    ];
-    statements.extend(intent_statements(db, std::slice::from_ref(&job), now_ms)?);
-    if let Some(action) = action {
-        let detail =
-            serde_json::json!({ "contact_id": row.contact_id, "kind": row.kind, "message_id": message_id }).to_string();
-        statements.push(statement(
-            db,
-            "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) VALUES (?1, ?2, 'system', ?3, ?4, ?5, ?6)",
-            &[
-                Arg::Text(&ids::make(ids::AUDIT, now_ms, WorkerRandom.next_u64())),
-                Arg::Text(tenant_id),
-                Arg::Text(action),
-                Arg::Text(&row.id),
-                Arg::Text(&detail),
-                Arg::Int(now_ms),
-            ],
-        )?);
-    }
-    db.batch(statements).await?;
-    Ok(vec![job])
+    let sent = message_contact(db, tenant_id, &row.contact_id, &message, now_ms).await?;
+    Ok(sent.map(|s| s.job).into_iter().collect())
 }
 
 fn period(row: &Row) -> Period {
@@ -137,53 +96,6 @@ fn period(row: &Row) -> Period {
             offset_minutes: row.offset_minutes,
         }),
     }
-}
-
-/// How a contact is reached.
-struct Reach {
-    channel: String,
-    provider: &'static str,
-    address: String,
-}
-
-/// The contact's channel: WhatsApp if that is where they last wrote, else SMS to their phone,
-/// else email (recorded `simulated` until an email provider is configured).
-async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<Option<Reach>> {
-    #[derive(Deserialize)]
-    struct C {
-        phone: Option<String>,
-        email: Option<String>,
-        last_channel: Option<String>,
-        providers: Option<String>,
-    }
-    let c: Option<C> = statement(
-        db,
-        "SELECT phone, email, \
-           (SELECT channel FROM conversations WHERE tenant_id = ?1 AND contact_id = ?2 AND channel IN ('sms', 'whatsapp') \
-            ORDER BY last_message_at DESC LIMIT 1) AS last_channel, \
-           (SELECT group_concat(provider) FROM tenant_channels WHERE tenant_id = ?1) AS providers \
-         FROM contacts WHERE tenant_id = ?1 AND id = ?2",
-        &[Arg::Text(tenant_id), Arg::Text(contact_id)],
-    )?
-    .first(None)
-    .await?;
-    let Some(c) = c else { return Ok(None) };
-    let providers = c.providers.unwrap_or_default();
-    let has = |p: &str| providers.split(',').any(|x| x == p);
-    Ok(match (c.phone, c.email) {
-        (Some(phone), _) => {
-            let channel = c.last_channel.unwrap_or_else(|| "sms".to_owned());
-            // The provider that carries that channel for this tenant; Twilio is the default path.
-            let provider = match channel.as_str() {
-                "whatsapp" if has("meta") => "meta",
-                "sms" if !has("twilio") && has("openphone") => "openphone",
-                _ => "twilio",
-            };
-            Some(Reach { channel, provider, address: phone })
-        }
-        (None, Some(email)) => Some(Reach { channel: "email".to_owned(), provider: "email", address: email }),
-        (None, None) => None,
-    })
 }
 
 /// The tenant's contact with `phone` or `email` (phone first), created when there is none —
