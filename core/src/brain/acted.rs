@@ -11,7 +11,7 @@ use crate::booking::{parse_rfc3339, Alternative, Booking, BookingRefusal, Kind, 
 use crate::brain::tone::ChannelStyle;
 use crate::dialogue::{BookingRef, ListingRef, OfferedSlot};
 use crate::listings::pack::{capitalised, title_case};
-use crate::listings::{street, summary, Listing, Medium, Status};
+use crate::listings::{as_of, street, summary, Listing, Medium, Status};
 
 /// Listings named in an SMS reply.
 const SMS_LISTED: usize = 2;
@@ -263,21 +263,6 @@ fn offered_slot(slot: &Slot) -> OfferedSlot {
         date: date.to_string(),
         time: format!("{:02}:{:02}", minute / 60, minute % 60),
     }
-}
-
-/// The listing as of `today`: an available-from date already past is "available now" (the
-/// summary itself knows no date).
-fn as_of(listing: &Listing, today: crate::brain::understand::CivilDate) -> Listing {
-    let mut listing = listing.clone();
-    let past = listing
-        .available_from
-        .as_deref()
-        .and_then(|d| d.parse::<crate::brain::understand::CivilDate>().ok())
-        .is_some_and(|d| d <= today);
-    if past {
-        listing.available_from = None;
-    }
-    listing
 }
 
 /// How the reply names a listing: "the flat on Elm Road", else its reference.

@@ -13,7 +13,7 @@ mod validate;
 
 pub use mention::{mentioned, street};
 pub use query::{criteria_match, rank, ListingQuery};
-pub use summary::{summary, Medium};
+pub use summary::{as_of, summary, Medium};
 pub use validate::{from_fields, from_json, merge_json, Invalid};
 
 use serde::{Deserialize, Serialize};

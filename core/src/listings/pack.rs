@@ -3,7 +3,8 @@
 //! composition behind the conversation's act, the LLM's `send_info_pack` tool and
 //! `POST /api/v1/contacts/{id}/info-pack`.
 
-use super::{street, summary, InterestLevel, Listing, Medium};
+use super::{as_of, street, summary, InterestLevel, Listing, Medium};
+use crate::brain::understand::CivilDate;
 
 /// Listings in one pack: a text of three stays within three SMS segments.
 pub const PACK_LISTINGS: usize = 3;
@@ -24,12 +25,13 @@ pub struct Pack {
     pub body: String,
 }
 
-/// The pack of `listings` (at most [`PACK_LISTINGS`], in the order given) from `business`.
-pub fn compose(business: &str, listings: &[Listing], medium: PackMedium) -> Pack {
+/// The pack of `listings` (at most [`PACK_LISTINGS`], in the order given) from `business`,
+/// written on the business's local date `today`.
+pub fn compose(business: &str, listings: &[Listing], medium: PackMedium, today: CivilDate) -> Pack {
     let shown = &listings[..listings.len().min(PACK_LISTINGS)];
     let line = |l: &Listing| {
         let place = street(&l.address).map(|s| format!(", {}", title_case(&s))).unwrap_or_default();
-        format!("{}: {}{place}.", l.reference, capitalised(&summary(l, Medium::Text)))
+        format!("{}: {}{place}.", l.reference, capitalised(&summary(&as_of(l, today), Medium::Text)))
     };
     match medium {
         PackMedium::Text => {
@@ -107,10 +109,26 @@ mod tests {
         from_json(body.to_string().as_bytes()).unwrap()
     }
 
+    fn today() -> CivilDate {
+        CivilDate { year: 2026, month: 11, day: 30 }
+    }
+
+    #[test]
+    fn a_date_already_past_is_available_now_and_a_later_one_is_said() {
+        let soon = listing("MP-1", json!({"available_from": "2027-01-15"}));
+        let past = listing("MP-2", json!({"available_from": "2026-03-01"}));
+        let body = compose("B", &[soon, past], PackMedium::Text, today()).body;
+        assert!(
+            body.contains("MP-1: A two-bedroom flat in Clifton at £1,450 a month, available from 15 January"),
+            "{body}"
+        );
+        assert!(body.contains("MP-2: A two-bedroom flat in Clifton at £1,450 a month, available now"), "{body}");
+    }
+
     #[test]
     fn a_text_pack_names_each_listing_by_summary_street_and_reference_without_the_house_number() {
         let two = [listing("MP-1", json!({})), listing("MP-2", json!({"address": "4 Quay Street", "beds": 1}))];
-        let pack = compose("Maple & Pine", &two, PackMedium::Text);
+        let pack = compose("Maple & Pine", &two, PackMedium::Text, today());
         assert_eq!(pack.subject, None);
         assert_eq!(
             pack.body,
@@ -124,7 +142,7 @@ mod tests {
 
     #[test]
     fn an_email_pack_is_a_letter_with_features_and_description_and_a_subject() {
-        let pack = compose("Maple & Pine", &[listing("MP-1", json!({}))], PackMedium::Email);
+        let pack = compose("Maple & Pine", &[listing("MP-1", json!({}))], PackMedium::Email, today());
         assert_eq!(pack.subject.as_deref(), Some("Maple & Pine: MP-1"));
         assert!(pack.body.starts_with("Hello,"), "{}", pack.body);
         assert!(pack.body.contains("Features: parking, pets allowed."), "{}", pack.body);
@@ -135,7 +153,7 @@ mod tests {
     #[test]
     fn a_pack_holds_at_most_three_and_the_discussed_ones_are_asked_or_sent_once_each() {
         let four: Vec<Listing> = (1..=4).map(|i| listing(&format!("MP-{i}"), json!({}))).collect();
-        assert!(!compose("B", &four, PackMedium::Text).body.contains("MP-4"));
+        assert!(!compose("B", &four, PackMedium::Text, today()).body.contains("MP-4"));
         let interest = [
             ("lst_a", InterestLevel::Booked),
             ("lst_b", InterestLevel::Sent),

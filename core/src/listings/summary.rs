@@ -43,6 +43,21 @@ pub fn summary(listing: &Listing, medium: Medium) -> String {
     out
 }
 
+/// The listing as of `today`: an available-from date already past is "available now" (the
+/// summary itself knows no date).
+pub fn as_of(listing: &Listing, today: crate::brain::understand::CivilDate) -> Listing {
+    let mut listing = listing.clone();
+    let past = listing
+        .available_from
+        .as_deref()
+        .and_then(|d| d.parse::<crate::brain::understand::CivilDate>().ok())
+        .is_some_and(|d| d <= today);
+    if past {
+        listing.available_from = None;
+    }
+    listing
+}
+
 fn article(word: &str) -> &'static str {
     // "one" sounds like "won": a one-bedroom flat.
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) && !word.starts_with("one") {

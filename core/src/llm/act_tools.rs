@@ -205,6 +205,11 @@ pub fn act_of(turn: &Turn, done: &Done, call: &ToolCall) -> Result<Act, ToolOutc
             Ok(Act::Reschedule { booking_id: conversation_booking(turn, done)?, start_ms })
         }
         CANCEL_BOOKING => Ok(Act::Cancel { booking_id: conversation_booking(turn, done)? }),
+        _ if done.0.iter().any(|(a, o)| matches!((a, o), (Act::SendInfoPack { .. }, Outcome::PackSent { references, .. }) if !references.is_empty())) => {
+            Err(ToolOutcome::error(
+                "the details were already sent for this message (see what was done): tell the caller, do not send again",
+            ))
+        }
         _ => {
             let listing_ids = match input.get("listings") {
                 None | Some(Value::Null) => Vec::new(),
@@ -533,6 +538,19 @@ mod tests {
             said.contains("already made or changed for this message") && said.contains("Booked: your viewing"),
             "{said}"
         );
+    }
+
+    #[test]
+    fn an_info_pack_the_rules_already_sent_for_this_message_is_not_sent_again() {
+        let t = at_agent("send me the details");
+        let pack = Act::SendInfoPack { listing_ids: vec![], by_email: false };
+        let sent = Outcome::PackSent { references: vec!["MP-1".into()], channel: "sms".into() };
+        let said = error(act_of(&t, &Done(vec![(pack.clone(), sent)]), &call(SEND_INFO_PACK, json!({}))).unwrap_err());
+        assert!(said.contains("already sent"), "{said}");
+        // Nothing was discussed then: the model may send the ones it found since.
+        let none = Outcome::PackSent { references: vec![], channel: String::new() };
+        let again = act_of(&t, &Done(vec![(pack, none)]), &call(SEND_INFO_PACK, json!({"listings": ["MP-1"]})));
+        assert!(again.is_ok(), "{again:?}");
     }
 
     #[test]

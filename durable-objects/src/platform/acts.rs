@@ -40,7 +40,7 @@ pub async fn carry_out(
     turn: &Turn,
     act: &Act,
 ) -> Outcome {
-    // A first message can already book: its contact is stored now, as the turn would.
+    // A first message can already book or search: its contact is stored now, as the turn would.
     if contact.is_none() && needs_contact(act) {
         *contact = ensure_contact(db, inbound).await.unwrap_or_else(|e| {
             worker::console_error!("storing the contact before an act failed: {e}");
@@ -181,8 +181,10 @@ async fn execute(
     })
 }
 
+/// Acts that book, send, or show interest worth keeping (a first message's search is what a
+/// later "send me the details" sends).
 fn needs_contact(act: &Act) -> bool {
-    matches!(act, Act::Book { .. } | Act::BookStay { .. } | Act::SendInfoPack { .. })
+    !matches!(act, Act::Availability { .. } | Act::Reschedule { .. } | Act::Cancel { .. })
 }
 
 /// Whether the booking is this contact's: a conversation moves or cancels only its own.

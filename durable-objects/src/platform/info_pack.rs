@@ -8,6 +8,7 @@ use crate::platform::contact_message::{message_contact, Audit, ToContact};
 use crate::platform::d1::{statement, Arg};
 use crate::platform::enqueue_all;
 use crate::platform::listings;
+use crate::platform::time::local_time;
 use frontdesk_core::listings::pack::{compose, discussed, PackMedium};
 use frontdesk_core::listings::{InterestLevel, Listing};
 use serde_json::json;
@@ -44,12 +45,18 @@ pub async fn send(
     if listings.is_empty() {
         return Ok(PackResult::NothingDiscussed);
     }
-    let business: Option<String> =
-        statement(db, "SELECT name FROM tenants WHERE id = ?1", &[Arg::Text(tenant_id)])?.first(Some("name")).await?;
-    let business = business.unwrap_or_default();
+    #[derive(serde::Deserialize)]
+    struct Tenant {
+        name: String,
+        timezone: String,
+    }
+    let tenant: Option<Tenant> =
+        statement(db, "SELECT name, timezone FROM tenants WHERE id = ?1", &[Arg::Text(tenant_id)])?.first(None).await?;
+    let Some(tenant) = tenant else { return Ok(PackResult::Unreachable) };
+    let today = local_time(now_ms, &tenant.timezone).date;
     let write = |channel: &str| {
         let medium = if channel == "email" { PackMedium::Email } else { PackMedium::Text };
-        let pack = compose(&business, &listings, medium);
+        let pack = compose(&tenant.name, &listings, medium, today);
         (pack.body, pack.subject)
     };
     let references: Vec<&str> = listings.iter().map(|l| l.reference.as_str()).collect();
