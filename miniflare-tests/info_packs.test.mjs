@@ -39,11 +39,12 @@ test('asked for the details by text, the contact gets the listings discussed as 
   const phone = uniquePhone();
   const transcript = [];
   const turn = async (body) => { const reply = await say(phone, body); transcript.push(`> ${body}`, `< ${reply}`); return reply; };
-  const listed = await turn("Hi, I'm looking to rent a 2 bed flat in Clifton");
+  const listed = await turn("Hi, I'm looking to rent a flat in Clifton");
   const shown = [...listed.matchAll(/\((MP-\d{4}-\d{3})\)/g)].map((m) => m[1]);
-  assert.ok(shown.length >= 1, listed);
+  assert.ok(shown.length >= 2, listed);
   const sent = await turn('Great, can you send me the details?');
-  assert.match(sent, new RegExp(`I've sent you the details of ${shown.join('.*')} by text\\.`), sent);
+  assert.match(sent, /I've sent you the details of MP-.* by text\./, sent);
+  for (const reference of shown) assert.match(sent, new RegExp(reference), `every listing shown is sent: ${sent}`);
 
   // The pack itself: one SMS through Twilio's REST API to the contact, naming each listing.
   const [request] = await eventually(() => textsTo(phone).length ? textsTo(phone) : null, { timeoutMs: 20_000, what: 'the pack sent through Twilio' });

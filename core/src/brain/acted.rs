@@ -74,7 +74,7 @@ pub(crate) fn say_done(turn: &Turn, done: &Done, lang: &str) -> Option<Said> {
                 let shown: Vec<String> = found
                     .iter()
                     .take(room)
-                    .map(|l| format!("{} ({})", summary(l, Medium::Text), l.reference))
+                    .map(|l| format!("{} ({})", summary(&as_of(l, today), Medium::Text), l.reference))
                     .collect();
                 let intro = if shown.len() == 1 {
                     "I have one that matches:".to_owned()

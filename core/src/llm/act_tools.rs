@@ -6,7 +6,7 @@
 //! is always the current contact's, and only the booking this conversation made can be moved or
 //! cancelled.
 
-use super::tools::{ToolCall, ToolDef, ToolOutcome};
+use super::tools::{arguments, ToolCall, ToolDef, ToolOutcome};
 use crate::booking::{parse_rfc3339, Booking, BookingRefusal, Kind, Stay};
 use crate::brain::act::{at_local, Act, Done, Outcome, LISTED};
 use crate::brain::acted::say_done;
@@ -122,12 +122,7 @@ pub fn definitions() -> Vec<ToolDef> {
 /// The act a call asks for, judged against what this message already did (`done`: the rules'
 /// acts and the model's earlier calls), or the error result the model reads instead.
 pub fn act_of(turn: &Turn, done: &Done, call: &ToolCall) -> Result<Act, ToolOutcome> {
-    let raw = if call.arguments.trim().is_empty() { "{}" } else { call.arguments.as_str() };
-    let input = match serde_json::from_str::<Value>(raw) {
-        Ok(Value::Object(input)) => input,
-        Ok(_) => return Err(ToolOutcome::error("arguments must be a JSON object")),
-        Err(e) => return Err(ToolOutcome::error(format!("arguments are not valid JSON: {e}"))),
-    };
+    let input = arguments(call)?;
     let allowed: &[&str] = match call.name.as_str() {
         SEARCH_LISTINGS => &["kind", "area", "beds", "max_price", "features", "text"],
         CHECK_AVAILABILITY => &["kind", "listing", "from", "days"],

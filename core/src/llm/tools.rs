@@ -212,14 +212,22 @@ pub fn search_results(passages: &[crate::kb::Passage]) -> ToolOutcome {
     ToolOutcome::ok(json!({ "results": results }), None)
 }
 
+/// A call's arguments as a JSON object (empty text is `{}`), or the error the model reads.
+pub(crate) fn arguments(call: &ToolCall) -> Result<Map<String, Value>, ToolOutcome> {
+    let raw = if call.arguments.trim().is_empty() { "{}" } else { call.arguments.as_str() };
+    match serde_json::from_str::<Value>(raw) {
+        Ok(Value::Object(input)) => Ok(input),
+        Ok(_) => Err(ToolOutcome::error("arguments must be a JSON object")),
+        Err(e) => Err(ToolOutcome::error(format!("arguments are not valid JSON: {e}"))),
+    }
+}
+
 /// Runs one call against the turn. Never panics: unknown tools and bad arguments become error
 /// results for the model.
 pub fn run_tool(turn: &Turn, call: &ToolCall) -> ToolOutcome {
-    let raw = if call.arguments.trim().is_empty() { "{}" } else { call.arguments.as_str() };
-    let input = match serde_json::from_str::<Value>(raw) {
-        Ok(Value::Object(input)) => input,
-        Ok(_) => return ToolOutcome::error("arguments must be a JSON object"),
-        Err(e) => return ToolOutcome::error(format!("arguments are not valid JSON: {e}")),
+    let input = match arguments(call) {
+        Ok(input) => input,
+        Err(refused) => return refused,
     };
     match call.name.as_str() {
         ESCALATE_TO_HUMAN => escalate(turn, &input),
