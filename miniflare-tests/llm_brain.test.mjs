@@ -188,3 +188,33 @@ test('the model searches the listings and books a viewing by tool call: the book
   const theirs = await conversationsOf(server, DEMO.key, other);
   assert.deepEqual((await apiOk(server, DEMO.key, `/api/v1/bookings?contact_id=${theirs.contact.id}`)).data, []);
 });
+
+test('the model sends an info pack by tool call: the pack is on the contact\'s timeline, and a bad call is answered, not fatal', async () => {
+  const before = fake.requests.length;
+  fake.push(
+    { tools: [
+      { name: 'send_info_pack', input: { listings: ['MP-2026-012', 'NOPE-1'] } },
+      { name: 'send_info_pack', input: { listings: 'MP-2026-012' } },
+    ] },
+    { tool: { name: 'send_info_pack', input: { listings: ['mp-2026-012'] } } },
+    { text: 'Done — the details of the Redland house are on their way by text.' },
+  );
+  const phone = uniquePhone();
+  const reply = assertTwimlReply(await sendSms(server, { from: phone, body: 'Hello, I liked the look of a family house with a garden' }));
+  assert.equal(reply, 'Done — the details of the Redland house are on their way by text.');
+  const sent = fake.requests.slice(before);
+  const results = sent[1].body.messages.at(-1).content.filter((c) => c.type === 'tool_result');
+  assert.equal(results.length, 2);
+  assert.match(JSON.stringify(results[0]), /No listing matches that/, 'an unknown reference sends nothing and says so');
+  assert.equal(results[1].is_error, true);
+  assert.match(JSON.stringify(results[1]), /listings must be a list/);
+  const ok = sent[2].body.messages.at(-1).content.find((c) => c.type === 'tool_result');
+  assert.match(JSON.stringify(ok), /MP-2026-012/);
+  assert.match(JSON.stringify(ok), /by text/);
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  assert.equal(conversations.length, 1, 'the pack and the reply share the new contact\'s conversation');
+  const messages = await messagesOf(server, DEMO.key, conversations[0].id);
+  const packs = messages.filter((m) => m.direction === 'outbound' && /the details you asked for/.test(m.body));
+  assert.equal(packs.length, 1, JSON.stringify(messages.map((m) => m.body)));
+  assert.match(packs[0].body, /MP-2026-012: A three-bedroom house in Redland at £2,100 a month/);
+});
