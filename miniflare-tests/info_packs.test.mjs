@@ -113,3 +113,24 @@ test('staff send an info pack by reference: 201 with what was sent, on the timel
   await eventually(() => textsTo(phone).some((t) => t.form.Body === again.json.body), { timeoutMs: 20_000, what: 'the second pack SMS' });
   assert.equal(textsTo(phone).length, 2, 'the refused requests sent nothing');
 });
+
+test('by email when asked and the contact has an address: a letter with a subject, through the email outbox', async () => {
+  const email = `pack-${process.pid}-${Math.random().toString(36).slice(2, 10)}@example.com`;
+  const form = await fetch(`${server.baseUrl}/webhooks/forms/demo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO.key}` },
+    body: JSON.stringify({ name: 'Ana Silva', email, message: 'Hello, I am looking for a flat in Clifton' }),
+  });
+  assert.equal(form.status, 202, await form.text());
+  const [contact] = (await apiOk(server, DEMO.key, `/api/v1/contacts?email=${encodeURIComponent(email)}`)).data;
+  const r = await apiPost(server, DEMO.key, `/api/v1/contacts/${contact.id}/info-pack`, { listing_ids: ['MP-2026-014'], by_email: true });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.channel, 'email');
+  assert.match(r.json.body, /^Hello,\n\nHere are the details of the properties we discussed\./);
+  assert.match(r.json.body, /Features: furnished, bike storage, garden\./);
+  const row = await eventually(async () => {
+    const rows = (await apiOk(server, DEMO.key, '/api/v1/outbox?limit=100')).data;
+    return rows.find((o) => o.payload?.message_id === r.json.message_id && o.status !== 'pending');
+  }, { timeoutMs: 20_000, what: 'the pack email delivered' });
+  assert.deepEqual([row.channel, row.recipient, row.payload.subject], ['email', email, 'Maple & Pine Lettings: MP-2026-014']);
+});
