@@ -6,7 +6,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeLlm } from './helpers/fake_llm.mjs';
 import { startServerWith } from './helpers/fake_provider.mjs';
-import { DEMO, DEMO2, uniquePhone, sendSms, assertTwimlReply, listAll, eventually, api, conversationsOf, messagesOf } from './helpers/api.mjs';
+import { DEMO, DEMO2, uniquePhone, sendSms, assertTwimlReply, listAll, eventually, api, apiOk, conversationsOf, messagesOf } from './helpers/api.mjs';
 
 const KEY = 'sk-test-frontdesk';
 let fake;
@@ -145,4 +145,76 @@ test('the model searches the knowledge base by tool call and is given the conver
   assert.match(sent[0].body.system, /Are pets allowed\?/);
   const result = sent[1].body.messages.at(-1).content.find((c) => c.type === 'tool_result');
   assert.match(JSON.stringify(result.content), /small dogs/, JSON.stringify(result));
+});
+
+test('the model searches the listings and books a viewing by tool call: the booking is real and it read each result', async () => {
+  const flat = (await apiOk(server, DEMO.key, '/api/v1/listings?area=Clifton&beds=2')).data.find((l) => l.reference === 'MP-2026-014');
+  const free = (await apiOk(server, DEMO.key, `/api/v1/availability?kind=viewing&listing_id=${flat.id}&days=7`)).data;
+  assert.ok(free.length >= 2, JSON.stringify(free));
+  const { start } = free[1];
+  const before = fake.requests.length;
+  fake.push(
+    { tool: { name: 'search_listings', input: { kind: 'rent', area: 'Clifton', beds: 2 } } },
+    { tool: { name: 'book', input: { kind: 'viewing', listing: 'MP-2026-014', start } } },
+    { text: 'Booked — we look forward to showing you the flat.' },
+  );
+  const phone = uniquePhone();
+  const reply = assertTwimlReply(await sendSms(server, { from: phone, body: 'Hi, have you got a 2 bed flat to rent in Clifton? I would like to see it.' }));
+  assert.equal(reply, 'Booked — we look forward to showing you the flat.');
+  const sent = fake.requests.slice(before);
+  assert.equal(sent.length, 3, 'a round for the search, one for the booking, one for the answer');
+  assert.ok(['search_listings', 'check_availability', 'book', 'reschedule_booking', 'cancel_booking', 'send_info_pack']
+    .every((name) => sent[0].body.tools.some((t) => t.name === name)), 'the acts are offered as tools');
+  const resultOf = (request) => JSON.stringify(request.body.messages.at(-1).content.find((c) => c.type === 'tool_result'));
+  assert.match(resultOf(sent[1]), /MP-2026-014/, 'the search result named the listing');
+  assert.match(resultOf(sent[2]), /confirmed/);
+  assert.match(resultOf(sent[2]), /Booked: your viewing/, 'with the rules brain\'s words for it');
+
+  // The booking is the contact's, made through the same calendar as the API's.
+  const { contact } = await conversationsOf(server, DEMO.key, phone);
+  const bookings = (await apiOk(server, DEMO.key, `/api/v1/bookings?contact_id=${contact.id}`)).data;
+  assert.deepEqual(bookings.map((b) => [b.kind, b.status, b.listing_id, b.start, b.source]), [['viewing', 'confirmed', flat.id, start, 'conversation']]);
+
+  // The same time again is refused by the calendar, and the model reads the refusal.
+  const again = fake.requests.length;
+  fake.push(
+    { tool: { name: 'book', input: { kind: 'viewing', listing: 'MP-2026-014', start } } },
+    { text: 'That time has gone, sorry.' },
+  );
+  const other = uniquePhone();
+  assertTwimlReply(await sendSms(server, { from: other, body: 'Can I view MP-2026-014 then too?' }));
+  const refused = resultOf(fake.requests[again + 1]);
+  assert.match(refused, /slot_taken|booking_rule|outside_hours/, refused);
+  const theirs = await conversationsOf(server, DEMO.key, other);
+  assert.deepEqual((await apiOk(server, DEMO.key, `/api/v1/bookings?contact_id=${theirs.contact.id}`)).data, []);
+});
+
+test('the model sends an info pack by tool call: the pack is on the contact\'s timeline, and a bad call is answered, not fatal', async () => {
+  const before = fake.requests.length;
+  fake.push(
+    { tools: [
+      { name: 'send_info_pack', input: { listings: ['MP-2026-012', 'NOPE-1'] } },
+      { name: 'send_info_pack', input: { listings: 'MP-2026-012' } },
+    ] },
+    { tool: { name: 'send_info_pack', input: { listings: ['mp-2026-012'] } } },
+    { text: 'Done — the details of the Redland house are on their way by text.' },
+  );
+  const phone = uniquePhone();
+  const reply = assertTwimlReply(await sendSms(server, { from: phone, body: 'Hello, I liked the look of a family house with a garden' }));
+  assert.equal(reply, 'Done — the details of the Redland house are on their way by text.');
+  const sent = fake.requests.slice(before);
+  const results = sent[1].body.messages.at(-1).content.filter((c) => c.type === 'tool_result');
+  assert.equal(results.length, 2);
+  assert.match(JSON.stringify(results[0]), /No listing matches that/, 'an unknown reference sends nothing and says so');
+  assert.equal(results[1].is_error, true);
+  assert.match(JSON.stringify(results[1]), /listings must be a list/);
+  const ok = sent[2].body.messages.at(-1).content.find((c) => c.type === 'tool_result');
+  assert.match(JSON.stringify(ok), /MP-2026-012/);
+  assert.match(JSON.stringify(ok), /by text/);
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  assert.equal(conversations.length, 1, 'the pack and the reply share the new contact\'s conversation');
+  const messages = await messagesOf(server, DEMO.key, conversations[0].id);
+  const packs = messages.filter((m) => m.direction === 'outbound' && /the details you asked for/.test(m.body));
+  assert.equal(packs.length, 1, JSON.stringify(messages.map((m) => m.body)));
+  assert.match(packs[0].body, /MP-2026-012: A three-bedroom house in Redland at £2,100 a month/);
 });

@@ -3,8 +3,9 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, bookings, escalations, events, health, kb, kb_unanswered, leads, listings, meta_whatsapp, missed_call,
-    openphone, saved_searches, settings, test_hooks, tickets, twilio_sms, understand, unparsed, web_chat, web_form,
+    api, bookings, escalations, events, health, info_packs, kb, kb_unanswered, leads, listings, meta_whatsapp,
+    missed_call, openphone, saved_searches, settings, test_hooks, tickets, twilio_sms, understand, unparsed, web_chat,
+    web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -63,6 +64,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Delete, ["api", "v1", "contacts", id, "saved-searches", search_id]) => {
             saved_searches::delete(req, &env, id, search_id).await
         }
+        (Method::Post, ["api", "v1", "contacts", id, "info-pack"]) => info_packs::send(req, &env, id).await,
         (Method::Get, ["api", "v1", "kb"]) => kb::list(req, &env).await,
         (Method::Post, ["api", "v1", "kb", "faqs"]) => kb::import_faqs(req, &env).await,
         (Method::Post, ["api", "v1", "kb", "documents"]) => kb::ingest_document(req, &env).await,
@@ -127,7 +129,7 @@ fn is_route(segments: &[&str]) -> bool {
                     | "tickets"
             ]
             | ["api", "v1", "listings", _]
-            | ["api", "v1", "contacts", _, "interest" | "saved-searches"]
+            | ["api", "v1", "contacts", _, "interest" | "saved-searches" | "info-pack"]
             | ["api", "v1", "contacts", _, "saved-searches", _]
             | ["api", "v1", "bookings", _]
             | ["api", "v1", "settings", "template"]

@@ -59,6 +59,11 @@ impl ApiError {
     pub fn invalid_transition(message: impl Into<String>) -> Self {
         Self::new(422, "invalid_transition", message)
     }
+    /// A well-formed request that names what cannot be used (an unknown listing, a contact with
+    /// no way to reach them); `code` says which.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(422, code, message)
+    }
     /// A replayed webhook event still does not parse; the message is the parser's error.
     pub fn still_unparsed(error: impl Into<String>) -> Self {
         Self::new(409, "still_unparsed", error)

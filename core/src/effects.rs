@@ -82,6 +82,7 @@ pub fn after_turn(turn: &InboundTurn, reply: &Reply, ids: &TurnIds<'_>, label: &
                 last_inbound_ms: turn.sent_at.unwrap_or(turn.received_at),
                 template: turn.settings.whatsapp_template.clone(),
             }),
+            subject: None,
         });
     }
     if turn.is_contact_words() {

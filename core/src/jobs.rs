@@ -28,6 +28,9 @@ pub enum Job {
         /// closed window (Meta refuses free-form messages 24 hours after it).
         #[serde(default)]
         window: Option<ServiceWindow>,
+        /// An email's subject (an info pack's); replies use the default.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<String>,
     },
     /// Apply an inbound message to its contact's lead (fields, score, status); once per message.
     UpdateLead { tenant_id: String, contact_id: String, conversation_id: String, message: crate::lead::LeadMessage },
@@ -125,7 +128,7 @@ impl Job {
     pub fn outbox_entry(&self) -> Option<OutboxEntry> {
         use crate::escalation::NotifyChannel;
         match self {
-            Job::DeliverMessage { message_id, channel, to, body, .. } => Some(OutboxEntry {
+            Job::DeliverMessage { message_id, channel, to, body, subject, .. } => Some(OutboxEntry {
                 dedupe_key: message_id.clone(),
                 message_id: Some(message_id.clone()),
                 channel: match channel.as_str() {
@@ -135,7 +138,11 @@ impl Job {
                     _ => "sms",
                 },
                 recipient: to.clone(),
-                payload: serde_json::json!({ "kind": "message", "message_id": message_id, "body": body }),
+                payload: match subject {
+                    Some(subject) => serde_json::json!({ "kind": "message", "message_id": message_id, "body": body,
+                                                         "subject": subject }),
+                    None => serde_json::json!({ "kind": "message", "message_id": message_id, "body": body }),
+                },
             }),
             Job::Notify { escalation_id, notification, .. } => Some(OutboxEntry {
                 dedupe_key: notification.dedupe_key.clone(),

@@ -155,7 +155,6 @@ impl ConversationDO {
             worker::console_error!("reading LLM usage failed, assuming none: {e}");
             0
         });
-        let budget = turn.delivery.turn_budget_ms();
         // The model reads the conversation itself, not only our last line: a failed read
         // costs it the context, not the turn.
         let history =
@@ -164,7 +163,8 @@ impl ConversationDO {
                 Vec::new()
             });
         let history = transcript_within(&history, TRANSCRIPT_CHARS);
-        let outcome = llm_turn::answer(&self.env, settings, brain_turn, used, budget, &history, &turn.tenant_id).await;
+        let contact_id = stored.contact.id.as_str();
+        let outcome = llm_turn::answer(&self.env, settings, brain_turn, used, &history, turn, Some(contact_id)).await;
         if let Some(why) = &outcome.fallback {
             worker::console_warn!("LLM turn for {} fell back to the rules brain: {why}", turn.event_id);
         }
@@ -230,6 +230,7 @@ impl ConversationDO {
                 &reply.slots,
                 reply.text.as_deref(),
                 at,
+                Default::default(),
             ));
         }
         if let Some(dialogue) = reply.dialogue.as_mut() {

@@ -4,27 +4,42 @@
 //! outcome — the rules brain's answer plus an `ai_failure` escalation when the model failed —
 //! so the caller always has a reply to store.
 
+use crate::platform::acts;
 use crate::platform::d1::database;
 use crate::platform::http::{self, Part};
 use crate::platform::kb::{self, SearchQuery};
 use crate::platform::time::wall_clock_ms;
 use frontdesk_core::brain::Turn;
-use frontdesk_core::kb::Passage;
-use frontdesk_core::llm::{budget_mode, BudgetMode, LlmBrainOutcome, LlmSettings, Next, PromptContext, Role, Session};
+use frontdesk_core::inbound::InboundTurn;
+use frontdesk_core::llm::{
+    budget_mode, BudgetMode, Found, Io, LlmBrainOutcome, LlmSettings, Next, PromptContext, Role, Session,
+};
 use std::time::Duration;
 use worker::{Delay, Env};
 
-/// What the model's knowledge searches found, one list per query. A failed search is an empty
-/// list: the model is told nothing answers and says it will check with the team.
-async fn search(env: &Env, tenant_id: &str, queries: &[String]) -> Vec<Vec<Passage>> {
-    let Ok(db) = database(env) else { return vec![Vec::new(); queries.len()] };
-    let mut found = Vec::with_capacity(queries.len());
-    for text in queries {
-        let query = SearchQuery { text, kb: None, category: None, limit: SEARCH_RESULTS };
-        found.push(kb::search(env, &db, tenant_id, &query).await.unwrap_or_else(|e| {
-            worker::console_error!("the model's knowledge search failed: {e}");
-            Vec::new()
-        }));
+/// What the model's tool calls found, in order: knowledge searches (a failed one is an empty
+/// list: the model is told nothing answers and says it will check with the team) and acts,
+/// carried out by the rules brain's executor for the contact who wrote.
+async fn resolve(
+    env: &Env,
+    inbound: &InboundTurn,
+    contact: &mut Option<String>,
+    turn: &Turn,
+    steps: &[Io],
+) -> Vec<Found> {
+    let Ok(db) = database(env) else { return Vec::new() };
+    let mut found = Vec::with_capacity(steps.len());
+    for step in steps {
+        found.push(match step {
+            Io::Search(text) => {
+                let query = SearchQuery { text, kb: None, category: None, limit: SEARCH_RESULTS };
+                Found::Passages(kb::search(env, &db, &inbound.tenant_id, &query).await.unwrap_or_else(|e| {
+                    worker::console_error!("the model's knowledge search failed: {e}");
+                    Vec::new()
+                }))
+            }
+            Io::Act(act) => Found::Acted(acts::carry_out(env, &db, inbound, contact, turn, act).await),
+        });
     }
     found
 }
@@ -35,17 +50,21 @@ const SEARCH_RESULTS: usize = 5;
 /// The pause before the one retry of a retryable failure (rate limit, overload).
 const RETRY_AFTER_MS: u64 = 400;
 
-/// `budget_ms` bounds the whole turn on the model (every round and the retry): past it the
-/// rules brain answers, so an inline webhook is answered well inside the provider's timeout.
+/// The delivery's turn budget (`inbound.delivery`) bounds the whole turn on the model (every
+/// round and the retry): past it the rules brain answers, so an inline webhook is answered well
+/// inside the provider's timeout. Acts the model asks for are the contact's (`contact_id`, who
+/// wrote `inbound`).
 pub async fn answer(
     env: &Env,
     settings: &LlmSettings,
     turn: &Turn,
     used_tokens: u64,
-    budget_ms: u64,
     history: &[(Role, String)],
-    tenant_id: &str,
+    inbound: &InboundTurn,
+    contact_id: Option<&str>,
 ) -> LlmBrainOutcome {
+    let mut contact = contact_id.map(str::to_owned);
+    let budget_ms = inbound.delivery.turn_budget_ms();
     let deadline = wall_clock_ms().saturating_add(budget_ms);
     let mode = budget_mode(used_tokens, settings.monthly_token_budget);
     if mode == BudgetMode::Exhausted {
@@ -79,7 +98,7 @@ pub async fn answer(
             None => break Next::Failed { retryable: false, detail: format!("timed out after {round_limit} ms") },
         };
         let next = match next {
-            Next::Search(queries) => session.searched(search(env, tenant_id, &queries).await),
+            Next::Io(steps) => session.resolved(resolve(env, inbound, &mut contact, turn, &steps).await),
             other => other,
         };
         match next {

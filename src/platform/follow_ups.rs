@@ -87,6 +87,7 @@ pub async fn send_due(env: &Env, db: &D1Database, now: u64) -> Result<u32> {
             to: c.phone.clone(),
             body: text.clone(),
             window: None,
+            subject: None,
         };
         let mut statements = vec![
             statement(

@@ -6,6 +6,7 @@ pub mod bookings;
 pub mod escalations;
 pub mod events;
 pub mod health;
+pub mod info_packs;
 pub mod kb;
 pub mod kb_unanswered;
 pub mod leads;

@@ -53,6 +53,13 @@ pub enum Act {
     /// Keep the contact's criteria as a saved search: matching listings are offered to them
     /// by text when they come up (`listings::saved`).
     SaveSearch(Criteria),
+    /// Send the contact an info pack (`listings::pack`) by their channel, or by email when
+    /// they asked for one and have an address. No ids: the listings the conversation
+    /// discussed (their interest, asked or sent).
+    SendInfoPack {
+        listing_ids: Vec<String>,
+        by_email: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +71,12 @@ pub enum Outcome {
     Refused(BookingRefusal),
     /// The saved search is kept (or was already).
     Saved,
+    /// The info pack went out by `channel` (`sms`, `whatsapp`, `email`) with these listings'
+    /// references; none when the conversation had discussed no listing, and nothing was sent.
+    PackSent {
+        references: Vec<String>,
+        channel: String,
+    },
     /// The act could not be carried out (storage, no contact yet): the reply falls back to
     /// passing the request to the team.
     Failed,
@@ -109,7 +122,7 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
     // A booking made, moved or cancelled is this turn's news: nothing more to look up.
     let changed =
         |a: &Act| matches!(a, Act::Book { .. } | Act::BookStay { .. } | Act::Reschedule { .. } | Act::Cancel { .. });
-    if done.tried(changed) {
+    if done.tried(changed) || done.tried(|a| matches!(a, Act::SendInfoPack { .. })) {
         return None;
     }
     let understood = understand(&Input {
@@ -169,6 +182,11 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
 
     if names_a_listing(&understood, &words) && !done.tried(|a| matches!(a, Act::FindListing)) {
         return Some(Act::FindListing);
+    }
+    // "Can you send me the details?": the listing named now, else the ones discussed.
+    if let Some(by_email) = wants_pack(&words) {
+        let listing_ids = done.listing().map(|l| vec![l.id.clone()]).unwrap_or_default();
+        return Some(Act::SendInfoPack { listing_ids, by_email });
     }
     let focus = done
         .listing()
@@ -374,7 +392,7 @@ fn chosen_time(turn: &Turn, understood: &Understanding) -> Option<u64> {
 
 /// A local date and minute as an instant, with the tenant's offset now (the calendar re-judges
 /// the time in the tenant's zone, so a DST change before the date costs a refusal, not a wrong booking).
-fn at_local(turn: &Turn, date: CivilDate, minute: u16) -> u64 {
+pub(crate) fn at_local(turn: &Turn, date: CivilDate, minute: u16) -> u64 {
     let now_local = turn.local_time.date.to_days() * 1440 + i64::from(turn.local_time.minute_of_day);
     let now_utc = (turn.now_ms / 60_000) as i64;
     // Offsets are whole quarter hours; rounding absorbs the seconds between the two clocks.
@@ -407,6 +425,28 @@ fn declines(words: &str) -> bool {
     words
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .any(|w| ["no", "not", "nope", "don't", "dont"].contains(&w))
+}
+
+/// "Send me the details", "email me the listings": an info pack, by email when they say so.
+fn wants_pack(words: &str) -> Option<bool> {
+    let asks = [
+        "send me",
+        "send over",
+        "send them",
+        "send it",
+        "send the",
+        "send those",
+        "email me",
+        "e-mail me",
+        "text me",
+        "forward me",
+    ]
+    .iter()
+    .any(|w| words.contains(w));
+    let what = ["detail", "listing", "info", "particulars", "brochure", "propert", "link", "them", "those", "it over"]
+        .iter()
+        .any(|w| words.contains(w));
+    (asks && what).then(|| words.contains("email") || words.contains("e-mail"))
 }
 
 fn cancels(words: &str) -> bool {

@@ -13,8 +13,8 @@ use crate::brain::understand::{CivilDate, Slot as USlot};
 use crate::dialogue::{BookingRef, ListingRef, OfferedSlot};
 use crate::lead::LeadFields;
 use crate::listings::saved::Criteria;
-use crate::listings::summary::{as_of, capitalised, title_case};
-use crate::listings::{street, summary, Listing, Medium, Status};
+use crate::listings::summary::{capitalised, title_case};
+use crate::listings::{as_of, street, summary, Listing, Medium, Status};
 
 /// Listings named in an SMS reply.
 const SMS_LISTED: usize = 2;
@@ -37,6 +37,8 @@ pub(crate) struct Said {
     pub searched: bool,
     /// A booking was made, moved, cancelled or refused with reasons: no booking to promise.
     pub handled_booking: bool,
+    /// An info pack was sent (or there was none to send): the request is answered.
+    pub sent_pack: bool,
     /// Something the team must pick up (no free time, a booking that cannot be found).
     pub follow_up: Option<String>,
     /// The message's questions about the listing's features were answered from them.
@@ -44,7 +46,11 @@ pub(crate) struct Said {
 }
 
 pub(crate) fn say(turn: &Turn, known: &LeadFields, lang: &str) -> Option<Said> {
-    let done: &Done = &turn.acts;
+    say_done(turn, &turn.acts, known, lang)
+}
+
+/// What `done` gives a reply in this turn (the LLM's tools phrase each result with it).
+pub(crate) fn say_done(turn: &Turn, done: &Done, known: &LeadFields, lang: &str) -> Option<Said> {
     if done.0.is_empty() {
         return None;
     }
@@ -186,6 +192,32 @@ pub(crate) fn say(turn: &Turn, known: &LeadFields, lang: &str) -> Option<Said> {
                 said.parts.push(format!("Cancelled: {what}. Text us any time if you'd like another."));
                 said.booking = Some(None);
                 said.handled_booking = true;
+            }
+            (Act::SendInfoPack { by_email, .. }, Outcome::PackSent { references, channel }) => {
+                said.sent_pack = true;
+                if references.is_empty() {
+                    said.parts.push(
+                        "I don't have a property from our conversation to send yet — which one would you like the \
+                         details of?"
+                            .into(),
+                    );
+                    said.asks = true;
+                    continue;
+                }
+                let by = match channel.as_str() {
+                    "email" => "by email",
+                    "whatsapp" => "on WhatsApp",
+                    _ => "by text",
+                };
+                let refs = match references.as_slice() {
+                    [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                    _ => references.join(""),
+                };
+                said.parts.push(if *by_email && channel != "email" {
+                    format!("I don't have an email address for you, so I've sent the details of {refs} {by}.")
+                } else {
+                    format!("I've sent you the details of {refs} {by}.")
+                });
             }
             (_, Outcome::Refused(refusal)) => {
                 said.handled_booking = true;

@@ -397,6 +397,11 @@ mod tests {
                 Act::Book { start_ms, .. } => Outcome::Booked(booking("bkg_1", *start_ms, "confirmed")),
                 Act::Reschedule { start_ms, .. } => Outcome::Booked(booking("bkg_1", *start_ms, "confirmed")),
                 Act::Cancel { .. } => Outcome::Booked(booking("bkg_1", slot(600).start_ms, "cancelled")),
+                // The glue reads the discussed listings from the contact's interest: here, Elm Road.
+                // The contact has only a phone: the pack goes by text whatever they asked.
+                Act::SendInfoPack { .. } => {
+                    Outcome::PackSent { references: vec![elm.reference.clone()], channel: "sms".into() }
+                }
                 _ => Outcome::Failed,
             }
         }));
@@ -579,6 +584,20 @@ mod tests {
             chat.transcript.last().map(|t| &t.1.dialogue)
         );
         assert_eq!(*acts.borrow(), ["FindListing", "Book", "Book"]);
+    }
+
+    #[test]
+    fn asking_for_the_details_sends_an_info_pack_and_says_how() {
+        let mut chat = lettings();
+        let acts = with_calendar(&mut chat);
+        chat.say("Hi, is the flat on Elm Road still available?");
+        let sent = chat.say("Can you send me the details?").text.unwrap();
+        assert!(sent.contains("I've sent you the details of MP-2026-014 by text."), "{}", chat.print());
+        // Asked for email without one on file: the text went, and the reply says why.
+        let by_text = chat.say("Could you email me the listings?").text.unwrap();
+        assert!(by_text.contains("I don't have an email address for you, so I've sent"), "{}", chat.print());
+        assert_eq!(*acts.borrow(), ["FindListing", "SendInfoPack", "SendInfoPack"]);
+        assert!(chat.transcript.iter().all(|(_, r)| r.escalation.is_none()), "{}", chat.print());
     }
 
     #[test]

@@ -178,7 +178,8 @@ impl DialogueState {
 
     /// The state after a reply from a brain that does not track the dialogue itself (an LLM):
     /// the goal the message announced and the words sent, so the next turn — whichever brain
-    /// takes it — never repeats them.
+    /// takes it — never repeats them; plus the listing, booking and offers `acted` (its acts)
+    /// left.
     pub fn observe(
         &self,
         new_conversation: bool,
@@ -186,9 +187,10 @@ impl DialogueState {
         slots: &BTreeMap<Slot, SlotValue>,
         reply: Option<&str>,
         at: u64,
+        acted: ReplyActs,
     ) -> DialogueState {
         let base = if new_conversation { self.for_new_conversation() } else { self.clone() };
-        let acts = ReplyActs { goal: Goal::updated(self.goal.as_ref(), intent, slots), ..Default::default() };
+        let acts = ReplyActs { goal: Goal::updated(self.goal.as_ref(), intent, slots), ..acted };
         base.after_reply(reply, &acts, at)
     }
 

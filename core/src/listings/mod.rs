@@ -7,6 +7,7 @@ pub mod csv;
 pub mod features;
 pub mod interest;
 pub mod mention;
+pub mod pack;
 pub mod query;
 pub mod saved;
 pub mod speech;
@@ -15,7 +16,7 @@ mod validate;
 
 pub use mention::{mentioned, street};
 pub use query::{criteria_match, rank, ListingQuery};
-pub use summary::{summary, Medium};
+pub use summary::{as_of, summary, Medium};
 pub use validate::{from_fields, from_json, merge_json, Invalid};
 
 use serde::{Deserialize, Serialize};

@@ -8,10 +8,12 @@
 use super::round::Usage;
 use super::session::LlmOutcome;
 use super::tools::Action;
+use crate::brain::acted;
 use crate::brain::rules::RulesBrain;
 use crate::brain::tone::frame;
 use crate::brain::understand::{Slot, SlotValue};
 use crate::brain::{Brain, EscalationRequest, Intent, Reply, Turn};
+use crate::dialogue::ReplyActs;
 use crate::escalation::{Priority, Reason};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -49,16 +51,28 @@ pub(crate) fn answered(turn: &Turn, answer: LlmOutcome) -> LlmBrainOutcome {
     });
     let mut slots = rules.slots.clone();
     slots.extend(saved_slots(turn, &answer.actions));
+    let intent = intent_for(escalation.as_ref(), rules.intent);
+    // The rules' dialogue bookkeeping describes words that were not sent; what the acts left
+    // (the listing in focus, the booking to move or cancel, the times offered) stands.
+    let dialogue = acted::say(turn, &turn.lead, "en").map(|said| {
+        let acted = ReplyActs {
+            listing: said.listing,
+            booking: said.booking,
+            offered: said.offered,
+            offered_stay: said.offered_stay,
+            ..Default::default()
+        };
+        turn.dialogue.observe(turn.new_conversation, intent, &slots, text.as_deref(), turn.now_ms, acted)
+    });
     LlmBrainOutcome {
         reply: Reply {
             text,
-            intent: intent_for(escalation.as_ref(), rules.intent),
+            intent,
             escalation,
             slots,
-            // The model answered: whatever the rules could not place, it did; and the rules'
-            // dialogue bookkeeping describes words that were not sent.
+            // The model answered: whatever the rules could not place, it did.
             unclear: false,
-            dialogue: None,
+            dialogue,
             unanswered: None,
             ..rules
         },

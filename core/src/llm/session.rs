@@ -11,12 +11,14 @@
 //!     for chunk in response.body { publish(session.feed(chunk)) }   // text deltas, as they come
 //!     match session.end() {
 //!         Next::Request(next) => request = next,
+//!         Next::Io(steps) => ... session.resolved(found) ...   // searches and acts, by the glue
 //!         last => break last,   // or resend `request` once on a retryable failure
 //!     }
 //! };
 //! let outcome = session.conclude(last);   // reply, escalation, lead, usage
 //! ```
 
+use super::act_tools::{self, act_of, act_result};
 use super::config::{LlmSettings, Provider};
 use super::outcome::{self, LlmBrainOutcome};
 use super::prompt::{messages, system_prompt, PromptContext, Role};
@@ -26,6 +28,7 @@ use super::tools::{
     definitions, run_tool, search_query, search_results, Action, ToolDef, ToolOutcome, SEARCH_KNOWLEDGE,
 };
 use super::{anthropic, openai};
+use crate::brain::act::{Act, Done, Outcome, MAX_ACTS};
 use crate::brain::Turn;
 use crate::http::{classify_failure, HttpRequest, SendOutcome};
 
@@ -42,15 +45,32 @@ pub enum Next {
     /// Send this and feed its answer to the session.
     Request(HttpRequest),
     Done(LlmOutcome),
-    /// The model asked to search the knowledge base: run these queries (in order) and give the
-    /// passages to [`Session::searched`], which says what comes next.
-    Search(Vec<String>),
+    /// The model asked for I/O — knowledge searches, acts on the listings and the calendar:
+    /// carry these out in order and give what each found to [`Session::resolved`], which says
+    /// what comes next.
+    Io(Vec<Io>),
     /// No answer. `retryable` (429, 5xx, overloaded, a cut stream): resending the same request may
     /// work — the session is ready for it. Otherwise (other 4xx, an empty answer) fall back.
     Failed {
         retryable: bool,
         detail: String,
     },
+}
+
+/// One piece of I/O a tool call needs from the glue.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Io {
+    /// A knowledge-base search for this query.
+    Search(String),
+    /// An act, carried out by the same executor as the rules brain's.
+    Act(Act),
+}
+
+/// What one [`Io`] found, in the same order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    Passages(Vec<crate::kb::Passage>),
+    Acted(Outcome),
 }
 
 /// The model's answer to the turn.
@@ -96,16 +116,18 @@ pub struct Session {
     /// The latest text written before a tool call, kept in case no later round writes any.
     earlier_text: Option<String>,
     reading: Reading,
-    /// A round whose tool calls wait for knowledge searches.
+    /// A round whose tool calls wait for I/O.
     pending: Option<Pending>,
+    /// What the model's acts did this turn, in order.
+    done: Done,
 }
 
-/// A round's calls with their results so far; `searches` are the indexes still to fill.
+/// A round's calls with their results so far; `io` names the results still to fill.
 struct Pending {
     text: String,
     calls: Vec<super::tools::ToolCall>,
     results: Vec<ToolResult>,
-    searches: Vec<usize>,
+    io: Vec<(usize, Io)>,
 }
 
 impl Session {
@@ -125,7 +147,7 @@ impl Session {
             api_key: api_key.to_owned(),
             max_tokens,
             system: system_prompt(turn, context),
-            tools: definitions(),
+            tools: definitions().into_iter().chain(act_tools::definitions()).collect(),
             turn: turn.clone(),
             messages: messages(turn, history),
             round: 1,
@@ -134,6 +156,7 @@ impl Session {
             earlier_text: None,
             reading: fresh(settings.provider),
             pending: None,
+            done: Done::default(),
         };
         let request = session.request();
         (session, request)
@@ -178,8 +201,9 @@ impl Session {
             let stop = if round.truncated { Stop::MaxTokens } else { Stop::EndTurn };
             return self.done(Some(text).filter(|t| !t.is_empty()), stop);
         }
-        let mut searches = Vec::new();
-        let mut queries = Vec::new();
+        let mut io = Vec::new();
+        // This message's acts so far, the rules' and the model's: a booking is made once.
+        let mut done = Done(self.turn.acts.0.iter().chain(&self.done.0).cloned().collect());
         let results = round
             .calls
             .iter()
@@ -188,8 +212,21 @@ impl Session {
                 let outcome = if call.name == SEARCH_KNOWLEDGE {
                     match search_query(call) {
                         Ok(query) => {
-                            searches.push(i);
-                            queries.push(query);
+                            io.push((i, Io::Search(query)));
+                            ToolOutcome { result_json: String::new(), is_error: false, action: None }
+                        }
+                        Err(refused) => refused,
+                    }
+                } else if act_tools::NAMES.contains(&call.name.as_str()) {
+                    match act_of(&self.turn, &done, call) {
+                        Ok(_) if io.len() >= MAX_ACTS => {
+                            ToolOutcome::error("too many lookups at once: answer with what you have")
+                        }
+                        Ok(act) => {
+                            // Seen by the next call of this round, so a second booking change
+                            // is refused before the first's outcome is back.
+                            done.0.push((act.clone(), Outcome::Failed));
+                            io.push((i, Io::Act(act)));
                             ToolOutcome { result_json: String::new(), is_error: false, action: None }
                         }
                         Err(refused) => refused,
@@ -201,25 +238,38 @@ impl Session {
                 ToolResult { call_id: call.id.clone(), content: outcome.result_json, is_error: outcome.is_error }
             })
             .collect();
-        let pending = Pending { text: round.text, calls: round.calls, results, searches };
-        if queries.is_empty() {
+        let pending = Pending { text: round.text, calls: round.calls, results, io };
+        if pending.io.is_empty() {
             return self.next_round(pending);
         }
+        let steps = pending.io.iter().map(|(_, step)| step.clone()).collect();
         self.pending = Some(pending);
-        Next::Search(queries)
+        Next::Io(steps)
     }
 
-    /// The passages each query of [`Next::Search`] found, in the same order: the model gets them
-    /// as the search calls' results, and the loop goes on.
-    pub fn searched(&mut self, found: Vec<Vec<crate::kb::Passage>>) -> Next {
+    /// What each step of [`Next::Io`] found, in the same order: the model gets them as the
+    /// calls' results, and the loop goes on. A step with no answer found nothing.
+    pub fn resolved(&mut self, found: Vec<Found>) -> Next {
         let Some(mut pending) = self.pending.take() else {
-            return Next::Failed { retryable: false, detail: "search results with no search pending".into() };
+            return Next::Failed { retryable: false, detail: "I/O results with no I/O pending".into() };
         };
-        for (at, passages) in
-            pending.searches.iter().zip(found.iter().map(Vec::as_slice).chain(std::iter::repeat(&[][..])))
-        {
-            let outcome = search_results(passages);
-            pending.results[*at].content = outcome.result_json;
+        let mut found = found.into_iter();
+        for (at, step) in std::mem::take(&mut pending.io) {
+            let result = match (step, found.next()) {
+                (Io::Search(_), Some(Found::Passages(passages))) => search_results(&passages),
+                (Io::Search(_), _) => search_results(&[]),
+                (Io::Act(act), answer) => {
+                    let outcome = match answer {
+                        Some(Found::Acted(outcome)) => outcome,
+                        _ => Outcome::Failed,
+                    };
+                    let result = act_result(&self.turn, &act, &outcome);
+                    self.done.0.push((act, outcome));
+                    result
+                }
+            };
+            pending.results[at].content = result.result_json;
+            pending.results[at].is_error = result.is_error;
         }
         self.next_round(pending)
     }
@@ -253,11 +303,14 @@ impl Session {
 
     /// The turn's answer from the session's last step: the model's reply, or — when it failed or
     /// was abandoned (a timeout) — the rules brain's, with an `ai_failure` escalation.
-    pub fn conclude(self, last: Next) -> LlmBrainOutcome {
+    /// The model's acts join the turn's, so the reply — the model's or the fallback's — and
+    /// the dialogue state know what was booked or sent.
+    pub fn conclude(mut self, last: Next) -> LlmBrainOutcome {
+        self.turn.acts.0.append(&mut self.done.0);
         match last {
             Next::Done(answer) => outcome::answered(&self.turn, answer),
             Next::Failed { detail, .. } => outcome::failed(&self.turn, self.actions, self.usage, &detail),
-            Next::Request(_) | Next::Search(_) => {
+            Next::Request(_) | Next::Io(_) => {
                 outcome::failed(&self.turn, self.actions, self.usage, "abandoned mid-session")
             }
         }
@@ -375,12 +428,54 @@ mod tests {
     }
 
     #[test]
+    fn acts_go_out_as_io_steps_and_a_booking_reaches_the_reply_and_the_dialogue() {
+        use crate::booking::{Booking, Kind};
+        let mut t = turn("Can I view the flat on Elm Road tomorrow at 11:30?");
+        t.dialogue.listing =
+            Some(crate::dialogue::ListingRef { id: "lst_elm".into(), label: "the flat on Elm Road".into() });
+        let (mut session, _) = Session::new(&anthropic(), "k", &t, &PromptContext::default(), &[]);
+        let book = anthropic_stream("", Some(("book", r#"{"kind":"viewing","start":"2026-11-24T11:30:00+00:00"}"#)));
+        let Next::Io(steps) = session.on_response(200, book) else { panic!() };
+        let [Io::Act(Act::Book { kind: Kind::Viewing, listing_id: Some(listing), start_ms })] = steps.as_slice() else {
+            panic!("{steps:?}")
+        };
+        assert_eq!(listing, "lst_elm", "the listing in focus");
+        let booked = Booking {
+            id: "bkg_1".into(),
+            kind: Kind::Viewing,
+            status: "confirmed".into(),
+            contact_id: "con_1".into(),
+            listing_id: Some("lst_elm".into()),
+            staff_id: None,
+            start: crate::booking::rfc3339(*start_ms, 0),
+            end: crate::booking::rfc3339(start_ms + 1_800_000, 0),
+            source: "conversation".into(),
+            created_at: 0,
+            updated_at: 0,
+        };
+        let Next::Request(next) = session.resolved(vec![Found::Acted(Outcome::Booked(booked))]) else { panic!() };
+        let result = body(&next)["messages"][2]["content"][0]["content"].as_str().unwrap().to_owned();
+        assert!(result.contains("\"id\":\"bkg_1\"") && result.contains("Booked: your viewing"), "{result}");
+        // Booking again in the same message is refused to the model, without any I/O.
+        let again = anthropic_stream("", Some(("book", r#"{"kind":"viewing","start":"2026-11-24T15:00:00+00:00"}"#)));
+        let Next::Request(next) = session.on_response(200, again) else { panic!() };
+        let refused = &body(&next)["messages"][4]["content"][0];
+        assert_eq!(refused["is_error"], true);
+        let last = session.on_response(200, anthropic_stream("Booked for 11:30 tomorrow!", None));
+        let outcome = session.conclude(last);
+        let dialogue = outcome.reply.dialogue.expect("the acts left a booking to remember");
+        assert_eq!(dialogue.booking.map(|b| b.id).as_deref(), Some("bkg_1"), "so 'cancel it' knows which");
+    }
+
+    #[test]
     fn a_knowledge_search_goes_out_as_a_step_and_its_passages_come_back_as_the_tool_result() {
         let (mut session, _) = start(&anthropic());
         let call = anthropic_stream("Let me check.", Some((SEARCH_KNOWLEDGE, "{\"query\": \"can I bring my dog\"}")));
         let (next, _) = answer(&mut session, 200, &[call.as_bytes()]);
-        assert_eq!(next, Next::Search(vec!["can I bring my dog".into()]));
-        let Next::Request(second) = session.searched(vec![crate::brain::simulate::demo_faq()[1..2].to_vec()]) else {
+        assert_eq!(next, Next::Io(vec![Io::Search("can I bring my dog".into())]));
+        let Next::Request(second) =
+            session.resolved(vec![Found::Passages(crate::brain::simulate::demo_faq()[1..2].to_vec())])
+        else {
             panic!("the loop goes on after the search")
         };
         let sent = body(&second);
@@ -394,7 +489,7 @@ mod tests {
         // A search that finds nothing tells the model to say it will check.
         let (mut empty, _) = start(&anthropic());
         answer(&mut empty, 200, &[call.as_bytes()]);
-        let Next::Request(next) = empty.searched(vec![vec![]]) else { panic!() };
+        let Next::Request(next) = empty.resolved(vec![Found::Passages(vec![])]) else { panic!() };
         assert!(body(&next)["messages"][2]["content"][0]["content"].as_str().unwrap().contains("check with the team"));
         // A call without a query is refused to the model, and no search is asked for.
         let (mut bad, _) = start(&anthropic());

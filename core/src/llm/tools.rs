@@ -15,7 +15,7 @@ pub const ESCALATE_TO_HUMAN: &str = "escalate_to_human";
 pub const SAVE_LEAD_DETAILS: &str = "save_lead_details";
 pub const GET_BUSINESS_HOURS: &str = "get_business_hours";
 /// Runs outside the pure executor (a knowledge-base search is I/O): the session hands the
-/// queries to the glue as [`super::Next::Search`] and takes the passages back.
+/// queries to the glue as [`super::Io::Search`] and takes the passages back.
 pub const SEARCH_KNOWLEDGE: &str = "search_knowledge";
 /// A search query is a question, not a document.
 const QUERY_CHARS: usize = 300;
@@ -106,11 +106,11 @@ pub struct ToolOutcome {
 }
 
 impl ToolOutcome {
-    fn ok(result: Value, action: Option<Action>) -> Self {
+    pub(crate) fn ok(result: Value, action: Option<Action>) -> Self {
         Self { result_json: result.to_string(), is_error: false, action }
     }
 
-    fn error(message: impl Into<String>) -> Self {
+    pub(crate) fn error(message: impl Into<String>) -> Self {
         Self { result_json: json!({ "error": message.into() }).to_string(), is_error: true, action: None }
     }
 }
@@ -212,14 +212,22 @@ pub fn search_results(passages: &[crate::kb::Passage]) -> ToolOutcome {
     ToolOutcome::ok(json!({ "results": results }), None)
 }
 
+/// A call's arguments as a JSON object (empty text is `{}`), or the error the model reads.
+pub(crate) fn arguments(call: &ToolCall) -> Result<Map<String, Value>, ToolOutcome> {
+    let raw = if call.arguments.trim().is_empty() { "{}" } else { call.arguments.as_str() };
+    match serde_json::from_str::<Value>(raw) {
+        Ok(Value::Object(input)) => Ok(input),
+        Ok(_) => Err(ToolOutcome::error("arguments must be a JSON object")),
+        Err(e) => Err(ToolOutcome::error(format!("arguments are not valid JSON: {e}"))),
+    }
+}
+
 /// Runs one call against the turn. Never panics: unknown tools and bad arguments become error
 /// results for the model.
 pub fn run_tool(turn: &Turn, call: &ToolCall) -> ToolOutcome {
-    let raw = if call.arguments.trim().is_empty() { "{}" } else { call.arguments.as_str() };
-    let input = match serde_json::from_str::<Value>(raw) {
-        Ok(Value::Object(input)) => input,
-        Ok(_) => return ToolOutcome::error("arguments must be a JSON object"),
-        Err(e) => return ToolOutcome::error(format!("arguments are not valid JSON: {e}")),
+    let input = match arguments(call) {
+        Ok(input) => input,
+        Err(refused) => return refused,
     };
     match call.name.as_str() {
         ESCALATE_TO_HUMAN => escalate(turn, &input),

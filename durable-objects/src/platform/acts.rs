@@ -1,13 +1,15 @@
 //! Carries out a conversation turn's acts (`frontdesk_core::brain::act`) with the same
 //! listings and bookings adapters the API uses. Nothing here decides: the plan is core's, and
-//! every outcome — a refusal included — goes back to the brain to be said.
+//! every outcome — a refusal included — goes back to the brain to be said. The rules brain's
+//! plan and the LLM's tool calls come through the same [`carry_out`].
 
 use crate::platform::bookings::{self, AvailabilityQuery};
 use crate::platform::d1::{statement, Arg};
+use crate::platform::info_pack::{self, PackResult};
 use crate::platform::listings;
 use crate::platform::saved_searches;
 use crate::platform::time::WorkerRandom;
-use frontdesk_core::booking::{NewBooking, When};
+use frontdesk_core::booking::{BookingRefusal, NewBooking, When};
 use frontdesk_core::brain::act::{plan, Act, Done, Outcome, LISTED};
 use frontdesk_core::brain::Turn;
 use frontdesk_core::ids;
@@ -22,23 +24,71 @@ pub async fn run(env: &Env, db: &D1Database, inbound: &InboundTurn, contact_id: 
     let mut done = Done::default();
     let mut contact = contact_id.map(str::to_owned);
     while let Some(act) = plan(turn, &done) {
-        // A first message can already book: its contact is stored now, as the turn would.
-        if contact.is_none() && books(&act) {
-            contact = ensure_contact(db, inbound).await.unwrap_or_else(|e| {
-                worker::console_error!("storing the contact before a booking failed: {e}");
-                None
-            });
-        }
-        let outcome = execute(env, db, &inbound.tenant_id, contact.as_deref(), turn, &act).await.unwrap_or_else(|e| {
-            worker::console_error!("a conversation act failed ({act:?}): {e}");
-            Outcome::Failed
-        });
-        if let Some(contact_id) = contact.as_deref() {
-            interest(db, &inbound.tenant_id, contact_id, &act, &outcome, turn.now_ms).await;
-        }
+        let outcome = carry_out(env, db, inbound, &mut contact, turn, &act).await;
         done.0.push((act, outcome));
     }
     done
+}
+
+/// One act for the contact who wrote `inbound`, whoever planned it (the rules brain or an LLM
+/// tool call): listings named by reference are looked up, the contact is stored first if the
+/// act needs one, and the interest it shows is recorded.
+pub async fn carry_out(
+    env: &Env,
+    db: &D1Database,
+    inbound: &InboundTurn,
+    contact: &mut Option<String>,
+    turn: &Turn,
+    act: &Act,
+) -> Outcome {
+    // A first message can already book or search: its contact is stored now, as the turn would.
+    if contact.is_none() && needs_contact(act) {
+        *contact = ensure_contact(db, inbound).await.unwrap_or_else(|e| {
+            worker::console_error!("storing the contact before an act failed: {e}");
+            None
+        });
+    }
+    let tenant_id = &inbound.tenant_id;
+    let result = match with_listing_ids(db, tenant_id, act).await {
+        Ok(Some(act)) => execute(env, db, tenant_id, contact.as_deref(), turn, &act).await,
+        Ok(None) => Ok(Outcome::Listing(None)),
+        Err(e) => Err(e),
+    };
+    let outcome = result.unwrap_or_else(|e| {
+        worker::console_error!("a conversation act failed ({act:?}): {e}");
+        Outcome::Failed
+    });
+    if let Some(contact_id) = contact.as_deref() {
+        interest(db, tenant_id, contact_id, act, &outcome, turn.now_ms).await;
+    }
+    outcome
+}
+
+/// The act with every listing it names as an id of this tenant's (a model may give a
+/// reference); `None` when one names no listing of theirs.
+async fn with_listing_ids(db: &D1Database, tenant_id: &str, act: &Act) -> worker::Result<Option<Act>> {
+    let id_of = |key: String| async move {
+        listings::by_id_or_reference(db, tenant_id, &key).await.map(|found| found.map(|l| l.id))
+    };
+    let mut act = act.clone();
+    match &mut act {
+        Act::Availability { listing_id: Some(key), .. } | Act::Book { listing_id: Some(key), .. } => {
+            let Some(id) = id_of(key.clone()).await? else { return Ok(None) };
+            *key = id;
+        }
+        Act::BookStay { listing_id, .. } => {
+            let Some(id) = id_of(listing_id.clone()).await? else { return Ok(None) };
+            *listing_id = id;
+        }
+        Act::SendInfoPack { listing_ids, .. } => {
+            for key in listing_ids.iter_mut() {
+                let Some(id) = id_of(key.clone()).await? else { return Ok(None) };
+                *key = id;
+            }
+        }
+        _ => {}
+    }
+    Ok(Some(act))
 }
 
 /// The listing a contact asked about, was sent or booked, on their record (the lead and its
@@ -52,6 +102,7 @@ async fn interest(db: &D1Database, tenant_id: &str, contact_id: &str, act: &Act,
         (Act::Book { .. } | Act::BookStay { .. }, Outcome::Booked(booking)) => {
             booking.listing_id.as_deref().map(|id| (id, InterestLevel::Booked)).into_iter().collect()
         }
+        // `info_pack::send` records its listings as sent, with the message.
         _ => Vec::new(),
     };
     for (listing_id, level) in noted {
@@ -101,10 +152,33 @@ async fn execute(
             settled(bookings::book(env, db, tenant_id, &new, now).await?)
         }
         Act::Reschedule { booking_id, start_ms } => {
+            if !contacts_own(db, tenant_id, contact_id, booking_id).await? {
+                return Ok(Outcome::Refused(BookingRefusal::NotFound));
+            }
             let when = When::Slot { start_ms: *start_ms, end_ms: None };
             settled(bookings::reschedule(env, db, tenant_id, booking_id, &when, now).await?)
         }
-        Act::Cancel { booking_id } => settled(bookings::cancel(env, db, tenant_id, booking_id, now).await?),
+        Act::Cancel { booking_id } => {
+            if !contacts_own(db, tenant_id, contact_id, booking_id).await? {
+                return Ok(Outcome::Refused(BookingRefusal::NotFound));
+            }
+            settled(bookings::cancel(env, db, tenant_id, booking_id, now).await?)
+        }
+        Act::SendInfoPack { listing_ids, by_email } => {
+            let Some(contact_id) = contact_id else { return Ok(Outcome::Failed) };
+            let mut chosen = Vec::new();
+            for id in listing_ids {
+                chosen.extend(listings::get(db, tenant_id, id).await?);
+            }
+            match info_pack::send(env, db, tenant_id, contact_id, chosen, *by_email, now).await? {
+                PackResult::Sent(pack) => Outcome::PackSent {
+                    references: pack.listings.into_iter().map(|l| l.reference).collect(),
+                    channel: pack.channel,
+                },
+                PackResult::NothingDiscussed => Outcome::PackSent { references: Vec::new(), channel: String::new() },
+                PackResult::Unreachable => Outcome::Failed,
+            }
+        }
         Act::SaveSearch(criteria) => {
             let Some(contact_id) = contact_id else { return Ok(Outcome::Failed) };
             let opt_in = turn.text.trim();
@@ -114,9 +188,21 @@ async fn execute(
     })
 }
 
-/// Acts that store something on the contact, who must exist first.
-fn books(act: &Act) -> bool {
-    matches!(act, Act::Book { .. } | Act::BookStay { .. } | Act::SaveSearch(_))
+/// Acts that book, send, or show interest worth keeping (a first message's search is what a
+/// later "send me the details" sends).
+fn needs_contact(act: &Act) -> bool {
+    !matches!(act, Act::Availability { .. } | Act::Reschedule { .. } | Act::Cancel { .. })
+}
+
+/// Whether the booking is this contact's: a conversation moves or cancels only its own.
+async fn contacts_own(
+    db: &D1Database,
+    tenant_id: &str,
+    contact_id: Option<&str>,
+    booking_id: &str,
+) -> worker::Result<bool> {
+    let Some(contact_id) = contact_id else { return Ok(false) };
+    Ok(bookings::get(db, tenant_id, booking_id).await?.is_some_and(|b| b.contact_id == contact_id))
 }
 
 /// The contact the message is from, created if new — with the same upsert the turn's batch

@@ -162,6 +162,15 @@ pub async fn by_references(db: &D1Database, tenant_id: &str, references: &[&str]
     Ok(out)
 }
 
+/// The tenant's listing by id or by reference (`mp-2026-014` finds `MP-2026-014`), as staff
+/// and the LLM's tools name them; `None` for another tenant's or none.
+pub async fn by_id_or_reference(db: &D1Database, tenant_id: &str, key: &str) -> Result<Option<Listing>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM listings WHERE tenant_id = ?1 AND (id = ?2 OR reference = upper(?2)) LIMIT 1");
+    let row: Option<Row> = statement(db, &sql, &[Arg::Text(tenant_id), Arg::Text(key.trim())])?.first(None).await?;
+    row.map(Row::into_listing).transpose()
+}
+
 /// The one listing a conversation message refers to (core's `mentioned`), among the few rows
 /// whose reference, street or area appears in it — one indexed scan of the tenant's rows with
 /// string tests, no catalogue load.

@@ -3,9 +3,11 @@
 
 pub mod acts;
 pub mod bookings;
+pub mod contact_message;
 pub mod d1;
 pub mod env;
 pub mod http;
+pub mod info_pack;
 pub mod intents;
 pub mod jobs;
 pub mod kb;

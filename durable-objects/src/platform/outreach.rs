@@ -21,9 +21,10 @@ pub struct Reach {
     pub last_inbound: Option<String>,
 }
 
-/// The contact's channel: WhatsApp if that is where they last wrote, else SMS to their phone,
-/// else email (recorded `simulated` until an email provider is configured).
-pub async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<Option<Reach>> {
+/// The contact's channel: email when preferred (they asked for it) and known; else WhatsApp if
+/// that is where they last wrote, else SMS to their phone, else email (recorded `simulated`
+/// until an email provider is configured).
+pub async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str, prefer_email: bool) -> Result<Option<Reach>> {
     #[derive(Deserialize)]
     struct C {
         phone: Option<String>,
@@ -49,7 +50,9 @@ pub async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result
     let Some(c) = c else { return Ok(None) };
     let providers = c.providers.unwrap_or_default();
     let has = |p: &str| providers.split(',').any(|x| x == p);
+    let email = |address| Reach { channel: "email".to_owned(), provider: "email", address, last_inbound: None };
     Ok(match (c.phone, c.email) {
+        (_, Some(address)) if prefer_email => Some(Reach { last_inbound: c.last_inbound, ..email(address) }),
         (Some(phone), _) => {
             let channel = c.last_channel.unwrap_or_else(|| "sms".to_owned());
             // The provider that carries that channel for this tenant; Twilio is the default path.
@@ -60,14 +63,19 @@ pub async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result
             };
             Some(Reach { channel, provider, address: phone, last_inbound: c.last_inbound })
         }
-        (None, Some(email)) => {
-            Some(Reach { channel: "email".to_owned(), provider: "email", address: email, last_inbound: c.last_inbound })
-        }
+        (None, Some(address)) => Some(Reach { last_inbound: c.last_inbound, ..email(address) }),
         (None, None) => None,
     })
 }
 
-/// The statements that store `body` as a queued outbound message `message_id` on the contact's
+/// A message we start: its id, its words, and an email's subject.
+pub struct Outgoing<'a> {
+    pub id: &'a str,
+    pub body: &'a str,
+    pub subject: Option<String>,
+}
+
+/// The statements that store `message` as a queued outbound message on the contact's
 /// conversation on `to.channel` (started if they have none), with its delivery intent and
 /// outbox row; and the delivery job to queue once they are written. Each row is
 /// insert-if-absent by the message id, so a derived id written twice is one message.
@@ -76,10 +84,10 @@ pub fn message_statements(
     tenant_id: &str,
     contact_id: &str,
     to: &Reach,
-    message_id: &str,
-    body: &str,
+    message: Outgoing<'_>,
     now_ms: u64,
 ) -> Result<(Vec<D1PreparedStatement>, Job)> {
+    let Outgoing { id: message_id, body, subject } = message;
     let conversation_id = ids::make(ids::CONVERSATION, now_ms, WorkerRandom.next_u64());
     let job = Job::DeliverMessage {
         tenant_id: tenant_id.to_owned(),
@@ -89,6 +97,7 @@ pub fn message_statements(
         to: to.address.clone(),
         body: body.to_owned(),
         window: None,
+        subject,
     };
     let base = [Arg::Text(tenant_id), Arg::Text(contact_id), Arg::Text(&to.channel), Arg::Int(now_ms)];
     let mut statements = vec![

@@ -7,7 +7,7 @@
 use super::d1::{statement, Arg};
 use super::enqueue_all;
 use super::listings::{get, interest_statement};
-use super::outreach::{message_statements, reach};
+use super::outreach::{message_statements, reach, Outgoing};
 use super::time::{local_time, WorkerRandom};
 use frontdesk_core::ids;
 use frontdesk_core::listings::saved::{news, offer_message_id, offer_text, offers, Criteria, Offered, Reason, Saved};
@@ -310,14 +310,20 @@ pub async fn send_pending(env: &Env, db: &D1Database, now: u64, tenant_id: Optio
         }
         let listing = get(db, &offer.tenant_id, &offer.listing_id).await?;
         let still = listing.filter(|l| l.status == Status::Available && l.price == offer.price && criteria.matches(l));
-        let (Some(listing), Some(to)) = (still, reach(db, &offer.tenant_id, &offer.contact_id).await?) else {
+        let (Some(listing), Some(to)) = (still, reach(db, &offer.tenant_id, &offer.contact_id, false).await?) else {
             settle(db, &offer, "cancelled", now).await?;
             continue;
         };
         let reason = Reason::parse(&offer.reason).unwrap_or(Reason::New);
         let body = offer_text(&listing, reason, local.date);
-        let (mut statements, job) =
-            message_statements(db, &offer.tenant_id, &offer.contact_id, &to, &offer.message_id, &body, now)?;
+        let (mut statements, job) = message_statements(
+            db,
+            &offer.tenant_id,
+            &offer.contact_id,
+            &to,
+            Outgoing { id: &offer.message_id, body: &body, subject: None },
+            now,
+        )?;
         statements.insert(0, settle_statement(db, &offer, "sent", now)?);
         statements.push(interest_statement(
             db,

@@ -5,7 +5,7 @@ use super::store::{self, Row};
 use super::Tenant;
 use crate::platform::d1::{statement, Arg};
 use crate::platform::enqueue_all;
-use crate::platform::outreach::{message_statements, reach};
+use crate::platform::outreach::{message_statements, reach, Outgoing};
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::booking::notice::{describe, language_of, notice_text, Notice, Period};
 use frontdesk_core::booking::{Booking, Kind, Slot, Stay};
@@ -70,12 +70,19 @@ pub async fn tell(
     action: Option<&str>,
     now_ms: u64,
 ) -> Result<Vec<Job>> {
-    let Some(to) = reach(db, tenant_id, &row.contact_id).await? else { return Ok(Vec::new()) };
+    let Some(to) = reach(db, tenant_id, &row.contact_id, false).await? else { return Ok(Vec::new()) };
     let lang = language_of(to.last_inbound.as_deref());
     let kind = Kind::parse(&row.kind).unwrap_or(Kind::Appointment);
     let body = notice_text(notice, &t.name, &describe(kind, &period(row), t.today, lang), lang);
     let message_id = ids::make(ids::MESSAGE, now_ms, WorkerRandom.next_u64());
-    let (mut statements, job) = message_statements(db, tenant_id, &row.contact_id, &to, &message_id, &body, now_ms)?;
+    let (mut statements, job) = message_statements(
+        db,
+        tenant_id,
+        &row.contact_id,
+        &to,
+        Outgoing { id: &message_id, body: &body, subject: None },
+        now_ms,
+    )?;
     if let Some(action) = action {
         let detail =
             serde_json::json!({ "contact_id": row.contact_id, "kind": row.kind, "message_id": message_id }).to_string();

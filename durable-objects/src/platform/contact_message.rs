@@ -1,0 +1,71 @@
+//! A message the business starts to one of its contacts — a booking's confirmation, an info
+//! pack — by the contact's channel: stored as an outbound message on their timeline, with its
+//! delivery intent (the ordinary `deliver_message` path: outbox, retries, `simulated` without
+//! credentials) and an optional audit entry, in one batch. The caller queues the job.
+
+use crate::platform::d1::{statement, Arg};
+use crate::platform::outreach::{message_statements, reach, Outgoing};
+use crate::platform::time::WorkerRandom;
+use frontdesk_core::ids;
+use frontdesk_core::jobs::Job;
+use frontdesk_core::ports::Random;
+use worker::{D1Database, Result};
+
+pub struct ToContact<'a> {
+    /// The words for the channel chosen (`sms`, `whatsapp`, `email`): the body, and an
+    /// email's subject.
+    pub write: &'a dyn Fn(&str) -> (String, Option<String>),
+    /// By email if the contact has an address (they asked for one); else their usual channel.
+    pub prefer_email: bool,
+    pub audit: Option<Audit<'a>>,
+}
+
+/// An `audit_log` row for the message; its `detail` gains the contact and message ids.
+pub struct Audit<'a> {
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub detail: serde_json::Value,
+}
+
+/// What went out: the job to queue, the stored message, its channel and words.
+pub struct Sent {
+    pub job: Job,
+    pub message_id: String,
+    pub channel: String,
+    pub body: String,
+}
+
+/// Stores `message` for the contact and its delivery intent; `None` when the contact has no
+/// phone or email to reach (or is not the tenant's).
+pub async fn message_contact(
+    db: &D1Database,
+    tenant_id: &str,
+    contact_id: &str,
+    message: &ToContact<'_>,
+    now_ms: u64,
+) -> Result<Option<Sent>> {
+    let Some(to) = reach(db, tenant_id, contact_id, message.prefer_email).await? else { return Ok(None) };
+    let (body, subject) = (message.write)(&to.channel);
+    let message_id = ids::make(ids::MESSAGE, now_ms, WorkerRandom.next_u64());
+    let (mut statements, job) =
+        message_statements(db, tenant_id, contact_id, &to, Outgoing { id: &message_id, body: &body, subject }, now_ms)?;
+    if let Some(audit) = &message.audit {
+        let mut detail = audit.detail.clone();
+        detail["contact_id"] = contact_id.into();
+        detail["message_id"] = message_id.clone().into();
+        statements.push(statement(
+            db,
+            "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) VALUES (?1, ?2, 'system', ?3, ?4, ?5, ?6)",
+            &[
+                Arg::Text(&ids::make(ids::AUDIT, now_ms, WorkerRandom.next_u64())),
+                Arg::Text(tenant_id),
+                Arg::Text(audit.action),
+                Arg::Text(audit.subject),
+                Arg::Text(&detail.to_string()),
+                Arg::Int(now_ms),
+            ],
+        )?);
+    }
+    db.batch(statements).await?;
+    Ok(Some(Sent { job, message_id, channel: to.channel, body }))
+}
