@@ -48,11 +48,49 @@ pub enum Job {
         note: String,
         at: u64,
     },
+    /// Open a HubSpot deal for a booking just made (with its contact upserted); once per
+    /// booking: the deal id is stored on the booking and a job finding it there does nothing.
+    SyncDeal { tenant_id: String, booking_id: String },
+    /// Bring the booking's Cal.com copy in line with it (create, move or cancel), judged from
+    /// what is stored on the booking, so a retry does not repeat a step that succeeded. `at`
+    /// is the change's time: each change is its own intent.
+    SyncCalendar { tenant_id: String, booking_id: String, at: u64 },
 }
 
 /// The intent key of the CRM sync of one message.
 pub fn crm_intent_key(message_id: &str) -> String {
     format!("crm:{message_id}")
+}
+
+/// The intent key of the HubSpot deal of one booking.
+pub fn deal_intent_key(booking_id: &str) -> String {
+    format!("deal:{booking_id}")
+}
+
+/// The intent key of mirroring one change (at `at`) of a booking to Cal.com.
+pub fn calendar_intent_key(booking_id: &str, at: u64) -> String {
+    format!("calendar:{booking_id}:{at}")
+}
+
+/// The integration jobs a booking change starts, for a tenant with `settings`: a new booking
+/// opens a HubSpot deal; every change of a viewing or appointment is mirrored to Cal.com (a
+/// stay spans nights, which no Cal.com event type books).
+pub fn booking_mirrors(
+    settings: &crate::tenant::Settings,
+    tenant_id: &str,
+    booking_id: &str,
+    kind: crate::booking::Kind,
+    created: bool,
+    at: u64,
+) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    if created && settings.hubspot.is_some() {
+        jobs.push(Job::SyncDeal { tenant_id: tenant_id.to_owned(), booking_id: booking_id.to_owned() });
+    }
+    if settings.calcom.is_some() && kind != crate::booking::Kind::Stay {
+        jobs.push(Job::SyncCalendar { tenant_id: tenant_id.to_owned(), booking_id: booking_id.to_owned(), at });
+    }
+    jobs
 }
 
 /// The intent key of the lead update for one message (the turn's batch builds the same key in
@@ -91,7 +129,9 @@ impl Job {
             | Job::DeliverMessage { tenant_id, .. }
             | Job::UpdateLead { tenant_id, .. }
             | Job::KbIngest { tenant_id, .. }
-            | Job::SyncCrm { tenant_id, .. } => tenant_id,
+            | Job::SyncCrm { tenant_id, .. }
+            | Job::SyncDeal { tenant_id, .. }
+            | Job::SyncCalendar { tenant_id, .. } => tenant_id,
         }
     }
 
@@ -103,6 +143,8 @@ impl Job {
             Job::Notify { notification, .. } => Some(notification.dedupe_key.clone()),
             Job::UpdateLead { message, .. } => Some(lead_intent_key(&message.message_id)),
             Job::SyncCrm { message_id, .. } => Some(crm_intent_key(message_id)),
+            Job::SyncDeal { booking_id, .. } => Some(deal_intent_key(booking_id)),
+            Job::SyncCalendar { booking_id, at, .. } => Some(calendar_intent_key(booking_id, *at)),
             // An ingestion is its own record (`kb_jobs`), readable by the API whatever happens.
             Job::PublishEvent { .. } | Job::RetryTurn { .. } | Job::KbIngest { .. } => None,
         }
@@ -118,6 +160,8 @@ impl Job {
             Job::RetryTurn { .. } => "retry_turn",
             Job::KbIngest { .. } => "kb_ingest",
             Job::SyncCrm { .. } => "sync_crm",
+            Job::SyncDeal { .. } => "sync_deal",
+            Job::SyncCalendar { .. } => "sync_calendar",
         }
     }
 
@@ -182,6 +226,28 @@ mod tests {
         }
         assert_eq!(delays, [2, 2, 4, 8, 16, 32, 64, 128, 256, 300]);
         assert_eq!(retry_delay_secs(u64::MAX), 300);
+    }
+
+    #[test]
+    fn a_booking_change_starts_the_integrations_the_tenant_has() {
+        use crate::booking::Kind;
+        let none = crate::tenant::Settings::default();
+        assert!(
+            booking_mirrors(&none, "ten_1", "bkg_1", Kind::Viewing, true, 5).is_empty(),
+            "nothing configured: nothing to do"
+        );
+        let both: crate::tenant::Settings = serde_json::from_value(serde_json::json!({
+            "hubspot": {"token": "env:HUBSPOT_TOKEN_X"},
+            "calcom": {"api_key": "env:CALCOM_API_KEY_X", "event_type_id": 7}
+        }))
+        .unwrap();
+        let created = booking_mirrors(&both, "ten_1", "bkg_1", Kind::Viewing, true, 5);
+        let keys: Vec<_> = created.iter().filter_map(Job::intent_key).collect();
+        assert_eq!(keys, ["deal:bkg_1", "calendar:bkg_1:5"]);
+        let moved = booking_mirrors(&both, "ten_1", "bkg_1", Kind::Viewing, false, 9);
+        assert_eq!(moved.iter().map(Job::kind).collect::<Vec<_>>(), ["sync_calendar"], "one deal per booking");
+        let stay = booking_mirrors(&both, "ten_1", "bkg_2", Kind::Stay, true, 5);
+        assert_eq!(stay.iter().map(Job::kind).collect::<Vec<_>>(), ["sync_deal"], "a stay is not a Cal.com slot");
     }
 
     #[test]

@@ -202,6 +202,12 @@ pub struct Booking {
     pub source: String,
     pub created_at: u64,
     pub updated_at: u64,
+    /// Its copy in the tenant's Cal.com and the HubSpot deal it opened, once the integration
+    /// jobs have run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calcom_uid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hubspot_deal_id: Option<String>,
 }
 
 /// A rule the request breaks, said as the receptionist would, with the nearest option that
