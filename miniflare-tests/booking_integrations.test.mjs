@@ -10,7 +10,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
-import { DEMO, api, apiPost, apiOk, eventually, uniquePhone } from './helpers/api.mjs';
+import { DEMO, api, apiPost, apiOk, eventually, uniquePhone, sendSms, assertTwimlReply } from './helpers/api.mjs';
 
 // Monday 4 January 2027, 09:00 in London (GMT, +00:00).
 const T0 = '2027-01-04T09:00:00Z';
@@ -21,7 +21,8 @@ const EVENT_TYPE = 5077497;
 let calcom;
 let hubspot;
 let server;
-/** Cal.com's free starts on Tuesday 5 January, as it answers them (one outside our hours). */
+/** Cal.com's free starts today and on Tuesday 5 January, as it answers them (one outside our hours). */
+const calcomToday = ['2027-01-04T11:00:00.000+00:00', '2027-01-04T15:30:00.000+00:00'];
 const calcomStarts = ['2027-01-05T10:00:00.000+00:00', '2027-01-05T14:30:00.000+00:00', '2027-01-05T21:00:00.000+00:00'];
 let calcomDown = false;
 let failNextCalcomBooking = 1;
@@ -35,7 +36,8 @@ before(async () => {
   calcom = await fakeProvider(({ method, url, json }) => {
     if (method === 'GET' && url.startsWith('/v2/slots?')) {
       if (calcomDown) return [503, { status: 'error', error: { message: 'unavailable' } }];
-      return [200, { status: 'success', data: { '2027-01-05': calcomStarts.map((start) => ({ start })) } }];
+      const day = (starts) => starts.map((start) => ({ start }));
+      return [200, { status: 'success', data: { '2027-01-04': day(calcomToday), '2027-01-05': day(calcomStarts) } }];
     }
     if (method === 'POST' && url === '/v2/bookings') {
       if (failNextCalcomBooking > 0) {
@@ -127,10 +129,26 @@ test('with Cal.com down, availability offers the local calendar and says so in t
     assert.equal(r.status, 200, r.text);
     assert.ok(r.json.data.length > 10, `the whole local day: ${r.text}`);
     assert.equal(r.json.data[0].start, '2027-01-05T09:00:00+00:00');
-    assert.match(server.logs(), /cal\.com slots unavailable for tenant ten_demo, offering the local calendar: status 503/);
+    // workerd's log lines reach the harness shortly after the answer.
+    await eventually(async () => /cal\.com slots unavailable for tenant ten_demo, offering the local calendar: status 503/.test(server.logs()),
+      { what: 'the fallback logged' });
   } finally {
     calcomDown = false;
   }
+});
+
+test('the conversation offers only the times Cal.com has free', async () => {
+  const phone = uniquePhone();
+  const say = async (body) => assertTwimlReply(await sendSms(server, { from: phone, body }), body);
+  await say('Hi, is the flat on Elm Road still available?');
+  const before = slotsAsked().length;
+  const offer = await say('Great, can I view it?');
+  const times = [...offer.matchAll(/\b(\d\d:\d\d)\b/g)].map((m) => m[1]);
+  const calcomTimes = [...calcomToday, ...calcomStarts].map((s) => s.slice(11, 16));
+  assert.ok(times.length >= 2, `free times offered: ${offer}`);
+  assert.ok(times.every((t) => calcomTimes.includes(t)), `only times Cal.com has free (${calcomTimes}): ${offer}`);
+  assert.ok(!times.includes('21:00'), 'never one after closing');
+  assert.ok(slotsAsked().length > before, 'the turn asked Cal.com');
 });
 
 let booking;
