@@ -10,7 +10,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
-import { DEMO, api, apiPost, apiOk, eventually, uniquePhone, sendSms, assertTwimlReply } from './helpers/api.mjs';
+import { DEMO, DEMO2, api, apiPost, apiOk, eventually, listAll, uniquePhone, sendSms, assertTwimlReply } from './helpers/api.mjs';
 
 // Monday 4 January 2027, 09:00 in London (GMT, +00:00).
 const T0 = '2027-01-04T09:00:00Z';
@@ -238,4 +238,35 @@ test('settings refuse a Cal.com key given as a value, and a missing event type',
   assert.ok(!message.includes(CALCOM_KEY), 'the refused key is not echoed');
   const after = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
   assert.deepEqual(after.calcom, { api_key: 'env:CALCOM_API_KEY_DEMO', event_type_id: EVENT_TYPE }, 'nothing changed');
+});
+
+test('a tenant without Cal.com or HubSpot calls neither; one whose Cal.com key is unset is offered its own calendar', async () => {
+  const calls = () => calcom.requests.length + hubspot.requests.length;
+  const before = calls();
+  const local = await apiOk(server, DEMO2.key, '/api/v1/availability?kind=appointment&from=2027-01-05&days=1');
+  assert.ok(local.data.length > 5, JSON.stringify(local));
+  const r = await apiPost(server, DEMO2.key, '/api/v1/bookings', {
+    kind: 'appointment', start: local.data[0].start, contact: { email: 'kim@example.com', name: 'Kim' },
+  });
+  assert.equal(r.status, 201, r.text);
+  // The booking's confirmation, queued with any integration job, settles first.
+  await eventually(async () => (await listAll(server, DEMO2.key, '/api/v1/outbox'))
+    .some((o) => o.recipient === 'kim@example.com' && o.status !== 'pending') || null, { what: 'demo2\'s confirmation sent' });
+  assert.equal(calls(), before, 'nothing sent to Cal.com or HubSpot for demo2');
+  const stored = await apiOk(server, DEMO2.key, `/api/v1/bookings/${r.json.id}`);
+  assert.equal(stored.calcom_uid, undefined);
+  assert.equal(stored.hubspot_deal_id, undefined);
+  const afterBooking = await apiOk(server, DEMO2.key, '/api/v1/availability?kind=appointment&from=2027-01-05&days=1');
+
+  const current = (await apiOk(server, DEMO2.key, '/api/v1/settings')).settings;
+  const put = await fetch(`${server.baseUrl}/api/v1/settings`, {
+    method: 'PUT', headers: { authorization: `Bearer ${DEMO2.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ settings: { ...current, calcom: { api_key: 'env:CALCOM_API_KEY_UNSET', event_type_id: 42 } } }),
+  });
+  assert.equal(put.status, 200, await put.text());
+  const fallback = await apiOk(server, DEMO2.key, '/api/v1/availability?kind=appointment&from=2027-01-05&days=1');
+  assert.deepEqual(fallback.data, afterBooking.data, 'the local calendar, unrestricted');
+  await eventually(async () => /cal\.com slots unavailable for tenant ten_demo2, offering the local calendar: secret CALCOM_API_KEY_UNSET is not set/.test(server.logs()),
+    { what: 'the misconfiguration logged' });
+  assert.equal(calls(), before, 'an unresolvable key never reaches Cal.com');
 });
