@@ -6,7 +6,8 @@
 //   created in Cal.com once (`POST /v2/bookings`, `cal-api-version: 2024-08-13`) though the
 //   first try fails, its uid stored on our booking; a move and a cancellation follow it there.
 // - HubSpot deals (`settings.hubspot`): a booking upserts the contact and opens one deal
-//   associated with them, though the first try fails, its id stored on our booking.
+//   associated with them, though the first try fails, its id stored on our booking; its
+//   cancellation marks the deal lost.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
@@ -62,7 +63,7 @@ before(async () => {
     }
     return [404, { status: 'error', error: { message: `no route ${method} ${url}` } }];
   });
-  hubspot = await fakeProvider(({ url, json }) => {
+  hubspot = await fakeProvider(({ method, url, json }) => {
     if (url === '/crm/v3/objects/contacts/batch/upsert') {
       return [200, { status: 'COMPLETE', results: [{ id: '701', properties: json.inputs[0].properties, new: true }] }];
     }
@@ -77,7 +78,12 @@ before(async () => {
       deals.push(json);
       return [201, { id: String(8000 + deals.length), properties: json.properties }];
     }
-    return [404, { status: 'error', message: `no route ${url}` }];
+    const deal = url.match(/^\/crm\/v3\/objects\/deals\/(\d+)$/);
+    if (method === 'PATCH' && deal && deals[Number(deal[1]) - 8001]) {
+      Object.assign(deals[Number(deal[1]) - 8001].properties, json.properties);
+      return [200, { id: deal[1], properties: json.properties }];
+    }
+    return [404, { status: 'error', message: `no route ${method} ${url}` }];
   });
   server = await startServerWith({
     clockAt: T0,
@@ -203,7 +209,7 @@ test('a booking is created in Cal.com and opens a HubSpot deal, each once though
   assert.ok(!settings.includes(CALCOM_KEY) && settings.includes('env:CALCOM_API_KEY_DEMO'), 'settings show the reference, not the key');
 });
 
-test('moving and cancelling the booking follow it in Cal.com; neither opens another deal', async () => {
+test('moving and cancelling the booking follow it in Cal.com; the cancellation marks the deal lost', async () => {
   assert.ok(booking, 'the booking test ran');
   const moved = await apiPost(server, DEMO.key, `/api/v1/bookings/${booking.id}`, { start: '2027-01-05T14:30:00+00:00' });
   assert.equal(moved.status, 200, moved.text);
@@ -223,6 +229,12 @@ test('moving and cancelling the booking follow it in Cal.com; neither opens anot
   assert.deepEqual(cancels[0].json, { cancellationReason: 'Cancelled in Frontdesk' });
   assert.equal(calcom.requests.filter((q) => q.method === 'POST' && q.url === '/v2/bookings').length, 2, 'never booked again');
   assert.equal(deals.length, 1, 'still one deal');
+  await eventually(async () => (deals[0].properties.dealstage === 'closedlost' ? true : null), { what: 'the deal marked lost' });
+  const closes = hubspot.requests.filter((q) => q.method === 'PATCH');
+  assert.equal(closes.length, 1);
+  assert.equal(closes[0].url, '/crm/v3/objects/deals/8001');
+  assert.equal(closes[0].headers.authorization, `Bearer ${HUBSPOT_TOKEN}`);
+  assert.deepEqual(closes[0].json, { properties: { dealstage: 'closedlost' } });
 });
 
 test('settings refuse a Cal.com key given as a value, and a missing event type', async () => {

@@ -48,9 +48,11 @@ pub enum Job {
         note: String,
         at: u64,
     },
-    /// Open a HubSpot deal for a booking just made (with its contact upserted); once per
-    /// booking: the deal id is stored on the booking and a job finding it there does nothing.
-    SyncDeal { tenant_id: String, booking_id: String },
+    /// Bring the booking's HubSpot deal in line with it: opened (its contact upserted) for a
+    /// confirmed booking without one, marked lost once the booking is cancelled. The deal id is
+    /// stored on the booking, so a retry never opens a second deal. `at` is the change's time:
+    /// each change is its own intent.
+    SyncDeal { tenant_id: String, booking_id: String, at: u64 },
     /// Bring the booking's Cal.com copy in line with it (create, move or cancel), judged from
     /// what is stored on the booking, so a retry does not repeat a step that succeeded. `at`
     /// is the change's time: each change is its own intent.
@@ -62,9 +64,9 @@ pub fn crm_intent_key(message_id: &str) -> String {
     format!("crm:{message_id}")
 }
 
-/// The intent key of the HubSpot deal of one booking.
-pub fn deal_intent_key(booking_id: &str) -> String {
-    format!("deal:{booking_id}")
+/// The intent key of bringing one booking's HubSpot deal in line with one change (at `at`).
+pub fn deal_intent_key(booking_id: &str, at: u64) -> String {
+    format!("deal:{booking_id}:{at}")
 }
 
 /// The intent key of mirroring one change (at `at`) of a booking to Cal.com.
@@ -73,19 +75,21 @@ pub fn calendar_intent_key(booking_id: &str, at: u64) -> String {
 }
 
 /// The integration jobs a booking change starts, for a tenant with `settings`: a new booking
-/// opens a HubSpot deal; every change of a viewing or appointment is mirrored to Cal.com (a
-/// stay spans nights, which no Cal.com event type books).
+/// opens a HubSpot deal and a cancellation closes it (a move leaves it as it is); every change
+/// of a viewing or appointment is mirrored to Cal.com (a stay spans nights, which no Cal.com
+/// event type books).
 pub fn booking_mirrors(
     settings: &crate::tenant::Settings,
     tenant_id: &str,
     booking_id: &str,
     kind: crate::booking::Kind,
-    created: bool,
+    change: crate::booking::Change,
     at: u64,
 ) -> Vec<Job> {
+    use crate::booking::Change;
     let mut jobs = Vec::new();
-    if created && settings.hubspot.is_some() {
-        jobs.push(Job::SyncDeal { tenant_id: tenant_id.to_owned(), booking_id: booking_id.to_owned() });
+    if change != Change::Rescheduled && settings.hubspot.is_some() {
+        jobs.push(Job::SyncDeal { tenant_id: tenant_id.to_owned(), booking_id: booking_id.to_owned(), at });
     }
     if settings.calcom.is_some() && kind != crate::booking::Kind::Stay {
         jobs.push(Job::SyncCalendar { tenant_id: tenant_id.to_owned(), booking_id: booking_id.to_owned(), at });
@@ -143,7 +147,7 @@ impl Job {
             Job::Notify { notification, .. } => Some(notification.dedupe_key.clone()),
             Job::UpdateLead { message, .. } => Some(lead_intent_key(&message.message_id)),
             Job::SyncCrm { message_id, .. } => Some(crm_intent_key(message_id)),
-            Job::SyncDeal { booking_id, .. } => Some(deal_intent_key(booking_id)),
+            Job::SyncDeal { booking_id, at, .. } => Some(deal_intent_key(booking_id, *at)),
             Job::SyncCalendar { booking_id, at, .. } => Some(calendar_intent_key(booking_id, *at)),
             // An ingestion is its own record (`kb_jobs`), readable by the API whatever happens.
             Job::PublishEvent { .. } | Job::RetryTurn { .. } | Job::KbIngest { .. } => None,
@@ -230,10 +234,10 @@ mod tests {
 
     #[test]
     fn a_booking_change_starts_the_integrations_the_tenant_has() {
-        use crate::booking::Kind;
+        use crate::booking::{Change, Kind};
         let none = crate::tenant::Settings::default();
         assert!(
-            booking_mirrors(&none, "ten_1", "bkg_1", Kind::Viewing, true, 5).is_empty(),
+            booking_mirrors(&none, "ten_1", "bkg_1", Kind::Viewing, Change::Created, 5).is_empty(),
             "nothing configured: nothing to do"
         );
         let both: crate::tenant::Settings = serde_json::from_value(serde_json::json!({
@@ -241,12 +245,15 @@ mod tests {
             "calcom": {"api_key": "env:CALCOM_API_KEY_X", "event_type_id": 7}
         }))
         .unwrap();
-        let created = booking_mirrors(&both, "ten_1", "bkg_1", Kind::Viewing, true, 5);
+        let created = booking_mirrors(&both, "ten_1", "bkg_1", Kind::Viewing, Change::Created, 5);
         let keys: Vec<_> = created.iter().filter_map(Job::intent_key).collect();
-        assert_eq!(keys, ["deal:bkg_1", "calendar:bkg_1:5"]);
-        let moved = booking_mirrors(&both, "ten_1", "bkg_1", Kind::Viewing, false, 9);
-        assert_eq!(moved.iter().map(Job::kind).collect::<Vec<_>>(), ["sync_calendar"], "one deal per booking");
-        let stay = booking_mirrors(&both, "ten_1", "bkg_2", Kind::Stay, true, 5);
+        assert_eq!(keys, ["deal:bkg_1:5", "calendar:bkg_1:5"]);
+        let moved = booking_mirrors(&both, "ten_1", "bkg_1", Kind::Viewing, Change::Rescheduled, 9);
+        assert_eq!(moved.iter().map(Job::kind).collect::<Vec<_>>(), ["sync_calendar"], "a move leaves the deal");
+        let cancelled = booking_mirrors(&both, "ten_1", "bkg_1", Kind::Viewing, Change::Cancelled, 12);
+        let keys: Vec<_> = cancelled.iter().filter_map(Job::intent_key).collect();
+        assert_eq!(keys, ["deal:bkg_1:12", "calendar:bkg_1:12"]);
+        let stay = booking_mirrors(&both, "ten_1", "bkg_2", Kind::Stay, Change::Created, 5);
         assert_eq!(stay.iter().map(Job::kind).collect::<Vec<_>>(), ["sync_deal"], "a stay is not a Cal.com slot");
     }
 

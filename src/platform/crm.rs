@@ -13,7 +13,7 @@ use super::config::sending_secret;
 use super::d1::{database, statement, Arg};
 use super::outbound::intent_done;
 use super::provider_call::call;
-use frontdesk_core::channel::hubspot::{self, CrmContact, HubSpotSettings};
+use frontdesk_core::channel::hubspot::{self, CrmContact, DealStep, HubSpotSettings};
 use frontdesk_core::jobs::{crm_intent_key, deal_intent_key};
 use frontdesk_core::tenant::Settings;
 use frontdesk_durable::platform::env::api_base;
@@ -92,32 +92,40 @@ pub async fn sync(
     intent_done(&db, tenant_id, &key).await
 }
 
-/// The `sync_deal` job: the deal booking `booking_id` opens, on its contact. The deal id is
-/// stored on the booking; a job that finds one there (a retry after the deal was created, a
-/// second delivery of the job) does nothing.
-pub async fn sync_deal(env: &Env, tenant_id: &str, booking_id: &str) -> Result<()> {
+/// The `sync_deal` job: the deal booking `booking_id` opens on its contact, or closes (lost)
+/// once cancelled (`hubspot::deal_step`). The deal id is stored on the booking; a job that
+/// finds one there (a retry after the deal was opened, a second delivery of the job) opens
+/// none.
+pub async fn sync_deal(env: &Env, tenant_id: &str, booking_id: &str, at: u64) -> Result<()> {
     #[derive(Deserialize)]
     struct B {
         kind: String,
+        status: String,
         hubspot_deal_id: Option<String>,
         phone: Option<String>,
         email: Option<String>,
         name: Option<String>,
     }
     let db = database(env)?;
-    let key = deal_intent_key(booking_id);
+    let key = deal_intent_key(booking_id, at);
     let booking: Option<B> = statement(
         &db,
-        "SELECT b.kind, b.hubspot_deal_id, c.phone, c.email, c.name FROM bookings b \
+        "SELECT b.kind, b.status, b.hubspot_deal_id, c.phone, c.email, c.name FROM bookings b \
          JOIN contacts c ON c.tenant_id = b.tenant_id AND c.id = b.contact_id WHERE b.tenant_id = ?1 AND b.id = ?2",
         &[Arg::Text(tenant_id), Arg::Text(booking_id)],
     )?
     .first(None)
     .await?;
-    let Some(b) = booking.filter(|b| b.hubspot_deal_id.is_none()) else {
+    let Some(b) = booking else { return intent_done(&db, tenant_id, &key).await };
+    let step = hubspot::deal_step(b.status == "confirmed", b.hubspot_deal_id.as_deref());
+    if step == DealStep::Nothing {
         return intent_done(&db, tenant_id, &key).await;
-    };
+    }
     let Some(crm) = hubspot_for(env, &db, tenant_id).await? else { return intent_done(&db, tenant_id, &key).await };
+    if let DealStep::Close { id } = step {
+        call("hubspot", &hubspot::close_deal(&crm.base, &crm.token, &crm.settings, id)).await?;
+        return intent_done(&db, tenant_id, &key).await;
+    }
     let who = b.name.clone().or_else(|| b.email.clone()).or_else(|| b.phone.clone()).unwrap_or_default();
     let contact = CrmContact { email: b.email, phone: b.phone, name: b.name };
     let Some(contact_id) = crm.contact_id(&contact).await? else { return intent_done(&db, tenant_id, &key).await };

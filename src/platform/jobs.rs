@@ -54,7 +54,7 @@ async fn run(env: &Env, job: Job) -> Result<()> {
         Job::SyncCrm { tenant_id, message_id, contact, note, at } => {
             super::crm::sync(env, tenant_id, message_id, contact, note, *at).await
         }
-        Job::SyncDeal { tenant_id, booking_id } => super::crm::sync_deal(env, tenant_id, booking_id).await,
+        Job::SyncDeal { tenant_id, booking_id, at } => super::crm::sync_deal(env, tenant_id, booking_id, *at).await,
         Job::SyncCalendar { tenant_id, booking_id, at } => super::calendar::sync(env, tenant_id, booking_id, *at).await,
         Job::RetryTurn { turn } => {
             let outcome = conversation_turn(env, turn).await?;

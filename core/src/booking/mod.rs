@@ -187,6 +187,14 @@ pub enum When {
     Stay(Stay),
 }
 
+/// What happened to a booking, for what follows it (the contact's notice, the integrations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Created,
+    Rescheduled,
+    Cancelled,
+}
+
 /// A stored booking, as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Booking {

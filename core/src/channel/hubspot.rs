@@ -15,7 +15,9 @@
 //!   them the same way, then `POST /crm/v3/objects/deals` `{"properties": {"dealname",
 //!   "pipeline", "dealstage"}, "associations": [… "associationTypeId": 3]}` (3: deal → contact)
 //!   → `id`, which is stored on the booking so a retried job does not create a second deal. No
-//!   `amount`: a booking carries no price.
+//!   `amount`: a booking carries no price. Its cancellation marks the deal lost:
+//!   `PATCH /crm/v3/objects/deals/{id}` `{"properties": {"dealstage": "closedlost"}}` (setting
+//!   the same stage twice changes nothing, so a retry is harmless).
 //!
 //! The token is a credential: settings hold only `env:HUBSPOT_TOKEN_…`, resolved when syncing.
 
@@ -31,6 +33,7 @@ const DEAL_TO_CONTACT: u32 = 3;
 /// HubSpot's default sales pipeline and its first stage after a meeting is booked.
 const DEFAULT_PIPELINE: &str = "default";
 const DEFAULT_DEAL_STAGE: &str = "appointmentscheduled";
+const DEFAULT_LOST_STAGE: &str = "closedlost";
 
 /// `settings.hubspot`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,12 +41,15 @@ const DEFAULT_DEAL_STAGE: &str = "appointmentscheduled";
 pub struct HubSpotSettings {
     /// `env:HUBSPOT_TOKEN_<NAME>`: the Worker secret holding the private app's access token.
     pub token: String,
-    /// The pipeline and stage of the deal a booking opens (HubSpot's internal ids); default
-    /// `default` / `appointmentscheduled`.
+    /// The pipeline and stage of the deal a booking opens, and the stage its cancellation
+    /// moves it to (HubSpot's internal ids); default `default` / `appointmentscheduled` /
+    /// `closedlost`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deal_stage: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost_stage: Option<String>,
 }
 
 impl HubSpotSettings {
@@ -80,8 +86,12 @@ impl CrmContact {
 }
 
 fn post(base: &str, token: &str, path: &str, body: Value) -> HttpRequest {
+    send("POST", base, token, path, body)
+}
+
+fn send(method: &'static str, base: &str, token: &str, path: &str, body: Value) -> HttpRequest {
     HttpRequest {
-        method: "POST",
+        method,
         url: format!("{}{path}", base.trim_end_matches('/')),
         headers: vec![
             ("authorization".into(), format!("Bearer {token}")),
@@ -128,6 +138,30 @@ pub fn deal(base: &str, token: &str, settings: &HubSpotSettings, id: &str, name:
     });
     let body = json!({ "properties": properties, "associations": [on_contact(id, DEAL_TO_CONTACT)] });
     post(base, token, "/crm/v3/objects/deals", body)
+}
+
+/// Marking deal `id` lost: its booking was cancelled.
+pub fn close_deal(base: &str, token: &str, settings: &HubSpotSettings, id: &str) -> HttpRequest {
+    let stage = settings.lost_stage.as_deref().unwrap_or(DEFAULT_LOST_STAGE);
+    send("PATCH", base, token, &format!("/crm/v3/objects/deals/{id}"), json!({ "properties": { "dealstage": stage } }))
+}
+
+/// What brings a booking's deal in line with the booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DealStep<'a> {
+    Open,
+    Close { id: &'a str },
+    Nothing,
+}
+
+/// A confirmed booking without a deal opens one; a cancelled one with a deal closes it; a
+/// cancelled booking that never had one opens none (the job of its creation ran late).
+pub fn deal_step(confirmed: bool, deal_id: Option<&str>) -> DealStep<'_> {
+    match (confirmed, deal_id) {
+        (true, None) => DealStep::Open,
+        (false, Some(id)) => DealStep::Close { id },
+        _ => DealStep::Nothing,
+    }
 }
 
 /// A deal's name: what was booked, for whom, and our booking id (to find it from HubSpot).
@@ -193,7 +227,7 @@ mod tests {
     }
 
     fn settings(token: &str) -> HubSpotSettings {
-        HubSpotSettings { token: token.into(), pipeline: None, deal_stage: None }
+        HubSpotSettings { token: token.into(), pipeline: None, deal_stage: None, lost_stage: None }
     }
 
     #[test]
@@ -213,6 +247,17 @@ mod tests {
             HubSpotSettings { pipeline: Some("lettings".into()), deal_stage: Some("viewing".into()), ..settings("t") };
         let props = &body(&deal(API_BASE, "t", &custom, "501", &name))["properties"];
         assert_eq!((props["pipeline"].as_str(), props["dealstage"].as_str()), (Some("lettings"), Some("viewing")));
+    }
+
+    #[test]
+    fn a_cancelled_booking_closes_its_deal_and_a_retry_opens_none() {
+        assert_eq!(deal_step(true, None), DealStep::Open);
+        assert_eq!(deal_step(true, Some("8001")), DealStep::Nothing, "opened already: a retry does nothing");
+        assert_eq!(deal_step(false, Some("8001")), DealStep::Close { id: "8001" });
+        assert_eq!(deal_step(false, None), DealStep::Nothing);
+        let r = close_deal(API_BASE, "t", &settings("t"), "8001");
+        assert_eq!((r.method, r.url.as_str()), ("PATCH", "https://api.hubapi.com/crm/v3/objects/deals/8001"));
+        assert_eq!(body(&r), json!({"properties": {"dealstage": "closedlost"}}));
     }
 
     #[test]

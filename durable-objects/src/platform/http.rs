@@ -14,6 +14,7 @@ fn to_request(request: &HttpRequest) -> Result<Request> {
     }
     let method = match request.method {
         "GET" => Method::Get,
+        "PATCH" => Method::Patch,
         _ => Method::Post,
     };
     let mut init = RequestInit::new();

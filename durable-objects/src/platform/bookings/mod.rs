@@ -34,11 +34,10 @@ use frontdesk_core::booking::rules::nearest_stay;
 use frontdesk_core::booking::slots::check_window;
 use frontdesk_core::booking::{
     check_slot, check_stay, effective_rules, free_slots, instant, Alternative, Booking, BookingRefusal, BookingRules,
-    Calendar, Kind, NewBooking, Slot, Stay, When,
+    Calendar, Change, Kind, NewBooking, Slot, Stay, When,
 };
 use frontdesk_core::brain::understand::CivilDate;
 use frontdesk_core::tenant::Settings;
-use notify::Change;
 use store::Row;
 use worker::{D1Database, Env, Result};
 

@@ -8,20 +8,13 @@ use crate::platform::enqueue_all;
 use crate::platform::intents::intent_statements;
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::booking::notice::{describe, notice_text, Notice, Period};
-use frontdesk_core::booking::{Booking, Kind, Slot, Stay};
+use frontdesk_core::booking::{Booking, Change, Kind, Slot, Stay};
 use frontdesk_core::events::{EventKind, NewEvent};
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{booking_mirrors, Job};
 use frontdesk_core::ports::Random;
 use serde::Deserialize;
 use worker::{D1Database, Env, Result};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    Created,
-    Rescheduled,
-    Cancelled,
-}
 
 /// After a booking changed: tells the contact, records it, publishes it; answers the booking.
 pub async fn after(
@@ -43,7 +36,7 @@ pub async fn after(
     };
     let mut jobs = tell(db, tenant_id, t, &row, notice, Some(action), now_ms).await?;
     let kind = Kind::parse(&row.kind).unwrap_or(Kind::Appointment);
-    let mirrors = booking_mirrors(&t.settings, tenant_id, id, kind, change == Change::Created, now_ms);
+    let mirrors = booking_mirrors(&t.settings, tenant_id, id, kind, change, now_ms);
     if !mirrors.is_empty() {
         // Stored as intents so the sweeper sends them if the queue send below fails.
         if let Err(e) = db.batch(intent_statements(db, &mirrors, now_ms)?).await {
