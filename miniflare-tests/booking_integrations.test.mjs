@@ -28,6 +28,8 @@ const calcomStarts = ['2027-01-05T10:00:00.000+00:00', '2027-01-05T14:30:00.000+
 let calcomDown = false;
 let failNextCalcomBooking = 1;
 let failNextDeal = 1;
+/** Answer the next Cal.com booking this late (ms): a slow Cal.com. */
+let slowNextCalcomBooking = 0;
 /** uid → booking, as the fake Cal.com holds them. */
 const calcomBookings = new Map();
 /** The deals the fake HubSpot created. */
@@ -47,7 +49,10 @@ before(async () => {
       }
       const uid = `uid-${calcomBookings.size + 1}`;
       calcomBookings.set(uid, { ...json, status: 'accepted' });
-      return [201, { status: 'success', data: { id: calcomBookings.size, uid, start: json.start, status: 'accepted' } }];
+      const answer = [201, { status: 'success', data: { id: calcomBookings.size, uid, start: json.start, status: 'accepted' } }];
+      const delay = slowNextCalcomBooking;
+      slowNextCalcomBooking = 0;
+      return delay ? new Promise((r) => setTimeout(() => r(answer), delay)) : answer;
     }
     const move = url.match(/^\/v2\/bookings\/([^/]+)\/(reschedule|cancel)$/);
     if (method === 'POST' && move && calcomBookings.has(move[1])) {
@@ -235,6 +240,40 @@ test('moving and cancelling the booking follow it in Cal.com; the cancellation m
   assert.equal(closes[0].url, '/crm/v3/objects/deals/8001');
   assert.equal(closes[0].headers.authorization, `Bearer ${HUBSPOT_TOKEN}`);
   assert.deepEqual(closes[0].json, { properties: { dealstage: 'closedlost' } });
+});
+
+test('a second copy of the Cal.com job waits while the first books; a move then follows; a late copy changes nothing', async () => {
+  const creates = () => calcom.requests.filter((q) => q.method === 'POST' && q.url === '/v2/bookings').length;
+  const runJob = (bookingId) => apiPost(server, undefined, '/__test/job', { kind: 'sync_calendar', tenant_id: 'ten_demo', booking_id: bookingId, at: 1 });
+  const before = creates();
+  slowNextCalcomBooking = 1500;
+  const r = await apiPost(server, DEMO.key, '/api/v1/bookings', {
+    kind: 'viewing', start: '2027-01-06T10:00:00+00:00', contact: { email: 'sam.race@example.com', name: 'Sam Race' },
+  });
+  assert.equal(r.status, 201, r.text);
+  await eventually(async () => creates() > before || null, { what: 'the queue\'s job booking Cal.com (slowly)' });
+  // Queues deliver at least once, to consumers that run concurrently: a second copy now.
+  const copy = await runJob(r.json.id);
+  assert.equal(copy.status, 409, copy.text);
+  assert.match(copy.json.error, /is being synced \(calcom_lease_until\): will retry/);
+  assert.equal(creates() - before, 1, 'the copy did not book Cal.com again');
+
+  const moved = await apiPost(server, DEMO.key, `/api/v1/bookings/${r.json.id}`, { start: '2027-01-06T11:00:00+00:00' });
+  assert.equal(moved.status, 200, moved.text);
+  const uid = await eventually(async () => {
+    const b = await apiOk(server, DEMO.key, `/api/v1/bookings/${r.json.id}`);
+    const held = [...calcomBookings.entries()].find(([, c]) => c.metadata?.frontdesk_booking_id === r.json.id && c.status === 'accepted');
+    return b.calcom_uid && held?.[0] === b.calcom_uid && held[1].start === '2027-01-06T11:00:00Z' ? b.calcom_uid : null;
+  }, { timeoutMs: 30_000, what: 'Cal.com holding the booking at its new time' });
+  const copies = [...calcomBookings.values()].filter((c) => c.metadata?.frontdesk_booking_id === r.json.id);
+  assert.deepEqual(copies.map((c) => [c.start, c.status]), [['2027-01-06T10:00:00Z', 'cancelled'], ['2027-01-06T11:00:00Z', 'accepted']]);
+
+  const requests = calcom.requests.length;
+  const late = await runJob(r.json.id);
+  assert.equal(late.status, 200, late.text);
+  assert.equal(calcom.requests.length, requests, 'Cal.com already holds it as it is: nothing sent');
+  assert.equal((await apiOk(server, DEMO.key, `/api/v1/bookings/${r.json.id}`)).calcom_uid, uid);
+  assert.equal(creates() - before, 1, 'booked in Cal.com once');
 });
 
 test('settings refuse a Cal.com key given as a value, and a missing event type', async () => {

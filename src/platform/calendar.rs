@@ -6,10 +6,14 @@
 //! Cal.com no longer has) is logged and given up: our booking stands regardless — Frontdesk's
 //! diary is the source of truth.
 //!
+//! Two jobs of one booking (a move's racing its creation's) take turns under the booking's
+//! lease (`booking_lease`), so the second judges from what the first stored.
+//!
 //! Known limit: Cal.com's bookings API takes no idempotency key, so a Worker dying between
 //! Cal.com's answer and storing its uid would book it again on the retry (the booking carries
 //! `metadata.frontdesk_booking_id`, so the team can find such a copy).
 
+use super::booking_lease::{holding, Lease};
 use super::config::sending_secret;
 use super::d1::{database, statement, Arg};
 use super::outbound::intent_done;
@@ -37,9 +41,14 @@ struct B {
 
 pub async fn sync(env: &Env, tenant_id: &str, booking_id: &str, at: u64) -> Result<()> {
     let db = database(env)?;
+    holding(&db, tenant_id, booking_id, Lease::Calendar, mirror(env, &db, tenant_id, booking_id, at)).await
+}
+
+/// Holding the booking's lease: one step towards Cal.com, judged from the row as it is now.
+async fn mirror(env: &Env, db: &D1Database, tenant_id: &str, booking_id: &str, at: u64) -> Result<()> {
     let key = calendar_intent_key(booking_id, at);
     let booking: Option<B> = statement(
-        &db,
+        db,
         "SELECT b.status, b.start_ms, b.calcom_uid, b.calcom_start_ms, c.phone, c.email, c.name, t.timezone, t.settings \
          FROM bookings b JOIN contacts c ON c.tenant_id = b.tenant_id AND c.id = b.contact_id \
          JOIN tenants t ON t.id = b.tenant_id WHERE b.tenant_id = ?1 AND b.id = ?2",
@@ -47,10 +56,10 @@ pub async fn sync(env: &Env, tenant_id: &str, booking_id: &str, at: u64) -> Resu
     )?
     .first(None)
     .await?;
-    let Some(b) = booking else { return intent_done(&db, tenant_id, &key).await };
+    let Some(b) = booking else { return intent_done(db, tenant_id, &key).await };
     // Read now, not carried in the job: a tenant that removed Cal.com since stops mirroring.
     let settings: Settings = serde_json::from_str(&b.settings).unwrap_or_default();
-    let Some(calcom_settings) = settings.calcom else { return intent_done(&db, tenant_id, &key).await };
+    let Some(calcom_settings) = settings.calcom else { return intent_done(db, tenant_id, &key).await };
     let api_key = match sending_secret(env, Some(&calcom_settings.api_key)) {
         Ok(Some(api_key)) => api_key,
         Ok(None) | Err(_) => {
@@ -58,7 +67,7 @@ pub async fn sync(env: &Env, tenant_id: &str, booking_id: &str, at: u64) -> Resu
                 "cal.com misconfigured for tenant {tenant_id}: {} cannot be resolved",
                 calcom_settings.api_key
             );
-            return intent_done(&db, tenant_id, &key).await;
+            return intent_done(db, tenant_id, &key).await;
         }
     };
     let base = api_base(env, CALCOM_API_BASE_VAR, calcom::API_BASE);
@@ -78,24 +87,24 @@ pub async fn sync(env: &Env, tenant_id: &str, booking_id: &str, at: u64) -> Resu
             };
             let request = calcom::create(&base, &api_key, &calcom_settings, booking_id, b.start_ms, &who);
             if let Some(uid) = call("cal.com", &request).await?.as_deref().and_then(calcom::booking_uid) {
-                record(&db, tenant_id, booking_id, None, Some(&uid), Some(b.start_ms)).await?;
+                record(db, tenant_id, booking_id, None, Some(&uid), Some(b.start_ms)).await?;
             }
         }
         Step::Reschedule { uid } => {
             let request = calcom::reschedule(&base, &api_key, uid, b.start_ms);
             // A move gives the booking a new uid in Cal.com.
             if let Some(new_uid) = call("cal.com", &request).await?.as_deref().and_then(calcom::booking_uid) {
-                record(&db, tenant_id, booking_id, Some(uid), Some(&new_uid), Some(b.start_ms)).await?;
+                record(db, tenant_id, booking_id, Some(uid), Some(&new_uid), Some(b.start_ms)).await?;
             }
         }
         Step::Cancel { uid } => {
             if call("cal.com", &calcom::cancel(&base, &api_key, uid)).await?.is_some() {
-                record(&db, tenant_id, booking_id, Some(uid), Some(uid), None).await?;
+                record(db, tenant_id, booking_id, Some(uid), Some(uid), None).await?;
             }
         }
         Step::Nothing => {}
     }
-    intent_done(&db, tenant_id, &key).await
+    intent_done(db, tenant_id, &key).await
 }
 
 /// Stores what Cal.com now holds (`start_ms` `None`: cancelled there), if the booking's copy is

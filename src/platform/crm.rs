@@ -9,6 +9,7 @@
 //! the search and create two HubSpot contacts; contacts with an email are upserted by it and
 //! cannot be doubled.
 
+use super::booking_lease::{holding, Lease};
 use super::config::sending_secret;
 use super::d1::{database, statement, Arg};
 use super::outbound::intent_done;
@@ -97,6 +98,12 @@ pub async fn sync(
 /// finds one there (a retry after the deal was opened, a second delivery of the job) opens
 /// none.
 pub async fn sync_deal(env: &Env, tenant_id: &str, booking_id: &str, at: u64) -> Result<()> {
+    let db = database(env)?;
+    holding(&db, tenant_id, booking_id, Lease::Deal, step_deal(env, &db, tenant_id, booking_id, at)).await
+}
+
+/// Holding the booking's lease: the deal's step, judged from the row as it is now.
+async fn step_deal(env: &Env, db: &D1Database, tenant_id: &str, booking_id: &str, at: u64) -> Result<()> {
     #[derive(Deserialize)]
     struct B {
         kind: String,
@@ -106,39 +113,38 @@ pub async fn sync_deal(env: &Env, tenant_id: &str, booking_id: &str, at: u64) ->
         email: Option<String>,
         name: Option<String>,
     }
-    let db = database(env)?;
     let key = deal_intent_key(booking_id, at);
     let booking: Option<B> = statement(
-        &db,
+        db,
         "SELECT b.kind, b.status, b.hubspot_deal_id, c.phone, c.email, c.name FROM bookings b \
          JOIN contacts c ON c.tenant_id = b.tenant_id AND c.id = b.contact_id WHERE b.tenant_id = ?1 AND b.id = ?2",
         &[Arg::Text(tenant_id), Arg::Text(booking_id)],
     )?
     .first(None)
     .await?;
-    let Some(b) = booking else { return intent_done(&db, tenant_id, &key).await };
+    let Some(b) = booking else { return intent_done(db, tenant_id, &key).await };
     let step = hubspot::deal_step(b.status == "confirmed", b.hubspot_deal_id.as_deref());
     if step == DealStep::Nothing {
-        return intent_done(&db, tenant_id, &key).await;
+        return intent_done(db, tenant_id, &key).await;
     }
-    let Some(crm) = hubspot_for(env, &db, tenant_id).await? else { return intent_done(&db, tenant_id, &key).await };
+    let Some(crm) = hubspot_for(env, db, tenant_id).await? else { return intent_done(db, tenant_id, &key).await };
     if let DealStep::Close { id } = step {
         call("hubspot", &hubspot::close_deal(&crm.base, &crm.token, &crm.settings, id)).await?;
-        return intent_done(&db, tenant_id, &key).await;
+        return intent_done(db, tenant_id, &key).await;
     }
     let who = b.name.clone().or_else(|| b.email.clone()).or_else(|| b.phone.clone()).unwrap_or_default();
     let contact = CrmContact { email: b.email, phone: b.phone, name: b.name };
-    let Some(contact_id) = crm.contact_id(&contact).await? else { return intent_done(&db, tenant_id, &key).await };
+    let Some(contact_id) = crm.contact_id(&contact).await? else { return intent_done(db, tenant_id, &key).await };
     let name = hubspot::deal_name(&b.kind, &who, booking_id);
     let created = call("hubspot", &hubspot::deal(&crm.base, &crm.token, &crm.settings, &contact_id, &name)).await?;
     if let Some(deal_id) = created.as_deref().and_then(hubspot::object_id) {
         statement(
-            &db,
+            db,
             "UPDATE bookings SET hubspot_deal_id = ?3 WHERE tenant_id = ?1 AND id = ?2 AND hubspot_deal_id IS NULL",
             &[Arg::Text(tenant_id), Arg::Text(booking_id), Arg::Text(&deal_id)],
         )?
         .run()
         .await?;
     }
-    intent_done(&db, tenant_id, &key).await
+    intent_done(db, tenant_id, &key).await
 }

@@ -42,7 +42,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> Resul
     Ok(())
 }
 
-async fn run(env: &Env, job: Job) -> Result<()> {
+pub async fn run(env: &Env, job: Job) -> Result<()> {
     match &job {
         Job::PublishEvent { event } => hub_publish(env, std::slice::from_ref(event)).await,
         Job::Notify { .. } | Job::DeliverMessage { .. } => deliver_job(env, &job).await,

@@ -1,6 +1,7 @@
 //! Adapters from core's ports to Cloudflare bindings. The only code besides
 //! durable-objects/ that touches `worker`.
 
+pub mod booking_lease;
 pub mod calendar;
 pub mod config;
 pub mod crm;
