@@ -19,6 +19,7 @@ use super::d1::{database, statement, Arg};
 use super::outbound::intent_done;
 use super::provider_call::call;
 use frontdesk_core::channel::calcom::{self, next_step, Attendee, Mirror, Step};
+use frontdesk_core::channel::hubspot::CrmContact;
 use frontdesk_core::jobs::calendar_intent_key;
 use frontdesk_core::tenant::Settings;
 use frontdesk_durable::platform::bookings::CALCOM_API_BASE_VAR;
@@ -79,10 +80,11 @@ async fn mirror(env: &Env, db: &D1Database, tenant_id: &str, booking_id: &str, a
     };
     match next_step(&mirror) {
         Step::Create => {
+            let contact = CrmContact { email: b.email.clone(), phone: b.phone.clone(), name: b.name.clone() };
             let who = Attendee {
-                name: b.name.clone().or_else(|| b.email.clone()).or_else(|| b.phone.clone()).unwrap_or_default(),
-                email: b.email.clone(),
-                phone: b.phone.clone(),
+                name: contact.display_name(),
+                email: contact.email,
+                phone: contact.phone,
                 time_zone: b.timezone.clone(),
             };
             let request = calcom::create(&base, &api_key, &calcom_settings, booking_id, b.start_ms, &who);

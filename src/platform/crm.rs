@@ -132,8 +132,8 @@ async fn step_deal(env: &Env, db: &D1Database, tenant_id: &str, booking_id: &str
         call("hubspot", &hubspot::close_deal(&crm.base, &crm.token, &crm.settings, id)).await?;
         return intent_done(db, tenant_id, &key).await;
     }
-    let who = b.name.clone().or_else(|| b.email.clone()).or_else(|| b.phone.clone()).unwrap_or_default();
     let contact = CrmContact { email: b.email, phone: b.phone, name: b.name };
+    let who = contact.display_name();
     let Some(contact_id) = crm.contact_id(&contact).await? else { return intent_done(db, tenant_id, &key).await };
     let name = hubspot::deal_name(&b.kind, &who, booking_id);
     let created = call("hubspot", &hubspot::deal(&crm.base, &crm.token, &crm.settings, &contact_id, &name)).await?;

@@ -67,6 +67,11 @@ pub struct CrmContact {
 }
 
 impl CrmContact {
+    /// How integrations name them: their name, else their email, else their phone.
+    pub fn display_name(&self) -> String {
+        self.name.clone().or_else(|| self.email.clone()).or_else(|| self.phone.clone()).unwrap_or_default()
+    }
+
     fn properties(&self) -> Value {
         let mut p = serde_json::Map::new();
         if let Some(email) = &self.email {
@@ -217,6 +222,7 @@ mod tests {
         assert_eq!(body(&n)["associations"][0]["types"][0]["associationTypeId"], 202);
         assert_eq!(body(&n)["properties"]["hs_timestamp"], "1767225600000");
         assert_eq!(find_or_upsert(API_BASE, "t", &CrmContact { email: None, phone: None, name: None }), None);
+        assert_eq!(c.display_name(), "+447700900123", "no name or email: the phone");
     }
 
     #[test]
