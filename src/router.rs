@@ -85,6 +85,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, ["api", "v1", "bookings", id]) => bookings::get(&req, &env, id).await,
         (Method::Post, ["api", "v1", "bookings", id]) => bookings::update(req, &env, id).await,
         (Method::Post, ["__test", "sweep"]) => test_hooks::sweep_now(req, &env).await,
+        (Method::Post, ["__test", "job"]) => test_hooks::run_job(req, &env).await,
         (Method::Post, ["__test", "kb", "unanswered"]) => test_hooks::add_unanswered(req, &env).await,
         (Method::Post, ["__test", "listings", "mentioned"]) => test_hooks::listing_mentioned(req, &env).await,
         (_, known) if is_route(known) => Err(ApiError::method_not_allowed().into()),

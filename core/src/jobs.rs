@@ -51,11 +51,53 @@ pub enum Job {
         note: String,
         at: u64,
     },
+    /// Bring the booking's HubSpot deal in line with it: opened (its contact upserted) for a
+    /// confirmed booking without one, marked lost once the booking is cancelled. The deal id is
+    /// stored on the booking, so a retry never opens a second deal. `at` is the change's time:
+    /// each change is its own intent.
+    SyncDeal { tenant_id: String, booking_id: String, at: u64 },
+    /// Bring the booking's Cal.com copy in line with it (create, move or cancel), judged from
+    /// what is stored on the booking, so a retry does not repeat a step that succeeded. `at`
+    /// is the change's time: each change is its own intent.
+    SyncCalendar { tenant_id: String, booking_id: String, at: u64 },
 }
 
 /// The intent key of the CRM sync of one message.
 pub fn crm_intent_key(message_id: &str) -> String {
     format!("crm:{message_id}")
+}
+
+/// The intent key of bringing one booking's HubSpot deal in line with one change (at `at`).
+pub fn deal_intent_key(booking_id: &str, at: u64) -> String {
+    format!("deal:{booking_id}:{at}")
+}
+
+/// The intent key of mirroring one change (at `at`) of a booking to Cal.com.
+pub fn calendar_intent_key(booking_id: &str, at: u64) -> String {
+    format!("calendar:{booking_id}:{at}")
+}
+
+/// The integration jobs a booking change starts, for a tenant with `settings`: a new booking
+/// opens a HubSpot deal and a cancellation closes it (a move leaves it as it is); every change
+/// of a viewing or appointment is mirrored to Cal.com (a stay spans nights, which no Cal.com
+/// event type books).
+pub fn booking_mirrors(
+    settings: &crate::tenant::Settings,
+    tenant_id: &str,
+    booking_id: &str,
+    kind: crate::booking::Kind,
+    change: crate::booking::Change,
+    at: u64,
+) -> Vec<Job> {
+    use crate::booking::Change;
+    let mut jobs = Vec::new();
+    if change != Change::Rescheduled && settings.hubspot.is_some() {
+        jobs.push(Job::SyncDeal { tenant_id: tenant_id.to_owned(), booking_id: booking_id.to_owned(), at });
+    }
+    if settings.calcom.is_some() && kind != crate::booking::Kind::Stay {
+        jobs.push(Job::SyncCalendar { tenant_id: tenant_id.to_owned(), booking_id: booking_id.to_owned(), at });
+    }
+    jobs
 }
 
 /// The intent key of the lead update for one message (the turn's batch builds the same key in
@@ -94,7 +136,9 @@ impl Job {
             | Job::DeliverMessage { tenant_id, .. }
             | Job::UpdateLead { tenant_id, .. }
             | Job::KbIngest { tenant_id, .. }
-            | Job::SyncCrm { tenant_id, .. } => tenant_id,
+            | Job::SyncCrm { tenant_id, .. }
+            | Job::SyncDeal { tenant_id, .. }
+            | Job::SyncCalendar { tenant_id, .. } => tenant_id,
         }
     }
 
@@ -106,6 +150,8 @@ impl Job {
             Job::Notify { notification, .. } => Some(notification.dedupe_key.clone()),
             Job::UpdateLead { message, .. } => Some(lead_intent_key(&message.message_id)),
             Job::SyncCrm { message_id, .. } => Some(crm_intent_key(message_id)),
+            Job::SyncDeal { booking_id, at, .. } => Some(deal_intent_key(booking_id, *at)),
+            Job::SyncCalendar { booking_id, at, .. } => Some(calendar_intent_key(booking_id, *at)),
             // An ingestion is its own record (`kb_jobs`), readable by the API whatever happens.
             Job::PublishEvent { .. } | Job::RetryTurn { .. } | Job::KbIngest { .. } => None,
         }
@@ -121,6 +167,8 @@ impl Job {
             Job::RetryTurn { .. } => "retry_turn",
             Job::KbIngest { .. } => "kb_ingest",
             Job::SyncCrm { .. } => "sync_crm",
+            Job::SyncDeal { .. } => "sync_deal",
+            Job::SyncCalendar { .. } => "sync_calendar",
         }
     }
 
@@ -189,6 +237,31 @@ mod tests {
         }
         assert_eq!(delays, [2, 2, 4, 8, 16, 32, 64, 128, 256, 300]);
         assert_eq!(retry_delay_secs(u64::MAX), 300);
+    }
+
+    #[test]
+    fn a_booking_change_starts_the_integrations_the_tenant_has() {
+        use crate::booking::{Change, Kind};
+        let none = crate::tenant::Settings::default();
+        assert!(
+            booking_mirrors(&none, "ten_1", "bkg_1", Kind::Viewing, Change::Created, 5).is_empty(),
+            "nothing configured: nothing to do"
+        );
+        let both: crate::tenant::Settings = serde_json::from_value(serde_json::json!({
+            "hubspot": {"token": "env:HUBSPOT_TOKEN_X"},
+            "calcom": {"api_key": "env:CALCOM_API_KEY_X", "event_type_id": 7}
+        }))
+        .unwrap();
+        let created = booking_mirrors(&both, "ten_1", "bkg_1", Kind::Viewing, Change::Created, 5);
+        let keys: Vec<_> = created.iter().filter_map(Job::intent_key).collect();
+        assert_eq!(keys, ["deal:bkg_1:5", "calendar:bkg_1:5"]);
+        let moved = booking_mirrors(&both, "ten_1", "bkg_1", Kind::Viewing, Change::Rescheduled, 9);
+        assert_eq!(moved.iter().map(Job::kind).collect::<Vec<_>>(), ["sync_calendar"], "a move leaves the deal");
+        let cancelled = booking_mirrors(&both, "ten_1", "bkg_1", Kind::Viewing, Change::Cancelled, 12);
+        let keys: Vec<_> = cancelled.iter().filter_map(Job::intent_key).collect();
+        assert_eq!(keys, ["deal:bkg_1:12", "calendar:bkg_1:12"]);
+        let stay = booking_mirrors(&both, "ten_1", "bkg_2", Kind::Stay, Change::Created, 5);
+        assert_eq!(stay.iter().map(Job::kind).collect::<Vec<_>>(), ["sync_deal"], "a stay is not a Cal.com slot");
     }
 
     #[test]

@@ -80,6 +80,10 @@ pub struct Settings {
     /// Contacts and their messages synced to HubSpot (`channel::hubspot`); `None` = not synced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hubspot: Option<crate::channel::hubspot::HubSpotSettings>,
+    /// Cal.com as the calendar source (`channel::calcom`): its slots restrict what is offered
+    /// and bookings are mirrored there; `None` = Frontdesk's own calendar only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calcom: Option<crate::channel::calcom::CalcomSettings>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -252,6 +256,7 @@ impl Settings {
         problems.extend(self.follow_up.iter().flat_map(crate::follow_up::FollowUpSettings::validate));
         problems.extend(self.slack.iter().flat_map(crate::channel::slack::SlackSettings::validate));
         problems.extend(self.hubspot.iter().flat_map(crate::channel::hubspot::HubSpotSettings::validate));
+        problems.extend(self.calcom.iter().flat_map(crate::channel::calcom::CalcomSettings::validate));
         for (i, person) in self.on_call.iter().enumerate() {
             if person.name.trim().is_empty() {
                 problems.push(format!("on_call[{i}].name is empty"));
@@ -380,6 +385,7 @@ impl Settings {
             follow_up: self.follow_up.clone(),
             slack: self.slack.clone(),
             hubspot: self.hubspot.clone(),
+            calcom: self.calcom.clone(),
         })
     }
 

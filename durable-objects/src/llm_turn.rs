@@ -38,7 +38,7 @@ async fn resolve(
                     Vec::new()
                 }))
             }
-            Io::Act(act) => Found::Acted(acts::carry_out(env, &db, inbound, contact, turn, act).await),
+            Io::Act(act) => Found::Acted(Box::new(acts::carry_out(env, &db, inbound, contact, turn, act).await)),
         });
     }
     found

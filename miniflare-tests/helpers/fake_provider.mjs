@@ -1,5 +1,6 @@
 // A fake provider API on loopback that records every request (method, url, headers, raw body,
-// parsed JSON or form) and answers through `respond(request) → [status, jsonBody]`, so tests
+// parsed JSON or form) and answers through `respond(request) → [status, jsonBody]` (or a
+// promise of it: a slow provider), so tests
 // assert exactly what Frontdesk sent in the provider's real wire format. `respond` returning
 // `null` leaves the request unanswered, like a provider that hangs.
 import http from 'node:http';
@@ -18,12 +19,13 @@ export async function fakeProvider(respond) {
       try { json = JSON.parse(raw); } catch { /* form or empty */ }
       const request = { method: req.method, url: req.url, headers: req.headers, raw, json, form: Object.fromEntries(new URLSearchParams(raw)) };
       requests.push(request);
-      const answer = respond(request);
-      // `null`: a provider that never answers (the connection stays open until close()).
-      if (answer === null) return;
-      const [status, body] = answer;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      Promise.resolve(respond(request)).then((answer) => {
+        // `null`: a provider that never answers (the connection stays open until close()).
+        if (answer === null) return;
+        const [status, body] = answer;
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      });
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));

@@ -13,10 +13,7 @@ pub fn environment(env: &Env) -> Environment {
     Environment::parse(env.var("ENVIRONMENT").ok().map(|v| v.to_string()).as_deref())
 }
 
-/// A named secret's value: `wrangler secret put` in production, `[vars]` locally.
-fn lookup(env: &Env, name: &str) -> Option<String> {
-    env.secret(name).or_else(|_| env.var(name)).ok().map(|s| s.to_string())
-}
+use frontdesk_durable::platform::env::lookup;
 
 fn refuse(tenant: &str, what: &str, why: &Misconfigured) -> AppError {
     worker::console_error!("channel misconfigured: tenant {tenant}, {what}: {why}");

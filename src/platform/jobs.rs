@@ -42,7 +42,7 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> Resul
     Ok(())
 }
 
-async fn run(env: &Env, job: Job) -> Result<()> {
+pub async fn run(env: &Env, job: Job) -> Result<()> {
     match &job {
         Job::PublishEvent { event } => hub_publish(env, std::slice::from_ref(event)).await,
         Job::Notify { .. } | Job::DeliverMessage { .. } => deliver_job(env, &job).await,
@@ -54,6 +54,8 @@ async fn run(env: &Env, job: Job) -> Result<()> {
         Job::SyncCrm { tenant_id, message_id, contact, note, at } => {
             super::crm::sync(env, tenant_id, message_id, contact, note, *at).await
         }
+        Job::SyncDeal { tenant_id, booking_id, at } => super::crm::sync_deal(env, tenant_id, booking_id, *at).await,
+        Job::SyncCalendar { tenant_id, booking_id, at } => super::calendar::sync(env, tenant_id, booking_id, *at).await,
         Job::RetryTurn { turn } => {
             let outcome = conversation_turn(env, turn).await?;
             publish_all(env, outcome.events).await;

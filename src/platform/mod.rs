@@ -1,6 +1,8 @@
 //! Adapters from core's ports to Cloudflare bindings. The only code besides
 //! durable-objects/ that touches `worker`.
 
+pub mod booking_lease;
+pub mod calendar;
 pub mod config;
 pub mod crm;
 pub mod d1;
@@ -10,5 +12,6 @@ pub mod jobs;
 pub mod kb_ingest;
 pub mod leads;
 pub mod outbound;
+pub mod provider_call;
 pub mod sweeper;
 pub mod tenant_context;

@@ -15,6 +15,7 @@ use frontdesk_core::ids;
 use frontdesk_core::jobs::{Job, ServiceWindow};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::secrets::Misconfigured;
+use frontdesk_durable::platform::env::api_base;
 use frontdesk_durable::platform::http::{execute, PROVIDER_TIMEOUT_MS};
 use frontdesk_durable::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use serde::Deserialize;
@@ -114,7 +115,7 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
         (_, "slack") => match credentials!(sending_secret(env, Some(d.to))) {
             None => None,
             Some(url) => {
-                match slack::send_request(&var_or(env, SLACK_WEBHOOK_BASE_VAR, slack::WEBHOOK_BASE), &url, d.body) {
+                match slack::send_request(&api_base(env, SLACK_WEBHOOK_BASE_VAR, slack::WEBHOOK_BASE), &url, d.body) {
                     Some(request) => Some(request),
                     None => {
                         let why = "the Slack webhook secret is not an incoming webhook URL";
@@ -127,7 +128,7 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
         (_, "email") => credentials!(resend_sender(env, &db, d.tenant_id).await?).map(|(from, api_key)| {
             let subject = d.payload.get("subject").and_then(|s| s.as_str()).unwrap_or(resend::REPLY_SUBJECT);
             resend::send_request(
-                &var_or(env, RESEND_API_BASE_VAR, resend::API_BASE),
+                &api_base(env, RESEND_API_BASE_VAR, resend::API_BASE),
                 &resend::OutboundEmail {
                     api_key: &api_key,
                     from: &from,
@@ -144,7 +145,7 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
             let Some((phone_number_id, token)) = credentials!(meta_sender(env, &db, d.tenant_id).await?) else {
                 return finish(&db, &row.id, d, "simulated", None, None).await;
             };
-            let base = var_or(env, META_API_BASE_VAR, meta::API_BASE);
+            let base = api_base(env, META_API_BASE_VAR, meta::API_BASE);
             match send {
                 meta::WhatsAppSend::FreeForm => Some(meta::send_request(&base, &phone_number_id, &token, d.to, d.body)),
                 meta::WhatsAppSend::Template { name, language, params } => {
@@ -160,7 +161,7 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
         (openphone::PROVIDER, _) => {
             credentials!(openphone_sender(env, &db, d.tenant_id).await?).map(|(from, api_key)| {
                 openphone::send_request(
-                    &var_or(env, OPENPHONE_API_BASE_VAR, openphone::API_BASE),
+                    &api_base(env, OPENPHONE_API_BASE_VAR, openphone::API_BASE),
                     &api_key,
                     &from,
                     d.to,
@@ -172,7 +173,7 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
             // WhatsApp through Twilio is the same API with `whatsapp:` addresses.
             let prefix = if d.channel == "whatsapp" { "whatsapp:" } else { "" };
             send_request(
-                &var_or(env, TWILIO_API_BASE_VAR, API_BASE),
+                &api_base(env, TWILIO_API_BASE_VAR, API_BASE),
                 &OutboundSms {
                     account_sid: &sender.account_sid,
                     auth_token: &sender.auth_token,
@@ -406,10 +407,6 @@ async fn channel_row(db: &D1Database, tenant_id: &str, provider: &str) -> Result
 
 /// A provider's API origin: the named var when set (tests point it at a fake that speaks the
 /// provider's wire format), else the provider's own.
-fn var_or(env: &Env, name: &str, default: &str) -> String {
-    env.var(name).map(|v| v.to_string()).unwrap_or_else(|_| default.to_owned())
-}
-
 #[derive(Deserialize)]
 struct OpenPhoneConfig {
     /// A secret reference (`env:NAME`, or a literal in dev) to the workspace's API key.

@@ -41,7 +41,7 @@ pub async fn availability(req: Request, env: &Env) -> AppResult<Response> {
     let listing_id = query_param(&req, "listing_id")?;
     check_listing_id(listing_id.as_deref())?;
     let query = AvailabilityQuery { kind, from, days, listing_id };
-    let slots = bookings::availability(&db, &tenant_id, &query, WorkerClock.now_ms()).await?;
+    let slots = bookings::availability(env, &db, &tenant_id, &query, WorkerClock.now_ms()).await?;
     let data: Vec<_> = slots.iter().map(|s| json!({ "start": s.start_rfc3339(), "end": s.end_rfc3339() })).collect();
     Ok(json_response(200, &json!({ "data": data })))
 }

@@ -12,6 +12,11 @@
 //! `POST /__test/listings/mentioned {"tenant_id", "text"}` → `{"listing": {…} | null}`: the
 //! conversation's listing lookup (`platform::listings::find_mentioned`) on its own, so the
 //! listings suite checks its database pre-filter before the brains call it.
+//!
+//! `POST /__test/job {job}` runs one job as the queue consumer would → 200, or 409 with the
+//! error the consumer would retry on: a second copy of a job running beside the queue's (Queues
+//! deliver at least once, and production runs consumers concurrently, which the local queue
+//! does not), so the booking integrations suite shows the lease keeping them apart.
 
 use super::json_body;
 use crate::error::{json_response, AppResult};
@@ -87,4 +92,15 @@ pub async fn listing_mentioned(mut req: Request, env: &Env) -> AppResult<Respons
     let db = crate::platform::d1::database(env)?;
     let found = frontdesk_durable::platform::listings::find_mentioned(&db, &m.tenant_id, &m.text).await?;
     Ok(json_response(200, &serde_json::json!({ "listing": found })))
+}
+
+pub async fn run_job(mut req: Request, env: &Env) -> AppResult<Response> {
+    if environment(env) != Environment::Test {
+        return Err(ApiError::not_found("route").into());
+    }
+    let job: frontdesk_core::jobs::Job = json_body(&mut req, 16 * 1024, "a job").await?;
+    Ok(match crate::platform::jobs::run(env, job).await {
+        Ok(()) => json_response(200, &serde_json::json!({ "ok": true })),
+        Err(e) => json_response(409, &serde_json::json!({ "error": e.to_string() })),
+    })
 }

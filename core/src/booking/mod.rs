@@ -187,6 +187,14 @@ pub enum When {
     Stay(Stay),
 }
 
+/// What happened to a booking, for what follows it (the contact's notice, the integrations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Created,
+    Rescheduled,
+    Cancelled,
+}
+
 /// A stored booking, as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Booking {
@@ -202,6 +210,12 @@ pub struct Booking {
     pub source: String,
     pub created_at: u64,
     pub updated_at: u64,
+    /// Its copy in the tenant's Cal.com and the HubSpot deal it opened, once the integration
+    /// jobs have run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calcom_uid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hubspot_deal_id: Option<String>,
 }
 
 /// A rule the request breaks, said as the receptionist would, with the nearest option that

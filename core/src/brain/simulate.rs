@@ -299,6 +299,8 @@ mod tests {
                     source: "conversation".into(),
                     created_at: 0,
                     updated_at: 0,
+                    calcom_uid: None,
+                    hubspot_deal_id: None,
                 })
             }
             _ => Outcome::Failed,
@@ -380,6 +382,8 @@ mod tests {
             source: "conversation".into(),
             created_at: 0,
             updated_at: 0,
+            calcom_uid: None,
+            hubspot_deal_id: None,
         };
         chat.executor = Some(Box::new(move |_turn, act| {
             seen.borrow_mut().push(format!("{act:?}").split([' ', '{', '(']).next().unwrap_or("").to_owned());

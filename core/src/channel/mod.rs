@@ -1,6 +1,7 @@
 //! One module per provider: parse the inbound payload, verify its signature (given the raw
 //! bytes, the canonical URL and the secret) and render the reply. No I/O.
 
+pub mod calcom;
 pub mod hubspot;
 pub mod meta;
 pub mod openphone;

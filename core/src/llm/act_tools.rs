@@ -408,6 +408,8 @@ mod tests {
             source: "conversation".into(),
             created_at: 0,
             updated_at: 0,
+            calcom_uid: None,
+            hubspot_deal_id: None,
         }
     }
 

@@ -368,6 +368,8 @@ mod tests {
             source: "conversation".into(),
             created_at: 0,
             updated_at: 0,
+            calcom_uid: None,
+            hubspot_deal_id: None,
         };
         t.acts.0.push((Act::Book { kind: Kind::Viewing, listing_id: None, start_ms: start }, Outcome::Booked(booking)));
         let p = prompt_for(&t);

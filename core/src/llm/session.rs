@@ -70,7 +70,7 @@ pub enum Io {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Found {
     Passages(Vec<crate::kb::Passage>),
-    Acted(Outcome),
+    Acted(Box<Outcome>),
 }
 
 /// The model's answer to the turn.
@@ -260,7 +260,7 @@ impl Session {
                 (Io::Search(_), _) => search_results(&[]),
                 (Io::Act(act), answer) => {
                     let outcome = match answer {
-                        Some(Found::Acted(outcome)) => outcome,
+                        Some(Found::Acted(outcome)) => *outcome,
                         _ => Outcome::Failed,
                     };
                     let result = act_result(&self.turn, &act, &outcome);
@@ -452,8 +452,12 @@ mod tests {
             source: "conversation".into(),
             created_at: 0,
             updated_at: 0,
+            calcom_uid: None,
+            hubspot_deal_id: None,
         };
-        let Next::Request(next) = session.resolved(vec![Found::Acted(Outcome::Booked(booked))]) else { panic!() };
+        let Next::Request(next) = session.resolved(vec![Found::Acted(Box::new(Outcome::Booked(booked)))]) else {
+            panic!()
+        };
         let result = body(&next)["messages"][2]["content"][0]["content"].as_str().unwrap().to_owned();
         assert!(result.contains("\"id\":\"bkg_1\"") && result.contains("Booked: your viewing"), "{result}");
         // Booking again in the same message is refused to the model, without any I/O.

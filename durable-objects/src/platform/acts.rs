@@ -135,7 +135,7 @@ async fn execute(
         Act::SearchListings(query) => Outcome::Listings(listings::search(db, tenant_id, query).await?),
         Act::Availability { kind, listing_id, from, days } => {
             let query = AvailabilityQuery { kind: *kind, from: *from, days: *days, listing_id: listing_id.clone() };
-            Outcome::Slots(bookings::availability(db, tenant_id, &query, now).await?)
+            Outcome::Slots(bookings::availability(env, db, tenant_id, &query, now).await?)
         }
         Act::Book { kind, listing_id, start_ms } => {
             // A contact is stored with their first message: a booking waits for it.

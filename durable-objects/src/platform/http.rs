@@ -14,10 +14,15 @@ fn to_request(request: &HttpRequest) -> Result<Request> {
     }
     let method = match request.method {
         "GET" => Method::Get,
+        "PATCH" => Method::Patch,
         _ => Method::Post,
     };
     let mut init = RequestInit::new();
-    init.with_method(method).with_headers(headers).with_body(Some(request.body.clone().into()));
+    init.with_method(method).with_headers(headers);
+    // fetch refuses a GET that carries a body, even an empty one.
+    if request.method != "GET" {
+        init.with_body(Some(request.body.clone().into()));
+    }
     Request::new_with_init(&request.url, &init)
 }
 

@@ -97,6 +97,11 @@ impl TenantZone {
     pub fn new(timezone: &str) -> Self {
         Self { timezone: timezone.to_owned(), offsets: Default::default() }
     }
+
+    /// The IANA name (`Europe/London`).
+    pub fn name(&self) -> &str {
+        &self.timezone
+    }
 }
 
 impl frontdesk_core::booking::Zone for TenantZone {

@@ -18,10 +18,12 @@
 //! `booking.created`/`booking.updated` event. A Worker dying between the booking and that
 //! batch loses the confirmation, never the booking.
 
+mod calcom;
 mod due;
 mod notify;
 mod store;
 
+pub use calcom::CALCOM_API_BASE_VAR;
 pub use due::{send_due, DueReport};
 pub use notify::contact_for;
 pub use store::ListQuery;
@@ -32,11 +34,10 @@ use frontdesk_core::booking::rules::nearest_stay;
 use frontdesk_core::booking::slots::check_window;
 use frontdesk_core::booking::{
     check_slot, check_stay, effective_rules, free_slots, instant, Alternative, Booking, BookingRefusal, BookingRules,
-    Calendar, Kind, NewBooking, Slot, Stay, When,
+    Calendar, Change, Kind, NewBooking, Slot, Stay, When,
 };
 use frontdesk_core::brain::understand::CivilDate;
 use frontdesk_core::tenant::Settings;
-use notify::Change;
 use store::Row;
 use worker::{D1Database, Env, Result};
 
@@ -96,8 +97,10 @@ impl Tenant {
     }
 }
 
-/// The free slots for `query`, in time order (one per start time).
+/// The free slots for `query`, in time order (one per start time); with Cal.com as the
+/// tenant's calendar source, only those Cal.com offers too.
 pub async fn availability(
+    env: &Env,
     db: &D1Database,
     tenant_id: &str,
     query: &AvailabilityQuery,
@@ -118,7 +121,7 @@ pub async fn availability(
         today: t.today,
         now_ms,
     };
-    Ok(free_slots(&cal, from, days))
+    Ok(calcom::restrict(env, tenant_id, &t, from, days, free_slots(&cal, from, days)).await)
 }
 
 /// Books `new` for its contact, or says why not. `Err` is a storage failure only.

@@ -5,23 +5,17 @@ use super::store::{self, Row};
 use super::Tenant;
 use crate::platform::d1::{statement, Arg};
 use crate::platform::enqueue_all;
+use crate::platform::intents::intent_statements;
 use crate::platform::outreach::{message_statements, reach, Outgoing};
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::booking::notice::{describe, language_of, notice_text, Notice, Period};
-use frontdesk_core::booking::{Booking, Kind, Slot, Stay};
+use frontdesk_core::booking::{Booking, Change, Kind, Slot, Stay};
 use frontdesk_core::events::{EventKind, NewEvent};
 use frontdesk_core::ids;
-use frontdesk_core::jobs::Job;
+use frontdesk_core::jobs::{booking_mirrors, Job};
 use frontdesk_core::ports::Random;
 use serde::Deserialize;
 use worker::{D1Database, Env, Result};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    Created,
-    Rescheduled,
-    Cancelled,
-}
 
 /// After a booking changed: tells the contact, records it, publishes it; answers the booking.
 pub async fn after(
@@ -42,6 +36,15 @@ pub async fn after(
         Change::Cancelled => (Notice::Cancelled, "booking.cancelled", EventKind::BookingUpdated),
     };
     let mut jobs = tell(db, tenant_id, t, &row, notice, Some(action), now_ms).await?;
+    let kind = Kind::parse(&row.kind).unwrap_or(Kind::Appointment);
+    let mirrors = booking_mirrors(&t.settings, tenant_id, id, kind, change, now_ms);
+    if !mirrors.is_empty() {
+        // Stored as intents so the sweeper sends them if the queue send below fails.
+        if let Err(e) = db.batch(intent_statements(db, &mirrors, now_ms)?).await {
+            worker::console_error!("storing the integration intents of booking {id} failed: {e}");
+        }
+        jobs.extend(mirrors);
+    }
     let booking = row.into_booking();
     jobs.push(Job::PublishEvent {
         event: NewEvent {

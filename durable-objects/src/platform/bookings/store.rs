@@ -227,7 +227,7 @@ pub async fn stays(
 }
 
 const COLUMNS: &str = "id, kind, status, contact_id, listing_id, staff_id, start_ms, end_ms, check_in, check_out, \
-                       offset_minutes, source, created_at, updated_at";
+                       offset_minutes, source, created_at, updated_at, calcom_uid, hubspot_deal_id";
 
 /// A `bookings` row.
 #[derive(Debug, Clone, Deserialize)]
@@ -249,6 +249,11 @@ pub struct Row {
     pub source: String,
     pub created_at: u64,
     pub updated_at: u64,
+    /// Not read by the sweeper's queries (their own column lists).
+    #[serde(default)]
+    pub calcom_uid: Option<String>,
+    #[serde(default)]
+    pub hubspot_deal_id: Option<String>,
 }
 
 impl Row {
@@ -269,6 +274,8 @@ impl Row {
             source: self.source,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            calcom_uid: self.calcom_uid,
+            hubspot_deal_id: self.hubspot_deal_id,
         }
     }
 }
