@@ -5,7 +5,9 @@
 //! comes from an outcome.
 
 use super::act::{can_text, worth_saving, Act, Done, Outcome, LISTED, OFFERED_SLOTS};
+use super::acted_words::{words, Say};
 use super::Turn;
+use crate::booking::notice::{self, Period};
 use crate::booking::phrase::{phrase_date, phrase_slots};
 use crate::booking::{parse_rfc3339, Alternative, Booking, BookingRefusal, Kind, Slot};
 use crate::brain::tone::ChannelStyle;
@@ -70,7 +72,14 @@ pub(crate) fn say_done(turn: &Turn, done: &Done, known: &LeadFields, lang: &str)
                 if in_focus && listing.status == Status::Available && done.0.len() > 1 {
                     continue;
                 }
-                said.parts.push(if listing.status == Status::Available {
+                let available = listing.status == Status::Available;
+                // The summary is the catalogue's English: other languages name the reference.
+                if lang != "en" {
+                    let say = if available { Say::Available } else { Say::Unavailable };
+                    said.parts.push(words(say, lang, &[("ref", &listing.reference)]));
+                    continue;
+                }
+                said.parts.push(if available {
                     format!("{} is available: {}.", capitalised(&name), summary(&as_of(listing, today), Medium::Text))
                 } else {
                     format!("I'm sorry, {name} is {} now.", status_words(listing.status))
@@ -161,15 +170,11 @@ pub(crate) fn say_done(turn: &Turn, done: &Done, known: &LeadFields, lang: &str)
                 let offered: Vec<Slot> = slots.iter().take(OFFERED_SLOTS).cloned().collect();
                 let what = label.clone().unwrap_or_else(|| "a viewing".to_owned());
                 if offered.is_empty() {
-                    said.parts.push(format!(
-                        "I don't have a free viewing time for {what} then, so I've asked the team to suggest one."
-                    ));
+                    said.parts.push(words(Say::NoFreeTime, lang, &[("what", &what)]));
                     said.follow_up = Some(format!("Viewing to arrange: {what} (no free slot offered)"));
                 } else {
-                    said.parts.push(format!(
-                        "I can show you {what} {}. Which suits you?",
-                        phrase_slots(&offered, today, lang)
-                    ));
+                    let slots = phrase_slots(&offered, today, lang);
+                    said.parts.push(words(Say::Offer, lang, &[("what", &what), ("slots", &slots)]));
                     said.offered = offered.iter().map(offered_slot).collect();
                     said.asks = true;
                 }
@@ -177,19 +182,19 @@ pub(crate) fn say_done(turn: &Turn, done: &Done, known: &LeadFields, lang: &str)
             }
             (Act::Book { .. } | Act::BookStay { .. }, Outcome::Booked(booking)) => {
                 let what = described(booking, label.as_deref(), today, lang);
-                said.parts.push(format!("Booked: {what}. I've sent you the details."));
+                said.parts.push(words(Say::Booked, lang, &[("what", &what)]));
                 said.booking = Some(Some(booking_ref(booking, what)));
                 said.handled_booking = true;
             }
             (Act::Reschedule { .. }, Outcome::Booked(booking)) => {
                 let what = described(booking, label.as_deref(), today, lang);
-                said.parts.push(format!("Done — it's now {what}. I've sent you the new details."));
+                said.parts.push(words(Say::Moved, lang, &[("what", &what)]));
                 said.booking = Some(Some(booking_ref(booking, what)));
                 said.handled_booking = true;
             }
             (Act::Cancel { .. }, Outcome::Booked(booking)) => {
                 let what = described(booking, label.as_deref(), today, lang);
-                said.parts.push(format!("Cancelled: {what}. Text us any time if you'd like another."));
+                said.parts.push(words(Say::Cancelled, lang, &[("what", &what)]));
                 said.booking = Some(None);
                 said.handled_booking = true;
             }
@@ -239,14 +244,10 @@ fn stay_dates(known: &LeadFields) -> Option<(CivilDate, CivilDate)> {
 fn refused(said: &mut Said, refusal: &BookingRefusal, today: crate::brain::understand::CivilDate, lang: &str) {
     let (lead, alternative) = match refusal {
         BookingRefusal::RuleViolation(v) => (v.message.clone(), v.alternative.as_ref()),
-        BookingRefusal::SlotTaken { alternative } => {
-            ("I'm sorry, that time has just been taken.".to_owned(), alternative.as_ref())
-        }
-        BookingRefusal::OutsideHours { alternative } => {
-            ("We can't do a viewing at that time.".to_owned(), alternative.as_ref())
-        }
+        BookingRefusal::SlotTaken { alternative } => (words(Say::SlotTaken, lang, &[]), alternative.as_ref()),
+        BookingRefusal::OutsideHours { alternative } => (words(Say::OutsideHours, lang, &[]), alternative.as_ref()),
         BookingRefusal::NotFound | BookingRefusal::Cancelled => {
-            said.parts.push("I can't find that booking, so I've asked the team to check it for you.".into());
+            said.parts.push(words(Say::BookingNotFound, lang, &[]));
             said.follow_up = Some("Booking to check: the contact's booking could not be found".into());
             return;
         }
@@ -257,10 +258,8 @@ fn refused(said: &mut Said, refusal: &BookingRefusal, today: crate::brain::under
     }
     match alternative {
         Some(Alternative::Slot(slot)) => {
-            said.parts.push(format!(
-                "I could do {} instead — would that suit you?",
-                phrase_slots(std::slice::from_ref(slot), today, lang)
-            ));
+            let slots = phrase_slots(std::slice::from_ref(slot), today, lang);
+            said.parts.push(words(Say::SlotInstead, lang, &[("slots", &slots)]));
             said.offered = vec![offered_slot(slot)];
             said.asks = true;
         }
@@ -268,15 +267,12 @@ fn refused(said: &mut Said, refusal: &BookingRefusal, today: crate::brain::under
         Some(Alternative::Stay(stay))
             if !said.parts.last().is_some_and(|m| m.contains(&phrase_date(stay.check_in, today, "en"))) =>
         {
-            said.parts.push(format!(
-                "{} to {} would work — shall I book that?",
-                phrase_date(stay.check_in, today, lang),
-                phrase_date(stay.check_out, today, lang)
-            ));
+            let (from, to) = (phrase_date(stay.check_in, today, lang), phrase_date(stay.check_out, today, lang));
+            said.parts.push(words(Say::StayInstead, lang, &[("from", &from), ("to", &to)]));
             said.asks = true;
         }
         Some(Alternative::Stay(_)) => {
-            said.parts.push("Shall I book those dates instead?".into());
+            said.parts.push(words(Say::DatesInstead, lang, &[]));
             said.asks = true;
         }
         None => {}
@@ -285,6 +281,19 @@ fn refused(said: &mut Said, refusal: &BookingRefusal, today: crate::brain::under
 
 /// "a viewing of the flat on Elm Road tomorrow at 11:30", "a stay from 1 March to 2 April".
 fn described(booking: &Booking, label: Option<&str>, today: crate::brain::understand::CivilDate, lang: &str) -> String {
+    if lang != "en" {
+        // The confirmation's own words ("su visita mañana a las 10:00"), which know each
+        // language's possessives.
+        let period = match (booking.kind, booking.start.parse(), booking.end.parse()) {
+            (Kind::Stay, Ok(check_in), Ok(check_out)) => {
+                Some(Period::Stay(crate::booking::Stay { check_in, check_out }))
+            }
+            _ => slot_of(booking).map(Period::Slot),
+        };
+        if let Some(period) = period {
+            return notice::describe(booking.kind, &period, today, lang);
+        }
+    }
     let of = label.map(|l| format!(" of {l}")).unwrap_or_default();
     match booking.kind {
         Kind::Stay => {

@@ -3,6 +3,7 @@
 
 pub mod act;
 pub(crate) mod acted;
+mod acted_words;
 mod compose;
 mod grounding;
 pub mod phrases;

@@ -573,6 +573,16 @@ mod tests {
     }
 
     #[test]
+    fn the_calendar_is_offered_and_booked_in_the_callers_language() {
+        let mut chat = lettings();
+        with_calendar(&mut chat);
+        let offer = chat.say("Hola, ¿puedo ver el piso de Elm Road mañana?").text.unwrap();
+        assert!(offer.contains("Puedo hacerle la visita mañana a las 10:00, 11:30 o 15:00"), "{}", chat.print());
+        let booked = chat.say("A las 11:30, por favor").text.unwrap();
+        assert!(booked.contains("Reservado: su visita mañana a las 11:30"), "{}", chat.print());
+    }
+
+    #[test]
     fn a_taken_time_is_refused_with_the_nearest_free_one() {
         let mut chat = lettings();
         let acts = with_calendar(&mut chat);
