@@ -450,7 +450,22 @@ fn wants_pack(words: &str) -> Option<bool> {
 }
 
 fn cancels(words: &str) -> bool {
-    ["cancel", "call it off", "can't make it", "cannot make it", "won't make it"].iter().any(|w| words.contains(w))
+    [
+        "cancel",
+        "call it off",
+        "can't make it",
+        "cannot make it",
+        "won't make it",
+        "anular",
+        "annuler",
+        "stornieren",
+        "absagen",
+        "annullare",
+        "disdire",
+        "desmarcar",
+    ]
+    .iter()
+    .any(|w| words.contains(w))
 }
 
 fn moves(words: &str, intent: Intent) -> bool {

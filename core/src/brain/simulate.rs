@@ -580,6 +580,10 @@ mod tests {
         assert!(offer.contains("Puedo hacerle la visita mañana a las 10:00, 11:30 o 15:00"), "{}", chat.print());
         let booked = chat.say("A las 11:30, por favor").text.unwrap();
         assert!(booked.contains("Reservado: su visita mañana a las 11:30"), "{}", chat.print());
+        let moved = chat.say("¿Puedo cambiarla a las 15:00?").text.unwrap();
+        assert!(moved.contains("Hecho: ahora es su visita mañana a las 15:00"), "{}", chat.print());
+        let cancelled = chat.say("Lo siento, tengo que cancelarla").text.unwrap();
+        assert!(cancelled.starts_with("Cancelado: su visita"), "{}", chat.print());
     }
 
     #[test]

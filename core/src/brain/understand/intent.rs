@@ -62,7 +62,8 @@ const RESCHEDULE: &[&str] = &[
     "can't make it", "cannot make it", "can't come", "won't be able to make", "different time", "another time",
     "cancelar", "reprogramar", "cambiar la cita", "cambiar mi cita", "mover la cita", "annuler", "reporter",
     "deplacer", "decaler", "absagen", "stornieren", "verschieben", "umbuchen", "desmarcar", "remarcar", "adiar",
-    "annullare", "disdire", "spostare", "rimandare",
+    "annullare", "disdire", "spostare", "rimandare", "cambiarla", "cambiarlo", "moverla", "moverlo", "la changer",
+    "le changer", "la deplacer", "le deplacer", "spostarla", "spostarlo", "altera-la", "mudar para",
 ];
 #[rustfmt::skip]
 const VALUATION: &[&str] = &[
