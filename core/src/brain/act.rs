@@ -249,9 +249,13 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
     let seeks = ["anything", "any with", "do you have", "have you got", "something", "one with", "ones with"];
     let features = crate::listings::features::wanted(&turn.text).filter(|_| seeks.iter().any(|w| words.contains(w)));
     // Criteria with no errand named yet ("looking for a 1 bed flat, up to 1100") are a search too.
+    // "Anywhere really" to "Which area?" is an answer too: search without one.
+    let any_area =
+        state.current.asked.as_ref().is_some_and(|a| a.slot == Slot::Area) && super::compose::no_preference(&turn.text);
     let refines = matches!(goal, Some(GoalKind::Search | GoalKind::Stay) | None)
         && ([Slot::Area, Slot::Beds, Slot::BudgetMax].iter().any(|s| understood.slots.contains_key(s))
-            || features.is_some());
+            || features.is_some()
+            || any_area);
     let searching = matches!(
         understood.intent,
         Intent::PropertyEnquiryRent | Intent::PropertyEnquiryBuy | Intent::AvailabilitySearch
@@ -259,7 +263,7 @@ pub fn plan(turn: &Turn, done: &Done) -> Option<Act> {
         || words.contains("anything else")
         || refines;
     // After a booking, a question about it ("What time is check-in?") is no new search.
-    let criteria = !understood.slots.is_empty() || features.is_some();
+    let criteria = !understood.slots.is_empty() || features.is_some() || any_area;
     let searching = searching && (booked.is_none() || criteria);
     if searching && done.listing().is_none() && !done.tried(|a| matches!(a, Act::SearchListings(_))) {
         let mut query = query(turn, &understood, stay_template);

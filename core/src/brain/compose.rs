@@ -71,6 +71,8 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     let engaged = shows_interest(intent) || intent == Intent::ProvideInfo || !turn.lead.0.is_empty();
     // Someone telling us what they want without saying which errand it is: the business's usual one.
     let words = Words::new(&turn.text);
+    // "Anywhere really" to "Which area?": no preference, so the question is not asked again.
+    let waived = state.current.asked.as_ref().map(|a| a.slot).filter(|_| no_preference(&turn.text));
     let mut goal = Goal::updated(state.goal.as_ref(), intent, &understood.slots)
         .or_else(|| engaged.then(|| Goal::new(GoalKind::usual_for(turn.settings.template.as_deref()))));
     // "Please arrange a visit" read as an answer to our question is still a booking request.
@@ -80,7 +82,8 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     }
     let mut known = turn.lead.clone();
     known.merge(&understood.slots, "", 0);
-    let mut out = Composed { acts: ReplyActs { goal: goal.clone(), ..Default::default() }, ..Default::default() };
+    let mut out =
+        Composed { acts: ReplyActs { goal: goal.clone(), waived, ..Default::default() }, ..Default::default() };
 
     // "Thanks. How long will they be?" is a question with manners, not a goodbye.
     if intent == Intent::ThanksGoodbye && !turn.text.contains('?') {
@@ -218,7 +221,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
     let question = goal
         .as_ref()
         .filter(|_| may_ask && !acted.asks && !acted.handled_booking)
-        .and_then(|goal| questions::next(turn, &known, goal, &as_left(state, &acted), lang))
+        .and_then(|goal| questions::next(turn, &known, goal, &as_left(state, &acted, waived), lang))
         // Never the very words of the last reply's question when nothing else is said.
         .filter(|ask| !(out.parts.is_empty() && state.current.last_reply.as_deref() == Some(ask.text.as_str())));
     if out.parts.len() == acknowledged && question.is_none() && acknowledged == 0 {
@@ -239,8 +242,9 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
 }
 
 /// The dialogue as this turn's acts leave it: the listing they found, the booking they made.
-fn as_left(state: &DialogueState, acted: &acted::Said) -> DialogueState {
+fn as_left(state: &DialogueState, acted: &acted::Said, waived: Option<Slot>) -> DialogueState {
     let mut left = state.clone();
+    left.current.dropped.extend(waived);
     if let Some(listing) = &acted.listing {
         left.listing = Some(listing.clone());
     }
@@ -248,6 +252,26 @@ fn as_left(state: &DialogueState, acted: &acted::Said) -> DialogueState {
         left.booking = booking.clone();
     }
     left
+}
+
+/// "Anywhere", "I don't mind", "not fussy": an answer that there is no preference.
+pub(crate) fn no_preference(text: &str) -> bool {
+    let lower = format!(" {} ", text.to_lowercase());
+    [
+        " anywhere",
+        " don't mind",
+        " dont mind",
+        " not fussy",
+        " no preference",
+        " any area",
+        " flexible",
+        " doesn't matter",
+        " doesnt matter",
+        " whatever",
+        " open to anything",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// The sentences of `text` that do not ask for the booking (or viewing) itself.

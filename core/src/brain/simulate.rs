@@ -587,6 +587,34 @@ mod tests {
     }
 
     #[test]
+    fn no_preference_is_an_answer_the_catalogue_can_search_on() {
+        let mut chat = lettings();
+        let elm: crate::listings::Listing = serde_json::from_value(serde_json::json!({
+            "id": "lst_elm", "reference": "MP-2026-014", "kind": "rent", "type": "flat", "beds": 2, "baths": 1,
+            "price": 1450.0, "price_period": "month", "area": "Clifton", "postcode": "BS8 1AB",
+            "address": "Flat 2, 21 Elm Road, Clifton", "features": [], "available_from": null,
+            "status": "available", "description": "", "rules": null, "landlord": null
+        }))
+        .unwrap();
+        let searches = std::rc::Rc::new(std::cell::Cell::new(0));
+        let seen = searches.clone();
+        // The first search (a flat, nothing else) finds nothing; the one after "anywhere" finds it.
+        chat.executor = Some(Box::new(move |_turn, act| match act {
+            Act::SearchListings(_) => {
+                seen.set(seen.get() + 1);
+                Outcome::Listings(if seen.get() == 1 { vec![] } else { vec![elm.clone()] })
+            }
+            _ => Outcome::Failed,
+        }));
+        let asked = chat.say("Hi, I'm looking to rent a 2 bed flat").text.unwrap();
+        assert!(asked.contains("Which area"), "{}", chat.print());
+        let found = chat.say("anywhere central really").text.unwrap();
+        assert!(!found.contains("part of town"), "not asked again: {}", chat.print());
+        assert!(found.contains("MP-2026-014"), "searched without an area: {}", chat.print());
+        assert_eq!(searches.get(), 2);
+    }
+
+    #[test]
     fn a_taken_time_is_refused_with_the_nearest_free_one() {
         let mut chat = lettings();
         let acts = with_calendar(&mut chat);

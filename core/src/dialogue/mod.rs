@@ -137,6 +137,8 @@ pub struct ReplyActs {
     pub promised: Option<String>,
     /// The promise is a booking for the team to confirm.
     pub promised_booking: bool,
+    /// A question they said they have no preference on ("anywhere really"): not asked again.
+    pub waived: Option<Slot>,
     pub unanswered: bool,
     pub name_used: bool,
     pub closed: bool,
@@ -205,6 +207,9 @@ impl DialogueState {
             if previous.times >= MAX_ASKS && !current.dropped.contains(&previous.slot) {
                 current.dropped.push(previous.slot);
             }
+        }
+        if let Some(slot) = acts.waived.filter(|s| !current.dropped.contains(s)) {
+            current.dropped.push(slot);
         }
         current.asked = acts.asked.map(|slot| Asked { slot, times: self.times_asked(slot).saturating_add(1) });
         if let Some(asked) = current.asked.as_ref().filter(|a| a.times >= MAX_ASKS) {
