@@ -218,6 +218,29 @@ pub struct Booking {
     pub hubspot_deal_id: Option<String>,
 }
 
+impl Booking {
+    /// A confirmed booking of contact `con_1` made in conversation, for tests of what is said
+    /// about it.
+    #[cfg(test)]
+    pub(crate) fn sample(id: &str, kind: Kind, listing_id: &str, start: String, end: String) -> Self {
+        Booking {
+            id: id.into(),
+            kind,
+            status: "confirmed".into(),
+            contact_id: "con_1".into(),
+            listing_id: Some(listing_id.into()),
+            staff_id: None,
+            start,
+            end,
+            source: "conversation".into(),
+            created_at: 0,
+            updated_at: 0,
+            calcom_uid: None,
+            hubspot_deal_id: None,
+        }
+    }
+}
+
 /// A rule the request breaks, said as the receptionist would, with the nearest option that
 /// complies.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -287,21 +287,13 @@ mod tests {
             Act::SearchListings(_) => Outcome::Listings(vec![cottage.clone()]),
             Act::BookStay { listing_id, stay } => {
                 *seen.borrow_mut() = Some((listing_id.clone(), stay.check_in.to_string(), stay.check_out.to_string()));
-                Outcome::Booked(Booking {
-                    id: "bkg_s".into(),
-                    kind: Kind::Stay,
-                    status: "confirmed".into(),
-                    contact_id: "con_1".into(),
-                    listing_id: Some(listing_id.clone()),
-                    staff_id: None,
-                    start: stay.check_in.to_string(),
-                    end: stay.check_out.to_string(),
-                    source: "conversation".into(),
-                    created_at: 0,
-                    updated_at: 0,
-                    calcom_uid: None,
-                    hubspot_deal_id: None,
-                })
+                Outcome::Booked(Booking::sample(
+                    "bkg_s",
+                    Kind::Stay,
+                    listing_id,
+                    stay.check_in.to_string(),
+                    stay.check_out.to_string(),
+                ))
             }
             _ => Outcome::Failed,
         }));
@@ -371,19 +363,14 @@ mod tests {
             Slot { start_ms, end_ms: start_ms + 1_800_000, staff_id: None, offset_minutes: 0 }
         };
         let booking = |id: &str, start_ms: u64, status: &str| Booking {
-            id: id.into(),
-            kind: Kind::Viewing,
             status: status.into(),
-            contact_id: "con_1".into(),
-            listing_id: Some("lst_elm".into()),
-            staff_id: None,
-            start: crate::booking::rfc3339(start_ms, 0),
-            end: crate::booking::rfc3339(start_ms + 1_800_000, 0),
-            source: "conversation".into(),
-            created_at: 0,
-            updated_at: 0,
-            calcom_uid: None,
-            hubspot_deal_id: None,
+            ..Booking::sample(
+                id,
+                Kind::Viewing,
+                "lst_elm",
+                crate::booking::rfc3339(start_ms, 0),
+                crate::booking::rfc3339(start_ms + 1_800_000, 0),
+            )
         };
         chat.executor = Some(Box::new(move |_turn, act| {
             seen.borrow_mut().push(format!("{act:?}").split([' ', '{', '(']).next().unwrap_or("").to_owned());

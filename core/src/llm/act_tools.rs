@@ -396,21 +396,7 @@ mod tests {
     }
 
     fn booking(id: &str, start: &str) -> Booking {
-        Booking {
-            id: id.into(),
-            kind: Kind::Viewing,
-            status: "confirmed".into(),
-            contact_id: "con_1".into(),
-            listing_id: Some("lst_elm".into()),
-            staff_id: None,
-            start: start.into(),
-            end: start.into(),
-            source: "conversation".into(),
-            created_at: 0,
-            updated_at: 0,
-            calcom_uid: None,
-            hubspot_deal_id: None,
-        }
+        Booking::sample(id, Kind::Viewing, "lst_elm", start.into(), start.into())
     }
 
     #[test]

@@ -440,21 +440,13 @@ mod tests {
             panic!("{steps:?}")
         };
         assert_eq!(listing, "lst_elm", "the listing in focus");
-        let booked = Booking {
-            id: "bkg_1".into(),
-            kind: Kind::Viewing,
-            status: "confirmed".into(),
-            contact_id: "con_1".into(),
-            listing_id: Some("lst_elm".into()),
-            staff_id: None,
-            start: crate::booking::rfc3339(*start_ms, 0),
-            end: crate::booking::rfc3339(start_ms + 1_800_000, 0),
-            source: "conversation".into(),
-            created_at: 0,
-            updated_at: 0,
-            calcom_uid: None,
-            hubspot_deal_id: None,
-        };
+        let booked = Booking::sample(
+            "bkg_1",
+            Kind::Viewing,
+            "lst_elm",
+            crate::booking::rfc3339(*start_ms, 0),
+            crate::booking::rfc3339(start_ms + 1_800_000, 0),
+        );
         let Next::Request(next) = session.resolved(vec![Found::Acted(Box::new(Outcome::Booked(booked)))]) else {
             panic!()
         };
