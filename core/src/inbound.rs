@@ -290,6 +290,23 @@ impl InboundTurn {
         }
     }
 
+    /// What a caller said in a `<Gather>` turn of call `call_sid`: answered inline (spoken
+    /// back as TwiML) on the contact's voice thread. `turn` numbers the call's gathers, so each
+    /// utterance is its own event and a retried webhook is the same one.
+    pub fn from_speech(
+        call_sid: &str,
+        turn: u32,
+        from: PhoneE164,
+        speech: &str,
+        tenant: TenantContext,
+        received_at: u64,
+    ) -> Self {
+        let provider = crate::channel::twilio::PROVIDER;
+        let event_id = format!("{call_sid}:{turn}");
+        let base = Self::base(tenant, provider, &event_id, Channel::Voice, from.into(), received_at);
+        Self { body: speech.to_owned(), delivery: Delivery::Inline, ..base }
+    }
+
     /// A website form submission, answered on the contact's preferred channel (a text when
     /// there is a phone number, else an email) through the outbox. The idempotency key is the
     /// submission id *of this contact*: forms carry ids the business chose (a property id in a

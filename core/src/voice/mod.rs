@@ -5,6 +5,8 @@
 
 pub mod greeting;
 pub mod handoff;
+pub mod request;
+pub mod spoken;
 pub mod status;
 pub mod twiml;
 

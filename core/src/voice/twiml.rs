@@ -47,12 +47,13 @@ pub fn relay(r: &Relay<'_>) -> String {
     )
 }
 
-/// One spoken turn: say `text` (if any) inside a speech `<Gather>` whose result comes back to
-/// `/webhooks/twilio/voice/gather`.
-pub fn gather(base_url: &str, text: &str, language: &str, hints: &str) -> String {
+/// One spoken turn: say `text` inside a speech `<Gather>` whose result comes back to
+/// `/webhooks/twilio/voice/gather?turn={turn}`: the turn number makes each utterance its own
+/// event, and a retried request the same one.
+pub fn gather(base_url: &str, turn: u32, text: &str, language: &str, hints: &str) -> String {
     format!(
-        "{HEADER}<Response><Gather input=\"speech\" action=\"{}{GATHER_PATH}\" method=\"POST\" speechTimeout=\"auto\" \
-         language=\"{}\" hints=\"{}\"><Say language=\"{}\">{}</Say></Gather>{}</Response>",
+        "{HEADER}<Response><Gather input=\"speech\" action=\"{}{GATHER_PATH}?turn={turn}\" method=\"POST\" \
+         speechTimeout=\"auto\" language=\"{}\" hints=\"{}\"><Say language=\"{}\">{}</Say></Gather>{}</Response>",
         escape(base_url),
         escape(language),
         escape(hints),
@@ -75,8 +76,10 @@ pub fn hang_up() -> String {
 
 /// The closed-hours greeting, then a message with transcription; Twilio posts the recording to
 /// `/webhooks/twilio/voice/recording` (both as the `<Record>` action and the status callback).
-pub fn voicemail(base_url: &str, greeting: &str, language: &str) -> String {
-    let url = format!("{base_url}{RECORDING_PATH}");
+/// `number` (the tenant's, URL-encoded into the callback) names the tenant: a recording status
+/// callback carries no `To`.
+pub fn voicemail(base_url: &str, number: &str, greeting: &str, language: &str) -> String {
+    let url = format!("{base_url}{RECORDING_PATH}?number={}", urlencode(number));
     format!(
         "{HEADER}<Response>{}<Record action=\"{}\" method=\"POST\" maxLength=\"120\" playBeep=\"true\" \
          recordingStatusCallback=\"{}\" recordingStatusCallbackMethod=\"POST\" transcribe=\"true\"/><Hangup/></Response>",
@@ -143,9 +146,9 @@ mod tests {
 
     #[test]
     fn gather_says_the_reply_and_listens_again() {
-        let xml = gather("https://fd.example", "Yes <it is>.", "en-US", "");
+        let xml = gather("https://fd.example", 2, "Yes <it is>.", "en-US", "");
         assert!(xml.contains(
-            "<Gather input=\"speech\" action=\"https://fd.example/webhooks/twilio/voice/gather\" method=\"POST\" \
+            "<Gather input=\"speech\" action=\"https://fd.example/webhooks/twilio/voice/gather?turn=2\" method=\"POST\" \
              speechTimeout=\"auto\""
         ));
         assert!(xml.contains("<Say language=\"en-US\">Yes &lt;it is&gt;.</Say></Gather>"));
@@ -153,10 +156,11 @@ mod tests {
 
     #[test]
     fn voicemail_records_with_transcription_and_callbacks() {
-        let xml = voicemail("https://fd.example", "Closed.", "en-US");
+        let xml = voicemail("https://fd.example", "+1415", "Closed.", "en-US");
         assert!(xml.contains(
-            "<Record action=\"https://fd.example/webhooks/twilio/voice/recording\" method=\"POST\" maxLength=\"120\" \
-             playBeep=\"true\" recordingStatusCallback=\"https://fd.example/webhooks/twilio/voice/recording\" \
+            "<Record action=\"https://fd.example/webhooks/twilio/voice/recording?number=%2B1415\" method=\"POST\" \
+             maxLength=\"120\" playBeep=\"true\" \
+             recordingStatusCallback=\"https://fd.example/webhooks/twilio/voice/recording?number=%2B1415\" \
              recordingStatusCallbackMethod=\"POST\" transcribe=\"true\"/>"
         ));
     }
