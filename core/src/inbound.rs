@@ -346,12 +346,12 @@ impl InboundTurn {
     }
 
     /// The reply row's status when stored. A chat reply is delivered by the HTTP response
-    /// itself (`sent`). Anything else is `queued` until the provider says otherwise: an inline
+    /// itself (`sent`), a spoken one too: Twilio says it in the call, with no callback. Anything else is `queued` until the provider says otherwise: an inline
     /// TwiML reply becomes `sent` only when Twilio's status callback says it sent it, a queued
     /// one when its job's send is accepted.
     pub fn reply_status(&self) -> &'static str {
         match (self.delivery, self.channel) {
-            (Delivery::Inline, Channel::Chat) => "sent",
+            (Delivery::Inline, Channel::Chat | Channel::Voice) => "sent",
             _ => "queued",
         }
     }
