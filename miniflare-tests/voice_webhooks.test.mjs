@@ -138,12 +138,14 @@ test('after hours to a voicemail tenant: greeting + <Record>; the recording atta
     `recordingStatusCallback="${PUBLIC}${recordingPath}" recordingStatusCallbackMethod="POST" transcribe="true"/>`), xml);
 
   // The recording status callback: no To, the tenant named by the signed URL.
-  const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/AC${'d'.repeat(32)}/Recordings/RE${'1'.repeat(32)}`;
-  const r = await voicePost(recordingPath, {
-    AccountSid: 'AC' + 'd'.repeat(32), CallSid: sid, RecordingSid: 'RE' + '1'.repeat(32), RecordingUrl: recordingUrl,
-    RecordingStatus: 'completed', RecordingDuration: '17', RecordingChannels: '1', RecordingSource: 'RecordVerb',
-  });
-  assertTwiml(r, 'recording callback');
+  const recordingSid = 'RE' + randomBytes(16).toString('hex');
+  const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/AC${'d'.repeat(32)}/Recordings/${recordingSid}`;
+  const recorded = { CallSid: sid, RecordingSid: recordingSid, RecordingUrl: recordingUrl, RecordingDuration: '17' };
+  // The <Record> action (the call's parameters) and the status callback both report it.
+  assertTwiml(await voicePost(recordingPath, callParams(sid, from, { ...recorded, CallStatus: 'completed' })), 'record action');
+  assertTwiml(await voicePost(recordingPath, {
+    AccountSid: 'AC' + 'd'.repeat(32), ...recorded, RecordingStatus: 'completed', RecordingChannels: '1', RecordingSource: 'RecordVerb',
+  }), 'recording status callback');
   const call = await callOf(sid);
   assert.equal(call.mode, 'voicemail');
   const [contact] = await contactsByPhone(server, DEMO.key, from);
@@ -151,6 +153,14 @@ test('after hours to a voicemail tenant: greeting + <Record>; the recording atta
   const one = await apiOk(server, DEMO.key, `/api/v1/calls/${call.id}`);
   assert.equal(one.recording_url, recordingUrl);
   assert.equal(one.recording_duration, 17);
+  // On the caller's timeline once, pointing at the call, never at the recording itself.
+  const { conversations } = await conversationsOf(server, DEMO.key, from);
+  const notes = (await Promise.all(conversations.map((c) => messagesOf(server, DEMO.key, c.id)))).flat()
+    .filter((m) => m.channel === 'voice');
+  assert.equal(notes.length, 1, JSON.stringify(notes));
+  assert.equal(notes[0].status, 'recorded');
+  assert.equal(notes[0].body, `Voicemail (17 s). Recording: GET /api/v1/calls/${call.id}`);
+  assert.equal(notes[0].contact_id, contact.id);
   assertError(await api(server, undefined, `/api/v1/calls/${call.id}`), 401, 'unauthorized', 'no key');
   assertError(await api(server, DEMO2.key, `/api/v1/calls/${call.id}`), 404, 'not_found', 'another tenant');
 });

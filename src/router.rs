@@ -24,7 +24,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["webhooks", "twilio", "voice"]) => twilio_voice::answer(req, env).await,
         (Method::Post, ["webhooks", "twilio", "voice", "gather"]) => twilio_voice::gather(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "voice", "status"]) => twilio_voice::status(req, env).await,
-        (Method::Post, ["webhooks", "twilio", "voice", "recording"]) => twilio_voice::recording(req, env).await,
+        (Method::Post, ["webhooks", "twilio", "voice", "recording"]) => twilio_voice::recording(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "voice", "relay-ended"]) => twilio_voice::relay_ended(req, env).await,
         (Method::Get, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::verify(&req, &env),
         (Method::Post, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::post(req, env, &ctx).await,

@@ -204,6 +204,14 @@ impl InboundTurn {
         Self { kind: InboundKind::CallNote, body: artefact.timeline_text(), ..base }
     }
 
+    /// A voicemail left on a Twilio call, put on the caller's timeline (channel `voice`, in
+    /// their SMS conversation) once per recording (`RecordingSid`); nothing is sent back.
+    pub fn voicemail(recording_sid: &str, text: String, caller: PhoneE164, tenant: TenantContext, at: u64) -> Self {
+        let provider = crate::channel::twilio::PROVIDER;
+        let base = Self::base(tenant, provider, recording_sid, Channel::Sms, caller.into(), at);
+        Self { kind: InboundKind::CallNote, body: text, ..base }
+    }
+
     /// The hand-over a reply needs because it cannot be delivered: a WhatsApp Cloud contact
     /// whose 24-hour window closed before we answered, with no approved template to reopen it.
     /// Meta would refuse a free-form message, so a person has to reach them another way.

@@ -5,7 +5,8 @@
 //! - `POST /webhooks/twilio/voice/gather?turn=N`: what the caller said in gather mode, run
 //!   through the same conversation turn as a text (channel `voice`), spoken back.
 //! - `POST /webhooks/twilio/voice/status`: call progress, only ever forward.
-//! - `POST /webhooks/twilio/voice/recording?number=`: a voicemail, attached to the call.
+//! - `POST /webhooks/twilio/voice/recording?number=`: a voicemail, attached to the call and
+//!   put on the caller's timeline.
 //! - `POST /webhooks/twilio/voice/relay-ended`: the relay's `end`: a transfer or a hang-up.
 
 use super::twilio_sms::{twiml, verified_tenant};
@@ -18,6 +19,7 @@ use frontdesk_core::channel::twilio;
 use frontdesk_core::form::Form;
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{InboundTurn, TenantContext};
+use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::tenant::OpenStatus;
 use frontdesk_core::voice::request::CallRequest;
@@ -179,7 +181,7 @@ pub async fn status(mut req: Request, env: Env) -> AppResult<Response> {
     Ok(Response::empty()?.with_status(204))
 }
 
-pub async fn recording(mut req: Request, env: Env) -> AppResult<Response> {
+pub async fn recording(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
     let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
     let call = call_request(&form)?;
     let (Some(sid), Some(url)) = (form.non_empty("RecordingSid"), form.non_empty("RecordingUrl")) else {
@@ -187,7 +189,14 @@ pub async fn recording(mut req: Request, env: Env) -> AppResult<Response> {
         return twiml(&voice_twiml::hang_up());
     };
     let duration = status::duration_seconds(form.non_empty("RecordingDuration"));
-    calls::attach_recording(&db, &tenant.tenant_id, &call.call_sid, (sid, url, duration), now).await?;
+    let stored = calls::attach_recording(&db, &tenant.tenant_id, &call.call_sid, (sid, url, duration), now).await?;
+    // On the caller's timeline too; the recording's sid makes the two reports one entry.
+    if let Some((stored, caller)) = stored.and_then(|c| PhoneE164::parse(&c.from_number).ok().map(|p| (c, p))) {
+        let note = voice::voicemail_note(&stored.id, duration);
+        let turn = InboundTurn::voicemail(sid, note, caller, tenant.into_context(now), now);
+        let outcome = conversation_turn(&env, &turn).await?;
+        publish_after_response(&env, ctx, outcome.events);
+    }
     // The `<Record action>` request expects TwiML for the rest of the call: there is none.
     twiml(&voice_twiml::hang_up())
 }

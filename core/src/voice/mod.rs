@@ -75,6 +75,13 @@ impl VoiceSettings {
     }
 }
 
+/// What a voicemail's timeline entry says: how long it is and where staff find it (the
+/// recording itself only through the API).
+pub fn voicemail_note(call_id: &str, seconds: Option<u64>) -> String {
+    let length = seconds.map(|s| format!(" ({s} s)")).unwrap_or_default();
+    format!("Voicemail{length}. Recording: GET /api/v1/calls/{call_id}")
+}
+
 /// How an incoming call is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
@@ -104,6 +111,11 @@ mod tests {
         assert_eq!(answer(&VoiceSettings::default(), false), Answer::Relay);
         let gather = VoiceSettings { mode: VoiceMode::Gather, ..Default::default() };
         assert_eq!(answer(&gather, true), Answer::Gather);
+    }
+
+    #[test]
+    fn a_voicemail_note_points_to_the_call() {
+        assert_eq!(voicemail_note("cal_1", Some(17)), "Voicemail (17 s). Recording: GET /api/v1/calls/cal_1");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The `calls` table (migration 0016): the voice webhooks write it, the tenant API reads it.
 //! Every statement is scoped by tenant; a call is found by its CallSid within its tenant.
 
-use super::{statement, status_page, Arg};
+use super::{statement, Arg};
 use frontdesk_core::api::{Identified, PageRequest};
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, Result};
@@ -166,25 +166,7 @@ pub async fn call_list(
     contact_id: Option<&str>,
     page: &PageRequest,
 ) -> Result<Vec<Call>> {
-    match contact_id {
-        None => status_page(db, ("calls", COLUMNS), tenant_id, None, page).await,
-        Some(contact_id) => statement(
-            db,
-            &format!(
-                "SELECT {COLUMNS} FROM calls WHERE tenant_id = ?1 AND contact_id = ?2 \
-                 AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4"
-            ),
-            &[
-                Arg::Text(tenant_id),
-                Arg::Text(contact_id),
-                Arg::OptText(page.before.as_deref()),
-                Arg::Int(page.fetch_limit().into()),
-            ],
-        )?
-        .all()
-        .await?
-        .results(),
-    }
+    super::filtered_page(db, ("calls", COLUMNS), tenant_id, ("contact_id", contact_id), page).await
 }
 
 /// What the greeting needs to know about a caller: their name, if we have it.
