@@ -185,8 +185,17 @@ test('relay-ended: a human handoff is put through with <Dial>, anything else han
   const handoff = JSON.stringify({ reason: 'human', summary: 'Wants to discuss the Elm Road deposit', contact: from });
   const ended = { CallStatus: 'in-progress', SessionId: 'VX' + '2'.repeat(32), SessionStatus: 'ended', SessionDuration: '31', HandoffData: handoff };
   const dial = assertTwiml(await voicePost('/webhooks/twilio/voice/relay-ended', callParams(sid, from, ended)), 'handoff');
-  assert.ok(dial.includes(`<Dial answerOnBridge="true" callerId="${DEMO.number}" timeout="20"><Number>${TRANSFER}</Number></Dial>`), dial);
+  const whisperPath = `/webhooks/twilio/voice/whisper?call=${sid}&number=%2B14155550100`;
+  assert.ok(dial.includes('<Say language="en-US">Connecting you to someone from the team now.</Say>' +
+    `<Dial answerOnBridge="true" callerId="${DEMO.number}" timeout="20">` +
+    `<Number url="${PUBLIC}${whisperPath.replace('&', '&amp;')}" method="POST">${TRANSFER}</Number></Dial>`), dial);
   assert.equal((await callOf(sid)).handoff, handoff, 'the handoff is kept on the call');
+
+  // Staff answering hear the summary; Twilio's request is about the child call to them.
+  const child = { CallSid: callSid(), ParentCallSid: sid, From: DEMO.number, To: TRANSFER, CallStatus: 'in-progress', Direction: 'outbound-dial' };
+  const whisper = assertTwiml(await voicePost(whisperPath, child), 'whisper');
+  assert.match(whisper, /<Say language="en-US">A caller from the front desk\. Wants to discuss the Elm Road deposit<\/Say>/);
+  assert.equal((await voicePost(whisperPath, child, { token: DEMO2.token })).status, 403, 'a forged whisper request is refused');
 
   const hangup = assertTwiml(await voicePost('/webhooks/twilio/voice/relay-ended',
     callParams(sid, from, { ...ended, HandoffData: '{"reason":"done"}' })), 'no handoff');

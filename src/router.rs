@@ -26,6 +26,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["webhooks", "twilio", "voice", "status"]) => twilio_voice::status(req, env).await,
         (Method::Post, ["webhooks", "twilio", "voice", "recording"]) => twilio_voice::recording(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "voice", "relay-ended"]) => twilio_voice::relay_ended(req, env).await,
+        (Method::Post, ["webhooks", "twilio", "voice", "whisper"]) => twilio_voice::whisper(req, env).await,
         (Method::Get, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::verify(&req, &env),
         (Method::Post, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "openphone"]) => openphone::post(req, env, &ctx).await,
@@ -115,7 +116,7 @@ fn is_route(segments: &[&str]) -> bool {
         segments,
         ["health"]
             | ["webhooks", "twilio", "sms" | "status" | "voice"]
-            | ["webhooks", "twilio", "voice", "gather" | "status" | "recording" | "relay-ended"]
+            | ["webhooks", "twilio", "voice", "gather" | "status" | "recording" | "relay-ended" | "whisper"]
             | ["webhooks", "missed-call" | "forms", _]
             | ["chat", _, "messages" | "events"]
             | ["webhooks", "meta", "whatsapp"]

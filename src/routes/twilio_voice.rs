@@ -8,6 +8,7 @@
 //! - `POST /webhooks/twilio/voice/recording?number=`: a voicemail, attached to the call and
 //!   put on the caller's timeline.
 //! - `POST /webhooks/twilio/voice/relay-ended`: the relay's `end`: a transfer or a hang-up.
+//! - `POST /webhooks/twilio/voice/whisper?call=&number=`: the summary staff hear on a transfer.
 
 use super::twilio_sms::{twiml, verified_tenant};
 use crate::error::AppResult;
@@ -29,6 +30,8 @@ use frontdesk_durable::conversation_turn;
 use frontdesk_durable::platform::bookings::contact_for;
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use worker::{Context, D1Database, Env, Request, Response};
+
+const CONNECTING: &str = "Connecting you to someone from the team now.";
 
 /// Voice requests are call parameters plus, at most, a transcript or `HandoffData`.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -161,9 +164,7 @@ pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
     let to = form.non_empty("To").unwrap_or_default();
     let body = match (next, transfer) {
         (Next::HangUp, _) => voice_twiml::say_and_hang_up(&reply, &language),
-        (Next::Person, Some(number)) => {
-            voice_twiml::dial(&number, to, "Connecting you to someone from the team now.", &language)
-        }
+        (Next::Person, Some(number)) => voice_twiml::dial(&base, &call.call_sid, &number, to, CONNECTING, &language),
         (Next::Person, None) | (Next::Listen, _) => voice_twiml::gather(&base, turn + 1, &reply, &language, ""),
     };
     twiml(&body)
@@ -213,12 +214,26 @@ pub async fn relay_ended(mut req: Request, env: Env) -> AppResult<Response> {
     let handoff = Handoff::parse(raw);
     let body = match (handoff.wants_person(), &settings.transfer_number) {
         (true, Some(number)) => voice_twiml::dial(
+            &config::public_base_url(&env)?,
+            &call.call_sid,
             number,
             form.non_empty("To").unwrap_or_default(),
-            "Connecting you to someone from the team now.",
+            CONNECTING,
             settings.language(),
         ),
         _ => voice_twiml::hang_up(),
     };
     twiml(&body)
+}
+
+/// `POST /webhooks/twilio/voice/whisper?call={CallSid}&number={tenant number}`: the person
+/// answering a transfer hears why the caller is coming through (the relay's handoff summary).
+/// Twilio signs it like any request; its `To` is the staff phone, so the URL names the tenant.
+pub async fn whisper(mut req: Request, env: Env) -> AppResult<Response> {
+    let Verified { db, tenant, now, .. } = verify(&mut req, &env).await?;
+    let call_sid = super::query_param(&req, "call")?.ok_or_else(|| ApiError::bad_request("`call` is required"))?;
+    let stored = calls::call_by_sid(&db, &tenant.tenant_id, &call_sid).await?;
+    let handoff = Handoff::parse(stored.as_ref().and_then(|c| c.handoff.as_deref()));
+    let settings = voice_settings(&tenant.into_context(now));
+    twiml(&voice_twiml::whisper(&handoff.staff_summary(), settings.language()))
 }

@@ -24,6 +24,14 @@ impl Handoff {
     pub fn wants_person(&self) -> bool {
         self.reason == "human"
     }
+
+    /// What staff are told on answering: the summary, or that there is none.
+    pub fn staff_summary(&self) -> String {
+        match self.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(summary) => format!("A caller from the front desk. {summary}"),
+            None => "A caller from the front desk asked for a person.".to_owned(),
+        }
+    }
 }
 
 #[cfg(test)]

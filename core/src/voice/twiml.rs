@@ -89,15 +89,25 @@ pub fn voicemail(base_url: &str, number: &str, greeting: &str, language: &str) -
     )
 }
 
-/// Put the caller through to a person; `whisper` is said to the caller first so the call is
-/// never silent, and is the summary staff asked for.
-pub fn dial(number: &str, caller_id: &str, announce: &str, language: &str) -> String {
+pub const WHISPER_PATH: &str = "/webhooks/twilio/voice/whisper";
+
+/// Put the caller through to a person: `announce` is said to the caller while the phone rings;
+/// the person answering first hears the call's summary (`<Number url>` fetches
+/// `/webhooks/twilio/voice/whisper`, naming the call and the tenant's number, `caller_id`).
+pub fn dial(base_url: &str, call_sid: &str, number: &str, caller_id: &str, announce: &str, language: &str) -> String {
+    let whisper = format!("{base_url}{WHISPER_PATH}?call={}&number={}", urlencode(call_sid), urlencode(caller_id));
     format!(
-        "{HEADER}<Response>{}<Dial answerOnBridge=\"true\" callerId=\"{}\" timeout=\"20\"><Number>{}</Number></Dial></Response>",
+        "{HEADER}<Response>{}<Dial answerOnBridge=\"true\" callerId=\"{}\" timeout=\"20\"><Number url=\"{}\" method=\"POST\">{}</Number></Dial></Response>",
         say_element(announce, language),
         escape(caller_id),
+        escape(&whisper),
         escape(number),
     )
+}
+
+/// What staff hear on answering a transfer, before the caller is connected.
+pub fn whisper(summary: &str, language: &str) -> String {
+    format!("{HEADER}<Response>{}</Response>", say_element(summary, language))
 }
 
 fn say_element(text: &str, language: &str) -> String {
@@ -167,7 +177,11 @@ mod tests {
 
     #[test]
     fn dial_bridges_on_answer() {
-        let xml = dial("+15552223333", "+15550001111", "Connecting you now.", "en-US");
-        assert!(xml.contains("<Dial answerOnBridge=\"true\" callerId=\"+15550001111\" timeout=\"20\"><Number>+15552223333</Number></Dial>"));
+        let xml = dial("https://fd.example", "CA1", "+15552223333", "+15550001111", "Connecting you now.", "en-US");
+        assert!(xml.contains(
+            "<Dial answerOnBridge=\"true\" callerId=\"+15550001111\" timeout=\"20\"><Number \
+             url=\"https://fd.example/webhooks/twilio/voice/whisper?call=CA1&amp;number=%2B15550001111\" \
+             method=\"POST\">+15552223333</Number></Dial>"
+        ));
     }
 }
