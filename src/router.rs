@@ -3,9 +3,9 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, bookings, escalations, events, health, info_packs, kb, kb_unanswered, leads, listings, meta_whatsapp,
-    missed_call, openphone, saved_searches, settings, test_hooks, tickets, twilio_sms, understand, unparsed, web_chat,
-    web_form,
+    api, bookings, calls, escalations, events, health, info_packs, kb, kb_unanswered, leads, listings, meta_whatsapp,
+    missed_call, openphone, saved_searches, settings, test_hooks, tickets, twilio_sms, twilio_voice, understand,
+    unparsed, web_chat, web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -21,6 +21,12 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, ["health"]) => health::get(),
         (Method::Post, ["webhooks", "twilio", "sms"]) => twilio_sms::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "status"]) => twilio_sms::status(req, env).await,
+        (Method::Post, ["webhooks", "twilio", "voice"]) => twilio_voice::answer(req, env).await,
+        (Method::Post, ["webhooks", "twilio", "voice", "gather"]) => twilio_voice::gather(req, env, &ctx).await,
+        (Method::Post, ["webhooks", "twilio", "voice", "status"]) => twilio_voice::status(req, env).await,
+        (Method::Post, ["webhooks", "twilio", "voice", "recording"]) => twilio_voice::recording(req, env, &ctx).await,
+        (Method::Post, ["webhooks", "twilio", "voice", "relay-ended"]) => twilio_voice::relay_ended(req, env).await,
+        (Method::Post, ["webhooks", "twilio", "voice", "whisper"]) => twilio_voice::whisper(req, env).await,
         (Method::Get, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::verify(&req, &env),
         (Method::Post, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "openphone"]) => openphone::post(req, env, &ctx).await,
@@ -33,6 +39,8 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, ["api", "v1", "conversations"]) => api::list_conversations(req, &env).await,
         (Method::Get, ["api", "v1", "conversations", id]) => api::get_conversation(&req, &env, id).await,
         (Method::Get, ["api", "v1", "conversations", id, "messages"]) => api::list_messages(&req, &env, id).await,
+        (Method::Get, ["api", "v1", "calls"]) => calls::list(req, &env).await,
+        (Method::Get, ["api", "v1", "calls", id]) => calls::get(&req, &env, id).await,
         (Method::Get, ["api", "v1", "contacts"]) => api::list_contacts(req, &env).await,
         (Method::Get, ["api", "v1", "settings"]) => settings::get(req, &env).await,
         (Method::Put, ["api", "v1", "settings"]) => settings::put(req, &env).await,
@@ -107,7 +115,8 @@ fn is_route(segments: &[&str]) -> bool {
     matches!(
         segments,
         ["health"]
-            | ["webhooks", "twilio", "sms" | "status"]
+            | ["webhooks", "twilio", "sms" | "status" | "voice"]
+            | ["webhooks", "twilio", "voice", "gather" | "status" | "recording" | "relay-ended" | "whisper"]
             | ["webhooks", "missed-call" | "forms", _]
             | ["chat", _, "messages" | "events"]
             | ["webhooks", "meta", "whatsapp"]
@@ -128,13 +137,14 @@ fn is_route(segments: &[&str]) -> bool {
                     | "availability"
                     | "bookings"
                     | "tickets"
+                    | "calls"
             ]
             | ["api", "v1", "listings", _]
             | ["api", "v1", "contacts", _, "interest" | "saved-searches" | "info-pack"]
             | ["api", "v1", "contacts", _, "saved-searches", _]
             | ["api", "v1", "bookings", _]
             | ["api", "v1", "settings", "template"]
-            | ["api", "v1", "escalations" | "leads" | "tickets", _]
+            | ["api", "v1", "escalations" | "leads" | "tickets" | "calls", _]
             | ["api", "v1", "conversations", _]
             | ["api", "v1", "conversations", _, "messages"]
             | ["api", "v1", "unparsed", _, "replay"]

@@ -23,6 +23,7 @@ pub const LISTING: &str = "lst";
 pub const BOOKING: &str = "bkg";
 pub const TICKET: &str = "tkt";
 pub const SAVED_SEARCH: &str = "svs";
+pub const CALL: &str = "cal";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;

@@ -204,6 +204,14 @@ impl InboundTurn {
         Self { kind: InboundKind::CallNote, body: artefact.timeline_text(), ..base }
     }
 
+    /// A voicemail left on a Twilio call, put on the caller's timeline (channel `voice`, in
+    /// their SMS conversation) once per recording (`RecordingSid`); nothing is sent back.
+    pub fn voicemail(recording_sid: &str, text: String, caller: PhoneE164, tenant: TenantContext, at: u64) -> Self {
+        let provider = crate::channel::twilio::PROVIDER;
+        let base = Self::base(tenant, provider, recording_sid, Channel::Sms, caller.into(), at);
+        Self { kind: InboundKind::CallNote, body: text, ..base }
+    }
+
     /// The hand-over a reply needs because it cannot be delivered: a WhatsApp Cloud contact
     /// whose 24-hour window closed before we answered, with no approved template to reopen it.
     /// Meta would refuse a free-form message, so a person has to reach them another way.
@@ -290,6 +298,23 @@ impl InboundTurn {
         }
     }
 
+    /// What a caller said in a `<Gather>` turn of call `call_sid`: answered inline (spoken
+    /// back as TwiML) on the contact's voice thread. `turn` numbers the call's gathers, so each
+    /// utterance is its own event and a retried webhook is the same one.
+    pub fn from_speech(
+        call_sid: &str,
+        turn: u32,
+        from: PhoneE164,
+        speech: &str,
+        tenant: TenantContext,
+        received_at: u64,
+    ) -> Self {
+        let provider = crate::channel::twilio::PROVIDER;
+        let event_id = format!("{call_sid}:{turn}");
+        let base = Self::base(tenant, provider, &event_id, Channel::Voice, from.into(), received_at);
+        Self { body: speech.to_owned(), delivery: Delivery::Inline, ..base }
+    }
+
     /// A website form submission, answered on the contact's preferred channel (a text when
     /// there is a phone number, else an email) through the outbox. The idempotency key is the
     /// submission id *of this contact*: forms carry ids the business chose (a property id in a
@@ -329,12 +354,12 @@ impl InboundTurn {
     }
 
     /// The reply row's status when stored. A chat reply is delivered by the HTTP response
-    /// itself (`sent`). Anything else is `queued` until the provider says otherwise: an inline
+    /// itself (`sent`), a spoken one too: Twilio says it in the call, with no callback. Anything else is `queued` until the provider says otherwise: an inline
     /// TwiML reply becomes `sent` only when Twilio's status callback says it sent it, a queued
     /// one when its job's send is accepted.
     pub fn reply_status(&self) -> &'static str {
         match (self.delivery, self.channel) {
-            (Delivery::Inline, Channel::Chat) => "sent",
+            (Delivery::Inline, Channel::Chat | Channel::Voice) => "sent",
             _ => "queued",
         }
     }

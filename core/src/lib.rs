@@ -37,4 +37,5 @@ pub mod store;
 pub mod tenant;
 pub mod tickets;
 pub mod unparsed;
+pub mod voice;
 pub mod webhook;

@@ -84,6 +84,9 @@ pub struct Settings {
     /// and bookings are mirrored there; `None` = Frontdesk's own calendar only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calcom: Option<crate::channel::calcom::CalcomSettings>,
+    /// How calls are answered (`voice`); `None` = the defaults (ConversationRelay, AI at all hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<crate::voice::VoiceSettings>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -257,6 +260,7 @@ impl Settings {
         problems.extend(self.slack.iter().flat_map(crate::channel::slack::SlackSettings::validate));
         problems.extend(self.hubspot.iter().flat_map(crate::channel::hubspot::HubSpotSettings::validate));
         problems.extend(self.calcom.iter().flat_map(crate::channel::calcom::CalcomSettings::validate));
+        problems.extend(self.voice.iter().flat_map(crate::voice::VoiceSettings::validate));
         for (i, person) in self.on_call.iter().enumerate() {
             if person.name.trim().is_empty() {
                 problems.push(format!("on_call[{i}].name is empty"));
@@ -386,6 +390,7 @@ impl Settings {
             slack: self.slack.clone(),
             hubspot: self.hubspot.clone(),
             calcom: self.calcom.clone(),
+            voice: self.voice.clone(),
         })
     }
 

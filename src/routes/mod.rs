@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod bookings;
+pub mod calls;
 pub mod escalations;
 pub mod events;
 pub mod health;
@@ -20,6 +21,7 @@ pub mod settings;
 pub mod test_hooks;
 pub mod tickets;
 pub mod twilio_sms;
+pub mod twilio_voice;
 pub mod understand;
 pub mod unparsed;
 pub mod web_chat;

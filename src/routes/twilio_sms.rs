@@ -18,7 +18,7 @@ use frontdesk_core::inbound::{Delivery, InboundTurn, TenantContext};
 use frontdesk_core::ports::Clock;
 use frontdesk_durable::conversation_turn;
 use frontdesk_durable::platform::time::WorkerClock;
-use worker::{Context, Env, Headers, Request, Response};
+use worker::{Context, D1Database, Env, Headers, Request, Response};
 
 /// Twilio's largest message bodies (WhatsApp, 4,096 characters, each up to 4 UTF-8 bytes,
 /// percent-encoded ×3) plus all parameters fit well under 64 KiB.
@@ -33,14 +33,7 @@ pub async fn post(mut req: Request, env: Env, ctx: &Context) -> AppResult<Respon
 
     let now = WorkerClock.now_ms();
     let db = d1::database(&env)?;
-    let tenant = d1::channel_tenant(&db, twilio::PROVIDER, to.as_str(), now)
-        .await?
-        .ok_or_else(|| ApiError::unknown_number(to.as_str()))?;
-    let auth_token = config::channel_secret(&env, &tenant.tenant_id, twilio::PROVIDER, &tenant.secret_ref)?;
-    let signature = req.headers().get("x-twilio-signature")?.unwrap_or_default();
-    if !twilio::verify_form(&auth_token, &signed_url(&env, &req)?, form.pairs(), &signature) {
-        return Err(ApiError::invalid_signature().into());
-    }
+    let tenant = verified_tenant(&env, &req, &db, &form, to.as_str(), now).await?;
 
     let tenant_id = tenant.tenant_id.clone();
     match act(&env, ctx, tenant.into_context(now), &raw, Delivery::Inline, now).await? {
@@ -108,17 +101,32 @@ pub async fn status(mut req: Request, env: Env) -> AppResult<Response> {
     let callback = twilio::status::parse(form.pairs()).map_err(ApiError::malformed_body)?;
     let now = WorkerClock.now_ms();
     let db = d1::database(&env)?;
-    let tenant = d1::channel_tenant(&db, twilio::PROVIDER, callback.from.as_str(), now)
-        .await?
-        .ok_or_else(|| ApiError::unknown_number(callback.from.as_str()))?;
-    let auth_token = config::channel_secret(&env, &tenant.tenant_id, twilio::PROVIDER, &tenant.secret_ref)?;
-    let signature = req.headers().get("x-twilio-signature")?.unwrap_or_default();
-    if !twilio::verify_form(&auth_token, &signed_url(&env, &req)?, form.pairs(), &signature) {
-        return Err(ApiError::invalid_signature().into());
-    }
+    let tenant = verified_tenant(&env, &req, &db, &form, callback.from.as_str(), now).await?;
     let message_id = super::query_param(&req, "message")?;
     d1::apply_outbound_status(&db, &tenant.tenant_id, message_id.as_deref(), &callback).await?;
     Ok(Response::empty()?.with_status(204))
+}
+
+/// The tenant owning Twilio `number`, once `form` is proven signed by that tenant's auth token
+/// (every Twilio webhook: messages, calls, callbacks). An unknown number is a 404, a missing or
+/// development secret a 503 (`config::channel_secret`), a bad signature a 403 — before anything
+/// is stored.
+pub async fn verified_tenant(
+    env: &Env,
+    req: &Request,
+    db: &D1Database,
+    form: &Form,
+    number: &str,
+    now: u64,
+) -> AppResult<d1::ChannelTenant> {
+    let tenant =
+        d1::channel_tenant(db, twilio::PROVIDER, number, now).await?.ok_or_else(|| ApiError::unknown_number(number))?;
+    let auth_token = config::channel_secret(env, &tenant.tenant_id, twilio::PROVIDER, &tenant.secret_ref)?;
+    let signature = req.headers().get("x-twilio-signature")?.unwrap_or_default();
+    if !twilio::verify_form(&auth_token, &signed_url(env, req)?, form.pairs(), &signature) {
+        return Err(ApiError::invalid_signature().into());
+    }
+    Ok(tenant)
 }
 
 /// The URL Twilio signed: the configured public origin, this path and the query string.
@@ -132,7 +140,7 @@ fn signed_url(env: &Env, req: &Request) -> AppResult<String> {
     Ok(signed)
 }
 
-fn twiml(body: &str) -> AppResult<Response> {
+pub fn twiml(body: &str) -> AppResult<Response> {
     let headers = Headers::new();
     headers.set("content-type", "text/xml; charset=utf-8")?;
     Ok(Response::ok(body)?.with_headers(headers))

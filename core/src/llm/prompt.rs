@@ -43,6 +43,7 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
         Channel::Whatsapp => "WhatsApp messages",
         Channel::Chat => "the chat on the business's website",
         Channel::Email => "emails",
+        Channel::Voice => "phone calls (your words are spoken: one or two short sentences, at most one question)",
     };
     let _ = writeln!(
         p,

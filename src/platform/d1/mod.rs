@@ -1,6 +1,7 @@
 //! The Worker's D1 queries: tenant resolution and the tenant API's reads. The inbound write
 //! path belongs to `ConversationDO` (frontdesk-durable).
 
+pub mod calls;
 mod contacts;
 mod escalations;
 pub mod kb;
@@ -34,20 +35,32 @@ pub use unparsed::{keep_unparsed, record_replay, unparsed, unparsed_list};
 /// from the caller, never input.
 pub async fn status_page<R: serde::de::DeserializeOwned>(
     db: &worker::D1Database,
-    (table, columns): (&str, &str),
+    table: (&str, &str),
     tenant_id: &str,
     status: Option<&str>,
+    page: &frontdesk_core::api::PageRequest,
+) -> worker::Result<Vec<R>> {
+    filtered_page(db, table, tenant_id, ("status", status), page).await
+}
+
+/// [`status_page`] filtered on any one column (`column`, a fixed name, equal to the value if
+/// one is given), e.g. the calls of one contact.
+pub async fn filtered_page<R: serde::de::DeserializeOwned>(
+    db: &worker::D1Database,
+    (table, columns): (&str, &str),
+    tenant_id: &str,
+    (column, value): (&str, Option<&str>),
     page: &frontdesk_core::api::PageRequest,
 ) -> worker::Result<Vec<R>> {
     statement(
         db,
         &format!(
-            "SELECT {columns} FROM {table} WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2) \
+            "SELECT {columns} FROM {table} WHERE tenant_id = ?1 AND (?2 IS NULL OR {column} = ?2) \
              AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4"
         ),
         &[
             Arg::Text(tenant_id),
-            Arg::OptText(status),
+            Arg::OptText(value),
             Arg::OptText(page.before.as_deref()),
             Arg::Int(page.fetch_limit().into()),
         ],

@@ -4,7 +4,7 @@ mod inbound;
 pub mod rest;
 mod signature;
 pub mod status;
-mod twiml;
+pub(crate) mod twiml;
 
 pub use inbound::{receiving_number, InboundMessage, ParseError};
 pub use signature::{expected_signature, verify_form, verify_json_body};

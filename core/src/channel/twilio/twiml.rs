@@ -1,7 +1,7 @@
 //! The two TwiML documents a Messaging webhook answers with (PROTOCOLS.md §3.1). Two fixed
 //! shapes do not justify an XML crate: the only variable part is escaped text.
 
-const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
+pub(crate) const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
 
 /// `<Response><Message>text</Message></Response>`: Twilio sends `text` back to the sender.
 pub fn message_response(text: &str) -> String {
@@ -24,7 +24,7 @@ pub fn empty_response() -> String {
     format!("{HEADER}<Response/>")
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {

@@ -1,0 +1,71 @@
+//! What a caller hears first, and the words speech recognition should expect.
+
+/// Short, in the business's name; a caller whose number we know is greeted by name.
+pub fn greeting(business_name: &str, contact_name: Option<&str>) -> String {
+    match contact_name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => {
+            let first = name.split_whitespace().next().unwrap_or(name);
+            format!("Hi {first}, thanks for calling {business_name}. How can I help?")
+        }
+        None => format!("Thanks for calling {business_name}. How can I help?"),
+    }
+}
+
+/// Said before `<Record>` when the business is closed.
+pub fn voicemail_greeting(business_name: &str, contact_name: Option<&str>) -> String {
+    let hello = match contact_name.and_then(|n| n.split_whitespace().next()) {
+        Some(first) => format!("Hi {first}, thanks for calling {business_name}."),
+        None => format!("Thanks for calling {business_name}."),
+    };
+    format!("{hello} We're closed right now. Please leave a message after the tone and we'll call you back.")
+}
+
+/// Twilio caps `hints` (a comma-separated list) well above this; fewer, better hints help more.
+const MAX_HINTS: usize = 50;
+
+/// The business name and the listings' streets (stored lower-case, e.g. `elm road`), each once,
+/// capitalised as they are said, comma-separated as `hints` wants. Commas inside a name would
+/// split it, so they are dropped.
+pub fn hints<'a>(business_name: &str, streets: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let candidates = std::iter::once(business_name.to_owned()).chain(streets.into_iter().map(title_case));
+    for hint in candidates {
+        let hint = hint.replace(',', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+        if !hint.is_empty() && !out.iter().any(|h| h.eq_ignore_ascii_case(&hint)) && out.len() < MAX_HINTS {
+            out.push(hint);
+        }
+    }
+    out.join(",")
+}
+
+fn title_case(text: &str) -> String {
+    text.split_whitespace()
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_known_caller_is_greeted_by_first_name() {
+        assert_eq!(
+            greeting("Acme Lettings", Some("Priya Shah")),
+            "Hi Priya, thanks for calling Acme Lettings. How can I help?"
+        );
+        assert_eq!(greeting("Acme Lettings", Some("  ")), "Thanks for calling Acme Lettings. How can I help?");
+    }
+
+    #[test]
+    fn hints_name_the_business_and_each_street_once() {
+        assert_eq!(
+            hints("Acme, Lettings", ["elm road", "high street", "elm road", ""]),
+            "Acme Lettings,Elm Road,High Street"
+        );
+    }
+}

@@ -1,0 +1,46 @@
+//! A call's status as Twilio's status callbacks report it (PROTOCOLS.md §3.2). Callbacks are
+//! best-effort and may arrive out of order or twice, so a status only moves a call forward:
+//! each has a rank and the store keeps the highest it has seen.
+
+/// Twilio's `CallStatus` values.
+const STATUSES: [(&str, u8); 8] = [
+    ("queued", 0),
+    ("ringing", 1),
+    ("in-progress", 2),
+    // Terminal: nothing moves a call out of them.
+    ("completed", 3),
+    ("busy", 3),
+    ("failed", 3),
+    ("no-answer", 3),
+    ("canceled", 3),
+];
+
+/// The rank of a `CallStatus`, or `None` for a value Twilio does not document.
+pub fn rank(status: &str) -> Option<u8> {
+    STATUSES.iter().find(|(s, _)| *s == status).map(|(_, r)| *r)
+}
+
+/// `CallDuration` in whole seconds; anything else is ignored rather than refused.
+pub fn duration_seconds(raw: Option<&str>) -> Option<u64> {
+    raw?.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_statuses_outrank_the_live_ones() {
+        assert!(rank("completed") > rank("in-progress"));
+        assert!(rank("in-progress") > rank("ringing"));
+        assert_eq!(rank("completed"), rank("no-answer"));
+        assert_eq!(rank("answered"), None);
+    }
+
+    #[test]
+    fn duration_is_whole_seconds() {
+        assert_eq!(duration_seconds(Some("42")), Some(42));
+        assert_eq!(duration_seconds(Some("4.2")), None);
+        assert_eq!(duration_seconds(None), None);
+    }
+}

@@ -1,0 +1,187 @@
+//! The voice TwiML documents (PROTOCOLS.md §2.1, §3.2). A handful of fixed shapes: a tiny
+//! writer over the Messaging module's escaping, no XML crate in the wasm.
+
+use crate::channel::twilio::twiml::{escape, HEADER};
+
+/// Everything `<Connect><ConversationRelay>` needs for one call.
+pub struct Relay<'a> {
+    /// `{PUBLIC_BASE_URL}`, no trailing slash: `https://…`.
+    pub base_url: &'a str,
+    pub call_sid: &'a str,
+    pub greeting: &'a str,
+    pub language: &'a str,
+    pub hints: &'a str,
+    /// `<Parameter>`s: they reach the `CallDO` in `setup.customParameters`.
+    pub parameters: &'a [(&'a str, &'a str)],
+}
+
+pub const RELAY_PATH: &str = "/webhooks/twilio/relay";
+pub const RELAY_ENDED_PATH: &str = "/webhooks/twilio/voice/relay-ended";
+pub const GATHER_PATH: &str = "/webhooks/twilio/voice/gather";
+pub const RECORDING_PATH: &str = "/webhooks/twilio/voice/recording";
+
+/// The relay WebSocket's URL: the public origin with `wss` for `https` (`ws` for a plain-HTTP
+/// development origin).
+pub fn relay_url(base_url: &str, call_sid: &str) -> String {
+    let host = base_url.strip_prefix("https://").map(|h| format!("wss://{h}"));
+    let origin = host.unwrap_or_else(|| base_url.replacen("http://", "ws://", 1));
+    format!("{origin}{RELAY_PATH}?call={}", urlencode(call_sid))
+}
+
+/// AI answers over ConversationRelay; when the relay ends, Twilio asks `relay-ended` what next.
+pub fn relay(r: &Relay<'_>) -> String {
+    let params: String = r
+        .parameters
+        .iter()
+        .map(|(name, value)| format!("<Parameter name=\"{}\" value=\"{}\"/>", escape(name), escape(value)))
+        .collect();
+    format!(
+        "{HEADER}<Response><Connect action=\"{}{RELAY_ENDED_PATH}\" method=\"POST\"><ConversationRelay url=\"{}\" \
+         welcomeGreeting=\"{}\" language=\"{}\" interruptible=\"any\" dtmfDetection=\"true\" hints=\"{}\">{params}\
+         </ConversationRelay></Connect></Response>",
+        escape(r.base_url),
+        escape(&relay_url(r.base_url, r.call_sid)),
+        escape(r.greeting),
+        escape(r.language),
+        escape(r.hints),
+    )
+}
+
+/// One spoken turn: say `text` inside a speech `<Gather>` whose result comes back to
+/// `/webhooks/twilio/voice/gather?turn={turn}`: the turn number makes each utterance its own
+/// event, and a retried request the same one.
+pub fn gather(base_url: &str, turn: u32, text: &str, language: &str, hints: &str) -> String {
+    format!(
+        "{HEADER}<Response><Gather input=\"speech\" action=\"{}{GATHER_PATH}?turn={turn}\" method=\"POST\" \
+         speechTimeout=\"auto\" language=\"{}\" hints=\"{}\"><Say language=\"{}\">{}</Say></Gather>{}</Response>",
+        escape(base_url),
+        escape(language),
+        escape(hints),
+        escape(language),
+        escape(text),
+        // A caller who says nothing is not left in silence: the call ends politely.
+        say_element("Sorry, I didn't catch that. Goodbye.", language),
+    )
+}
+
+/// Say `text` and hang up.
+pub fn say_and_hang_up(text: &str, language: &str) -> String {
+    format!("{HEADER}<Response>{}<Hangup/></Response>", say_element(text, language))
+}
+
+/// `<Hangup/>` alone.
+pub fn hang_up() -> String {
+    format!("{HEADER}<Response><Hangup/></Response>")
+}
+
+/// The closed-hours greeting, then a message with transcription; Twilio posts the recording to
+/// `/webhooks/twilio/voice/recording` (both as the `<Record>` action and the status callback).
+/// `number` (the tenant's, URL-encoded into the callback) names the tenant: a recording status
+/// callback carries no `To`.
+pub fn voicemail(base_url: &str, number: &str, greeting: &str, language: &str) -> String {
+    let url = format!("{base_url}{RECORDING_PATH}?number={}", urlencode(number));
+    format!(
+        "{HEADER}<Response>{}<Record action=\"{}\" method=\"POST\" maxLength=\"120\" playBeep=\"true\" \
+         recordingStatusCallback=\"{}\" recordingStatusCallbackMethod=\"POST\" transcribe=\"true\"/><Hangup/></Response>",
+        say_element(greeting, language),
+        escape(&url),
+        escape(&url),
+    )
+}
+
+pub const WHISPER_PATH: &str = "/webhooks/twilio/voice/whisper";
+
+/// Put the caller through to a person: `announce` is said to the caller while the phone rings;
+/// the person answering first hears the call's summary (`<Number url>` fetches
+/// `/webhooks/twilio/voice/whisper`, naming the call and the tenant's number, `caller_id`).
+pub fn dial(base_url: &str, call_sid: &str, number: &str, caller_id: &str, announce: &str, language: &str) -> String {
+    let whisper = format!("{base_url}{WHISPER_PATH}?call={}&number={}", urlencode(call_sid), urlencode(caller_id));
+    format!(
+        "{HEADER}<Response>{}<Dial answerOnBridge=\"true\" callerId=\"{}\" timeout=\"20\"><Number url=\"{}\" method=\"POST\">{}</Number></Dial></Response>",
+        say_element(announce, language),
+        escape(caller_id),
+        escape(&whisper),
+        escape(number),
+    )
+}
+
+/// What staff hear on answering a transfer, before the caller is connected.
+pub fn whisper(summary: &str, language: &str) -> String {
+    format!("{HEADER}<Response>{}</Response>", say_element(summary, language))
+}
+
+fn say_element(text: &str, language: &str) -> String {
+    format!("<Say language=\"{}\">{}</Say>", escape(language), escape(text))
+}
+
+/// Percent-encodes a query value (a CallSid is `CA` + hex, but the writer does not rely on it).
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relay_names_every_attribute_escaped() {
+        let xml = relay(&Relay {
+            base_url: "https://fd.example",
+            call_sid: "CA1",
+            greeting: "Thanks for calling Tom & Co.",
+            language: "en-GB",
+            hints: "Tom & Co,Elm Road",
+            parameters: &[("tenant", "ten_1")],
+        });
+        assert_eq!(
+            xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Connect \
+             action=\"https://fd.example/webhooks/twilio/voice/relay-ended\" method=\"POST\"><ConversationRelay \
+             url=\"wss://fd.example/webhooks/twilio/relay?call=CA1\" welcomeGreeting=\"Thanks for calling Tom &amp; Co.\" \
+             language=\"en-GB\" interruptible=\"any\" dtmfDetection=\"true\" hints=\"Tom &amp; Co,Elm Road\">\
+             <Parameter name=\"tenant\" value=\"ten_1\"/></ConversationRelay></Connect></Response>"
+        );
+    }
+
+    #[test]
+    fn a_development_origin_gets_a_plain_websocket() {
+        assert_eq!(relay_url("http://127.0.0.1:8787", "CA 1"), "ws://127.0.0.1:8787/webhooks/twilio/relay?call=CA%201");
+    }
+
+    #[test]
+    fn gather_says_the_reply_and_listens_again() {
+        let xml = gather("https://fd.example", 2, "Yes <it is>.", "en-US", "");
+        assert!(xml.contains(
+            "<Gather input=\"speech\" action=\"https://fd.example/webhooks/twilio/voice/gather?turn=2\" method=\"POST\" \
+             speechTimeout=\"auto\""
+        ));
+        assert!(xml.contains("<Say language=\"en-US\">Yes &lt;it is&gt;.</Say></Gather>"));
+    }
+
+    #[test]
+    fn voicemail_records_with_transcription_and_callbacks() {
+        let xml = voicemail("https://fd.example", "+1415", "Closed.", "en-US");
+        assert!(xml.contains(
+            "<Record action=\"https://fd.example/webhooks/twilio/voice/recording?number=%2B1415\" method=\"POST\" \
+             maxLength=\"120\" playBeep=\"true\" \
+             recordingStatusCallback=\"https://fd.example/webhooks/twilio/voice/recording?number=%2B1415\" \
+             recordingStatusCallbackMethod=\"POST\" transcribe=\"true\"/>"
+        ));
+    }
+
+    #[test]
+    fn dial_bridges_on_answer() {
+        let xml = dial("https://fd.example", "CA1", "+15552223333", "+15550001111", "Connecting you now.", "en-US");
+        assert!(xml.contains(
+            "<Dial answerOnBridge=\"true\" callerId=\"+15550001111\" timeout=\"20\"><Number \
+             url=\"https://fd.example/webhooks/twilio/voice/whisper?call=CA1&amp;number=%2B15550001111\" \
+             method=\"POST\">+15552223333</Number></Dial>"
+        ));
+    }
+}

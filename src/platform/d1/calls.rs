@@ -1,0 +1,203 @@
+//! The `calls` table (migration 0016): the voice webhooks write it, the tenant API reads it.
+//! Every statement is scoped by tenant; a call is found by its CallSid within its tenant.
+
+use super::{statement, Arg};
+use frontdesk_core::api::{Identified, PageRequest};
+use serde::{Deserialize, Serialize};
+use worker::{D1Database, Result};
+
+const COLUMNS: &str = "id, call_sid, contact_id, from_number, to_number, direction, mode, status, duration_seconds, \
+                       recording_sid, recording_url, recording_duration, handoff, created_at, updated_at";
+
+/// A call as the API shows it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Call {
+    pub id: String,
+    pub call_sid: String,
+    pub contact_id: Option<String>,
+    pub from_number: String,
+    pub to_number: String,
+    pub direction: String,
+    pub mode: String,
+    pub status: String,
+    pub duration_seconds: Option<u64>,
+    pub recording_sid: Option<String>,
+    pub recording_url: Option<String>,
+    pub recording_duration: Option<u64>,
+    pub handoff: Option<String>,
+    pub created_at: u64,
+    pub updated_at: u64,
+}
+
+impl Identified for Call {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+pub struct NewCall<'a> {
+    pub id: &'a str,
+    pub tenant_id: &'a str,
+    pub call_sid: &'a str,
+    pub contact_id: Option<&'a str>,
+    pub from: &'a str,
+    pub to: &'a str,
+    /// `relay`, `gather` or `voicemail`.
+    pub mode: &'a str,
+    pub status: &'a str,
+    pub status_rank: u8,
+    pub now_ms: u64,
+}
+
+/// Stores the call once: Twilio retrying the voice webhook finds the row it already wrote.
+pub async fn record_call(db: &D1Database, call: &NewCall<'_>) -> Result<()> {
+    statement(
+        db,
+        "INSERT INTO calls (id, tenant_id, call_sid, contact_id, from_number, to_number, mode, status, status_rank, \
+         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) \
+         ON CONFLICT (tenant_id, call_sid) DO NOTHING",
+        &[
+            Arg::Text(call.id),
+            Arg::Text(call.tenant_id),
+            Arg::Text(call.call_sid),
+            Arg::OptText(call.contact_id),
+            Arg::Text(call.from),
+            Arg::Text(call.to),
+            Arg::Text(call.mode),
+            Arg::Text(call.status),
+            Arg::Int(call.status_rank.into()),
+            Arg::Int(call.now_ms),
+        ],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Moves the call's status forward only (`core::voice::status::rank`); a duration, once
+/// reported, is kept.
+pub async fn apply_call_status(
+    db: &D1Database,
+    tenant_id: &str,
+    call_sid: &str,
+    (status, rank): (&str, u8),
+    duration_seconds: Option<u64>,
+    now_ms: u64,
+) -> Result<()> {
+    let duration = duration_seconds.map(|d| d.to_string());
+    statement(
+        db,
+        "UPDATE calls SET status = CASE WHEN ?4 > status_rank THEN ?3 ELSE status END, \
+         status_rank = MAX(status_rank, ?4), duration_seconds = COALESCE(CAST(?5 AS INTEGER), duration_seconds), \
+         updated_at = ?6 WHERE tenant_id = ?1 AND call_sid = ?2",
+        &[
+            Arg::Text(tenant_id),
+            Arg::Text(call_sid),
+            Arg::Text(status),
+            Arg::Int(rank.into()),
+            Arg::OptText(duration.as_deref()),
+            Arg::Int(now_ms),
+        ],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Attaches a recording to the call; the same recording reported twice (the `<Record>` action
+/// and its status callback) changes nothing the second time.
+pub async fn attach_recording(
+    db: &D1Database,
+    tenant_id: &str,
+    call_sid: &str,
+    (sid, url, duration): (&str, &str, Option<u64>),
+    now_ms: u64,
+) -> Result<Option<Call>> {
+    let duration = duration.map(|d| d.to_string());
+    statement(
+        db,
+        "UPDATE calls SET recording_sid = ?3, recording_url = ?4, \
+         recording_duration = COALESCE(CAST(?5 AS INTEGER), recording_duration), updated_at = ?6 \
+         WHERE tenant_id = ?1 AND call_sid = ?2",
+        &[
+            Arg::Text(tenant_id),
+            Arg::Text(call_sid),
+            Arg::Text(sid),
+            Arg::Text(url),
+            Arg::OptText(duration.as_deref()),
+            Arg::Int(now_ms),
+        ],
+    )?
+    .run()
+    .await?;
+    call_by_sid(db, tenant_id, call_sid).await
+}
+
+/// Keeps the `HandoffData` the relay ended with.
+pub async fn set_handoff(db: &D1Database, tenant_id: &str, call_sid: &str, handoff: &str, now_ms: u64) -> Result<()> {
+    statement(
+        db,
+        "UPDATE calls SET handoff = ?3, updated_at = ?4 WHERE tenant_id = ?1 AND call_sid = ?2",
+        &[Arg::Text(tenant_id), Arg::Text(call_sid), Arg::Text(handoff), Arg::Int(now_ms)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+pub async fn call_by_sid(db: &D1Database, tenant_id: &str, call_sid: &str) -> Result<Option<Call>> {
+    statement(
+        db,
+        &format!("SELECT {COLUMNS} FROM calls WHERE tenant_id = ?1 AND call_sid = ?2"),
+        &[Arg::Text(tenant_id), Arg::Text(call_sid)],
+    )?
+    .first(None)
+    .await
+}
+
+pub async fn call(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Call>> {
+    super::by_id(db, ("calls", COLUMNS), tenant_id, id).await
+}
+
+/// A page of the tenant's calls, newest first, optionally of one contact.
+pub async fn call_list(
+    db: &D1Database,
+    tenant_id: &str,
+    contact_id: Option<&str>,
+    page: &PageRequest,
+) -> Result<Vec<Call>> {
+    super::filtered_page(db, ("calls", COLUMNS), tenant_id, ("contact_id", contact_id), page).await
+}
+
+/// What the greeting needs to know about a caller: their name, if we have it.
+pub async fn contact_name(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        name: Option<String>,
+    }
+    let row: Option<Row> = statement(
+        db,
+        "SELECT name FROM contacts WHERE tenant_id = ?1 AND id = ?2",
+        &[Arg::Text(tenant_id), Arg::Text(contact_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.and_then(|r| r.name))
+}
+
+/// The streets of the tenant's listings (lower-case, as stored), for speech recognition hints.
+pub async fn listing_streets(db: &D1Database, tenant_id: &str) -> Result<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        street: String,
+    }
+    let rows: Vec<Row> = statement(
+        db,
+        "SELECT DISTINCT street FROM listings WHERE tenant_id = ?1 AND street != '' ORDER BY street LIMIT 50",
+        &[Arg::Text(tenant_id)],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows.into_iter().map(|r| r.street).collect())
+}

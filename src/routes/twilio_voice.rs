@@ -1,0 +1,239 @@
+//! Twilio Voice webhooks (PROTOCOLS.md §2–3), each signed like the Messaging webhook
+//! ([`twilio_sms::verified_tenant`]) and answered with TwiML from `core::voice::twiml`:
+//! - `POST /webhooks/twilio/voice`: a call arrives; it is stored (and its caller's contact)
+//!   before the answer: ConversationRelay, a speech `<Gather>`, or voicemail after hours.
+//! - `POST /webhooks/twilio/voice/gather?turn=N`: what the caller said in gather mode, run
+//!   through the same conversation turn as a text (channel `voice`), spoken back.
+//! - `POST /webhooks/twilio/voice/status`: call progress, only ever forward.
+//! - `POST /webhooks/twilio/voice/recording?number=`: a voicemail, attached to the call and
+//!   put on the caller's timeline.
+//! - `POST /webhooks/twilio/voice/relay-ended`: the relay's `end`: a transfer or a hang-up.
+//! - `POST /webhooks/twilio/voice/whisper?call=&number=`: the summary staff hear on a transfer.
+
+use super::twilio_sms::{twiml, verified_tenant};
+use crate::error::AppResult;
+use crate::platform::config;
+use crate::platform::d1::{self, calls};
+use crate::platform::events::publish_after_response;
+use frontdesk_core::api::ApiError;
+use frontdesk_core::channel::twilio;
+use frontdesk_core::form::Form;
+use frontdesk_core::ids;
+use frontdesk_core::inbound::{InboundTurn, TenantContext};
+use frontdesk_core::phone::PhoneE164;
+use frontdesk_core::ports::{Clock, Random};
+use frontdesk_core::tenant::OpenStatus;
+use frontdesk_core::voice::request::CallRequest;
+use frontdesk_core::voice::spoken::{self, Next};
+use frontdesk_core::voice::{self, greeting, handoff::Handoff, status, twiml as voice_twiml, Answer, VoiceSettings};
+use frontdesk_durable::conversation_turn;
+use frontdesk_durable::platform::bookings::contact_for;
+use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
+use worker::{Context, D1Database, Env, Request, Response};
+
+const CONNECTING: &str = "Connecting you to someone from the team now.";
+
+/// Voice requests are call parameters plus, at most, a transcript or `HandoffData`.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A verified voice request: its form, the tenant that owns the number and the time.
+struct Verified {
+    form: Form,
+    db: D1Database,
+    tenant: d1::ChannelTenant,
+    now: u64,
+}
+
+/// Reads and verifies a voice request addressed to the tenant's `To` (or, for callbacks
+/// without one, the `number` our own TwiML put in the signed URL).
+async fn verify(req: &mut Request, env: &Env) -> AppResult<Verified> {
+    let raw = super::body_bytes(req, MAX_BODY_BYTES).await?;
+    let form = Form::parse(&raw).map_err(|_| ApiError::malformed_body("body is not valid form encoding"))?;
+    let number = match super::query_param(req, "number")? {
+        Some(number) => number,
+        None => twilio::receiving_number(&form).map_err(|e| ApiError::malformed_body(e.to_string()))?.to_string(),
+    };
+    let now = WorkerClock.now_ms();
+    let db = d1::database(env)?;
+    let tenant = verified_tenant(env, req, &db, &form, &number, now).await?;
+    Ok(Verified { form, db, tenant, now })
+}
+
+fn call_request(form: &Form) -> AppResult<CallRequest> {
+    Ok(CallRequest::from_form(form).map_err(ApiError::malformed_body)?)
+}
+
+fn voice_settings(context: &TenantContext) -> VoiceSettings {
+    context.settings.voice.clone().unwrap_or_default()
+}
+
+pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
+    let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
+    let call = call_request(&form)?;
+    let to = form.non_empty("To").unwrap_or_default().to_owned();
+    let context = tenant.into_context(now);
+    let settings = voice_settings(&context);
+    let open = matches!(context.settings.status_at(context.local_time), OpenStatus::OpenUntil(_));
+    let how = voice::answer(&settings, open);
+
+    let contact_id = match &call.from {
+        Some(from) => contact_for(&db, &context.tenant_id, Some(from.as_str()), None, None, now).await?,
+        None => None,
+    };
+    let name = match &contact_id {
+        Some(id) => calls::contact_name(&db, &context.tenant_id, id).await?,
+        None => None,
+    };
+    let id = ids::make(ids::CALL, now, WorkerRandom.next_u64());
+    let mode = match how {
+        Answer::Relay => "relay",
+        Answer::Gather => "gather",
+        Answer::Voicemail => "voicemail",
+    };
+    let call_status = form.non_empty("CallStatus").filter(|s| status::rank(s).is_some()).unwrap_or("ringing");
+    calls::record_call(
+        &db,
+        &calls::NewCall {
+            id: &id,
+            tenant_id: &context.tenant_id,
+            call_sid: &call.call_sid,
+            contact_id: contact_id.as_deref(),
+            from: &call.from_raw,
+            to: &to,
+            mode,
+            status: call_status,
+            status_rank: status::rank(call_status).unwrap_or_default(),
+            now_ms: now,
+        },
+    )
+    .await?;
+
+    let base = config::public_base_url(&env)?;
+    let language = settings.language();
+    let business = context.business_name.as_str();
+    let body = match how {
+        Answer::Voicemail => {
+            voice_twiml::voicemail(&base, &to, &greeting::voicemail_greeting(business, name.as_deref()), language)
+        }
+        Answer::Relay | Answer::Gather => {
+            let streets = calls::listing_streets(&db, &context.tenant_id).await?;
+            let hints = greeting::hints(business, streets.iter().map(String::as_str));
+            let hello = greeting::greeting(business, name.as_deref());
+            if how == Answer::Gather {
+                voice_twiml::gather(&base, 1, &hello, language, &hints)
+            } else {
+                let parameters = [
+                    ("tenant", context.tenant_id.as_str()),
+                    ("call", id.as_str()),
+                    ("contact", contact_id.as_deref().unwrap_or_default()),
+                ];
+                voice_twiml::relay(&voice_twiml::Relay {
+                    base_url: &base,
+                    call_sid: &call.call_sid,
+                    greeting: &hello,
+                    language,
+                    hints: &hints,
+                    parameters: &parameters,
+                })
+            }
+        }
+    };
+    twiml(&body)
+}
+
+pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
+    let Verified { form, db: _, tenant, now } = verify(&mut req, &env).await?;
+    let call = call_request(&form)?;
+    let turn: u32 = super::query_param(&req, "turn")?.and_then(|t| t.parse().ok()).unwrap_or(1);
+    let context = tenant.into_context(now);
+    let settings = voice_settings(&context);
+    let (base, language) = (config::public_base_url(&env)?, settings.language().to_owned());
+    let speech = form.non_empty("SpeechResult").map(str::trim).unwrap_or_default().to_owned();
+    let Some(from) = call.from.clone().filter(|_| !speech.is_empty()) else {
+        // Silence (or a caller we cannot keep a conversation with): ask again, same turn.
+        return twiml(&voice_twiml::gather(&base, turn, "Sorry, could you say that again?", &language, ""));
+    };
+    let today = context.local_time.date;
+    let template = context.settings.template.clone();
+    let transfer = settings.transfer_number.clone();
+    let inbound = InboundTurn::from_speech(&call.call_sid, turn, from, &speech, context, now);
+    let outcome = conversation_turn(&env, &inbound).await?;
+    publish_after_response(&env, ctx, outcome.events);
+    let reply = spoken::for_speech(outcome.reply.as_deref().unwrap_or_default());
+    let next = spoken::next(&speech, template.as_deref(), today);
+    let to = form.non_empty("To").unwrap_or_default();
+    let body = match (next, transfer) {
+        (Next::HangUp, _) => voice_twiml::say_and_hang_up(&reply, &language),
+        (Next::Person, Some(number)) => voice_twiml::dial(&base, &call.call_sid, &number, to, CONNECTING, &language),
+        (Next::Person, None) | (Next::Listen, _) => voice_twiml::gather(&base, turn + 1, &reply, &language, ""),
+    };
+    twiml(&body)
+}
+
+pub async fn status(mut req: Request, env: Env) -> AppResult<Response> {
+    let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
+    let call = call_request(&form)?;
+    let reported = form.non_empty("CallStatus").unwrap_or_default();
+    // An undocumented status is acknowledged and ignored: Twilio adds values without notice.
+    if let Some(rank) = status::rank(reported) {
+        let duration = status::duration_seconds(form.non_empty("CallDuration"));
+        calls::apply_call_status(&db, &tenant.tenant_id, &call.call_sid, (reported, rank), duration, now).await?;
+    }
+    Ok(Response::empty()?.with_status(204))
+}
+
+pub async fn recording(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
+    let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
+    let call = call_request(&form)?;
+    let (Some(sid), Some(url)) = (form.non_empty("RecordingSid"), form.non_empty("RecordingUrl")) else {
+        // `absent` and `in-progress` recording callbacks carry nothing to keep yet.
+        return twiml(&voice_twiml::hang_up());
+    };
+    let duration = status::duration_seconds(form.non_empty("RecordingDuration"));
+    let stored = calls::attach_recording(&db, &tenant.tenant_id, &call.call_sid, (sid, url, duration), now).await?;
+    // On the caller's timeline too; the recording's sid makes the two reports one entry.
+    if let Some((stored, caller)) = stored.and_then(|c| PhoneE164::parse(&c.from_number).ok().map(|p| (c, p))) {
+        let note = voice::voicemail_note(&stored.id, duration);
+        let turn = InboundTurn::voicemail(sid, note, caller, tenant.into_context(now), now);
+        let outcome = conversation_turn(&env, &turn).await?;
+        publish_after_response(&env, ctx, outcome.events);
+    }
+    // The `<Record action>` request expects TwiML for the rest of the call: there is none.
+    twiml(&voice_twiml::hang_up())
+}
+
+pub async fn relay_ended(mut req: Request, env: Env) -> AppResult<Response> {
+    let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
+    let call = call_request(&form)?;
+    let raw = form.non_empty("HandoffData");
+    if let Some(raw) = raw {
+        calls::set_handoff(&db, &tenant.tenant_id, &call.call_sid, raw, now).await?;
+    }
+    let context = tenant.into_context(now);
+    let settings = voice_settings(&context);
+    let handoff = Handoff::parse(raw);
+    let body = match (handoff.wants_person(), &settings.transfer_number) {
+        (true, Some(number)) => voice_twiml::dial(
+            &config::public_base_url(&env)?,
+            &call.call_sid,
+            number,
+            form.non_empty("To").unwrap_or_default(),
+            CONNECTING,
+            settings.language(),
+        ),
+        _ => voice_twiml::hang_up(),
+    };
+    twiml(&body)
+}
+
+/// `POST /webhooks/twilio/voice/whisper?call={CallSid}&number={tenant number}`: the person
+/// answering a transfer hears why the caller is coming through (the relay's handoff summary).
+/// Twilio signs it like any request; its `To` is the staff phone, so the URL names the tenant.
+pub async fn whisper(mut req: Request, env: Env) -> AppResult<Response> {
+    let Verified { db, tenant, now, .. } = verify(&mut req, &env).await?;
+    let call_sid = super::query_param(&req, "call")?.ok_or_else(|| ApiError::bad_request("`call` is required"))?;
+    let stored = calls::call_by_sid(&db, &tenant.tenant_id, &call_sid).await?;
+    let handoff = Handoff::parse(stored.as_ref().and_then(|c| c.handoff.as_deref()));
+    let settings = voice_settings(&tenant.into_context(now));
+    twiml(&voice_twiml::whisper(&handoff.staff_summary(), settings.language()))
+}
