@@ -4,8 +4,8 @@
 use crate::error::AppError;
 use crate::routes::{
     api, bookings, escalations, events, health, info_packs, kb, kb_unanswered, leads, listings, meta_whatsapp,
-    missed_call, openphone, saved_searches, settings, test_hooks, tickets, twilio_sms, understand, unparsed, web_chat,
-    web_form,
+    missed_call, openphone, saved_searches, settings, test_hooks, tickets, twilio_relay, twilio_sms, understand,
+    unparsed, web_chat, web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -21,6 +21,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, ["health"]) => health::get(),
         (Method::Post, ["webhooks", "twilio", "sms"]) => twilio_sms::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "status"]) => twilio_sms::status(req, env).await,
+        (Method::Get, ["webhooks", "twilio", "relay"]) => twilio_relay::get(req, env).await,
         (Method::Get, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::verify(&req, &env),
         (Method::Post, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "openphone"]) => openphone::post(req, env, &ctx).await,
@@ -107,7 +108,7 @@ fn is_route(segments: &[&str]) -> bool {
     matches!(
         segments,
         ["health"]
-            | ["webhooks", "twilio", "sms" | "status"]
+            | ["webhooks", "twilio", "sms" | "status" | "relay"]
             | ["webhooks", "missed-call" | "forms", _]
             | ["chat", _, "messages" | "events"]
             | ["webhooks", "meta", "whatsapp"]

@@ -19,6 +19,7 @@ pub mod saved_searches;
 pub mod settings;
 pub mod test_hooks;
 pub mod tickets;
+pub mod twilio_relay;
 pub mod twilio_sms;
 pub mod understand;
 pub mod unparsed;

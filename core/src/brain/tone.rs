@@ -33,7 +33,7 @@ impl ChannelStyle {
     /// The style a channel has unless the tenant says otherwise.
     pub fn default_for(channel: Channel) -> Option<Self> {
         match channel {
-            Channel::Sms => Some(ChannelStyle::Concise),
+            Channel::Sms | Channel::Voice => Some(ChannelStyle::Concise),
             Channel::Whatsapp => Some(ChannelStyle::Casual),
             Channel::Email => Some(ChannelStyle::Formal),
             Channel::Chat => None,

@@ -31,6 +31,8 @@ pub enum Channel {
     /// The website chat widget.
     Chat,
     Email,
+    /// A phone call through ConversationRelay: the reply is spoken.
+    Voice,
 }
 
 impl Channel {
@@ -40,6 +42,7 @@ impl Channel {
             Channel::Whatsapp => "whatsapp",
             Channel::Chat => "chat",
             Channel::Email => "email",
+            Channel::Voice => "voice",
         }
     }
 }

@@ -43,6 +43,7 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
         Channel::Whatsapp => "WhatsApp messages",
         Channel::Chat => "the chat on the business's website",
         Channel::Email => "emails",
+        Channel::Voice => "a phone call: your words are spoken aloud, so one or two short sentences",
     };
     let _ = writeln!(
         p,
