@@ -157,3 +157,27 @@ test('an emergency call opens an emergency escalation and hands the caller to a 
   }, { what: 'the emergency escalation' });
   assert.deepEqual(escalations.map((e) => [e.reason, e.priority]), [['emergency', 'critical']]);
 });
+
+test('a dropped WebSocket reconnects into the same call: the next turn continues its thread', async () => {
+  const phone = uniquePhone();
+  const first = await call();
+  first.setup({ from: phone });
+  first.prompt('Is the flat on Elm Road still available?');
+  await first.answer();
+  first.close();
+
+  // Twilio reconnects with the same CallSid and sends `setup` again.
+  const again = await call({ callSid: first.callSid });
+  try {
+    again.setup({ from: phone });
+    again.prompt('What are your opening hours?');
+    const { text } = await again.answer();
+    assert.ok(text.length > 0);
+  } finally {
+    again.close();
+  }
+  const msgs = await voiceMessages(phone);
+  assert.deepEqual(msgs.map((m) => m.direction), ['inbound', 'outbound', 'inbound', 'outbound'], JSON.stringify(msgs));
+  assert.deepEqual(msgs.filter((m) => m.direction === 'inbound').map((m) => m.provider_message_id),
+    [`${first.callSid}:1`, `${first.callSid}:2`], 'turns are numbered across the reconnect, none answered twice');
+});
