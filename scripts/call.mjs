@@ -5,30 +5,13 @@
 // Usage: node scripts/call.mjs [--from +447700900123] [--to +14155550100]
 //        [--url http://127.0.0.1:8787] [--public-url <PUBLIC_BASE_URL, default --url>]
 //        [--token demo-twilio-auth-token]
-import { parseArgs } from 'node:util';
+import { cliArgs } from './lib/cli.mjs';
 import { createInterface } from 'node:readline/promises';
 import { openCall } from './lib/relay.mjs';
 
 const usage = 'usage: node scripts/call.mjs [--from +447700900123] [--to +14155550100] [--url http://127.0.0.1:8787] [--public-url URL] [--token demo-twilio-auth-token]';
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      from: { type: 'string', default: '+447700900123' },
-      to: { type: 'string', default: '+14155550100' },
-      url: { type: 'string', default: 'http://127.0.0.1:8787' },
-      'public-url': { type: 'string' },
-      token: { type: 'string', default: 'demo-twilio-auth-token' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }));
-} catch (e) {
-  console.error(`${e.message}\n${usage}`);
-  process.exit(2);
-}
-if (values.help) { console.log(usage); process.exit(0); }
+const values = cliArgs(usage, { from: { type: 'string', default: '+447700900123' } });
 
 let call;
 try {

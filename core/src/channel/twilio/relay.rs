@@ -101,24 +101,37 @@ pub fn signed_url(public_base_url: &str, path: &str, query: Option<&str>) -> Str
     }
 }
 
-/// At most this many sentences are spoken per turn: a caller cannot scroll back.
+/// At most this many sentences are spoken per turn, plus the reply's closing question: a caller
+/// cannot scroll back, but must hear what they are asked.
 const SPOKEN_SENTENCES: usize = 2;
 
-/// The reply as it is said on a call: its first sentences (a text reply's detail is for reading).
+/// The reply as it is said on a call: its first sentences and, when that cut a question off the
+/// end, that question (the next step). A text reply's detail is for reading.
 pub fn spoken(reply: &str) -> String {
-    let mut out = String::new();
-    let mut sentences = 0;
-    for word in reply.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
+    let sentences = sentences(reply);
+    if sentences.len() <= SPOKEN_SENTENCES {
+        return sentences.join(" ");
+    }
+    let mut kept = sentences[..SPOKEN_SENTENCES].to_vec();
+    if let Some(question) = sentences.last().filter(|s| s.ends_with('?')) {
+        kept.push(question.clone());
+    }
+    kept.join(" ")
+}
+
+/// Sentences as the words between `.`, `?` and `!` at word ends (prices and times keep theirs).
+fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for word in text.split_whitespace() {
+        current.push(word);
         if word.ends_with(['.', '?', '!']) {
-            sentences += 1;
-            if sentences == SPOKEN_SENTENCES {
-                break;
-            }
+            out.push(current.join(" "));
+            current.clear();
         }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
     }
     out
 }
@@ -222,8 +235,12 @@ mod tests {
     }
 
     #[test]
-    fn spoken_replies_keep_two_sentences() {
+    fn spoken_replies_keep_two_sentences_and_the_closing_question() {
         assert_eq!(spoken("One. Two? Three! Four."), "One. Two?");
+        assert_eq!(
+            spoken("Hi! It is £1,450 a month. It has a garden. When would you like to view it?"),
+            "Hi! It is £1,450 a month. When would you like to view it?"
+        );
         assert_eq!(spoken("Just one line"), "Just one line");
     }
 
