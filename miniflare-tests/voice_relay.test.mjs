@@ -169,3 +169,19 @@ test('a dropped WebSocket reconnects into the same call: the next turn continues
   assert.deepEqual(msgs.filter((m) => m.direction === 'inbound').map((m) => m.provider_message_id),
     [`${callSid}:1`, `${callSid}:2`], 'turns are numbered across the reconnect, none answered twice');
 });
+
+test('two final prompts in quick succession are two turns, answered in order', async () => {
+  const phone = uniquePhone();
+  await onCall(phone, async (c) => {
+    c.prompt('Is the flat on Elm Road still available?');
+    c.prompt('What are your opening hours?');
+    const first = await c.answer();
+    const second = await c.answer();
+    assert.match(first.text, /Elm Road/, first.text);
+    assert.match(second.text, /opening hours/i, second.text);
+  });
+  const msgs = await voiceMessages(phone);
+  assert.deepEqual(msgs.filter((m) => m.direction === 'inbound').map((m) => m.body),
+    ['Is the flat on Elm Road still available?', 'What are your opening hours?'], JSON.stringify(msgs));
+  assert.equal(msgs.filter((m) => m.direction === 'outbound').length, 2, JSON.stringify(msgs));
+});

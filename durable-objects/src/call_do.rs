@@ -15,6 +15,7 @@ use frontdesk_core::channel::twilio::relay::{self, CallState, Handoff, Incoming}
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::Clock;
+use futures::lock::Mutex;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
@@ -27,12 +28,14 @@ const TENANT_KEY: &str = "tenant";
 pub struct CallDO {
     state: State,
     env: Env,
+    /// One turn at a time (while the object is awake; a hibernated one has none running).
+    turn_lock: Mutex<()>,
 }
 
 impl DurableObject for CallDO {
     fn new(state: State, env: Env) -> Self {
         crate::platform::time::configure_clock(&env);
-        Self { state, env }
+        Self { state, env, turn_lock: Mutex::new(()) }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
@@ -56,31 +59,39 @@ impl DurableObject for CallDO {
                 return Ok(());
             }
         };
-        let mut call: CallState = self.state.storage().get(CALL_KEY).await?.unwrap_or_default();
         match incoming {
             Incoming::Setup { call_sid, from, to, custom_parameters } => {
-                // A reconnect sends `setup` again: the call goes on where it was.
-                if call.call_sid != call_sid {
-                    call = CallState { call_sid, from, to, custom_parameters, ..CallState::default() };
+                self.update(|call| {
+                    // A reconnect sends `setup` again: the call goes on where it was.
+                    if call.call_sid != call_sid {
+                        *call = CallState { call_sid, from, to, custom_parameters, ..CallState::default() };
+                    }
+                })
+                .await?;
+            }
+            Incoming::Prompt { voice_prompt, last: true } if !voice_prompt.trim().is_empty() => {
+                // Two final prompts in quick succession are two turns, in order.
+                let _turn = self.turn_lock.lock().await;
+                self.turn(&ws, &voice_prompt).await?;
+            }
+            Incoming::Dtmf { digit } if relay::is_operator_digit(&digit) => {
+                let _turn = self.turn_lock.lock().await;
+                let (call, was_ended) = self.update(|call| std::mem::replace(&mut call.ended, true)).await?;
+                if !was_ended {
+                    ws.send_with_str(relay::end_message(Handoff::Human, "The caller pressed 0 for a person.", &call))?;
                 }
             }
-            Incoming::Prompt { voice_prompt, last: true } if !call.ended && !voice_prompt.trim().is_empty() => {
-                self.turn(&ws, &mut call, &voice_prompt).await?;
-            }
-            Incoming::Dtmf { digit } if !call.ended && relay::is_operator_digit(&digit) => {
-                ws.send_with_str(relay::end_message(Handoff::Human, "The caller pressed 0 for a person.", &call))?;
-                call.ended = true;
-            }
+            // Not behind the turn lock: the caller interrupts the reply already being spoken,
+            // even while their next words are being answered.
             Incoming::Interrupt { utterance_until_interrupt } => {
-                if let Some((message_id, said)) = call.speaking.take() {
-                    let heard = relay::heard_part(&said, &utterance_until_interrupt);
-                    self.keep_as_said(&message_id, &heard).await?;
+                if let (_, Some((message_id, said))) = self.update(|call| call.speaking.take()).await? {
+                    self.keep_as_said(&message_id, &relay::heard_part(&said, &utterance_until_interrupt)).await?;
                 }
             }
-            Incoming::Error { description } => worker::console_warn!("relay error on {}: {description}", call.call_sid),
-            _ => return Ok(()),
+            Incoming::Error { description } => worker::console_warn!("relay error: {description}"),
+            _ => {}
         }
-        self.state.storage().put(CALL_KEY, &call).await
+        Ok(())
     }
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _clean: bool) -> Result<()> {
@@ -98,43 +109,69 @@ impl DurableObject for CallDO {
 impl CallDO {
     /// One caller turn: the thread answers, the first sentences are spoken, and an escalation
     /// to a person (or an emergency) hands the call back to Twilio after them.
-    async fn turn(&self, ws: &WebSocket, call: &mut CallState, words: &str) -> Result<()> {
+    async fn turn(&self, ws: &WebSocket, words: &str) -> Result<()> {
         let tenant: TenantRecord = self
             .state
             .storage()
             .get(TENANT_KEY)
             .await?
             .ok_or_else(|| worker::Error::RustError("call has no tenant".into()))?;
+        // The turn's number is taken before the brain runs, so no two prompts share an event id.
+        let (call, number) = self
+            .update(|call| {
+                (!call.ended).then(|| {
+                    call.turns += 1;
+                    call.speaking = None;
+                    call.turns
+                })
+            })
+            .await?;
+        let Some(number) = number else { return Ok(()) };
         let Ok(caller) = PhoneE164::parse(&call.from) else {
             // A withheld number has no thread to keep: a person takes the call.
-            ws.send_with_str(relay::end_message(Handoff::Human, "The caller's number is withheld.", call))?;
-            call.ended = true;
+            ws.send_with_str(relay::end_message(Handoff::Human, "The caller's number is withheld.", &call))?;
+            self.update(|call| call.ended = true).await?;
             return Ok(());
         };
-        call.turns += 1;
         let now = WorkerClock.now_ms();
-        let turn = InboundTurn::from_call(&call.call_sid, call.turns, caller, words, tenant.into_context(now), now);
+        let turn = InboundTurn::from_call(&call.call_sid, number, caller, words, tenant.into_context(now), now);
         let outcome = conversation_turn(&self.env, &turn).await?;
         if let Err(e) = hub_publish(&self.env, &outcome.events).await {
             worker::console_error!("publishing the events of {} failed: {e}", turn.event_id);
         }
-        if let Some(reply) = &outcome.reply {
-            let said = relay::spoken(reply);
-            for message in relay::text_messages(&said) {
-                ws.send_with_str(message)?;
-            }
-            if let Some(id) = &outcome.reply_id {
-                if said != *reply {
-                    self.keep_as_said(id, &said).await?;
-                }
-                call.speaking = Some((id.clone(), said));
-            }
+        let said = outcome.reply.as_deref().map(relay::spoken);
+        for message in said.iter().flat_map(|said| relay::text_messages(said)) {
+            ws.send_with_str(message)?;
         }
-        if let Some((handoff, summary)) = relay::handoff_in(&outcome.events) {
-            ws.send_with_str(relay::end_message(handoff, &summary, call))?;
-            call.ended = true;
+        let handoff = relay::handoff_in(&outcome.events);
+        // Recorded as soon as the tokens are out, before any other await, so an interrupt of
+        // this reply finds it.
+        let speaking = outcome.reply_id.clone().zip(said.clone());
+        let (call, _) = self
+            .update(|call| {
+                call.speaking = speaking;
+                call.ended |= handoff.is_some();
+            })
+            .await?;
+        if let Some((handoff, summary)) = handoff {
+            ws.send_with_str(relay::end_message(handoff, &summary, &call))?;
+        }
+        if let (Some(id), Some(said)) = (&outcome.reply_id, &said) {
+            if outcome.reply.as_deref() != Some(said.as_str()) {
+                self.keep_as_said(id, said).await?;
+            }
         }
         Ok(())
+    }
+
+    /// Read, change and write the call in one step: no other message runs in between (storage
+    /// calls hold the object's input gate), so an interrupt never loses a turn's update.
+    async fn update<T>(&self, change: impl FnOnce(&mut CallState) -> T) -> Result<(CallState, T)> {
+        let storage = self.state.storage();
+        let mut call: CallState = storage.get(CALL_KEY).await?.unwrap_or_default();
+        let out = change(&mut call);
+        storage.put(CALL_KEY, &call).await?;
+        Ok((call, out))
     }
 
     /// The history keeps what the caller heard, not what the brain wrote.
