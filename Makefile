@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb bench-listings sms deploy-dry-run clean bench-bookings
+.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb bench-listings sms call deploy-dry-run clean bench-bookings
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ bench-bookings: build ## availability p50/p99 with 10k bookings, booking under 2
 
 sms: ## simulate Twilio: make sms FROM=+447700900123 BODY="Hi"
 	@$(ENV) node scripts/sms.mjs --from "$(FROM)" --body "$(BODY)" $(if $(TO),--to "$(TO)")
+
+call: ## a phone call in the terminal through the voice relay: make call [FROM=+447700900123]
+	@$(ENV) node scripts/call.mjs $(if $(FROM),--from "$(FROM)") $(if $(TO),--to "$(TO)") $(if $(URL),--url "$(URL)")
 
 deploy-dry-run: build ## what `wrangler deploy` would upload, with sizes
 	@$(ENV) wrangler deploy --dry-run --outdir build/dry-run

@@ -75,7 +75,7 @@ test('relay mode: the call is stored and answered with ConversationRelay in the 
   assert.ok(relay, xml);
   assert.ok(xml.includes(`<Connect action="${PUBLIC}/webhooks/twilio/voice/relay-ended" method="POST">`), xml);
   assert.ok(relay[1].startsWith(
-    `url="wss://voice.frontdesk.test/webhooks/twilio/relay?call=${sid}" welcomeGreeting="Thanks for calling Maple &amp; Pine Lettings. How can I help?" ` +
+    `url="wss://voice.frontdesk.test/webhooks/twilio/relay?call=${sid}&amp;to=%2B14155550100" welcomeGreeting="Thanks for calling Maple &amp; Pine Lettings. How can I help?" ` +
     'language="en-US" interruptible="any" dtmfDetection="true" hints="Maple &amp; Pine Lettings,'), relay[1]);
   assert.match(relay[1], /hints="[^"]*Elm Road/, 'listing streets are hints');
   assert.ok(xml.includes(`<Parameter name="tenant" value="${DEMO.tenantId}"/><Parameter name="call" value="${call.id}"/>` +

@@ -3,31 +3,12 @@
 // Usage: node scripts/sms.mjs --from +447700900123 --body "Hi" [--to +14155550100]
 //        [--url http://127.0.0.1:8787] [--public-url <PUBLIC_BASE_URL, default --url>]
 //        [--token demo-twilio-auth-token] [--sid SM…]
-import { parseArgs } from 'node:util';
+import { cliArgs } from './lib/cli.mjs';
 import { signedSmsRequest, randomMessageSid, twimlMessages } from './lib/twilio.mjs';
 
 const usage = 'usage: node scripts/sms.mjs --from +447700900123 --body "Hi" [--to +14155550100] [--url http://127.0.0.1:8787] [--public-url URL] [--token demo-twilio-auth-token] [--sid SM…]';
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      from: { type: 'string' },
-      body: { type: 'string' },
-      to: { type: 'string', default: '+14155550100' },
-      url: { type: 'string', default: 'http://127.0.0.1:8787' },
-      'public-url': { type: 'string' },
-      token: { type: 'string', default: 'demo-twilio-auth-token' },
-      sid: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }));
-} catch (e) {
-  console.error(`${e.message}\n${usage}`);
-  process.exit(2);
-}
-if (values.help) { console.log(usage); process.exit(0); }
+const values = cliArgs(usage, { from: { type: 'string' }, body: { type: 'string' }, sid: { type: 'string' } });
 if (!values.from || values.body === undefined) { console.error(usage); process.exit(2); }
 
 const req = signedSmsRequest({

@@ -11,7 +11,7 @@ use frontdesk_durable::platform::time::{configure_clock, WorkerClock};
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 // The Durable Object classes must be exported from this cdylib (workers-rs #204).
-pub use frontdesk_durable::{ConversationDO, LimiterDO, TenantHubDO};
+pub use frontdesk_durable::{CallDO, ConversationDO, LimiterDO, TenantHubDO};
 
 #[event(start)]
 fn start() {

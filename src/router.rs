@@ -4,8 +4,8 @@
 use crate::error::AppError;
 use crate::routes::{
     api, bookings, calls, escalations, events, health, info_packs, kb, kb_unanswered, leads, listings, meta_whatsapp,
-    missed_call, openphone, saved_searches, settings, test_hooks, tickets, twilio_sms, twilio_voice, understand,
-    unparsed, web_chat, web_form,
+    missed_call, openphone, saved_searches, settings, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice,
+    understand, unparsed, web_chat, web_form,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -27,6 +27,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["webhooks", "twilio", "voice", "recording"]) => twilio_voice::recording(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "voice", "relay-ended"]) => twilio_voice::relay_ended(req, env).await,
         (Method::Post, ["webhooks", "twilio", "voice", "whisper"]) => twilio_voice::whisper(req, env).await,
+        (Method::Get, ["webhooks", "twilio", "relay"]) => twilio_relay::get(req, env).await,
         (Method::Get, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::verify(&req, &env),
         (Method::Post, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "openphone"]) => openphone::post(req, env, &ctx).await,
@@ -115,7 +116,7 @@ fn is_route(segments: &[&str]) -> bool {
     matches!(
         segments,
         ["health"]
-            | ["webhooks", "twilio", "sms" | "status" | "voice"]
+            | ["webhooks", "twilio", "sms" | "status" | "voice" | "relay"]
             | ["webhooks", "twilio", "voice", "gather" | "status" | "recording" | "relay-ended" | "whisper"]
             | ["webhooks", "missed-call" | "forms", _]
             | ["chat", _, "messages" | "events"]

@@ -335,6 +335,22 @@ impl InboundTurn {
         Self { body: text.to_owned(), delivery: Delivery::Inline, ..base }
     }
 
+    /// A caller's final transcript on a ConversationRelay call: turn `turn` of call `call_sid`
+    /// (the idempotency key), answered on the call itself.
+    pub fn from_call(
+        call_sid: &str,
+        turn: u32,
+        caller: PhoneE164,
+        words: &str,
+        tenant: TenantContext,
+        at: u64,
+    ) -> Self {
+        let event_id = format!("{call_sid}:{turn}");
+        let provider = crate::channel::twilio::PROVIDER;
+        let base = Self::base(tenant, provider, &event_id, Channel::Voice, caller.into(), at);
+        Self { body: words.to_owned(), delivery: Delivery::Inline, ..base }
+    }
+
     /// The channel the inbound event itself is recorded on.
     pub fn inbound_channel(&self) -> &'static str {
         match self.kind {
@@ -359,6 +375,7 @@ impl InboundTurn {
     /// one when its job's send is accepted.
     pub fn reply_status(&self) -> &'static str {
         match (self.delivery, self.channel) {
+            // Chat: the HTTP response; voice: the relay speaks it as soon as it is written.
             (Delivery::Inline, Channel::Chat | Channel::Voice) => "sent",
             _ => "queued",
         }

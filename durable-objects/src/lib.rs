@@ -2,6 +2,7 @@
 //! Worker ([`platform`]). Each object is a thin shell over core logic: storage, streams and the
 //! runtime live here; decisions live in frontdesk-core.
 
+mod call_do;
 mod conversation_do;
 mod limiter_do;
 mod llm_turn;
@@ -10,7 +11,8 @@ mod protocol;
 mod tenant_hub_do;
 mod thread_store;
 
+pub use call_do::CallDO;
 pub use conversation_do::ConversationDO;
 pub use limiter_do::LimiterDO;
-pub use protocol::{conversation_turn, hub_publish, hub_stream, limiter_take};
+pub use protocol::{call_connect, conversation_turn, hub_publish, hub_stream, limiter_take};
 pub use tenant_hub_do::TenantHubDO;

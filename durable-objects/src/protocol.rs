@@ -11,12 +11,16 @@ use worker::{Env, Headers, Method, Request, RequestInit, Response, Result};
 pub const CONVERSATION_BINDING: &str = "CONVERSATION";
 pub const TENANT_HUB_BINDING: &str = "TENANT_HUB";
 pub const LIMITER_BINDING: &str = "LIMITER";
+pub const CALL_BINDING: &str = "CALL";
 
 // Internal URLs: the host is never resolved, only the path is routed by the object.
 pub(crate) const TURN_PATH: &str = "/turn";
 pub(crate) const PUBLISH_PATH: &str = "/publish";
 pub(crate) const STREAM_PATH: &str = "/stream";
 pub(crate) const TAKE_PATH: &str = "/take";
+pub(crate) const CALL_PATH: &str = "/call";
+/// The verified tenant's row (`TenantRecord` JSON) on a call's WebSocket upgrade.
+pub(crate) const TENANT_HEADER: &str = "x-frontdesk-tenant";
 /// Limits a stream to one contact's messages, in the visitor view (`Event::to_visitor_sse`).
 pub(crate) const CONTACT_PARAM: &str = "contact";
 
@@ -36,6 +40,22 @@ pub async fn conversation_turn(env: &Env, turn: &InboundTurn) -> Result<TurnOutc
         return Err(worker::Error::RustError(format!("conversation turn failed: {}", response.status_code())));
     }
     response.json().await
+}
+
+/// Hands a verified ConversationRelay WebSocket upgrade to its call's object (one per CallSid),
+/// with the tenant the handshake was verified for; the object's 101 answer goes back to Twilio.
+pub async fn call_connect(
+    env: &Env,
+    call_sid: &str,
+    tenant: &crate::platform::tenant::TenantRecord,
+) -> Result<Response> {
+    let stub = env.durable_object(CALL_BINDING)?.get_by_name(call_sid)?;
+    let headers = Headers::new();
+    headers.set("upgrade", "websocket")?;
+    headers.set(TENANT_HEADER, &serde_json::to_string(tenant)?)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    stub.fetch_with_request(Request::new_with_init(&format!("https://do{CALL_PATH}"), &init)?).await
 }
 
 /// Publishes events, in order, to their tenant's hub (one object per tenant id) in one call.

@@ -20,6 +20,7 @@ pub mod saved_searches;
 pub mod settings;
 pub mod test_hooks;
 pub mod tickets;
+pub mod twilio_relay;
 pub mod twilio_sms;
 pub mod twilio_voice;
 pub mod understand;

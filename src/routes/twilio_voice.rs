@@ -130,6 +130,7 @@ pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
                 voice_twiml::relay(&voice_twiml::Relay {
                     base_url: &base,
                     call_sid: &call.call_sid,
+                    number: &to,
                     greeting: &hello,
                     language,
                     hints: &hints,

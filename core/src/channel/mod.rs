@@ -31,7 +31,7 @@ pub enum Channel {
     /// The website chat widget.
     Chat,
     Email,
-    /// A phone call: the caller's speech in, the reply spoken.
+    /// A phone call: the caller's speech in, the reply spoken (gather or ConversationRelay).
     Voice,
 }
 

@@ -8,6 +8,8 @@ pub struct Relay<'a> {
     /// `{PUBLIC_BASE_URL}`, no trailing slash: `https://…`.
     pub base_url: &'a str,
     pub call_sid: &'a str,
+    /// The tenant's number the caller rang (`To`): the relay finds the tenant by it.
+    pub number: &'a str,
     pub greeting: &'a str,
     pub language: &'a str,
     pub hints: &'a str,
@@ -21,11 +23,11 @@ pub const GATHER_PATH: &str = "/webhooks/twilio/voice/gather";
 pub const RECORDING_PATH: &str = "/webhooks/twilio/voice/recording";
 
 /// The relay WebSocket's URL: the public origin with `wss` for `https` (`ws` for a plain-HTTP
-/// development origin).
-pub fn relay_url(base_url: &str, call_sid: &str) -> String {
+/// development origin), naming the call and the tenant's number.
+pub fn relay_url(base_url: &str, call_sid: &str, number: &str) -> String {
     let host = base_url.strip_prefix("https://").map(|h| format!("wss://{h}"));
     let origin = host.unwrap_or_else(|| base_url.replacen("http://", "ws://", 1));
-    format!("{origin}{RELAY_PATH}?call={}", urlencode(call_sid))
+    format!("{origin}{RELAY_PATH}?call={}&to={}", urlencode(call_sid), urlencode(number))
 }
 
 /// AI answers over ConversationRelay; when the relay ends, Twilio asks `relay-ended` what next.
@@ -40,7 +42,7 @@ pub fn relay(r: &Relay<'_>) -> String {
          welcomeGreeting=\"{}\" language=\"{}\" interruptible=\"any\" dtmfDetection=\"true\" hints=\"{}\">{params}\
          </ConversationRelay></Connect></Response>",
         escape(r.base_url),
-        escape(&relay_url(r.base_url, r.call_sid)),
+        escape(&relay_url(r.base_url, r.call_sid, r.number)),
         escape(r.greeting),
         escape(r.language),
         escape(r.hints),
@@ -134,6 +136,7 @@ mod tests {
         let xml = relay(&Relay {
             base_url: "https://fd.example",
             call_sid: "CA1",
+            number: "+441170000000",
             greeting: "Thanks for calling Tom & Co.",
             language: "en-GB",
             hints: "Tom & Co,Elm Road",
@@ -143,7 +146,7 @@ mod tests {
             xml,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Connect \
              action=\"https://fd.example/webhooks/twilio/voice/relay-ended\" method=\"POST\"><ConversationRelay \
-             url=\"wss://fd.example/webhooks/twilio/relay?call=CA1\" welcomeGreeting=\"Thanks for calling Tom &amp; Co.\" \
+             url=\"wss://fd.example/webhooks/twilio/relay?call=CA1&amp;to=%2B441170000000\" welcomeGreeting=\"Thanks for calling Tom &amp; Co.\" \
              language=\"en-GB\" interruptible=\"any\" dtmfDetection=\"true\" hints=\"Tom &amp; Co,Elm Road\">\
              <Parameter name=\"tenant\" value=\"ten_1\"/></ConversationRelay></Connect></Response>"
         );
@@ -151,7 +154,10 @@ mod tests {
 
     #[test]
     fn a_development_origin_gets_a_plain_websocket() {
-        assert_eq!(relay_url("http://127.0.0.1:8787", "CA 1"), "ws://127.0.0.1:8787/webhooks/twilio/relay?call=CA%201");
+        assert_eq!(
+            relay_url("http://127.0.0.1:8787", "CA 1", "+14155550100"),
+            "ws://127.0.0.1:8787/webhooks/twilio/relay?call=CA%201&to=%2B14155550100"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod listings;
 pub mod outreach;
 pub mod property;
 pub mod saved_searches;
+pub mod tenant;
 pub mod time;
 pub mod vectors;
 

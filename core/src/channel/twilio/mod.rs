@@ -1,6 +1,7 @@
 //! Twilio Messaging (SMS, and WhatsApp through Twilio): docs/PROTOCOLS.md §1 and §3.1.
 
 mod inbound;
+pub mod relay;
 pub mod rest;
 mod signature;
 pub mod status;

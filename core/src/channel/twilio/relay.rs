@@ -1,0 +1,276 @@
+//! Twilio ConversationRelay: the WebSocket a `<ConversationRelay>` call speaks to
+//! (PROTOCOLS.md §3; twilio.com/docs/voice/conversationrelay/websocket-messages). Twilio turns
+//! the caller's speech into `prompt` messages and speaks the `text` tokens we send back; `end`
+//! hands the call back to the TwiML flow with `handoffData`.
+
+use crate::escalation::Reason;
+use crate::events::{EventKind, NewEvent};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// The relay's route: `GET …?call=<CallSid>&to=<the tenant's number>` upgraded to a WebSocket.
+pub const RELAY_PATH: &str = "/webhooks/twilio/relay";
+
+/// A message from Twilio. Fields we do not use are ignored; types we do not know are kept as
+/// `Other` so a new one never breaks a call.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Incoming {
+    #[serde(rename_all = "camelCase")]
+    Setup {
+        call_sid: String,
+        #[serde(default)]
+        from: String,
+        #[serde(default)]
+        to: String,
+        #[serde(default)]
+        custom_parameters: serde_json::Map<String, serde_json::Value>,
+    },
+    /// `last: false` is a partial transcript; only the final one is a turn.
+    #[serde(rename_all = "camelCase")]
+    Prompt {
+        voice_prompt: String,
+        #[serde(default)]
+        last: bool,
+    },
+    Dtmf {
+        digit: String,
+    },
+    /// The caller spoke over the reply: they heard `utterance_until_interrupt` of it.
+    #[serde(rename_all = "camelCase")]
+    Interrupt {
+        #[serde(default)]
+        utterance_until_interrupt: String,
+    },
+    Error {
+        #[serde(default)]
+        description: String,
+    },
+    #[serde(other)]
+    Other,
+}
+
+/// The call as the relay keeps it between messages (and across a reconnect).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CallState {
+    pub call_sid: String,
+    pub from: String,
+    pub to: String,
+    pub custom_parameters: serde_json::Map<String, serde_json::Value>,
+    /// Turns taken so far: each turn's event id is `<CallSid>:<n>`, so a prompt is answered once.
+    pub turns: u32,
+    /// The reply being spoken: (its message id, its text), until the next prompt or an interrupt.
+    pub speaking: Option<(String, String)>,
+    /// `end` was sent: the call is back with Twilio.
+    pub ended: bool,
+}
+
+/// Why the call leaves the AI, as `handoffData.reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handoff {
+    Human,
+    Emergency,
+}
+
+impl Handoff {
+    /// The handoff an escalation of `reason` asks for: only a person asked for, or an
+    /// emergency, take the caller off the AI; the rest are the team's to follow up.
+    pub fn for_escalation(reason: Reason) -> Option<Self> {
+        match reason {
+            Reason::HumanRequested => Some(Handoff::Human),
+            Reason::Emergency => Some(Handoff::Emergency),
+            _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Handoff::Human => "human",
+            Handoff::Emergency => "emergency",
+        }
+    }
+}
+
+/// The canonical URL Twilio signed for the handshake: `wss://` + the public host + path and
+/// query, with no body parameters.
+pub fn signed_url(public_base_url: &str, path: &str, query: Option<&str>) -> String {
+    let host = public_base_url.split_once("://").map_or(public_base_url, |(_, rest)| rest).trim_end_matches('/');
+    match query {
+        Some(query) => format!("wss://{host}{path}?{query}"),
+        None => format!("wss://{host}{path}"),
+    }
+}
+
+/// At most this many sentences are spoken per turn, plus the reply's closing question: a caller
+/// cannot scroll back, but must hear what they are asked.
+const SPOKEN_SENTENCES: usize = 2;
+
+/// The reply as it is said on a call: its first sentences and, when that cut a question off the
+/// end, that question (the next step). A text reply's detail is for reading.
+pub fn spoken(reply: &str) -> String {
+    let sentences = sentences(reply);
+    if sentences.len() <= SPOKEN_SENTENCES {
+        return sentences.join(" ");
+    }
+    let mut kept = sentences[..SPOKEN_SENTENCES].to_vec();
+    if let Some(question) = sentences.last().filter(|s| s.ends_with('?')) {
+        kept.push(question.clone());
+    }
+    kept.join(" ")
+}
+
+/// Sentences as the words between `.`, `?` and `!` at word ends (prices and times keep theirs).
+fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for word in text.split_whitespace() {
+        current.push(word);
+        if word.ends_with(['.', '?', '!']) {
+            out.push(current.join(" "));
+            current.clear();
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
+    }
+    out
+}
+
+/// Words per `text` token: small enough that Twilio starts speaking early, few enough messages.
+const WORDS_PER_TOKEN: usize = 4;
+
+/// The reply as `text` messages, `last: true` on the final one. Tokens keep their spacing, so
+/// their concatenation is the reply.
+pub fn text_messages(reply: &str) -> Vec<String> {
+    let words: Vec<&str> = reply.split_whitespace().collect();
+    let chunks: Vec<String> = words
+        .chunks(WORDS_PER_TOKEN)
+        .enumerate()
+        .map(|(i, chunk)| if i == 0 { chunk.join(" ") } else { format!(" {}", chunk.join(" ")) })
+        .collect();
+    let count = chunks.len();
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, token)| json!({ "type": "text", "token": token, "last": i + 1 == count }).to_string())
+        .collect()
+}
+
+/// `end`: Twilio leaves the relay and posts `handoffData` (a JSON string) to the
+/// `<Connect action>` URL, which transfers the call.
+pub fn end_message(handoff: Handoff, summary: &str, call: &CallState) -> String {
+    let data =
+        json!({ "reason": handoff.as_str(), "summary": summary, "contact": call.from, "callSid": call.call_sid });
+    json!({ "type": "end", "handoffData": data.to_string() }).to_string()
+}
+
+/// The handoff a turn's escalation asks for, with its summary (from the turn's
+/// `escalation.raised` event).
+pub fn handoff_in(events: &[NewEvent]) -> Option<(Handoff, String)> {
+    events.iter().filter(|e| e.kind == EventKind::EscalationRaised).find_map(|e| {
+        let escalation = &e.data["escalation"];
+        let reason: Reason = serde_json::from_value(escalation["reason"].clone()).ok()?;
+        let summary = escalation["summary"].as_str().unwrap_or_default().to_owned();
+        Handoff::for_escalation(reason).map(|handoff| (handoff, summary))
+    })
+}
+
+/// The DTMF shortcut to a person.
+pub fn is_operator_digit(digit: &str) -> bool {
+    digit.trim() == "0"
+}
+
+/// What the caller heard of `reply` when they interrupted: Twilio's `utteranceUntilInterrupt`
+/// when it is a beginning of the reply (it always should be), else the reply up to as many
+/// characters; never more than the reply.
+pub fn heard_part(reply: &str, utterance: &str) -> String {
+    let utterance = utterance.trim();
+    if reply.starts_with(utterance) {
+        return utterance.to_owned();
+    }
+    reply.chars().take(utterance.chars().count()).collect::<String>().trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_twilio_messages() {
+        let setup: Incoming = serde_json::from_str(
+            r#"{"type":"setup","sessionId":"VX1","accountSid":"AC1","parentCallSid":"","callSid":"CA1",
+                "from":"+447700900123","to":"+441234567890","forwardedFrom":"","callType":"PSTN","callerName":"",
+                "direction":"inbound","callStatus":"RINGING","customParameters":{"lang":"en"}}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(setup, Incoming::Setup { ref call_sid, ref from, .. } if call_sid == "CA1" && from == "+447700900123")
+        );
+        let prompt: Incoming =
+            serde_json::from_str(r#"{"type":"prompt","voicePrompt":"Hello","lang":"en-US","last":true}"#).unwrap();
+        assert_eq!(prompt, Incoming::Prompt { voice_prompt: "Hello".into(), last: true });
+        let interrupt: Incoming = serde_json::from_str(
+            r#"{"type":"interrupt","utteranceUntilInterrupt":"Yes, it","durationUntilInterruptMs":"460"}"#,
+        )
+        .unwrap();
+        assert_eq!(interrupt, Incoming::Interrupt { utterance_until_interrupt: "Yes, it".into() });
+        let dtmf: Incoming = serde_json::from_str(r#"{"type":"dtmf","digit":"0"}"#).unwrap();
+        assert_eq!(dtmf, Incoming::Dtmf { digit: "0".into() });
+        let other: Incoming = serde_json::from_str(r#"{"type":"info","x":1}"#).unwrap();
+        assert_eq!(other, Incoming::Other);
+        assert!(serde_json::from_str::<Incoming>(r#"{"voicePrompt":"no type"}"#).is_err());
+    }
+
+    #[test]
+    fn tokens_rebuild_the_reply_and_only_the_final_one_is_last() {
+        let reply = "Yes, the flat on Elm Road is available. Would you like to view it?";
+        let messages: Vec<serde_json::Value> =
+            text_messages(reply).iter().map(|m| serde_json::from_str(m).unwrap()).collect();
+        assert!(messages.len() > 1);
+        let joined: String = messages.iter().map(|m| m["token"].as_str().unwrap()).collect();
+        assert_eq!(joined, reply);
+        assert!(messages[..messages.len() - 1].iter().all(|m| m["last"] == false && m["type"] == "text"));
+        assert_eq!(messages.last().unwrap()["last"], true);
+        assert!(text_messages("").is_empty());
+    }
+
+    #[test]
+    fn spoken_replies_keep_two_sentences_and_the_closing_question() {
+        assert_eq!(spoken("One. Two? Three! Four."), "One. Two?");
+        assert_eq!(
+            spoken("Hi! It is £1,450 a month. It has a garden. When would you like to view it?"),
+            "Hi! It is £1,450 a month. When would you like to view it?"
+        );
+        assert_eq!(spoken("Just one line"), "Just one line");
+    }
+
+    #[test]
+    fn the_signed_url_is_wss_on_the_public_host() {
+        assert_eq!(
+            signed_url("https://frontdesk.example.com/", RELAY_PATH, Some("call=CA1&to=%2B44")),
+            "wss://frontdesk.example.com/webhooks/twilio/relay?call=CA1&to=%2B44"
+        );
+        assert_eq!(signed_url("http://127.0.0.1:8787", RELAY_PATH, None), "wss://127.0.0.1:8787/webhooks/twilio/relay");
+    }
+
+    #[test]
+    fn end_carries_handoff_data_as_a_json_string() {
+        let call = CallState { call_sid: "CA1".into(), from: "+447700900123".into(), ..Default::default() };
+        let end: serde_json::Value =
+            serde_json::from_str(&end_message(Handoff::Human, "asked for a person", &call)).unwrap();
+        assert_eq!(end["type"], "end");
+        let data: serde_json::Value = serde_json::from_str(end["handoffData"].as_str().unwrap()).unwrap();
+        assert_eq!(data["reason"], "human");
+        assert_eq!(data["contact"], "+447700900123");
+        assert_eq!(Handoff::for_escalation(Reason::Emergency), Some(Handoff::Emergency));
+        assert_eq!(Handoff::for_escalation(Reason::FollowUp), None);
+    }
+
+    #[test]
+    fn only_the_heard_part_is_kept() {
+        let reply = "Yes, the flat on Elm Road is available.";
+        assert_eq!(heard_part(reply, "Yes, the flat "), "Yes, the flat");
+        assert_eq!(heard_part(reply, "yes the flat"), "Yes, the fla");
+        assert_eq!(heard_part("Short.", "a much longer utterance than the reply"), "Short.");
+    }
+}

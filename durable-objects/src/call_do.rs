@@ -1,0 +1,191 @@
+//! `CallDO`: one per phone call (named by its CallSid), holding Twilio's ConversationRelay
+//! WebSocket through the hibernation API.
+//!
+//! The Worker verifies the handshake and hands the socket here with the tenant's row. Each
+//! final `prompt` is a turn of the caller's voice thread, answered by the same `ConversationDO`
+//! pipeline as a text (dialogue state, acts, tickets, escalations), and spoken back as `text`
+//! tokens. The call's state lives in storage, so a hibernated object or a reconnected socket
+//! continues the same call.
+
+use crate::platform::d1::{database, statement, Arg};
+use crate::platform::tenant::TenantRecord;
+use crate::platform::time::WorkerClock;
+use crate::protocol::{conversation_turn, hub_publish, TENANT_HEADER};
+use frontdesk_core::channel::twilio::relay::{self, CallState, Handoff, Incoming};
+use frontdesk_core::inbound::InboundTurn;
+use frontdesk_core::phone::PhoneE164;
+use frontdesk_core::ports::Clock;
+use futures::lock::Mutex;
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
+    WebSocketPair,
+};
+
+const CALL_KEY: &str = "call";
+const TENANT_KEY: &str = "tenant";
+
+#[durable_object]
+pub struct CallDO {
+    state: State,
+    env: Env,
+    /// One turn at a time (while the object is awake; a hibernated one has none running).
+    turn_lock: Mutex<()>,
+}
+
+impl DurableObject for CallDO {
+    fn new(state: State, env: Env) -> Self {
+        crate::platform::time::configure_clock(&env);
+        Self { state, env, turn_lock: Mutex::new(()) }
+    }
+
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        let upgrade = req.headers().get("upgrade")?.unwrap_or_default();
+        let tenant = req.headers().get(TENANT_HEADER)?.and_then(|t| serde_json::from_str::<TenantRecord>(&t).ok());
+        let Some(tenant) = tenant.filter(|_| upgrade.eq_ignore_ascii_case("websocket")) else {
+            return Response::error("expected a WebSocket upgrade", 426);
+        };
+        self.state.storage().put(TENANT_KEY, &tenant).await?;
+        let pair = WebSocketPair::new()?;
+        self.state.accept_web_socket(&pair.server);
+        Response::from_websocket(pair.client)
+    }
+
+    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
+        let WebSocketIncomingMessage::String(text) = message else { return Ok(()) };
+        let incoming = match serde_json::from_str::<Incoming>(&text) {
+            Ok(incoming) => incoming,
+            Err(e) => {
+                worker::console_warn!("unreadable relay message: {e}");
+                return Ok(());
+            }
+        };
+        match incoming {
+            Incoming::Setup { call_sid, from, to, custom_parameters } => {
+                self.update(|call| {
+                    // A reconnect sends `setup` again: the call goes on where it was.
+                    if call.call_sid != call_sid {
+                        *call = CallState { call_sid, from, to, custom_parameters, ..CallState::default() };
+                    }
+                })
+                .await?;
+            }
+            Incoming::Prompt { voice_prompt, last: true } if !voice_prompt.trim().is_empty() => {
+                // Two final prompts in quick succession are two turns, in order.
+                let _turn = self.turn_lock.lock().await;
+                self.turn(&ws, &voice_prompt).await?;
+            }
+            Incoming::Dtmf { digit } if relay::is_operator_digit(&digit) => {
+                let _turn = self.turn_lock.lock().await;
+                let (call, was_ended) = self.update(|call| std::mem::replace(&mut call.ended, true)).await?;
+                if !was_ended {
+                    ws.send_with_str(relay::end_message(Handoff::Human, "The caller pressed 0 for a person.", &call))?;
+                }
+            }
+            // Not behind the turn lock: the caller interrupts the reply already being spoken,
+            // even while their next words are being answered.
+            Incoming::Interrupt { utterance_until_interrupt } => {
+                if let (_, Some((message_id, said))) = self.update(|call| call.speaking.take()).await? {
+                    self.keep_as_said(&message_id, &relay::heard_part(&said, &utterance_until_interrupt)).await?;
+                }
+            }
+            Incoming::Error { description } => worker::console_warn!("relay error: {description}"),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _clean: bool) -> Result<()> {
+        // Twilio hung up, or the call was handed off: nothing is left to send on this socket.
+        let _ = ws.close(Some(code.clamp(1000, 4999) as u16), Some("closed"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, error: worker::Error) -> Result<()> {
+        worker::console_warn!("relay socket error: {error}");
+        Ok(())
+    }
+}
+
+impl CallDO {
+    /// One caller turn: the thread answers, the first sentences are spoken, and an escalation
+    /// to a person (or an emergency) hands the call back to Twilio after them.
+    async fn turn(&self, ws: &WebSocket, words: &str) -> Result<()> {
+        let tenant: TenantRecord = self
+            .state
+            .storage()
+            .get(TENANT_KEY)
+            .await?
+            .ok_or_else(|| worker::Error::RustError("call has no tenant".into()))?;
+        // The turn's number is taken before the brain runs, so no two prompts share an event id.
+        let (call, number) = self
+            .update(|call| {
+                (!call.ended).then(|| {
+                    call.turns += 1;
+                    call.speaking = None;
+                    call.turns
+                })
+            })
+            .await?;
+        let Some(number) = number else { return Ok(()) };
+        let Ok(caller) = PhoneE164::parse(&call.from) else {
+            // A withheld number has no thread to keep: a person takes the call.
+            ws.send_with_str(relay::end_message(Handoff::Human, "The caller's number is withheld.", &call))?;
+            self.update(|call| call.ended = true).await?;
+            return Ok(());
+        };
+        let now = WorkerClock.now_ms();
+        let turn = InboundTurn::from_call(&call.call_sid, number, caller, words, tenant.into_context(now), now);
+        let outcome = conversation_turn(&self.env, &turn).await?;
+        if let Err(e) = hub_publish(&self.env, &outcome.events).await {
+            worker::console_error!("publishing the events of {} failed: {e}", turn.event_id);
+        }
+        let said = outcome.reply.as_deref().map(relay::spoken);
+        for message in said.iter().flat_map(|said| relay::text_messages(said)) {
+            ws.send_with_str(message)?;
+        }
+        let handoff = relay::handoff_in(&outcome.events);
+        // Recorded as soon as the tokens are out, before any other await, so an interrupt of
+        // this reply finds it.
+        let speaking = outcome.reply_id.clone().zip(said.clone());
+        let (call, _) = self
+            .update(|call| {
+                call.speaking = speaking;
+                call.ended |= handoff.is_some();
+            })
+            .await?;
+        if let Some((handoff, summary)) = handoff {
+            ws.send_with_str(relay::end_message(handoff, &summary, &call))?;
+        }
+        if let (Some(id), Some(said)) = (&outcome.reply_id, &said) {
+            if outcome.reply.as_deref() != Some(said.as_str()) {
+                self.keep_as_said(id, said).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Read, change and write the call in one step: no other message runs in between (storage
+    /// calls hold the object's input gate), so an interrupt never loses a turn's update.
+    async fn update<T>(&self, change: impl FnOnce(&mut CallState) -> T) -> Result<(CallState, T)> {
+        let storage = self.state.storage();
+        let mut call: CallState = storage.get(CALL_KEY).await?.unwrap_or_default();
+        let out = change(&mut call);
+        storage.put(CALL_KEY, &call).await?;
+        Ok((call, out))
+    }
+
+    /// The history keeps what the caller heard, not what the brain wrote.
+    async fn keep_as_said(&self, message_id: &str, said: &str) -> Result<()> {
+        let tenant: Option<TenantRecord> = self.state.storage().get(TENANT_KEY).await?;
+        let Some(tenant) = tenant else { return Ok(()) };
+        let db = database(&self.env)?;
+        statement(
+            &db,
+            "UPDATE messages SET body = ?3 WHERE tenant_id = ?1 AND id = ?2",
+            &[Arg::Text(&tenant.tenant_id), Arg::Text(message_id), Arg::Text(said)],
+        )?
+        .run()
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,187 @@
+// The ConversationRelay WebSocket end to end: a scripted Twilio side (scripts/lib/relay.mjs,
+// Twilio's exact messages) calls the demo tenant through a signed handshake; the caller's words
+// are turns of their voice thread, spoken back as text tokens; handoffs end the relay with
+// handoffData; an interrupt leaves only what the caller heard in the history.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { startServer } from './helpers/server.mjs';
+import { DEMO, uniquePhone, conversationsOf, messagesOf, listAll, eventually } from './helpers/api.mjs';
+import { openCall, randomCallSid, relayTarget } from '../scripts/lib/relay.mjs';
+import { twilioSignature } from '../scripts/lib/twilio.mjs';
+
+let server;
+before(async () => { server = await startServer(); }, { timeout: 120_000 });
+after(async () => { await server?.stop(); });
+
+const call = (opts = {}) => openCall({ baseUrl: server.baseUrl, publicBaseUrl: server.publicBaseUrl, authToken: DEMO.token, to: DEMO.number, ...opts });
+
+/** Calls the demo tenant from `phone` (Twilio's `setup` sent), runs fn(call), hangs up. */
+async function onCall(phone, fn, opts = {}) {
+  const c = await call(opts);
+  try {
+    c.setup({ from: phone });
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+/** A raw upgrade request, so a refusal's HTTP status and body are visible. `sign(signedUrl)`
+ *  gives the X-Twilio-Signature (null: none). */
+function handshake(sign, { to = DEMO.number } = {}) {
+  const { pathAndQuery, signedUrl } = relayTarget({ publicBaseUrl: server.publicBaseUrl, callSid: randomCallSid(), to });
+  const signature = sign(signedUrl);
+  const headers = {
+    connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+  };
+  if (signature !== null) headers['x-twilio-signature'] = signature;
+  return new Promise((resolve, reject) => {
+    const req = http.get(server.baseUrl + pathAndQuery, { headers, timeout: 15_000 });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('upgrade', (res, socket) => { socket.destroy(); resolve({ status: res.statusCode, body: '' }); });
+    req.on('error', reject);
+  });
+}
+
+async function voiceMessages(phone) {
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  const voice = conversations.filter((c) => c.channel === 'voice');
+  assert.equal(voice.length, 1, `one voice conversation: ${JSON.stringify(conversations)}`);
+  return (await messagesOf(server, DEMO.key, voice[0].id)).reverse();
+}
+
+test('a signed call about the Elm Road flat is answered in spoken tokens and stored on the voice thread', async () => {
+  const phone = uniquePhone();
+  await onCall(phone, async (c) => {
+    c.prompt('Is the flat on Elm Road still available?');
+    const { text, tokens, end } = await c.answer();
+    assert.equal(end, undefined, 'the call goes on');
+    assert.ok(tokens.length > 1, `the reply is streamed in several tokens: ${JSON.stringify(tokens)}`);
+    assert.ok(tokens.slice(0, -1).every((t) => t.last === false) && tokens.at(-1).last === true, JSON.stringify(tokens));
+    assert.match(text, /Elm Road/i, `the answer is about the flat asked for: ${text}`);
+    const sentences = text.match(/[^.?!]+[.?!]+/g) ?? [text];
+    assert.ok(sentences.length <= 3 && sentences.filter((s) => s.endsWith('?')).length <= 1, `a spoken reply is short: ${text}`);
+
+    const msgs = await voiceMessages(phone);
+    assert.deepEqual(msgs.map((m) => [m.direction, m.channel]), [['inbound', 'voice'], ['outbound', 'voice']]);
+    assert.equal(msgs[0].body, 'Is the flat on Elm Road still available?');
+    assert.equal(msgs[1].body, text, 'the history holds what was said on the call');
+  });
+});
+
+test('an unsigned or wrongly signed handshake is refused and opens no call', async () => {
+  const unsigned = await handshake(() => null);
+  assert.equal(unsigned.status, 403, unsigned.body);
+  assert.equal(JSON.parse(unsigned.body).error.code, 'invalid_signature');
+  const wrongToken = await handshake((url) => twilioSignature('not-the-auth-token', url, []));
+  assert.equal(wrongToken.status, 403, wrongToken.body);
+  const otherTenant = await handshake((url) => twilioSignature('demo2-twilio-auth-token', url, []));
+  assert.equal(otherTenant.status, 403, otherTenant.body);
+  const otherCall = await handshake(() => twilioSignature(DEMO.token, relayTarget({ publicBaseUrl: server.publicBaseUrl, callSid: 'CA1', to: DEMO.number }).signedUrl, []));
+  assert.equal(otherCall.status, 403, 'a signature for another call does not open this one');
+  const httpsUrl = await handshake((url) => twilioSignature(DEMO.token, url.replace('wss://', 'https://'), []));
+  assert.equal(httpsUrl.status, 403, 'the signed URL is the wss:// one Twilio opened');
+  await assert.rejects(call({ signature: 'AAAA' }), /refused/);
+  // The same raw request correctly signed is upgraded: the refusals were the signature's.
+  const signed = await handshake((url) => twilioSignature(DEMO.token, url, []));
+  assert.equal(signed.status, 101, signed.body);
+});
+
+test('"can I speak to someone" ends the relay with handoffData reason human; so does pressing 0', async () => {
+  const phone = uniquePhone();
+  await onCall(phone, async (c) => {
+    c.prompt('Can I speak to someone please?');
+    const spoken = await c.answer();
+    assert.ok(spoken.text.length > 0, 'the caller is told what happens before the handoff');
+    const end = await c.next();
+    assert.equal(end.type, 'end', JSON.stringify(end));
+    const data = JSON.parse(end.handoffData);
+    assert.equal(data.reason, 'human');
+    assert.equal(data.contact, phone);
+    assert.equal(data.callSid, c.callSid);
+  });
+
+  await onCall(uniquePhone(), async (d) => {
+    d.dtmf(0);
+    const { end } = await d.answer();
+    assert.equal(end?.reason, 'human', 'DTMF 0 is the shortcut to a person');
+  });
+});
+
+test('an interrupt mid-answer leaves only the heard part in the history', async () => {
+  const phone = uniquePhone();
+  await onCall(phone, async (c) => {
+    c.prompt('Is the flat on Elm Road still available?');
+    const first = await c.answer();
+    const heard = first.tokens[0].token;
+    assert.ok(heard.length < first.text.length, 'the caller interrupts before the end');
+    c.interrupt(heard);
+    // The next turn is answered after the interrupt was taken (messages are taken in order).
+    c.prompt('What are your opening hours?');
+    await c.answer();
+
+    const msgs = await voiceMessages(phone);
+    const replies = msgs.filter((m) => m.direction === 'outbound');
+    assert.equal(replies.length, 2, JSON.stringify(msgs));
+    assert.equal(replies[0].body, heard.trim(), `only the heard part is kept: ${JSON.stringify(replies[0])}`);
+  });
+});
+
+test('an emergency call opens an emergency escalation and hands the caller to a person', async () => {
+  const phone = uniquePhone();
+  await onCall(phone, async (c) => {
+    c.prompt("There's a gas leak in my kitchen");
+    const spoken = await c.answer();
+    assert.match(spoken.text, /on-call|emergency|gas/i, `the caller is told help is coming: ${spoken.text}`);
+    const end = await c.next();
+    assert.equal(end.type, 'end');
+    assert.equal(JSON.parse(end.handoffData).reason, 'emergency');
+  });
+  const { contact } = await conversationsOf(server, DEMO.key, phone);
+  const escalations = await eventually(async () => {
+    const rows = (await listAll(server, DEMO.key, '/api/v1/escalations?status=open')).filter((e) => e.contact_id === contact.id);
+    return rows.length ? rows : null;
+  }, { what: 'the emergency escalation' });
+  assert.deepEqual(escalations.map((e) => [e.reason, e.priority]), [['emergency', 'critical']]);
+});
+
+test('a dropped WebSocket reconnects into the same call: the next turn continues its thread', async () => {
+  const phone = uniquePhone();
+  const callSid = await onCall(phone, async (c) => {
+    c.prompt('Is the flat on Elm Road still available?');
+    await c.answer();
+    return c.callSid;
+  });
+
+  // Twilio reconnects with the same CallSid and sends `setup` again.
+  await onCall(phone, async (again) => {
+    again.prompt('What are your opening hours?');
+    const { text } = await again.answer();
+    assert.ok(text.length > 0);
+  }, { callSid });
+  const msgs = await voiceMessages(phone);
+  assert.deepEqual(msgs.map((m) => m.direction), ['inbound', 'outbound', 'inbound', 'outbound'], JSON.stringify(msgs));
+  assert.deepEqual(msgs.filter((m) => m.direction === 'inbound').map((m) => m.provider_message_id),
+    [`${callSid}:1`, `${callSid}:2`], 'turns are numbered across the reconnect, none answered twice');
+});
+
+test('two final prompts in quick succession are two turns, answered in order', async () => {
+  const phone = uniquePhone();
+  await onCall(phone, async (c) => {
+    c.prompt('Is the flat on Elm Road still available?');
+    c.prompt('What are your opening hours?');
+    const first = await c.answer();
+    const second = await c.answer();
+    assert.match(first.text, /Elm Road/, first.text);
+    assert.match(second.text, /opening hours/i, second.text);
+  });
+  const msgs = await voiceMessages(phone);
+  assert.deepEqual(msgs.filter((m) => m.direction === 'inbound').map((m) => m.body),
+    ['Is the flat on Elm Road still available?', 'What are your opening hours?'], JSON.stringify(msgs));
+  assert.equal(msgs.filter((m) => m.direction === 'outbound').length, 2, JSON.stringify(msgs));
+});
