@@ -140,7 +140,8 @@ fn local_ms(turn: &Turn) -> u64 {
 }
 
 fn with_greeting(turn: &Turn, lang: &str, answer: &str) -> String {
-    if !turn.new_conversation {
+    // A call was greeted as it was answered (the relay's welcome, gather's first `<Say>`).
+    if !turn.new_conversation || (turn.channel == crate::channel::Channel::Voice && !answer.is_empty()) {
         return answer.to_owned();
     }
     let name = first_name(turn).map(|n| format!(" {n}"));
@@ -271,6 +272,17 @@ pub(crate) mod tests {
         let reply = RulesBrain.respond(&t);
         assert!(reply.text.unwrap().starts_with("Hi Ana, welcome back to Maple & Pine Lettings!"));
         assert_eq!(reply.intent, Intent::Greeting);
+    }
+
+    #[test]
+    fn a_call_is_not_greeted_twice() {
+        let s = letting_agent();
+        let mut t = turn(&s, "What are your opening hours?", at(0, 10, 0));
+        t.channel = crate::channel::Channel::Voice;
+        assert!(t.new_conversation);
+        let text = RulesBrain.respond(&t).text.unwrap();
+        assert!(!text.contains("thanks for contacting"), "the call's welcome already greeted: {text}");
+        assert!(text.contains("Mon–Thu 09:00–18:00"), "{text}");
     }
 
     #[test]
