@@ -4,7 +4,7 @@
 //! credentials) and an optional audit entry, in one batch. The caller queues the job.
 
 use crate::platform::d1::{statement, Arg};
-use crate::platform::outreach::{message_statements, reach, Outgoing};
+use crate::platform::outreach::{message_statements, reach, Outgoing, Reach};
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::ids;
 use frontdesk_core::jobs::Job;
@@ -12,9 +12,9 @@ use frontdesk_core::ports::Random;
 use worker::{D1Database, Result};
 
 pub struct ToContact<'a> {
-    /// The words for the channel chosen (`sms`, `whatsapp`, `email`): the body, and an
-    /// email's subject.
-    pub write: &'a dyn Fn(&str) -> (String, Option<String>),
+    /// The words for how the contact is reached (the channel — `sms`, `whatsapp`, `email` —
+    /// and the language of their last message): the body, and an email's subject.
+    pub write: &'a dyn Fn(&Reach) -> (String, Option<String>),
     /// By email if the contact has an address (they asked for one); else their usual channel.
     pub prefer_email: bool,
     pub audit: Option<Audit<'a>>,
@@ -45,7 +45,7 @@ pub async fn message_contact(
     now_ms: u64,
 ) -> Result<Option<Sent>> {
     let Some(to) = reach(db, tenant_id, contact_id, message.prefer_email).await? else { return Ok(None) };
-    let (body, subject) = (message.write)(&to.channel);
+    let (body, subject) = (message.write)(&to);
     let message_id = ids::make(ids::MESSAGE, now_ms, WorkerRandom.next_u64());
     let (mut statements, job) =
         message_statements(db, tenant_id, contact_id, &to, Outgoing { id: &message_id, body: &body, subject }, now_ms)?;

@@ -8,6 +8,7 @@ use crate::platform::contact_message::{message_contact, Audit, ToContact};
 use crate::platform::d1::{statement, Arg};
 use crate::platform::enqueue_all;
 use crate::platform::listings;
+use crate::platform::outreach::Reach;
 use crate::platform::time::local_time;
 use frontdesk_core::listings::pack::{compose, discussed, PackMedium};
 use frontdesk_core::listings::{InterestLevel, Listing};
@@ -54,8 +55,8 @@ pub async fn send(
         statement(db, "SELECT name, timezone FROM tenants WHERE id = ?1", &[Arg::Text(tenant_id)])?.first(None).await?;
     let Some(tenant) = tenant else { return Ok(PackResult::Unreachable) };
     let today = local_time(now_ms, &tenant.timezone).date;
-    let write = |channel: &str| {
-        let medium = if channel == "email" { PackMedium::Email } else { PackMedium::Text };
+    let write = |to: &Reach| {
+        let medium = if to.channel == "email" { PackMedium::Email } else { PackMedium::Text };
         let pack = compose(&tenant.name, &listings, medium, today);
         (pack.body, pack.subject)
     };

@@ -3,10 +3,11 @@
 
 use super::store::{self, Row};
 use super::Tenant;
+use crate::platform::contact_message::{message_contact, Audit, ToContact};
 use crate::platform::d1::{statement, Arg};
 use crate::platform::enqueue_all;
 use crate::platform::intents::intent_statements;
-use crate::platform::outreach::{message_statements, reach, Outgoing};
+use crate::platform::outreach::Reach;
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::booking::notice::{describe, language_of, notice_text, Notice, Period};
 use frontdesk_core::booking::{Booking, Change, Kind, Slot, Stay};
@@ -15,6 +16,7 @@ use frontdesk_core::ids;
 use frontdesk_core::jobs::{booking_mirrors, Job};
 use frontdesk_core::ports::Random;
 use serde::Deserialize;
+use serde_json::json;
 use worker::{D1Database, Env, Result};
 
 /// After a booking changed: tells the contact, records it, publishes it; answers the booking.
@@ -73,37 +75,18 @@ pub async fn tell(
     action: Option<&str>,
     now_ms: u64,
 ) -> Result<Vec<Job>> {
-    let Some(to) = reach(db, tenant_id, &row.contact_id, false).await? else { return Ok(Vec::new()) };
-    let lang = language_of(to.last_inbound.as_deref());
     let kind = Kind::parse(&row.kind).unwrap_or(Kind::Appointment);
-    let body = notice_text(notice, &t.name, &describe(kind, &period(row), t.today, lang), lang);
-    let message_id = ids::make(ids::MESSAGE, now_ms, WorkerRandom.next_u64());
-    let (mut statements, job) = message_statements(
-        db,
-        tenant_id,
-        &row.contact_id,
-        &to,
-        Outgoing { id: &message_id, body: &body, subject: None },
-        now_ms,
-    )?;
-    if let Some(action) = action {
-        let detail =
-            serde_json::json!({ "contact_id": row.contact_id, "kind": row.kind, "message_id": message_id }).to_string();
-        statements.push(statement(
-            db,
-            "INSERT INTO audit_log (id, tenant_id, actor, action, subject, detail, created_at) VALUES (?1, ?2, 'system', ?3, ?4, ?5, ?6)",
-            &[
-                Arg::Text(&ids::make(ids::AUDIT, now_ms, WorkerRandom.next_u64())),
-                Arg::Text(tenant_id),
-                Arg::Text(action),
-                Arg::Text(&row.id),
-                Arg::Text(&detail),
-                Arg::Int(now_ms),
-            ],
-        )?);
-    }
-    db.batch(statements).await?;
-    Ok(vec![job])
+    let write = |to: &Reach| {
+        let lang = language_of(to.last_inbound.as_deref());
+        (notice_text(notice, &t.name, &describe(kind, &period(row), t.today, lang), lang), None)
+    };
+    let message = ToContact {
+        write: &write,
+        prefer_email: false,
+        audit: action.map(|action| Audit { action, subject: &row.id, detail: json!({ "kind": row.kind }) }),
+    };
+    let sent = message_contact(db, tenant_id, &row.contact_id, &message, now_ms).await?;
+    Ok(sent.map(|s| s.job).into_iter().collect())
 }
 
 fn period(row: &Row) -> Period {
