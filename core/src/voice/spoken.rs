@@ -8,26 +8,19 @@ const MAX_SENTENCES: usize = 2;
 /// `<Say>` takes up to 4,096 characters; a spoken turn should be far shorter.
 const MAX_CHARS: usize = 400;
 
-/// The reply's first sentences, without links (a URL read aloud helps nobody).
+/// The reply's first sentences, without links (a URL read aloud helps nobody), split as the
+/// relay splits them (`channel::twilio::relay::sentences`).
 pub fn for_speech(reply: &str) -> String {
     let words: Vec<&str> = reply.split_whitespace().filter(|w| !w.contains("://")).collect();
-    let text = words.join(" ");
-    let mut out = String::new();
-    let mut sentences = 0;
-    for (i, c) in text.char_indices() {
-        out.push(c);
-        let at_end = text[i + c.len_utf8()..].starts_with(' ') || i + c.len_utf8() == text.len();
-        if matches!(c, '.' | '?' | '!') && at_end {
-            sentences += 1;
-            if sentences == MAX_SENTENCES {
-                break;
-            }
-        }
-        if out.len() >= MAX_CHARS {
-            break;
-        }
+    let spoken = crate::channel::twilio::relay::sentences(&words.join(" "))
+        .into_iter()
+        .take(MAX_SENTENCES)
+        .collect::<Vec<_>>()
+        .join(" ");
+    match spoken.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => spoken[..cut].trim_end().to_owned(),
+        None => spoken,
     }
-    out.trim().to_owned()
 }
 
 /// How the call goes on after the caller said `words`.

@@ -120,7 +120,7 @@ pub fn spoken(reply: &str) -> String {
 }
 
 /// Sentences as the words between `.`, `?` and `!` at word ends (prices and times keep theirs).
-fn sentences(text: &str) -> Vec<String> {
+pub(crate) fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current: Vec<&str> = Vec::new();
     for word in text.split_whitespace() {
