@@ -30,6 +30,7 @@ pub mod lru;
 pub mod outreach;
 pub mod phone;
 pub mod ports;
+pub mod principal;
 pub mod records;
 pub mod secrets;
 pub mod signing;
