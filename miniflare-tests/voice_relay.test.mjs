@@ -9,6 +9,7 @@ import { startServer } from './helpers/server.mjs';
 import { DEMO, uniquePhone, conversationsOf, messagesOf, listAll, eventually } from './helpers/api.mjs';
 import { openCall, randomCallSid, relayTarget } from '../scripts/lib/relay.mjs';
 import { twilioSignature } from '../scripts/lib/twilio.mjs';
+import { connectSse } from './helpers/sse.mjs';
 
 let server;
 before(async () => { server = await startServer(); }, { timeout: 120_000 });
@@ -55,8 +56,9 @@ async function voiceMessages(phone) {
   return (await messagesOf(server, DEMO.key, voice[0].id)).reverse();
 }
 
-test('a signed call about the Elm Road flat is answered in spoken tokens and stored on the voice thread', async () => {
+test('a signed call about the Elm Road flat is answered in spoken tokens and stored on the voice thread, with its wait', async () => {
   const phone = uniquePhone();
+  const live = await connectSse({ baseUrl: server.baseUrl, key: DEMO.key });
   await onCall(phone, async (c) => {
     c.prompt('Is the flat on Elm Road still available?');
     const { text, tokens, end } = await c.answer();
@@ -67,11 +69,20 @@ test('a signed call about the Elm Road flat is answered in spoken tokens and sto
     const sentences = text.match(/[^.?!]+[.?!]+/g) ?? [text];
     assert.ok(sentences.length <= 3 && sentences.filter((s) => s.endsWith('?')).length <= 1, `a spoken reply is short: ${text}`);
 
+    // Published once the reply's wait is stored.
+    const timed = await live.waitFor((e) => e.event === 'call.turn' && e.json?.data.call_sid === c.callSid);
     const msgs = await voiceMessages(phone);
     assert.deepEqual(msgs.map((m) => [m.direction, m.channel]), [['inbound', 'voice'], ['outbound', 'voice']]);
     assert.equal(msgs[0].body, 'Is the flat on Elm Road still available?');
     assert.equal(msgs[1].body, text, 'the history holds what was said on the call');
+
+    // The caller's wait, stored with the reply and on the dashboard's live stream.
+    const waits = [msgs[1].first_token_ms, msgs[1].last_token_ms];
+    assert.ok(waits.every(Number.isInteger) && waits[0] <= waits[1], `the reply's waits: ${JSON.stringify(msgs[1])}`);
+    assert.equal(msgs[0].first_token_ms, undefined, 'a caller turn has no wait of its own');
+    assert.deepEqual(timed.json.data, { call_sid: c.callSid, turn: 1, message_id: msgs[1].id, first_token_ms: waits[0], last_token_ms: waits[1] });
   });
+  live.close();
 });
 
 test('an unsigned or wrongly signed handshake is refused and opens no call', async () => {

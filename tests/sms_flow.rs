@@ -75,6 +75,8 @@ fn rows(turn: &InboundTurn, reply: Option<&str>) -> (Contact, Conversation, Mess
         status: "sent".into(),
         created_at: at,
         error: None,
+        first_token_ms: None,
+        last_token_ms: None,
     };
     let inbound = message("msg_1", "inbound", &turn.body, turn.received_at);
     let outbound = reply.map(|text| message("msg_2", "outbound", text, reply_time(turn.received_at, 10)));

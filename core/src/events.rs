@@ -35,6 +35,10 @@ pub enum EventKind {
     /// Rescheduled or cancelled.
     #[serde(rename = "booking.updated")]
     BookingUpdated,
+    /// A voice turn was spoken: how long the caller waited for the first and last token
+    /// (`core::voice::latency`).
+    #[serde(rename = "call.turn")]
+    CallTurn,
 }
 
 impl EventKind {
@@ -48,6 +52,7 @@ impl EventKind {
             EventKind::KbJob => "kb.job",
             EventKind::BookingCreated => "booking.created",
             EventKind::BookingUpdated => "booking.updated",
+            EventKind::CallTurn => "call.turn",
         }
     }
 }

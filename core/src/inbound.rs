@@ -644,6 +644,8 @@ mod tests {
             status: "sent".into(),
             created_at: at,
             error: None,
+            first_token_ms: None,
+            last_token_ms: None,
         };
         let (inbound, outbound) = (message("msg_1", "inbound", 1), message("msg_2", "outbound", 2));
         let both = events("ten_demo", &contact, &conversation, &inbound, Some(&outbound));

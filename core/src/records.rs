@@ -38,6 +38,11 @@ pub struct Message {
     /// Why an outbound message was not delivered (`failed`), when it was not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// A spoken reply's wait: ms from the caller's prompt to the first and the last token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_token_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_token_ms: Option<u64>,
 }
 
 macro_rules! identified {

@@ -9,12 +9,13 @@
 
 use crate::platform::d1::{database, statement, Arg};
 use crate::platform::tenant::TenantRecord;
-use crate::platform::time::WorkerClock;
+use crate::platform::time::{wall_clock_ms, WorkerClock};
 use crate::protocol::{conversation_turn, hub_publish, TENANT_HEADER};
 use frontdesk_core::channel::twilio::relay::{self, CallState, Handoff, Incoming};
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::Clock;
+use frontdesk_core::voice::latency::TurnTimes;
 use futures::lock::Mutex;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
@@ -70,9 +71,11 @@ impl DurableObject for CallDO {
                 .await?;
             }
             Incoming::Prompt { voice_prompt, last: true } if !voice_prompt.trim().is_empty() => {
+                // The caller's wait starts now, before any queue behind an earlier turn.
+                let prompt_at = wall_clock_ms();
                 // Two final prompts in quick succession are two turns, in order.
                 let _turn = self.turn_lock.lock().await;
-                self.turn(&ws, &voice_prompt).await?;
+                self.turn(&ws, &voice_prompt, prompt_at).await?;
             }
             Incoming::Dtmf { digit } if relay::is_operator_digit(&digit) => {
                 let _turn = self.turn_lock.lock().await;
@@ -85,7 +88,8 @@ impl DurableObject for CallDO {
             // even while their next words are being answered.
             Incoming::Interrupt { utterance_until_interrupt } => {
                 if let (_, Some((message_id, said))) = self.update(|call| call.speaking.take()).await? {
-                    self.keep_as_said(&message_id, &relay::heard_part(&said, &utterance_until_interrupt)).await?;
+                    let heard = relay::heard_part(&said, &utterance_until_interrupt);
+                    self.record_reply(&message_id, Some(&heard), None).await?;
                 }
             }
             Incoming::Error { description } => worker::console_warn!("relay error: {description}"),
@@ -109,7 +113,7 @@ impl DurableObject for CallDO {
 impl CallDO {
     /// One caller turn: the thread answers, the first sentences are spoken, and an escalation
     /// to a person (or an emergency) hands the call back to Twilio after them.
-    async fn turn(&self, ws: &WebSocket, words: &str) -> Result<()> {
+    async fn turn(&self, ws: &WebSocket, words: &str, prompt_at: u64) -> Result<()> {
         let tenant: TenantRecord = self
             .state
             .storage()
@@ -140,9 +144,12 @@ impl CallDO {
             worker::console_error!("publishing the events of {} failed: {e}", turn.event_id);
         }
         let said = outcome.reply.as_deref().map(relay::spoken);
+        let mut first_token_at = None;
         for message in said.iter().flat_map(|said| relay::text_messages(said)) {
             ws.send_with_str(message)?;
+            first_token_at.get_or_insert_with(wall_clock_ms);
         }
+        let last_token_at = wall_clock_ms();
         let handoff = relay::handoff_in(&outcome.events);
         // Recorded as soon as the tokens are out, before any other await, so an interrupt of
         // this reply finds it.
@@ -156,9 +163,13 @@ impl CallDO {
         if let Some((handoff, summary)) = handoff {
             ws.send_with_str(relay::end_message(handoff, &summary, &call))?;
         }
-        if let (Some(id), Some(said)) = (&outcome.reply_id, &said) {
-            if outcome.reply.as_deref() != Some(said.as_str()) {
-                self.keep_as_said(id, said).await?;
+        if let (Some(id), Some(said), Some(first_token_at)) = (&outcome.reply_id, &said, first_token_at) {
+            let times = TurnTimes { prompt_at, first_token_at, last_token_at };
+            let rewritten = (outcome.reply.as_deref() != Some(said.as_str())).then_some(said.as_str());
+            self.record_reply(id, rewritten, Some(&times)).await?;
+            let event = times.event(&turn.tenant_id, &call.call_sid, number, id);
+            if let Err(e) = hub_publish(&self.env, &[event]).await {
+                worker::console_error!("publishing the wait of {} failed: {e}", turn.event_id);
             }
         }
         Ok(())
@@ -174,15 +185,24 @@ impl CallDO {
         Ok((call, out))
     }
 
-    /// The history keeps what the caller heard, not what the brain wrote.
-    async fn keep_as_said(&self, message_id: &str, said: &str) -> Result<()> {
+    /// The history keeps what the caller heard (`said`, when it is not what the brain wrote)
+    /// and how long they waited for it.
+    async fn record_reply(&self, message_id: &str, said: Option<&str>, times: Option<&TurnTimes>) -> Result<()> {
         let tenant: Option<TenantRecord> = self.state.storage().get(TENANT_KEY).await?;
         let Some(tenant) = tenant else { return Ok(()) };
         let db = database(&self.env)?;
+        let wait = |ms: Option<u64>| ms.map_or(Arg::OptText(None), Arg::Int);
         statement(
             &db,
-            "UPDATE messages SET body = ?3 WHERE tenant_id = ?1 AND id = ?2",
-            &[Arg::Text(&tenant.tenant_id), Arg::Text(message_id), Arg::Text(said)],
+            "UPDATE messages SET body = COALESCE(?3, body), first_token_ms = COALESCE(?4, first_token_ms), \
+             last_token_ms = COALESCE(?5, last_token_ms) WHERE tenant_id = ?1 AND id = ?2",
+            &[
+                Arg::Text(&tenant.tenant_id),
+                Arg::Text(message_id),
+                Arg::OptText(said),
+                wait(times.map(TurnTimes::first_token_ms)),
+                wait(times.map(TurnTimes::last_token_ms)),
+            ],
         )?
         .run()
         .await?;

@@ -391,6 +391,8 @@ impl Tables {
                     status: turn.inbound_status().to_owned(),
                     created_at: now,
                     error: None,
+                    first_token_ms: None,
+                    last_token_ms: None,
                 },
             });
         }
@@ -430,6 +432,8 @@ impl Tables {
                     status: turn.reply_status().to_owned(),
                     created_at: reply.at,
                     error: None,
+                    first_token_ms: None,
+                    last_token_ms: None,
                 },
             });
         }

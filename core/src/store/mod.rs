@@ -248,6 +248,8 @@ impl ReadBack {
                 status: self.reply_status.unwrap_or_else(|| turn.reply_status().into()),
                 created_at,
                 error: None,
+                first_token_ms: None,
+                last_token_ms: None,
             }),
             _ => None,
         };
@@ -280,6 +282,8 @@ impl ReadBack {
                 status: turn.inbound_status().to_owned(),
                 created_at: self.inbound_at?,
                 error: None,
+                first_token_ms: None,
+                last_token_ms: None,
             },
             reply,
             escalation_id: self.escalation_id,

@@ -5,6 +5,7 @@
 
 pub mod greeting;
 pub mod handoff;
+pub mod latency;
 pub mod request;
 pub mod spoken;
 pub mod status;

@@ -41,7 +41,7 @@ pub async fn message_list(
     statement(
         db,
         "SELECT id, conversation_id, contact_id, direction, channel, body, provider_message_id, status, created_at, \
-                error FROM messages WHERE tenant_id = ?1 AND conversation_id = ?2 AND (?3 IS NULL OR id < ?3) \
+                error, first_token_ms, last_token_ms FROM messages WHERE tenant_id = ?1 AND conversation_id = ?2 AND (?3 IS NULL OR id < ?3) \
          ORDER BY id DESC LIMIT ?4",
         &[
             Arg::Text(tenant_id),
