@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { startFakeLlm } from './helpers/fake_llm.mjs';
 import { startServerWith } from './helpers/fake_provider.mjs';
 import { DEMO, DEMO2, uniquePhone, sendSms, assertTwimlReply, listAll, eventually, api, apiOk, conversationsOf, messagesOf } from './helpers/api.mjs';
+import { openCall } from '../scripts/lib/relay.mjs';
 
 const KEY = 'sk-test-frontdesk';
 let fake;
@@ -217,4 +218,88 @@ test('the model sends an info pack by tool call: the pack is on the contact\'s t
   const packs = messages.filter((m) => m.direction === 'outbound' && /the details you asked for/.test(m.body));
   assert.equal(packs.length, 1, JSON.stringify(messages.map((m) => m.body)));
   assert.match(packs[0].body, /MP-2026-012: A three-bedroom house in Redland at £2,100 a month/);
+});
+
+// On a phone call the model's reply is spoken while it is still being written: each sentence
+// goes out as a `text` token as soon as it is whole. The fake model stops after its first
+// sentence until the test lets it go on, so a first token that arrives proves the streaming.
+async function voiceCall(phone, fn) {
+  const c = await openCall({ baseUrl: server.baseUrl, publicBaseUrl: server.publicBaseUrl, authToken: DEMO.token, to: DEMO.number });
+  try {
+    c.setup({ from: phone });
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+async function voiceReply(phone) {
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  const voice = conversations.find((c) => c.channel === 'voice');
+  return (await messagesOf(server, DEMO.key, voice.id)).find((m) => m.direction === 'outbound');
+}
+
+function held() {
+  let release;
+  const until = new Promise((r) => { release = r; });
+  return { until, release };
+}
+
+test('a call hears the model\'s first sentence before the model has finished writing', async () => {
+  const phone = uniquePhone();
+  const gate = held();
+  fake.push({ text: 'Yes, the flat on Elm Road is still available. Would you like to book a viewing?',
+    pause: { after: (event) => event.includes('available. '), until: gate.until } });
+  await voiceCall(phone, async (c) => {
+    c.prompt('Is the flat on Elm Road still available?');
+    const first = [];
+    while (!first.map((t) => t.token).join('').includes('available.')) {
+      const m = await c.next();
+      assert.equal(m.type, 'text');
+      assert.equal(m.last, false, `the reply is not over while the model writes: ${JSON.stringify([...first, m])}`);
+      first.push(m);
+    }
+    gate.release();
+    const rest = await c.answer();
+    assert.equal(first.map((t) => t.token).join('') + rest.text,
+      'Yes, the flat on Elm Road is still available. Would you like to book a viewing?');
+  });
+  const reply = await eventually(async () => { const r = await voiceReply(phone); return r?.last_token_ms !== undefined ? r : null; }, { what: 'the timed reply' });
+  assert.equal(reply.body, 'Yes, the flat on Elm Road is still available. Would you like to book a viewing?');
+  assert.ok(reply.first_token_ms <= reply.last_token_ms, JSON.stringify(reply));
+});
+
+test('a caller who interrupts a reply still being written stops it: nothing more is sent, the history keeps what they heard', async () => {
+  const phone = uniquePhone();
+  const gate = held();
+  fake.push({ text: 'It is available from the first of January. It has two bedrooms and a garden. Shall I book you in?',
+    pause: { after: (event) => event.includes('January. '), until: gate.until } });
+  await voiceCall(phone, async (c) => {
+    c.prompt('When is the flat on Elm Road available?');
+    let heard = '';
+    while (!heard.includes('January.')) heard += (await c.next()).token;
+    c.interrupt('It is available from');
+    // Let the socket carry the interrupt before the model goes on.
+    await new Promise((r) => setTimeout(r, 200));
+    gate.release();
+    const reply = await eventually(async () => { const r = await voiceReply(phone); return r?.body === 'It is available from' ? r : null; },
+      { what: 'the heard part kept' });
+    assert.ok(Number.isInteger(reply.first_token_ms));
+    assert.deepEqual(c.inbox.filter((m) => m.type === 'text').map((m) => m.token), [], 'nothing was said after the interrupt');
+  });
+});
+
+test('a model that stalls mid-answer on a call: the caller hears what it said, then the fallback answer', async () => {
+  const phone = uniquePhone();
+  // Never released: the model's round times out (timeout_ms 2000) after its first sentence.
+  fake.push({ text: 'Let me have a look at that for you. The flat is available.', pause: { after: (event) => event.includes('you. '), until: new Promise(() => {}) } });
+  const { text } = await voiceCall(phone, async (c) => {
+    c.prompt('Is the flat on Elm Road still available?');
+    return c.answer();
+  });
+  assert.match(text, /^Let me have a look at that for you\. \S/, `the model's sentence, then more: ${text}`);
+  assert.match(text, /Elm Road/, `the rules brain answers the question: ${text}`);
+  const { contact } = await conversationsOf(server, DEMO.key, phone);
+  await eventually(async () => (await listAll(server, DEMO.key, '/api/v1/escalations')).some((e) => e.contact_id === contact.id && e.reason === 'ai_failure'),
+    { what: 'the ai_failure escalation' });
 });

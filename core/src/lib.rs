@@ -37,6 +37,7 @@ pub mod signing;
 pub mod store;
 pub mod tenant;
 pub mod tickets;
+pub mod turn_stream;
 pub mod unparsed;
 pub mod voice;
 pub mod webhook;

@@ -7,16 +7,18 @@
 //! tokens. The call's state lives in storage, so a hibernated object or a reconnected socket
 //! continues the same call.
 
+use crate::call_voice::{Speaker, Speaking};
 use crate::platform::d1::{database, statement, Arg};
 use crate::platform::tenant::TenantRecord;
 use crate::platform::time::{wall_clock_ms, WorkerClock};
-use crate::protocol::{conversation_turn, hub_publish, TENANT_HEADER};
+use crate::protocol::{conversation_turn_live, hub_publish, TENANT_HEADER};
 use frontdesk_core::channel::twilio::relay::{self, CallState, Handoff, Incoming};
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::Clock;
 use frontdesk_core::voice::latency::TurnTimes;
 use futures::lock::Mutex;
+use std::cell::RefCell;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
@@ -31,12 +33,14 @@ pub struct CallDO {
     env: Env,
     /// One turn at a time (while the object is awake; a hibernated one has none running).
     turn_lock: Mutex<()>,
+    /// The reply being said now, which an interrupt cuts short.
+    speaking: RefCell<Speaking>,
 }
 
 impl DurableObject for CallDO {
     fn new(state: State, env: Env) -> Self {
         crate::platform::time::configure_clock(&env);
-        Self { state, env, turn_lock: Mutex::new(()) }
+        Self { state, env, turn_lock: Mutex::new(()), speaking: RefCell::new(Speaking::Idle) }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
@@ -87,7 +91,11 @@ impl DurableObject for CallDO {
             // Not behind the turn lock: the caller interrupts the reply already being spoken,
             // even while their next words are being answered.
             Incoming::Interrupt { utterance_until_interrupt } => {
-                if let (_, Some((message_id, said))) = self.update(|call| call.speaking.take()).await? {
+                // A reply still being written stops here; one already out is corrected below.
+                let live = matches!(*self.speaking.borrow(), Speaking::Live);
+                if live {
+                    *self.speaking.borrow_mut() = Speaking::Interrupted(utterance_until_interrupt);
+                } else if let (_, Some((message_id, said))) = self.update(|call| call.speaking.take()).await? {
                     let heard = relay::heard_part(&said, &utterance_until_interrupt);
                     self.record_reply(&message_id, Some(&heard), None).await?;
                 }
@@ -139,21 +147,22 @@ impl CallDO {
         };
         let now = WorkerClock.now_ms();
         let turn = InboundTurn::from_call(&call.call_sid, number, caller, words, tenant.into_context(now), now);
-        let outcome = conversation_turn(&self.env, &turn).await?;
-        if let Err(e) = hub_publish(&self.env, &outcome.events).await {
-            worker::console_error!("publishing the events of {} failed: {e}", turn.event_id);
+        let mut speaker = Speaker::new(ws, &self.speaking);
+        let outcome = conversation_turn_live(&self.env, &turn, |piece| speaker.piece(piece)).await;
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                speaker.finish();
+                return Err(e);
+            }
+        };
+        if let (false, Some(reply)) = (speaker.streamed, &outcome.reply) {
+            speaker.whole(reply);
         }
-        let said = outcome.reply.as_deref().map(relay::spoken);
-        let mut first_token_at = None;
-        for message in said.iter().flat_map(|said| relay::text_messages(said)) {
-            ws.send_with_str(message)?;
-            first_token_at.get_or_insert_with(wall_clock_ms);
-        }
-        let last_token_at = wall_clock_ms();
+        let said = speaker.finish();
         let handoff = relay::handoff_in(&outcome.events);
-        // Recorded as soon as the tokens are out, before any other await, so an interrupt of
-        // this reply finds it.
-        let speaking = outcome.reply_id.clone().zip(said.clone());
+        // Recorded before any other await, so an interrupt of this reply finds it.
+        let speaking = outcome.reply_id.clone().filter(|_| said.heard.is_none()).map(|id| (id, said.text.clone()));
         let (call, _) = self
             .update(|call| {
                 call.speaking = speaking;
@@ -163,9 +172,14 @@ impl CallDO {
         if let Some((handoff, summary)) = handoff {
             ws.send_with_str(relay::end_message(handoff, &summary, &call))?;
         }
-        if let (Some(id), Some(said), Some(first_token_at)) = (&outcome.reply_id, &said, first_token_at) {
-            let times = TurnTimes { prompt_at, first_token_at, last_token_at };
-            let rewritten = (outcome.reply.as_deref() != Some(said.as_str())).then_some(said.as_str());
+        if let Err(e) = hub_publish(&self.env, &outcome.events).await {
+            worker::console_error!("publishing the events of {} failed: {e}", turn.event_id);
+        }
+        if let (Some(id), Some(first_token_at)) = (&outcome.reply_id, said.first_token_at) {
+            let times = TurnTimes { prompt_at, first_token_at, last_token_at: said.last_token_at };
+            // The history keeps what the caller heard, not what the brain wrote.
+            let kept = said.heard.as_deref().unwrap_or(&said.text);
+            let rewritten = (outcome.reply.as_deref() != Some(kept)).then_some(kept);
             self.record_reply(id, rewritten, Some(&times)).await?;
             let event = times.event(&turn.tenant_id, &call.call_sid, number, id);
             if let Err(e) = hub_publish(&self.env, &[event]).await {

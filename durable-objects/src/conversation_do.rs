@@ -14,7 +14,7 @@ use crate::platform::kb::{self, SearchQuery};
 use crate::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use crate::platform::{acts, property};
 use crate::platform::{enqueue, enqueue_all};
-use crate::protocol::TURN_PATH;
+use crate::protocol::{LiveText, LIVE_HEADER, TURN_PATH};
 use crate::thread_store::D1Store;
 use frontdesk_core::brain::understand::Slot;
 use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply, Turn};
@@ -28,16 +28,24 @@ use frontdesk_core::kb::Passage;
 use frontdesk_core::llm::{transcript_within, Usage};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::store::{usage_month, NewIds, ReplyToStore, StoreError, TurnStore};
+use frontdesk_core::turn_stream::TurnLine;
 use frontdesk_core::webhook::Claim;
 use futures::channel::oneshot;
 use futures::lock::Mutex;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::Duration;
 use worker::{durable_object, Delay, DurableObject, Env, Method, Request, Response, Result, State};
 
 #[durable_object]
 pub struct ConversationDO {
+    /// Shared with a streamed turn, which goes on after `fetch` has returned its response.
+    thread: Rc<Thread>,
+}
+
+/// The thread's object state and its turns.
+struct Thread {
     env: Env,
     thread: RefCell<Option<ThreadState>>,
     /// Events being answered now → the duplicates waiting for that answer.
@@ -50,20 +58,42 @@ pub struct ConversationDO {
 impl DurableObject for ConversationDO {
     fn new(_state: State, env: Env) -> Self {
         crate::platform::time::configure_clock(&env);
-        Self { env, thread: RefCell::new(None), in_flight: RefCell::new(HashMap::new()), turn_lock: Mutex::new(()) }
+        let thread = Thread {
+            env,
+            thread: RefCell::new(None),
+            in_flight: RefCell::new(HashMap::new()),
+            turn_lock: Mutex::new(()),
+        };
+        Self { thread: Rc::new(thread) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         if req.method() != Method::Post || req.path() != TURN_PATH {
             return Response::error("not found", 404);
         }
+        let live = req.headers().get(LIVE_HEADER)?.is_some();
         let turn: InboundTurn = req.json().await?;
-        Response::from_json(&self.answer(turn).await?)
+        if !live {
+            return Response::from_json(&self.thread.answer(turn, None).await?);
+        }
+        // The reply's text streams out as the brain writes it; the turn runs on while the
+        // response body is read, and its outcome is the last line.
+        let (tx, rx) = futures::channel::mpsc::unbounded();
+        let live = LiveText(tx);
+        let thread = Rc::clone(&self.thread);
+        worker::wasm_bindgen_futures::spawn_local(async move {
+            let last = match thread.answer(turn, Some(&live)).await {
+                Ok(outcome) => TurnLine::Outcome(outcome),
+                Err(e) => TurnLine::Error(e.to_string()),
+            };
+            live.end(last);
+        });
+        Response::from_stream(rx)
     }
 }
 
-impl ConversationDO {
-    async fn answer(&self, turn: InboundTurn) -> Result<TurnOutcome> {
+impl Thread {
+    async fn answer(&self, turn: InboundTurn, live: Option<&LiveText>) -> Result<TurnOutcome> {
         let thread = self.thread();
         if let Some(answer) = thread.answer_for(&turn.event_id) {
             return Ok(TurnOutcome::from_ledger(answer));
@@ -80,7 +110,7 @@ impl ConversationDO {
         self.in_flight.borrow_mut().insert(turn.event_id.clone(), Vec::new());
         let result = {
             let _turn = self.turn_lock.lock().await;
-            self.run(&turn, self.thread()).await
+            self.run(&turn, self.thread(), live).await
         };
         let result = match result {
             Ok(outcome) => Ok(outcome),
@@ -131,7 +161,14 @@ impl ConversationDO {
 
     /// What the brain says: the rules brain, or the tenant's LLM (which is remote, so the
     /// message is stored and the event claimed before it is called), or nothing for a note.
-    async fn decide(&self, store: &D1Store, turn: &InboundTurn, brain_turn: &Turn, ids: &NewIds) -> Result<Decision> {
+    async fn decide(
+        &self,
+        store: &D1Store,
+        turn: &InboundTurn,
+        brain_turn: &Turn,
+        ids: &NewIds,
+        live: Option<&LiveText>,
+    ) -> Result<Decision> {
         let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words() && !turn.recovery);
         let Some(settings) = llm else {
             let mut reply = if turn.wants_reply() { RulesBrain.respond(brain_turn) } else { Reply::silent() };
@@ -164,14 +201,15 @@ impl ConversationDO {
             });
         let history = transcript_within(&history, TRANSCRIPT_CHARS);
         let contact_id = stored.contact.id.as_str();
-        let outcome = llm_turn::answer(&self.env, settings, brain_turn, used, &history, turn, Some(contact_id)).await;
+        let outcome =
+            llm_turn::answer(&self.env, settings, brain_turn, used, &history, turn, Some(contact_id), live).await;
         if let Some(why) = &outcome.fallback {
             worker::console_warn!("LLM turn for {} fell back to the rules brain: {why}", turn.event_id);
         }
         Ok(Decision::Reply(Box::new(outcome.reply), Some((month, outcome.usage))))
     }
 
-    async fn run(&self, turn: &InboundTurn, mut thread: ThreadState) -> Result<TurnOutcome> {
+    async fn run(&self, turn: &InboundTurn, mut thread: ThreadState, live: Option<&LiveText>) -> Result<TurnOutcome> {
         let store = D1Store::new(database(&self.env)?);
         // A new conversation reloads what the contact's other channels may have changed since
         // (a name told by SMS greets them on WhatsApp; the dialogue state is shared).
@@ -205,7 +243,7 @@ impl ConversationDO {
             inbound: new_id(ids::MESSAGE, turn.received_at),
             reply: String::new(),
         };
-        let (mut reply, usage) = match self.decide(&store, turn, &brain_turn, &ids).await? {
+        let (mut reply, usage) = match self.decide(&store, turn, &brain_turn, &ids, live).await? {
             Decision::Settled(outcome) => return Ok(outcome),
             Decision::Reply(reply, usage) => (*reply, usage),
         };

@@ -3,6 +3,7 @@
 //! runtime live here; decisions live in frontdesk-core.
 
 mod call_do;
+mod call_voice;
 mod conversation_do;
 mod limiter_do;
 mod llm_turn;

@@ -9,6 +9,7 @@ use crate::platform::d1::database;
 use crate::platform::http::{self, Part};
 use crate::platform::kb::{self, SearchQuery};
 use crate::platform::time::wall_clock_ms;
+use crate::protocol::LiveText;
 use frontdesk_core::brain::Turn;
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::llm::{
@@ -53,7 +54,9 @@ const RETRY_AFTER_MS: u64 = 400;
 /// The delivery's turn budget (`inbound.delivery`) bounds the whole turn on the model (every
 /// round and the retry): past it the rules brain answers, so an inline webhook is answered well
 /// inside the provider's timeout. Acts the model asks for are the contact's (`contact_id`, who
-/// wrote `inbound`).
+/// wrote `inbound`). With `live`, the reply's text also goes there as it streams in (a phone
+/// call speaks it before the turn ends).
+#[allow(clippy::too_many_arguments)]
 pub async fn answer(
     env: &Env,
     settings: &LlmSettings,
@@ -62,6 +65,7 @@ pub async fn answer(
     history: &[(Role, String)],
     inbound: &InboundTurn,
     contact_id: Option<&str>,
+    live: Option<&LiveText>,
 ) -> LlmBrainOutcome {
     let mut contact = contact_id.map(str::to_owned);
     let budget_ms = inbound.delivery.turn_budget_ms();
@@ -86,9 +90,15 @@ pub async fn answer(
             break Next::Failed { retryable: false, detail: format!("the turn's {budget_ms} ms budget ran out") };
         }
         let round = http::stream(&request, |part| match part {
-            Part::Status(status) => session.begin(status),
+            Part::Status(status) => {
+                // A new round's text is a new sentence of what the caller hears.
+                live.inspect(|live| live.text(" "));
+                session.begin(status);
+            }
             Part::Chunk(chunk) => {
-                session.feed(chunk);
+                for piece in session.feed(chunk) {
+                    live.inspect(|live| live.text(&piece));
+                }
             }
         });
         let next = match http::within(round, round_limit).await {
@@ -110,5 +120,11 @@ pub async fn answer(
             last => break last,
         }
     };
-    session.conclude(last)
+    let outcome = session.conclude(last);
+    // The caller may have heard the start of the model's answer: the fallback's words follow.
+    if let (Some(live), Some(_), Some(text)) = (live, &outcome.fallback, &outcome.reply.text) {
+        live.text(" ");
+        live.text(text);
+    }
+    outcome
 }

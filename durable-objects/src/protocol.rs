@@ -5,6 +5,9 @@
 use frontdesk_core::events::NewEvent;
 use frontdesk_core::inbound::{InboundTurn, TurnOutcome};
 use frontdesk_core::limiter::Limit;
+use frontdesk_core::turn_stream::{LineReader, TurnLine};
+use futures::channel::mpsc::UnboundedSender;
+use futures::StreamExt;
 use worker::{Env, Headers, Method, Request, RequestInit, Response, Result};
 
 /// wrangler.toml `[durable_objects]` binding names.
@@ -19,13 +22,18 @@ pub(crate) const PUBLISH_PATH: &str = "/publish";
 pub(crate) const STREAM_PATH: &str = "/stream";
 pub(crate) const TAKE_PATH: &str = "/take";
 pub(crate) const CALL_PATH: &str = "/call";
+/// A turn request whose answer streams back as `TurnLine`s (`conversation_turn_live`).
+pub(crate) const LIVE_HEADER: &str = "x-frontdesk-live";
 /// The verified tenant's row (`TenantRecord` JSON) on a call's WebSocket upgrade.
 pub(crate) const TENANT_HEADER: &str = "x-frontdesk-tenant";
 /// Limits a stream to one contact's messages, in the visitor view (`Event::to_visitor_sse`).
 pub(crate) const CONTACT_PARAM: &str = "contact";
 
 fn json_request(path: &str, body: &impl serde::Serialize) -> Result<Request> {
-    let headers = Headers::new();
+    json_request_with(path, body, Headers::new())
+}
+
+fn json_request_with(path: &str, body: &impl serde::Serialize, headers: Headers) -> Result<Request> {
     headers.set("content-type", "application/json")?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_headers(headers).with_body(Some(serde_json::to_string(body)?.into()));
@@ -40,6 +48,50 @@ pub async fn conversation_turn(env: &Env, turn: &InboundTurn) -> Result<TurnOutc
         return Err(worker::Error::RustError(format!("conversation turn failed: {}", response.status_code())));
     }
     response.json().await
+}
+
+/// Like `conversation_turn`, with the reply's text handed to `on_text` piece by piece while the
+/// brain writes it (an LLM's stream; the rules brain's reply comes whole, in the outcome).
+pub async fn conversation_turn_live(
+    env: &Env,
+    turn: &InboundTurn,
+    mut on_text: impl FnMut(&str),
+) -> Result<TurnOutcome> {
+    let stub = env.durable_object(CONVERSATION_BINDING)?.get_by_name(&turn.thread_name())?;
+    let headers = Headers::new();
+    headers.set(LIVE_HEADER, "1")?;
+    let mut response = stub.fetch_with_request(json_request_with(TURN_PATH, turn, headers)?).await?;
+    if response.status_code() != 200 {
+        return Err(worker::Error::RustError(format!("conversation turn failed: {}", response.status_code())));
+    }
+    let mut body = response.stream()?;
+    let mut reader = LineReader::default();
+    while let Some(chunk) = body.next().await {
+        for line in reader.feed(&chunk?) {
+            match line.map_err(worker::Error::RustError)? {
+                TurnLine::Text(text) => on_text(&text),
+                TurnLine::Outcome(outcome) => return Ok(outcome),
+                TurnLine::Error(e) => return Err(worker::Error::RustError(e)),
+            }
+        }
+    }
+    Err(worker::Error::RustError("the turn's stream ended without an outcome".into()))
+}
+
+/// Where a streamed turn's reply text goes as the brain writes it (`ConversationDO` side).
+#[derive(Clone)]
+pub struct LiveText(pub(crate) UnboundedSender<Result<Vec<u8>>>);
+
+impl LiveText {
+    pub fn text(&self, piece: &str) {
+        // The caller hung up: nobody reads the rest, and the turn still completes and is stored.
+        let _ = self.0.unbounded_send(Ok(TurnLine::Text(piece.to_owned()).encode()));
+    }
+
+    pub fn end(&self, line: TurnLine) {
+        let _ = self.0.unbounded_send(Ok(line.encode()));
+        self.0.close_channel();
+    }
 }
 
 /// Hands a verified ConversationRelay WebSocket upgrade to its call's object (one per CallSid),

@@ -12,6 +12,9 @@
 //   { status: 500 }                          that HTTP status with the provider's error body
 //   { error: 'overloaded_error' }            a 200 stream that fails with an error event
 //   { hang: true }                           never answers (the connection stays open until close())
+// Pacing, for streaming tests and benchmarks: `firstTokenDelayMs` (before the first event),
+// `tokenIntervalMs` (after each text delta), `pause: { after: (event) => bool, until: Promise }`
+// (the stream stops after the first event `after` accepts until the promise settles).
 // Any step may set `usage: { input_tokens, output_tokens }`; by default they are estimated from
 // the sizes (4 characters a token). When the script runs out, the answer is a 400 naming it.
 // Authentication and the required body fields are checked before a step is used: Anthropic
@@ -54,8 +57,20 @@ export async function startFakeLlm({ script = [], apiKey } = {}) {
       const events = provider.stream(step, body ?? {}, raw, nextId);
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
       // One write per event, so a reader sees the body arrive in pieces as from the real API.
-      for (const event of events) res.write(event);
-      res.end();
+      if (!step.firstTokenDelayMs && !step.tokenIntervalMs && !step.pause) {
+        for (const event of events) res.write(event);
+        res.end();
+        return;
+      }
+      (async () => {
+        if (step.firstTokenDelayMs) await sleep(step.firstTokenDelayMs);
+        for (const event of events) {
+          res.write(event);
+          if (step.tokenIntervalMs && /text_delta|"content":"/.test(event)) await sleep(step.tokenIntervalMs);
+          if (step.pause?.after(event)) await step.pause.until;
+        }
+        res.end();
+      })();
     });
   });
   server.on('connection', (socket) => {
@@ -74,6 +89,8 @@ export async function startFakeLlm({ script = [], apiKey } = {}) {
     }),
   };
 }
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function sendJson(res, status, json) {
   res.writeHead(status, { 'content-type': 'application/json' });

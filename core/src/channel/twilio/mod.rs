@@ -2,6 +2,7 @@
 
 mod inbound;
 pub mod relay;
+pub mod relay_stream;
 pub mod rest;
 mod signature;
 pub mod status;

@@ -101,23 +101,7 @@ pub fn signed_url(public_base_url: &str, path: &str, query: Option<&str>) -> Str
     }
 }
 
-/// At most this many sentences are spoken per turn, plus the reply's closing question: a caller
-/// cannot scroll back, but must hear what they are asked.
-const SPOKEN_SENTENCES: usize = 2;
-
-/// The reply as it is said on a call: its first sentences and, when that cut a question off the
-/// end, that question (the next step). A text reply's detail is for reading.
-pub fn spoken(reply: &str) -> String {
-    let sentences = sentences(reply);
-    if sentences.len() <= SPOKEN_SENTENCES {
-        return sentences.join(" ");
-    }
-    let mut kept = sentences[..SPOKEN_SENTENCES].to_vec();
-    if let Some(question) = sentences.last().filter(|s| s.ends_with('?')) {
-        kept.push(question.clone());
-    }
-    kept.join(" ")
-}
+pub use super::relay_stream::{spoken, text_messages};
 
 /// Sentences as the words between `.`, `?` and `!` at word ends (prices and times keep theirs).
 pub(crate) fn sentences(text: &str) -> Vec<String> {
@@ -134,26 +118,6 @@ pub(crate) fn sentences(text: &str) -> Vec<String> {
         out.push(current.join(" "));
     }
     out
-}
-
-/// Words per `text` token: small enough that Twilio starts speaking early, few enough messages.
-const WORDS_PER_TOKEN: usize = 4;
-
-/// The reply as `text` messages, `last: true` on the final one. Tokens keep their spacing, so
-/// their concatenation is the reply.
-pub fn text_messages(reply: &str) -> Vec<String> {
-    let words: Vec<&str> = reply.split_whitespace().collect();
-    let chunks: Vec<String> = words
-        .chunks(WORDS_PER_TOKEN)
-        .enumerate()
-        .map(|(i, chunk)| if i == 0 { chunk.join(" ") } else { format!(" {}", chunk.join(" ")) })
-        .collect();
-    let count = chunks.len();
-    chunks
-        .into_iter()
-        .enumerate()
-        .map(|(i, token)| json!({ "type": "text", "token": token, "last": i + 1 == count }).to_string())
-        .collect()
 }
 
 /// `end`: Twilio leaves the relay and posts `handoffData` (a JSON string) to the
@@ -219,29 +183,6 @@ mod tests {
         let other: Incoming = serde_json::from_str(r#"{"type":"info","x":1}"#).unwrap();
         assert_eq!(other, Incoming::Other);
         assert!(serde_json::from_str::<Incoming>(r#"{"voicePrompt":"no type"}"#).is_err());
-    }
-
-    #[test]
-    fn tokens_rebuild_the_reply_and_only_the_final_one_is_last() {
-        let reply = "Yes, the flat on Elm Road is available. Would you like to view it?";
-        let messages: Vec<serde_json::Value> =
-            text_messages(reply).iter().map(|m| serde_json::from_str(m).unwrap()).collect();
-        assert!(messages.len() > 1);
-        let joined: String = messages.iter().map(|m| m["token"].as_str().unwrap()).collect();
-        assert_eq!(joined, reply);
-        assert!(messages[..messages.len() - 1].iter().all(|m| m["last"] == false && m["type"] == "text"));
-        assert_eq!(messages.last().unwrap()["last"], true);
-        assert!(text_messages("").is_empty());
-    }
-
-    #[test]
-    fn spoken_replies_keep_two_sentences_and_the_closing_question() {
-        assert_eq!(spoken("One. Two? Three! Four."), "One. Two?");
-        assert_eq!(
-            spoken("Hi! It is £1,450 a month. It has a garden. When would you like to view it?"),
-            "Hi! It is £1,450 a month. When would you like to view it?"
-        );
-        assert_eq!(spoken("Just one line"), "Just one line");
     }
 
     #[test]
