@@ -1,4 +1,4 @@
-//! The reply of a call's turn as it is said: each sentence goes out as soon as it is whole
+//! The reply of a call's turn as it is said: each phrase goes out as soon as it is whole
 //! (`relay_stream`), the caller's wait is timed, and once they interrupt nothing more is sent.
 
 use crate::platform::time::wall_clock_ms;
@@ -57,8 +57,8 @@ impl<'a> Speaker<'a> {
     /// A piece of the reply as the brain writes it.
     pub fn piece(&mut self, piece: &str) {
         self.streamed = true;
-        let sentences = self.stream.push(piece);
-        self.say(sentences);
+        let phrases = self.stream.push(piece);
+        self.say(phrases);
     }
 
     /// A reply that came whole: its final token is marked `last` itself.
@@ -95,15 +95,15 @@ impl<'a> Speaker<'a> {
         matches!(*self.speaking.borrow(), Speaking::Interrupted(_))
     }
 
-    fn say(&mut self, sentences: Vec<String>) {
-        for sentence in sentences {
+    fn say(&mut self, phrases: Vec<String>) {
+        for phrase in phrases {
             if self.interrupted() {
                 return;
             }
-            for message in self.writer.sentence(&sentence) {
+            for message in self.writer.phrase(&phrase) {
                 self.send(&message);
             }
-            self.said.push(sentence);
+            self.said.push(phrase);
         }
     }
 

@@ -10,20 +10,27 @@ use serde_json::json;
 /// cannot scroll back, but must hear what they are asked.
 const SPOKEN_SENTENCES: usize = 2;
 
-/// Sentences in the order they may be said, as the reply's text comes in.
+/// At most this many words are held before they are said: a phrase, short enough that the
+/// caller hears the start of a long sentence while the model is still writing its end.
+const PHRASE_WORDS: usize = 4;
+
+/// Phrases in the order they may be said, as the reply's text comes in. The first sentences are
+/// always said, so their phrases go out as soon as they are whole (at a clause mark or every
+/// few words); later sentences wait, as only a closing question among them is said.
 #[derive(Debug, Default)]
 pub struct SpokenStream {
     /// Text not yet ending in whitespace: its last word may still grow.
     pending: String,
-    /// Whole words of the sentence being written.
+    /// Whole words of the sentence being written, and how many of them are already said.
     sentence: Vec<String>,
+    said_words: usize,
     spoken: usize,
     /// A question past the cut, said at the end if nothing follows it.
     closing_question: Option<String>,
 }
 
 impl SpokenStream {
-    /// The sentences `delta` completes that are to be said now.
+    /// The phrases `delta` completes that are to be said now.
     pub fn push(&mut self, delta: &str) -> Vec<String> {
         self.pending.push_str(delta);
         let Some(cut) = self.pending.rfind(char::is_whitespace) else { return Vec::new() };
@@ -35,7 +42,8 @@ impl SpokenStream {
         out
     }
 
-    /// The reply has ended: its last sentence, and the closing question, if they are to be said.
+    /// The reply has ended: the rest of its last sentence, and the closing question, if they
+    /// are to be said.
     pub fn finish(&mut self) -> Vec<String> {
         let rest = std::mem::take(&mut self.pending);
         let mut out = Vec::new();
@@ -43,8 +51,9 @@ impl SpokenStream {
             self.word(word, &mut out);
         }
         if !self.sentence.is_empty() {
+            self.say_unsaid(&mut out);
             let last = std::mem::take(&mut self.sentence).join(" ");
-            self.sentence_done(last, &mut out);
+            self.sentence_done(last);
         }
         out.extend(self.closing_question.take());
         out
@@ -53,16 +62,29 @@ impl SpokenStream {
     fn word(&mut self, word: &str, out: &mut Vec<String>) {
         self.sentence.push(word.to_owned());
         // Prices and times keep their inner stops ("£1.5", "10.30"): only a word's end counts.
-        if word.ends_with(['.', '?', '!']) {
+        let ends_sentence = word.ends_with(['.', '?', '!']);
+        let ends_phrase = ends_sentence || word.ends_with([',', ';', ':']);
+        if ends_phrase || self.sentence.len() - self.said_words >= PHRASE_WORDS {
+            self.say_unsaid(out);
+        }
+        if ends_sentence {
             let sentence = std::mem::take(&mut self.sentence).join(" ");
-            self.sentence_done(sentence, out);
+            self.sentence_done(sentence);
         }
     }
 
-    fn sentence_done(&mut self, sentence: String, out: &mut Vec<String>) {
+    /// The words of the sentence not said yet, when it is one of those always said.
+    fn say_unsaid(&mut self, out: &mut Vec<String>) {
+        if self.spoken < SPOKEN_SENTENCES && self.said_words < self.sentence.len() {
+            out.push(self.sentence[self.said_words..].join(" "));
+            self.said_words = self.sentence.len();
+        }
+    }
+
+    fn sentence_done(&mut self, sentence: String) {
+        self.said_words = 0;
         if self.spoken < SPOKEN_SENTENCES {
             self.spoken += 1;
-            out.push(sentence);
         } else {
             // Only the reply's very last sentence is a closing question.
             self.closing_question = Some(sentence).filter(|s| s.ends_with('?'));
@@ -96,7 +118,7 @@ fn message(token: &str, last: bool) -> String {
     json!({ "type": "text", "token": token, "last": last }).to_string()
 }
 
-/// `text` messages for sentences said as they are written: each goes out at once, and the
+/// `text` messages for phrases said as they are written: each goes out at once, and the
 /// reply's end, known only later, is an empty token with `last: true`.
 #[derive(Debug, Default)]
 pub struct TokenWriter {
@@ -104,8 +126,8 @@ pub struct TokenWriter {
 }
 
 impl TokenWriter {
-    pub fn sentence(&mut self, sentence: &str) -> Vec<String> {
-        let out: Vec<String> = tokens(sentence, self.started).iter().map(|t| message(t, false)).collect();
+    pub fn phrase(&mut self, phrase: &str) -> Vec<String> {
+        let out: Vec<String> = tokens(phrase, self.started).iter().map(|t| message(t, false)).collect();
         self.started |= !out.is_empty();
         out
     }
@@ -136,13 +158,30 @@ mod tests {
     }
 
     #[test]
-    fn a_sentence_is_said_as_soon_as_it_is_whole() {
+    fn a_phrase_is_said_as_soon_as_it_is_whole() {
         let mut stream = SpokenStream::default();
-        assert!(stream.push("Yes, the flat is avail").is_empty());
+        assert_eq!(stream.push("Yes, the flat is avail"), vec!["Yes,"], "a clause mark ends a phrase");
         assert!(stream.push("able.").is_empty(), "the stop may still be an inner one");
-        assert_eq!(stream.push(" It costs £1,450"), vec!["Yes, the flat is available."]);
-        assert_eq!(stream.push(" a month. Would"), vec!["It costs £1,450 a month."]);
+        assert_eq!(stream.push(" It costs £1,450"), vec!["the flat is available."]);
+        assert_eq!(
+            stream.push(" a month, all bills included. Would"),
+            vec!["It costs £1,450 a", "month,", "all bills included."]
+        );
+        assert!(
+            stream.push(" you like to view it on Friday").is_empty(),
+            "a third sentence waits: it may not be the last"
+        );
         assert_eq!(stream.finish(), Vec::<String>::new(), "a third sentence that is not a question is cut");
+    }
+
+    #[test]
+    fn a_long_phrase_goes_out_every_few_words() {
+        let mut stream = SpokenStream::default();
+        assert_eq!(
+            stream.push("The flat on Elm Road is a bright two bedroom "),
+            vec!["The flat on Elm", "Road is a bright"]
+        );
+        assert_eq!(stream.finish(), vec!["two bedroom"]);
     }
 
     #[test]
@@ -152,6 +191,7 @@ mod tests {
         let pieces: Vec<String> = reply.chars().collect::<Vec<_>>().chunks(3).map(|c| c.iter().collect()).collect();
         let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
         assert_eq!(said(&pieces).join(" "), spoken(reply));
+        assert_eq!(said(&[reply]).join(" "), spoken(reply));
     }
 
     #[test]
@@ -169,8 +209,8 @@ mod tests {
     #[test]
     fn streamed_tokens_rebuild_the_sentences_and_end_with_an_empty_last_token() {
         let mut writer = TokenWriter::default();
-        let mut messages = writer.sentence("Yes, the flat on Elm Road is available.");
-        messages.extend(writer.sentence("Would you like to view it?"));
+        let mut messages = writer.phrase("Yes, the flat on Elm Road is available.");
+        messages.extend(writer.phrase("Would you like to view it?"));
         messages.extend(writer.finish());
         let messages = parsed(&messages);
         let joined: String = messages.iter().map(|m| m["token"].as_str().unwrap()).collect();
