@@ -188,17 +188,21 @@ impl Thread {
             Claim::InFlight => return Ok(Decision::Settled(self.await_other_claim(store, turn).await?)),
         }
         let month = usage_month(turn);
-        let used = store.month_usage(&turn.tenant_id, &month).await.unwrap_or_else(|e| {
+        // Read side by side: the caller (on a phone call, listening) waits for both.
+        let (used, history) = futures::join!(
+            store.month_usage(&turn.tenant_id, &month),
+            store.transcript(&turn.tenant_id, &stored.conversation.id, &stored.inbound.id)
+        );
+        let used = used.unwrap_or_else(|e| {
             worker::console_error!("reading LLM usage failed, assuming none: {e}");
             0
         });
         // The model reads the conversation itself, not only our last line: a failed read
         // costs it the context, not the turn.
-        let history =
-            store.transcript(&turn.tenant_id, &stored.conversation.id, &stored.inbound.id).await.unwrap_or_else(|e| {
-                worker::console_error!("reading the transcript for {} failed: {e}", turn.event_id);
-                Vec::new()
-            });
+        let history = history.unwrap_or_else(|e| {
+            worker::console_error!("reading the transcript for {} failed: {e}", turn.event_id);
+            Vec::new()
+        });
         let history = transcript_within(&history, TRANSCRIPT_CHARS);
         let contact_id = stored.contact.id.as_str();
         let outcome =
