@@ -87,6 +87,31 @@ test('relay mode: the call is stored and answered with ConversationRelay in the 
   assert.deepEqual(data.map((c) => c.call_sid), [sid]);
 });
 
+test('a caller with a viewing coming up is greeted by name and asked about it', async () => {
+  await withVoice({});
+  const from = uniquePhone();
+  // Three days ahead, skipping Sunday (no viewings), at 10:00 London time.
+  const day = new Date(Date.now() + 3 * 86_400_000);
+  if (day.getUTCDay() === 0) day.setUTCDate(day.getUTCDate() + 1);
+  const date = day.toISOString().slice(0, 10);
+  const zone = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeZoneName: 'shortOffset' })
+    .formatToParts(new Date(`${date}T12:00:00Z`)).find((p) => p.type === 'timeZoneName').value;
+  const offset = zone === 'GMT' ? '+00:00' : `+0${zone.slice(4)}:00`;
+  const res = await fetch(`${server.baseUrl}/api/v1/bookings`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'viewing', contact: { phone: from, name: 'Priya Shah' }, start: `${date}T10:00:00${offset}` }),
+  });
+  assert.equal(res.status, 201, await res.text());
+
+  const xml = assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(callSid(), from)), 'voice webhook');
+  const greeting = xml.match(/welcomeGreeting="([^"]*)"/)[1];
+  assert.match(greeting, /^Hi Priya, thanks for calling Maple &amp; Pine Lettings\. Are you calling about your viewing .+ at 10:00\?$/, greeting);
+  // Someone else's booking is not theirs to be asked about.
+  const stranger = assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(callSid(), uniquePhone())), 'a new caller');
+  assert.match(stranger, /welcomeGreeting="Thanks for calling Maple &amp; Pine Lettings\. How can I help\?"/);
+});
+
 test('an unsigned or wrongly signed call is refused and nothing is stored', async () => {
   await withVoice({});
   const [sid, from] = [callSid(), uniquePhone()];

@@ -27,7 +27,7 @@ use frontdesk_core::voice::request::CallRequest;
 use frontdesk_core::voice::spoken::{self, Next};
 use frontdesk_core::voice::{self, greeting, handoff::Handoff, status, twiml as voice_twiml, Answer, VoiceSettings};
 use frontdesk_durable::conversation_turn;
-use frontdesk_durable::platform::bookings::contact_for;
+use frontdesk_durable::platform::bookings::{contact_for, upcoming};
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use worker::{Context, D1Database, Env, Request, Response};
 
@@ -118,7 +118,11 @@ pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
         Answer::Relay | Answer::Gather => {
             let streets = calls::listing_streets(&db, &context.tenant_id).await?;
             let hints = greeting::hints(business, streets.iter().map(String::as_str));
-            let hello = greeting::greeting(business, name.as_deref());
+            let booking = match &contact_id {
+                Some(id) => upcoming(&db, &context.tenant_id, id, now).await?,
+                None => None,
+            };
+            let hello = greeting::greeting(business, name.as_deref(), booking.as_deref());
             if how == Answer::Gather {
                 voice_twiml::gather(&base, 1, &hello, language, &hints)
             } else {

@@ -1,13 +1,18 @@
 //! What a caller hears first, and the words speech recognition should expect.
 
-/// Short, in the business's name; a caller whose number we know is greeted by name.
-pub fn greeting(business_name: &str, contact_name: Option<&str>) -> String {
-    match contact_name.map(str::trim).filter(|n| !n.is_empty()) {
+/// Short, in the business's name; a caller whose number we know is greeted by name, and asked
+/// about their coming booking (`upcoming`: "your viewing on Friday at 10:00") when they have one.
+pub fn greeting(business_name: &str, contact_name: Option<&str>, upcoming: Option<&str>) -> String {
+    let hello = match contact_name.map(str::trim).filter(|n| !n.is_empty()) {
         Some(name) => {
             let first = name.split_whitespace().next().unwrap_or(name);
-            format!("Hi {first}, thanks for calling {business_name}. How can I help?")
+            format!("Hi {first}, thanks for calling {business_name}.")
         }
-        None => format!("Thanks for calling {business_name}. How can I help?"),
+        None => format!("Thanks for calling {business_name}."),
+    };
+    match upcoming {
+        Some(booking) => format!("{hello} Are you calling about {booking}?"),
+        None => format!("{hello} How can I help?"),
     }
 }
 
@@ -55,10 +60,18 @@ mod tests {
     #[test]
     fn a_known_caller_is_greeted_by_first_name() {
         assert_eq!(
-            greeting("Acme Lettings", Some("Priya Shah")),
+            greeting("Acme Lettings", Some("Priya Shah"), None),
             "Hi Priya, thanks for calling Acme Lettings. How can I help?"
         );
-        assert_eq!(greeting("Acme Lettings", Some("  ")), "Thanks for calling Acme Lettings. How can I help?");
+        assert_eq!(greeting("Acme Lettings", Some("  "), None), "Thanks for calling Acme Lettings. How can I help?");
+    }
+
+    #[test]
+    fn a_caller_with_a_coming_booking_is_asked_about_it() {
+        assert_eq!(
+            greeting("Acme Lettings", Some("Priya Shah"), Some("your viewing on Friday at 10:00")),
+            "Hi Priya, thanks for calling Acme Lettings. Are you calling about your viewing on Friday at 10:00?"
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ mod store;
 
 pub use calcom::CALCOM_API_BASE_VAR;
 pub use due::{send_due, DueReport};
-pub use notify::contact_for;
+pub use notify::{contact_for, upcoming};
 pub use store::ListQuery;
 
 use super::d1::{statement, Arg};

@@ -89,6 +89,20 @@ pub async fn tell(
     Ok(sent.map(|s| s.job).into_iter().collect())
 }
 
+/// How far ahead a caller's booking is what they are probably calling about.
+const UPCOMING_MS: u64 = 14 * 24 * 60 * 60 * 1000;
+
+/// "your viewing on Friday at 10:00": the contact's next booking in the coming fortnight, as a
+/// phone greeting asks about it.
+pub async fn upcoming(db: &D1Database, tenant_id: &str, contact_id: &str, now_ms: u64) -> Result<Option<String>> {
+    let Some(t) = super::tenant(db, tenant_id, now_ms).await? else { return Ok(None) };
+    let row = store::next_for_contact(db, tenant_id, contact_id, now_ms, now_ms + UPCOMING_MS).await?;
+    Ok(row.map(|row| {
+        let kind = Kind::parse(&row.kind).unwrap_or(Kind::Appointment);
+        describe(kind, &period(&row), t.today, "en")
+    }))
+}
+
 fn period(row: &Row) -> Period {
     match (row.check_in.as_deref().and_then(|d| d.parse().ok()), row.check_out.as_deref().and_then(|d| d.parse().ok()))
     {

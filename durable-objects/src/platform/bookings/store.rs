@@ -290,6 +290,26 @@ pub async fn row(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Ro
     .await
 }
 
+/// The contact's next confirmed booking starting within `[from_ms, to_ms)`.
+pub async fn next_for_contact(
+    db: &D1Database,
+    tenant_id: &str,
+    contact_id: &str,
+    from_ms: u64,
+    to_ms: u64,
+) -> Result<Option<Row>> {
+    statement(
+        db,
+        &format!(
+            "SELECT {COLUMNS} FROM bookings WHERE tenant_id = ?1 AND contact_id = ?2 AND status = 'confirmed' \
+             AND start_ms >= ?3 AND start_ms < ?4 ORDER BY start_ms, id LIMIT 1"
+        ),
+        &[Arg::Text(tenant_id), Arg::Text(contact_id), Arg::Int(from_ms), Arg::Int(to_ms)],
+    )?
+    .first(None)
+    .await
+}
+
 /// `GET /api/v1/bookings`' filters: a contact, and bookings starting within `[from_ms, to_ms)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListQuery {
