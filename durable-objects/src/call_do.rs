@@ -11,10 +11,12 @@ use crate::platform::d1::{database, statement, Arg};
 use crate::platform::tenant::TenantRecord;
 use crate::platform::time::WorkerClock;
 use crate::protocol::{conversation_turn, hub_publish, TENANT_HEADER};
+use frontdesk_core::brain::understand::language_of;
 use frontdesk_core::channel::twilio::relay::{self, CallState, Handoff, Incoming};
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::Clock;
+use frontdesk_core::voice::{language, speech};
 use futures::lock::Mutex;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
@@ -134,12 +136,20 @@ impl CallDO {
             return Ok(());
         };
         let now = WorkerClock.now_ms();
-        let turn = InboundTurn::from_call(&call.call_sid, number, caller, words, tenant.into_context(now), now);
+        let context = tenant.into_context(now);
+        let voice = context.settings.voice.clone().unwrap_or_default();
+        let turn = InboundTurn::from_call(&call.call_sid, number, caller, words, context, now);
         let outcome = conversation_turn(&self.env, &turn).await?;
         if let Err(e) = hub_publish(&self.env, &outcome.events).await {
             worker::console_error!("publishing the events of {} failed: {e}", turn.event_id);
         }
-        let said = outcome.reply.as_deref().map(relay::spoken);
+        // The brain answers in the language it read the caller's words in; the voice follows.
+        let spoken_in = language_of(words);
+        let switch = outcome.reply.as_ref().and_then(|_| language::switch(call.language.as_deref(), spoken_in, &voice));
+        if let Some(tag) = &switch {
+            ws.send_with_str(relay::language_message(tag))?;
+        }
+        let said = outcome.reply.as_deref().map(|reply| speech::say(reply, &voice, spoken_in));
         for message in said.iter().flat_map(|said| relay::text_messages(said)) {
             ws.send_with_str(message)?;
         }
@@ -151,6 +161,9 @@ impl CallDO {
             .update(|call| {
                 call.speaking = speaking;
                 call.ended |= handoff.is_some();
+                if switch.is_some() {
+                    call.language = switch;
+                }
             })
             .await?;
         if let Some((handoff, summary)) = handoff {

@@ -16,6 +16,7 @@ use crate::platform::config;
 use crate::platform::d1::{self, calls};
 use crate::platform::events::publish_after_response;
 use frontdesk_core::api::ApiError;
+use frontdesk_core::brain::understand::language_of;
 use frontdesk_core::channel::twilio;
 use frontdesk_core::form::Form;
 use frontdesk_core::ids;
@@ -24,6 +25,7 @@ use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::tenant::OpenStatus;
 use frontdesk_core::voice::request::CallRequest;
+use frontdesk_core::voice::speech;
 use frontdesk_core::voice::spoken::{self, Next};
 use frontdesk_core::voice::{self, greeting, handoff::Handoff, status, twiml as voice_twiml, Answer, VoiceSettings};
 use frontdesk_durable::conversation_turn;
@@ -127,6 +129,7 @@ pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
                     ("call", id.as_str()),
                     ("contact", contact_id.as_deref().unwrap_or_default()),
                 ];
+                let languages = voice::language::relay_tags(&settings);
                 voice_twiml::relay(&voice_twiml::Relay {
                     base_url: &base,
                     call_sid: &call.call_sid,
@@ -134,6 +137,7 @@ pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
                     greeting: &hello,
                     language,
                     hints: &hints,
+                    languages: &languages,
                     parameters: &parameters,
                 })
             }
@@ -160,7 +164,7 @@ pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
     let inbound = InboundTurn::from_speech(&call.call_sid, turn, from, &speech, context, now);
     let outcome = conversation_turn(&env, &inbound).await?;
     publish_after_response(&env, ctx, outcome.events);
-    let reply = spoken::for_speech(outcome.reply.as_deref().unwrap_or_default());
+    let reply = speech::say(outcome.reply.as_deref().unwrap_or_default(), &settings, language_of(&speech));
     let next = spoken::next(&speech, template.as_deref(), today);
     let to = form.non_empty("To").unwrap_or_default();
     let body = match (next, transfer) {

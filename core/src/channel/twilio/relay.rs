@@ -63,6 +63,10 @@ pub struct CallState {
     pub speaking: Option<(String, String)>,
     /// `end` was sent: the call is back with Twilio.
     pub ended: bool,
+    /// The BCP 47 tag the call was switched to with a `language` message; `None` = still the
+    /// TwiML's `language`.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// Why the call leaves the AI, as `handoffData.reason`.
@@ -101,41 +105,6 @@ pub fn signed_url(public_base_url: &str, path: &str, query: Option<&str>) -> Str
     }
 }
 
-/// At most this many sentences are spoken per turn, plus the reply's closing question: a caller
-/// cannot scroll back, but must hear what they are asked.
-const SPOKEN_SENTENCES: usize = 2;
-
-/// The reply as it is said on a call: its first sentences and, when that cut a question off the
-/// end, that question (the next step). A text reply's detail is for reading.
-pub fn spoken(reply: &str) -> String {
-    let sentences = sentences(reply);
-    if sentences.len() <= SPOKEN_SENTENCES {
-        return sentences.join(" ");
-    }
-    let mut kept = sentences[..SPOKEN_SENTENCES].to_vec();
-    if let Some(question) = sentences.last().filter(|s| s.ends_with('?')) {
-        kept.push(question.clone());
-    }
-    kept.join(" ")
-}
-
-/// Sentences as the words between `.`, `?` and `!` at word ends (prices and times keep theirs).
-pub(crate) fn sentences(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for word in text.split_whitespace() {
-        current.push(word);
-        if word.ends_with(['.', '?', '!']) {
-            out.push(current.join(" "));
-            current.clear();
-        }
-    }
-    if !current.is_empty() {
-        out.push(current.join(" "));
-    }
-    out
-}
-
 /// Words per `text` token: small enough that Twilio starts speaking early, few enough messages.
 const WORDS_PER_TOKEN: usize = 4;
 
@@ -154,6 +123,12 @@ pub fn text_messages(reply: &str) -> Vec<String> {
         .enumerate()
         .map(|(i, token)| json!({ "type": "text", "token": token, "last": i + 1 == count }).to_string())
         .collect()
+}
+
+/// `language`: speech recognition and synthesis switch to `tag` (one of the TwiML's
+/// `<Language>`s) from the next `text` token on.
+pub fn language_message(tag: &str) -> String {
+    json!({ "type": "language", "ttsLanguage": tag, "transcriptionLanguage": tag }).to_string()
 }
 
 /// `end`: Twilio leaves the relay and posts `handoffData` (a JSON string) to the
@@ -235,13 +210,14 @@ mod tests {
     }
 
     #[test]
-    fn spoken_replies_keep_two_sentences_and_the_closing_question() {
-        assert_eq!(spoken("One. Two? Three! Four."), "One. Two?");
-        assert_eq!(
-            spoken("Hi! It is £1,450 a month. It has a garden. When would you like to view it?"),
-            "Hi! It is £1,450 a month. When would you like to view it?"
-        );
-        assert_eq!(spoken("Just one line"), "Just one line");
+    fn language_switches_speech_and_transcription_together() {
+        let message: serde_json::Value = serde_json::from_str(&language_message("es-ES")).unwrap();
+        assert_eq!(message, json!({ "type": "language", "ttsLanguage": "es-ES", "transcriptionLanguage": "es-ES" }));
+        let stored: CallState = serde_json::from_str(
+            r#"{"call_sid":"CA1","from":"","to":"","custom_parameters":{},"turns":2,"speaking":null,"ended":false}"#,
+        )
+        .unwrap();
+        assert_eq!(stored.language, None, "a call stored before languages switched reads as not switched");
     }
 
     #[test]
