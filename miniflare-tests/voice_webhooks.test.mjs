@@ -80,6 +80,8 @@ test('relay mode: the call is stored and answered with ConversationRelay in the 
   assert.match(relay[1], /hints="[^"]*Elm Road/, 'listing streets are hints');
   assert.ok(xml.includes(`<Parameter name="tenant" value="${DEMO.tenantId}"/><Parameter name="call" value="${call.id}"/>` +
     `<Parameter name="contact" value="${contact.id}"/>`), xml);
+  assert.ok(xml.includes('<Language code="en-US"/><Language code="es-ES"/><Language code="fr-FR"/>'),
+    `the languages a call may switch to, the tenant's first: ${xml}`);
 
   // Twilio retrying the webhook finds the same call.
   assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(sid, from)), 'retry');

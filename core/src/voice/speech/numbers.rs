@@ -82,7 +82,9 @@ fn clock(word: &str, meridiem: Option<&str>) -> Option<String> {
                 .map_or((lower.as_str(), None), |d| (d, Some(true))),
         },
     };
-    let (hour, minute) = match digits.split_once([':', '.']) {
+    // "10.30" is a time only with its "am"/"pm": alone it is as likely a length or a score.
+    let separators: &[char] = if pm.is_some() { &[':', '.'] } else { &[':'] };
+    let (hour, minute) = match digits.split_once(separators) {
         Some((h, m)) if m.len() == 2 && is_digits(m) => (h, m.parse::<u32>().ok()?),
         Some(_) => return None,
         // A bare number is a time only with its "am"/"pm".

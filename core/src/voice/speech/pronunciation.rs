@@ -12,10 +12,11 @@ pub struct Pronunciation {
     pub said_as: String,
 }
 
-/// Enough for a business's streets, areas and staff names; each lookup is on every spoken turn.
-pub const MAX_ENTRIES: usize = 200;
-pub const MAX_SAY_CHARS: usize = 60;
-pub const MAX_AS_CHARS: usize = 120;
+/// Enough for a business's streets, areas and staff names, and a full dictionary still fits the
+/// settings body (32 KiB) with room for the rest; every spoken turn looks each entry up.
+pub const MAX_ENTRIES: usize = 100;
+pub const MAX_SAY_CHARS: usize = 40;
+pub const MAX_AS_CHARS: usize = 80;
 
 /// What is wrong with a dictionary, each problem naming its entry
 /// (`voice.pronunciations[2].as: …`).
