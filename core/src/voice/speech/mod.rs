@@ -105,5 +105,9 @@ pub(crate) fn parts(word: &str) -> (&str, &str, &str) {
     (lead, core, trail)
 }
 
+pub(crate) fn is_digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests;

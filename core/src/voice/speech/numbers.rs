@@ -2,11 +2,12 @@
 //! "2:30 p.m.", "Tue 1 Dec" and "2026-12-01" → "Tuesday the 1st of December". Digits stay
 //! digits (every engine reads "1,250" well); what engines misread is the symbols around them.
 
-use super::{parts, wrap, Reading};
+use super::{is_digits, parts, wrap, Reading};
+use crate::booking::phrase::WEEKDAYS as WEEKDAYS_BY_LANGUAGE;
 use crate::brain::understand::CivilDate;
 use crate::listings::speech::MONTHS;
 
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const WEEKDAYS: [&str; 7] = WEEKDAYS_BY_LANGUAGE[0];
 
 /// The reading of the words at the front of `words`, if one of these rules knows them.
 pub fn read(words: &[&str]) -> Reading {
@@ -193,8 +194,4 @@ fn iso_date(word: &str) -> Option<String> {
         ordinal(u32::from(date.day)),
         MONTHS[usize::from(date.month - 1)]
     ))
-}
-
-fn is_digits(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }

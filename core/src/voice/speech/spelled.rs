@@ -3,7 +3,7 @@
 //! numbers in groups ("+44 7700 900123" → "plus 4 4, 7 7 0 0, 9 0 0, 1 2 3") and email
 //! addresses ("at", "dot"). The same in every language: letters and digits are not translated.
 
-use super::{parts, Reading};
+use super::{is_digits, parts, Reading};
 
 /// The reading of the words at the front of `words`, if they are one of these.
 pub fn read(words: &[&str]) -> Reading {
@@ -136,8 +136,4 @@ fn email(word: &str) -> Option<String> {
     let (user, domain) = word.split_once('@')?;
     (!user.is_empty() && domain.contains('.'))
         .then(|| format!("{user} at {}", domain.split('.').collect::<Vec<_>>().join(" dot ")))
-}
-
-fn is_digits(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }

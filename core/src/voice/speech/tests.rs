@@ -126,3 +126,15 @@ fn a_bad_dictionary_names_each_bad_entry() {
     let too_many: Vec<_> = (0..101).map(|i| entry(&format!("w{i}"), "x")).collect();
     assert!(validate(&too_many)[0].contains("at most 100"));
 }
+
+#[test]
+fn odd_input_is_said_as_written_and_never_panics() {
+    let odd = "£ $, € £.5 £1.2.3 ( ) (( 10: :30 25:00 13pm 0am + +1 0 07 — 🌸 İstanbul e.g. & p/w BK- -7F NW1 6X \
+               lettings@ @x.y 99999999999999999999 Mon– –Tue 1st 32 Dec 2026-02-30 2026-13-01";
+    for language in [Language::En, Language::Es] {
+        let said = say(odd, &VoiceSettings::default(), language);
+        assert!(!said.is_empty());
+    }
+    assert_eq!(english("2026-02-30 and 32 Dec"), "2026-02-30 and 32 Dec", "impossible dates are left as written");
+    assert_eq!(english(""), "");
+}
