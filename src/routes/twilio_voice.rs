@@ -164,13 +164,17 @@ pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
     let inbound = InboundTurn::from_speech(&call.call_sid, turn, from, &speech, context, now);
     let outcome = conversation_turn(&env, &inbound).await?;
     publish_after_response(&env, ctx, outcome.events);
-    let reply = speech::say(outcome.reply.as_deref().unwrap_or_default(), &settings, language_of(&speech));
+    // The reply is in the language the caller spoke (the brain's reading): said, and the next
+    // words listened for, in it.
+    let spoken_in = language_of(&speech);
+    let reply = speech::say(outcome.reply.as_deref().unwrap_or_default(), &settings, spoken_in);
+    let said_in = voice::language::tag(spoken_in, &settings);
     let next = spoken::next(&speech, template.as_deref(), today);
     let to = form.non_empty("To").unwrap_or_default();
     let body = match (next, transfer) {
-        (Next::HangUp, _) => voice_twiml::say_and_hang_up(&reply, &language),
+        (Next::HangUp, _) => voice_twiml::say_and_hang_up(&reply, &said_in),
         (Next::Person, Some(number)) => voice_twiml::dial(&base, &call.call_sid, &number, to, CONNECTING, &language),
-        (Next::Person, None) | (Next::Listen, _) => voice_twiml::gather(&base, turn + 1, &reply, &language, ""),
+        (Next::Person, None) | (Next::Listen, _) => voice_twiml::gather(&base, turn + 1, &reply, &said_in, ""),
     };
     twiml(&body)
 }
