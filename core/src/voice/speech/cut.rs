@@ -22,7 +22,7 @@ const NOT_AN_END: [&str; 14] =
     ["approx.", "e.g.", "i.e.", "incl.", "no.", "mr.", "mrs.", "ms.", "dr.", "st.", "p.a.", "p.w.", "p.c.m.", "vs."];
 
 /// Sentences as the words between `.`, `?` and `!` at word ends (prices and times keep theirs).
-pub fn sentences(text: &str) -> Vec<String> {
+fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current: Vec<&str> = Vec::new();
     for word in text.split_whitespace() {

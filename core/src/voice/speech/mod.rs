@@ -4,13 +4,13 @@
 //! phone numbers spelled out in any language (`spelled`) — then the tenant's own pronunciations
 //! (`pronunciation`).
 
-pub mod abbreviations;
+mod abbreviations;
 mod cut;
-pub mod numbers;
+mod numbers;
 pub mod pronunciation;
-pub mod spelled;
+mod spelled;
 
-pub use cut::{cut, sentences};
+pub use cut::cut;
 
 use crate::brain::understand::Language;
 use crate::voice::VoiceSettings;
