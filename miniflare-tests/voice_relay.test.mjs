@@ -6,7 +6,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer } from './helpers/server.mjs';
-import { DEMO, uniquePhone, conversationsOf, messagesOf, listAll, eventually } from './helpers/api.mjs';
+import { DEMO, uniquePhone, conversationsOf, messagesOf, listAll, eventually, apiOk, assertError } from './helpers/api.mjs';
 import { openCall, randomCallSid, relayTarget } from '../scripts/lib/relay.mjs';
 import { twilioSignature } from '../scripts/lib/twilio.mjs';
 import { connectSse } from './helpers/sse.mjs';
@@ -195,4 +195,89 @@ test('two final prompts in quick succession are two turns, answered in order', a
   assert.deepEqual(msgs.filter((m) => m.direction === 'inbound').map((m) => m.body),
     ['Is the flat on Elm Road still available?', 'What are your opening hours?'], JSON.stringify(msgs));
   assert.equal(msgs.filter((m) => m.direction === 'outbound').length, 2, JSON.stringify(msgs));
+});
+
+/** The demo tenant's settings with `voice` replaced; the original is put back after `fn`. */
+async function withVoiceSettings(voice, fn) {
+  const original = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
+  const put = await putSettings({ ...original, voice });
+  assert.equal(put.status, 200, put.text);
+  try {
+    return await fn();
+  } finally {
+    assert.equal((await putSettings(original)).status, 200);
+  }
+}
+
+async function putSettings(settings) {
+  const res = await fetch(`${server.baseUrl}/api/v1/settings`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ settings }),
+  });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+test('the reply is written to be spoken, with the tenant\'s pronunciations, and stored as said', async () => {
+  const pronunciations = [{ say: 'Elm Road', as: 'Elm Rode' }, { say: 'Maple', as: 'Maypull' }];
+  await withVoiceSettings({ pronunciations }, async () => {
+    const stored = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings.voice;
+    assert.deepEqual(stored.pronunciations, pronunciations, 'the dictionary is kept as sent');
+    const phone = uniquePhone();
+    await onCall(phone, async (c) => {
+      c.prompt('Is the flat on Elm Road still available?');
+      const { text } = await c.answer();
+      assert.match(text, /Elm Rode/, `the tenant's pronunciation is used: ${text}`);
+      assert.match(text, /\d[\d,]* pounds a month/, `the rent is said, not written: ${text}`);
+      assert.doesNotMatch(text, /Elm Road|£|&|\d{1,2}:\d{2}/, `no written-only forms are spoken: ${text}`);
+      const msgs = await voiceMessages(phone);
+      assert.equal(msgs.at(-1).body, text, 'the history holds what was said');
+    });
+  });
+});
+
+test('a bad pronunciation dictionary is refused naming the entry, and nothing changes', async () => {
+  const before = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
+  for (const [pronunciations, field] of [
+    [[{ say: '  ', as: 'x' }], 'voice.pronunciations[0].say'],
+    [[{ say: 'Soho', as: 'So-ho' }, { say: 'Marylebone', as: 'x'.repeat(81) }], 'voice.pronunciations[1].as'],
+    [[{ say: 'Soho', as: 'So-ho' }, { say: 'soho', as: 'Sew-hoe' }], 'voice.pronunciations[1].say'],
+    [Array.from({ length: 101 }, (_, i) => ({ say: `w${i}`, as: 'x' })), 'voice.pronunciations'],
+  ]) {
+    const r = await putSettings({ ...before, voice: { pronunciations } });
+    assertError(r, 400, 'malformed_body', field);
+    assert.ok(r.json.error.message.includes(field), `${field} is named: ${r.json.error.message}`);
+  }
+  const wrongShape = await putSettings({ ...before, voice: { pronunciations: [{ word: 'Soho', as: 'So-ho' }] } });
+  assertError(wrongShape, 400, 'malformed_body', 'an unknown field');
+  assert.deepEqual((await apiOk(server, DEMO.key, '/api/v1/settings')).settings, before, 'the settings are unchanged');
+});
+
+test('a Spanish caller hears a language switch, then Spanish; the call keeps it across a reconnect', async () => {
+  const phone = uniquePhone();
+  const spanishSwitch = { type: 'language', ttsLanguage: 'es-ES', transcriptionLanguage: 'es-ES' };
+  const callSid = await onCall(phone, async (c) => {
+    c.prompt('Hola, ¿el piso de Elm Road sigue disponible?');
+    const first = await c.answer();
+    assert.deepEqual(first.language, spanishSwitch, `the switch comes before the tokens: ${JSON.stringify(first)}`);
+    assert.match(first.text, /disponible|piso/i, `the reply is in Spanish: ${first.text}`);
+    c.prompt('¿Cuál es su horario, por favor?');
+    const second = await c.answer();
+    assert.equal(second.language, undefined, 'already in Spanish: no second switch');
+    return c.callSid;
+  });
+
+  await onCall(phone, async (again) => {
+    again.prompt('Gracias, ¿tienen algún piso con jardín?');
+    const third = await again.answer();
+    assert.equal(third.language, undefined, `the reconnected call is still in Spanish: ${JSON.stringify(third.language)}`);
+    again.prompt('What are your opening hours?');
+    const english = await again.answer();
+    assert.deepEqual(english.language, { type: 'language', ttsLanguage: 'en-US', transcriptionLanguage: 'en-US' },
+      'back to the tenant\'s language when the caller is');
+    assert.match(english.text, /opening hours/i, english.text);
+  }, { callSid });
 });

@@ -80,6 +80,8 @@ test('relay mode: the call is stored and answered with ConversationRelay in the 
   assert.match(relay[1], /hints="[^"]*Elm Road/, 'listing streets are hints');
   assert.ok(xml.includes(`<Parameter name="tenant" value="${DEMO.tenantId}"/><Parameter name="call" value="${call.id}"/>` +
     `<Parameter name="contact" value="${contact.id}"/>`), xml);
+  assert.ok(xml.includes('<Language code="en-US"/><Language code="es-ES"/><Language code="fr-FR"/>'),
+    `the languages a call may switch to, the tenant's first: ${xml}`);
 
   // Twilio retrying the webhook finds the same call.
   assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(sid, from)), 'retry');
@@ -151,6 +153,24 @@ test('gather mode: a short call end to end through the same conversation', async
   assert.ok(voice, `a voice conversation: ${JSON.stringify(conversations)}`);
   const msgs = await messagesOf(server, DEMO.key, voice.id);
   assert.deepEqual(msgs.filter((m) => m.direction === 'inbound').map((m) => m.body).reverse(), [asked, 'bye']);
+});
+
+test('gather mode says a reply as the relay does, in the language the caller spoke', async () => {
+  await withVoice({ mode: 'gather', language: 'en-GB', pronunciations: [{ say: 'Clifton', as: 'Cliff-tun' }] });
+  const [sid, from] = [callSid(), uniquePhone()];
+  assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(sid, from)), 'greeting');
+  const english = assertTwiml(await voicePost('/webhooks/twilio/voice/gather?turn=1',
+    callParams(sid, from, { CallStatus: 'in-progress', SpeechResult: 'Is the flat on Elm Road still available?' })), 'turn 1');
+  const said = english.match(/<Gather [^>]*language="en-GB"[^>]*><Say language="en-GB">([^<]+)<\/Say><\/Gather>/);
+  assert.ok(said, english);
+  assert.match(said[1], /\d[\d,]* pounds a month/, `the rent is said, not written: ${said[1]}`);
+  assert.match(said[1], /Cliff-tun/, `the tenant's pronunciation: ${said[1]}`);
+  assert.match(said[1], /\?$/, `the closing question is kept: ${said[1]}`);
+
+  const spanish = assertTwiml(await voicePost('/webhooks/twilio/voice/gather?turn=2',
+    callParams(sid, from, { CallStatus: 'in-progress', SpeechResult: 'Hola, ¿el piso de Elm Road sigue disponible?' })), 'turn 2');
+  assert.match(spanish, /<Gather [^>]*language="es-ES"[^>]*><Say language="es-ES">[^<]*(disponible|piso)[^<]*<\/Say><\/Gather>/,
+    `a Spanish caller is answered and listened to in Spanish: ${spanish}`);
 });
 
 test('after hours to a voicemail tenant: greeting + <Record>; the recording attaches and needs the API key', async () => {

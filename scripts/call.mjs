@@ -31,7 +31,8 @@ try {
     const line = (await rl.question('you> ')).trim();
     if (!line) continue;
     if (line === '0') call.dtmf(0); else call.prompt(line);
-    const { text, end } = await call.answer();
+    const { text, end, language } = await call.answer();
+    if (language) console.log(`(the voice switches to ${language.ttsLanguage})`);
     if (text) console.log(`receptionist> ${text}`);
     // A handoff follows the spoken words at once when there is one.
     const next = end ? { type: 'end', handoffData: JSON.stringify(end) } : await call.next(300).catch(() => undefined);

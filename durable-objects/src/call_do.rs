@@ -7,15 +7,17 @@
 //! tokens. The call's state lives in storage, so a hibernated object or a reconnected socket
 //! continues the same call.
 
-use crate::call_voice::{Speaker, Speaking};
+use crate::call_voice::{Speaker, Speaking, Voice};
 use crate::platform::d1::{database, statement, Arg};
 use crate::platform::tenant::TenantRecord;
 use crate::platform::time::{wall_clock_ms, WorkerClock};
 use crate::protocol::{conversation_turn_live, hub_publish, TENANT_HEADER};
+use frontdesk_core::brain::understand::language_of;
 use frontdesk_core::channel::twilio::relay::{self, CallState, Handoff, Incoming};
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::Clock;
+use frontdesk_core::voice::language;
 use frontdesk_core::voice::latency::TurnTimes;
 use futures::lock::Mutex;
 use std::cell::RefCell;
@@ -146,8 +148,14 @@ impl CallDO {
             return Ok(());
         };
         let now = WorkerClock.now_ms();
-        let turn = InboundTurn::from_call(&call.call_sid, number, caller, words, tenant.into_context(now), now);
-        let mut speaker = Speaker::new(ws, &self.speaking);
+        let context = tenant.into_context(now);
+        let voice = context.settings.voice.clone().unwrap_or_default();
+        let turn = InboundTurn::from_call(&call.call_sid, number, caller, words, context, now);
+        // The brain answers in the language it read the caller's words in; the voice follows.
+        let spoken_in = language_of(words);
+        let switch = language::switch(call.language.as_deref(), spoken_in, &voice);
+        let voice = Voice { settings: &voice, language: spoken_in, switch };
+        let mut speaker = Speaker::new(ws, &self.speaking, voice);
         let outcome = conversation_turn_live(&self.env, &turn, |piece| speaker.piece(piece)).await;
         let outcome = match outcome {
             Ok(outcome) => outcome,
@@ -167,6 +175,9 @@ impl CallDO {
             .update(|call| {
                 call.speaking = speaking;
                 call.ended |= handoff.is_some();
+                if said.switched.is_some() {
+                    call.language = said.switched.clone();
+                }
             })
             .await?;
         if let Some((handoff, summary)) = handoff {

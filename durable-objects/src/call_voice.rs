@@ -2,8 +2,11 @@
 //! (`relay_stream`), the caller's wait is timed, and once they interrupt nothing more is sent.
 
 use crate::platform::time::wall_clock_ms;
-use frontdesk_core::channel::twilio::relay::heard_part;
-use frontdesk_core::channel::twilio::relay_stream::{text_messages, SpokenStream, TokenWriter};
+use frontdesk_core::brain::understand::Language;
+use frontdesk_core::channel::twilio::relay::{heard_part, language_message};
+use frontdesk_core::channel::twilio::relay_stream::{text_messages, TokenWriter};
+use frontdesk_core::voice::speech::{self, SpokenStream};
+use frontdesk_core::voice::VoiceSettings;
 use std::cell::RefCell;
 use worker::WebSocket;
 
@@ -22,13 +25,24 @@ pub struct Said {
     pub text: String,
     /// What the caller heard of `text`, when they interrupted it.
     pub heard: Option<String>,
+    /// The language tag the call was switched to before this reply.
+    pub switched: Option<String>,
     pub first_token_at: Option<u64>,
     pub last_token_at: u64,
+}
+
+/// How the turn is said: the tenant's voice settings, the reply's language, and the `language`
+/// message to send before the first token when the call switches to it.
+pub struct Voice<'a> {
+    pub settings: &'a VoiceSettings,
+    pub language: Language,
+    pub switch: Option<String>,
 }
 
 pub struct Speaker<'a> {
     ws: &'a WebSocket,
     speaking: &'a RefCell<Speaking>,
+    voice: Voice<'a>,
     stream: SpokenStream,
     writer: TokenWriter,
     said: Vec<String>,
@@ -40,11 +54,12 @@ pub struct Speaker<'a> {
 }
 
 impl<'a> Speaker<'a> {
-    pub fn new(ws: &'a WebSocket, speaking: &'a RefCell<Speaking>) -> Self {
+    pub fn new(ws: &'a WebSocket, speaking: &'a RefCell<Speaking>, voice: Voice<'a>) -> Self {
         *speaking.borrow_mut() = Speaking::Live;
         Self {
             ws,
             speaking,
+            voice,
             stream: SpokenStream::default(),
             writer: TokenWriter::default(),
             said: Vec::new(),
@@ -63,13 +78,11 @@ impl<'a> Speaker<'a> {
 
     /// A reply that came whole: its final token is marked `last` itself.
     pub fn whole(&mut self, reply: &str) {
-        let mut sentences = self.stream.push(reply);
-        sentences.extend(self.stream.finish());
-        let text = sentences.join(" ");
-        for message in text_messages(&text) {
+        let said = speech::say(reply, self.voice.settings, self.voice.language);
+        for message in text_messages(&said) {
             self.send(&message);
         }
-        self.said.extend(sentences);
+        self.said.push(said);
         self.ended = true;
     }
 
@@ -88,7 +101,9 @@ impl<'a> Speaker<'a> {
             Speaking::Interrupted(utterance) => Some(heard_part(&text, &utterance)),
             _ => None,
         };
-        Said { text, heard, first_token_at: self.first_token_at, last_token_at: wall_clock_ms() }
+        // The call now speaks the language it was switched to, if anything was said in it.
+        let switched = self.first_token_at.and(self.voice.switch.take());
+        Said { text, heard, switched, first_token_at: self.first_token_at, last_token_at: wall_clock_ms() }
     }
 
     fn interrupted(&self) -> bool {
@@ -100,6 +115,7 @@ impl<'a> Speaker<'a> {
             if self.interrupted() {
                 return;
             }
+            let phrase = speech::phrase(&phrase, self.voice.settings, self.voice.language);
             for message in self.writer.phrase(&phrase) {
                 self.send(&message);
             }
@@ -108,10 +124,19 @@ impl<'a> Speaker<'a> {
     }
 
     fn send(&mut self, message: &str) {
+        if self.first_token_at.is_none() {
+            if let Some(tag) = &self.voice.switch {
+                self.send_raw(&language_message(tag));
+            }
+        }
+        self.send_raw(message);
+        self.first_token_at.get_or_insert_with(wall_clock_ms);
+    }
+
+    fn send_raw(&self, message: &str) {
         // A socket Twilio closed takes nothing more; the turn is still stored.
         if let Err(e) = self.ws.send_with_str(message) {
-            worker::console_warn!("a relay token was not sent: {e}");
+            worker::console_warn!("a relay message was not sent: {e}");
         }
-        self.first_token_at.get_or_insert_with(wall_clock_ms);
     }
 }

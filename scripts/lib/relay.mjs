@@ -81,19 +81,22 @@ export class RelayCall {
 
   /**
    * One spoken answer: the text tokens up to `last: true`, or an `end` (a handoff with nothing
-   * said first). Returns { text, tokens, end } (end: the parsed handoffData, or undefined).
+   * said first). Returns { text, tokens, end, language } (end: the parsed handoffData, or
+   * undefined; language: the `language` message sent before the tokens, or undefined).
    */
   async answer(timeoutMs = 20_000) {
     const tokens = [];
     let end;
+    let language;
     for (;;) {
       const m = await this.next(timeoutMs);
       if (m.type === 'end') { end = JSON.parse(m.handoffData ?? '{}'); break; }
+      if (m.type === 'language' && tokens.length === 0) { language = m; continue; }
       if (m.type !== 'text') continue;
       tokens.push(m);
       if (m.last) break;
     }
-    return { text: tokens.map((t) => t.token).join(''), tokens, end };
+    return { text: tokens.map((t) => t.token).join(''), tokens, end, language };
   }
 
   close() { try { this.ws.close(); } catch { /* already closed */ } }

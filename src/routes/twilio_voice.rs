@@ -16,6 +16,7 @@ use crate::platform::config;
 use crate::platform::d1::{self, calls};
 use crate::platform::events::publish_after_response;
 use frontdesk_core::api::ApiError;
+use frontdesk_core::brain::understand::language_of;
 use frontdesk_core::channel::twilio;
 use frontdesk_core::form::Form;
 use frontdesk_core::ids;
@@ -24,6 +25,7 @@ use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::tenant::OpenStatus;
 use frontdesk_core::voice::request::CallRequest;
+use frontdesk_core::voice::speech;
 use frontdesk_core::voice::spoken::{self, Next};
 use frontdesk_core::voice::{self, greeting, handoff::Handoff, status, twiml as voice_twiml, Answer, VoiceSettings};
 use frontdesk_durable::conversation_turn;
@@ -131,6 +133,7 @@ pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
                     ("call", id.as_str()),
                     ("contact", contact_id.as_deref().unwrap_or_default()),
                 ];
+                let languages = voice::language::relay_tags(&settings);
                 voice_twiml::relay(&voice_twiml::Relay {
                     base_url: &base,
                     call_sid: &call.call_sid,
@@ -138,6 +141,7 @@ pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
                     greeting: &hello,
                     language,
                     hints: &hints,
+                    languages: &languages,
                     parameters: &parameters,
                 })
             }
@@ -164,13 +168,17 @@ pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
     let inbound = InboundTurn::from_speech(&call.call_sid, turn, from, &speech, context, now);
     let outcome = conversation_turn(&env, &inbound).await?;
     publish_after_response(&env, ctx, outcome.events);
-    let reply = spoken::for_speech(outcome.reply.as_deref().unwrap_or_default());
+    // The reply is in the language the caller spoke (the brain's reading): said, and the next
+    // words listened for, in it.
+    let spoken_in = language_of(&speech);
+    let reply = speech::say(outcome.reply.as_deref().unwrap_or_default(), &settings, spoken_in);
+    let said_in = voice::language::tag(spoken_in, &settings);
     let next = spoken::next(&speech, template.as_deref(), today);
     let to = form.non_empty("To").unwrap_or_default();
     let body = match (next, transfer) {
-        (Next::HangUp, _) => voice_twiml::say_and_hang_up(&reply, &language),
+        (Next::HangUp, _) => voice_twiml::say_and_hang_up(&reply, &said_in),
         (Next::Person, Some(number)) => voice_twiml::dial(&base, &call.call_sid, &number, to, CONNECTING, &language),
-        (Next::Person, None) | (Next::Listen, _) => voice_twiml::gather(&base, turn + 1, &reply, &language, ""),
+        (Next::Person, None) | (Next::Listen, _) => voice_twiml::gather(&base, turn + 1, &reply, &said_in, ""),
     };
     twiml(&body)
 }

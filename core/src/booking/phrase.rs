@@ -7,8 +7,9 @@ use crate::brain::understand::CivilDate;
 
 const LANGS: [&str; 6] = ["en", "es", "fr", "de", "pt", "it"];
 
+/// Weekday names per language, Monday first (`CivilDate::weekday`); `[0]` is English.
 #[rustfmt::skip]
-const WEEKDAYS: [[&str; 7]; 6] = [
+pub(crate) const WEEKDAYS: [[&str; 7]; 6] = [
     ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
     ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],

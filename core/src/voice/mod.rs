@@ -5,8 +5,10 @@
 
 pub mod greeting;
 pub mod handoff;
+pub mod language;
 pub mod latency;
 pub mod request;
+pub mod speech;
 pub mod spoken;
 pub mod status;
 pub mod twiml;
@@ -29,6 +31,9 @@ pub struct VoiceSettings {
     /// The BCP 47 language of speech recognition and synthesis, e.g. `en-GB`; none = `en-US`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// How the voice says the business's own names (`speech::pronunciation`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pronunciations: Vec<speech::pronunciation::Pronunciation>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +73,7 @@ impl VoiceSettings {
                 problems.push(format!("voice.language: `{language}` is not a language tag such as en-GB"));
             }
         }
+        problems.extend(speech::pronunciation::validate(&self.pronunciations));
         problems
     }
 

@@ -13,6 +13,9 @@ pub struct Relay<'a> {
     pub greeting: &'a str,
     pub language: &'a str,
     pub hints: &'a str,
+    /// The languages the call may switch to with the relay's `language` message
+    /// (`voice::language::relay_tags`), each a `<Language code>`.
+    pub languages: &'a [String],
     /// `<Parameter>`s: they reach the `CallDO` in `setup.customParameters`.
     pub parameters: &'a [(&'a str, &'a str)],
 }
@@ -37,10 +40,11 @@ pub fn relay(r: &Relay<'_>) -> String {
         .iter()
         .map(|(name, value)| format!("<Parameter name=\"{}\" value=\"{}\"/>", escape(name), escape(value)))
         .collect();
+    let languages: String = r.languages.iter().map(|code| format!("<Language code=\"{}\"/>", escape(code))).collect();
     format!(
         "{HEADER}<Response><Connect action=\"{}{RELAY_ENDED_PATH}\" method=\"POST\"><ConversationRelay url=\"{}\" \
          welcomeGreeting=\"{}\" language=\"{}\" interruptible=\"any\" dtmfDetection=\"true\" hints=\"{}\">{params}\
-         </ConversationRelay></Connect></Response>",
+         {languages}</ConversationRelay></Connect></Response>",
         escape(r.base_url),
         escape(&relay_url(r.base_url, r.call_sid, r.number)),
         escape(r.greeting),
@@ -140,6 +144,7 @@ mod tests {
             greeting: "Thanks for calling Tom & Co.",
             language: "en-GB",
             hints: "Tom & Co,Elm Road",
+            languages: &["en-GB".into(), "es-ES".into()],
             parameters: &[("tenant", "ten_1")],
         });
         assert_eq!(
@@ -148,7 +153,8 @@ mod tests {
              action=\"https://fd.example/webhooks/twilio/voice/relay-ended\" method=\"POST\"><ConversationRelay \
              url=\"wss://fd.example/webhooks/twilio/relay?call=CA1&amp;to=%2B441170000000\" welcomeGreeting=\"Thanks for calling Tom &amp; Co.\" \
              language=\"en-GB\" interruptible=\"any\" dtmfDetection=\"true\" hints=\"Tom &amp; Co,Elm Road\">\
-             <Parameter name=\"tenant\" value=\"ten_1\"/></ConversationRelay></Connect></Response>"
+             <Parameter name=\"tenant\" value=\"ten_1\"/><Language code=\"en-GB\"/><Language code=\"es-ES\"/>\
+             </ConversationRelay></Connect></Response>"
         );
     }
 

@@ -63,6 +63,10 @@ pub struct CallState {
     pub speaking: Option<(String, String)>,
     /// `end` was sent: the call is back with Twilio.
     pub ended: bool,
+    /// The BCP 47 tag the call was switched to with a `language` message; `None` = still the
+    /// TwiML's `language`.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// Why the call leaves the AI, as `handoffData.reason`.
@@ -101,23 +105,12 @@ pub fn signed_url(public_base_url: &str, path: &str, query: Option<&str>) -> Str
     }
 }
 
-pub use super::relay_stream::{spoken, text_messages};
+pub use super::relay_stream::text_messages;
 
-/// Sentences as the words between `.`, `?` and `!` at word ends (prices and times keep theirs).
-pub(crate) fn sentences(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for word in text.split_whitespace() {
-        current.push(word);
-        if word.ends_with(['.', '?', '!']) {
-            out.push(current.join(" "));
-            current.clear();
-        }
-    }
-    if !current.is_empty() {
-        out.push(current.join(" "));
-    }
-    out
+/// `language`: speech recognition and synthesis switch to `tag` (one of the TwiML's
+/// `<Language>`s) from the next `text` token on.
+pub fn language_message(tag: &str) -> String {
+    json!({ "type": "language", "ttsLanguage": tag, "transcriptionLanguage": tag }).to_string()
 }
 
 /// `end`: Twilio leaves the relay and posts `handoffData` (a JSON string) to the
@@ -183,6 +176,17 @@ mod tests {
         let other: Incoming = serde_json::from_str(r#"{"type":"info","x":1}"#).unwrap();
         assert_eq!(other, Incoming::Other);
         assert!(serde_json::from_str::<Incoming>(r#"{"voicePrompt":"no type"}"#).is_err());
+    }
+
+    #[test]
+    fn language_switches_speech_and_transcription_together() {
+        let message: serde_json::Value = serde_json::from_str(&language_message("es-ES")).unwrap();
+        assert_eq!(message, json!({ "type": "language", "ttsLanguage": "es-ES", "transcriptionLanguage": "es-ES" }));
+        let stored: CallState = serde_json::from_str(
+            r#"{"call_sid":"CA1","from":"","to":"","custom_parameters":{},"turns":2,"speaking":null,"ended":false}"#,
+        )
+        .unwrap();
+        assert_eq!(stored.language, None, "a call stored before languages switched reads as not switched");
     }
 
     #[test]
