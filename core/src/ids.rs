@@ -24,6 +24,9 @@ pub const BOOKING: &str = "bkg";
 pub const TICKET: &str = "tkt";
 pub const SAVED_SEARCH: &str = "svs";
 pub const CALL: &str = "cal";
+pub const USER: &str = "usr";
+pub const OAUTH_GRANT: &str = "grt";
+pub const OAUTH_CLIENT: &str = "cli";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;
@@ -56,6 +59,9 @@ pub fn is_well_formed(id: &str) -> bool {
         BOOKING,
         TICKET,
         SAVED_SEARCH,
+        USER,
+        OAUTH_GRANT,
+        OAUTH_CLIENT,
     ]
     .contains(&prefix)
         && rest.len() == TIME_DIGITS + RANDOM_DIGITS
