@@ -40,6 +40,7 @@ CREATE TABLE oauth_grants (
   resource              TEXT NOT NULL,              -- RFC 8707: the MCP URL the tokens are for
   redirect_uri          TEXT NOT NULL,
   code_challenge        TEXT NOT NULL,              -- PKCE S256
+  client_state          TEXT,                       -- the client's `state`, returned with the code
   state                 TEXT NOT NULL CHECK (state IN ('pending', 'active', 'revoked')),
   consent_hash          TEXT UNIQUE,                -- the consent page's ticket, while pending
   refresh_hash          TEXT,                       -- the newest refresh token

@@ -14,6 +14,9 @@ pub mod leads;
 pub mod listings;
 pub mod meta_whatsapp;
 pub mod missed_call;
+pub mod oauth_authorize;
+pub mod oauth_register;
+pub mod oauth_token;
 pub mod openphone;
 pub mod rate_limit;
 pub mod saved_searches;
@@ -27,6 +30,7 @@ pub mod understand;
 pub mod unparsed;
 pub mod web_chat;
 pub mod web_form;
+pub mod well_known;
 
 use crate::error::AppResult;
 use crate::platform::d1;

@@ -11,8 +11,16 @@ use crate::users::Role;
 
 /// The parameters an authorization request carries; the login form passes them on as hidden
 /// fields, nothing else.
-pub const PARAMS: [&str; 8] =
-    ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "resource"];
+pub const PARAMS: [&str; 8] = [
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "resource",
+];
 
 /// A request that may proceed to the login page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,11 +36,18 @@ pub struct AuthorizationRequest {
 
 /// Everything after the client and its redirect URI are known good (`redirect_uri` is the
 /// one [`super::redirect::choose`] picked). `mcp_resource` is the only resource served.
-pub fn validate(form: &Form, client_id: &str, redirect_uri: &str, mcp_resource: &str) -> Result<AuthorizationRequest, OAuthError> {
+pub fn validate(
+    form: &Form,
+    client_id: &str,
+    redirect_uri: &str,
+    mcp_resource: &str,
+) -> Result<AuthorizationRequest, OAuthError> {
     if form.get("response_type") != Some("code") {
         return Err(OAuthError::unsupported_response_type());
     }
-    let challenge = form.non_empty("code_challenge").ok_or_else(|| OAuthError::invalid_request("PKCE is required: send code_challenge with code_challenge_method=S256"))?;
+    let challenge = form.non_empty("code_challenge").ok_or_else(|| {
+        OAuthError::invalid_request("PKCE is required: send code_challenge with code_challenge_method=S256")
+    })?;
     if form.get("code_challenge_method") != Some("S256") {
         return Err(OAuthError::invalid_request("code_challenge_method must be S256"));
     }
@@ -68,7 +83,9 @@ fn requested_scopes(raw: Option<&str>) -> Result<Vec<Scope>, OAuthError> {
         Some(raw) => {
             let scopes = Scope::parse_list(raw);
             if scopes.is_empty() {
-                Err(OAuthError::invalid_scope(format!("scope must include frontdesk:read or frontdesk:write, not {raw:?}")))
+                Err(OAuthError::invalid_scope(format!(
+                    "scope must include frontdesk:read or frontdesk:write, not {raw:?}"
+                )))
             } else {
                 Ok(scopes)
             }
@@ -162,7 +179,10 @@ mod tests {
 
     #[test]
     fn other_response_types_and_unknown_scopes_are_refused() {
-        assert_eq!(validate(&form(&[("response_type", "token")]), "c", "u", MCP).unwrap_err().error, "unsupported_response_type");
+        assert_eq!(
+            validate(&form(&[("response_type", "token")]), "c", "u", MCP).unwrap_err().error,
+            "unsupported_response_type"
+        );
         assert_eq!(validate(&form(&[("scope", "admin")]), "c", "u", MCP).unwrap_err().error, "invalid_scope");
     }
 

@@ -139,14 +139,20 @@ pub fn from_metadata_document(url: &str, body: &[u8]) -> Result<ClientInfo, Stri
     }
     let (redirect_uris, client_name, method) = validate(&reg).map_err(|e| e.description)?;
     if method != AuthMethod::None {
-        return Err("a client metadata document can only describe a public client (token_endpoint_auth_method none)".into());
+        return Err(
+            "a client metadata document can only describe a public client (token_endpoint_auth_method none)".into()
+        );
     }
     Ok(ClientInfo { client_id: url.to_owned(), client_name, redirect_uris, auth_method: AuthMethod::None })
 }
 
 /// The client id and secret a request presents: HTTP Basic (RFC 6749 §2.3.1) or the body's
 /// `client_id` / `client_secret`.
-pub fn presented_credentials(authorization: Option<&str>, form_id: Option<&str>, form_secret: Option<&str>) -> (Option<String>, Option<String>) {
+pub fn presented_credentials(
+    authorization: Option<&str>,
+    form_id: Option<&str>,
+    form_secret: Option<&str>,
+) -> (Option<String>, Option<String>) {
     if let Some((id, secret)) = authorization.and_then(basic) {
         return (Some(id), Some(secret));
     }
@@ -188,15 +194,22 @@ mod tests {
     #[test]
     fn bad_registrations_say_what_is_wrong() {
         assert_eq!(validate(&reg(json!({}))).unwrap_err().error, "invalid_redirect_uri");
-        assert_eq!(validate(&reg(json!({"redirect_uris": ["http://evil.example/cb"]}))).unwrap_err().error, "invalid_redirect_uri");
         assert_eq!(
-            validate(&reg(json!({"redirect_uris": ["https://a.example/cb"], "grant_types": ["implicit"]}))).unwrap_err().error,
+            validate(&reg(json!({"redirect_uris": ["http://evil.example/cb"]}))).unwrap_err().error,
+            "invalid_redirect_uri"
+        );
+        assert_eq!(
+            validate(&reg(json!({"redirect_uris": ["https://a.example/cb"], "grant_types": ["implicit"]})))
+                .unwrap_err()
+                .error,
             "invalid_client_metadata"
         );
         assert_eq!(
-            validate(&reg(json!({"redirect_uris": ["https://a.example/cb"], "token_endpoint_auth_method": "private_key_jwt"})))
-                .unwrap_err()
-                .error,
+            validate(&reg(
+                json!({"redirect_uris": ["https://a.example/cb"], "token_endpoint_auth_method": "private_key_jwt"})
+            ))
+            .unwrap_err()
+            .error,
             "invalid_client_metadata"
         );
     }
@@ -208,10 +221,12 @@ mod tests {
         assert!(!is_metadata_document_url("https://app.example"));
         assert!(!is_metadata_document_url("http://app.example/client.json"));
         assert!(!is_metadata_document_url("cli_0123"));
-        let doc = json!({"client_id": url, "client_name": "App", "redirect_uris": ["https://app.example/cb"]}).to_string();
+        let doc =
+            json!({"client_id": url, "client_name": "App", "redirect_uris": ["https://app.example/cb"]}).to_string();
         let client = from_metadata_document(url, doc.as_bytes()).unwrap();
         assert_eq!(client.redirect_uris, vec!["https://app.example/cb"]);
-        let other = json!({"client_id": "https://evil.example/c.json", "redirect_uris": ["https://app.example/cb"]}).to_string();
+        let other = json!({"client_id": "https://evil.example/c.json", "redirect_uris": ["https://app.example/cb"]})
+            .to_string();
         assert!(from_metadata_document(url, other.as_bytes()).unwrap_err().contains("own URL"));
         let secret = json!({"client_id": url, "redirect_uris": ["https://app.example/cb"], "token_endpoint_auth_method": "client_secret_post"}).to_string();
         assert!(from_metadata_document(url, secret.as_bytes()).is_err());

@@ -86,7 +86,11 @@ pub fn unauthorized(resource_metadata_url: &str, scopes: &[Scope], token_was_pre
     } else {
         ("invalid_token", "an OAuth access token is required: Authorization: Bearer <token>")
     };
-    BearerRefusal { status: 401, www_authenticate: challenge, body: json!({ "error": error, "error_description": description }) }
+    BearerRefusal {
+        status: 401,
+        www_authenticate: challenge,
+        body: json!({ "error": error, "error_description": description }),
+    }
 }
 
 /// 403 for a valid token whose grant lacks `needed` (RFC 6750 §3.1 `insufficient_scope`): the

@@ -30,7 +30,14 @@ pub fn describe(scope: Scope) -> &'static str {
 
 /// The sign-in form. `carried` are the authorization request's parameters, posted back as
 /// they came; `tenant` and `email` refill the fields after a failed attempt.
-pub fn login(action: &str, client_name: &str, carried: &[(&str, &str)], tenant: &str, email: &str, error: Option<&str>) -> String {
+pub fn login(
+    action: &str,
+    client_name: &str,
+    carried: &[(&str, &str)],
+    tenant: &str,
+    email: &str,
+    error: Option<&str>,
+) -> String {
     let fields: String = carried.iter().map(|(k, v)| hidden(k, v)).collect();
     let error = error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e))).unwrap_or_default();
     page(
@@ -53,8 +60,16 @@ pub fn login(action: &str, client_name: &str, carried: &[(&str, &str)], tenant: 
 }
 
 /// The consent page: who asks, for which business and user, and each scope in words.
-pub fn consent(action: &str, ticket: &str, client_name: &str, redirect_uri: &str, who: &str, scopes: &[Scope]) -> String {
-    let items: String = scopes.iter().map(|s| format!("<li>{} <code>{}</code></li>", escape(describe(*s)), s.as_str())).collect();
+pub fn consent(
+    action: &str,
+    ticket: &str,
+    client_name: &str,
+    redirect_uri: &str,
+    who: &str,
+    scopes: &[Scope],
+) -> String {
+    let items: String =
+        scopes.iter().map(|s| format!("<li>{} <code>{}</code></li>", escape(describe(*s)), s.as_str())).collect();
     page(
         "Allow access?",
         &format!(
@@ -75,7 +90,10 @@ pub fn consent(action: &str, ticket: &str, client_name: &str, redirect_uri: &str
 
 /// A request that cannot be sent back to the client (unknown client, unregistered redirect).
 pub fn error(message: &str) -> String {
-    page("Sign-in problem", &format!("<h1>This sign-in link cannot be used</h1><p class=\"error\">{}</p>", escape(message)))
+    page(
+        "Sign-in problem",
+        &format!("<h1>This sign-in link cannot be used</h1><p class=\"error\">{}</p>", escape(message)),
+    )
 }
 
 #[cfg(test)]
@@ -84,7 +102,14 @@ mod tests {
 
     #[test]
     fn the_login_form_posts_without_script_and_escapes_client_text() {
-        let html = login("/oauth/authorize", "<script>x</script>", &[("state", "\"><b>")], "demo", "", Some("Wrong email or password"));
+        let html = login(
+            "/oauth/authorize",
+            "<script>x</script>",
+            &[("state", "\"><b>")],
+            "demo",
+            "",
+            Some("Wrong email or password"),
+        );
         assert!(!html.contains("<script>"));
         assert!(html.contains("&lt;script&gt;"));
         assert!(html.contains("value=\"&quot;&gt;&lt;b&gt;\""));
@@ -95,7 +120,14 @@ mod tests {
 
     #[test]
     fn consent_lists_each_scope() {
-        let html = consent("/oauth/authorize", "fdot_x", "Claude", "https://claude.ai/cb", "owner@demo.example (demo)", &Scope::ALL);
+        let html = consent(
+            "/oauth/authorize",
+            "fdot_x",
+            "Claude",
+            "https://claude.ai/cb",
+            "owner@demo.example (demo)",
+            &Scope::ALL,
+        );
         assert!(html.contains("frontdesk:read") && html.contains("frontdesk:write"));
         assert!(html.contains("value=\"allow\"") && html.contains("value=\"deny\""));
         assert!(html.contains("name=\"ticket\" value=\"fdot_x\""));

@@ -7,7 +7,6 @@
 struct Parts<'a> {
     scheme: &'a str,
     host: &'a str,
-    port: Option<&'a str>,
     /// Path and query, as written.
     rest: &'a str,
 }
@@ -32,7 +31,7 @@ fn split(uri: &str) -> Option<Parts<'_>> {
     if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
         return None;
     }
-    Some(Parts { scheme, host, port, rest })
+    Some(Parts { scheme, host, rest })
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -121,7 +120,10 @@ mod tests {
     #[test]
     fn matching_is_exact_except_for_loopback_ports() {
         let registered = vec!["http://127.0.0.1:8976/callback".to_owned(), "https://app.example/cb".to_owned()];
-        assert_eq!(choose(&registered, Some("http://127.0.0.1:50123/callback")).as_deref(), Some("http://127.0.0.1:50123/callback"));
+        assert_eq!(
+            choose(&registered, Some("http://127.0.0.1:50123/callback")).as_deref(),
+            Some("http://127.0.0.1:50123/callback")
+        );
         assert_eq!(choose(&registered, Some("http://127.0.0.1:8976/other")), None);
         assert_eq!(choose(&registered, Some("http://localhost:8976/callback")), None, "another host");
         assert_eq!(choose(&registered, Some("https://app.example/cb")).as_deref(), Some("https://app.example/cb"));

@@ -56,14 +56,20 @@ pub fn new_secret(kind: Kind, random: [u8; 32]) -> String {
 
 /// Whether `presented` has the shape of a `kind` secret (checked before any look-up).
 pub fn is_shaped(kind: Kind, presented: &str) -> bool {
-    presented
-        .strip_prefix(kind.prefix())
-        .is_some_and(|rest| rest.len() == 43 && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')))
+    presented.strip_prefix(kind.prefix()).is_some_and(|rest| {
+        rest.len() == 43 && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+    })
 }
 
 /// The stored form of any secret.
 pub fn hash(secret: &str) -> String {
     sha256_hex(secret.as_bytes())
+}
+
+/// Whether `secret` is the one `stored_hash` was made from, in constant time.
+pub fn hash_matches(stored_hash: &str, secret: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(hash(secret).as_bytes().ct_eq(stored_hash.as_bytes()))
 }
 
 /// What presenting a refresh token (known for its grant) means.
@@ -109,6 +115,8 @@ mod tests {
         assert!(crate::auth::ApiKey::from_bearer(&format!("Bearer {token}")).is_none(), "never taken for an API key");
         assert_eq!(hash(&token).len(), 64);
         assert_ne!(hash(&token), hash(&new_secret(Kind::Access, [8; 32])));
+        assert!(hash_matches(&hash(&token), &token));
+        assert!(!hash_matches(&hash(&token), "fdoa_other"));
     }
 
     #[test]
@@ -124,7 +132,11 @@ mod tests {
         assert_eq!(classify_refresh("h3", Some(&current), previous.as_deref()), RefreshUse::Current);
         (current, previous) = rotated("h3", "h4").map_second(Some);
         assert_eq!(classify_refresh("h1", Some(&current), previous.as_deref()), RefreshUse::Reused);
-        assert_eq!(classify_refresh("h2", Some(&current), previous.as_deref()), RefreshUse::Reused, "never received, never valid again");
+        assert_eq!(
+            classify_refresh("h2", Some(&current), previous.as_deref()),
+            RefreshUse::Reused,
+            "never received, never valid again"
+        );
     }
 
     trait MapSecond<A, B> {

@@ -34,7 +34,12 @@ impl PasswordHash {
     }
 
     pub fn format(&self) -> String {
-        format!("{SCHEME}${}${}${}", self.iterations, STANDARD_NO_PAD.encode(&self.salt), STANDARD_NO_PAD.encode(&self.hash))
+        format!(
+            "{SCHEME}${}${}${}",
+            self.iterations,
+            STANDARD_NO_PAD.encode(&self.salt),
+            STANDARD_NO_PAD.encode(&self.hash)
+        )
     }
 
     /// Whether `derived` (the same derivation of the typed password) is this hash, in constant

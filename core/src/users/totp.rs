@@ -15,7 +15,8 @@ pub fn hotp(secret: &[u8], counter: u64, digits: u32) -> String {
     mac.update(&counter.to_be_bytes());
     let digest = mac.finalize().into_bytes();
     let offset = usize::from(digest[19] & 0x0f);
-    let binary = u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
+    let binary =
+        u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
     let code = u64::from(binary) % 10u64.pow(digits);
     format!("{code:0width$}", width = digits as usize)
 }
