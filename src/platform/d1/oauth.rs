@@ -276,7 +276,8 @@ pub async fn issue(db: &D1Database, grant: &Grant, issue: &Issue<'_>, rotating_f
     };
     let guard = match rotating_from {
         Some(_) => "AND (refresh_hash = ?6 OR previous_refresh_hash = ?6)",
-        None => "AND refresh_hash IS NULL",
+        // A code exchange: the first tokens of the grant (`?6` is then empty, bound all the same).
+        None => "AND refresh_hash IS NULL AND ?6 = ''",
     };
     let update = statement(
         db,
