@@ -19,11 +19,9 @@ pub fn protected_resource(env: &Env) -> AppResult<Response> {
 /// registration and revocation endpoints cross-origin, sending `MCP-Protocol-Version` and, for
 /// a confidential client, `Authorization`. Nothing here rides on cookies, so any origin may.
 pub fn allow_cross_origin(response: Response) -> Response {
-    let headers = response.headers().clone();
-    let _ = headers.set("access-control-allow-origin", "*");
-    let _ = headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
-    let _ = headers.set("access-control-allow-headers", "content-type, authorization, mcp-protocol-version");
-    let _ = headers.set("access-control-max-age", "86400");
-    let _ = headers.set("access-control-expose-headers", "retry-after, www-authenticate");
-    response.with_headers(headers)
+    super::open_to_any_origin(
+        response,
+        "content-type, authorization, mcp-protocol-version",
+        "retry-after, www-authenticate",
+    )
 }
