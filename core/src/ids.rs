@@ -59,9 +59,6 @@ pub fn is_well_formed(id: &str) -> bool {
         BOOKING,
         TICKET,
         SAVED_SEARCH,
-        USER,
-        OAUTH_GRANT,
-        OAUTH_CLIENT,
     ]
     .contains(&prefix)
         && rest.len() == TIME_DIGITS + RANDOM_DIGITS

@@ -22,7 +22,7 @@ use frontdesk_core::oauth::tokens::{self, Kind, CODE_TTL_MS, CONSENT_TTL_MS, REF
 use frontdesk_core::oauth::{mcp_resource, pages, redirect};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::users::lockout::{LoginState, LOCKOUT_MS};
-use frontdesk_core::users::password::MAX_PASSWORD_BYTES;
+use frontdesk_core::users::password::{ITERATIONS, MAX_PASSWORD_BYTES};
 use frontdesk_core::users::{normalize_email, totp, Role};
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use serde_json::json;
@@ -123,6 +123,8 @@ async fn login(env: &Env, db: &D1Database, form: &Form) -> AppResult<Response> {
     }
     let now = WorkerClock.now_ms();
     let Some(user) = users::user_for_login(db, &slug, &email).await? else {
+        // As long as for a real user, so the answer's timing does not tell which emails exist.
+        password::derive(password, b"no-such-user-salt", ITERATIONS).await?;
         if let Some(tenant_id) = users::tenant_id_for_slug(db, &slug).await? {
             audit_login(db, &tenant_id, None, &email, &client.client_id, "unknown_email", now).await?;
         }
