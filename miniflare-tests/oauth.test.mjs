@@ -19,6 +19,9 @@ const DEMO_OWNER = { tenant: 'demo', email: 'owner@demo.example', password: 'dem
 const DEMO2_OWNER = { tenant: 'demo2', email: 'owner@demo2.example', password: 'demo2-owner-password' };
 const TOTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 const SEEDED_HASH = 'pbkdf2-sha256$100000$ZnJvbnRkZXNrLWRlbW8tMQ$yri0vl7CP3BTt3RgmilwXt+NCEMdQzZjxwfUK7OrQeE';
+// An access token of an active demo grant whose audience is another MCP server, written
+// straight to the database: the resource server must not accept it.
+const FOREIGN_TOKEN = 'fdoa_' + 'F'.repeat(43);
 // Plenty for this suite, whose requests all come from one (unknown) client IP.
 const LIMITS = { RATE_LIMIT_OAUTH_PER_MIN: '100000', RATE_LIMIT_OAUTH_BURST: '100000' };
 
@@ -37,7 +40,15 @@ before(async () => {
     user('usr_test_locked', 'agent@demo.example', 'agent'),
     user('usr_test_totp', 'totp@demo.example', 'agent', `'${TOTP_SECRET}'`),
   ].join(', ')}`;
-  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command', sql]);
+  const far = Date.now() + 365 * 24 * 3600 * 1000;
+  const foreign = [
+    `INSERT INTO oauth_grants (id, tenant_id, user_id, client_id, scope, resource, redirect_uri, code_challenge, state, created_at, expires_at) ` +
+      `VALUES ('grt_test_foreign', 'ten_demo', 'usr_019b76daa800000000000a', 'cli_test', 'frontdesk:read frontdesk:write', ` +
+      `'https://other.example/mcp', '${REDIRECT}', 'x', 'active', 0, ${far})`,
+    `INSERT INTO oauth_tokens (token_hash, tenant_id, grant_id, kind, expires_at, created_at) ` +
+      `VALUES ('${createHash('sha256').update(FOREIGN_TOKEN).digest('hex')}', 'ten_demo', 'grt_test_foreign', 'access', ${far}, 0)`,
+  ].join('; ');
+  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command', `${sql}; ${foreign}`]);
   server = await startServer({ persistDir, vars: LIMITS });
   clientSite = await startClientSite();
 }, { timeout: 180_000 });
@@ -283,6 +294,10 @@ test('another resource is invalid_target, at the authorization and the token end
   const { code } = await authorize(client.client_id, challenge);
   assertOAuthError(await exchange(client.client_id, code, verifier, { resource: 'https://other.example/mcp' }), 400, 'invalid_target');
   assert.equal((await exchange(client.client_id, code, verifier)).status, 200, 'the code was not used up');
+});
+
+test('the resource server refuses a token whose audience is another resource', async () => {
+  assertChallenge(await principal(FOREIGN_TOKEN), 'a token for https://other.example/mcp');
 });
 
 test('refresh rotation: the previous token works until the new one is used; an older one revokes the grant', async () => {
