@@ -1,5 +1,5 @@
 // Bounded unauthenticated work: bodies are refused by size before they are read, and chat, the
-// tenant API and the tenant webhooks are rate limited (429 + Retry-After) per client, while the
+// tenant API, the OAuth endpoints and the tenant webhooks are rate limited (429 + Retry-After) per client, while the
 // provider webhooks and /health never are. This file's server sets low limits through wrangler
 // vars; every other test file runs with the defaults (core/src/limiter.rs).
 import { before, after, test } from 'node:test';
@@ -10,6 +10,7 @@ import { DEMO, DEMO2, api, uniquePhone, sendSms, assertTwimlReply, assertError }
 
 const CHAT_BURST = 3;
 const API_BURST = 5;
+const OAUTH_BURST = 4;
 let server;
 before(async () => {
   server = await startServer({
@@ -17,6 +18,7 @@ before(async () => {
       // One a minute after the burst: nothing refills while the test runs.
       RATE_LIMIT_CHAT_PER_MIN: '1', RATE_LIMIT_CHAT_BURST: String(CHAT_BURST),
       RATE_LIMIT_API_PER_MIN: '1', RATE_LIMIT_API_BURST: String(API_BURST),
+      RATE_LIMIT_OAUTH_PER_MIN: '1', RATE_LIMIT_OAUTH_BURST: String(OAUTH_BURST),
     },
   });
 }, { timeout: 180_000 });
@@ -80,6 +82,18 @@ test('the tenant API past its limit answers 429 per key; provider webhooks and /
     await health.text();
     assert.equal(health.status, 200);
   }
+});
+
+test('the OAuth endpoints past their limit answer 429 with Retry-After, before any password is checked', async () => {
+  const signIn = () => post('/oauth/authorize', 'step=login&tenant=demo&email=owner%40demo.example&password=guess', { 'content-type': 'application/x-www-form-urlencoded' });
+  const statuses = [];
+  for (let i = 0; i < OAUTH_BURST + 2; i++) statuses.push((await signIn()).status);
+  assert.deepEqual(statuses, [...Array(OAUTH_BURST).fill(400), 429, 429], 'refused as a bad request (no client) until the limit');
+  assertRateLimited(await post('/oauth/token', 'grant_type=refresh_token', { 'content-type': 'application/x-www-form-urlencoded' }), 'oauth token');
+  // Discovery is not limited: clients read it before every sign-in.
+  const metadata = await fetch(`${server.baseUrl}/.well-known/oauth-authorization-server`);
+  await metadata.text();
+  assert.equal(metadata.status, 200);
 });
 
 /**

@@ -18,6 +18,8 @@ cat <<INFO
   Dev-only credentials (public, fake — production uses wrangler secrets):
     demo   "Maple & Pine Lettings"     number +14155550100  Twilio token demo-twilio-auth-token   API key fd_demo_devkey_0000000000000000
     demo2  "Harbour View Holiday Lets" number +14155550199  Twilio token demo2-twilio-auth-token  API key fd_demo2_devkey_000000000000000
+    OAuth sign-in (MCP clients, $base/oauth/authorize): owner@demo.example / demo-owner-password (business demo),
+                                                        owner@demo2.example / demo2-owner-password (business demo2)
 
   Try it:  make sms FROM=+447700900123 BODY="Hi, is the flat on Elm Road still available?"
   Sweeper  curl "$base/__scheduled?cron=*+*+*+*+*"   (runs every minute when deployed)

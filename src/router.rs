@@ -4,8 +4,8 @@
 use crate::error::AppError;
 use crate::routes::{
     api, bookings, calls, escalations, events, health, info_packs, kb, kb_unanswered, leads, listings, meta_whatsapp,
-    missed_call, openphone, saved_searches, settings, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice,
-    understand, unparsed, web_chat, web_form,
+    missed_call, oauth_authorize, oauth_register, oauth_token, openphone, saved_searches, settings, test_hooks,
+    tickets, twilio_relay, twilio_sms, twilio_voice, understand, unparsed, web_chat, web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -19,6 +19,17 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
     }
     let result = match (method.clone(), segments.as_slice()) {
         (Method::Get, ["health"]) => health::get(),
+        (Method::Get, [".well-known", "oauth-authorization-server"]) => well_known::authorization_server(&env),
+        (
+            Method::Get,
+            [".well-known", "oauth-protected-resource"] | [".well-known", "oauth-protected-resource", "mcp"],
+        ) => well_known::protected_resource(&env),
+        (Method::Get, ["oauth", "authorize"]) => oauth_authorize::get(req, &env).await,
+        (Method::Post, ["oauth", "authorize"]) => oauth_authorize::post(req, &env).await,
+        (Method::Post, ["oauth", "token"]) => oauth_token::token(req, &env).await,
+        (Method::Post, ["oauth", "revoke"]) => oauth_token::revoke(req, &env).await,
+        (Method::Post, ["oauth", "register"]) => oauth_register::post(req, &env).await,
+        (Method::Options, ["oauth", "token" | "revoke" | "register"] | [".well-known", ..]) => web_chat::preflight(),
         (Method::Post, ["webhooks", "twilio", "sms"]) => twilio_sms::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "status"]) => twilio_sms::status(req, env).await,
         (Method::Post, ["webhooks", "twilio", "voice"]) => twilio_voice::answer(req, env).await,
@@ -93,6 +104,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["api", "v1", "bookings"]) => bookings::create(req, &env).await,
         (Method::Get, ["api", "v1", "bookings", id]) => bookings::get(&req, &env, id).await,
         (Method::Post, ["api", "v1", "bookings", id]) => bookings::update(req, &env, id).await,
+        (Method::Get, ["__test", "principal"]) => test_hooks::principal(&req, &env).await,
         (Method::Post, ["__test", "sweep"]) => test_hooks::sweep_now(req, &env).await,
         (Method::Post, ["__test", "job"]) => test_hooks::run_job(req, &env).await,
         (Method::Post, ["__test", "kb", "unanswered"]) => test_hooks::add_unanswered(req, &env).await,
@@ -103,12 +115,14 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
     Ok(finish(&segments, result.unwrap_or_else(AppError::into_response)))
 }
 
-/// What every response gets on its way out: chat answers, errors included, are readable cross-origin.
+/// What every response gets on its way out: chat answers, OAuth discovery and the endpoints a
+/// browser-based MCP client calls (token, registration, revocation), errors included, are
+/// readable cross-origin. The authorization page is not: it is navigated to, not fetched.
 fn finish(segments: &[&str], response: Response) -> Response {
-    if segments.first() == Some(&"chat") {
-        web_chat::allow_cross_origin(response)
-    } else {
-        response
+    match segments {
+        ["chat", ..] => web_chat::allow_cross_origin(response),
+        [".well-known", ..] | ["oauth", "token" | "revoke" | "register"] => well_known::allow_cross_origin(response),
+        _ => response,
     }
 }
 
@@ -116,6 +130,9 @@ fn is_route(segments: &[&str]) -> bool {
     matches!(
         segments,
         ["health"]
+            | [".well-known", "oauth-authorization-server" | "oauth-protected-resource"]
+            | [".well-known", "oauth-protected-resource", "mcp"]
+            | ["oauth", "authorize" | "token" | "revoke" | "register"]
             | ["webhooks", "twilio", "sms" | "status" | "voice" | "relay"]
             | ["webhooks", "twilio", "voice", "gather" | "status" | "recording" | "relay-ended" | "whisper"]
             | ["webhooks", "missed-call" | "forms", _]

@@ -24,6 +24,9 @@ pub const BOOKING: &str = "bkg";
 pub const TICKET: &str = "tkt";
 pub const SAVED_SEARCH: &str = "svs";
 pub const CALL: &str = "cal";
+pub const USER: &str = "usr";
+pub const OAUTH_GRANT: &str = "grt";
+pub const OAUTH_CLIENT: &str = "cli";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;

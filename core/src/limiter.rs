@@ -6,8 +6,8 @@
 //! integers: a token is [`UNITS_PER_TOKEN`] units and a millisecond refills `per_minute` units,
 //! so refills are exact whatever the rate. Time is passed in, so every case is testable.
 //!
-//! Limited: website chat and form/missed-call webhooks (per tenant and client IP) and the tenant
-//! API (per API key). Never limited: `/health`, and the provider webhooks (Twilio, Meta,
+//! Limited: website chat and form/missed-call webhooks (per tenant and client IP), the tenant
+//! API (per API key) and the OAuth endpoints (per client IP). Never limited: `/health`, and the provider webhooks (Twilio, Meta,
 //! OpenPhone), which are signed, come from a few provider IPs carrying every tenant's traffic,
 //! and retry on 429 — limiting them would delay or drop real customers' messages.
 
@@ -93,6 +93,8 @@ pub enum Scope {
     Api,
     /// `/webhooks/forms/{tenant}` and `/webhooks/missed-call/{tenant}`, per tenant and client IP.
     TenantWebhook,
+    /// `/oauth/…` (sign-in, token, registration, revocation), per client IP.
+    OAuth,
 }
 
 /// A person chatting writes a message every few seconds at most; the widget sends one request
@@ -113,6 +115,12 @@ pub const API_DEFAULT: Limit = Limit { per_minute: 600, burst: 200 };
 /// form key.
 pub const TENANT_WEBHOOK_DEFAULT: Limit = Limit { per_minute: 120, burst: 60 };
 
+/// A person signs in a few times a day, and a client refreshes once an hour; one sign-in is
+/// about five requests (authorize, login, consent, token, maybe registration). 60 a minute with
+/// 30 at once is plenty for an office behind one IP, and holds password guessing across
+/// accounts to a trickle (each account also locks after five failures).
+pub const OAUTH_DEFAULT: Limit = Limit { per_minute: 60, burst: 30 };
+
 impl Scope {
     /// The route a request's path segments name, if it is limited.
     pub fn of_route(segments: &[&str]) -> Option<(Scope, Option<String>)> {
@@ -122,6 +130,7 @@ impl Scope {
             ["webhooks", "forms" | "missed-call", tenant, ..] => {
                 Some((Scope::TenantWebhook, Some((*tenant).to_owned())))
             }
+            ["oauth", ..] => Some((Scope::OAuth, None)),
             _ => None,
         }
     }
@@ -131,6 +140,7 @@ impl Scope {
             Scope::Chat => CHAT_DEFAULT,
             Scope::Api => API_DEFAULT,
             Scope::TenantWebhook => TENANT_WEBHOOK_DEFAULT,
+            Scope::OAuth => OAUTH_DEFAULT,
         }
     }
 
@@ -140,6 +150,7 @@ impl Scope {
             Scope::Chat => ("RATE_LIMIT_CHAT_PER_MIN", "RATE_LIMIT_CHAT_BURST"),
             Scope::Api => ("RATE_LIMIT_API_PER_MIN", "RATE_LIMIT_API_BURST"),
             Scope::TenantWebhook => ("RATE_LIMIT_WEBHOOK_PER_MIN", "RATE_LIMIT_WEBHOOK_BURST"),
+            Scope::OAuth => ("RATE_LIMIT_OAUTH_PER_MIN", "RATE_LIMIT_OAUTH_BURST"),
         }
     }
 
@@ -156,6 +167,7 @@ impl Scope {
         match self {
             Scope::Chat => format!("chat:{tenant}:{ip}"),
             Scope::TenantWebhook => format!("webhook:{tenant}:{ip}"),
+            Scope::OAuth => format!("oauth:{ip}"),
             Scope::Api => match authorization.and_then(ApiKey::from_bearer) {
                 Some(key) => format!("api:key:{}", &key.hash()[..16]),
                 None => format!("api:ip:{ip}"),
@@ -242,6 +254,8 @@ mod tests {
         assert_eq!(Scope::of_route(&["chat", "demo", "messages"]), Some((Scope::Chat, Some("demo".into()))));
         assert_eq!(Scope::of_route(&["chat", "demo", "events"]), Some((Scope::Chat, Some("demo".into()))));
         assert_eq!(Scope::of_route(&["api", "v1", "leads"]), Some((Scope::Api, None)));
+        assert_eq!(Scope::of_route(&["oauth", "token"]), Some((Scope::OAuth, None)));
+        assert_eq!(Scope::OAuth.key(None, Some("203.0.113.9"), None), "oauth:203.0.113.9");
         assert_eq!(Scope::of_route(&["webhooks", "forms", "demo"]), Some((Scope::TenantWebhook, Some("demo".into()))));
         assert_eq!(
             Scope::of_route(&["webhooks", "missed-call", "demo"]),

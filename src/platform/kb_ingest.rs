@@ -385,7 +385,7 @@ async fn fetch_page(env: &Env, raw: &str) -> Result<(String, String, Format), St
         let content_type = response.headers().get("content-type").ok().flatten().unwrap_or_default();
         let format = Format::from_content_type(&content_type)
             .ok_or(format!("{url} is {content_type}, not text, Markdown or HTML"))?;
-        let body = read_limited(&mut response).await?;
+        let body = read_limited(&mut response, MAX_DOCUMENT_BYTES).await?;
         let title = match format {
             Format::Html => html_title(&body),
             _ => None,
@@ -396,14 +396,14 @@ async fn fetch_page(env: &Env, raw: &str) -> Result<(String, String, Format), St
     Err(format!("{raw} redirected more than {MAX_REDIRECTS} times"))
 }
 
-/// The body as UTF-8 text, refused past [`MAX_DOCUMENT_BYTES`] without reading further.
-async fn read_limited(response: &mut worker::Response) -> Result<String, String> {
+/// The body as UTF-8 text, refused past `max_bytes` without reading further.
+pub async fn read_limited(response: &mut worker::Response, max_bytes: usize) -> Result<String, String> {
     let mut stream = response.stream().map_err(|e| e.to_string())?;
     let mut raw = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| e.to_string())?;
-        if raw.len() + chunk.len() > MAX_DOCUMENT_BYTES {
-            return Err(format!("the page is larger than {MAX_DOCUMENT_BYTES} bytes"));
+        if raw.len() + chunk.len() > max_bytes {
+            return Err(format!("the page is larger than {max_bytes} bytes"));
         }
         raw.extend_from_slice(&chunk);
     }

@@ -14,6 +14,9 @@ pub mod leads;
 pub mod listings;
 pub mod meta_whatsapp;
 pub mod missed_call;
+pub mod oauth_authorize;
+pub mod oauth_register;
+pub mod oauth_token;
 pub mod openphone;
 pub mod rate_limit;
 pub mod saved_searches;
@@ -27,13 +30,14 @@ pub mod understand;
 pub mod unparsed;
 pub mod web_chat;
 pub mod web_form;
+pub mod well_known;
 
 use crate::error::AppResult;
 use crate::platform::d1;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::auth::ApiKey;
 use futures::StreamExt;
-use worker::{D1Database, Env, Request};
+use worker::{D1Database, Env, Request, Response};
 
 /// The tenant a request's `Authorization: Bearer` API key belongs to, and the database.
 pub async fn authenticate(req: &Request, env: &Env) -> AppResult<(D1Database, String)> {
@@ -95,4 +99,17 @@ pub fn page_request(req: &Request) -> AppResult<frontdesk_core::api::PageRequest
     let limit = query_param(req, "limit")?;
     let cursor = query_param(req, "cursor")?;
     Ok(frontdesk_core::api::PageRequest::from_query(limit.as_deref(), cursor.as_deref())?)
+}
+
+/// `response`, readable by scripts of any origin (GET and POST, the given request headers
+/// allowed and response headers exposed; preflights cached a day). Only for routes where
+/// nothing rides on cookies.
+pub fn open_to_any_origin(response: Response, allow_headers: &str, expose_headers: &str) -> Response {
+    let headers = response.headers().clone();
+    let _ = headers.set("access-control-allow-origin", "*");
+    let _ = headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
+    let _ = headers.set("access-control-allow-headers", allow_headers);
+    let _ = headers.set("access-control-max-age", "86400");
+    let _ = headers.set("access-control-expose-headers", expose_headers);
+    response.with_headers(headers)
 }

@@ -13,6 +13,11 @@
 //! conversation's listing lookup (`platform::listings::find_mentioned`) on its own, so the
 //! listings suite checks its database pre-filter before the brains call it.
 //!
+//! `GET /__test/principal[?needs=frontdesk:write]` → 200 with the `Principal` of the request's
+//! OAuth access token, the resource server's 401 challenge, or its 403 when the grant lacks the
+//! scope `needs` names: the OAuth suite checks token resolution (audience, expiry, revocation)
+//! through the same functions the MCP endpoint calls.
+//!
 //! `POST /__test/job {job}` runs one job as the queue consumer would → 200, or 409 with the
 //! error the consumer would retry on: a second copy of a job running beside the queue's (Queues
 //! deliver at least once, and production runs consumers concurrently, which the local queue
@@ -103,4 +108,20 @@ pub async fn run_job(mut req: Request, env: &Env) -> AppResult<Response> {
         Ok(()) => json_response(200, &serde_json::json!({ "ok": true })),
         Err(e) => json_response(409, &serde_json::json!({ "error": e.to_string() })),
     })
+}
+
+pub async fn principal(req: &Request, env: &Env) -> AppResult<Response> {
+    if environment(env) != Environment::Test {
+        return Err(ApiError::not_found("route").into());
+    }
+    use crate::platform::oauth_bearer::{insufficient_scope, principal_from_bearer};
+    let principal = match principal_from_bearer(req, env).await? {
+        Ok(principal) => principal,
+        Err(challenge) => return Ok(challenge),
+    };
+    let needs = super::query_param(req, "needs")?.and_then(|raw| frontdesk_core::principal::Scope::parse(&raw));
+    match needs {
+        Some(scope) if !principal.allows(scope) => insufficient_scope(env, &[scope]),
+        _ => Ok(json_response(200, &serde_json::to_value(principal)?)),
+    }
 }

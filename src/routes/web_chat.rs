@@ -95,12 +95,6 @@ pub fn preflight() -> AppResult<Response> {
 /// Lets any website's widget read the chat answers. Safe because nothing here rides on
 /// cookies: the session token travels in the body or the query, chosen by the page itself.
 pub fn allow_cross_origin(response: Response) -> Response {
-    let headers = response.headers().clone();
-    let _ = headers.set("access-control-allow-origin", "*");
-    let _ = headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
-    let _ = headers.set("access-control-allow-headers", "content-type, last-event-id");
-    let _ = headers.set("access-control-max-age", "86400");
-    // So the widget can read how long to wait after a 429.
-    let _ = headers.set("access-control-expose-headers", "retry-after");
-    response.with_headers(headers)
+    // `retry-after` exposed so the widget can read how long to wait after a 429.
+    super::open_to_any_origin(response, "content-type, last-event-id", "retry-after")
 }

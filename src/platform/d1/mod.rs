@@ -9,11 +9,13 @@ pub mod kb_jobs;
 pub mod kb_unanswered;
 mod leads;
 pub mod listings;
+pub mod oauth;
 mod reads;
 mod settings;
 mod tenants;
 mod tickets;
 mod unparsed;
+pub mod users;
 
 pub use contacts::{contact_id_for_visitor, link_identities};
 pub use escalations::{escalation, escalation_list, set_escalation_status};

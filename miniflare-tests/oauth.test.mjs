@@ -1,0 +1,484 @@
+// The OAuth 2.1 authorization server MCP clients sign in through (docs/API.md "OAuth"), driven
+// with plain fetch the way a client and a browser would: discovery → registration → the sign-in
+// form → the consent form → code → tokens → the resource server's principal → refresh rotation →
+// revocation; and each way it must refuse: a wrong PKCE verifier, a reused code, another
+// resource, an expired token, a reused refresh token, a locked account, another tenant's user.
+// The resource server side is `GET /__test/principal`, which calls the same resolver as /mcp.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
+import { DEMO } from './helpers/api.mjs';
+
+const REDIRECT = 'http://127.0.0.1:8976/callback';
+const DEMO_OWNER = { tenant: 'demo', email: 'owner@demo.example', password: 'demo-owner-password' };
+const DEMO2_OWNER = { tenant: 'demo2', email: 'owner@demo2.example', password: 'demo2-owner-password' };
+const TOTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+const SEEDED_HASH = 'pbkdf2-sha256$100000$ZnJvbnRkZXNrLWRlbW8tMQ$yri0vl7CP3BTt3RgmilwXt+NCEMdQzZjxwfUK7OrQeE';
+// An access token of an active demo grant whose audience is another MCP server, written
+// straight to the database: the resource server must not accept it.
+const FOREIGN_TOKEN = 'fdoa_' + 'F'.repeat(43);
+// Plenty for this suite, whose requests all come from one (unknown) client IP.
+const LIMITS = { RATE_LIMIT_OAUTH_PER_MIN: '100000', RATE_LIMIT_OAUTH_BURST: '100000' };
+
+let server;
+let persistDir;
+let clientSite;
+
+before(async () => {
+  persistDir = mkdtempSync(join(tmpdir(), 'frontdesk-oauth-'));
+  await prepareDatabase(persistDir);
+  // More demo users with the demo owner's password: a viewer, one to lock out, one with TOTP.
+  const user = (id, email, role, totp = 'NULL') =>
+    `('${id}', 'ten_demo', '${email}', '${role}', '${SEEDED_HASH}', 0, NULL, ${totp}, 1767225600000)`;
+  const sql = `INSERT INTO users (id, tenant_id, email, role, password_hash, failed_attempts, locked_until, totp_secret, created_at) VALUES ${[
+    user('usr_test_viewer', 'viewer@demo.example', 'viewer'),
+    user('usr_test_locked', 'agent@demo.example', 'agent'),
+    user('usr_test_totp', 'totp@demo.example', 'agent', `'${TOTP_SECRET}'`),
+  ].join(', ')}`;
+  const far = Date.now() + 365 * 24 * 3600 * 1000;
+  const foreign = [
+    `INSERT INTO oauth_grants (id, tenant_id, user_id, client_id, scope, resource, redirect_uri, code_challenge, state, created_at, expires_at) ` +
+      `VALUES ('grt_test_foreign', 'ten_demo', 'usr_019b76daa800000000000a', 'cli_test', 'frontdesk:read frontdesk:write', ` +
+      `'https://other.example/mcp', '${REDIRECT}', 'x', 'active', 0, ${far})`,
+    `INSERT INTO oauth_tokens (token_hash, tenant_id, grant_id, kind, expires_at, created_at) ` +
+      `VALUES ('${createHash('sha256').update(FOREIGN_TOKEN).digest('hex')}', 'ten_demo', 'grt_test_foreign', 'access', ${far}, 0)`,
+  ].join('; ');
+  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command', `${sql}; ${foreign}`]);
+  server = await startServer({ persistDir, vars: LIMITS });
+  clientSite = await startClientSite();
+}, { timeout: 180_000 });
+
+after(async () => {
+  await server?.stop();
+  clientSite?.close();
+  if (persistDir) rmSync(persistDir, { recursive: true, force: true });
+});
+
+const mcpUrl = () => `${server.publicBaseUrl}/mcp`;
+const b64url = (buf) => Buffer.from(buf).toString('base64url');
+
+function pkcePair() {
+  const verifier = b64url(randomBytes(32));
+  return { verifier, challenge: b64url(createHash('sha256').update(verifier).digest()) };
+}
+
+async function call(path, { method = 'GET', form, json, headers = {} } = {}) {
+  const init = { method, headers: { ...headers }, redirect: 'manual', signal: AbortSignal.timeout(20_000) };
+  if (form) {
+    init.headers['content-type'] = 'application/x-www-form-urlencoded';
+    init.body = new URLSearchParams(form).toString();
+  }
+  if (json) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(json);
+  }
+  const res = await fetch(server.baseUrl + path, init);
+  const text = await res.text();
+  let body;
+  try { body = JSON.parse(text); } catch { /* HTML */ }
+  return { status: res.status, headers: res.headers, text, json: body };
+}
+
+async function register(extra = {}) {
+  const r = await call('/oauth/register', {
+    method: 'POST',
+    json: { client_name: 'CI client', redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'], token_endpoint_auth_method: 'none', ...extra },
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+const unescapeHtml = (s) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** The named fields of the page's form (hidden and filled-in), as the browser would send them. */
+function formFields(html) {
+  const fields = {};
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields[unescapeHtml(m[1])] = unescapeHtml(m[2]);
+  return fields;
+}
+
+function authorizeQuery(clientId, challenge, extra = {}) {
+  return new URLSearchParams({
+    response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, code_challenge: challenge,
+    code_challenge_method: 'S256', resource: mcpUrl(), state: 'st-' + randomBytes(4).toString('hex'),
+    scope: 'frontdesk:read frontdesk:write', ...extra,
+  });
+}
+
+/** GET the authorize page, then POST the sign-in form; returns the answer to the sign-in. */
+async function signIn(clientId, challenge, who, extra = {}) {
+  const page = await call('/oauth/authorize?' + authorizeQuery(clientId, challenge, extra));
+  assert.equal(page.status, 200, page.text);
+  assert.match(page.headers.get('content-type'), /^text\/html/);
+  assert.match(page.text, /<form method="post" action="\/oauth\/authorize">/);
+  assert.doesNotMatch(page.text, /<script/i, 'the sign-in page needs no script');
+  const fields = formFields(page.text);
+  return call('/oauth/authorize', {
+    method: 'POST',
+    form: { ...fields, tenant: who.tenant, email: who.email, password: who.password, totp: who.totp ?? '' },
+  });
+}
+
+/** The whole browser part: sign in, allow; returns { code, state, iss, location }. */
+async function authorize(clientId, challenge, who = DEMO_OWNER, extra = {}) {
+  const consentPage = await signIn(clientId, challenge, who, extra);
+  assert.equal(consentPage.status, 200, consentPage.text);
+  assert.match(consentPage.text, /Allow/);
+  const fields = formFields(consentPage.text);
+  assert.ok(fields.ticket, 'the consent page carries a ticket');
+  const answer = await call('/oauth/authorize', { method: 'POST', form: { ...fields, decision: 'allow' } });
+  assert.equal(answer.status, 302, answer.text);
+  const location = new URL(answer.headers.get('location'));
+  return { code: location.searchParams.get('code'), state: location.searchParams.get('state'), iss: location.searchParams.get('iss'), location, consentPage };
+}
+
+const exchange = (clientId, code, verifier, extra = {}) => call('/oauth/token', {
+  method: 'POST',
+  form: { grant_type: 'authorization_code', client_id: clientId, code, code_verifier: verifier, redirect_uri: REDIRECT, resource: mcpUrl(), ...extra },
+});
+const refresh = (clientId, refreshToken, extra = {}) => call('/oauth/token', {
+  method: 'POST', form: { grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken, resource: mcpUrl(), ...extra },
+});
+const principal = (token, query = '') => call('/__test/principal' + query, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+/** Registration through token exchange for `who`; returns { client, tokens }. */
+async function signedIn(who = DEMO_OWNER, extra = {}) {
+  const client = await register();
+  const { verifier, challenge } = pkcePair();
+  const { code } = await authorize(client.client_id, challenge, who, extra);
+  const r = await exchange(client.client_id, code, verifier);
+  assert.equal(r.status, 200, r.text);
+  return { client, tokens: r.json };
+}
+
+function assertChallenge(r, what) {
+  assert.equal(r.status, 401, `${what}: ${r.text}`);
+  const challenge = r.headers.get('www-authenticate') ?? '';
+  assert.match(challenge, /^Bearer /, what);
+  assert.ok(challenge.includes(`resource_metadata="${server.publicBaseUrl}/.well-known/oauth-protected-resource/mcp"`), `${what}: ${challenge}`);
+  assert.match(challenge, /scope="frontdesk:read frontdesk:write"/, what);
+}
+
+function assertOAuthError(r, status, error, what = '') {
+  assert.equal(r.status, status, `${what} expected ${status} ${error}: ${r.text}`);
+  assert.equal(r.json?.error, error, `${what}: ${r.text}`);
+  assert.equal(r.headers.get('cache-control'), 'no-store', what);
+}
+
+test('discovery: authorization server metadata and protected resource metadata at both paths', async () => {
+  const as = await call('/.well-known/oauth-authorization-server');
+  assert.equal(as.status, 200, as.text);
+  assert.equal(as.json.issuer, server.publicBaseUrl);
+  assert.equal(as.json.authorization_endpoint, `${server.publicBaseUrl}/oauth/authorize`);
+  assert.equal(as.json.token_endpoint, `${server.publicBaseUrl}/oauth/token`);
+  assert.equal(as.json.registration_endpoint, `${server.publicBaseUrl}/oauth/register`);
+  assert.equal(as.json.revocation_endpoint, `${server.publicBaseUrl}/oauth/revoke`);
+  assert.deepEqual(as.json.code_challenge_methods_supported, ['S256']);
+  assert.equal(as.json.client_id_metadata_document_supported, true);
+  assert.ok(as.json.token_endpoint_auth_methods_supported.includes('none'));
+  assert.equal(as.headers.get('access-control-allow-origin'), '*', 'browser clients read it cross-origin');
+  for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
+    const prm = await call(path);
+    assert.equal(prm.status, 200, `${path}: ${prm.text}`);
+    assert.equal(prm.json.resource, mcpUrl(), 'the exact MCP URL');
+    assert.deepEqual(prm.json.authorization_servers, [server.publicBaseUrl]);
+    assert.deepEqual(prm.json.scopes_supported, ['frontdesk:read', 'frontdesk:write']);
+    assert.deepEqual(prm.json.bearer_methods_supported, ['header']);
+  }
+});
+
+test('the full code flow: register, sign in, consent, code with state and iss, tokens, principal, refresh rotation, revoke', async () => {
+  const client = await register();
+  assert.match(client.client_id, /^cli_/);
+  assert.equal(client.client_secret, undefined, 'a public client gets no secret');
+  const { verifier, challenge } = pkcePair();
+  const { code, state, iss, location, consentPage } = await authorize(client.client_id, challenge);
+  assert.match(consentPage.text, /frontdesk:read/);
+  assert.match(consentPage.text, /frontdesk:write/);
+  assert.match(consentPage.text, /owner@demo\.example/);
+  assert.equal(`${location.origin}${location.pathname}`, REDIRECT);
+  assert.match(code, /^fdoc_/);
+  assert.match(state, /^st-/);
+  assert.equal(iss, server.publicBaseUrl, 'RFC 9207 iss');
+
+  const r = await exchange(client.client_id, code, verifier);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  assert.equal(r.json.token_type, 'Bearer');
+  assert.equal(r.json.expires_in, 3600);
+  assert.equal(r.json.scope, 'frontdesk:read frontdesk:write');
+  assert.match(r.json.access_token, /^fdoa_/);
+  assert.match(r.json.refresh_token, /^fdor_/);
+
+  const who = await principal(r.json.access_token);
+  assert.equal(who.status, 200, who.text);
+  assert.deepEqual(who.json, {
+    tenant_id: DEMO.tenantId, user_id: 'usr_019b76daa800000000000a', client_id: client.client_id, scopes: ['frontdesk:read', 'frontdesk:write'],
+  });
+  assertChallenge(await principal(undefined), 'no token');
+  assertChallenge(await principal(DEMO.key), 'an API key is not an OAuth token');
+  assertChallenge(await principal(r.json.refresh_token), 'a refresh token is not an access token');
+
+  const rotated = await refresh(client.client_id, r.json.refresh_token);
+  assert.equal(rotated.status, 200, rotated.text);
+  assert.notEqual(rotated.json.refresh_token, r.json.refresh_token, 'a new refresh token every time');
+  assert.notEqual(rotated.json.access_token, r.json.access_token);
+  assert.equal((await principal(rotated.json.access_token)).status, 200);
+
+  const revoked = await call('/oauth/revoke', { method: 'POST', form: { client_id: client.client_id, token: rotated.json.refresh_token, token_type_hint: 'refresh_token' } });
+  assert.equal(revoked.status, 200, revoked.text);
+  assertChallenge(await principal(rotated.json.access_token), 'after revocation');
+  assertChallenge(await principal(r.json.access_token), 'the grant\'s older access token too');
+  assertOAuthError(await refresh(client.client_id, rotated.json.refresh_token), 400, 'invalid_grant', 'revoked refresh token');
+  const again = await call('/oauth/revoke', { method: 'POST', form: { client_id: client.client_id, token: 'fdor_unknown' } });
+  assert.equal(again.status, 200, 'revoking an unknown token is not an error (RFC 7009)');
+});
+
+test('revoking an access token ends only that token', async () => {
+  const { client, tokens } = await signedIn();
+  const r = await call('/oauth/revoke', { method: 'POST', form: { client_id: client.client_id, token: tokens.access_token } });
+  assert.equal(r.status, 200, r.text);
+  assertChallenge(await principal(tokens.access_token), 'revoked access token');
+  const next = await refresh(client.client_id, tokens.refresh_token);
+  assert.equal(next.status, 200, next.text);
+  assert.equal((await principal(next.json.access_token)).status, 200);
+});
+
+test('a wrong PKCE verifier is invalid_grant and does not use the code up', async () => {
+  const client = await register();
+  const { verifier, challenge } = pkcePair();
+  const { code } = await authorize(client.client_id, challenge);
+  assertOAuthError(await exchange(client.client_id, code, pkcePair().verifier), 400, 'invalid_grant', 'wrong verifier');
+  assertOAuthError(await exchange(client.client_id, code, undefined, { code_verifier: '' }), 400, 'invalid_grant', 'no verifier');
+  const ok = await exchange(client.client_id, code, verifier);
+  assert.equal(ok.status, 200, ok.text);
+});
+
+test('PKCE is mandatory: no challenge, or plain, goes back to the client as invalid_request', async () => {
+  const client = await register();
+  for (const extra of [{ code_challenge: '' }, { code_challenge_method: 'plain' }]) {
+    const r = await call('/oauth/authorize?' + authorizeQuery(client.client_id, pkcePair().challenge, extra));
+    assert.equal(r.status, 302, r.text);
+    const location = new URL(r.headers.get('location'));
+    assert.equal(location.searchParams.get('error'), 'invalid_request', JSON.stringify(extra));
+    assert.equal(location.searchParams.get('iss'), server.publicBaseUrl);
+  }
+});
+
+test('a reused code is refused and revokes the tokens it gave', async () => {
+  const client = await register();
+  const { verifier, challenge } = pkcePair();
+  const { code } = await authorize(client.client_id, challenge);
+  const first = await exchange(client.client_id, code, verifier);
+  assert.equal(first.status, 200, first.text);
+  assert.equal((await principal(first.json.access_token)).status, 200);
+  assertOAuthError(await exchange(client.client_id, code, verifier), 400, 'invalid_grant', 'second exchange');
+  assertChallenge(await principal(first.json.access_token), 'the first exchange\'s access token');
+  assertOAuthError(await refresh(client.client_id, first.json.refresh_token), 400, 'invalid_grant', 'its refresh token');
+});
+
+test('another resource is invalid_target, at the authorization and the token endpoint', async () => {
+  const client = await register();
+  const { verifier, challenge } = pkcePair();
+  const r = await call('/oauth/authorize?' + authorizeQuery(client.client_id, challenge, { resource: 'https://other.example/mcp' }));
+  assert.equal(r.status, 302, r.text);
+  const location = new URL(r.headers.get('location'));
+  assert.equal(location.searchParams.get('error'), 'invalid_target');
+  assert.match(location.searchParams.get('state'), /^st-/);
+  const { code } = await authorize(client.client_id, challenge);
+  assertOAuthError(await exchange(client.client_id, code, verifier, { resource: 'https://other.example/mcp' }), 400, 'invalid_target');
+  assert.equal((await exchange(client.client_id, code, verifier)).status, 200, 'the code was not used up');
+});
+
+test('the resource server refuses a token whose audience is another resource', async () => {
+  assertChallenge(await principal(FOREIGN_TOKEN), 'a token for https://other.example/mcp');
+});
+
+test('refresh rotation: the previous token works until the new one is used; an older one revokes the grant', async () => {
+  const { client, tokens } = await signedIn();
+  const r1 = tokens.refresh_token;
+  const second = await refresh(client.client_id, r1);
+  assert.equal(second.status, 200, second.text);
+  // The answer carrying R2 may have been lost: R1 still works once more.
+  const retry = await refresh(client.client_id, r1);
+  assert.equal(retry.status, 200, retry.text);
+  const r3 = retry.json.refresh_token;
+  const fourth = await refresh(client.client_id, r3);
+  assert.equal(fourth.status, 200, fourth.text);
+  // R3 was used, so R1 is old now: someone kept a copy.
+  assertOAuthError(await refresh(client.client_id, r1), 400, 'invalid_grant', 'reused refresh token');
+  assertOAuthError(await refresh(client.client_id, fourth.json.refresh_token), 400, 'invalid_grant', 'the newest, after the reuse');
+  assertChallenge(await principal(fourth.json.access_token), 'access token of a revoked grant');
+});
+
+test('a read-only grant resolves with frontdesk:read only; a write needs 403 insufficient_scope', async () => {
+  const { tokens } = await signedIn(DEMO_OWNER, { scope: 'frontdesk:read' });
+  assert.equal(tokens.scope, 'frontdesk:read');
+  assert.deepEqual((await principal(tokens.access_token)).json.scopes, ['frontdesk:read']);
+  const r = await principal(tokens.access_token, '?needs=frontdesk:write');
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.json.error, 'insufficient_scope');
+  assert.match(r.headers.get('www-authenticate'), /^Bearer error="insufficient_scope", scope="frontdesk:write", resource_metadata="/);
+});
+
+test('a viewer cannot grant frontdesk:write, whatever the client asks for', async () => {
+  const { tokens } = await signedIn({ tenant: 'demo', email: 'viewer@demo.example', password: DEMO_OWNER.password });
+  assert.equal(tokens.scope, 'frontdesk:read');
+});
+
+test('a demo2 user cannot sign in to demo; the same user signs in to demo2', async () => {
+  const client = await register();
+  const { challenge } = pkcePair();
+  const wrong = await signIn(client.client_id, challenge, { ...DEMO2_OWNER, tenant: 'demo' });
+  assert.equal(wrong.status, 401, wrong.text);
+  assert.match(wrong.text, /Wrong business, email, password or code/);
+  assert.doesNotMatch(wrong.text, /name="ticket"/, 'no consent page');
+  const { tokens } = await signedIn(DEMO2_OWNER);
+  assert.equal((await principal(tokens.access_token)).json.tenant_id, 'ten_demo2');
+});
+
+test('an authenticator code is required when the user set one up', async () => {
+  const who = { tenant: 'demo', email: 'totp@demo.example', password: DEMO_OWNER.password };
+  const client = await register();
+  const without = await signIn(client.client_id, pkcePair().challenge, who);
+  assert.equal(without.status, 401, without.text);
+  const { verifier, challenge } = pkcePair();
+  const { code } = await authorize(client.client_id, challenge, { ...who, totp: totp(TOTP_SECRET, server.now()) });
+  assert.equal((await exchange(client.client_id, code, verifier)).status, 200);
+});
+
+test('five wrong passwords lock the account for 30 minutes, even for the right password', async () => {
+  const who = { tenant: 'demo', email: 'agent@demo.example', password: 'not-the-password' };
+  const client = await register();
+  const { challenge } = pkcePair();
+  for (let i = 1; i <= 4; i++) {
+    const r = await signIn(client.client_id, challenge, who);
+    assert.equal(r.status, 401, `attempt ${i}: ${r.text}`);
+  }
+  const fifth = await signIn(client.client_id, challenge, who);
+  assert.equal(fifth.status, 423, fifth.text);
+  assert.match(fifth.text, /locked/);
+  assert.match(fifth.text, /30 minutes/);
+  const right = await signIn(client.client_id, challenge, { ...who, password: DEMO_OWNER.password });
+  assert.equal(right.status, 423, 'the right password while locked');
+  assert.doesNotMatch(right.text, /name="ticket"/);
+});
+
+test('consent denied goes back to the client as access_denied, and the ticket is spent', async () => {
+  const client = await register();
+  const consentPage = await signIn(client.client_id, pkcePair().challenge, DEMO_OWNER);
+  const fields = formFields(consentPage.text);
+  const r = await call('/oauth/authorize', { method: 'POST', form: { ...fields, decision: 'deny' } });
+  assert.equal(r.status, 302);
+  assert.equal(new URL(r.headers.get('location')).searchParams.get('error'), 'access_denied');
+  const replay = await call('/oauth/authorize', { method: 'POST', form: { ...fields, decision: 'allow' } });
+  assert.equal(replay.status, 400, 'a spent ticket');
+});
+
+test('registration refuses redirect URIs that are not https or loopback; an unregistered redirect gets an error page', async () => {
+  const bad = await call('/oauth/register', { method: 'POST', json: { redirect_uris: ['http://evil.example/cb'] } });
+  assert.equal(bad.status, 400, bad.text);
+  assert.equal(bad.json.error, 'invalid_redirect_uri');
+  const client = await register();
+  const r = await call('/oauth/authorize?' + authorizeQuery(client.client_id, pkcePair().challenge, { redirect_uri: 'https://evil.example/cb' }));
+  assert.equal(r.status, 400, 'never redirected to an unregistered URI');
+  assert.match(r.headers.get('content-type'), /^text\/html/);
+  const unknown = await call('/oauth/authorize?' + authorizeQuery('cli_unknown', pkcePair().challenge));
+  assert.equal(unknown.status, 400);
+  // Loopback redirects may use any port (RFC 8252).
+  const port = await call('/oauth/authorize?' + authorizeQuery(client.client_id, pkcePair().challenge, { redirect_uri: 'http://127.0.0.1:51234/callback' }));
+  assert.equal(port.status, 200, port.text);
+});
+
+test('a confidential client must present its secret at the token endpoint', async () => {
+  const client = await register({ token_endpoint_auth_method: 'client_secret_post' });
+  assert.match(client.client_secret, /^fdos_/);
+  const { verifier, challenge } = pkcePair();
+  const { code } = await authorize(client.client_id, challenge);
+  assertOAuthError(await exchange(client.client_id, code, verifier), 401, 'invalid_client', 'no secret');
+  assertOAuthError(await exchange(client.client_id, code, verifier, { client_secret: 'fdos_wrong' }), 401, 'invalid_client', 'wrong secret');
+  const basic = Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64');
+  const r = await call('/oauth/token', {
+    method: 'POST', headers: { authorization: `Basic ${basic}` },
+    form: { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT },
+  });
+  assert.equal(r.status, 200, r.text);
+});
+
+test('a client metadata document names the client: fetched, checked against its URL, and used', async () => {
+  const clientId = `${clientSite.url}/client.json`;
+  const { verifier, challenge } = pkcePair();
+  const page = await call('/oauth/authorize?' + authorizeQuery(clientId, challenge));
+  assert.equal(page.status, 200, page.text);
+  assert.match(page.text, /Metadata Client/);
+  const { code } = await authorize(clientId, challenge);
+  const r = await exchange(clientId, code, verifier);
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await principal(r.json.access_token)).json.client_id, clientId);
+  const liar = await call('/oauth/authorize?' + authorizeQuery(`${clientSite.url}/liar.json`, challenge));
+  assert.equal(liar.status, 400, 'a document claiming another client_id');
+  assert.match(liar.text, /own URL/);
+  const huge = await call('/oauth/authorize?' + authorizeQuery(`${clientSite.url}/huge.json`, challenge));
+  assert.equal(huge.status, 400, 'a document over 5 KB');
+});
+
+// Last: restarts the server two hours later on the same database.
+test('an access token expires after an hour; the refresh token still works; every sign-in was audited', async () => {
+  const { client, tokens } = await signedIn();
+  assert.equal((await principal(tokens.access_token)).status, 200);
+  await server.stop();
+  const { stdout } = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--json', '--command',
+    "SELECT tenant_id, actor, subject, detail FROM audit_log WHERE action = 'user.login' ORDER BY id"]);
+  const rows = JSON.parse(stdout)[0].results.map((r) => ({ ...r, detail: JSON.parse(r.detail) }));
+  const outcomes = (email) => rows.filter((r) => r.detail.email === email).map((r) => r.detail.outcome);
+  assert.deepEqual(outcomes('agent@demo.example'), ['failed', 'failed', 'failed', 'failed', 'failed_locked', 'locked']);
+  assert.ok(outcomes('owner@demo.example').every((o) => o === 'succeeded') && outcomes('owner@demo.example').length > 5);
+  assert.ok(rows.some((r) => r.tenant_id === 'ten_demo' && r.detail.email === 'owner@demo2.example' && r.detail.outcome === 'unknown_email'),
+    'the demo2 user trying demo is audited on demo');
+  assert.ok(rows.filter((r) => r.detail.outcome === 'succeeded').every((r) => r.actor.startsWith('user:usr_')));
+
+  // Same public URL: the tokens' audience is PUBLIC_BASE_URL + /mcp, and a new port would
+  // (rightly) refuse every token minted for the old one.
+  server = await startServer({ persistDir, vars: LIMITS, publicBaseUrl: server.publicBaseUrl, clockAt: Date.now() + 2 * 60 * 60 * 1000 });
+  assertChallenge(await principal(tokens.access_token), 'expired access token');
+  const next = await refresh(client.client_id, tokens.refresh_token);
+  assert.equal(next.status, 200, next.text);
+  assert.equal((await principal(next.json.access_token)).status, 200);
+});
+
+/** RFC 6238 six-digit code at `nowMs`, as an authenticator app shows it. */
+function totp(secretBase32, nowMs) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(nowMs / 1000 / 30)));
+  const digest = createHmac('sha1', key).update(counter).digest();
+  const offset = digest[19] & 0x0f;
+  return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** A client's own site on loopback (allowed only in the test environment) serving metadata documents. */
+function startClientSite() {
+  return new Promise((resolve) => {
+    const http = createServer((req, res) => {
+      const url = `http://127.0.0.1:${http.address().port}`;
+      const docs = {
+        '/client.json': { client_id: `${url}/client.json`, client_name: 'Metadata Client', redirect_uris: [REDIRECT] },
+        '/liar.json': { client_id: `${url}/client.json`, client_name: 'Liar', redirect_uris: [REDIRECT] },
+        '/huge.json': { client_id: `${url}/huge.json`, client_name: 'x'.repeat(6000), redirect_uris: [REDIRECT] },
+      };
+      const doc = docs[req.url];
+      res.writeHead(doc ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(doc ?? {}));
+    });
+    http.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${http.address().port}`, close: () => http.close() }));
+  });
+}
