@@ -4,6 +4,7 @@
 pub mod api;
 pub mod bookings;
 pub mod calls;
+pub mod contact_messages;
 pub mod escalations;
 pub mod events;
 pub mod health;
@@ -12,6 +13,7 @@ pub mod kb;
 pub mod kb_unanswered;
 pub mod leads;
 pub mod listings;
+pub mod mcp;
 pub mod meta_whatsapp;
 pub mod missed_call;
 pub mod openphone;

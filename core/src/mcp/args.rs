@@ -3,6 +3,7 @@
 //! Values are checked by the action the tool shares with the API (phone format, enums, ids),
 //! whose refusal the model gets back as an `isError` result it can correct.
 
+use crate::booking::request::BookingRequest;
 use crate::tickets::CreateTicket;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -112,29 +113,6 @@ pub struct ResolveEscalation {
     pub escalation_id: String,
 }
 
-/// Who is booked: by phone (E.164) or email; the name is kept if new.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct BookingContact {
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct BookAppointment {
-    /// `viewing`, `appointment` or `stay`.
-    pub kind: String,
-    pub contact: BookingContact,
-    /// The listing viewed or stayed in (required for a stay).
-    pub listing_id: Option<String>,
-    /// RFC 3339 date-time (a stay: YYYY-MM-DD check-in).
-    pub start: String,
-    /// RFC 3339 date-time (a stay: YYYY-MM-DD check-out).
-    pub end: Option<String>,
-}
-
 /// A tool call with its arguments read.
 #[derive(Debug, Clone)]
 pub enum Call {
@@ -150,7 +128,7 @@ pub enum Call {
     GetCallHistory(GetCallHistory),
     SendSms(SendText),
     SendWhatsapp(SendText),
-    BookAppointment(BookAppointment),
+    BookAppointment(BookingRequest),
     ResolveEscalation(ResolveEscalation),
     CreateTicket(CreateTicket),
 }

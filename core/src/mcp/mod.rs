@@ -8,6 +8,7 @@
 //! 2025-11-25 / 2025-06-18 / 2025-03-26 revisions, without a session id.
 
 pub mod args;
+pub mod audit;
 pub mod challenge;
 pub mod dispatch;
 pub mod jsonrpc;

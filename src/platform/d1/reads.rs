@@ -55,24 +55,70 @@ pub async fn message_list(
     .results()
 }
 
+/// The tenant's contacts, newest first: by exact phone or email and/or part of the name
+/// (case-insensitive for ASCII, `%` and `_` taken literally).
 pub async fn contact_list(
     db: &D1Database,
     tenant_id: &str,
-    phone: Option<&str>,
-    email: Option<&str>,
+    filter: &ContactFilter<'_>,
     page: &PageRequest,
 ) -> Result<Vec<Contact>> {
+    let name = filter.name.map(|n| n.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     statement(
         db,
         "SELECT id, phone, email, name, created_at, updated_at FROM contacts \
          WHERE tenant_id = ?1 AND (?2 IS NULL OR phone = ?2) AND (?5 IS NULL OR email = ?5) \
+         AND (?6 IS NULL OR name LIKE '%' || ?6 || '%' ESCAPE '\\') \
          AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4",
         &[
             Arg::Text(tenant_id),
-            Arg::OptText(phone),
+            Arg::OptText(filter.phone),
             Arg::OptText(page.before.as_deref()),
             Arg::Int(page.fetch_limit().into()),
-            Arg::OptText(email),
+            Arg::OptText(filter.email),
+            Arg::OptText(name.as_deref()),
+        ],
+    )?
+    .all()
+    .await?
+    .results()
+}
+
+/// What a contact search filters on; all `None` lists every contact.
+#[derive(Default)]
+pub struct ContactFilter<'a> {
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub name: Option<&'a str>,
+}
+
+pub async fn contact(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Contact>> {
+    statement(
+        db,
+        "SELECT id, phone, email, name, created_at, updated_at FROM contacts WHERE tenant_id = ?1 AND id = ?2",
+        &[Arg::Text(tenant_id), Arg::Text(id)],
+    )?
+    .first(None)
+    .await
+}
+
+/// A contact's messages on every channel and conversation, newest first.
+pub async fn contact_messages(
+    db: &D1Database,
+    tenant_id: &str,
+    contact_id: &str,
+    page: &PageRequest,
+) -> Result<Vec<Message>> {
+    statement(
+        db,
+        "SELECT id, conversation_id, contact_id, direction, channel, body, provider_message_id, status, created_at, \
+                error FROM messages WHERE tenant_id = ?1 AND contact_id = ?2 AND (?3 IS NULL OR id < ?3) \
+         ORDER BY id DESC LIMIT ?4",
+        &[
+            Arg::Text(tenant_id),
+            Arg::Text(contact_id),
+            Arg::OptText(page.before.as_deref()),
+            Arg::Int(page.fetch_limit().into()),
         ],
     )?
     .all()
