@@ -24,6 +24,7 @@ pub const BOOKING: &str = "bkg";
 pub const TICKET: &str = "tkt";
 pub const SAVED_SEARCH: &str = "svs";
 pub const CALL: &str = "cal";
+pub const APPROVAL: &str = "apr";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;
@@ -56,6 +57,7 @@ pub fn is_well_formed(id: &str) -> bool {
         BOOKING,
         TICKET,
         SAVED_SEARCH,
+        APPROVAL,
     ]
     .contains(&prefix)
         && rest.len() == TIME_DIGITS + RANDOM_DIGITS

@@ -2,6 +2,7 @@
 //! step, and maps the result.
 
 pub mod api;
+pub mod approvals;
 pub mod bookings;
 pub mod calls;
 pub mod contact_messages;

@@ -33,7 +33,7 @@ pub enum Outcome {
         status: u16,
         body: Option<Value>,
     },
-    Tool(ToolCall),
+    Tool(Box<ToolCall>),
 }
 
 #[derive(Debug)]
@@ -127,7 +127,7 @@ pub fn dispatch(post: &Post<'_>) -> Outcome {
             };
             let arguments = params.get("arguments").cloned().unwrap_or(Value::Null);
             match (tool.parse)(arguments.clone()) {
-                Ok(call) => Outcome::Tool(ToolCall { id, era, tool, call, arguments }),
+                Ok(call) => Outcome::Tool(Box::new(ToolCall { id, era, tool, call, arguments })),
                 Err(why) => ok(&id, era, tool_result(ToolOutcome::Refused(why))),
             }
         }

@@ -7,6 +7,7 @@
 //! `_meta`, `server/discover`, `Mcp-Method`/`Mcp-Name` headers) and the `initialize`-based
 //! 2025-11-25 / 2025-06-18 / 2025-03-26 revisions, without a session id.
 
+pub mod approval;
 pub mod args;
 pub mod audit;
 pub mod challenge;
