@@ -3,7 +3,7 @@
 //! shape live here; judging and writing are `frontdesk_durable::platform::bookings`, shared
 //! with the conversation.
 
-use super::{authenticate, json_body, query_param};
+use super::{authenticate, json_body, query_param, query_params};
 use crate::error::{json_response, AppResult};
 use frontdesk_core::api::ApiError;
 use frontdesk_core::booking::request::BookingRequest;
@@ -25,8 +25,7 @@ const MAX_SLOT_MS: u64 = 12 * 60 * 60 * 1000;
 
 pub async fn availability(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
-    let url = req.url()?;
-    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let param = query_params(&req)?;
     Ok(json_response(200, &json!({ "data": free_slots(env, &db, &tenant_id, param).await? })))
 }
 

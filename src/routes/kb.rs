@@ -2,7 +2,7 @@
 //! get, delete, clear, re-index, search. Another tenant's knowledge base or document answers
 //! 404, exactly like one that does not exist.
 
-use super::{authenticate, body_bytes, page_request, query_param};
+use super::{authenticate, body_bytes, page_request, query_param, query_params};
 use crate::error::{json_response, AppResult};
 use crate::platform::d1::kb::{self as store};
 use crate::platform::d1::kb_jobs;
@@ -54,8 +54,7 @@ pub async fn ingest_document(mut req: Request, env: &Env) -> AppResult<Response>
 /// `GET /api/v1/kb/search?q=…[&kb=…][&category=…][&limit=10]`.
 pub async fn search(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
-    let url = req.url()?;
-    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let param = query_params(&req)?;
     Ok(json_response(200, &json!({ "data": passages(env, &db, &tenant_id, param).await? })))
 }
 

@@ -2,7 +2,7 @@
 //! CSV (upsert by reference), get, update, delete; and a contact's interest in listings.
 //! Another tenant's listing or contact answers 404, exactly like one that does not exist.
 
-use super::{authenticate, body_bytes, json_body};
+use super::{authenticate, body_bytes, json_body, query_params};
 use crate::error::{json_response, AppResult};
 use crate::platform::d1::listings::{self as store, Update};
 use crate::platform::d1::{statement, Arg};
@@ -46,8 +46,7 @@ fn detail(l: &Listing) -> AppResult<Value> {
 /// first in pages (`limit`, `cursor`).
 pub async fn list(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
-    let url = req.url()?;
-    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let param = query_params(&req)?;
     Ok(json_response(200, &search_page(&db, &tenant_id, param).await?))
 }
 

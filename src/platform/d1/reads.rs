@@ -38,22 +38,12 @@ pub async fn message_list(
     conversation_id: &str,
     page: &PageRequest,
 ) -> Result<Vec<Message>> {
-    statement(
-        db,
-        "SELECT id, conversation_id, contact_id, direction, channel, body, provider_message_id, status, created_at, \
-                error FROM messages WHERE tenant_id = ?1 AND conversation_id = ?2 AND (?3 IS NULL OR id < ?3) \
-         ORDER BY id DESC LIMIT ?4",
-        &[
-            Arg::Text(tenant_id),
-            Arg::Text(conversation_id),
-            Arg::OptText(page.before.as_deref()),
-            Arg::Int(page.fetch_limit().into()),
-        ],
-    )?
-    .all()
-    .await?
-    .results()
+    super::filtered_page(db, ("messages", MESSAGE_COLUMNS), tenant_id, ("conversation_id", Some(conversation_id)), page)
+        .await
 }
+
+const MESSAGE_COLUMNS: &str =
+    "id, conversation_id, contact_id, direction, channel, body, provider_message_id, status, created_at, error";
 
 /// The tenant's contacts, newest first: by exact phone or email and/or part of the name
 /// (case-insensitive for ASCII, `%` and `_` taken literally).
@@ -109,21 +99,7 @@ pub async fn contact_messages(
     contact_id: &str,
     page: &PageRequest,
 ) -> Result<Vec<Message>> {
-    statement(
-        db,
-        "SELECT id, conversation_id, contact_id, direction, channel, body, provider_message_id, status, created_at, \
-                error FROM messages WHERE tenant_id = ?1 AND contact_id = ?2 AND (?3 IS NULL OR id < ?3) \
-         ORDER BY id DESC LIMIT ?4",
-        &[
-            Arg::Text(tenant_id),
-            Arg::Text(contact_id),
-            Arg::OptText(page.before.as_deref()),
-            Arg::Int(page.fetch_limit().into()),
-        ],
-    )?
-    .all()
-    .await?
-    .results()
+    super::filtered_page(db, ("messages", MESSAGE_COLUMNS), tenant_id, ("contact_id", Some(contact_id)), page).await
 }
 
 /// An outbox row as the API shows it: what was (or will be) delivered, to whom, and how.
