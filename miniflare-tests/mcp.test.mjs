@@ -285,3 +285,58 @@ test('with approval required, send_sms waits: nothing is sent until an operator 
   const read = await callTool(DEMO2.key, 'search_contacts', { phone: demo2Phone });
   assert.equal(read.isError, false, 'read tools never wait');
 });
+
+test('every tool answers the SDK client with structured content its output schema accepts', async () => {
+  const phone = uniquePhone();
+  const asked = await sendSms(server, { from: phone, body: 'Can I speak to a real person please?' });
+  assert.equal(asked.status, 200, asked.text);
+  const client = await sdkClient(DEMO.key);
+  try {
+    await client.listTools(); // the SDK checks each tool's structuredContent against this list's outputSchema
+    const call = async (name, args) => {
+      const r = await client.callTool({ name, arguments: args });
+      assert.equal(r.isError, false, `${name}: ${JSON.stringify(r.content)}`);
+      assert.equal(typeof r.structuredContent, 'object', name);
+      return r.structuredContent;
+    };
+    const contact = (await call('search_contacts', { phone })).contacts[0].id;
+    const context = await call('get_conversation_context', { contact_id: contact });
+    assert.equal(context.contact.phone, phone);
+    assert.ok(context.recent_messages.some((m) => m.body === 'Can I speak to a real person please?'));
+    const escalation = await eventually(async () => {
+      const open = await call('list_escalations', { status: 'open', limit: 100 });
+      return open.escalations.find((e) => e.contact_id === contact);
+    }, { what: 'the request for a person escalated' });
+    assert.equal(escalation.reason, 'human_requested');
+    const resolved = await call('resolve_escalation', { escalation_id: escalation.id });
+    assert.equal(resolved.status, 'resolved');
+    assert.equal((await apiOk(server, DEMO.key, `/api/v1/escalations/${escalation.id}`)).status, 'resolved');
+
+    await eventually(async () => (await call('list_leads', { limit: 100 })).leads.some((l) => l.contact_id === contact), { what: 'the lead' });
+    assert.equal((await call('get_lead', { contact_id: contact })).contact_id, contact);
+    const listings = (await call('search_listings', { kind: 'rent', status: 'available', limit: 3 })).listings;
+    assert.ok(listings.length > 0);
+    assert.ok((await call('search_knowledge', { q: 'are pets allowed' })).passages.some((p) => /pet/i.test(p.title)));
+    assert.ok(Array.isArray((await call('get_call_history', { contact_id: contact })).calls));
+
+    const ticket = await call('create_ticket', { category: 'plumbing', urgency: 'routine', summary: 'Dripping kitchen tap', contact_id: contact });
+    assert.match(ticket.id, /^tkt_/);
+    assert.equal((await apiOk(server, DEMO.key, `/api/v1/tickets/${ticket.id}`)).summary, 'Dripping kitchen tap');
+
+    const listing_id = listings[0].id;
+    const { slots } = await call('check_availability', { kind: 'viewing', days: 14, listing_id });
+    assert.ok(slots.length > 0, 'the demo business has free viewing slots within two weeks');
+    const viewing = { kind: 'viewing', listing_id, start: slots[0].start, end: slots[0].end };
+    const booking = await call('book_appointment', { ...viewing, contact: { phone } });
+    assert.match(booking.id, /^bkg_/);
+    assert.equal(booking.contact_id, contact);
+    const again = await client.callTool({ name: 'book_appointment', arguments: { ...viewing, contact: { phone: uniquePhone() } } });
+    assert.equal(again.isError, true, 'a taken slot is refused to the model, with the nearest alternative');
+    assert.match(again.content[0].text, /slot_taken/);
+
+    const whatsapp = await call('send_whatsapp', { contact_id: contact, body: 'Thanks, a colleague will call you today.' });
+    assert.equal(whatsapp.channel, 'whatsapp');
+  } finally {
+    await client.close();
+  }
+});
