@@ -55,8 +55,9 @@ pub enum ToolOutcome {
 }
 
 impl ToolCall {
-    pub fn answer(&self, outcome: ToolOutcome) -> Outcome {
-        ok(&self.id, self.era, tool_result(outcome))
+    /// The JSON-RPC response carrying the tool's outcome (sent with HTTP 200).
+    pub fn answer(&self, outcome: ToolOutcome) -> Value {
+        result_body(&self.id, self.era, tool_result(outcome))
     }
 }
 
@@ -197,12 +198,16 @@ fn server_info() -> Value {
     json!({ "name": "frontdesk", "title": "Frontdesk", "version": env!("CARGO_PKG_VERSION") })
 }
 
-fn ok(id: &Value, era: Era, mut result: Value) -> Outcome {
+fn ok(id: &Value, era: Era, result: Value) -> Outcome {
+    Outcome::Answer { status: 200, body: Some(result_body(id, era, result)) }
+}
+
+fn result_body(id: &Value, era: Era, mut result: Value) -> Value {
     if era.is_modern() {
         result["resultType"] = json!("complete");
         result["_meta"] = json!({ "io.modelcontextprotocol/serverInfo": server_info() });
     }
-    Outcome::Answer { status: 200, body: Some(jsonrpc::result(id, result)) }
+    jsonrpc::result(id, result)
 }
 
 fn error(status: u16, id: Option<&Value>, e: &RpcError) -> Outcome {
@@ -311,10 +316,10 @@ mod tests {
         let call = r#"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"send_sms","arguments":{"contact_id":"c","body":"Hi"}}}"#;
         let Outcome::Tool(tool) = post(Some("2025-11-25"), None, call) else { panic!("expected a tool call") };
         assert_eq!(tool.tool.name, "send_sms");
-        let (_, done) = answer(tool.answer(ToolOutcome::Done(json!({"status": "queued"}))));
+        let done = tool.answer(ToolOutcome::Done(json!({"status": "queued"})));
         assert_eq!(done["result"]["structuredContent"]["status"], "queued");
         assert_eq!(done["result"]["content"][0]["text"], r#"{"status":"queued"}"#);
-        let (_, refused) = answer(tool.answer(ToolOutcome::Refused("no such contact".into())));
+        let refused = tool.answer(ToolOutcome::Refused("no such contact".into()));
         assert_eq!(refused["result"]["isError"], true);
         assert_eq!(refused["result"]["content"][0]["text"], "no such contact");
     }

@@ -52,7 +52,7 @@ pub async fn post(mut req: Request, env: &Env) -> AppResult<Response> {
     };
     match dispatch(&post) {
         Outcome::Tool(call) => call_tool(env, &caller, &base, *call).await,
-        answered => Ok(respond(answered)),
+        Outcome::Answer { status, body } => Ok(answer(status, body)),
     }
 }
 
@@ -67,10 +67,10 @@ async fn call_tool(env: &Env, caller: &Caller, base: &str, call: ToolCall) -> Ap
     }
     if tool.is_write() && needs_approval(&caller.db, &caller.principal.tenant_id, tool.name).await? {
         let approval_id = hold_for_approval(caller, &call).await?;
-        return Ok(respond(call.answer(ToolOutcome::Done(approval::pending(&approval_id, tool.name)))));
+        return Ok(json_response(200, &call.answer(ToolOutcome::Done(approval::pending(&approval_id, tool.name)))));
     }
     match run_audited(env, caller, tool.name, &call.call, &call.arguments).await {
-        Ok(outcome) => Ok(respond(call.answer(outcome))),
+        Ok(outcome) => Ok(json_response(200, &call.answer(outcome))),
         Err(e) => {
             let failure = e.into_response();
             worker::console_error!("mcp tool {} failed with {}", tool.name, failure.status_code());
@@ -181,16 +181,6 @@ async fn record(caller: &Caller, tool: &str, arguments: &Value, outcome: Audited
     };
     if let Err(e) = written {
         worker::console_error!("auditing mcp tool call {tool} failed: {e}");
-    }
-}
-
-fn respond(outcome: Outcome) -> Response {
-    match outcome {
-        Outcome::Answer { status, body } => answer(status, body),
-        // A tool call's answer is always an answer; a second call is not something to run.
-        Outcome::Tool(call) => {
-            answer(500, Some(jsonrpc::error(Some(&call.id), &RpcError::new(jsonrpc::INTERNAL_ERROR, "Internal error"))))
-        }
     }
 }
 
