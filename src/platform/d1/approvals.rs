@@ -1,4 +1,4 @@
-//! `approvals`: MCP write-tool calls waiting for a person (migrations-d1/0017_mcp_approvals.sql).
+//! `approvals`: MCP write-tool calls waiting for a person (migrations-d1/0018_mcp_approvals.sql).
 
 use super::{audit_if_changed, audit_statement, statement, Arg, Audit};
 use frontdesk_core::api::{Identified, PageRequest};
