@@ -3,9 +3,10 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, bookings, calls, escalations, events, health, info_packs, kb, kb_unanswered, leads, listings, meta_whatsapp,
-    missed_call, oauth_authorize, oauth_register, oauth_token, openphone, saved_searches, settings, test_hooks,
-    tickets, twilio_relay, twilio_sms, twilio_voice, understand, unparsed, web_chat, web_form, well_known,
+    api, approvals, bookings, calls, contact_messages, escalations, events, health, info_packs, kb, kb_unanswered,
+    leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize, oauth_register, oauth_token, openphone,
+    saved_searches, settings, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand, unparsed,
+    web_chat, web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -84,6 +85,10 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Delete, ["api", "v1", "contacts", id, "saved-searches", search_id]) => {
             saved_searches::delete(req, &env, id, search_id).await
         }
+        (Method::Post, ["api", "v1", "contacts", id, "messages"]) => contact_messages::post(req, &env, id).await,
+        (Method::Post, ["mcp"]) => mcp::post(req, &env).await,
+        (Method::Get, ["api", "v1", "approvals"]) => approvals::list(req, &env).await,
+        (Method::Post, ["api", "v1", "approvals", id]) => approvals::decide(req, &env, id).await,
         (Method::Post, ["api", "v1", "contacts", id, "info-pack"]) => info_packs::send(req, &env, id).await,
         (Method::Get, ["api", "v1", "kb"]) => kb::list(req, &env).await,
         (Method::Post, ["api", "v1", "kb", "faqs"]) => kb::import_faqs(req, &env).await,
@@ -156,13 +161,15 @@ fn is_route(segments: &[&str]) -> bool {
                     | "bookings"
                     | "tickets"
                     | "calls"
+                    | "approvals"
             ]
             | ["api", "v1", "listings", _]
-            | ["api", "v1", "contacts", _, "interest" | "saved-searches" | "info-pack"]
+            | ["api", "v1", "contacts", _, "interest" | "saved-searches" | "info-pack" | "messages"]
+            | ["mcp"]
             | ["api", "v1", "contacts", _, "saved-searches", _]
             | ["api", "v1", "bookings", _]
             | ["api", "v1", "settings", "template"]
-            | ["api", "v1", "escalations" | "leads" | "tickets" | "calls", _]
+            | ["api", "v1", "escalations" | "leads" | "tickets" | "calls" | "approvals", _]
             | ["api", "v1", "conversations", _]
             | ["api", "v1", "conversations", _, "messages"]
             | ["api", "v1", "unparsed", _, "replay"]

@@ -27,6 +27,7 @@ pub const CALL: &str = "cal";
 pub const USER: &str = "usr";
 pub const OAUTH_GRANT: &str = "grt";
 pub const OAUTH_CLIENT: &str = "cli";
+pub const APPROVAL: &str = "apr";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;
@@ -59,6 +60,7 @@ pub fn is_well_formed(id: &str) -> bool {
         BOOKING,
         TICKET,
         SAVED_SEARCH,
+        APPROVAL,
     ]
     .contains(&prefix)
         && rest.len() == TIME_DIGITS + RANDOM_DIGITS

@@ -27,6 +27,7 @@ pub mod limiter;
 pub mod listings;
 pub mod llm;
 pub mod lru;
+pub mod mcp;
 pub mod oauth;
 pub mod outreach;
 pub mod phone;

@@ -126,7 +126,8 @@ impl Scope {
     pub fn of_route(segments: &[&str]) -> Option<(Scope, Option<String>)> {
         match segments {
             ["chat", tenant, ..] => Some((Scope::Chat, Some((*tenant).to_owned()))),
-            ["api", ..] => Some((Scope::Api, None)),
+            // MCP clients draw from the same per-credential bucket as the API they act through.
+            ["api", ..] | ["mcp"] => Some((Scope::Api, None)),
             ["webhooks", "forms" | "missed-call", tenant, ..] => {
                 Some((Scope::TenantWebhook, Some((*tenant).to_owned())))
             }
@@ -256,6 +257,7 @@ mod tests {
         assert_eq!(Scope::of_route(&["api", "v1", "leads"]), Some((Scope::Api, None)));
         assert_eq!(Scope::of_route(&["oauth", "token"]), Some((Scope::OAuth, None)));
         assert_eq!(Scope::OAuth.key(None, Some("203.0.113.9"), None), "oauth:203.0.113.9");
+        assert_eq!(Scope::of_route(&["mcp"]), Some((Scope::Api, None)));
         assert_eq!(Scope::of_route(&["webhooks", "forms", "demo"]), Some((Scope::TenantWebhook, Some("demo".into()))));
         assert_eq!(
             Scope::of_route(&["webhooks", "missed-call", "demo"]),

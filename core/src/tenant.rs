@@ -87,6 +87,9 @@ pub struct Settings {
     /// How calls are answered (`voice`); `None` = the defaults (ConversationRelay, AI at all hours).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<crate::voice::VoiceSettings>,
+    /// The MCP endpoint: which write tools wait for a person's approval (`mcp::approval`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mcp: Option<crate::mcp::approval::McpSettings>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -261,6 +264,7 @@ impl Settings {
         problems.extend(self.hubspot.iter().flat_map(crate::channel::hubspot::HubSpotSettings::validate));
         problems.extend(self.calcom.iter().flat_map(crate::channel::calcom::CalcomSettings::validate));
         problems.extend(self.voice.iter().flat_map(crate::voice::VoiceSettings::validate));
+        problems.extend(self.mcp.iter().flat_map(crate::mcp::approval::McpSettings::validate));
         for (i, person) in self.on_call.iter().enumerate() {
             if person.name.trim().is_empty() {
                 problems.push(format!("on_call[{i}].name is empty"));
@@ -391,6 +395,7 @@ impl Settings {
             hubspot: self.hubspot.clone(),
             calcom: self.calcom.clone(),
             voice: self.voice.clone(),
+            mcp: self.mcp.clone(),
         })
     }
 

@@ -4,11 +4,11 @@
 use super::{authenticate, page_request, query_param};
 use crate::error::{json_response, AppResult};
 use crate::platform::d1;
-use frontdesk_core::api::{page, ApiError};
+use frontdesk_core::api::{page, ApiError, PageRequest};
 use frontdesk_core::contact_key::Email;
 use frontdesk_core::ids;
 use frontdesk_core::phone::PhoneE164;
-use worker::{Env, Request, Response};
+use worker::{D1Database, Env, Request, Response};
 
 pub async fn list_conversations(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
@@ -34,21 +34,36 @@ pub async fn list_messages(req: &Request, env: &Env, conversation_id: &str) -> A
 pub async fn list_contacts(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
     let request = page_request(&req)?;
-    let phone = match query_param(&req, "phone")? {
-        Some(raw) => Some(
-            // An unencoded `+` in a query string decodes as a space: take it as the `+` it was.
-            PhoneE164::parse(&raw.replacen(' ', "+", usize::from(raw.starts_with(' '))))
-                .map_err(|e| ApiError::bad_request(format!("`phone`: {e}")))?,
-        ),
-        None => None,
+    // An unencoded `+` in a query string decodes as a space: take it as the `+` it was.
+    let phone = query_param(&req, "phone")?.map(|raw| raw.replacen(' ', "+", usize::from(raw.starts_with(' '))));
+    let (email, name) = (query_param(&req, "email")?, query_param(&req, "name")?);
+    let found = search_contacts(&db, &tenant_id, phone.as_deref(), email.as_deref(), name.as_deref(), &request).await?;
+    Ok(json_response(200, &found))
+}
+
+/// A page of the tenant's contacts by exact phone (E.164) or email, and/or part of the name;
+/// a malformed phone or email is 400 naming it. Shared with the MCP `search_contacts` tool.
+pub async fn search_contacts(
+    db: &D1Database,
+    tenant_id: &str,
+    phone: Option<&str>,
+    email: Option<&str>,
+    name: Option<&str>,
+    request: &PageRequest,
+) -> AppResult<serde_json::Value> {
+    let phone = phone.map(PhoneE164::parse).transpose().map_err(|e| ApiError::bad_request(format!("`phone`: {e}")))?;
+    let email = email.map(Email::parse).transpose().map_err(|e| ApiError::bad_request(format!("`email`: {e}")))?;
+    let name = name.map(str::trim).filter(|n| !n.is_empty());
+    if name.is_some_and(|n| n.chars().count() > 120) {
+        return Err(ApiError::bad_request("`name`: at most 120 characters").into());
+    }
+    let filter = d1::ContactFilter {
+        phone: phone.as_ref().map(PhoneE164::as_str),
+        email: email.as_ref().map(Email::as_str),
+        name,
     };
-    let email = match query_param(&req, "email")? {
-        Some(raw) => Some(Email::parse(&raw).map_err(|e| ApiError::bad_request(format!("`email`: {e}")))?),
-        None => None,
-    };
-    let (phone, email) = (phone.as_ref().map(PhoneE164::as_str), email.as_ref().map(Email::as_str));
-    let rows = d1::contact_list(&db, &tenant_id, phone, email, &request).await?;
-    Ok(json_response(200, &page(&request, rows)))
+    let rows = d1::contact_list(db, tenant_id, &filter, request).await?;
+    Ok(page(request, rows))
 }
 
 pub async fn list_outbox(req: Request, env: &Env) -> AppResult<Response> {

@@ -3,9 +3,10 @@
 //! shape live here; judging and writing are `frontdesk_durable::platform::bookings`, shared
 //! with the conversation.
 
-use super::{authenticate, json_body, query_param};
+use super::{authenticate, json_body, query_param, query_params};
 use crate::error::{json_response, AppResult};
 use frontdesk_core::api::ApiError;
+use frontdesk_core::booking::request::BookingRequest;
 use frontdesk_core::booking::{parse_rfc3339, Alternative, Booking, BookingRefusal, Kind, NewBooking, Stay, When};
 use frontdesk_core::brain::understand::CivilDate;
 use frontdesk_core::contact_key::Email;
@@ -16,7 +17,7 @@ use frontdesk_durable::platform::bookings::{self, AvailabilityQuery, ListQuery, 
 use frontdesk_durable::platform::time::WorkerClock;
 use serde::Deserialize;
 use serde_json::json;
-use worker::{Env, Request, Response};
+use worker::{D1Database, Env, Request, Response};
 
 const MAX_BODY_BYTES: usize = 4096;
 /// No single viewing or appointment runs longer than a working day.
@@ -24,56 +25,56 @@ const MAX_SLOT_MS: u64 = 12 * 60 * 60 * 1000;
 
 pub async fn availability(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
-    let kind = match query_param(&req, "kind")?.as_deref() {
+    let param = query_params(&req)?;
+    Ok(json_response(200, &json!({ "data": free_slots(env, &db, &tenant_id, param).await? })))
+}
+
+/// The free slots a query (`kind`, `from`, `days`, `listing_id`, read through `param`) asks
+/// for, as `{start, end}`; bad values are 400. Shared with the MCP `check_availability` tool.
+pub async fn free_slots(
+    env: &Env,
+    db: &D1Database,
+    tenant_id: &str,
+    param: impl Fn(&str) -> Option<String>,
+) -> AppResult<Vec<serde_json::Value>> {
+    let kind = match param("kind").as_deref() {
         Some("viewing") => Kind::Viewing,
         Some("appointment") => Kind::Appointment,
         _ => return Err(ApiError::bad_request("`kind` must be viewing or appointment").into()),
     };
-    let from = match query_param(&req, "from")? {
+    let from = match param("from") {
         Some(d) => Some(d.parse::<CivilDate>().map_err(|_| ApiError::bad_request("`from` must be a YYYY-MM-DD date"))?),
         None => None,
     };
-    let days = match query_param(&req, "days")? {
+    let days = match param("days") {
         Some(n) => n.parse::<u16>().ok().filter(|n| (1..=MAX_DAYS).contains(n)),
         None => Some(7),
     }
     .ok_or_else(|| ApiError::bad_request(format!("`days` must be 1 to {MAX_DAYS}")))?;
-    let listing_id = query_param(&req, "listing_id")?;
+    let listing_id = param("listing_id");
     check_listing_id(listing_id.as_deref())?;
     let query = AvailabilityQuery { kind, from, days, listing_id };
-    let slots = bookings::availability(env, &db, &tenant_id, &query, WorkerClock.now_ms()).await?;
-    let data: Vec<_> = slots.iter().map(|s| json!({ "start": s.start_rfc3339(), "end": s.end_rfc3339() })).collect();
-    Ok(json_response(200, &json!({ "data": data })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewBody {
-    kind: String,
-    contact: ContactBody,
-    #[serde(default)]
-    listing_id: Option<String>,
-    start: String,
-    #[serde(default)]
-    end: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ContactBody {
-    #[serde(default)]
-    phone: Option<String>,
-    #[serde(default)]
-    email: Option<String>,
-    #[serde(default)]
-    name: Option<String>,
+    let slots = bookings::availability(env, db, tenant_id, &query, WorkerClock.now_ms()).await?;
+    Ok(slots.iter().map(|s| json!({ "start": s.start_rfc3339(), "end": s.end_rfc3339() })).collect())
 }
 
 const NEW_SHAPE: &str = r#"{"kind": "viewing" | "appointment" | "stay", "contact": {"phone"?, "email"?, "name"?}, "listing_id"?, "start", "end"?}"#;
 
 pub async fn create(mut req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
-    let body: NewBody = json_body(&mut req, MAX_BODY_BYTES, NEW_SHAPE).await?;
+    let body: BookingRequest = json_body(&mut req, MAX_BODY_BYTES, NEW_SHAPE).await?;
+    answer(201, book(env, &db, &tenant_id, body, "api").await?)
+}
+
+/// Checks a booking request, finds or creates its contact and books it through the rules
+/// engine; bad values are 400. Shared with the MCP `book_appointment` tool (`source` says who).
+pub async fn book(
+    env: &Env,
+    db: &D1Database,
+    tenant_id: &str,
+    body: BookingRequest,
+    source: &str,
+) -> AppResult<Result<Booking, BookingRefusal>> {
     let kind =
         Kind::parse(&body.kind).ok_or_else(|| ApiError::bad_request("`kind` must be viewing, appointment or stay"))?;
     check_listing_id(body.listing_id.as_deref())?;
@@ -100,8 +101,8 @@ pub async fn create(mut req: Request, env: &Env) -> AppResult<Response> {
     }
     let now = WorkerClock.now_ms();
     let contact_id = bookings::contact_for(
-        &db,
-        &tenant_id,
+        db,
+        tenant_id,
         phone.as_ref().map(PhoneE164::as_str),
         email.as_ref().map(Email::as_str),
         name,
@@ -109,8 +110,8 @@ pub async fn create(mut req: Request, env: &Env) -> AppResult<Response> {
     )
     .await?
     .ok_or_else(ApiError::internal)?;
-    let new = NewBooking { kind, contact_id, listing_id: body.listing_id, when, source: "api".into() };
-    answer(201, bookings::book(env, &db, &tenant_id, &new, now).await?)
+    let new = NewBooking { kind, contact_id, listing_id: body.listing_id, when, source: source.into() };
+    Ok(bookings::book(env, db, tenant_id, &new, now).await?)
 }
 
 pub async fn list(req: Request, env: &Env) -> AppResult<Response> {
@@ -216,8 +217,17 @@ fn check_listing_id(id: Option<&str>) -> AppResult<()> {
 /// A booking, or the refusal in the documented error shape (409 `slot_taken`, 422
 /// `rule_violation` with the rule, 422 `outside_hours`, each with the nearest alternative).
 fn answer(status: u16, outcome: Result<Booking, BookingRefusal>) -> AppResult<Response> {
+    match judged(outcome)? {
+        Ok(booking) => Ok(json_response(status, &serde_json::to_value(booking)?)),
+        Err((status, error)) => Ok(json_response(status, &error)),
+    }
+}
+
+/// The booking, or the refusal's HTTP status and `{"error": …}` body; a booking that does not
+/// exist or is cancelled is the API error it always is. Shared with the MCP tool.
+pub fn judged(outcome: Result<Booking, BookingRefusal>) -> AppResult<Result<Booking, (u16, serde_json::Value)>> {
     let refusal = match outcome {
-        Ok(booking) => return Ok(json_response(status, &serde_json::to_value(booking)?)),
+        Ok(booking) => return Ok(Ok(booking)),
         Err(BookingRefusal::NotFound) => return Err(ApiError::not_found("booking").into()),
         Err(BookingRefusal::Cancelled) => return Err(ApiError::conflict("the booking is cancelled").into()),
         Err(refusal) => refusal,
@@ -231,5 +241,5 @@ fn answer(status: u16, outcome: Result<Booking, BookingRefusal>) -> AppResult<Re
         error["alternative"] = json!({ "start": start, "end": end });
     }
     let status = if matches!(refusal, BookingRefusal::SlotTaken { .. }) { 409 } else { 422 };
-    Ok(json_response(status, &json!({ "error": error })))
+    Ok(Err((status, json!({ "error": error }))))
 }

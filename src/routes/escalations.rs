@@ -4,7 +4,7 @@
 use super::{authenticate, authenticate_key, json_body, page_request, query_param};
 use crate::error::{json_response, AppResult};
 use crate::platform::d1;
-use frontdesk_core::api::{page, ApiError};
+use frontdesk_core::api::{page, ApiError, PageRequest};
 use frontdesk_core::escalation::{Escalation, Status};
 use frontdesk_core::ids;
 use frontdesk_core::ports::{Clock, Random};
@@ -18,15 +18,25 @@ const MAX_BODY_BYTES: usize = 4096;
 pub async fn list(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
     let request = page_request(&req)?;
-    let status = match query_param(&req, "status")? {
+    let status = query_param(&req, "status")?;
+    Ok(json_response(200, &list_page(&db, &tenant_id, status.as_deref(), &request).await?))
+}
+
+/// A page of escalations, optionally of one status; shared with the MCP `list_escalations` tool.
+pub async fn list_page(
+    db: &D1Database,
+    tenant_id: &str,
+    status: Option<&str>,
+    request: &PageRequest,
+) -> AppResult<serde_json::Value> {
+    let status = match status {
         Some(raw) => Some(
-            Status::parse(&raw)
+            Status::parse(raw)
                 .ok_or_else(|| ApiError::bad_request("`status` must be one of open, acknowledged, resolved"))?,
         ),
         None => None,
     };
-    let rows = d1::escalation_list(&db, &tenant_id, status, &request).await?;
-    Ok(json_response(200, &page(&request, rows)))
+    Ok(page(request, d1::escalation_list(db, tenant_id, status, request).await?))
 }
 
 pub async fn get(req: &Request, env: &Env, id: &str) -> AppResult<Response> {
@@ -46,7 +56,21 @@ pub async fn update(mut req: Request, env: &Env, id: &str) -> AppResult<Response
     let next = Status::parse(&update.status)
         .filter(|s| *s != Status::Open)
         .ok_or_else(|| ApiError::malformed_body("`status` must be acknowledged or resolved"))?;
-    let current = find(&db, &owner.tenant_id, id).await?;
+    let actor = format!("api_key:{}", owner.key_id);
+    let escalation = set_status(&db, &owner.tenant_id, id, next, &actor).await?;
+    Ok(json_response(200, &serde_json::to_value(escalation)?))
+}
+
+/// Moves an escalation on (acknowledged or resolved) as `actor`, audited; a move backwards is
+/// 409. Shared with the MCP `resolve_escalation` tool.
+pub async fn set_status(
+    db: &D1Database,
+    tenant_id: &str,
+    id: &str,
+    next: Status,
+    actor: &str,
+) -> AppResult<Escalation> {
+    let current = find(db, tenant_id, id).await?;
     if !current.status.can_become(next) {
         return Err(ApiError::conflict(format!(
             "escalation is {}; it cannot become {}",
@@ -58,10 +82,9 @@ pub async fn update(mut req: Request, env: &Env, id: &str) -> AppResult<Response
     if current.status != next {
         let now = WorkerClock.now_ms();
         let audit_id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
-        let actor = format!("api_key:{}", owner.key_id);
-        d1::set_escalation_status(&db, &owner.tenant_id, id, next, &actor, &audit_id, now).await?;
+        d1::set_escalation_status(db, tenant_id, id, next, actor, &audit_id, now).await?;
     }
-    Ok(json_response(200, &serde_json::to_value(find(&db, &owner.tenant_id, id).await?)?))
+    find(db, tenant_id, id).await
 }
 
 async fn find(db: &D1Database, tenant_id: &str, id: &str) -> AppResult<Escalation> {

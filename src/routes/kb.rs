@@ -2,7 +2,7 @@
 //! get, delete, clear, re-index, search. Another tenant's knowledge base or document answers
 //! 404, exactly like one that does not exist.
 
-use super::{authenticate, body_bytes, page_request, query_param};
+use super::{authenticate, body_bytes, page_request, query_param, query_params};
 use crate::error::{json_response, AppResult};
 use crate::platform::d1::kb::{self as store};
 use crate::platform::d1::kb_jobs;
@@ -54,12 +54,24 @@ pub async fn ingest_document(mut req: Request, env: &Env) -> AppResult<Response>
 /// `GET /api/v1/kb/search?q=…[&kb=…][&category=…][&limit=10]`.
 pub async fn search(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
-    let text = query_param(&req, "q")?
+    let param = query_params(&req)?;
+    Ok(json_response(200, &json!({ "data": passages(env, &db, &tenant_id, param).await? })))
+}
+
+/// The passages answering a search (`q`, `kb`, `category`, `limit`, read through `param`);
+/// bad values are 400. Shared with the MCP `search_knowledge` tool.
+pub async fn passages(
+    env: &Env,
+    db: &D1Database,
+    tenant_id: &str,
+    param: impl Fn(&str) -> Option<String>,
+) -> AppResult<Vec<frontdesk_core::kb::Passage>> {
+    let text = param("q")
         .filter(|q| !q.trim().is_empty())
         .ok_or_else(|| ApiError::bad_request("`q` (the question) is required"))?;
-    let kb = query_param(&req, "kb")?.filter(|k| !k.is_empty());
-    let category = query_param(&req, "category")?.filter(|c| !c.is_empty());
-    let limit = match query_param(&req, "limit")? {
+    let kb = param("kb").filter(|k| !k.is_empty());
+    let category = param("category").filter(|c| !c.is_empty());
+    let limit = match param("limit") {
         None => DEFAULT_SEARCH_LIMIT,
         Some(raw) => raw
             .parse::<usize>()
@@ -68,8 +80,7 @@ pub async fn search(req: Request, env: &Env) -> AppResult<Response> {
             .ok_or_else(|| ApiError::bad_request(format!("`limit` must be an integer from 1 to {MAX_LIMIT}")))?,
     };
     let query = SearchQuery { text: &text, kb: kb.as_deref(), category: category.as_deref(), limit };
-    let passages = kb_search(env, &db, &tenant_id, &query).await?;
-    Ok(json_response(200, &json!({ "data": passages })))
+    Ok(kb_search(env, db, tenant_id, &query).await?)
 }
 
 /// `GET /api/v1/kb`: the tenant's knowledge bases with their document and chunk counts.

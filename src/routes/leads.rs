@@ -5,7 +5,7 @@
 use super::{authenticate, authenticate_key, json_body, page_request, query_param};
 use crate::error::{json_response, AppResult};
 use crate::platform::d1::{self, Audit};
-use frontdesk_core::api::{page, ApiError};
+use frontdesk_core::api::{page, ApiError, PageRequest};
 use frontdesk_core::ids;
 use frontdesk_core::lead::{can_set, Status};
 use frontdesk_core::ports::{Clock, Random};
@@ -21,11 +21,20 @@ pub async fn list(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
     let request = page_request(&req)?;
     let band = query_param(&req, "band")?;
-    if band.as_deref().is_some_and(|b| !["hot", "warm", "cold"].contains(&b)) {
+    Ok(json_response(200, &list_page(&db, &tenant_id, band.as_deref(), &request).await?))
+}
+
+/// A page of leads, optionally one band; shared with the MCP `list_leads` tool.
+pub async fn list_page(
+    db: &D1Database,
+    tenant_id: &str,
+    band: Option<&str>,
+    request: &PageRequest,
+) -> AppResult<serde_json::Value> {
+    if band.is_some_and(|b| !["hot", "warm", "cold"].contains(&b)) {
         return Err(ApiError::bad_request("`band` must be one of hot, warm, cold").into());
     }
-    let rows = d1::lead_list(&db, &tenant_id, band.as_deref(), &request).await?;
-    Ok(json_response(200, &page(&request, rows)))
+    Ok(page(request, d1::lead_list(db, tenant_id, band, request).await?))
 }
 
 pub async fn get(req: &Request, env: &Env, contact_id: &str) -> AppResult<Response> {
@@ -75,7 +84,8 @@ async fn find(db: &D1Database, tenant_id: &str, contact_id: &str) -> AppResult<d
     Ok(d1::lead(db, tenant_id, contact_id).await?.ok_or_else(not_found)?)
 }
 
-async fn detail(db: &D1Database, tenant_id: &str, contact_id: &str) -> AppResult<serde_json::Value> {
+/// The lead with its field history and listings of interest; shared with the MCP `get_lead` tool.
+pub async fn detail(db: &D1Database, tenant_id: &str, contact_id: &str) -> AppResult<serde_json::Value> {
     let lead = find(db, tenant_id, contact_id).await?;
     let changes = d1::lead_changes(db, tenant_id, contact_id).await?;
     let mut value = serde_json::to_value(lead)?;

@@ -2,11 +2,11 @@
 //! CSV (upsert by reference), get, update, delete; and a contact's interest in listings.
 //! Another tenant's listing or contact answers 404, exactly like one that does not exist.
 
-use super::{authenticate, body_bytes, json_body, page_request};
+use super::{authenticate, body_bytes, json_body, query_params};
 use crate::error::{json_response, AppResult};
 use crate::platform::d1::listings::{self as store, Update};
 use crate::platform::d1::{statement, Arg};
-use frontdesk_core::api::{page, ApiError};
+use frontdesk_core::api::{page, ApiError, PageRequest};
 use frontdesk_core::ids;
 use frontdesk_core::listings::csv::from_csv;
 use frontdesk_core::listings::query::from_params;
@@ -46,20 +46,23 @@ fn detail(l: &Listing) -> AppResult<Value> {
 /// first in pages (`limit`, `cursor`).
 pub async fn list(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
-    let url = req.url()?;
-    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
-    match from_params(param).map_err(ApiError::bad_request)? {
+    let param = query_params(&req)?;
+    Ok(json_response(200, &search_page(&db, &tenant_id, param).await?))
+}
+
+/// The listings a query (read through `param`) asks for, as the list endpoint's page; shared
+/// with the MCP `search_listings` tool.
+pub async fn search_page(db: &D1Database, tenant_id: &str, param: impl Fn(&str) -> Option<String>) -> AppResult<Value> {
+    let request = PageRequest::from_query(param("limit").as_deref(), param("cursor").as_deref());
+    match from_params(&param).map_err(ApiError::bad_request)? {
         Some(query) => {
-            let found = shared::search(&db, &tenant_id, &query).await?;
-            Ok(json_response(
-                200,
-                &json!({"data": found.iter().map(list_item).collect::<Vec<_>>(), "next_cursor": null}),
-            ))
+            let found = shared::search(db, tenant_id, &query).await?;
+            Ok(json!({"data": found.iter().map(list_item).collect::<Vec<_>>(), "next_cursor": null}))
         }
         None => {
-            let request = page_request(&req)?;
-            let rows = store::list_page(&db, &tenant_id, &request).await?;
-            Ok(json_response(200, &page(&request, rows.iter().map(list_item).map(Item).collect())))
+            let request = request?;
+            let rows = store::list_page(db, tenant_id, &request).await?;
+            Ok(page(&request, rows.iter().map(list_item).map(Item).collect()))
         }
     }
 }

@@ -2,8 +2,10 @@
 //! step, and maps the result.
 
 pub mod api;
+pub mod approvals;
 pub mod bookings;
 pub mod calls;
+pub mod contact_messages;
 pub mod escalations;
 pub mod events;
 pub mod health;
@@ -12,6 +14,7 @@ pub mod kb;
 pub mod kb_unanswered;
 pub mod leads;
 pub mod listings;
+pub mod mcp;
 pub mod meta_whatsapp;
 pub mod missed_call;
 pub mod oauth_authorize;
@@ -91,7 +94,14 @@ pub async fn json_body<T: serde::de::DeserializeOwned>(
 
 /// The first value of a query parameter.
 pub fn query_param(req: &Request, name: &str) -> AppResult<Option<String>> {
-    Ok(req.url()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
+    Ok(query_params(req)?(name))
+}
+
+/// The query string as a lookup (first value of a name), for the actions that read their
+/// input through one so the MCP tools can hand them their arguments the same way.
+pub fn query_params(req: &Request) -> AppResult<impl Fn(&str) -> Option<String>> {
+    let url = req.url()?;
+    Ok(move |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
 }
 
 /// `limit` and `cursor` of a list request.

@@ -31,26 +31,26 @@ pub async fn list(req: Request, env: &Env) -> AppResult<Response> {
 pub async fn create(mut req: Request, env: &Env) -> AppResult<Response> {
     let (db, owner) = authenticate_key(&req, env).await?;
     let expected = r#"{"category", "urgency", "summary", "contact_id"?, "listing_id"?, "assignee"?}"#;
-    let ticket = json_body::<CreateTicket>(&mut req, MAX_BODY_BYTES, expected).await?.validate()?;
+    let ticket = json_body::<CreateTicket>(&mut req, MAX_BODY_BYTES, expected).await?;
+    let actor = format!("api_key:{}", owner.key_id);
+    Ok(json_response(201, &serde_json::to_value(open(&db, &owner.tenant_id, &actor, ticket).await?)?))
+}
+
+/// Opens a staff ticket as `actor`, audited; an unknown contact is 404. Shared with the MCP
+/// `create_ticket` tool.
+pub async fn open(db: &D1Database, tenant_id: &str, actor: &str, ticket: CreateTicket) -> AppResult<Ticket> {
+    let ticket = ticket.validate()?;
     let now = WorkerClock.now_ms();
     let id = ids::make(ids::TICKET, now, WorkerRandom.next_u64());
     let audit_id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
-    let actor = format!("api_key:{}", owner.key_id);
     let detail = serde_json::json!({ "category": ticket.category.as_str(), "urgency": ticket.urgency.as_str() });
     let detail = detail.to_string();
-    let audit = Audit {
-        id: &audit_id,
-        tenant_id: &owner.tenant_id,
-        actor: &actor,
-        action: "ticket.open",
-        subject: &id,
-        detail: &detail,
-        at_ms: now,
-    };
-    if !d1::open_ticket(&db, &owner.tenant_id, &id, &ticket, &audit).await? {
+    let audit =
+        Audit { id: &audit_id, tenant_id, actor, action: "ticket.open", subject: &id, detail: &detail, at_ms: now };
+    if !d1::open_ticket(db, tenant_id, &id, &ticket, &audit).await? {
         return Err(ApiError::not_found("contact").into());
     }
-    Ok(json_response(201, &serde_json::to_value(find(&db, &owner.tenant_id, &id).await?)?))
+    find(db, tenant_id, &id).await
 }
 
 pub async fn get(req: &Request, env: &Env, id: &str) -> AppResult<Response> {

@@ -14,6 +14,7 @@
 
 pub mod notice;
 pub mod phrase;
+pub mod request;
 pub mod rules;
 pub mod settings;
 pub mod slots;

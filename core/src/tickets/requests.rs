@@ -2,10 +2,10 @@
 
 use super::{Category, Note, Status, Ticket, TicketUrgency, MAX_TEXT_CHARS};
 use crate::api::ApiError;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/tickets`: a ticket opened by staff (a phone call, a walk-in, an inspection).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTicket {
     pub category: String,

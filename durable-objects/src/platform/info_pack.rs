@@ -64,7 +64,12 @@ pub async fn send(
     let message = ToContact {
         write: &write,
         prefer_email: by_email,
-        audit: Some(Audit { action: "info_pack.sent", subject: contact_id, detail: json!({ "listings": references }) }),
+        audit: Some(Audit {
+            actor: "system",
+            action: "info_pack.sent",
+            subject: contact_id,
+            detail: json!({ "listings": references }),
+        }),
     };
     let Some(sent) = message_contact(db, tenant_id, contact_id, &message, now_ms).await? else {
         return Ok(PackResult::Unreachable);

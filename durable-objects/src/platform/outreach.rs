@@ -25,6 +25,21 @@ pub struct Reach {
 /// that is where they last wrote, else SMS to their phone, else email (recorded `simulated`
 /// until an email provider is configured).
 pub async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str, prefer_email: bool) -> Result<Option<Reach>> {
+    reach_via(db, tenant_id, contact_id, if prefer_email { Via::Email } else { Via::Usual }).await
+}
+
+/// How a message we start should go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The contact's usual channel ([`reach`]).
+    Usual,
+    /// Email if known, else the usual channel.
+    Email,
+    /// This phone channel (`sms` or `whatsapp`), or not at all when they have no phone.
+    Phone(&'static str),
+}
+
+pub async fn reach_via(db: &D1Database, tenant_id: &str, contact_id: &str, via: Via) -> Result<Option<Reach>> {
     #[derive(Deserialize)]
     struct C {
         phone: Option<String>,
@@ -52,9 +67,12 @@ pub async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str, prefer_em
     let has = |p: &str| providers.split(',').any(|x| x == p);
     let email = |address| Reach { channel: "email".to_owned(), provider: "email", address, last_inbound: None };
     Ok(match (c.phone, c.email) {
-        (_, Some(address)) if prefer_email => Some(Reach { last_inbound: c.last_inbound, ..email(address) }),
+        (_, Some(address)) if via == Via::Email => Some(Reach { last_inbound: c.last_inbound, ..email(address) }),
         (Some(phone), _) => {
-            let channel = c.last_channel.unwrap_or_else(|| "sms".to_owned());
+            let channel = match via {
+                Via::Phone(channel) => channel.to_owned(),
+                _ => c.last_channel.unwrap_or_else(|| "sms".to_owned()),
+            };
             // The provider that carries that channel for this tenant; Twilio is the default path.
             let provider = match channel.as_str() {
                 "whatsapp" if has("meta") => "meta",
@@ -63,8 +81,10 @@ pub async fn reach(db: &D1Database, tenant_id: &str, contact_id: &str, prefer_em
             };
             Some(Reach { channel, provider, address: phone, last_inbound: c.last_inbound })
         }
-        (None, Some(address)) => Some(Reach { last_inbound: c.last_inbound, ..email(address) }),
-        (None, None) => None,
+        (None, Some(address)) if !matches!(via, Via::Phone(_)) => {
+            Some(Reach { last_inbound: c.last_inbound, ..email(address) })
+        }
+        (None, _) => None,
     })
 }
 

@@ -53,6 +53,16 @@ pub async fn escalation_list(
     Ok(rows.into_iter().map(Escalation::from).collect())
 }
 
+/// A contact's escalations not yet resolved, newest first (a handful at most).
+pub async fn open_escalations_of(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<Vec<Escalation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM escalations WHERE tenant_id = ?1 AND contact_id = ?2 AND status != 'resolved' \
+         ORDER BY id DESC LIMIT 50"
+    );
+    let rows: Vec<Row> = statement(db, &sql, &[Arg::Text(tenant_id), Arg::Text(contact_id)])?.all().await?.results()?;
+    Ok(rows.into_iter().map(Escalation::from).collect())
+}
+
 pub async fn escalation(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Escalation>> {
     let row: Option<Row> = super::by_id(db, ("escalations", COLUMNS), tenant_id, id).await?;
     Ok(row.map(Escalation::from))

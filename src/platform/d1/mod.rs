@@ -1,6 +1,7 @@
 //! The Worker's D1 queries: tenant resolution and the tenant API's reads. The inbound write
 //! path belongs to `ConversationDO` (frontdesk-durable).
 
+pub mod approvals;
 pub mod calls;
 mod contacts;
 mod escalations;
@@ -18,12 +19,12 @@ mod unparsed;
 pub mod users;
 
 pub use contacts::{contact_id_for_visitor, link_identities};
-pub use escalations::{escalation, escalation_list, set_escalation_status};
+pub use escalations::{escalation, escalation_list, open_escalations_of, set_escalation_status};
 pub use frontdesk_durable::platform::d1::{database, statement, Arg};
 pub use leads::{lead, lead_changes, lead_list, set_lead_status, Lead};
 pub use reads::{
-    apply_message_status, apply_outbound_status, contact_list, conversation, conversation_list, message_list,
-    outbox_list,
+    apply_message_status, apply_outbound_status, contact, contact_list, contact_messages, conversation,
+    conversation_list, message_list, outbox_list, ContactFilter,
 };
 pub use settings::{save_tenant, tenant_row, TenantRow};
 pub use tenants::{

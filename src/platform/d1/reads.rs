@@ -38,16 +38,36 @@ pub async fn message_list(
     conversation_id: &str,
     page: &PageRequest,
 ) -> Result<Vec<Message>> {
+    super::filtered_page(db, ("messages", MESSAGE_COLUMNS), tenant_id, ("conversation_id", Some(conversation_id)), page)
+        .await
+}
+
+const MESSAGE_COLUMNS: &str =
+    "id, conversation_id, contact_id, direction, channel, body, provider_message_id, status, created_at, error, \
+     first_token_ms, last_token_ms";
+
+/// The tenant's contacts, newest first: by exact phone or email and/or part of the name
+/// (case-insensitive for ASCII, `%` and `_` taken literally).
+pub async fn contact_list(
+    db: &D1Database,
+    tenant_id: &str,
+    filter: &ContactFilter<'_>,
+    page: &PageRequest,
+) -> Result<Vec<Contact>> {
+    let name = filter.name.map(|n| n.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     statement(
         db,
-        "SELECT id, conversation_id, contact_id, direction, channel, body, provider_message_id, status, created_at, \
-                error, first_token_ms, last_token_ms FROM messages WHERE tenant_id = ?1 AND conversation_id = ?2 AND (?3 IS NULL OR id < ?3) \
-         ORDER BY id DESC LIMIT ?4",
+        "SELECT id, phone, email, name, created_at, updated_at FROM contacts \
+         WHERE tenant_id = ?1 AND (?2 IS NULL OR phone = ?2) AND (?5 IS NULL OR email = ?5) \
+         AND (?6 IS NULL OR name LIKE '%' || ?6 || '%' ESCAPE '\\') \
+         AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4",
         &[
             Arg::Text(tenant_id),
-            Arg::Text(conversation_id),
+            Arg::OptText(filter.phone),
             Arg::OptText(page.before.as_deref()),
             Arg::Int(page.fetch_limit().into()),
+            Arg::OptText(filter.email),
+            Arg::OptText(name.as_deref()),
         ],
     )?
     .all()
@@ -55,29 +75,32 @@ pub async fn message_list(
     .results()
 }
 
-pub async fn contact_list(
-    db: &D1Database,
-    tenant_id: &str,
-    phone: Option<&str>,
-    email: Option<&str>,
-    page: &PageRequest,
-) -> Result<Vec<Contact>> {
+/// What a contact search filters on; all `None` lists every contact.
+#[derive(Default)]
+pub struct ContactFilter<'a> {
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub name: Option<&'a str>,
+}
+
+pub async fn contact(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Contact>> {
     statement(
         db,
-        "SELECT id, phone, email, name, created_at, updated_at FROM contacts \
-         WHERE tenant_id = ?1 AND (?2 IS NULL OR phone = ?2) AND (?5 IS NULL OR email = ?5) \
-         AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?4",
-        &[
-            Arg::Text(tenant_id),
-            Arg::OptText(phone),
-            Arg::OptText(page.before.as_deref()),
-            Arg::Int(page.fetch_limit().into()),
-            Arg::OptText(email),
-        ],
+        "SELECT id, phone, email, name, created_at, updated_at FROM contacts WHERE tenant_id = ?1 AND id = ?2",
+        &[Arg::Text(tenant_id), Arg::Text(id)],
     )?
-    .all()
-    .await?
-    .results()
+    .first(None)
+    .await
+}
+
+/// A contact's messages on every channel and conversation, newest first.
+pub async fn contact_messages(
+    db: &D1Database,
+    tenant_id: &str,
+    contact_id: &str,
+    page: &PageRequest,
+) -> Result<Vec<Message>> {
+    super::filtered_page(db, ("messages", MESSAGE_COLUMNS), tenant_id, ("contact_id", Some(contact_id)), page).await
 }
 
 /// An outbox row as the API shows it: what was (or will be) delivered, to whom, and how.

@@ -83,7 +83,12 @@ pub async fn tell(
     let message = ToContact {
         write: &write,
         prefer_email: false,
-        audit: action.map(|action| Audit { action, subject: &row.id, detail: json!({ "kind": row.kind }) }),
+        audit: action.map(|action| Audit {
+            actor: "system",
+            action,
+            subject: &row.id,
+            detail: json!({ "kind": row.kind }),
+        }),
     };
     let sent = message_contact(db, tenant_id, &row.contact_id, &message, now_ms).await?;
     Ok(sent.map(|s| s.job).into_iter().collect())

@@ -1,0 +1,45 @@
+//! Who is calling `/mcp`, as a [`Principal`]. The one place credentials are resolved: a tenant
+//! API key (`Authorization: Bearer fd_…`), which acts for the tenant with both scopes — for
+//! server-to-server clients — or the OAuth access token of a signed-in user (`/oauth/*`,
+//! resolved by `platform::oauth_bearer`), with the scopes their grant holds.
+
+use super::super::authenticate_key;
+use crate::error::{AppError, AppResult};
+use crate::platform::d1::database;
+use crate::platform::oauth_bearer::principal_from_bearer;
+use frontdesk_core::api::ApiError;
+use frontdesk_core::auth::ApiKey;
+use frontdesk_core::principal::{Principal, Scope};
+use worker::{D1Database, Env, Request};
+
+pub struct Caller {
+    pub db: D1Database,
+    pub principal: Principal,
+    /// How `audit_log` names the caller: `api_key:<id>` or `user:<id>`.
+    pub actor: String,
+}
+
+/// The caller, or `None` for a missing or unknown credential (answered 401 with the
+/// challenge).
+pub async fn resolve(req: &Request, env: &Env) -> AppResult<Option<Caller>> {
+    let header = req.headers().get("authorization")?.unwrap_or_default();
+    if ApiKey::from_bearer(&header).is_none() {
+        let Ok(principal) = principal_from_bearer(req, env).await? else { return Ok(None) };
+        let actor = format!("user:{}", principal.user_id.as_deref().unwrap_or_default());
+        return Ok(Some(Caller { db: database(env)?, principal, actor }));
+    }
+    match authenticate_key(req, env).await {
+        Ok((db, owner)) => Ok(Some(Caller {
+            db,
+            principal: Principal {
+                tenant_id: owner.tenant_id,
+                user_id: None,
+                client_id: None,
+                scopes: Scope::ALL.to_vec(),
+            },
+            actor: format!("api_key:{}", owner.key_id),
+        })),
+        Err(AppError::Api(ApiError { status: 401, .. })) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
