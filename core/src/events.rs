@@ -35,6 +35,9 @@ pub enum EventKind {
     /// Rescheduled or cancelled.
     #[serde(rename = "booking.updated")]
     BookingUpdated,
+    /// A call ended and was summarised (`core::voice::summary`).
+    #[serde(rename = "call.summarized")]
+    CallSummarized,
 }
 
 impl EventKind {
@@ -48,6 +51,7 @@ impl EventKind {
             EventKind::KbJob => "kb.job",
             EventKind::BookingCreated => "booking.created",
             EventKind::BookingUpdated => "booking.updated",
+            EventKind::CallSummarized => "call.summarized",
         }
     }
 }

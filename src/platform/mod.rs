@@ -3,6 +3,7 @@
 
 pub mod booking_lease;
 pub mod calendar;
+pub mod call_summary;
 pub mod config;
 pub mod crm;
 pub mod d1;
@@ -13,5 +14,6 @@ pub mod kb_ingest;
 pub mod leads;
 pub mod outbound;
 pub mod provider_call;
+pub mod recordings;
 pub mod sweeper;
 pub mod tenant_context;

@@ -12,6 +12,7 @@
 
 use super::twilio_sms::{twiml, verified_tenant};
 use crate::error::AppResult;
+use crate::platform::call_summary::summarize_call;
 use crate::platform::config;
 use crate::platform::d1::{self, calls};
 use crate::platform::events::publish_after_response;
@@ -171,7 +172,7 @@ pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
     twiml(&body)
 }
 
-pub async fn status(mut req: Request, env: Env) -> AppResult<Response> {
+pub async fn status(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
     let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
     let call = call_request(&form)?;
     let reported = form.non_empty("CallStatus").unwrap_or_default();
@@ -179,6 +180,11 @@ pub async fn status(mut req: Request, env: Env) -> AppResult<Response> {
     if let Some(rank) = status::rank(reported) {
         let duration = status::duration_seconds(form.non_empty("CallDuration"));
         calls::apply_call_status(&db, &tenant.tenant_id, &call.call_sid, (reported, rank), duration, now).await?;
+        if rank == status::TERMINAL {
+            let context = tenant.into_context(now);
+            let events = summarize_call(&env, &db, &context, &call.call_sid, (now, false)).await?;
+            publish_after_response(&env, ctx, events);
+        }
     }
     Ok(Response::empty()?.with_status(204))
 }
@@ -195,9 +201,12 @@ pub async fn recording(mut req: Request, env: Env, ctx: &Context) -> AppResult<R
     // On the caller's timeline too; the recording's sid makes the two reports one entry.
     if let Some((stored, caller)) = stored.and_then(|c| PhoneE164::parse(&c.from_number).ok().map(|p| (c, p))) {
         let note = voice::voicemail_note(&stored.id, duration);
-        let turn = InboundTurn::voicemail(sid, note, caller, tenant.into_context(now), now);
-        let outcome = conversation_turn(&env, &turn).await?;
-        publish_after_response(&env, ctx, outcome.events);
+        let context = tenant.into_context(now);
+        let turn = InboundTurn::voicemail(sid, note, caller, context.clone(), now);
+        let mut events = conversation_turn(&env, &turn).await?.events;
+        // A voicemail's call may have ended before its recording was reported: summarised now.
+        events.extend(summarize_call(&env, &db, &context, &call.call_sid, (now, false)).await?);
+        publish_after_response(&env, ctx, events);
     }
     // The `<Record action>` request expects TwiML for the rest of the call: there is none.
     twiml(&voice_twiml::hang_up())

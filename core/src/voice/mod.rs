@@ -8,6 +8,7 @@ pub mod handoff;
 pub mod request;
 pub mod spoken;
 pub mod status;
+pub mod summary;
 pub mod twiml;
 
 use crate::phone::PhoneE164;
@@ -28,6 +29,15 @@ pub struct VoiceSettings {
     /// The BCP 47 language of speech recognition and synthesis, e.g. `en-GB`; none = `en-US`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Keep the caller's and the receptionist's words on the timeline after the call. Off by
+    /// default: once the call is summarised its turns keep only their place and the summary
+    /// says what happened (docs/STORAGE.md, "Calls").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub transcripts: bool,
+    /// Days a call's recording is kept at Twilio before the sweeper deletes it; none =
+    /// [`DEFAULT_RECORDING_RETENTION_DAYS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording_retention_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +62,9 @@ pub enum AfterHours {
 
 pub const DEFAULT_LANGUAGE: &str = "en-US";
 
+/// How long a recording is kept when the tenant does not say.
+pub const DEFAULT_RECORDING_RETENTION_DAYS: u32 = 30;
+
 impl VoiceSettings {
     pub fn validate(&self) -> Vec<String> {
         let mut problems = Vec::new();
@@ -66,6 +79,9 @@ impl VoiceSettings {
             if !ok {
                 problems.push(format!("voice.language: `{language}` is not a language tag such as en-GB"));
             }
+        }
+        if let Some(days) = self.recording_retention_days.filter(|d| !(1..=3650).contains(d)) {
+            problems.push(format!("voice.recording_retention_days: {days} is not between 1 and 3650"));
         }
         problems
     }
@@ -123,10 +139,11 @@ mod tests {
         let bad = VoiceSettings {
             transfer_number: Some("0800 123".into()),
             language: Some("en GB\"".into()),
+            recording_retention_days: Some(0),
             ..Default::default()
         };
         let problems = bad.validate();
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].starts_with("voice.transfer_number"));
     }
 }

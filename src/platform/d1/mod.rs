@@ -1,6 +1,7 @@
 //! The Worker's D1 queries: tenant resolution and the tenant API's reads. The inbound write
 //! path belongs to `ConversationDO` (frontdesk-durable).
 
+pub mod call_summaries;
 pub mod calls;
 mod contacts;
 mod escalations;
