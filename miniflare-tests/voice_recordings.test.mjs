@@ -75,6 +75,17 @@ const deletesOf = (recordingSid) => twilio.requests.filter((r) => r.url.includes
 test('the sweeper deletes a recording at Twilio once it is older than the tenant\'s retention', async () => {
   const { id, recordingSid } = await recordedCall();
 
+  // A retention of no days at all is refused, and nothing changes.
+  const refused = await fetch(`${server.baseUrl}/api/v1/settings`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ settings: { ...original, voice: { recording_retention_days: 0 } } }),
+  });
+  const body = await refused.json();
+  assert.equal(refused.status, 400, JSON.stringify(body));
+  assert.match(body.error.message, /voice\.recording_retention_days/);
+  assert.deepEqual((await apiOk(server, DEMO.key, '/api/v1/settings')).settings, original);
+
   // Kept 60 days: a month on, it is still there.
   await putSettings({ ...original, voice: { recording_retention_days: 60 } });
   await sweep(server.now() + 31 * DAY);

@@ -186,3 +186,23 @@ test('a call nobody answered is summarised as dismissed, saying so', async () =>
   assert.deepEqual(call.summary.follow_ups, []);
   assertError(await api(server, DEMO2.key, `/api/v1/calls/${call.id}`), 404, 'not_found', 'another tenant');
 });
+
+test('a voicemail reported completed before its recording is summarised when the recording arrives', async () => {
+  await putSettings({ ...original, hours: {}, holidays: [], voice: { after_hours: 'voicemail' } });
+  const [sid, phone] = [callSid(), uniquePhone()];
+  const answered = await voicePost('/webhooks/twilio/voice', callParams(sid, phone));
+  assert.match(answered.text, /<Record /, answered.text);
+  await ended(sid, phone, 'completed', '25');
+  assert.equal((await callOf(sid)).summary, null, 'waits for the recording');
+
+  const recordingSid = 'RE' + randomBytes(16).toString('hex');
+  const recorded = await voicePost('/webhooks/twilio/voice/recording?number=%2B14155550100', {
+    AccountSid: 'AC' + 'd'.repeat(32), CallSid: sid, RecordingSid: recordingSid, RecordingDuration: '17', RecordingStatus: 'completed',
+    RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC${'d'.repeat(32)}/Recordings/${recordingSid}`,
+  });
+  assert.equal(recorded.status, 200, recorded.text);
+  const call = await callOf(sid);
+  assert.equal(call.outcome, 'voicemail', JSON.stringify(call.summary));
+  assert.equal(call.summary.text, `${phone} called. They left a voicemail (17 s).`);
+  assert.deepEqual(call.summary.follow_ups, ['Listen to the voicemail and call them back.']);
+});
