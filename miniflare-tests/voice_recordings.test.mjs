@@ -6,7 +6,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
-import { twilioSignature, formEncode } from '../scripts/lib/twilio.mjs';
+import { voicePost as signedPost, putSettings as replaceSettings } from './helpers/voice.mjs';
 import { DEMO, DEMO2, uniquePhone, api, apiOk, apiPost, assertError } from './helpers/api.mjs';
 
 const ACCOUNT_SID = 'AC' + '1e'.repeat(16);
@@ -29,24 +29,8 @@ after(async () => {
   twilio?.close();
 });
 
-async function putSettings(settings) {
-  const res = await fetch(`${server.baseUrl}/api/v1/settings`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ settings }),
-  });
-  assert.equal(res.status, 200, `PUT settings → ${res.status} ${await res.text()}`);
-}
-
-async function voicePost(path, params) {
-  const pairs = Object.entries(params);
-  const headers = {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-twilio-signature': twilioSignature(DEMO.token, server.publicBaseUrl + path, pairs),
-  };
-  const res = await fetch(server.baseUrl + path, { method: 'POST', headers, body: formEncode(pairs), signal: AbortSignal.timeout(20_000) });
-  return { status: res.status, text: await res.text() };
-}
+const putSettings = (settings) => replaceSettings(server, settings);
+const voicePost = (path, params) => signedPost(server, path, params);
 
 /** A call to the demo tenant with a recording attached; returns { id, recordingSid }. */
 async function recordedCall() {

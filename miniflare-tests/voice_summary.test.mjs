@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startServer } from './helpers/server.mjs';
 import { connectSse } from './helpers/sse.mjs';
-import { twilioSignature, formEncode } from '../scripts/lib/twilio.mjs';
 import { openCall } from '../scripts/lib/relay.mjs';
+import { callParams, randomCallSid as callSid, voicePost as signedPost, putSettings as replaceSettings } from './helpers/voice.mjs';
 import { DEMO, DEMO2, uniquePhone, api, apiOk, assertError, conversationsOf, messagesOf, listAll, eventually } from './helpers/api.mjs';
 
 // A Monday, 10:00 in London: the office is open and the calendar has viewings today.
@@ -27,32 +27,9 @@ after(async () => {
   await server?.stop();
 });
 
-async function putSettings(settings) {
-  const res = await fetch(`${server.baseUrl}/api/v1/settings`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ settings }),
-  });
-  assert.equal(res.status, 200, `PUT settings → ${res.status} ${await res.text()}`);
-}
+const putSettings = (settings) => replaceSettings(server, settings);
 const withVoice = (voice) => putSettings({ ...original, voice });
-
-const callSid = () => 'CA' + randomBytes(16).toString('hex');
-
-async function voicePost(path, params) {
-  const pairs = Object.entries(params);
-  const headers = {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-twilio-signature': twilioSignature(DEMO.token, server.publicBaseUrl + path, pairs),
-  };
-  const res = await fetch(server.baseUrl + path, { method: 'POST', headers, body: formEncode(pairs), signal: AbortSignal.timeout(20_000) });
-  return { status: res.status, text: await res.text() };
-}
-
-const callParams = (sid, from, extra = {}) => ({
-  CallSid: sid, AccountSid: 'AC' + 'd'.repeat(32), From: from, To: DEMO.number, Caller: from, Called: DEMO.number,
-  CallStatus: 'ringing', Direction: 'inbound', ApiVersion: '2010-04-01', ...extra,
-});
+const voicePost = (path, params) => signedPost(server, path, params);
 
 /** Twilio's voice webhook (the call is stored), then the relay session with `setup` sent. */
 async function answeredCall(sid, phone) {

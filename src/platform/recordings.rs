@@ -5,7 +5,7 @@
 //! only once Twilio has deleted it (or never had it), so a failed delete is tried again and the
 //! recording is never orphaned at Twilio. Without Twilio credentials the delete is `simulated`.
 
-use super::d1::{audit_if_changed, statement, Arg, Audit};
+use super::d1::{change_audited, statement, Arg, Audit};
 use super::outbound::{twilio_sender, TWILIO_API_BASE_VAR};
 use frontdesk_core::channel::twilio::rest::{delete_recording_request, parse_delete_response, API_BASE};
 use frontdesk_core::http::SendOutcome;
@@ -76,16 +76,13 @@ pub async fn delete_recording(
         detail: &detail,
         at_ms: now,
     };
-    db.batch(vec![
-        statement(
-            db,
-            "UPDATE calls SET recording_sid = NULL, recording_url = NULL, recording_deleted_at = ?4, updated_at = ?4 \
-             WHERE tenant_id = ?1 AND id = ?2 AND recording_sid = ?3",
-            &[Arg::Text(tenant_id), Arg::Text(call_id), Arg::Text(recording_sid), Arg::Int(now)],
-        )?,
-        audit_if_changed(db, &audit)?,
-    ])
-    .await?;
+    let forget = statement(
+        db,
+        "UPDATE calls SET recording_sid = NULL, recording_url = NULL, recording_deleted_at = ?4, updated_at = ?4 \
+         WHERE tenant_id = ?1 AND id = ?2 AND recording_sid = ?3",
+        &[Arg::Text(tenant_id), Arg::Text(call_id), Arg::Text(recording_sid), Arg::Int(now)],
+    )?;
+    change_audited(db, forget, &audit).await?;
     Ok(outcome)
 }
 

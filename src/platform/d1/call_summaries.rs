@@ -2,7 +2,7 @@
 //! caller within the call's window, the caller's dialogue state) and the summary written back
 //! once (migration 0017). Every statement filters on the tenant.
 
-use super::{audit_if_changed, statement, Arg, Audit};
+use super::{statement, Arg, Audit};
 use frontdesk_core::voice::summary::{BookingFact, EscalationFact, TicketFact, Utterance, TURN_NOT_KEPT};
 use serde::Deserialize;
 use worker::{D1Database, Result};
@@ -125,25 +125,13 @@ pub async fn store_summary(
     (summary_json, outcome): (&str, &str),
     audit: &Audit<'_>,
 ) -> Result<bool> {
-    let results = db
-        .batch(vec![
-            statement(
-                db,
-                "UPDATE calls SET summary = ?3, outcome = ?4, summarized_at = ?5, updated_at = MAX(updated_at, ?5) \
+    let update = statement(
+        db,
+        "UPDATE calls SET summary = ?3, outcome = ?4, summarized_at = ?5, updated_at = MAX(updated_at, ?5) \
                  WHERE tenant_id = ?1 AND id = ?2 AND summarized_at IS NULL",
-                &[
-                    Arg::Text(tenant_id),
-                    Arg::Text(call_id),
-                    Arg::Text(summary_json),
-                    Arg::Text(outcome),
-                    Arg::Int(audit.at_ms),
-                ],
-            )?,
-            audit_if_changed(db, audit)?,
-        ])
-        .await?;
-    let written = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-    Ok(written > 0)
+        &[Arg::Text(tenant_id), Arg::Text(call_id), Arg::Text(summary_json), Arg::Text(outcome), Arg::Int(audit.at_ms)],
+    )?;
+    super::change_audited(db, update, audit).await
 }
 
 /// The words of a call's turns, for a tenant that keeps no transcripts: the rows keep their

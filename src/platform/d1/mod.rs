@@ -111,6 +111,17 @@ pub fn audit_if_changed(db: &worker::D1Database, audit: &Audit<'_>) -> worker::R
     audit_with(db, audit, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE changes() > 0")
 }
 
+/// `change` and, when it wrote a row, its audit entry ([`audit_if_changed`]), in one batch;
+/// whether it wrote.
+pub async fn change_audited(
+    db: &worker::D1Database,
+    change: worker::D1PreparedStatement,
+    audit: &Audit<'_>,
+) -> worker::Result<bool> {
+    let results = db.batch(vec![change, audit_if_changed(db, audit)?]).await?;
+    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
+}
+
 fn audit_with(db: &worker::D1Database, audit: &Audit<'_>, values: &str) -> worker::Result<worker::D1PreparedStatement> {
     statement(
         db,
