@@ -91,7 +91,7 @@ test('a call that books a viewing is summarised once as booked; without transcri
     assert.equal(summary.outcome, 'booked');
     assert.ok(['availability_search', 'book_viewing', 'property_enquiry_rent'].includes(summary.intent), summary.intent);
     assert.equal(summary.fields.name, 'Tom', JSON.stringify(summary.fields));
-    assert.match(summary.text, new RegExp(`^Tom \\(\\${phone}\\) called about .+\\. Booked: your viewing of the flat on Elm Road`), summary.text);
+    assert.match(summary.text, new RegExp(`^Tom \\(\\${phone}\\) called about .+\\. Booked: a viewing of the flat on Elm Road today at \\d\\d:\\d\\d \\(2026-11-30\\)\\.`), summary.text);
     assert.ok(Array.isArray(summary.follow_ups));
 
     // Twilio repeats the callback and reports a late `in-progress`: nothing is summarised twice.

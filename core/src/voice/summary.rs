@@ -124,12 +124,25 @@ impl CallFacts {
             .into_iter()
             .map(|(id, mut fact)| {
                 if let Some(booking) = state.booking.as_ref().filter(|b| b.id == id) {
-                    fact.label = Some(booking.label.clone());
+                    fact.label = Some(staff_label(booking));
                 }
                 fact
             })
             .collect();
         self
+    }
+}
+
+/// The dialogue's words for a booking, told to staff rather than the caller ("your viewing" →
+/// "a viewing") and dated, since "tomorrow" means nothing once the summary is read later.
+fn staff_label(booking: &crate::dialogue::BookingRef) -> String {
+    let label = match booking.label.strip_prefix("your ") {
+        Some(rest) => format!("a {rest}"),
+        None => booking.label.clone(),
+    };
+    match &booking.date {
+        Some(date) => format!("{label} ({date})"),
+        None => label,
     }
 }
 
@@ -387,12 +400,16 @@ mod tests {
         state.slots.0.insert(Slot::Name, field("Tom", "msg_call"));
         state.slots.0.insert(Slot::Area, field("Clifton", "msg_last_week"));
         state.promised.push(Promise { what: "confirm a viewing".into(), at: 50, booking: true });
-        state.booking = Some(BookingRef { id: "bkg_1".into(), label: "a viewing today at 11:30".into(), date: None });
+        state.booking = Some(BookingRef {
+            id: "bkg_1".into(),
+            label: "your viewing today at 11:30".into(),
+            date: Some("2026-11-30".into()),
+        });
         let unnamed = BookingFact { kind: "viewing".into(), confirmed: true, label: None };
         let facts = call(&[]).with_dialogue(&state, &["msg_call".into()], 100, vec![("bkg_1".into(), unnamed)]);
         assert_eq!(facts.fields.0.keys().collect::<Vec<_>>(), vec![&Slot::Name], "only what was said on the call");
         assert!(!facts.booking_promised, "a promise from before the call is not this call's");
-        assert_eq!(facts.bookings[0].label.as_deref(), Some("a viewing today at 11:30"));
+        assert_eq!(facts.bookings[0].label.as_deref(), Some("a viewing today at 11:30 (2026-11-30)"));
     }
 
     #[test]
