@@ -18,6 +18,7 @@ use crate::platform::d1::{self, calls};
 use crate::platform::events::publish_after_response;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::channel::twilio;
+use frontdesk_core::events::NewEvent;
 use frontdesk_core::form::Form;
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{InboundTurn, TenantContext};
@@ -182,11 +183,26 @@ pub async fn status(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
         calls::apply_call_status(&db, &tenant.tenant_id, &call.call_sid, (reported, rank), duration, now).await?;
         if rank == status::TERMINAL {
             let context = tenant.into_context(now);
-            let events = summarize_call(&env, &db, &context, &call.call_sid, (now, false)).await?;
+            let events = summary_events(&env, &db, &context, &call.call_sid, now).await;
             publish_after_response(&env, ctx, events);
         }
     }
     Ok(Response::empty()?.with_status(204))
+}
+
+/// The call's summary, if it is due. A failure is logged, not answered: the callback's own
+/// work is stored, and the sweeper summarises the call later.
+async fn summary_events(
+    env: &Env,
+    db: &D1Database,
+    context: &TenantContext,
+    call_sid: &str,
+    now: u64,
+) -> Vec<NewEvent> {
+    summarize_call(env, db, context, call_sid, (now, false)).await.unwrap_or_else(|e| {
+        worker::console_error!("summarising call {call_sid} failed (the sweeper will): {e}");
+        Vec::new()
+    })
 }
 
 pub async fn recording(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
@@ -205,7 +221,7 @@ pub async fn recording(mut req: Request, env: Env, ctx: &Context) -> AppResult<R
         let turn = InboundTurn::voicemail(sid, note, caller, context.clone(), now);
         let mut events = conversation_turn(&env, &turn).await?.events;
         // A voicemail's call may have ended before its recording was reported: summarised now.
-        events.extend(summarize_call(&env, &db, &context, &call.call_sid, (now, false)).await?);
+        events.extend(summary_events(&env, &db, &context, &call.call_sid, now).await);
         publish_after_response(&env, ctx, events);
     }
     // The `<Record action>` request expects TwiML for the rest of the call: there is none.
