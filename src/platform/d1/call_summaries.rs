@@ -1,6 +1,6 @@
 //! What a call left behind in D1 (its voice turns, bookings, tickets and escalations of the
 //! caller within the call's window, the caller's dialogue state) and the summary written back
-//! once (migration 0017). Every statement filters on the tenant.
+//! once (migration 0018). Every statement filters on the tenant.
 
 use super::{statement, Arg, Audit};
 use frontdesk_core::voice::summary::{BookingFact, EscalationFact, TicketFact, Utterance, TURN_NOT_KEPT};
