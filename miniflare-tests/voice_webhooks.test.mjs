@@ -6,7 +6,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startServer } from './helpers/server.mjs';
-import { twilioSignature, formEncode } from '../scripts/lib/twilio.mjs';
+import { callParams, randomCallSid as callSid, voicePost as signedPost, putSettings as replaceSettings } from './helpers/voice.mjs';
 import { DEMO, DEMO2, uniquePhone, api, apiOk, contactsByPhone, conversationsOf, messagesOf, assertError } from './helpers/api.mjs';
 
 const PUBLIC = 'https://voice.frontdesk.test';
@@ -24,31 +24,9 @@ after(async () => {
   await server?.stop();
 });
 
-async function putSettings(settings) {
-  const res = await fetch(`${server.baseUrl}/api/v1/settings`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ settings }),
-  });
-  assert.equal(res.status, 200, `PUT settings → ${res.status} ${await res.text()}`);
-}
-
+const putSettings = (settings) => replaceSettings(server, settings);
 const withVoice = (voice, extra = {}) => putSettings({ ...original, holidays: [], hours: ALWAYS_OPEN, ...extra, voice });
-const callSid = () => 'CA' + randomBytes(16).toString('hex');
-
-/** POSTs a Twilio-signed voice form to `path` (query included, as signed); `token` null = unsigned. */
-async function voicePost(path, params, { token = DEMO.token } = {}) {
-  const pairs = Object.entries(params);
-  const headers = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (token !== null) headers['x-twilio-signature'] = twilioSignature(token, PUBLIC + path, pairs);
-  const res = await fetch(server.baseUrl + path, { method: 'POST', headers, body: formEncode(pairs), signal: AbortSignal.timeout(20_000) });
-  return { status: res.status, headers: res.headers, text: await res.text() };
-}
-
-const callParams = (sid, from, extra = {}) => ({
-  CallSid: sid, AccountSid: 'AC' + 'd'.repeat(32), From: from, To: DEMO.number, Caller: from, Called: DEMO.number,
-  CallStatus: 'ringing', Direction: 'inbound', ApiVersion: '2010-04-01', ...extra,
-});
+const voicePost = (path, params, opts) => signedPost(server, path, params, opts);
 
 function assertTwiml(r, what) {
   assert.equal(r.status, 200, `${what} → ${r.status}: ${r.text}`);

@@ -35,7 +35,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["webhooks", "twilio", "status"]) => twilio_sms::status(req, env).await,
         (Method::Post, ["webhooks", "twilio", "voice"]) => twilio_voice::answer(req, env).await,
         (Method::Post, ["webhooks", "twilio", "voice", "gather"]) => twilio_voice::gather(req, env, &ctx).await,
-        (Method::Post, ["webhooks", "twilio", "voice", "status"]) => twilio_voice::status(req, env).await,
+        (Method::Post, ["webhooks", "twilio", "voice", "status"]) => twilio_voice::status(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "voice", "recording"]) => twilio_voice::recording(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "voice", "relay-ended"]) => twilio_voice::relay_ended(req, env).await,
         (Method::Post, ["webhooks", "twilio", "voice", "whisper"]) => twilio_voice::whisper(req, env).await,
@@ -54,6 +54,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, ["api", "v1", "conversations", id, "messages"]) => api::list_messages(&req, &env, id).await,
         (Method::Get, ["api", "v1", "calls"]) => calls::list(req, &env).await,
         (Method::Get, ["api", "v1", "calls", id]) => calls::get(&req, &env, id).await,
+        (Method::Delete, ["api", "v1", "calls", id, "recording"]) => calls::delete_recording_of(&req, &env, id).await,
         (Method::Get, ["api", "v1", "contacts"]) => api::list_contacts(req, &env).await,
         (Method::Get, ["api", "v1", "settings"]) => settings::get(req, &env).await,
         (Method::Put, ["api", "v1", "settings"]) => settings::put(req, &env).await,
@@ -168,6 +169,7 @@ fn is_route(segments: &[&str]) -> bool {
             | ["mcp"]
             | ["api", "v1", "contacts", _, "saved-searches", _]
             | ["api", "v1", "bookings", _]
+            | ["api", "v1", "calls", _, "recording"]
             | ["api", "v1", "settings", "template"]
             | ["api", "v1", "escalations" | "leads" | "tickets" | "calls" | "approvals", _]
             | ["api", "v1", "conversations", _]

@@ -91,6 +91,10 @@ impl ApiError {
         }
     }
     /// Opaque on purpose: the cause goes to the log, not to the client.
+    /// A provider we had to call first (Twilio) did not do it; nothing was changed here.
+    pub fn provider_failed(message: impl Into<String>) -> Self {
+        Self::new(502, "provider_failed", message)
+    }
     pub fn internal() -> Self {
         Self::new(500, "internal", "internal error")
     }

@@ -39,6 +39,9 @@ pub enum EventKind {
     /// (`core::voice::latency`).
     #[serde(rename = "call.turn")]
     CallTurn,
+    /// A call ended and was summarised (`core::voice::summary`).
+    #[serde(rename = "call.summarized")]
+    CallSummarized,
 }
 
 impl EventKind {
@@ -53,6 +56,7 @@ impl EventKind {
             EventKind::BookingCreated => "booking.created",
             EventKind::BookingUpdated => "booking.updated",
             EventKind::CallTurn => "call.turn",
+            EventKind::CallSummarized => "call.summarized",
         }
     }
 }

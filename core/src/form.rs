@@ -64,6 +64,13 @@ pub fn encode(pairs: &[(&str, &str)]) -> String {
     out
 }
 
+/// One value percent-encoded as [`encode`] does, e.g. for a path segment.
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::new();
+    encode_into(&mut out, text);
+    out
+}
+
 fn encode_into(out: &mut String, text: &str) {
     for byte in text.bytes() {
         match byte {

@@ -212,6 +212,15 @@ impl InboundTurn {
         Self { kind: InboundKind::CallNote, body: text, ..base }
     }
 
+    /// What a call came to (`voice::summary`), put on the caller's voice thread once per call
+    /// (`{CallSid}:summary`); nothing is sent back.
+    pub fn call_summary(call_sid: &str, text: String, caller: PhoneE164, tenant: TenantContext, at: u64) -> Self {
+        let provider = crate::channel::twilio::PROVIDER;
+        let event_id = format!("{call_sid}:summary");
+        let base = Self::base(tenant, provider, &event_id, Channel::Voice, caller.into(), at);
+        Self { kind: InboundKind::CallNote, body: text, ..base }
+    }
+
     /// The hand-over a reply needs because it cannot be delivered: a WhatsApp Cloud contact
     /// whose 24-hour window closed before we answered, with no approved template to reopen it.
     /// Meta would refuse a free-form message, so a person has to reach them another way.

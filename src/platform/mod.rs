@@ -3,6 +3,7 @@
 
 pub mod booking_lease;
 pub mod calendar;
+pub mod call_summary;
 pub mod config;
 pub mod crm;
 pub mod d1;
@@ -16,5 +17,6 @@ pub mod oauth_clients;
 pub mod outbound;
 pub mod password;
 pub mod provider_call;
+pub mod recordings;
 pub mod sweeper;
 pub mod tenant_context;

@@ -15,12 +15,18 @@
 //! 5. sends the follow-ups due to leads who went quiet (`follow_ups`) and the listing offers
 //!    to saved searches that waited for the tenant's hours or quiet hours
 //!    (`platform::saved_searches::send_pending`);
-//! 6. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
+//! 6. summarises calls that ended [`CALL_SUMMARY_GRACE_MS`] ago without a summary (a lost
+//!    status callback, a voicemail caller who hung up before the beep:
+//!    `platform::call_summary`);
+//! 7. deletes call recordings older than their tenant's retention, at Twilio and on the call
+//!    (`platform::recordings`);
+//! 8. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
 //!    messages keep the history; an intent only matters until its job is done).
 //!
 //! Each step is bounded per pass (`LIMIT`), so a backlog drains over several minutes rather
 //! than one pass outliving its CPU limit.
 
+use super::call_summary::summarize_stragglers;
 use super::d1::{audit_statement, database, statement, Arg, Audit};
 use super::events::publish_all;
 use super::outbound::mark_dead;
@@ -49,6 +55,9 @@ const MAX_RECOVERY_ATTEMPTS: u64 = 3;
 /// that the table stays the size of a week's traffic.
 const KEEP_DONE_INTENTS_MS: u64 = 7 * 24 * 60 * 60 * 1000;
 
+/// A call's own callbacks summarise it; the sweeper steps in once they have had this long.
+const CALL_SUMMARY_GRACE_MS: u64 = 10 * 60 * 1000;
+
 /// What one pass did, for the log and the test route.
 #[derive(Debug, Default, Serialize)]
 pub struct SweepReport {
@@ -62,6 +71,8 @@ pub struct SweepReport {
     pub intents_pruned: u32,
     pub booking_reminders: u32,
     pub review_requests: u32,
+    pub calls_summarized: u32,
+    pub recordings_deleted: u32,
 }
 
 pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
@@ -72,6 +83,8 @@ pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
     repage_escalations(env, &db, now, &mut report).await?;
     report.follow_ups_sent = super::follow_ups::send_due(env, &db, now).await?;
     report.listing_offers_sent = saved_searches::send_pending(env, &db, now, None).await?;
+    report.calls_summarized = summarize_stragglers(env, &db, now, CALL_SUMMARY_GRACE_MS).await?;
+    report.recordings_deleted = super::recordings::delete_expired(env, &db, now).await?;
     report.intents_pruned = prune_done_intents(&db, now).await?;
     let due = bookings::send_due(env, &db, now).await?;
     (report.booking_reminders, report.review_requests) = (due.reminders_sent, due.reviews_requested);

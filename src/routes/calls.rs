@@ -1,10 +1,14 @@
 //! `GET /api/v1/calls[?contact_id=]` and `GET /api/v1/calls/{id}` (docs/API.md): the tenant's
-//! phone calls. The recording's URL is only ever given out here, behind the tenant's API key.
+//! phone calls. The recording's URL is only ever given out here, behind the tenant's API key;
+//! `DELETE /api/v1/calls/{id}/recording` deletes it at Twilio before its retention runs out.
 
-use super::{authenticate, page_request, query_param};
+use super::{authenticate, authenticate_key, page_request, query_param};
 use crate::error::{json_response, AppResult};
 use crate::platform::d1::calls;
+use crate::platform::recordings::{delete_recording, Deletion};
 use frontdesk_core::api::{page, ApiError};
+use frontdesk_core::ports::Clock;
+use frontdesk_durable::platform::time::WorkerClock;
 use worker::{Env, Request, Response};
 
 pub async fn list(req: Request, env: &Env) -> AppResult<Response> {
@@ -18,5 +22,19 @@ pub async fn list(req: Request, env: &Env) -> AppResult<Response> {
 pub async fn get(req: &Request, env: &Env, id: &str) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(req, env).await?;
     let call = calls::call(&db, &tenant_id, id).await?.ok_or_else(|| ApiError::not_found("call"))?;
+    Ok(json_response(200, &serde_json::to_value(call)?))
+}
+
+pub async fn delete_recording_of(req: &Request, env: &Env, id: &str) -> AppResult<Response> {
+    let (db, owner) = authenticate_key(req, env).await?;
+    let tenant_id = owner.tenant_id.as_str();
+    let call = calls::call(&db, tenant_id, id).await?.ok_or_else(|| ApiError::not_found("call"))?;
+    let sid = call.recording_sid.as_deref().ok_or_else(|| ApiError::not_found("recording"))?;
+    let actor = format!("api_key:{}", owner.key_id);
+    let now = WorkerClock.now_ms();
+    if let Deletion::Refused(_) = delete_recording(env, &db, (tenant_id, id, sid), (&actor, "api"), now).await? {
+        return Err(ApiError::provider_failed("Twilio did not delete the recording; it is kept, try again").into());
+    }
+    let call = calls::call(&db, tenant_id, id).await?.ok_or_else(|| ApiError::not_found("call"))?;
     Ok(json_response(200, &serde_json::to_value(call)?))
 }

@@ -12,12 +12,14 @@
 
 use super::twilio_sms::{twiml, verified_tenant};
 use crate::error::AppResult;
+use crate::platform::call_summary::summarize_call;
 use crate::platform::config;
 use crate::platform::d1::{self, calls};
 use crate::platform::events::publish_after_response;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::brain::understand::language_of;
 use frontdesk_core::channel::twilio;
+use frontdesk_core::events::NewEvent;
 use frontdesk_core::form::Form;
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{InboundTurn, TenantContext};
@@ -183,7 +185,7 @@ pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
     twiml(&body)
 }
 
-pub async fn status(mut req: Request, env: Env) -> AppResult<Response> {
+pub async fn status(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
     let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
     let call = call_request(&form)?;
     let reported = form.non_empty("CallStatus").unwrap_or_default();
@@ -191,8 +193,28 @@ pub async fn status(mut req: Request, env: Env) -> AppResult<Response> {
     if let Some(rank) = status::rank(reported) {
         let duration = status::duration_seconds(form.non_empty("CallDuration"));
         calls::apply_call_status(&db, &tenant.tenant_id, &call.call_sid, (reported, rank), duration, now).await?;
+        if rank == status::TERMINAL {
+            let context = tenant.into_context(now);
+            let events = summary_events(&env, &db, &context, &call.call_sid, now).await;
+            publish_after_response(&env, ctx, events);
+        }
     }
     Ok(Response::empty()?.with_status(204))
+}
+
+/// The call's summary, if it is due. A failure is logged, not answered: the callback's own
+/// work is stored, and the sweeper summarises the call later.
+async fn summary_events(
+    env: &Env,
+    db: &D1Database,
+    context: &TenantContext,
+    call_sid: &str,
+    now: u64,
+) -> Vec<NewEvent> {
+    summarize_call(env, db, context, call_sid, (now, false)).await.unwrap_or_else(|e| {
+        worker::console_error!("summarising call {call_sid} failed (the sweeper will): {e}");
+        Vec::new()
+    })
 }
 
 pub async fn recording(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
@@ -207,9 +229,12 @@ pub async fn recording(mut req: Request, env: Env, ctx: &Context) -> AppResult<R
     // On the caller's timeline too; the recording's sid makes the two reports one entry.
     if let Some((stored, caller)) = stored.and_then(|c| PhoneE164::parse(&c.from_number).ok().map(|p| (c, p))) {
         let note = voice::voicemail_note(&stored.id, duration);
-        let turn = InboundTurn::voicemail(sid, note, caller, tenant.into_context(now), now);
-        let outcome = conversation_turn(&env, &turn).await?;
-        publish_after_response(&env, ctx, outcome.events);
+        let context = tenant.into_context(now);
+        let turn = InboundTurn::voicemail(sid, note, caller, context.clone(), now);
+        let mut events = conversation_turn(&env, &turn).await?.events;
+        // A voicemail's call may have ended before its recording was reported: summarised now.
+        events.extend(summary_events(&env, &db, &context, &call.call_sid, now).await);
+        publish_after_response(&env, ctx, events);
     }
     // The `<Record action>` request expects TwiML for the rest of the call: there is none.
     twiml(&voice_twiml::hang_up())

@@ -11,6 +11,7 @@ pub mod request;
 pub mod speech;
 pub mod spoken;
 pub mod status;
+pub mod summary;
 pub mod twiml;
 
 use crate::phone::PhoneE164;
@@ -34,6 +35,15 @@ pub struct VoiceSettings {
     /// How the voice says the business's own names (`speech::pronunciation`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pronunciations: Vec<speech::pronunciation::Pronunciation>,
+    /// Keep the caller's and the receptionist's words on the timeline after the call. Off by
+    /// default: once the call is summarised its turns keep only their place and the summary
+    /// says what happened (docs/STORAGE.md, "Calls").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub transcripts: bool,
+    /// Days a call's recording is kept at Twilio before the sweeper deletes it; none =
+    /// [`DEFAULT_RECORDING_RETENTION_DAYS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording_retention_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +68,9 @@ pub enum AfterHours {
 
 pub const DEFAULT_LANGUAGE: &str = "en-US";
 
+/// How long a recording is kept when the tenant does not say.
+pub const DEFAULT_RECORDING_RETENTION_DAYS: u32 = 30;
+
 impl VoiceSettings {
     pub fn validate(&self) -> Vec<String> {
         let mut problems = Vec::new();
@@ -74,6 +87,9 @@ impl VoiceSettings {
             }
         }
         problems.extend(speech::pronunciation::validate(&self.pronunciations));
+        if let Some(days) = self.recording_retention_days.filter(|d| !(1..=3650).contains(d)) {
+            problems.push(format!("voice.recording_retention_days: {days} is not between 1 and 3650"));
+        }
         problems
     }
 
@@ -130,10 +146,11 @@ mod tests {
         let bad = VoiceSettings {
             transfer_number: Some("0800 123".into()),
             language: Some("en GB\"".into()),
+            recording_retention_days: Some(0),
             ..Default::default()
         };
         let problems = bad.validate();
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].starts_with("voice.transfer_number"));
     }
 }

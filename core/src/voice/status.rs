@@ -15,6 +15,9 @@ const STATUSES: [(&str, u8); 8] = [
     ("canceled", 3),
 ];
 
+/// The rank of the statuses that end a call.
+pub const TERMINAL: u8 = 3;
+
 /// The rank of a `CallStatus`, or `None` for a value Twilio does not document.
 pub fn rank(status: &str) -> Option<u8> {
     STATUSES.iter().find(|(s, _)| *s == status).map(|(_, r)| *r)
@@ -34,6 +37,7 @@ mod tests {
         assert!(rank("completed") > rank("in-progress"));
         assert!(rank("in-progress") > rank("ringing"));
         assert_eq!(rank("completed"), rank("no-answer"));
+        assert_eq!(rank("canceled"), Some(TERMINAL));
         assert_eq!(rank("answered"), None);
     }
 

@@ -15,12 +15,14 @@ fn to_request(request: &HttpRequest) -> Result<Request> {
     let method = match request.method {
         "GET" => Method::Get,
         "PATCH" => Method::Patch,
+        "PUT" => Method::Put,
+        "DELETE" => Method::Delete,
         _ => Method::Post,
     };
     let mut init = RequestInit::new();
     init.with_method(method).with_headers(headers);
-    // fetch refuses a GET that carries a body, even an empty one.
-    if request.method != "GET" {
+    // fetch refuses a GET that carries a body, even an empty one; a DELETE has none to send.
+    if request.method != "GET" && !(request.method == "DELETE" && request.body.is_empty()) {
         init.with_body(Some(request.body.clone().into()));
     }
     Request::new_with_init(&request.url, &init)

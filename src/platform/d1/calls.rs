@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use worker::{D1Database, Result};
 
 const COLUMNS: &str = "id, call_sid, contact_id, from_number, to_number, direction, mode, status, duration_seconds, \
-                       recording_sid, recording_url, recording_duration, handoff, created_at, updated_at";
+                       recording_sid, recording_url, recording_duration, handoff, summary, outcome, summarized_at, \
+                       recording_deleted_at, created_at, updated_at";
 
 /// A call as the API shows it.
 #[derive(Debug, Serialize, Deserialize)]
@@ -25,6 +26,13 @@ pub struct Call {
     pub recording_url: Option<String>,
     pub recording_duration: Option<u64>,
     pub handoff: Option<String>,
+    /// `core::voice::summary::CallSummary` once the call ended.
+    #[serde(default, deserialize_with = "super::reads::opt_json_text")]
+    pub summary: Option<serde_json::Value>,
+    pub outcome: Option<String>,
+    pub summarized_at: Option<u64>,
+    /// When the recording was deleted (retention or the API); its sid and URL are cleared.
+    pub recording_deleted_at: Option<u64>,
     pub created_at: u64,
     pub updated_at: u64,
 }

@@ -2,6 +2,7 @@
 //! path belongs to `ConversationDO` (frontdesk-durable).
 
 pub mod approvals;
+pub mod call_summaries;
 pub mod calls;
 mod contacts;
 mod escalations;
@@ -111,6 +112,17 @@ pub fn audit_statement(db: &worker::D1Database, audit: &Audit<'_>) -> worker::Re
 /// (`changes()` reads that statement: a batch runs in order on one connection).
 pub fn audit_if_changed(db: &worker::D1Database, audit: &Audit<'_>) -> worker::Result<worker::D1PreparedStatement> {
     audit_with(db, audit, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE changes() > 0")
+}
+
+/// `change` and, when it wrote a row, its audit entry ([`audit_if_changed`]), in one batch;
+/// whether it wrote.
+pub async fn change_audited(
+    db: &worker::D1Database,
+    change: worker::D1PreparedStatement,
+    audit: &Audit<'_>,
+) -> worker::Result<bool> {
+    let results = db.batch(vec![change, audit_if_changed(db, audit)?]).await?;
+    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
 }
 
 fn audit_with(db: &worker::D1Database, audit: &Audit<'_>, values: &str) -> worker::Result<worker::D1PreparedStatement> {

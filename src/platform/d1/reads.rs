@@ -121,7 +121,18 @@ pub struct OutboxEntry {
 
 fn json_text<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<serde_json::Value, D::Error> {
     let text = <String as serde::Deserialize>::deserialize(d)?;
-    Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    Ok(parsed(text))
+}
+
+/// [`json_text`] for a column that may be NULL.
+pub(super) fn opt_json_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<serde_json::Value>, D::Error> {
+    Ok(<Option<String> as serde::Deserialize>::deserialize(d)?.map(parsed))
+}
+
+fn parsed(text: String) -> serde_json::Value {
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
 }
 
 impl frontdesk_core::api::Identified for OutboxEntry {

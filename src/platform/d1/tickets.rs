@@ -76,31 +76,25 @@ pub async fn open_ticket(
     ticket: &ValidTicket,
     audit: &Audit<'_>,
 ) -> Result<bool> {
-    let results = db
-        .batch(vec![
-            statement(
-                db,
-                "INSERT INTO tickets (id, tenant_id, contact_id, listing_id, category, urgency, status, assignee, \
+    let insert = statement(
+        db,
+        "INSERT INTO tickets (id, tenant_id, contact_id, listing_id, category, urgency, status, assignee, \
                                       summary, created_at, updated_at) \
                  SELECT ?2, ?1, ?3, ?4, ?5, ?6, CASE WHEN ?7 IS NULL THEN 'open' ELSE 'assigned' END, ?7, ?8, ?9, ?9 \
                  WHERE ?3 IS NULL OR EXISTS (SELECT 1 FROM contacts WHERE tenant_id = ?1 AND id = ?3)",
-                &[
-                    Arg::Text(tenant_id),
-                    Arg::Text(id),
-                    Arg::OptText(ticket.contact_id.as_deref()),
-                    Arg::OptText(ticket.listing_id.as_deref()),
-                    Arg::Text(ticket.category.as_str()),
-                    Arg::Text(ticket.urgency.as_str()),
-                    Arg::OptText(ticket.assignee.as_deref()),
-                    Arg::Text(&ticket.summary),
-                    Arg::Int(audit.at_ms),
-                ],
-            )?,
-            audit_if_changed(db, audit)?,
-        ])
-        .await?;
-    let written = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-    Ok(written > 0)
+        &[
+            Arg::Text(tenant_id),
+            Arg::Text(id),
+            Arg::OptText(ticket.contact_id.as_deref()),
+            Arg::OptText(ticket.listing_id.as_deref()),
+            Arg::Text(ticket.category.as_str()),
+            Arg::Text(ticket.urgency.as_str()),
+            Arg::OptText(ticket.assignee.as_deref()),
+            Arg::Text(&ticket.summary),
+            Arg::Int(audit.at_ms),
+        ],
+    )?;
+    super::change_audited(db, insert, audit).await
 }
 
 /// Stores an update (`UpdateTicket::apply`) made to the ticket as it was at `read_at` (its

@@ -58,9 +58,57 @@ pub fn parse_send_response(status: u16, body: &str) -> SendOutcome {
     classify_failure(status, detail)
 }
 
+/// Deleting a call recording: `DELETE {api}/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.json`
+/// (Twilio answers 204 No Content).
+pub fn delete_recording_request(
+    api_base: &str,
+    account_sid: &str,
+    auth_token: &str,
+    recording_sid: &str,
+) -> HttpRequest {
+    HttpRequest {
+        method: "DELETE",
+        url: format!(
+            "{}/2010-04-01/Accounts/{account_sid}/Recordings/{}.json",
+            api_base.trim_end_matches('/'),
+            form::encode_component(recording_sid)
+        ),
+        headers: vec![
+            ("authorization".into(), basic_auth(account_sid, auth_token)),
+            ("accept".into(), "application/json".into()),
+        ],
+        body: String::new(),
+    }
+}
+
+/// Reads the answer to a delete: done (2xx, or 404 — already gone, which is what was asked),
+/// worth retrying (429, 5xx) or refused for good (bad credentials).
+pub fn parse_delete_response(status: u16, body: &str, recording_sid: &str) -> SendOutcome {
+    if (200..300).contains(&status) || status == 404 {
+        return SendOutcome::Sent { provider_id: recording_sid.to_owned() };
+    }
+    parse_send_response(status, body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deletes_a_recording_as_twilio_documents_and_a_missing_one_counts_as_deleted() {
+        let request = delete_recording_request("https://api.twilio.com/", "AC123", "secret", "RE42");
+        assert_eq!(request.method, "DELETE");
+        assert_eq!(request.url, "https://api.twilio.com/2010-04-01/Accounts/AC123/Recordings/RE42.json");
+        assert!(request.headers.contains(&("authorization".into(), "Basic QUMxMjM6c2VjcmV0".into())));
+        assert!(request.body.is_empty());
+        assert_eq!(parse_delete_response(204, "", "RE42"), SendOutcome::Sent { provider_id: "RE42".into() });
+        assert_eq!(parse_delete_response(404, "{}", "RE42"), SendOutcome::Sent { provider_id: "RE42".into() });
+        assert!(matches!(parse_delete_response(503, "", "RE42"), SendOutcome::Retry(_)));
+        assert!(matches!(
+            parse_delete_response(401, r#"{"code":20003,"message":"Authenticate"}"#, "RE42"),
+            SendOutcome::Failed(_)
+        ));
+    }
 
     #[test]
     fn builds_the_messages_request_twilio_documents() {
