@@ -482,3 +482,100 @@ function startClientSite() {
     http.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${http.address().port}`, close: () => http.close() }));
   });
 }
+
+// The whole journey of an MCP client such as Claude, with the official SDK's own OAuth client
+// (`authProvider`): it finds the authorization server from the 401's `resource_metadata`,
+// registers, sends the user to sign in and consent (done here as the browser would), exchanges
+// the code, and calls tools with the access token; then refresh rotation, revocation and a 401.
+class TestAuthProvider {
+  constructor(who) { this.who = who; this.info = undefined; this.saved = undefined; this.verifier = undefined; this.code = undefined; }
+  get redirectUrl() { return REDIRECT; }
+  get clientMetadata() {
+    return { client_name: 'SDK test client', redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'], token_endpoint_auth_method: 'none', scope: 'frontdesk:read frontdesk:write' };
+  }
+  clientInformation() { return this.info; }
+  saveClientInformation(info) { this.info = info; }
+  tokens() { return this.saved; }
+  saveTokens(tokens) { this.saved = tokens; }
+  saveCodeVerifier(v) { this.verifier = v; }
+  codeVerifier() { return this.verifier; }
+  /** The browser: the sign-in form, then Allow; the code comes back on the redirect. */
+  async redirectToAuthorization(url) {
+    const page = await call(url.pathname + url.search);
+    assert.equal(page.status, 200, page.text);
+    const consent = await call('/oauth/authorize', {
+      method: 'POST', form: { ...formFields(page.text), tenant: this.who.tenant, email: this.who.email, password: this.who.password, totp: '' },
+    });
+    assert.equal(consent.status, 200, consent.text);
+    const answer = await call('/oauth/authorize', { method: 'POST', form: { ...formFields(consent.text), decision: 'allow' } });
+    assert.equal(answer.status, 302, answer.text);
+    this.code = new URL(answer.headers.get('location')).searchParams.get('code');
+  }
+}
+
+async function sdkSignedIn(who) {
+  const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+  const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+  const provider = new TestAuthProvider(who);
+  const url = new URL('/mcp', server.publicBaseUrl);
+  const first = new StreamableHTTPClientTransport(url, { authProvider: provider });
+  await assert.rejects(new Client({ name: 'sdk-oauth-test', version: '0.0.1' }).connect(first), /Unauthorized/i,
+    'the first request has no token: the SDK is sent to sign in');
+  assert.ok(provider.code, 'signed in and consented');
+  await first.finishAuth(provider.code);
+  const client = new Client({ name: 'sdk-oauth-test', version: '0.0.1' });
+  await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
+  return { client, provider };
+}
+
+test('the official MCP SDK signs in through OAuth and calls tools as the user; refresh rotates, revoke ends it', async () => {
+  const { client, provider } = await sdkSignedIn(DEMO_OWNER);
+  const tools = (await client.listTools()).tools.map((t) => t.name);
+  assert.ok(tools.includes('search_contacts') && tools.includes('send_sms'), tools.join(','));
+  const found = await client.callTool({ name: 'search_contacts', arguments: { name: 'a' } });
+  assert.equal(found.isError ?? false, false, JSON.stringify(found));
+
+  // A refresh rotates: the new access token works at /mcp.
+  const r = await refresh(provider.info.client_id, provider.saved.refresh_token);
+  assert.equal(r.status, 200, r.text);
+  assert.notEqual(r.json.refresh_token, provider.saved.refresh_token);
+  const rpc = (token, body) => fetch(new URL('/mcp', server.baseUrl), {
+    method: 'POST', signal: AbortSignal.timeout(15_000),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+    body: JSON.stringify(body),
+  });
+  const listed = await rpc(r.json.access_token, { jsonrpc: '2.0', id: 7, method: 'tools/list' });
+  assert.equal(listed.status, 200, await listed.text());
+
+  // Revoked: the token no longer opens /mcp, and the answer says where to sign in again.
+  const revoked = await call('/oauth/revoke', { method: 'POST', form: { token: r.json.refresh_token, client_id: provider.info.client_id } });
+  assert.equal(revoked.status, 200, revoked.text);
+  const after = await rpc(r.json.access_token, { jsonrpc: '2.0', id: 8, method: 'tools/list' });
+  assert.equal(after.status, 401, await after.text());
+  assert.match(after.headers.get('www-authenticate') ?? '', /resource_metadata="[^"]*\/\.well-known\/oauth-protected-resource\/mcp"/);
+  await client.close();
+});
+
+test('at /mcp a viewer\'s read-only grant lists and reads but a write tool is 403 insufficient_scope; demo2\'s user sees nothing of demo', async () => {
+  const { tokens } = await signedIn({ tenant: 'demo', email: 'viewer@demo.example', password: DEMO_OWNER.password });
+  const rpc = (token, body) => fetch(new URL('/mcp', server.baseUrl), {
+    method: 'POST', signal: AbortSignal.timeout(15_000),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+    body: JSON.stringify(body),
+  });
+  const read = await rpc(tokens.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_escalations', arguments: {} } });
+  assert.equal(read.status, 200, await read.text());
+  const write = await rpc(tokens.access_token, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'send_sms', arguments: { contact_id: 'con_x', body: 'hi' } } });
+  assert.equal(write.status, 403, await write.text());
+  assert.match(write.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
+
+  // demo's contacts, searched with demo2's owner's token: none.
+  const demoContacts = await (await fetch(`${server.baseUrl}/api/v1/contacts`, { headers: { authorization: `Bearer ${DEMO.key}` } })).json();
+  const other = (await signedIn(DEMO2_OWNER)).tokens;
+  for (const c of demoContacts.data.filter((c) => c.phone).slice(0, 3)) {
+    const r = await rpc(other.access_token, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'search_contacts', arguments: { phone: c.phone } } });
+    const body = await r.json();
+    assert.deepEqual(body.result.structuredContent.contacts ?? body.result.structuredContent.data ?? [], [], JSON.stringify(body));
+  }
+});
