@@ -6,11 +6,10 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startServer } from './helpers/server.mjs';
-import { twilioSignature, formEncode } from '../scripts/lib/twilio.mjs';
 import { DEMO, DEMO2, uniquePhone, api, apiOk, contactsByPhone, conversationsOf, messagesOf, assertError } from './helpers/api.mjs';
+import { ALWAYS_OPEN, callSid, callParams, assertTwiml, putSettings as putTenantSettings, voicePost as signedVoicePost } from './helpers/voice.mjs';
 
 const PUBLIC = 'https://voice.frontdesk.test';
-const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00', '24:00']]));
 const TRANSFER = '+447700900123';
 
 let server;
@@ -24,37 +23,9 @@ after(async () => {
   await server?.stop();
 });
 
-async function putSettings(settings) {
-  const res = await fetch(`${server.baseUrl}/api/v1/settings`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ settings }),
-  });
-  assert.equal(res.status, 200, `PUT settings → ${res.status} ${await res.text()}`);
-}
-
+const putSettings = (settings) => putTenantSettings(server, DEMO.key, settings);
 const withVoice = (voice, extra = {}) => putSettings({ ...original, holidays: [], hours: ALWAYS_OPEN, ...extra, voice });
-const callSid = () => 'CA' + randomBytes(16).toString('hex');
-
-/** POSTs a Twilio-signed voice form to `path` (query included, as signed); `token` null = unsigned. */
-async function voicePost(path, params, { token = DEMO.token } = {}) {
-  const pairs = Object.entries(params);
-  const headers = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (token !== null) headers['x-twilio-signature'] = twilioSignature(token, PUBLIC + path, pairs);
-  const res = await fetch(server.baseUrl + path, { method: 'POST', headers, body: formEncode(pairs), signal: AbortSignal.timeout(20_000) });
-  return { status: res.status, headers: res.headers, text: await res.text() };
-}
-
-const callParams = (sid, from, extra = {}) => ({
-  CallSid: sid, AccountSid: 'AC' + 'd'.repeat(32), From: from, To: DEMO.number, Caller: from, Called: DEMO.number,
-  CallStatus: 'ringing', Direction: 'inbound', ApiVersion: '2010-04-01', ...extra,
-});
-
-function assertTwiml(r, what) {
-  assert.equal(r.status, 200, `${what} → ${r.status}: ${r.text}`);
-  assert.match(r.headers.get('content-type') ?? '', /^text\/xml/, `${what} content-type`);
-  return r.text;
-}
+const voicePost = (path, params, options) => signedVoicePost(server, PUBLIC, path, params, options);
 
 async function callOf(sid) {
   const { data } = await apiOk(server, DEMO.key, '/api/v1/calls?limit=100');

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod kb_ingest;
 pub mod leads;
 pub mod outbound;
+pub mod outbound_calls;
 pub mod provider_call;
 pub mod sweeper;
 pub mod tenant_context;

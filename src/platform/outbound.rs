@@ -21,7 +21,7 @@ use frontdesk_durable::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom
 use serde::Deserialize;
 use worker::{D1Database, Env, Result};
 
-const TWILIO_API_BASE_VAR: &str = "TWILIO_API_BASE";
+pub(crate) const TWILIO_API_BASE_VAR: &str = "TWILIO_API_BASE";
 const META_API_BASE_VAR: &str = "META_API_BASE";
 const OPENPHONE_API_BASE_VAR: &str = "OPENPHONE_API_BASE";
 const RESEND_API_BASE_VAR: &str = "RESEND_API_BASE";
@@ -359,15 +359,15 @@ async fn retry_later(db: &D1Database, id: &str, error: &str) -> Result<()> {
     Err(worker::Error::RustError(format!("delivery will be retried: {error}")))
 }
 
-struct TwilioSender {
-    account_sid: String,
-    auth_token: String,
-    from: String,
+pub(crate) struct TwilioSender {
+    pub account_sid: String,
+    pub auth_token: String,
+    pub from: String,
 }
 
 #[derive(Deserialize)]
-struct ChannelRow {
-    address: String,
+pub(crate) struct ChannelRow {
+    pub address: String,
     secret_ref: String,
     config: String,
 }
@@ -378,10 +378,10 @@ struct TwilioConfig {
 }
 
 /// Sending credentials: none configured (`Ok(None)`: simulated), usable, or named but unusable.
-type Credentials<T> = std::result::Result<Option<T>, Misconfigured>;
+pub(crate) type Credentials<T> = std::result::Result<Option<T>, Misconfigured>;
 
 /// The tenant's Twilio number and credentials, if it has configured sending (an account SID).
-async fn twilio_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Credentials<TwilioSender>> {
+pub(crate) async fn twilio_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Credentials<TwilioSender>> {
     let Some(row) = channel_row(db, tenant_id, "twilio").await? else { return Ok(Ok(None)) };
     let Some(account_sid) = serde_json::from_str::<TwilioConfig>(&row.config).ok().and_then(|c| c.account_sid) else {
         return Ok(Ok(None));
@@ -394,7 +394,7 @@ async fn twilio_sender(env: &Env, db: &D1Database, tenant_id: &str) -> Result<Cr
 }
 
 /// The tenant's first channel with `provider` (its sending number or id, secret and config).
-async fn channel_row(db: &D1Database, tenant_id: &str, provider: &str) -> Result<Option<ChannelRow>> {
+pub(crate) async fn channel_row(db: &D1Database, tenant_id: &str, provider: &str) -> Result<Option<ChannelRow>> {
     statement(
         db,
         "SELECT address, secret_ref, config FROM tenant_channels \

@@ -16,14 +16,14 @@ use crate::platform::config;
 use crate::platform::d1::{self, calls};
 use crate::platform::events::publish_after_response;
 use frontdesk_core::api::ApiError;
-use frontdesk_core::channel::twilio;
 use frontdesk_core::form::Form;
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{InboundTurn, TenantContext};
 use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::tenant::OpenStatus;
-use frontdesk_core::voice::request::CallRequest;
+use frontdesk_core::voice::outbound::Purpose;
+use frontdesk_core::voice::request::{self, CallRequest};
 use frontdesk_core::voice::spoken::{self, Next};
 use frontdesk_core::voice::{self, greeting, handoff::Handoff, status, twiml as voice_twiml, Answer, VoiceSettings};
 use frontdesk_durable::conversation_turn;
@@ -51,7 +51,13 @@ async fn verify(req: &mut Request, env: &Env) -> AppResult<Verified> {
     let form = Form::parse(&raw).map_err(|_| ApiError::malformed_body("body is not valid form encoding"))?;
     let number = match super::query_param(req, "number")? {
         Some(number) => number,
-        None => twilio::receiving_number(&form).map_err(|e| ApiError::malformed_body(e.to_string()))?.to_string(),
+        None => {
+            let field = request::tenant_number_field(&form);
+            let raw = form.non_empty(field).unwrap_or_default();
+            PhoneE164::parse(raw)
+                .map_err(|_| ApiError::malformed_body(format!("`{field}` must be the tenant's E.164 number")))?
+                .to_string()
+        }
     };
     let now = WorkerClock.now_ms();
     let db = d1::database(env)?;
@@ -70,7 +76,7 @@ fn voice_settings(context: &TenantContext) -> VoiceSettings {
 pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
     let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
     let call = call_request(&form)?;
-    let to = form.non_empty("To").unwrap_or_default().to_owned();
+    let to = call.tenant_number.clone();
     let context = tenant.into_context(now);
     let settings = voice_settings(&context);
     let open = matches!(context.settings.status_at(context.local_time), OpenStatus::OpenUntil(_));
@@ -116,30 +122,87 @@ pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
             voice_twiml::voicemail(&base, &to, &greeting::voicemail_greeting(business, name.as_deref()), language)
         }
         Answer::Relay | Answer::Gather => {
-            let streets = calls::listing_streets(&db, &context.tenant_id).await?;
-            let hints = greeting::hints(business, streets.iter().map(String::as_str));
             let hello = greeting::greeting(business, name.as_deref());
-            if how == Answer::Gather {
-                voice_twiml::gather(&base, 1, &hello, language, &hints)
-            } else {
-                let parameters = [
-                    ("tenant", context.tenant_id.as_str()),
-                    ("call", id.as_str()),
-                    ("contact", contact_id.as_deref().unwrap_or_default()),
-                ];
-                voice_twiml::relay(&voice_twiml::Relay {
-                    base_url: &base,
-                    call_sid: &call.call_sid,
-                    number: &to,
-                    greeting: &hello,
-                    language,
-                    hints: &hints,
-                    parameters: &parameters,
-                })
-            }
+            let talk =
+                Talk { how, call_id: &id, call_sid: &call.call_sid, number: &to, contact_id: contact_id.as_deref() };
+            conversation(&db, &base, &context, &settings, &talk, &hello).await?
         }
     };
     twiml(&body)
+}
+
+/// A call the receptionist takes (relay or gather): who and where.
+struct Talk<'a> {
+    how: Answer,
+    call_id: &'a str,
+    call_sid: &'a str,
+    /// The tenant's number on the call.
+    number: &'a str,
+    contact_id: Option<&'a str>,
+}
+
+/// The TwiML that hands a call to the receptionist, opening with `hello`: the same for calls
+/// they make and calls we place.
+async fn conversation(
+    db: &D1Database,
+    base: &str,
+    context: &TenantContext,
+    settings: &VoiceSettings,
+    talk: &Talk<'_>,
+    hello: &str,
+) -> AppResult<String> {
+    let streets = calls::listing_streets(db, &context.tenant_id).await?;
+    let hints = greeting::hints(&context.business_name, streets.iter().map(String::as_str));
+    let language = settings.language();
+    if talk.how == Answer::Gather {
+        return Ok(voice_twiml::gather(base, 1, hello, language, &hints));
+    }
+    let parameters = [
+        ("tenant", context.tenant_id.as_str()),
+        ("call", talk.call_id),
+        ("contact", talk.contact_id.unwrap_or_default()),
+    ];
+    Ok(voice_twiml::relay(&voice_twiml::Relay {
+        base_url: base,
+        call_sid: talk.call_sid,
+        number: talk.number,
+        greeting: hello,
+        language,
+        hints: &hints,
+        parameters: &parameters,
+    }))
+}
+
+/// `POST /webhooks/twilio/voice/outbound?call={id}&number={tenant number}`: the person we
+/// called (`POST /api/v1/calls`) answered and Twilio asks what to say: the receptionist, as on
+/// a call they made, opening with who we are and why we call.
+pub async fn outbound(mut req: Request, env: Env) -> AppResult<Response> {
+    let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
+    let call = call_request(&form)?;
+    let call_id = super::query_param(&req, "call")?.ok_or_else(|| ApiError::bad_request("`call` is required"))?;
+    let stored = calls::call(&db, &tenant.tenant_id, &call_id)
+        .await?
+        .filter(|c| c.direction == "outbound")
+        .ok_or_else(|| ApiError::not_found("call"))?;
+    // Twilio may ask before the job stored the Calls API's answer.
+    calls::attach_call_sid(&db, &tenant.tenant_id, &call_id, &call.call_sid, now).await?;
+    let name = match &stored.contact_id {
+        Some(id) => calls::contact_name(&db, &tenant.tenant_id, id).await?,
+        None => None,
+    };
+    let context = tenant.into_context(now);
+    let settings = voice_settings(&context);
+    let purpose = stored.purpose.as_deref().and_then(Purpose::parse).unwrap_or(Purpose::Callback);
+    let hello = greeting::outbound_greeting(&context.business_name, name.as_deref(), purpose);
+    let how = if stored.mode == "gather" { Answer::Gather } else { Answer::Relay };
+    let talk = Talk {
+        how,
+        call_id: &stored.id,
+        call_sid: &call.call_sid,
+        number: &call.tenant_number,
+        contact_id: stored.contact_id.as_deref(),
+    };
+    twiml(&conversation(&db, &config::public_base_url(&env)?, &context, &settings, &talk, &hello).await?)
 }
 
 pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
@@ -162,7 +225,7 @@ pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
     publish_after_response(&env, ctx, outcome.events);
     let reply = spoken::for_speech(outcome.reply.as_deref().unwrap_or_default());
     let next = spoken::next(&speech, template.as_deref(), today);
-    let to = form.non_empty("To").unwrap_or_default();
+    let to = call.tenant_number.as_str();
     let body = match (next, transfer) {
         (Next::HangUp, _) => voice_twiml::say_and_hang_up(&reply, &language),
         (Next::Person, Some(number)) => voice_twiml::dial(&base, &call.call_sid, &number, to, CONNECTING, &language),
@@ -174,6 +237,10 @@ pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
 pub async fn status(mut req: Request, env: Env) -> AppResult<Response> {
     let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
     let call = call_request(&form)?;
+    if let Some(call_id) = super::query_param(&req, "call")? {
+        // A call we placed: its progress may be reported before the job stored its CallSid.
+        calls::attach_call_sid(&db, &tenant.tenant_id, &call_id, &call.call_sid, now).await?;
+    }
     let reported = form.non_empty("CallStatus").unwrap_or_default();
     // An undocumented status is acknowledged and ignored: Twilio adds values without notice.
     if let Some(rank) = status::rank(reported) {
@@ -218,7 +285,7 @@ pub async fn relay_ended(mut req: Request, env: Env) -> AppResult<Response> {
             &config::public_base_url(&env)?,
             &call.call_sid,
             number,
-            form.non_empty("To").unwrap_or_default(),
+            &call.tenant_number,
             CONNECTING,
             settings.language(),
         ),

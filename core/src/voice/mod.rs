@@ -5,6 +5,7 @@
 
 pub mod greeting;
 pub mod handoff;
+pub mod outbound;
 pub mod request;
 pub mod spoken;
 pub mod status;

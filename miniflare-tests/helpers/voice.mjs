@@ -1,0 +1,40 @@
+// Twilio Voice as the tests speak it: signed form requests to the voice webhooks, the call
+// parameters Twilio sends, TwiML answers, and the tenant's voice settings.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { twilioSignature, formEncode } from '../../scripts/lib/twilio.mjs';
+import { DEMO } from './api.mjs';
+
+export const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00', '24:00']]));
+
+export const callSid = () => 'CA' + randomBytes(16).toString('hex');
+
+/** POSTs a Twilio-signed voice form to `path` (query included, as signed against `publicBase`); `token` null = unsigned. */
+export async function voicePost(server, publicBase, path, params, { token = DEMO.token } = {}) {
+  const pairs = Object.entries(params);
+  const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (token !== null) headers['x-twilio-signature'] = twilioSignature(token, publicBase + path, pairs);
+  const res = await fetch(server.baseUrl + path, { method: 'POST', headers, body: formEncode(pairs), signal: AbortSignal.timeout(20_000) });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+/** What Twilio posts about a call someone made to the tenant's number. */
+export const callParams = (sid, from, extra = {}) => ({
+  CallSid: sid, AccountSid: 'AC' + 'd'.repeat(32), From: from, To: DEMO.number, Caller: from, Called: DEMO.number,
+  CallStatus: 'ringing', Direction: 'inbound', ApiVersion: '2010-04-01', ...extra,
+});
+
+export function assertTwiml(r, what) {
+  assert.equal(r.status, 200, `${what} → ${r.status}: ${r.text}`);
+  assert.match(r.headers.get('content-type') ?? '', /^text\/xml/, `${what} content-type`);
+  return r.text;
+}
+
+export async function putSettings(server, key, settings) {
+  const res = await fetch(`${server.baseUrl}/api/v1/settings`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ settings }),
+  });
+  assert.equal(res.status, 200, `PUT settings → ${res.status} ${await res.text()}`);
+}

@@ -1,0 +1,171 @@
+// Calls we place and callers we call back, against a fake Twilio that speaks the real wire
+// format (the Calls and Messages REST APIs) and records what it was sent:
+// - POST /api/v1/calls stores the call `queued`, the make_call job places it through Twilio's
+//   Calls API (retried on 5xx), the CallSid is kept, and the answered call gets the same AI as
+//   an incoming one, greeted with why we call; bad input stores and queues nothing.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
+import { DEMO, DEMO2, uniquePhone, apiOk, contactsByPhone, eventually, assertError } from './helpers/api.mjs';
+import { callParams, assertTwiml, voicePost as signedVoicePost } from './helpers/voice.mjs';
+
+const PUBLIC = 'https://voice.frontdesk.test';
+const ACCOUNT_SID = 'AC' + '0f'.repeat(16);
+const PRIYA = { id: 'con_test_priya', phone: '+447700900555' };
+const CALLS_PATH = `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls.json`;
+
+// ---- a fake Twilio: answers from a script (default: 201 created) ----
+const script = [];
+let counter = 0;
+let twilio;
+let server;
+before(async () => {
+  twilio = await fakeProvider(({ url, form }) => {
+    counter += 1;
+    const [status, json] = script.shift() ?? [201, null];
+    const sid = (url.endsWith('/Calls.json') ? 'CA' : 'SM') + String(counter).padStart(32, '0');
+    return [status, json ?? { sid, status: 'queued', to: form.To, direction: 'outbound-api' }];
+  });
+  server = await startServerWith({
+    sql: [
+      `UPDATE tenant_channels SET config = '{"account_sid":"${ACCOUNT_SID}"}' WHERE id = 'chn_demo_twilio'`,
+      `INSERT INTO contacts (id, tenant_id, phone, name, created_at, updated_at) VALUES ('${PRIYA.id}', 'ten_demo', '${PRIYA.phone}', 'Priya Shah', 1, 1)`,
+    ],
+    vars: { TWILIO_API_BASE: twilio.url },
+    publicBaseUrl: PUBLIC,
+  });
+}, { timeout: 180_000 });
+after(async () => {
+  await server?.stop();
+  twilio?.close();
+});
+
+const voicePost = (path, params, options) => signedVoicePost(server, PUBLIC, path, params, options);
+const callsTo = (to) => twilio.requests.filter((r) => r.url === CALLS_PATH && r.form.To === to);
+
+async function makeCall(key, body, headers = {}) {
+  const res = await fetch(`${server.baseUrl}/api/v1/calls`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+const callById = (key, id) => apiOk(server, key, `/api/v1/calls/${id}`);
+const placed = (key, id) => eventually(async () => {
+  const call = await callById(key, id);
+  return call.call_sid.startsWith('CA') || call.status !== 'queued' ? call : null;
+}, { timeoutMs: 30_000, what: `call ${id} placed or settled` });
+
+test('a callback is stored queued, placed through Twilio\'s Calls API, and answered with the AI greeting them by name', async () => {
+  const r = await makeCall(DEMO.key, { to: PRIYA.phone, purpose: 'callback', contact_id: PRIYA.id });
+  assert.equal(r.status, 202, r.text);
+  assert.deepEqual(
+    [r.json.direction, r.json.status, r.json.contact_id, r.json.from_number, r.json.to_number, r.json.purpose],
+    ['outbound', 'queued', PRIYA.id, DEMO.number, PRIYA.phone, 'callback'],
+  );
+  const call = await placed(DEMO.key, r.json.id);
+  assert.match(call.call_sid, /^CA\d{32}$/, `the CallSid Twilio gave is kept: ${JSON.stringify(call)}`);
+
+  const sent = callsTo(PRIYA.phone);
+  assert.equal(sent.length, 1, 'Twilio was asked once');
+  const [request] = sent;
+  assert.equal(request.method, 'POST');
+  assert.equal(request.headers.authorization, 'Basic ' + Buffer.from(`${ACCOUNT_SID}:${DEMO.token}`).toString('base64'));
+  assert.match(request.headers['content-type'], /^application\/x-www-form-urlencoded/);
+  const query = `call=${call.id}&number=%2B14155550100`;
+  const form = new URLSearchParams(request.raw);
+  assert.deepEqual([...form.keys()].filter((k, i, all) => all.indexOf(k) === i),
+    ['To', 'From', 'Url', 'Method', 'StatusCallback', 'StatusCallbackMethod', 'StatusCallbackEvent']);
+  assert.equal(form.get('To'), PRIYA.phone);
+  assert.equal(form.get('From'), DEMO.number);
+  assert.equal(form.get('Url'), `${PUBLIC}/webhooks/twilio/voice/outbound?${query}`);
+  assert.equal(form.get('Method'), 'POST');
+  assert.equal(form.get('StatusCallback'), `${PUBLIC}/webhooks/twilio/voice/status?${query}`);
+  assert.deepEqual(form.getAll('StatusCallbackEvent'), ['initiated', 'ringing', 'answered', 'completed']);
+
+  // Priya answers: Twilio fetches the Url, signed, about a call it placed (From = the tenant).
+  const answered = { ...callParams(call.call_sid, DEMO.number), To: PRIYA.phone, Called: PRIYA.phone, Caller: DEMO.number,
+    Direction: 'outbound-api', CallStatus: 'in-progress' };
+  const xml = assertTwiml(await voicePost(`/webhooks/twilio/voice/outbound?${query}`, answered), 'outbound answer');
+  assert.ok(xml.includes(`<Connect action="${PUBLIC}/webhooks/twilio/voice/relay-ended" method="POST">`), xml);
+  assert.ok(xml.includes(`<ConversationRelay url="wss://voice.frontdesk.test/webhooks/twilio/relay?call=${call.call_sid}&amp;to=%2B14155550100" ` +
+    'welcomeGreeting="Hi Priya, it&apos;s Maple &amp; Pine Lettings returning your call. How can I help?"'), xml);
+  assert.ok(xml.includes(`<Parameter name="call" value="${call.id}"/><Parameter name="contact" value="${PRIYA.id}"/>`), xml);
+  assert.equal((await voicePost(`/webhooks/twilio/voice/outbound?${query}`, answered, { token: DEMO2.token })).status, 403,
+    'a forged request is refused');
+
+  // Its progress reaches the row.
+  const done = { ...answered, CallStatus: 'completed', CallDuration: '64' };
+  assert.equal((await voicePost(`/webhooks/twilio/voice/status?${query}`, done)).status, 204);
+  const finished = await callById(DEMO.key, call.id);
+  assert.deepEqual([finished.status, finished.duration_seconds], ['completed', 64]);
+});
+
+test('a lead follow-up to a new number finds or makes the contact; the same Idempotency-Key places one call', async () => {
+  const to = uniquePhone();
+  const headers = { 'idempotency-key': `follow-up-${to}` };
+  const [first, again] = await Promise.all([1, 2].map(() => makeCall(DEMO.key, { to, purpose: 'lead_follow_up' }, headers)));
+  assert.equal(first.status, 202, first.text);
+  assert.equal(again.status, 202, again.text);
+  assert.equal(first.json.id, again.json.id, 'one call for one key');
+  const [contact] = await contactsByPhone(server, DEMO.key, to);
+  assert.equal(first.json.contact_id, contact.id);
+  const call = await placed(DEMO.key, first.json.id);
+  assert.match(call.call_sid, /^CA/);
+  await new Promise((r) => setTimeout(r, 1_000));
+  assert.equal(callsTo(to).length, 1, 'Twilio was asked once');
+
+  const query = `call=${call.id}&number=%2B14155550100`;
+  const xml = assertTwiml(await voicePost(`/webhooks/twilio/voice/outbound?${query}`,
+    { ...callParams(call.call_sid, DEMO.number), To: to, Direction: 'outbound-api', CallStatus: 'in-progress' }), 'answer');
+  assert.match(xml, /welcomeGreeting="Hello, it&apos;s Maple &amp; Pine Lettings following up on your enquiry\. Is now a good time to talk\?"/);
+});
+
+test('a Twilio outage is retried until the call is placed; a refusal marks it failed with the reason', async () => {
+  script.push([503, { code: 20503, message: 'Service Unavailable', status: 503 }]);
+  const to = uniquePhone();
+  const r = await makeCall(DEMO.key, { to, purpose: 'callback' });
+  assert.equal(r.status, 202, r.text);
+  const call = await placed(DEMO.key, r.json.id);
+  assert.match(call.call_sid, /^CA/, JSON.stringify(call));
+  assert.equal(callsTo(to).length, 2, 'one failed attempt, then the call');
+
+  script.push([400, { code: 21217, message: 'Phone number is not valid', status: 400 }]);
+  const refused = await makeCall(DEMO.key, { to: uniquePhone(), purpose: 'callback' });
+  const failed = await placed(DEMO.key, refused.json.id);
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.error, /21217/);
+  assert.equal(failed.call_sid, failed.id, 'no CallSid: Twilio never placed it');
+});
+
+test('without Twilio credentials the call is recorded as simulated', async () => {
+  const r = await makeCall(DEMO2.key, { to: uniquePhone(), purpose: 'callback' });
+  assert.equal(r.status, 202, r.text);
+  const call = await placed(DEMO2.key, r.json.id);
+  assert.equal(call.status, 'simulated');
+  assert.equal(call.from_number, DEMO2.number);
+});
+
+test('bad input is refused with a clear error and nothing is stored or queued', async () => {
+  const before = twilio.requests.length;
+  const callsBefore = (await apiOk(server, DEMO.key, '/api/v1/calls?limit=100')).data.length;
+  assertError(await makeCall(DEMO.key, { to: '07700 900123', purpose: 'callback' }), 400, 'bad_request', 'bad number');
+  assertError(await makeCall(DEMO.key, { to: uniquePhone(), purpose: 'sales' }), 400, 'bad_request', 'bad purpose');
+  assertError(await makeCall(DEMO.key, { to: uniquePhone(), purpose: 'callback', extra: 1 }), 400, 'malformed_body', 'unknown field');
+  const stranger = uniquePhone();
+  assertError(await makeCall(DEMO.key, { to: stranger, purpose: 'callback', contact_id: 'con_nobody' }), 404, 'not_found', 'unknown contact');
+  // Another tenant's contact is unknown here too.
+  const theirs = await makeCall(DEMO2.key, { to: uniquePhone(), purpose: 'callback' });
+  assertError(await makeCall(DEMO.key, { to: stranger, purpose: 'callback', contact_id: theirs.json.contact_id }), 404, 'not_found', 'another tenant\'s contact');
+  assertError(await makeCall(undefined, { to: stranger, purpose: 'callback' }), 401, 'unauthorized', 'no key');
+  assert.deepEqual(await contactsByPhone(server, DEMO.key, stranger), [], 'no contact made');
+  assert.equal((await apiOk(server, DEMO.key, '/api/v1/calls?limit=100')).data.length, callsBefore, 'no call stored');
+  await new Promise((r) => setTimeout(r, 1_000));
+  assert.equal(twilio.requests.slice(before).filter((r) => r.url === CALLS_PATH).length, 0, 'Twilio never asked');
+});
