@@ -3,22 +3,28 @@
 // - POST /api/v1/calls stores the call `queued`, the make_call job places it through Twilio's
 //   Calls API (retried on 5xx), the CallSid is kept, and the answered call gets the same AI as
 //   an incoming one, greeted with why we call; bad input stores and queues nothing.
+// - a caller who asks for a person is put through (<Dial> with an action) when someone can
+//   answer; when nobody can (no transfer number, closed, the transfer rang out) the call ends
+//   with a message (<Record>) and a callback: the team's task and a text to the caller.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
 import { DEMO, DEMO2, uniquePhone, apiOk, contactsByPhone, eventually, assertError } from './helpers/api.mjs';
-import { callParams, assertTwiml, voicePost as signedVoicePost } from './helpers/voice.mjs';
+import { ALWAYS_OPEN, callSid, callParams, assertTwiml, putSettings, voicePost as signedVoicePost } from './helpers/voice.mjs';
 
 const PUBLIC = 'https://voice.frontdesk.test';
 const ACCOUNT_SID = 'AC' + '0f'.repeat(16);
 const PRIYA = { id: 'con_test_priya', phone: '+447700900555' };
 const CALLS_PATH = `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls.json`;
+const MESSAGES_PATH = `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`;
+const TRANSFER = '+447700900123';
 
 // ---- a fake Twilio: answers from a script (default: 201 created) ----
 const script = [];
 let counter = 0;
 let twilio;
 let server;
+let original;
 before(async () => {
   twilio = await fakeProvider(({ url, form }) => {
     counter += 1;
@@ -34,6 +40,7 @@ before(async () => {
     vars: { TWILIO_API_BASE: twilio.url },
     publicBaseUrl: PUBLIC,
   });
+  original = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
 }, { timeout: 180_000 });
 after(async () => {
   await server?.stop();
@@ -168,4 +175,112 @@ test('bad input is refused with a clear error and nothing is stored or queued', 
   assert.equal((await apiOk(server, DEMO.key, '/api/v1/calls?limit=100')).data.length, callsBefore, 'no call stored');
   await new Promise((r) => setTimeout(r, 1_000));
   assert.equal(twilio.requests.slice(before).filter((r) => r.url === CALLS_PATH).length, 0, 'Twilio never asked');
+});
+
+// ---- a caller asking for a person ----
+
+const withVoice = (voice, extra = {}) => putSettings(server, DEMO.key, { ...original, holidays: [], hours: ALWAYS_OPEN, ...extra, voice });
+const textsTo = (to) => twilio.requests.filter((r) => r.url === MESSAGES_PATH && r.form.To === to);
+const RECORD = `<Record action="${PUBLIC}/webhooks/twilio/voice/recording?number=%2B14155550100" method="POST" maxLength="120" playBeep="true" ` +
+  `recordingStatusCallback="${PUBLIC}/webhooks/twilio/voice/recording?number=%2B14155550100" recordingStatusCallbackMethod="POST" transcribe="true"/>`;
+
+/** A call answered in relay mode, then the relay's end with a human handoff. */
+async function relayHandoff(summary) {
+  const [sid, from] = [callSid(), uniquePhone()];
+  assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(sid, from)), 'call');
+  const ended = { CallStatus: 'in-progress', SessionId: 'VX' + '2'.repeat(32), SessionStatus: 'ended', SessionDuration: '31',
+    HandoffData: JSON.stringify({ reason: 'human', summary, contact: from }) };
+  const xml = assertTwiml(await voicePost('/webhooks/twilio/voice/relay-ended', callParams(sid, from, ended)), 'relay-ended');
+  return { sid, from, xml };
+}
+
+/** The callback task of the contact with this phone, once the team has it. */
+async function callbackTasks(phone) {
+  const [contact] = await contactsByPhone(server, DEMO.key, phone);
+  const { data } = await apiOk(server, DEMO.key, '/api/v1/escalations?limit=100');
+  return data.filter((e) => e.contact_id === contact?.id && e.reason === 'follow_up');
+}
+
+async function assertCallback(from, { when, why, about }) {
+  const tasks = await callbackTasks(from);
+  assert.equal(tasks.length, 1, `one callback task: ${JSON.stringify(tasks)}`);
+  assert.equal(tasks[0].priority, 'normal');
+  assert.match(tasks[0].summary, new RegExp(`^Call back \\${from}: asked for a person on a call, and ${why}\\.`), tasks[0].summary);
+  if (about) assert.ok(tasks[0].summary.endsWith(about), tasks[0].summary);
+  const [text] = await eventually(async () => { const t = textsTo(from); return t.length ? t : null; },
+    { timeoutMs: 20_000, what: `the callback text to ${from}` });
+  assert.equal(text.form.From, DEMO.number);
+  assert.equal(text.form.Body,
+    `Thanks for calling Maple & Pine Lettings. Nobody could take your call just now, so we'll call you back ${when}. ` +
+    'Reply here if there\'s anything we should know before then.');
+}
+
+test('a person asked for with a transfer number while open: put through, and the transfer reports back', async () => {
+  await withVoice({ transfer_number: TRANSFER });
+  const { sid, from, xml } = await relayHandoff('Wants to discuss the Elm Road deposit');
+  assert.ok(xml.includes(`<Dial action="${PUBLIC}/webhooks/twilio/voice/dial-ended" method="POST" answerOnBridge="true" ` +
+    `callerId="${DEMO.number}" timeout="20"><Number url="${PUBLIC}/webhooks/twilio/voice/whisper?call=${sid}&amp;number=%2B14155550100" ` +
+    `method="POST">${TRANSFER}</Number></Dial>`), xml);
+  // Staff took it: the call is over when they hang up; nobody is called back.
+  const answered = { CallStatus: 'in-progress', DialCallStatus: 'completed', DialCallSid: callSid(), DialCallDuration: '95', DialBridged: 'true' };
+  const after = assertTwiml(await voicePost('/webhooks/twilio/voice/dial-ended', callParams(sid, from, answered)), 'dial-ended');
+  assert.match(after, /<Response><Hangup\/><\/Response>$/);
+  assert.deepEqual(await callbackTasks(from), []);
+  assert.equal(textsTo(from).length, 0);
+});
+
+test('a transfer nobody answers ends with a message and a callback: the team\'s task and one text, however often Twilio asks', async () => {
+  await withVoice({ transfer_number: TRANSFER });
+  const { sid, from } = await relayHandoff('Wants to discuss the Elm Road deposit');
+  const missed = { CallStatus: 'in-progress', DialCallStatus: 'no-answer', DialCallSid: callSid(), DialBridged: 'false' };
+  const xml = assertTwiml(await voicePost('/webhooks/twilio/voice/dial-ended', callParams(sid, from, missed)), 'dial-ended');
+  assert.ok(xml.includes('<Say language="en-US">Nobody can take your call right now, so we&apos;ll call you back shortly. ' +
+    'We&apos;ve sent you a text to confirm. If you like, leave a message after the tone.</Say>' + RECORD + '<Hangup/>'), xml);
+  // Twilio retrying the action changes nothing.
+  assertTwiml(await voicePost('/webhooks/twilio/voice/dial-ended', callParams(sid, from, missed)), 'retry');
+  await assertCallback(from, { when: 'shortly', why: 'nobody picked up the transfer \\(no-answer\\)', about: 'Wants to discuss the Elm Road deposit' });
+  await new Promise((r) => setTimeout(r, 1_000));
+  assert.equal(textsTo(from).length, 1, 'one text');
+});
+
+test('no transfer number: the relay\'s handoff becomes a callback and a message, never a <Dial>', async () => {
+  await withVoice({});
+  const { from, xml } = await relayHandoff('Asked about a rent review');
+  assert.ok(!xml.includes('<Dial'), xml);
+  assert.ok(xml.includes('we&apos;ll call you back shortly') && xml.includes(RECORD), xml);
+  await assertCallback(from, { when: 'shortly', why: 'there is no number to put callers through to', about: 'Asked about a rent review' });
+});
+
+test('closed with a transfer number: nobody is there to answer, so a callback instead', async () => {
+  await withVoice({ transfer_number: TRANSFER }, { hours: {} });
+  const { from, xml } = await relayHandoff('');
+  assert.ok(!xml.includes('<Dial'), xml);
+  assert.ok(xml.includes('we&apos;ll call you back as soon as we can'), xml);
+  await assertCallback(from, { when: 'as soon as we can', why: 'we were closed' });
+});
+
+test('gather mode: the words say what happens — "putting you through" with a transfer, a callback without', async () => {
+  const ask = async (sid, from) => {
+    assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(sid, from)), 'call');
+    return assertTwiml(await voicePost('/webhooks/twilio/voice/gather?turn=1',
+      callParams(sid, from, { CallStatus: 'in-progress', SpeechResult: 'Can I speak to a real person please?' })), 'turn 1');
+  };
+  await withVoice({ mode: 'gather', transfer_number: TRANSFER });
+  const through = await ask(callSid(), uniquePhone());
+  assert.match(through, /<Say language="en-US">[^<]*Of course — putting you through now\.<\/Say><Dial action="[^"]*\/webhooks\/twilio\/voice\/dial-ended"/, through);
+  assert.ok(!through.includes('get back to you'), through);
+
+  await withVoice({ mode: 'gather' });
+  const from = uniquePhone();
+  const later = await ask(callSid(), from);
+  assert.ok(!later.includes('<Dial'), later);
+  assert.ok(later.includes(RECORD), later);
+  await assertCallback(from, { when: 'shortly', why: 'there is no number to put callers through to' });
+  // The reply on the caller's voice thread promised the callback, not a transfer.
+  const { data } = await apiOk(server, DEMO.key, '/api/v1/conversations?limit=100');
+  const [contact] = await contactsByPhone(server, DEMO.key, from);
+  const voice = data.find((c) => c.contact_id === contact.id && c.channel === 'voice');
+  const msgs = (await apiOk(server, DEMO.key, `/api/v1/conversations/${voice.id}/messages`)).data;
+  const reply = msgs.find((m) => m.direction === 'outbound');
+  assert.match(reply.body, /nobody can take your call right now, so I've asked the team to call you back/, reply.body);
 });

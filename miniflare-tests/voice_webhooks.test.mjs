@@ -158,7 +158,7 @@ test('relay-ended: a human handoff is put through with <Dial>, anything else han
   const dial = assertTwiml(await voicePost('/webhooks/twilio/voice/relay-ended', callParams(sid, from, ended)), 'handoff');
   const whisperPath = `/webhooks/twilio/voice/whisper?call=${sid}&number=%2B14155550100`;
   assert.ok(dial.includes('<Say language="en-US">Connecting you to someone from the team now.</Say>' +
-    `<Dial answerOnBridge="true" callerId="${DEMO.number}" timeout="20">` +
+    `<Dial action="${PUBLIC}/webhooks/twilio/voice/dial-ended" method="POST" answerOnBridge="true" callerId="${DEMO.number}" timeout="20">` +
     `<Number url="${PUBLIC}${whisperPath.replace('&', '&amp;')}" method="POST">${TRANSFER}</Number></Dial>`), dial);
   assert.equal((await callOf(sid)).handoff, handoff, 'the handoff is kept on the call');
 

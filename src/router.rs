@@ -28,6 +28,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["webhooks", "twilio", "voice", "relay-ended"]) => twilio_voice::relay_ended(req, env).await,
         (Method::Post, ["webhooks", "twilio", "voice", "whisper"]) => twilio_voice::whisper(req, env).await,
         (Method::Post, ["webhooks", "twilio", "voice", "outbound"]) => twilio_voice::outbound(req, env).await,
+        (Method::Post, ["webhooks", "twilio", "voice", "dial-ended"]) => twilio_voice::dial_ended(req, env).await,
         (Method::Get, ["webhooks", "twilio", "relay"]) => twilio_relay::get(req, env).await,
         (Method::Get, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::verify(&req, &env),
         (Method::Post, ["webhooks", "meta", "whatsapp"]) => meta_whatsapp::post(req, env, &ctx).await,

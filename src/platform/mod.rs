@@ -3,6 +3,7 @@
 
 pub mod booking_lease;
 pub mod calendar;
+pub mod callbacks;
 pub mod config;
 pub mod crm;
 pub mod d1;

@@ -3,6 +3,7 @@
 //! (`twiml`) and the call's lifecycle as Twilio reports it (`status`). The live
 //! ConversationRelay WebSocket is the `CallDO`'s; this module is the HTTP side.
 
+pub mod callback;
 pub mod greeting;
 pub mod handoff;
 pub mod outbound;

@@ -34,6 +34,17 @@ pub struct Call {
     pub updated_at: u64,
 }
 
+impl Call {
+    /// The person's number: the caller's, or on a call we placed the number we rang.
+    pub fn person_number(&self) -> &str {
+        if self.direction == "outbound" {
+            &self.to_number
+        } else {
+            &self.from_number
+        }
+    }
+}
+
 impl Identified for Call {
     fn id(&self) -> &str {
         &self.id
