@@ -10,6 +10,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
 import { DEMO, DEMO2, uniquePhone, apiOk, contactsByPhone, eventually, assertError } from './helpers/api.mjs';
+import { openCall } from '../scripts/lib/relay.mjs';
 import { ALWAYS_OPEN, callSid, callParams, assertTwiml, putSettings, voicePost as signedVoicePost } from './helpers/voice.mjs';
 
 const PUBLIC = 'https://voice.frontdesk.test';
@@ -112,6 +113,27 @@ test('a callback is stored queued, placed through Twilio\'s Calls API, and answe
   assert.equal((await voicePost(`/webhooks/twilio/voice/status?${query}`, done)).status, 204);
   const finished = await callById(DEMO.key, call.id);
   assert.deepEqual([finished.status, finished.duration_seconds], ['completed', 64]);
+});
+
+test('on the relay of a call we placed, the person we rang is the one talking: their thread, their contact', async () => {
+  const to = uniquePhone();
+  const r = await makeCall(DEMO.key, { to, purpose: 'callback' });
+  const call = await placed(DEMO.key, r.json.id);
+  const relay = await openCall({ baseUrl: server.baseUrl, publicBaseUrl: PUBLIC, authToken: DEMO.token, callSid: call.call_sid, to: DEMO.number });
+  try {
+    relay.setup({ from: DEMO.number, to, direction: 'outbound-api', customParameters: { tenant: DEMO.tenantId, call: call.id, contact: call.contact_id } });
+    relay.prompt('Is the flat on Elm Road still available?');
+    const { text } = await relay.answer();
+    assert.match(text, /Elm Road/, text);
+  } finally {
+    relay.close();
+  }
+  const { data } = await apiOk(server, DEMO.key, '/api/v1/conversations?limit=100');
+  const voice = data.find((c) => c.contact_id === call.contact_id && c.channel === 'voice');
+  assert.ok(voice, 'the words are on the person\'s voice thread');
+  const msgs = (await apiOk(server, DEMO.key, `/api/v1/conversations/${voice.id}/messages`)).data;
+  assert.deepEqual(msgs.filter((m) => m.direction === 'inbound').map((m) => m.body), ['Is the flat on Elm Road still available?']);
+  assert.deepEqual(await contactsByPhone(server, DEMO.key, DEMO.number), [], 'the business\'s own number is nobody\'s contact');
 });
 
 test('a lead follow-up to a new number finds or makes the contact; the same Idempotency-Key places one call', async () => {

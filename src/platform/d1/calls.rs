@@ -126,10 +126,15 @@ pub fn queue_outbound_statement(db: &D1Database, call: &NewOutboundCall<'_>) -> 
 }
 
 pub async fn call_by_request_key(db: &D1Database, tenant_id: &str, key: &str) -> Result<Option<Call>> {
+    call_where(db, tenant_id, "request_key", key).await
+}
+
+/// The tenant's call whose `column` (a fixed name, unique per tenant) is `value`.
+async fn call_where(db: &D1Database, tenant_id: &str, column: &str, value: &str) -> Result<Option<Call>> {
     statement(
         db,
-        &format!("SELECT {COLUMNS} FROM calls WHERE tenant_id = ?1 AND request_key = ?2"),
-        &[Arg::Text(tenant_id), Arg::Text(key)],
+        &format!("SELECT {COLUMNS} FROM calls WHERE tenant_id = ?1 AND {column} = ?2"),
+        &[Arg::Text(tenant_id), Arg::Text(value)],
     )?
     .first(None)
     .await
@@ -246,13 +251,7 @@ pub async fn set_handoff(db: &D1Database, tenant_id: &str, call_sid: &str, hando
 }
 
 pub async fn call_by_sid(db: &D1Database, tenant_id: &str, call_sid: &str) -> Result<Option<Call>> {
-    statement(
-        db,
-        &format!("SELECT {COLUMNS} FROM calls WHERE tenant_id = ?1 AND call_sid = ?2"),
-        &[Arg::Text(tenant_id), Arg::Text(call_sid)],
-    )?
-    .first(None)
-    .await
+    call_where(db, tenant_id, "call_sid", call_sid).await
 }
 
 pub async fn call(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Call>> {
