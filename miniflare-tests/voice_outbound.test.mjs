@@ -173,6 +173,20 @@ test('a Twilio outage is retried until the call is placed; a refusal marks it fa
   assert.equal(failed.call_sid, failed.id, 'no CallSid: Twilio never placed it');
 });
 
+test('a call Twilio never takes is given up after the queue\'s retries and marked failed', { timeout: 180_000 }, async () => {
+  // Every attempt (the first and the queue's 5 retries) meets an outage.
+  for (let i = 0; i < 6; i++) script.push([503, { code: 20503, message: 'Service Unavailable', status: 503 }]);
+  const to = uniquePhone();
+  const r = await makeCall(DEMO.key, { to, purpose: 'callback' });
+  const call = await eventually(async () => {
+    const c = await callById(DEMO.key, r.json.id);
+    return c.status !== 'queued' ? c : null;
+  }, { timeoutMs: 150_000, intervalMs: 1_000, what: 'the call given up on' });
+  assert.equal(call.status, 'failed');
+  assert.match(call.error, /could not be placed after its retries/);
+  assert.equal(callsTo(to).length, 6, 'the first attempt and five retries');
+});
+
 test('without Twilio credentials the call is recorded as simulated', async () => {
   const r = await makeCall(DEMO2.key, { to: uniquePhone(), purpose: 'callback' });
   assert.equal(r.status, 202, r.text);

@@ -70,9 +70,7 @@ async fn record_dead_job(env: &Env, body: &serde_json::Value) -> Result<()> {
     if let Some(key) = job.as_ref().and_then(Job::intent_key) {
         mark_dead(env, job.as_ref().map_or("", Job::tenant_id), &key).await?;
     }
-    if let Some(Job::MakeCall { tenant_id, call_id }) = &job {
-        super::outbound_calls::give_up(env, tenant_id, call_id).await?;
-    }
+
     // A job this version cannot read has no tenant to file it under: it is kept under the
     // platform's own audit actor (tenant_id NULL), never dropped.
     let tenant_id = job.as_ref().map(|j| j.tenant_id().to_owned());

@@ -3,8 +3,13 @@
 //! and meant for the MCP `make_call` tool. [`place`] is the job: Twilio's Calls API with the
 //! tenant's credentials (`simulated` without them), the CallSid kept on the row.
 //!
-//! Known limit: Twilio's Calls API takes no idempotency key, so a Worker dying between Twilio
-//! accepting the call and the CallSid being stored places it again on the retry.
+//! A job given up on (dead-lettered, or abandoned by the sweeper) leaves the call `failed`
+//! (`outbound::mark_dead`).
+//!
+//! Known limits: Twilio's Calls API takes no idempotency key, so a Worker dying between Twilio
+//! accepting the call and the CallSid being stored places it again on the retry; and the call
+//! holds no lease, so two copies of the job running at the same moment (a queue retry and the
+//! sweeper's re-send) could both place it.
 
 use super::config;
 use super::d1::{calls, tenant_row};
@@ -142,11 +147,4 @@ pub async fn place(env: &Env, tenant_id: &str, call_id: &str) -> Result<()> {
         SendOutcome::Failed(error) => settle("failed", Some(error)).await,
         SendOutcome::Retry(error) => Err(worker::Error::RustError(format!("placing call {call_id}: {error}"))),
     }
-}
-
-/// A `make_call` job the queue gave up on: the call says so.
-pub async fn give_up(env: &Env, tenant_id: &str, call_id: &str) -> Result<()> {
-    let db = super::d1::database(env)?;
-    let why = "the call could not be placed after its retries (Twilio did not answer)";
-    calls::settle_unplaced(&db, tenant_id, call_id, "failed", Some(why), WorkerClock.now_ms()).await
 }
