@@ -6,11 +6,10 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startServer } from './helpers/server.mjs';
-import { callParams, randomCallSid as callSid, voicePost as signedPost, putSettings as replaceSettings } from './helpers/voice.mjs';
+import { ALWAYS_OPEN, assertTwiml, callParams, randomCallSid as callSid, voicePost as signedPost, putSettings as replaceSettings } from './helpers/voice.mjs';
 import { DEMO, DEMO2, uniquePhone, api, apiOk, contactsByPhone, conversationsOf, messagesOf, assertError } from './helpers/api.mjs';
 
 const PUBLIC = 'https://voice.frontdesk.test';
-const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00', '24:00']]));
 const TRANSFER = '+447700900123';
 
 let server;
@@ -27,12 +26,6 @@ after(async () => {
 const putSettings = (settings) => replaceSettings(server, settings);
 const withVoice = (voice, extra = {}) => putSettings({ ...original, holidays: [], hours: ALWAYS_OPEN, ...extra, voice });
 const voicePost = (path, params, opts) => signedPost(server, path, params, opts);
-
-function assertTwiml(r, what) {
-  assert.equal(r.status, 200, `${what} → ${r.status}: ${r.text}`);
-  assert.match(r.headers.get('content-type') ?? '', /^text\/xml/, `${what} content-type`);
-  return r.text;
-}
 
 async function callOf(sid) {
   const { data } = await apiOk(server, DEMO.key, '/api/v1/calls?limit=100');
@@ -210,7 +203,7 @@ test('relay-ended: a human handoff is put through with <Dial>, anything else han
   const dial = assertTwiml(await voicePost('/webhooks/twilio/voice/relay-ended', callParams(sid, from, ended)), 'handoff');
   const whisperPath = `/webhooks/twilio/voice/whisper?call=${sid}&number=%2B14155550100`;
   assert.ok(dial.includes('<Say language="en-US">Connecting you to someone from the team now.</Say>' +
-    `<Dial answerOnBridge="true" callerId="${DEMO.number}" timeout="20">` +
+    `<Dial action="${PUBLIC}/webhooks/twilio/voice/dial-ended" method="POST" answerOnBridge="true" callerId="${DEMO.number}" timeout="20">` +
     `<Number url="${PUBLIC}${whisperPath.replace('&', '&amp;')}" method="POST">${TRANSFER}</Number></Dial>`), dial);
   assert.equal((await callOf(sid)).handoff, handoff, 'the handoff is kept on the call');
 

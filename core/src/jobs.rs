@@ -60,6 +60,14 @@ pub enum Job {
     /// what is stored on the booking, so a retry does not repeat a step that succeeded. `at`
     /// is the change's time: each change is its own intent.
     SyncCalendar { tenant_id: String, booking_id: String, at: u64 },
+    /// Place a call stored `queued` (`POST /api/v1/calls`) through Twilio's Calls API and keep
+    /// its CallSid on the row. A call no longer `queued` is not placed again.
+    MakeCall { tenant_id: String, call_id: String },
+}
+
+/// The intent key of placing one call.
+pub fn call_intent_key(call_id: &str) -> String {
+    format!("call:{call_id}")
 }
 
 /// The intent key of the CRM sync of one message.
@@ -138,7 +146,8 @@ impl Job {
             | Job::KbIngest { tenant_id, .. }
             | Job::SyncCrm { tenant_id, .. }
             | Job::SyncDeal { tenant_id, .. }
-            | Job::SyncCalendar { tenant_id, .. } => tenant_id,
+            | Job::SyncCalendar { tenant_id, .. }
+            | Job::MakeCall { tenant_id, .. } => tenant_id,
         }
     }
 
@@ -152,6 +161,7 @@ impl Job {
             Job::SyncCrm { message_id, .. } => Some(crm_intent_key(message_id)),
             Job::SyncDeal { booking_id, at, .. } => Some(deal_intent_key(booking_id, *at)),
             Job::SyncCalendar { booking_id, at, .. } => Some(calendar_intent_key(booking_id, *at)),
+            Job::MakeCall { call_id, .. } => Some(call_intent_key(call_id)),
             // An ingestion is its own record (`kb_jobs`), readable by the API whatever happens.
             Job::PublishEvent { .. } | Job::RetryTurn { .. } | Job::KbIngest { .. } => None,
         }
@@ -169,6 +179,7 @@ impl Job {
             Job::SyncCrm { .. } => "sync_crm",
             Job::SyncDeal { .. } => "sync_deal",
             Job::SyncCalendar { .. } => "sync_calendar",
+            Job::MakeCall { .. } => "make_call",
         }
     }
 

@@ -6,7 +6,7 @@
 //! ("STOP") stops them.
 
 use crate::brain::understand::{understand, CivilDate, Input, Intent};
-use crate::tenant::{LocalTime, OpenStatus, Settings};
+use crate::tenant::{LocalTime, Settings};
 use serde::{Deserialize, Serialize};
 
 /// No message is started from `from` until `until` (local `HH:MM`; may span midnight).
@@ -58,7 +58,7 @@ pub fn quiet_hours(settings: &Settings) -> QuietHours {
 
 /// Whether a message we start may go out at `local`: open, and not quiet hours.
 pub fn may_send(settings: &Settings, local: LocalTime) -> bool {
-    matches!(settings.status_at(local), OpenStatus::OpenUntil(_)) && !quiet_hours(settings).holds_at(local)
+    settings.is_open_at(local) && !quiet_hours(settings).holds_at(local)
 }
 
 /// The contact's words opt out of messages ("STOP", "no more messages").

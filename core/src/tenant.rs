@@ -399,6 +399,11 @@ impl Settings {
         })
     }
 
+    /// Whether the business is open at `now`.
+    pub fn is_open_at(&self, now: LocalTime) -> bool {
+        matches!(self.status_at(now), OpenStatus::OpenUntil(_))
+    }
+
     pub fn status_at(&self, now: LocalTime) -> OpenStatus {
         if let Some((open, close, span)) = self.span_on(now.date) {
             if (open..close).contains(&now.minute_of_day) {

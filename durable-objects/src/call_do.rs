@@ -67,11 +67,11 @@ impl DurableObject for CallDO {
             }
         };
         match incoming {
-            Incoming::Setup { call_sid, from, to, custom_parameters } => {
+            Incoming::Setup { call_sid, from, to, direction, custom_parameters } => {
                 self.update(|call| {
                     // A reconnect sends `setup` again: the call goes on where it was.
                     if call.call_sid != call_sid {
-                        *call = CallState { call_sid, from, to, custom_parameters, ..CallState::default() };
+                        *call = CallState { call_sid, from, to, direction, custom_parameters, ..CallState::default() };
                     }
                 })
                 .await?;
@@ -141,7 +141,7 @@ impl CallDO {
             })
             .await?;
         let Some(number) = number else { return Ok(()) };
-        let Ok(caller) = PhoneE164::parse(&call.from) else {
+        let Ok(caller) = PhoneE164::parse(call.person()) else {
             // A withheld number has no thread to keep: a person takes the call.
             ws.send_with_str(relay::end_message(Handoff::Human, "The caller's number is withheld.", &call))?;
             self.update(|call| call.ended = true).await?;

@@ -1,9 +1,12 @@
 // Twilio Voice's side of a call, for tests: the call's form parameters, requests signed as
-// Twilio signs them (over the server's public URL), and the tenant settings a test calls with.
+// Twilio signs them (over the server's public URL), TwiML answers, and the tenant settings a
+// test calls with.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { twilioSignature, formEncode } from '../../scripts/lib/twilio.mjs';
 import { DEMO } from './api.mjs';
+
+export const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00', '24:00']]));
 
 export const randomCallSid = () => 'CA' + randomBytes(16).toString('hex');
 
@@ -20,6 +23,12 @@ export async function voicePost(server, path, params, { token = DEMO.token } = {
   if (token !== null) headers['x-twilio-signature'] = twilioSignature(token, server.publicBaseUrl + path, pairs);
   const res = await fetch(server.baseUrl + path, { method: 'POST', headers, body: formEncode(pairs), signal: AbortSignal.timeout(20_000) });
   return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+export function assertTwiml(r, what) {
+  assert.equal(r.status, 200, `${what} → ${r.status}: ${r.text}`);
+  assert.match(r.headers.get('content-type') ?? '', /^text\/xml/, `${what} content-type`);
+  return r.text;
 }
 
 /** Replaces the tenant's settings (PUT /api/v1/settings), which must be accepted. */

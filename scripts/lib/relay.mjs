@@ -50,12 +50,15 @@ export class RelayCall {
 
   send(message) { this.ws.send(JSON.stringify(message)); }
 
-  /** Twilio's first message on a call. */
-  setup({ from, customParameters = {} }) {
+  /**
+   * Twilio's first message on a call. On a call the business placed (`direction:
+   * 'outbound-api'`), `from` is the business's number and `to` the person called.
+   */
+  setup({ from, to = this.to, direction = 'inbound', customParameters = {} }) {
     this.send({
       type: 'setup', sessionId: `VX${randomBytes(16).toString('hex')}`, accountSid: `AC${'0'.repeat(32)}`,
-      parentCallSid: '', callSid: this.callSid, from, to: this.to, forwardedFrom: '', callType: 'PSTN',
-      callerName: '', direction: 'inbound', callStatus: 'RINGING', customParameters,
+      parentCallSid: '', callSid: this.callSid, from, to, forwardedFrom: '', callType: 'PSTN',
+      callerName: '', direction, callStatus: 'RINGING', customParameters,
     });
   }
 

@@ -56,6 +56,7 @@ pub async fn run(env: &Env, job: Job) -> Result<()> {
         }
         Job::SyncDeal { tenant_id, booking_id, at } => super::crm::sync_deal(env, tenant_id, booking_id, *at).await,
         Job::SyncCalendar { tenant_id, booking_id, at } => super::calendar::sync(env, tenant_id, booking_id, *at).await,
+        Job::MakeCall { tenant_id, call_id } => super::outbound_calls::place(env, tenant_id, call_id).await,
         Job::RetryTurn { turn } => {
             let outcome = conversation_turn(env, turn).await?;
             publish_all(env, outcome.events).await;
@@ -69,6 +70,7 @@ async fn record_dead_job(env: &Env, body: &serde_json::Value) -> Result<()> {
     if let Some(key) = job.as_ref().and_then(Job::intent_key) {
         mark_dead(env, job.as_ref().map_or("", Job::tenant_id), &key).await?;
     }
+
     // A job this version cannot read has no tenant to file it under: it is kept under the
     // platform's own audit actor (tenant_id NULL), never dropped.
     let tenant_id = job.as_ref().map(|j| j.tenant_id().to_owned());

@@ -4,6 +4,7 @@
 pub mod booking_lease;
 pub mod calendar;
 pub mod call_summary;
+pub mod callbacks;
 pub mod config;
 pub mod crm;
 pub mod d1;
@@ -15,6 +16,7 @@ pub mod leads;
 pub mod oauth_bearer;
 pub mod oauth_clients;
 pub mod outbound;
+pub mod outbound_calls;
 pub mod password;
 pub mod provider_call;
 pub mod recordings;

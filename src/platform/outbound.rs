@@ -207,8 +207,9 @@ async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
     }
 }
 
-/// Settles a delivery the queue gave up on (dead-lettered): the outbox row `dead`, its intent
-/// `dead`, and a reply's message row `failed` with the last error, so the timeline tells the truth.
+/// Settles a job the queue (dead-lettered) or the sweeper gave up on: the outbox row `dead`, its
+/// intent `dead`, a reply's message row `failed` with the last error, and a call it was to place
+/// (`call:<id>`) `failed`, so the timeline tells the truth.
 pub async fn mark_dead(env: &Env, tenant_id: &str, dedupe_key: &str) -> Result<()> {
     let db = database(env)?;
     let now = WorkerClock.now_ms();
@@ -221,7 +222,8 @@ pub async fn mark_dead(env: &Env, tenant_id: &str, dedupe_key: &str) -> Result<(
                                      'the delivery was given up on after its retries') \
              WHERE tenant_id = ?1 AND id = (SELECT message_id FROM outbox WHERE tenant_id = ?1 AND dedupe_key = ?2 \
                                            AND status = 'pending') AND status = 'queued'",
-            &key,
+            // D1 refuses a statement given more values than it has parameters.
+            &key[..2],
         )?,
         statement(
             &db,
@@ -234,6 +236,13 @@ pub async fn mark_dead(env: &Env, tenant_id: &str, dedupe_key: &str) -> Result<(
             "UPDATE job_intents SET status = 'dead', updated_at = ?3 \
              WHERE tenant_id = ?1 AND dedupe_key = ?2 AND status = 'pending'",
             &key,
+        )?,
+        statement(
+            &db,
+            "UPDATE calls SET status = 'failed', status_rank = ?4, updated_at = ?3, \
+                    error = 'the call could not be placed after its retries (Twilio did not answer)' \
+             WHERE tenant_id = ?1 AND ?2 = 'call:' || id AND call_sid = id AND status = 'queued'",
+            &[key[0], key[1], key[2], Arg::Int(frontdesk_core::voice::status::rank("failed").unwrap_or(3).into())],
         )?,
     ])
     .await?;
@@ -360,14 +369,14 @@ async fn retry_later(db: &D1Database, id: &str, error: &str) -> Result<()> {
 }
 
 pub(crate) struct TwilioSender {
-    pub(crate) account_sid: String,
-    pub(crate) auth_token: String,
-    from: String,
+    pub account_sid: String,
+    pub auth_token: String,
+    pub from: String,
 }
 
 #[derive(Deserialize)]
-struct ChannelRow {
-    address: String,
+pub(crate) struct ChannelRow {
+    pub address: String,
     secret_ref: String,
     config: String,
 }
@@ -394,7 +403,7 @@ pub(crate) async fn twilio_sender(env: &Env, db: &D1Database, tenant_id: &str) -
 }
 
 /// The tenant's first channel with `provider` (its sending number or id, secret and config).
-async fn channel_row(db: &D1Database, tenant_id: &str, provider: &str) -> Result<Option<ChannelRow>> {
+pub(crate) async fn channel_row(db: &D1Database, tenant_id: &str, provider: &str) -> Result<Option<ChannelRow>> {
     statement(
         db,
         "SELECT address, secret_ref, config FROM tenant_channels \

@@ -7,29 +7,35 @@
 //! - `POST /webhooks/twilio/voice/status`: call progress, only ever forward.
 //! - `POST /webhooks/twilio/voice/recording?number=`: a voicemail, attached to the call and
 //!   put on the caller's timeline.
-//! - `POST /webhooks/twilio/voice/relay-ended`: the relay's `end`: a transfer or a hang-up.
+//! - `POST /webhooks/twilio/voice/relay-ended`: the relay's `end`: a person (a transfer, or a
+//!   callback and a message when nobody can take the call) or a hang-up.
+//! - `POST /webhooks/twilio/voice/dial-ended`: a transfer ended; one nobody answered becomes a
+//!   callback and a message.
 //! - `POST /webhooks/twilio/voice/whisper?call=&number=`: the summary staff hear on a transfer.
+//! - `POST /webhooks/twilio/voice/outbound?call=&number=`: a call we placed was answered.
 
 use super::twilio_sms::{twiml, verified_tenant};
 use crate::error::AppResult;
 use crate::platform::call_summary::summarize_call;
-use crate::platform::config;
 use crate::platform::d1::{self, calls};
 use crate::platform::events::publish_after_response;
+use crate::platform::{callbacks, config};
 use frontdesk_core::api::ApiError;
 use frontdesk_core::brain::understand::language_of;
-use frontdesk_core::channel::twilio;
+use frontdesk_core::channel::twilio::relay;
 use frontdesk_core::events::NewEvent;
 use frontdesk_core::form::Form;
 use frontdesk_core::ids;
 use frontdesk_core::inbound::{InboundTurn, TenantContext};
 use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::{Clock, Random};
-use frontdesk_core::tenant::OpenStatus;
-use frontdesk_core::voice::request::CallRequest;
+use frontdesk_core::voice::callback::{self, Missed};
+use frontdesk_core::voice::handoff::{dial_answered, person_route, Handoff, PersonRoute};
+use frontdesk_core::voice::outbound::Purpose;
+use frontdesk_core::voice::request::{self, CallRequest};
 use frontdesk_core::voice::speech;
 use frontdesk_core::voice::spoken::{self, Next};
-use frontdesk_core::voice::{self, greeting, handoff::Handoff, status, twiml as voice_twiml, Answer, VoiceSettings};
+use frontdesk_core::voice::{self, greeting, status, twiml as voice_twiml, Answer, VoiceSettings};
 use frontdesk_durable::conversation_turn;
 use frontdesk_durable::platform::bookings::{contact_for, upcoming};
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
@@ -55,7 +61,13 @@ async fn verify(req: &mut Request, env: &Env) -> AppResult<Verified> {
     let form = Form::parse(&raw).map_err(|_| ApiError::malformed_body("body is not valid form encoding"))?;
     let number = match super::query_param(req, "number")? {
         Some(number) => number,
-        None => twilio::receiving_number(&form).map_err(|e| ApiError::malformed_body(e.to_string()))?.to_string(),
+        None => {
+            let field = request::tenant_number_field(&form);
+            let raw = form.non_empty(field).unwrap_or_default();
+            PhoneE164::parse(raw)
+                .map_err(|_| ApiError::malformed_body(format!("`{field}` must be the tenant's E.164 number")))?
+                .to_string()
+        }
     };
     let now = WorkerClock.now_ms();
     let db = d1::database(env)?;
@@ -74,11 +86,10 @@ fn voice_settings(context: &TenantContext) -> VoiceSettings {
 pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
     let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
     let call = call_request(&form)?;
-    let to = form.non_empty("To").unwrap_or_default().to_owned();
+    let to = call.tenant_number.clone();
     let context = tenant.into_context(now);
     let settings = voice_settings(&context);
-    let open = matches!(context.settings.status_at(context.local_time), OpenStatus::OpenUntil(_));
-    let how = voice::answer(&settings, open);
+    let how = voice::answer(&settings, context.settings.is_open_at(context.local_time));
 
     let contact_id = match &call.from {
         Some(from) => contact_for(&db, &context.tenant_id, Some(from.as_str()), None, None, now).await?,
@@ -120,40 +131,97 @@ pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
             voice_twiml::voicemail(&base, &to, &greeting::voicemail_greeting(business, name.as_deref()), language)
         }
         Answer::Relay | Answer::Gather => {
-            let streets = calls::listing_streets(&db, &context.tenant_id).await?;
-            let hints = greeting::hints(business, streets.iter().map(String::as_str));
             let booking = match &contact_id {
                 Some(id) => upcoming(&db, &context.tenant_id, id, now).await?,
                 None => None,
             };
             let hello = greeting::greeting(business, name.as_deref(), booking.as_deref());
-            if how == Answer::Gather {
-                voice_twiml::gather(&base, 1, &hello, language, &hints)
-            } else {
-                let parameters = [
-                    ("tenant", context.tenant_id.as_str()),
-                    ("call", id.as_str()),
-                    ("contact", contact_id.as_deref().unwrap_or_default()),
-                ];
-                let languages = voice::language::relay_tags(&settings);
-                voice_twiml::relay(&voice_twiml::Relay {
-                    base_url: &base,
-                    call_sid: &call.call_sid,
-                    number: &to,
-                    greeting: &hello,
-                    language,
-                    hints: &hints,
-                    languages: &languages,
-                    parameters: &parameters,
-                })
-            }
+            let talk =
+                Talk { how, call_id: &id, call_sid: &call.call_sid, number: &to, contact_id: contact_id.as_deref() };
+            conversation(&db, &base, &context, &settings, &talk, &hello).await?
         }
     };
     twiml(&body)
 }
 
+/// A call the receptionist takes (relay or gather): who and where.
+struct Talk<'a> {
+    how: Answer,
+    call_id: &'a str,
+    call_sid: &'a str,
+    /// The tenant's number on the call.
+    number: &'a str,
+    contact_id: Option<&'a str>,
+}
+
+/// The TwiML that hands a call to the receptionist, opening with `hello`: the same for calls
+/// they make and calls we place.
+async fn conversation(
+    db: &D1Database,
+    base: &str,
+    context: &TenantContext,
+    settings: &VoiceSettings,
+    talk: &Talk<'_>,
+    hello: &str,
+) -> AppResult<String> {
+    let streets = calls::listing_streets(db, &context.tenant_id).await?;
+    let hints = greeting::hints(&context.business_name, streets.iter().map(String::as_str));
+    let language = settings.language();
+    if talk.how == Answer::Gather {
+        return Ok(voice_twiml::gather(base, 1, hello, language, &hints));
+    }
+    let parameters = [
+        ("tenant", context.tenant_id.as_str()),
+        ("call", talk.call_id),
+        ("contact", talk.contact_id.unwrap_or_default()),
+    ];
+    let languages = voice::language::relay_tags(settings);
+    Ok(voice_twiml::relay(&voice_twiml::Relay {
+        base_url: base,
+        call_sid: talk.call_sid,
+        number: talk.number,
+        greeting: hello,
+        language,
+        hints: &hints,
+        languages: &languages,
+        parameters: &parameters,
+    }))
+}
+
+/// `POST /webhooks/twilio/voice/outbound?call={id}&number={tenant number}`: the person we
+/// called (`POST /api/v1/calls`) answered and Twilio asks what to say: the receptionist, as on
+/// a call they made, opening with who we are and why we call.
+pub async fn outbound(mut req: Request, env: Env) -> AppResult<Response> {
+    let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
+    let call = call_request(&form)?;
+    let call_id = super::query_param(&req, "call")?.ok_or_else(|| ApiError::bad_request("`call` is required"))?;
+    let stored = calls::call(&db, &tenant.tenant_id, &call_id)
+        .await?
+        .filter(|c| c.direction == "outbound")
+        .ok_or_else(|| ApiError::not_found("call"))?;
+    // Twilio may ask before the job stored the Calls API's answer.
+    calls::attach_call_sid(&db, &tenant.tenant_id, &call_id, &call.call_sid, now).await?;
+    let name = match &stored.contact_id {
+        Some(id) => calls::contact_name(&db, &tenant.tenant_id, id).await?,
+        None => None,
+    };
+    let context = tenant.into_context(now);
+    let settings = voice_settings(&context);
+    let purpose = stored.purpose.as_deref().and_then(Purpose::parse).unwrap_or(Purpose::Callback);
+    let hello = greeting::outbound_greeting(&context.business_name, name.as_deref(), purpose);
+    let how = if stored.mode == "gather" { Answer::Gather } else { Answer::Relay };
+    let talk = Talk {
+        how,
+        call_id: &stored.id,
+        call_sid: &call.call_sid,
+        number: &call.tenant_number,
+        contact_id: stored.contact_id.as_deref(),
+    };
+    twiml(&conversation(&db, &config::public_base_url(&env)?, &context, &settings, &talk, &hello).await?)
+}
+
 pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
-    let Verified { form, db: _, tenant, now } = verify(&mut req, &env).await?;
+    let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
     let call = call_request(&form)?;
     let turn: u32 = super::query_param(&req, "turn")?.and_then(|t| t.parse().ok()).unwrap_or(1);
     let context = tenant.into_context(now);
@@ -164,30 +232,73 @@ pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
         // Silence (or a caller we cannot keep a conversation with): ask again, same turn.
         return twiml(&voice_twiml::gather(&base, turn, "Sorry, could you say that again?", &language, ""));
     };
-    let today = context.local_time.date;
-    let template = context.settings.template.clone();
-    let transfer = settings.transfer_number.clone();
-    let inbound = InboundTurn::from_speech(&call.call_sid, turn, from, &speech, context, now);
+    let next = spoken::next(&speech, context.settings.template.as_deref(), context.local_time.date);
+    let inbound = InboundTurn::from_speech(&call.call_sid, turn, from, &speech, context.clone(), now);
     let outcome = conversation_turn(&env, &inbound).await?;
+    let summary = relay::handoff_in(&outcome.events).map(|(_, summary)| summary);
     publish_after_response(&env, ctx, outcome.events);
     // The reply is in the language the caller spoke (the brain's reading): said, and the next
     // words listened for, in it.
     let spoken_in = language_of(&speech);
     let reply = speech::say(outcome.reply.as_deref().unwrap_or_default(), &settings, spoken_in);
     let said_in = voice::language::tag(spoken_in, &settings);
-    let next = spoken::next(&speech, template.as_deref(), today);
-    let to = form.non_empty("To").unwrap_or_default();
-    let body = match (next, transfer) {
-        (Next::HangUp, _) => voice_twiml::say_and_hang_up(&reply, &said_in),
-        (Next::Person, Some(number)) => voice_twiml::dial(&base, &call.call_sid, &number, to, CONNECTING, &language),
-        (Next::Person, None) | (Next::Listen, _) => voice_twiml::gather(&base, turn + 1, &reply, &said_in, ""),
+    let body = match next {
+        Next::HangUp => voice_twiml::say_and_hang_up(&reply, &said_in),
+        // The reply said what happens next (put through, or called back): the TwiML does it.
+        Next::Person => to_person(&env, &db, (&context, &call), &reply, summary.as_deref(), now).await?,
+        Next::Listen => voice_twiml::gather(&base, turn + 1, &reply, &said_in, ""),
     };
     twiml(&body)
+}
+
+/// A caller who asked for a person: put through when someone can answer (a transfer number,
+/// open hours), saying `announce` while it rings; else a callback scheduled and a message taken.
+async fn to_person(
+    env: &Env,
+    db: &D1Database,
+    (context, call): (&TenantContext, &CallRequest),
+    announce: &str,
+    summary: Option<&str>,
+    now: u64,
+) -> AppResult<String> {
+    let settings = voice_settings(context);
+    match person_route(&settings, context.settings.is_open_at(context.local_time)) {
+        PersonRoute::Transfer(number) => Ok(voice_twiml::dial(
+            &config::public_base_url(env)?,
+            &call.call_sid,
+            &number,
+            &call.tenant_number,
+            announce,
+            settings.language(),
+        )),
+        PersonRoute::Callback(missed) => call_back(env, db, context, call, &missed, summary, now).await,
+    }
+}
+
+/// Nobody could take the call: the callback is scheduled (the team's task, a text to the
+/// caller) and the caller, told when, may leave a message (`<Record>`, as voicemail).
+async fn call_back(
+    env: &Env,
+    db: &D1Database,
+    context: &TenantContext,
+    call: &CallRequest,
+    missed: &Missed,
+    summary: Option<&str>,
+    now: u64,
+) -> AppResult<String> {
+    let when = callbacks::schedule(env, db, context, &call.call_sid, missed, summary, now).await?;
+    let settings = voice_settings(context);
+    let base = config::public_base_url(env)?;
+    Ok(voice_twiml::voicemail(&base, &call.tenant_number, &callback::spoken(when.as_deref()), settings.language()))
 }
 
 pub async fn status(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
     let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
     let call = call_request(&form)?;
+    if let Some(call_id) = super::query_param(&req, "call")? {
+        // A call we placed: its progress may be reported before the job stored its CallSid.
+        calls::attach_call_sid(&db, &tenant.tenant_id, &call_id, &call.call_sid, now).await?;
+    }
     let reported = form.non_empty("CallStatus").unwrap_or_default();
     // An undocumented status is acknowledged and ignored: Twilio adds values without notice.
     if let Some(rank) = status::rank(reported) {
@@ -227,7 +338,7 @@ pub async fn recording(mut req: Request, env: Env, ctx: &Context) -> AppResult<R
     let duration = status::duration_seconds(form.non_empty("RecordingDuration"));
     let stored = calls::attach_recording(&db, &tenant.tenant_id, &call.call_sid, (sid, url, duration), now).await?;
     // On the caller's timeline too; the recording's sid makes the two reports one entry.
-    if let Some((stored, caller)) = stored.and_then(|c| PhoneE164::parse(&c.from_number).ok().map(|p| (c, p))) {
+    if let Some((stored, caller)) = stored.and_then(|c| PhoneE164::parse(c.person_number()).ok().map(|p| (c, p))) {
         let note = voice::voicemail_note(&stored.id, duration);
         let context = tenant.into_context(now);
         let turn = InboundTurn::voicemail(sid, note, caller, context.clone(), now);
@@ -248,20 +359,29 @@ pub async fn relay_ended(mut req: Request, env: Env) -> AppResult<Response> {
         calls::set_handoff(&db, &tenant.tenant_id, &call.call_sid, raw, now).await?;
     }
     let context = tenant.into_context(now);
-    let settings = voice_settings(&context);
     let handoff = Handoff::parse(raw);
-    let body = match (handoff.wants_person(), &settings.transfer_number) {
-        (true, Some(number)) => voice_twiml::dial(
-            &config::public_base_url(&env)?,
-            &call.call_sid,
-            number,
-            form.non_empty("To").unwrap_or_default(),
-            CONNECTING,
-            settings.language(),
-        ),
-        _ => voice_twiml::hang_up(),
-    };
-    twiml(&body)
+    if !handoff.wants_person() {
+        return twiml(&voice_twiml::hang_up());
+    }
+    // The relay has said its words: the caller hears that they are being connected.
+    twiml(&to_person(&env, &db, (&context, &call), CONNECTING, handoff.summary.as_deref(), now).await?)
+}
+
+/// `POST /webhooks/twilio/voice/dial-ended`: the `<Dial>` action. A transfer somebody answered
+/// is over; one nobody did (`DialCallStatus` `no-answer`, `busy`, `failed`, `canceled`) becomes
+/// a callback and a message. The summary is the relay's handoff, kept on the call.
+pub async fn dial_ended(mut req: Request, env: Env) -> AppResult<Response> {
+    let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
+    let call = call_request(&form)?;
+    let dial_status = form.non_empty("DialCallStatus");
+    if dial_answered(dial_status) {
+        return twiml(&voice_twiml::hang_up());
+    }
+    let stored = calls::call_by_sid(&db, &tenant.tenant_id, &call.call_sid).await?;
+    let handoff = Handoff::parse(stored.as_ref().and_then(|c| c.handoff.as_deref()));
+    let missed = Missed::Unanswered(dial_status.unwrap_or("no-answer").chars().take(32).collect());
+    let context = tenant.into_context(now);
+    twiml(&call_back(&env, &db, &context, &call, &missed, handoff.summary.as_deref(), now).await?)
 }
 
 /// `POST /webhooks/twilio/voice/whisper?call={CallSid}&number={tenant number}`: the person

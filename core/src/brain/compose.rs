@@ -66,6 +66,22 @@ pub(super) struct Composed {
     pub bare: bool,
 }
 
+/// What a request for a person is told. On a call the words say what happens next — the
+/// call is put through, or the team will call back (`voice::handoff::person_route` decides both
+/// here and where the call goes); on other channels the team gets back to them.
+fn person_phrase(turn: &Turn) -> Phrase {
+    use crate::voice::handoff::{person_route, PersonRoute};
+    if turn.channel != crate::channel::Channel::Voice {
+        return Phrase::HumanRequested;
+    }
+    let open = turn.settings.is_open_at(turn.local_time);
+    let none = crate::voice::VoiceSettings::default();
+    match person_route(turn.settings.voice.as_ref().unwrap_or(&none), open) {
+        PersonRoute::Transfer(_) => Phrase::PuttingThrough,
+        PersonRoute::Callback(_) => Phrase::CallbackScheduled,
+    }
+}
+
 pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueState, lang: &str) -> Composed {
     let intent = understood.intent;
     let engaged = shows_interest(intent) || intent == Intent::ProvideInfo || !turn.lead.0.is_empty();
@@ -211,7 +227,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
         }
     }
     match intent {
-        Intent::SpeakToHuman => out.parts.push(phrase(Phrase::HumanRequested, lang).to_owned()),
+        Intent::SpeakToHuman => out.parts.push(phrase(person_phrase(turn), lang).to_owned()),
         Intent::Complaint => out.parts.push(phrase(Phrase::Complaint, lang).to_owned()),
         _ => {}
     }

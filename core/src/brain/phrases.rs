@@ -34,6 +34,10 @@ pub enum Phrase {
     Address,
     Emergency,
     HumanRequested,
+    /// A caller asking for a person on a call that is about to be put through.
+    PuttingThrough,
+    /// A caller asking for a person nobody can take now: the team will call back.
+    CallbackScheduled,
     Complaint,
     ThanksGoodbye,
     /// A second goodbye in a row: said differently.
@@ -199,6 +203,22 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "Natürlich – ich habe jemanden aus dem Team gebeten, sich persönlich bei Ihnen zu melden.",
             "Claro — pedi a alguém da equipa que lhe responda pessoalmente.",
             "Certo: ho chiesto a un membro del team di risponderle personalmente.",
+        ],
+        Phrase::PuttingThrough => [
+            "Of course — putting you through now.",
+            "Por supuesto, le paso ahora mismo.",
+            "Bien sûr — je vous mets en relation tout de suite.",
+            "Natürlich – ich verbinde Sie jetzt.",
+            "Claro — vou transferi-lo agora.",
+            "Certo, la metto in contatto adesso.",
+        ],
+        Phrase::CallbackScheduled => [
+            "Of course — nobody can take your call right now, so I've asked the team to call you back.",
+            "Por supuesto. Ahora mismo nadie puede atenderle, así que he pedido al equipo que le devuelva la llamada.",
+            "Bien sûr — personne ne peut vous répondre pour le moment, j'ai donc demandé à l'équipe de vous rappeler.",
+            "Natürlich – gerade kann niemand Ihren Anruf annehmen, deshalb habe ich das Team gebeten, Sie zurückzurufen.",
+            "Claro — neste momento ninguém pode atender, por isso pedi à equipa que lhe ligue de volta.",
+            "Certo: al momento nessuno può rispondere, quindi ho chiesto al team di richiamarla.",
         ],
         Phrase::Complaint => [
             "I'm sorry to hear that. I've passed this to the team so someone can put it right with you.",
@@ -374,7 +394,7 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [Phrase; 31] = [
+    const ALL: [Phrase; 33] = [
         Phrase::ValuationRequested,
         Phrase::RepairLogged,
         Phrase::RepairLoggedUrgent,
@@ -403,6 +423,8 @@ mod tests {
         Phrase::Address,
         Phrase::Emergency,
         Phrase::HumanRequested,
+        Phrase::PuttingThrough,
+        Phrase::CallbackScheduled,
         Phrase::Complaint,
         Phrase::ThanksGoodbye,
         Phrase::MissedCall,

@@ -420,4 +420,26 @@ pub(crate) mod tests {
         assert_eq!(reply.intent, Intent::SpeakToHuman);
         assert_eq!(reply.escalation.unwrap().reason, Reason::HumanRequested);
     }
+
+    #[test]
+    fn on_a_call_a_request_for_a_person_is_told_what_happens_next() {
+        let mut s = letting_agent();
+        let ask = |s: &Settings, hour| {
+            let mut t = turn(s, "Can I speak to a real person please?", at(0, hour, 0));
+            t.channel = Channel::Voice;
+            RulesBrain.respond(&t).text.unwrap()
+        };
+        let text = ask(&s, 10);
+        assert!(
+            text.contains("nobody can take your call right now, so I've asked the team to call you back"),
+            "{text}"
+        );
+        s.voice =
+            Some(crate::voice::VoiceSettings { transfer_number: Some("+447700900123".into()), ..Default::default() });
+        let text = ask(&s, 10);
+        assert!(text.contains("putting you through now"), "{text}");
+        assert!(!text.contains("get back to you"), "no promise the transfer breaks: {text}");
+        let text = ask(&s, 22);
+        assert!(text.contains("call you back"), "closed: nobody to put them through to: {text}");
+    }
 }

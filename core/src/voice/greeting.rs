@@ -16,6 +16,20 @@ pub fn greeting(business_name: &str, contact_name: Option<&str>, upcoming: Optio
     }
 }
 
+/// What the person we call hears first: who is calling and why, by name when we know it.
+pub fn outbound_greeting(business_name: &str, contact_name: Option<&str>, purpose: super::outbound::Purpose) -> String {
+    let hello = match contact_name.and_then(|n| n.split_whitespace().next()) {
+        Some(first) => format!("Hi {first}, it's {business_name}"),
+        None => format!("Hello, it's {business_name}"),
+    };
+    match purpose {
+        super::outbound::Purpose::Callback => format!("{hello} returning your call. How can I help?"),
+        super::outbound::Purpose::LeadFollowUp => {
+            format!("{hello} following up on your enquiry. Is now a good time to talk?")
+        }
+    }
+}
+
 /// Said before `<Record>` when the business is closed.
 pub fn voicemail_greeting(business_name: &str, contact_name: Option<&str>) -> String {
     let hello = match contact_name.and_then(|n| n.split_whitespace().next()) {
@@ -71,6 +85,19 @@ mod tests {
         assert_eq!(
             greeting("Acme Lettings", Some("Priya Shah"), Some("your viewing on Friday at 10:00")),
             "Hi Priya, thanks for calling Acme Lettings. Are you calling about your viewing on Friday at 10:00?"
+        );
+    }
+
+    #[test]
+    fn a_call_we_place_says_who_we_are_and_why() {
+        use crate::voice::outbound::Purpose;
+        assert_eq!(
+            outbound_greeting("Oakfield Lettings", Some("Priya Shah"), Purpose::Callback),
+            "Hi Priya, it's Oakfield Lettings returning your call. How can I help?"
+        );
+        assert_eq!(
+            outbound_greeting("Oakfield Lettings", None, Purpose::LeadFollowUp),
+            "Hello, it's Oakfield Lettings following up on your enquiry. Is now a good time to talk?"
         );
     }
 

@@ -34,9 +34,52 @@ impl Handoff {
     }
 }
 
+/// Where a caller who asked for a person goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonRoute {
+    /// Put through (`<Dial>`) to this number.
+    Transfer(String),
+    /// Nobody to put them through to: the team calls them back (and they may leave a message).
+    Callback(super::callback::Missed),
+}
+
+/// A transfer needs a number to ring and someone there to answer it: the business open.
+pub fn person_route(settings: &super::VoiceSettings, open: bool) -> PersonRoute {
+    use super::callback::Missed;
+    match &settings.transfer_number {
+        Some(number) if open => PersonRoute::Transfer(number.clone()),
+        Some(_) => PersonRoute::Callback(Missed::Closed),
+        None => PersonRoute::Callback(Missed::NoTransferNumber),
+    }
+}
+
+/// Whether a `<Dial>` reached someone, from the `DialCallStatus` Twilio posts to its `action`
+/// (`completed`/`answered`; `busy`, `no-answer`, `failed`, `canceled` did not).
+pub fn dial_answered(dial_call_status: Option<&str>) -> bool {
+    matches!(dial_call_status, Some("completed" | "answered"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::voice::callback::Missed;
+    use crate::voice::VoiceSettings;
+
+    #[test]
+    fn a_transfer_needs_a_number_and_open_hours() {
+        let with = VoiceSettings { transfer_number: Some("+447700900123".into()), ..Default::default() };
+        assert_eq!(person_route(&with, true), PersonRoute::Transfer("+447700900123".into()));
+        assert_eq!(person_route(&with, false), PersonRoute::Callback(Missed::Closed));
+        assert_eq!(person_route(&VoiceSettings::default(), true), PersonRoute::Callback(Missed::NoTransferNumber));
+    }
+
+    #[test]
+    fn only_an_answered_dial_reached_someone() {
+        assert!(dial_answered(Some("completed")));
+        for missed in [Some("no-answer"), Some("busy"), Some("failed"), Some("canceled"), None] {
+            assert!(!dial_answered(missed), "{missed:?}");
+        }
+    }
 
     #[test]
     fn reads_the_reason_and_summary_and_tolerates_garbage() {

@@ -3,10 +3,12 @@
 //! (`twiml`) and the call's lifecycle as Twilio reports it (`status`). The live
 //! ConversationRelay WebSocket is the `CallDO`'s; this module is the HTTP side.
 
+pub mod callback;
 pub mod greeting;
 pub mod handoff;
 pub mod language;
 pub mod latency;
+pub mod outbound;
 pub mod request;
 pub mod speech;
 pub mod spoken;

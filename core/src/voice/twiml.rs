@@ -96,15 +96,20 @@ pub fn voicemail(base_url: &str, number: &str, greeting: &str, language: &str) -
 }
 
 pub const WHISPER_PATH: &str = "/webhooks/twilio/voice/whisper";
+pub const DIAL_ENDED_PATH: &str = "/webhooks/twilio/voice/dial-ended";
 
 /// Put the caller through to a person: `announce` is said to the caller while the phone rings;
 /// the person answering first hears the call's summary (`<Number url>` fetches
 /// `/webhooks/twilio/voice/whisper`, naming the call and the tenant's number, `caller_id`).
+/// When the transfer ends, answered or not, Twilio asks `/webhooks/twilio/voice/dial-ended`
+/// (with `DialCallStatus`) what next.
 pub fn dial(base_url: &str, call_sid: &str, number: &str, caller_id: &str, announce: &str, language: &str) -> String {
     let whisper = format!("{base_url}{WHISPER_PATH}?call={}&number={}", urlencode(call_sid), urlencode(caller_id));
     format!(
-        "{HEADER}<Response>{}<Dial answerOnBridge=\"true\" callerId=\"{}\" timeout=\"20\"><Number url=\"{}\" method=\"POST\">{}</Number></Dial></Response>",
+        "{HEADER}<Response>{}<Dial action=\"{}{DIAL_ENDED_PATH}\" method=\"POST\" answerOnBridge=\"true\" callerId=\"{}\" \
+         timeout=\"20\"><Number url=\"{}\" method=\"POST\">{}</Number></Dial></Response>",
         say_element(announce, language),
+        escape(base_url),
         escape(caller_id),
         escape(&whisper),
         escape(number),
@@ -191,7 +196,8 @@ mod tests {
     fn dial_bridges_on_answer() {
         let xml = dial("https://fd.example", "CA1", "+15552223333", "+15550001111", "Connecting you now.", "en-US");
         assert!(xml.contains(
-            "<Dial answerOnBridge=\"true\" callerId=\"+15550001111\" timeout=\"20\"><Number \
+            "<Dial action=\"https://fd.example/webhooks/twilio/voice/dial-ended\" method=\"POST\" \
+             answerOnBridge=\"true\" callerId=\"+15550001111\" timeout=\"20\"><Number \
              url=\"https://fd.example/webhooks/twilio/voice/whisper?call=CA1&amp;number=%2B15550001111\" \
              method=\"POST\">+15552223333</Number></Dial>"
         ));

@@ -1,5 +1,6 @@
 //! Twilio Messaging (SMS, and WhatsApp through Twilio): docs/PROTOCOLS.md §1 and §3.1.
 
+pub mod calls;
 mod inbound;
 pub mod relay;
 pub mod relay_stream;

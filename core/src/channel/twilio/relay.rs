@@ -23,6 +23,9 @@ pub enum Incoming {
         from: String,
         #[serde(default)]
         to: String,
+        /// `inbound`, or `outbound-api` on a call we placed (then `to` is the person).
+        #[serde(default)]
+        direction: String,
         #[serde(default)]
         custom_parameters: serde_json::Map<String, serde_json::Value>,
     },
@@ -56,6 +59,9 @@ pub struct CallState {
     pub call_sid: String,
     pub from: String,
     pub to: String,
+    /// As `setup` said it (absent from calls stored before it was kept: inbound).
+    #[serde(default)]
+    pub direction: String,
     pub custom_parameters: serde_json::Map<String, serde_json::Value>,
     /// Turns taken so far: each turn's event id is `<CallSid>:<n>`, so a prompt is answered once.
     pub turns: u32,
@@ -67,6 +73,18 @@ pub struct CallState {
     /// TwiML's `language`.
     #[serde(default)]
     pub language: Option<String>,
+}
+
+impl CallState {
+    /// The person on the line: the caller, or on a call we placed (`outbound-api`) the person
+    /// we rang.
+    pub fn person(&self) -> &str {
+        if self.direction == "outbound-api" {
+            &self.to
+        } else {
+            &self.from
+        }
+    }
 }
 
 /// Why the call leaves the AI, as `handoffData.reason`.
@@ -117,7 +135,7 @@ pub fn language_message(tag: &str) -> String {
 /// `<Connect action>` URL, which transfers the call.
 pub fn end_message(handoff: Handoff, summary: &str, call: &CallState) -> String {
     let data =
-        json!({ "reason": handoff.as_str(), "summary": summary, "contact": call.from, "callSid": call.call_sid });
+        json!({ "reason": handoff.as_str(), "summary": summary, "contact": call.person(), "callSid": call.call_sid });
     json!({ "type": "end", "handoffData": data.to_string() }).to_string()
 }
 
@@ -201,6 +219,13 @@ mod tests {
     #[test]
     fn end_carries_handoff_data_as_a_json_string() {
         let call = CallState { call_sid: "CA1".into(), from: "+447700900123".into(), ..Default::default() };
+        let placed = CallState {
+            from: "+14155550100".into(),
+            to: "+447700900123".into(),
+            direction: "outbound-api".into(),
+            ..Default::default()
+        };
+        assert_eq!((call.person(), placed.person()), ("+447700900123", "+447700900123"));
         let end: serde_json::Value =
             serde_json::from_str(&end_message(Handoff::Human, "asked for a person", &call)).unwrap();
         assert_eq!(end["type"], "end");
