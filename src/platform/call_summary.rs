@@ -63,7 +63,7 @@ pub async fn summarize_call(
         tickets: rows.tickets,
         escalations: rows.escalations,
         new_contact: rows.contact_created_at.is_some_and(|at| at >= call.created_at),
-        caller: call.from_number.clone(),
+        caller: call.person_number().to_owned(),
         caller_name: rows.contact_name,
         template: context.settings.template.clone(),
         today: Some(context.local_time.date),
@@ -73,7 +73,7 @@ pub async fn summarize_call(
     let summary = summary::summarize(&facts);
 
     let mut events = Vec::new();
-    if let Ok(caller) = PhoneE164::parse(&call.from_number) {
+    if let Ok(caller) = PhoneE164::parse(call.person_number()) {
         let note = InboundTurn::call_summary(call_sid, summary.timeline_text(), caller, context.clone(), now);
         events.extend(conversation_turn(env, &note).await?.events);
     }
