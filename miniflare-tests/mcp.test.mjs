@@ -319,6 +319,11 @@ test('every tool answers the SDK client with structured content its output schem
     assert.ok((await call('search_knowledge', { q: 'are pets allowed' })).passages.some((p) => /pet/i.test(p.title)));
     assert.ok(Array.isArray((await call('get_call_history', { contact_id: contact })).calls));
 
+    // Calling them back: a queued outbound call (simulated: the test tenant has no Twilio credentials).
+    const placed = await call('make_call', { to: phone, purpose: 'callback', contact_id: contact });
+    assert.deepEqual([placed.direction, placed.purpose, placed.contact_id, placed.to_number], ['outbound', 'callback', contact, phone]);
+    await eventually(async () => (await apiOk(server, DEMO.key, `/api/v1/calls/${placed.id}`)).status === 'simulated', { what: 'the call placed (simulated)' });
+
     const ticket = await call('create_ticket', { category: 'plumbing', urgency: 'routine', summary: 'Dripping kitchen tap', contact_id: contact });
     assert.match(ticket.id, /^tkt_/);
     assert.equal((await apiOk(server, DEMO.key, `/api/v1/tickets/${ticket.id}`)).summary, 'Dripping kitchen tap');

@@ -131,6 +131,7 @@ pub enum Call {
     BookAppointment(BookingRequest),
     ResolveEscalation(ResolveEscalation),
     CreateTicket(CreateTicket),
+    MakeCall(crate::voice::outbound::MakeCallRequest),
 }
 
 /// Reads `arguments` as `T`; absent arguments are an empty object.

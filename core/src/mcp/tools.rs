@@ -65,7 +65,7 @@ const SENT: &str = r#"{"type": "object", "properties": {
   "message_id": {"type": "string"}, "channel": {"type": "string"}, "approval_id": {"type": "string"}
 }, "required": ["status"]}"#;
 
-pub static TOOLS: [Tool; 15] = [
+pub static TOOLS: [Tool; 16] = [
     Tool {
         name: "search_contacts",
         title: "Search contacts",
@@ -251,6 +251,18 @@ pub static TOOLS: [Tool; 15] = [
         output_schema: ANY_OBJECT,
         parse: |a| args::read(a).map(Call::CreateTicket),
     },
+    Tool {
+        name: "make_call",
+        title: "Call someone back",
+        description: "Phone a contact from the business's number: the receptionist talks to them, opening with why we call (returning their call, or following up a lead). The call is placed through a queue; without provider credentials it is recorded as simulated. The business may require a person to approve it first.",
+        scope: Scope::Write,
+        input_schema: r#"{"type": "object", "additionalProperties": false, "required": ["to", "purpose"], "properties": {
+  "to": {"type": "string", "description": "E.164 phone number, e.g. +447700900123."},
+  "purpose": {"type": "string", "enum": ["callback", "lead_follow_up"]},
+  "contact_id": {"type": "string"}}}"#,
+        output_schema: ANY_OBJECT,
+        parse: |a| args::read(a).map(Call::MakeCall),
+    },
 ];
 
 #[cfg(test)]
@@ -297,6 +309,7 @@ mod tests {
             Call::BookAppointment(a) => serde_json::to_value(a),
             Call::ResolveEscalation(a) => serde_json::to_value(a),
             Call::CreateTicket(a) => serde_json::to_value(a),
+            Call::MakeCall(a) => serde_json::to_value(a),
         }
         .unwrap();
         let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
@@ -356,6 +369,9 @@ mod tests {
     #[test]
     fn write_tools_need_the_write_scope() {
         let writes: Vec<&str> = TOOLS.iter().filter(|t| t.is_write()).map(|t| t.name).collect();
-        assert_eq!(writes, ["send_sms", "send_whatsapp", "book_appointment", "resolve_escalation", "create_ticket"]);
+        assert_eq!(
+            writes,
+            ["send_sms", "send_whatsapp", "book_appointment", "resolve_escalation", "create_ticket", "make_call"]
+        );
     }
 }

@@ -34,7 +34,7 @@ impl Purpose {
 }
 
 /// `POST /api/v1/calls` (and the MCP `make_call` tool's arguments).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MakeCallRequest {
     pub to: String,

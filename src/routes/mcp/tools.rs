@@ -79,6 +79,10 @@ async fn act(env: &Env, caller: &Caller, call: &Call) -> AppResult<Value> {
             escalations::set_status(db, tenant, &a.escalation_id, Status::Resolved, &caller.actor).await?,
         )?,
         Call::CreateTicket(a) => serde_json::to_value(tickets::open(db, tenant, &caller.actor, a.clone()).await?)?,
+        Call::MakeCall(a) => {
+            let call = a.clone().validate()?;
+            serde_json::to_value(crate::platform::outbound_calls::make_call(env, db, tenant, &call, None).await?)?
+        }
     })
 }
 
