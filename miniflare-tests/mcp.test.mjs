@@ -345,3 +345,19 @@ test('every tool answers the SDK client with structured content its output schem
     await client.close();
   }
 });
+
+test('GET /api/v1/audit: the tenant reads its own tool calls (digests, not words); another tenant sees none; bad input is named', async () => {
+  await callTool(DEMO.key, 'list_escalations', { status: 'open', limit: 1 });
+  const { data } = await apiOk(server, DEMO.key, '/api/v1/audit?action=mcp.tool_call&limit=100');
+  const call = data.find((e) => e.subject === 'list_escalations');
+  assert.ok(call, JSON.stringify(data.slice(0, 3)));
+  assert.equal(call.action, 'mcp.tool_call');
+  assert.match(call.actor, /^api_key:/);
+  assert.match(call.detail.arguments_sha256, /^[0-9a-f]{64}$/);
+  assert.equal(call.detail.arguments, undefined, 'the arguments themselves are not kept');
+  assert.ok(data.every((e) => e.action === 'mcp.tool_call'), 'filtered by action');
+  const theirs = (await apiOk(server, DEMO2.key, '/api/v1/audit?limit=100')).data;
+  assert.ok(!theirs.some((e) => e.id === call.id), 'demo2 does not see demo\'s audit');
+  assert.equal((await api(server, undefined, '/api/v1/audit')).status, 401);
+  assert.equal((await api(server, DEMO.key, `/api/v1/audit?action=${'x'.repeat(65)}`)).status, 400);
+});

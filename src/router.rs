@@ -3,10 +3,10 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, approvals, bookings, calls, contact_messages, escalations, events, health, info_packs, kb, kb_unanswered,
-    leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize, oauth_register, oauth_token, openphone,
-    saved_searches, settings, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand, unparsed,
-    web_chat, web_form, well_known,
+    api, approvals, audit, bookings, calls, contact_messages, escalations, events, health, info_packs, kb,
+    kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize, oauth_register, oauth_token,
+    openphone, saved_searches, settings, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand,
+    unparsed, web_chat, web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -92,6 +92,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["api", "v1", "contacts", id, "messages"]) => contact_messages::post(req, &env, id).await,
         (Method::Post, ["mcp"]) => mcp::post(req, &env).await,
         (Method::Get, ["api", "v1", "approvals"]) => approvals::list(req, &env).await,
+        (Method::Get, ["api", "v1", "audit"]) => audit::list(req, &env).await,
         (Method::Post, ["api", "v1", "approvals", id]) => approvals::decide(req, &env, id).await,
         (Method::Post, ["api", "v1", "contacts", id, "info-pack"]) => info_packs::send(req, &env, id).await,
         (Method::Get, ["api", "v1", "kb"]) => kb::list(req, &env).await,
@@ -166,6 +167,7 @@ fn is_route(segments: &[&str]) -> bool {
                     | "tickets"
                     | "calls"
                     | "approvals"
+                    | "audit"
             ]
             | ["api", "v1", "listings", _]
             | ["api", "v1", "contacts", _, "interest" | "saved-searches" | "info-pack" | "messages"]

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod approvals;
+pub mod audit;
 pub mod bookings;
 pub mod calls;
 pub mod contact_messages;

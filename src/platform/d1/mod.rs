@@ -24,7 +24,7 @@ pub use escalations::{escalation, escalation_list, open_escalations_of, set_esca
 pub use frontdesk_durable::platform::d1::{database, statement, Arg};
 pub use leads::{lead, lead_changes, lead_list, set_lead_status, Lead};
 pub use reads::{
-    apply_message_status, apply_outbound_status, contact, contact_list, contact_messages, conversation,
+    apply_message_status, apply_outbound_status, audit_list, contact, contact_list, contact_messages, conversation,
     conversation_list, message_list, outbox_list, ContactFilter,
 };
 pub use settings::{save_tenant, tenant_row, TenantRow};

@@ -135,6 +135,35 @@ fn parsed(text: String) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
 }
 
+/// An `audit_log` row as `GET /api/v1/audit` shows it: who did what to which subject, when.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct AuditEntry {
+    pub id: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: Option<String>,
+    #[serde(deserialize_with = "json_text")]
+    pub detail: serde_json::Value,
+    pub created_at: u64,
+}
+
+impl frontdesk_core::api::Identified for AuditEntry {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// The tenant's audit entries, newest first, of one `action` or all.
+pub async fn audit_list(
+    db: &D1Database,
+    tenant_id: &str,
+    action: Option<&str>,
+    page: &PageRequest,
+) -> Result<Vec<AuditEntry>> {
+    let columns = "id, actor, action, subject, detail, created_at";
+    super::filtered_page(db, ("audit_log", columns), tenant_id, ("action", action), page).await
+}
+
 impl frontdesk_core::api::Identified for OutboxEntry {
     fn id(&self) -> &str {
         &self.id
