@@ -429,60 +429,6 @@ test('a client metadata document names the client: fetched, checked against its 
 });
 
 // Last: restarts the server two hours later on the same database.
-test('an access token expires after an hour; the refresh token still works; every sign-in was audited', async () => {
-  const { client, tokens } = await signedIn();
-  assert.equal((await principal(tokens.access_token)).status, 200);
-  await server.stop();
-  const { stdout } = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--json', '--command',
-    "SELECT tenant_id, actor, subject, detail FROM audit_log WHERE action = 'user.login' ORDER BY id"]);
-  const rows = JSON.parse(stdout)[0].results.map((r) => ({ ...r, detail: JSON.parse(r.detail) }));
-  const outcomes = (email) => rows.filter((r) => r.detail.email === email).map((r) => r.detail.outcome);
-  assert.deepEqual(outcomes('agent@demo.example'), ['failed', 'failed', 'failed', 'failed', 'failed_locked', 'locked']);
-  assert.ok(outcomes('owner@demo.example').every((o) => o === 'succeeded') && outcomes('owner@demo.example').length > 5);
-  assert.ok(rows.some((r) => r.tenant_id === 'ten_demo' && r.detail.email === 'owner@demo2.example' && r.detail.outcome === 'unknown_email'),
-    'the demo2 user trying demo is audited on demo');
-  assert.ok(rows.filter((r) => r.detail.outcome === 'succeeded').every((r) => r.actor.startsWith('user:usr_')));
-
-  // Same public URL: the tokens' audience is PUBLIC_BASE_URL + /mcp, and a new port would
-  // (rightly) refuse every token minted for the old one.
-  server = await startServer({ persistDir, vars: LIMITS, publicBaseUrl: server.publicBaseUrl, clockAt: Date.now() + 2 * 60 * 60 * 1000 });
-  assertChallenge(await principal(tokens.access_token), 'expired access token');
-  const next = await refresh(client.client_id, tokens.refresh_token);
-  assert.equal(next.status, 200, next.text);
-  assert.equal((await principal(next.json.access_token)).status, 200);
-});
-
-/** RFC 6238 six-digit code at `nowMs`, as an authenticator app shows it. */
-function totp(secretBase32, nowMs) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secretBase32) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(nowMs / 1000 / 30)));
-  const digest = createHmac('sha1', key).update(counter).digest();
-  const offset = digest[19] & 0x0f;
-  return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-
-/** A client's own site on loopback (allowed only in the test environment) serving metadata documents. */
-function startClientSite() {
-  return new Promise((resolve) => {
-    const http = createServer((req, res) => {
-      const url = `http://127.0.0.1:${http.address().port}`;
-      const docs = {
-        '/client.json': { client_id: `${url}/client.json`, client_name: 'Metadata Client', redirect_uris: [REDIRECT] },
-        '/liar.json': { client_id: `${url}/client.json`, client_name: 'Liar', redirect_uris: [REDIRECT] },
-        '/huge.json': { client_id: `${url}/huge.json`, client_name: 'x'.repeat(6000), redirect_uris: [REDIRECT] },
-      };
-      const doc = docs[req.url];
-      res.writeHead(doc ? 200 : 404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(doc ?? {}));
-    });
-    http.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${http.address().port}`, close: () => http.close() }));
-  });
-}
-
 // The whole journey of an MCP client such as Claude, with the official SDK's own OAuth client
 // (`authProvider`): it finds the authorization server from the 401's `resource_metadata`,
 // registers, sends the user to sign in and consent (done here as the browser would), exchanges
@@ -579,3 +525,58 @@ test('at /mcp a viewer\'s read-only grant lists and reads but a write tool is 40
     assert.deepEqual(body.result.structuredContent.contacts ?? body.result.structuredContent.data ?? [], [], JSON.stringify(body));
   }
 });
+
+test('an access token expires after an hour; the refresh token still works; every sign-in was audited', async () => {
+  const { client, tokens } = await signedIn();
+  assert.equal((await principal(tokens.access_token)).status, 200);
+  await server.stop();
+  const { stdout } = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--json', '--command',
+    "SELECT tenant_id, actor, subject, detail FROM audit_log WHERE action = 'user.login' ORDER BY id"]);
+  const rows = JSON.parse(stdout)[0].results.map((r) => ({ ...r, detail: JSON.parse(r.detail) }));
+  const outcomes = (email) => rows.filter((r) => r.detail.email === email).map((r) => r.detail.outcome);
+  assert.deepEqual(outcomes('agent@demo.example'), ['failed', 'failed', 'failed', 'failed', 'failed_locked', 'locked']);
+  assert.ok(outcomes('owner@demo.example').every((o) => o === 'succeeded') && outcomes('owner@demo.example').length > 5);
+  assert.ok(rows.some((r) => r.tenant_id === 'ten_demo' && r.detail.email === 'owner@demo2.example' && r.detail.outcome === 'unknown_email'),
+    'the demo2 user trying demo is audited on demo');
+  assert.ok(rows.filter((r) => r.detail.outcome === 'succeeded').every((r) => r.actor.startsWith('user:usr_')));
+
+  // Same public URL: the tokens' audience is PUBLIC_BASE_URL + /mcp, and a new port would
+  // (rightly) refuse every token minted for the old one.
+  server = await startServer({ persistDir, vars: LIMITS, publicBaseUrl: server.publicBaseUrl, clockAt: Date.now() + 2 * 60 * 60 * 1000 });
+  assertChallenge(await principal(tokens.access_token), 'expired access token');
+  const next = await refresh(client.client_id, tokens.refresh_token);
+  assert.equal(next.status, 200, next.text);
+  assert.equal((await principal(next.json.access_token)).status, 200);
+});
+
+/** RFC 6238 six-digit code at `nowMs`, as an authenticator app shows it. */
+function totp(secretBase32, nowMs) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(nowMs / 1000 / 30)));
+  const digest = createHmac('sha1', key).update(counter).digest();
+  const offset = digest[19] & 0x0f;
+  return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** A client's own site on loopback (allowed only in the test environment) serving metadata documents. */
+function startClientSite() {
+  return new Promise((resolve) => {
+    const http = createServer((req, res) => {
+      const url = `http://127.0.0.1:${http.address().port}`;
+      const docs = {
+        '/client.json': { client_id: `${url}/client.json`, client_name: 'Metadata Client', redirect_uris: [REDIRECT] },
+        '/liar.json': { client_id: `${url}/client.json`, client_name: 'Liar', redirect_uris: [REDIRECT] },
+        '/huge.json': { client_id: `${url}/huge.json`, client_name: 'x'.repeat(6000), redirect_uris: [REDIRECT] },
+      };
+      const doc = docs[req.url];
+      res.writeHead(doc ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(doc ?? {}));
+    });
+    http.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${http.address().port}`, close: () => http.close() }));
+  });
+}
+
