@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startFakeLlm } from './helpers/fake_llm.mjs';
 import { startServerWith } from './helpers/fake_provider.mjs';
 import { DEMO, DEMO2, uniquePhone, sendSms, assertTwimlReply, listAll, eventually, api, apiOk, conversationsOf, messagesOf } from './helpers/api.mjs';
-import { openCall } from '../scripts/lib/relay.mjs';
+import { onRelayCall } from './helpers/voice.mjs';
 
 const KEY = 'sk-test-frontdesk';
 let fake;
@@ -223,15 +223,7 @@ test('the model sends an info pack by tool call: the pack is on the contact\'s t
 // On a phone call the model's reply is spoken while it is still being written: each sentence
 // goes out as a `text` token as soon as it is whole. The fake model stops after its first
 // sentence until the test lets it go on, so a first token that arrives proves the streaming.
-async function voiceCall(phone, fn) {
-  const c = await openCall({ baseUrl: server.baseUrl, publicBaseUrl: server.publicBaseUrl, authToken: DEMO.token, to: DEMO.number });
-  try {
-    c.setup({ from: phone });
-    return await fn(c);
-  } finally {
-    c.close();
-  }
-}
+const voiceCall = (phone, fn) => onRelayCall(server, phone, fn);
 
 async function voiceReply(phone) {
   const { conversations } = await conversationsOf(server, DEMO.key, phone);

@@ -6,7 +6,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeProvider, startServerWith } from './helpers/fake_provider.mjs';
 import { DEMO, uniquePhone, conversationsOf, listAll, apiOk, eventually } from './helpers/api.mjs';
-import { openCall } from '../scripts/lib/relay.mjs';
+import { onRelayCall } from './helpers/voice.mjs';
 
 const ACCOUNT_SID = 'AC' + 'ca'.repeat(16);
 const ON_CALL = { name: 'Sam', phone: '+447700900999' };
@@ -31,16 +31,7 @@ after(async () => {
   twilio?.close();
 });
 
-async function onCall(phone, fn) {
-  const c = await openCall({ baseUrl: server.baseUrl, publicBaseUrl: server.publicBaseUrl, authToken: DEMO.token, to: DEMO.number });
-  try {
-    c.setup({ from: phone });
-    return await fn(c);
-  } finally {
-    c.close();
-  }
-}
-
+const onCall = (phone, fn) => onRelayCall(server, phone, fn);
 const smsTo = (phone) => twilio.requests.filter((r) => r.url.endsWith('/Messages.json') && r.form.To === phone);
 
 test('"I\'d like to see the flat on Elm Road tomorrow at ten": booked on the call, confirmed by SMS', async () => {

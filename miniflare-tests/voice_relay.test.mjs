@@ -10,23 +10,17 @@ import { DEMO, uniquePhone, conversationsOf, messagesOf, listAll, eventually, ap
 import { openCall, randomCallSid, relayTarget } from '../scripts/lib/relay.mjs';
 import { twilioSignature } from '../scripts/lib/twilio.mjs';
 import { connectSse } from './helpers/sse.mjs';
+import { onRelayCall } from './helpers/voice.mjs';
 
 let server;
 before(async () => { server = await startServer(); }, { timeout: 120_000 });
 after(async () => { await server?.stop(); });
 
+
 const call = (opts = {}) => openCall({ baseUrl: server.baseUrl, publicBaseUrl: server.publicBaseUrl, authToken: DEMO.token, to: DEMO.number, ...opts });
 
 /** Calls the demo tenant from `phone` (Twilio's `setup` sent), runs fn(call), hangs up. */
-async function onCall(phone, fn, opts = {}) {
-  const c = await call(opts);
-  try {
-    c.setup({ from: phone });
-    return await fn(c);
-  } finally {
-    c.close();
-  }
-}
+const onCall = (phone, fn, opts) => onRelayCall(server, phone, fn, opts);
 
 /** A raw upgrade request, so a refusal's HTTP status and body are visible. `sign(signedUrl)`
  *  gives the X-Twilio-Signature (null: none). */

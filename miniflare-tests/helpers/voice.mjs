@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { twilioSignature, formEncode } from '../../scripts/lib/twilio.mjs';
 import { DEMO } from './api.mjs';
+import { openCall } from '../../scripts/lib/relay.mjs';
 
 export const ALWAYS_OPEN = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00', '24:00']]));
 
@@ -39,4 +40,16 @@ export async function putSettings(server, settings, key = DEMO.key) {
     body: JSON.stringify({ settings }),
   });
   assert.equal(res.status, 200, `PUT settings → ${res.status} ${await res.text()}`);
+}
+
+/** A signed ConversationRelay call from `phone` to the demo tenant (Twilio's `setup` sent):
+ *  runs fn(call), then hangs up. `opts` go to openCall (e.g. `callSid` to reconnect). */
+export async function onRelayCall(server, phone, fn, opts = {}) {
+  const c = await openCall({ baseUrl: server.baseUrl, publicBaseUrl: server.publicBaseUrl, authToken: DEMO.token, to: DEMO.number, ...opts });
+  try {
+    c.setup({ from: phone });
+    return await fn(c);
+  } finally {
+    c.close();
+  }
 }
