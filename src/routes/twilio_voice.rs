@@ -132,7 +132,7 @@ pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
         }
         Answer::Relay | Answer::Gather => {
             let booking = match &contact_id {
-                Some(id) => upcoming(&db, &context.tenant_id, id, now).await?,
+                Some(id) => upcoming(&db, &context.tenant_id, id, (now, context.local_time.date)).await?,
                 None => None,
             };
             let hello = greeting::greeting(business, name.as_deref(), booking.as_deref());

@@ -11,6 +11,7 @@ use crate::platform::outreach::Reach;
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::booking::notice::{describe, language_of, notice_text, Notice, Period};
 use frontdesk_core::booking::{Booking, Change, Kind, Slot, Stay};
+use frontdesk_core::brain::understand::CivilDate;
 use frontdesk_core::events::{EventKind, NewEvent};
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{booking_mirrors, Job};
@@ -99,12 +100,17 @@ const UPCOMING_MS: u64 = 14 * 24 * 60 * 60 * 1000;
 
 /// "your viewing on Friday at 10:00": the contact's next booking in the coming fortnight, as a
 /// phone greeting asks about it.
-pub async fn upcoming(db: &D1Database, tenant_id: &str, contact_id: &str, now_ms: u64) -> Result<Option<String>> {
-    let Some(t) = super::tenant(db, tenant_id, now_ms).await? else { return Ok(None) };
+/// `today` is the tenant's local date, which the caller already knows.
+pub async fn upcoming(
+    db: &D1Database,
+    tenant_id: &str,
+    contact_id: &str,
+    (now_ms, today): (u64, CivilDate),
+) -> Result<Option<String>> {
     let row = store::next_for_contact(db, tenant_id, contact_id, now_ms, now_ms + UPCOMING_MS).await?;
     Ok(row.map(|row| {
         let kind = Kind::parse(&row.kind).unwrap_or(Kind::Appointment);
-        describe(kind, &period(&row), t.today, "en")
+        describe(kind, &period(&row), today, "en")
     }))
 }
 
