@@ -5,12 +5,14 @@
 use crate::inbound::TurnOutcome;
 use serde::{Deserialize, Serialize};
 
-/// One line of a streamed turn: `{"text":"…"}` pieces of the reply, then one `{"outcome":…}`
-/// (or `{"error":"…"}` when the turn could not be answered).
+/// One line of a streamed turn: `{"text":"…"}` pieces of the reply (or one `{"whole":"…"}`, a
+/// reply known at once, as the rules brain writes it), then one `{"outcome":…}` (or
+/// `{"error":"…"}` when the turn could not be answered).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TurnLine {
     Text(String),
+    Whole(String),
     Outcome(TurnOutcome),
     Error(String),
 }
@@ -55,7 +57,7 @@ mod tests {
         let outcome =
             TurnOutcome { reply: Some("Yes — £1,450.".into()), reply_id: Some("msg_1".into()), events: vec![] };
         let body: Vec<u8> =
-            [TurnLine::Text("Yes — ".into()), TurnLine::Text("£1,450.".into()), TurnLine::Outcome(outcome.clone())]
+            [TurnLine::Text("Yes — ".into()), TurnLine::Whole("£1,450.".into()), TurnLine::Outcome(outcome.clone())]
                 .iter()
                 .flat_map(TurnLine::encode)
                 .collect();
@@ -63,7 +65,7 @@ mod tests {
         let lines: Vec<TurnLine> = body.chunks(3).flat_map(|c| reader.feed(c)).map(Result::unwrap).collect();
         assert_eq!(
             lines,
-            vec![TurnLine::Text("Yes — ".into()), TurnLine::Text("£1,450.".into()), TurnLine::Outcome(outcome)]
+            vec![TurnLine::Text("Yes — ".into()), TurnLine::Whole("£1,450.".into()), TurnLine::Outcome(outcome)]
         );
     }
 

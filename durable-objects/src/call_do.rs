@@ -11,7 +11,7 @@ use crate::call_voice::{Speaker, Speaking, Voice};
 use crate::platform::d1::{database, statement, Arg};
 use crate::platform::tenant::TenantRecord;
 use crate::platform::time::{wall_clock_ms, WorkerClock};
-use crate::protocol::{conversation_turn_live, hub_publish, TENANT_HEADER};
+use crate::protocol::{conversation_turn_live, hub_publish, LiveReply, TENANT_HEADER};
 use frontdesk_core::brain::understand::language_of;
 use frontdesk_core::channel::twilio::relay::{self, CallState, Handoff, Incoming};
 use frontdesk_core::inbound::InboundTurn;
@@ -156,7 +156,11 @@ impl CallDO {
         let switch = language::switch(call.language.as_deref(), spoken_in, &voice);
         let voice = Voice { settings: &voice, language: spoken_in, switch };
         let mut speaker = Speaker::new(ws, &self.speaking, voice);
-        let outcome = conversation_turn_live(&self.env, &turn, |piece| speaker.piece(piece)).await;
+        let outcome = conversation_turn_live(&self.env, &turn, |reply| match reply {
+            LiveReply::Piece(piece) => speaker.piece(piece),
+            LiveReply::Whole(reply) => speaker.whole(reply),
+        })
+        .await;
         let outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -164,7 +168,7 @@ impl CallDO {
                 return Err(e);
             }
         };
-        if let (false, Some(reply)) = (speaker.streamed, &outcome.reply) {
+        if let (false, Some(reply)) = (speaker.has_spoken(), &outcome.reply) {
             speaker.whole(reply);
         }
         let said = speaker.finish();

@@ -46,8 +46,8 @@ pub struct Speaker<'a> {
     stream: SpokenStream,
     writer: TokenWriter,
     said: Vec<String>,
-    /// The brain's text came in pieces (a streamed reply): the outcome's copy is not said again.
-    pub streamed: bool,
+    /// The brain's text came in pieces (a streamed reply).
+    streamed: bool,
     /// The final token has gone (a whole reply's).
     ended: bool,
     first_token_at: Option<u64>,
@@ -56,11 +56,12 @@ pub struct Speaker<'a> {
 impl<'a> Speaker<'a> {
     pub fn new(ws: &'a WebSocket, speaking: &'a RefCell<Speaking>, voice: Voice<'a>) -> Self {
         *speaking.borrow_mut() = Speaking::Live;
+        let stream = SpokenStream::keeping_together(voice.settings.pronunciations.iter().map(|p| p.say.as_str()));
         Self {
             ws,
             speaking,
             voice,
-            stream: SpokenStream::default(),
+            stream,
             writer: TokenWriter::default(),
             said: Vec::new(),
             streamed: false,
@@ -74,6 +75,11 @@ impl<'a> Speaker<'a> {
         self.streamed = true;
         let phrases = self.stream.push(piece);
         self.say(phrases);
+    }
+
+    /// Whether the reply has been (or is being) said: the outcome's copy is then not said again.
+    pub fn has_spoken(&self) -> bool {
+        self.streamed || self.ended
     }
 
     /// A reply that came whole: its final token is marked `last` itself.

@@ -177,6 +177,12 @@ impl Thread {
             if turn.recovery && routine {
                 reply.escalation = Some(turn.recovery_escalation());
             }
+            // The rules brain's words are final here (what follows adds rows, not words), so a
+            // caller hears them now rather than after the turn's D1 batch. Should the batch fail,
+            // the turn is retried from the queue as any failed turn is: said once, stored later.
+            if let (Some(live), Some(text)) = (live, reply.text.as_deref()) {
+                live.whole(text);
+            }
             return Ok(Decision::Reply(Box::new(reply), None));
         };
         let Some(stored) = store.store_inbound(turn, ids).await.map_err(storage_error)? else {

@@ -50,12 +50,13 @@ pub async fn conversation_turn(env: &Env, turn: &InboundTurn) -> Result<TurnOutc
     response.json().await
 }
 
-/// Like `conversation_turn`, with the reply's text handed to `on_text` piece by piece while the
-/// brain writes it (an LLM's stream; the rules brain's reply comes whole, in the outcome).
+/// Like `conversation_turn`, with the reply's text handed to `on_text` as soon as it is known:
+/// piece by piece while an LLM writes it, or whole (`Reply::Whole`) from the rules brain,
+/// before the turn is stored.
 pub async fn conversation_turn_live(
     env: &Env,
     turn: &InboundTurn,
-    mut on_text: impl FnMut(&str),
+    mut on_text: impl FnMut(LiveReply<'_>),
 ) -> Result<TurnOutcome> {
     let stub = env.durable_object(CONVERSATION_BINDING)?.get_by_name(&turn.thread_name())?;
     let headers = Headers::new();
@@ -69,7 +70,8 @@ pub async fn conversation_turn_live(
     while let Some(chunk) = body.next().await {
         for line in reader.feed(&chunk?) {
             match line.map_err(worker::Error::RustError)? {
-                TurnLine::Text(text) => on_text(&text),
+                TurnLine::Text(text) => on_text(LiveReply::Piece(&text)),
+                TurnLine::Whole(text) => on_text(LiveReply::Whole(&text)),
                 TurnLine::Outcome(outcome) => return Ok(outcome),
                 TurnLine::Error(e) => return Err(worker::Error::RustError(e)),
             }
@@ -78,14 +80,30 @@ pub async fn conversation_turn_live(
     Err(worker::Error::RustError("the turn's stream ended without an outcome".into()))
 }
 
+/// The reply's text as a live turn hands it over.
+pub enum LiveReply<'a> {
+    Piece(&'a str),
+    Whole(&'a str),
+}
+
 /// Where a streamed turn's reply text goes as the brain writes it (`ConversationDO` side).
 #[derive(Clone)]
 pub struct LiveText(pub(crate) UnboundedSender<Result<Vec<u8>>>);
 
 impl LiveText {
     pub fn text(&self, piece: &str) {
+        self.send(TurnLine::Text(piece.to_owned()));
+    }
+
+    /// The whole reply at once: said as one (its sentences cut to what a caller can take in),
+    /// not phrase by phrase.
+    pub fn whole(&self, reply: &str) {
+        self.send(TurnLine::Whole(reply.to_owned()));
+    }
+
+    fn send(&self, line: TurnLine) {
         // The caller hung up: nobody reads the rest, and the turn still completes and is stored.
-        let _ = self.0.unbounded_send(Ok(TurnLine::Text(piece.to_owned()).encode()));
+        let _ = self.0.unbounded_send(Ok(line.encode()));
     }
 
     pub fn end(&self, line: TurnLine) {

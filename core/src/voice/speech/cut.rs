@@ -31,9 +31,22 @@ pub struct SpokenStream {
     spoken: usize,
     /// A question past the cut, said at the end if nothing follows it.
     closing_question: Option<String>,
+    /// Runs of words never split across phrases (lowercase), e.g. the tenant's pronunciation
+    /// entries: "Elm Road" said as "Elm Rode" only works while both words are in one phrase.
+    together: Vec<Vec<String>>,
 }
 
 impl SpokenStream {
+    /// A stream that never cuts a phrase inside one of `runs` (each a word or words).
+    pub fn keeping_together<'a>(runs: impl IntoIterator<Item = &'a str>) -> Self {
+        let together = runs
+            .into_iter()
+            .map(|run| run.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>())
+            .filter(|words| words.len() > 1)
+            .collect();
+        Self { together, ..Self::default() }
+    }
+
     /// The phrases `delta` completes that are to be said now.
     pub fn push(&mut self, delta: &str) -> Vec<String> {
         self.pending.push_str(delta);
@@ -67,13 +80,26 @@ impl SpokenStream {
         self.sentence.push(word.to_owned());
         let ends_sentence = ends_sentence(word);
         let ends_phrase = ends_sentence || word.ends_with([',', ';', ':']);
-        if ends_phrase || self.sentence.len() - self.said_words >= PHRASE_WORDS {
+        let long_enough = self.sentence.len() - self.said_words >= PHRASE_WORDS && !self.inside_run();
+        if ends_phrase || long_enough {
             self.say_unsaid(out);
         }
         if ends_sentence {
             let sentence = std::mem::take(&mut self.sentence).join(" ");
             self.sentence_done(sentence);
         }
+    }
+
+    /// Whether the unsaid words end partway into a run kept together (their last words are
+    /// the start of one, not all of it).
+    fn inside_run(&self) -> bool {
+        let unsaid = &self.sentence[self.said_words..];
+        self.together.iter().any(|run| {
+            (1..run.len().min(unsaid.len() + 1)).any(|k| {
+                let tail = &unsaid[unsaid.len() - k..];
+                tail.iter().zip(&run[..k]).all(|(word, want)| bare(word) == *want)
+            })
+        })
     }
 
     /// The words of the sentence not said yet, when it is one of those always said.
@@ -93,6 +119,11 @@ impl SpokenStream {
             self.closing_question = Some(sentence).filter(|s| s.ends_with('?'));
         }
     }
+}
+
+/// A word as a run compares it: lowercase, without the punctuation around it.
+fn bare(word: &str) -> String {
+    word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
 }
 
 /// Abbreviations whose full stop is not a sentence's end ("approx. £1,250 a month").
@@ -141,6 +172,19 @@ mod tests {
             vec!["The flat on Elm", "Road is a bright"]
         );
         assert_eq!(stream.finish(), vec!["two bedroom"]);
+    }
+
+    #[test]
+    fn a_run_kept_together_is_never_split_across_phrases() {
+        let mut stream = SpokenStream::keeping_together(["Elm Road", "Marylebone", "St John's Wood Road"]);
+        assert_eq!(
+            stream.push("The flat on Elm Road is a bright two bedroom "),
+            vec!["The flat on Elm Road", "is a bright two"],
+            "the phrase waits for the run's last word"
+        );
+        assert_eq!(stream.push("in St John's Wood Road now. "), vec!["bedroom in St John's Wood Road", "now."]);
+        let mut stream = SpokenStream::keeping_together(["Elm Road"]);
+        assert_eq!(stream.push("We are near an elm tree and more "), vec!["We are near an", "elm tree and more"]);
     }
 
     #[test]
