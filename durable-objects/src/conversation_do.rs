@@ -238,11 +238,16 @@ impl Thread {
         // Facts told on another channel moments ago may not have reached the lead yet.
         brain_turn.lead.fill_from(&brain_turn.dialogue.slots);
         if turn.is_contact_words() && !turn.body.trim().is_empty() {
-            brain_turn.knowledge = knowledge(&self.env, store.database(), turn).await;
             // Listings, availability and bookings the message asks for, done before the reply
-            // is written so it says what really happened. A duplicate never reaches here.
+            // is written so it says what really happened. A duplicate never reaches here. The
+            // acts do not read the knowledge, so both are looked up at once: a caller waits.
             let contact_id = known_contact.as_ref().map(|c| c.id.as_str());
-            brain_turn.acts = acts::run(&self.env, store.database(), turn, contact_id, &brain_turn).await;
+            let (passages, done) = futures::join!(
+                knowledge(&self.env, store.database(), turn),
+                acts::run(&self.env, store.database(), turn, contact_id, &brain_turn)
+            );
+            brain_turn.knowledge = passages;
+            brain_turn.acts = done;
         }
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
         let mut ids = NewIds {
