@@ -55,7 +55,7 @@ const PROMPTS = [
   'Have you got any two bedroom flats in Clifton?',
   'Is there parking?',
   'When could I view it?',
-  'Thanks, that is all.',
+  'Can I bring my dog?',
   'Where is your office?',
 ];
 const LLM_REPLY = 'Yes, the flat on Elm Road is still available at fourteen hundred and fifty pounds a month. Would you like to book a viewing this week?';

@@ -118,6 +118,21 @@ test('"can I speak to someone" ends the relay with handoffData reason human; so 
   });
 });
 
+test('a goodbye is answered, then the relay ends the call (reason goodbye); a question first does not end it', async () => {
+  const phone = uniquePhone();
+  await onCall(phone, async (c) => {
+    c.prompt('What are your opening hours?');
+    const asked = await c.answer();
+    assert.equal(asked.end, undefined, `a question keeps the call open: ${JSON.stringify(asked.end)}`);
+    c.prompt('Thanks, bye.');
+    const bye = await c.answer();
+    assert.ok(bye.text.length > 0, 'the caller hears a goodbye before the line closes');
+    const end = await c.next();
+    assert.equal(end.type, 'end', JSON.stringify(end));
+    assert.equal(JSON.parse(end.handoffData).reason, 'goodbye');
+  });
+});
+
 test('an interrupt mid-answer leaves only the heard part in the history', async () => {
   const phone = uniquePhone();
   await onCall(phone, async (c) => {

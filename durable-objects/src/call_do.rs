@@ -19,6 +19,7 @@ use frontdesk_core::phone::PhoneE164;
 use frontdesk_core::ports::Clock;
 use frontdesk_core::voice::language;
 use frontdesk_core::voice::latency::TurnTimes;
+use frontdesk_core::voice::spoken::{self, Next};
 use futures::lock::Mutex;
 use std::cell::RefCell;
 use worker::{
@@ -150,6 +151,7 @@ impl CallDO {
         let now = WorkerClock.now_ms();
         let context = tenant.into_context(now);
         let voice = context.settings.voice.clone().unwrap_or_default();
+        let (template, today) = (context.settings.template.clone(), context.local_time.date);
         let turn = InboundTurn::from_call(&call.call_sid, number, caller, words, context, now);
         // The brain answers in the language it read the caller's words in; the voice follows.
         let spoken_in = language_of(words);
@@ -172,7 +174,12 @@ impl CallDO {
             speaker.whole(reply);
         }
         let said = speaker.finish();
-        let handoff = relay::handoff_in(&outcome.events);
+        // A person or an emergency first; else a goodbye ends the call once its reply is said
+        // (read after the reply is out: the caller is not kept waiting for it).
+        let handoff = relay::handoff_in(&outcome.events).or_else(|| {
+            let goodbye = spoken::next(words, template.as_deref(), today) == Next::HangUp;
+            goodbye.then(|| (Handoff::Goodbye, "The caller said goodbye.".to_owned()))
+        });
         // Recorded before any other await, so an interrupt of this reply finds it.
         let speaking = outcome.reply_id.clone().filter(|_| said.heard.is_none()).map(|id| (id, said.text.clone()));
         let (call, _) = self

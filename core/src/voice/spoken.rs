@@ -1,4 +1,4 @@
-//! Whether a gather-mode call ends after the caller's words (what is said is
+//! Whether a call (gather or relay) ends after the caller's words (what is said is
 //! `voice::speech::say`, the relay's policy too).
 
 use crate::brain::understand::{understand, CivilDate, Input, Intent};

@@ -92,6 +92,8 @@ impl CallState {
 pub enum Handoff {
     Human,
     Emergency,
+    /// The caller said goodbye: the call ends after the reply (`relay-ended` hangs up).
+    Goodbye,
 }
 
 impl Handoff {
@@ -109,6 +111,7 @@ impl Handoff {
         match self {
             Handoff::Human => "human",
             Handoff::Emergency => "emergency",
+            Handoff::Goodbye => "goodbye",
         }
     }
 }
