@@ -103,7 +103,7 @@ test('a callback is stored queued, placed through Twilio\'s Calls API, and answe
   const xml = assertTwiml(await voicePost(`/webhooks/twilio/voice/outbound?${query}`, answered), 'outbound answer');
   assert.ok(xml.includes(`<Connect action="${PUBLIC}/webhooks/twilio/voice/relay-ended" method="POST">`), xml);
   assert.ok(xml.includes(`<ConversationRelay url="wss://voice.frontdesk.test/webhooks/twilio/relay?call=${call.call_sid}&amp;to=%2B14155550100" ` +
-    'welcomeGreeting="Hi Priya, it&apos;s Maple &amp; Pine Lettings returning your call. How can I help?"'), xml);
+    'welcomeGreeting="Hi Priya, it&apos;s Maple and Pine Lettings returning your call. How can I help?"'), xml);
   assert.ok(xml.includes(`<Parameter name="call" value="${call.id}"/><Parameter name="contact" value="${PRIYA.id}"/>`), xml);
   assert.equal((await voicePost(`/webhooks/twilio/voice/outbound?${query}`, answered, { token: DEMO2.token })).status, 403,
     'a forged request is refused');
@@ -153,7 +153,7 @@ test('a lead follow-up to a new number finds or makes the contact; the same Idem
   const query = `call=${call.id}&number=%2B14155550100`;
   const xml = assertTwiml(await voicePost(`/webhooks/twilio/voice/outbound?${query}`,
     { ...callParams(call.call_sid, DEMO.number), To: to, Direction: 'outbound-api', CallStatus: 'in-progress' }), 'answer');
-  assert.match(xml, /welcomeGreeting="Hello, it&apos;s Maple &amp; Pine Lettings following up on your enquiry\. Is now a good time to talk\?"/);
+  assert.match(xml, /welcomeGreeting="Hello, it&apos;s Maple and Pine Lettings following up on your enquiry\. Is now a good time to talk\?"/);
 });
 
 test('a Twilio outage is retried until the call is placed; a refusal marks it failed with the reason', async () => {

@@ -47,7 +47,7 @@ test('relay mode: the call is stored and answered with ConversationRelay in the 
   assert.ok(relay, xml);
   assert.ok(xml.includes(`<Connect action="${PUBLIC}/webhooks/twilio/voice/relay-ended" method="POST">`), xml);
   assert.ok(relay[1].startsWith(
-    `url="wss://voice.frontdesk.test/webhooks/twilio/relay?call=${sid}&amp;to=%2B14155550100" welcomeGreeting="Thanks for calling Maple &amp; Pine Lettings. How can I help?" ` +
+    `url="wss://voice.frontdesk.test/webhooks/twilio/relay?call=${sid}&amp;to=%2B14155550100" welcomeGreeting="Thanks for calling Maple and Pine Lettings. How can I help?" ` +
     'language="en-US" interruptible="any" dtmfDetection="true" hints="Maple &amp; Pine Lettings,'), relay[1]);
   assert.match(relay[1], /hints="[^"]*Elm Road/, 'listing streets are hints');
   assert.ok(xml.includes(`<Parameter name="tenant" value="${DEMO.tenantId}"/><Parameter name="call" value="${call.id}"/>` +
@@ -76,10 +76,10 @@ test('a caller with a viewing coming up is greeted by name and asked about it', 
 
   const xml = assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(callSid(), from)), 'voice webhook');
   const greeting = xml.match(/welcomeGreeting="([^"]*)"/)[1];
-  assert.equal(greeting, 'Hi Priya, thanks for calling Maple &amp; Pine Lettings. Are you calling about your viewing on Thursday at 10:00?');
+  assert.equal(greeting, 'Hi Priya, thanks for calling Maple and Pine Lettings. Are you calling about your viewing on Thursday at 10 a.m.?');
   // Someone else's booking is not theirs to be asked about.
   const stranger = assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(callSid(), uniquePhone())), 'a new caller');
-  assert.match(stranger, /welcomeGreeting="Thanks for calling Maple &amp; Pine Lettings\. How can I help\?"/);
+  assert.match(stranger, /welcomeGreeting="Thanks for calling Maple and Pine Lettings\. How can I help\?"/);
 });
 
 test('an unsigned or wrongly signed call is refused and nothing is stored', async () => {
@@ -102,7 +102,7 @@ test('gather mode: a short call end to end through the same conversation', async
   const [sid, from] = [callSid(), uniquePhone()];
   const hello = assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(sid, from)), 'greeting');
   assert.ok(hello.includes(`<Gather input="speech" action="${PUBLIC}/webhooks/twilio/voice/gather?turn=1" method="POST" speechTimeout="auto"`), hello);
-  assert.ok(hello.includes('<Say language="en-US">Thanks for calling Maple &amp; Pine Lettings. How can I help?</Say></Gather>'), hello);
+  assert.ok(hello.includes('<Say language="en-US">Thanks for calling Maple and Pine Lettings. How can I help?</Say></Gather>'), hello);
 
   const asked = 'Is the flat on Elm Road still available?';
   const answer = assertTwiml(await voicePost('/webhooks/twilio/voice/gather?turn=1',
@@ -146,7 +146,7 @@ test('after hours to a voicemail tenant: greeting + <Record>; the recording atta
   const [sid, from] = [callSid(), uniquePhone()];
   const xml = assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(sid, from)), 'closed');
   const recordingPath = '/webhooks/twilio/voice/recording?number=%2B14155550100';
-  assert.ok(xml.includes('<Say language="en-US">Thanks for calling Maple &amp; Pine Lettings. We&apos;re closed right now.'), xml);
+  assert.ok(xml.includes('<Say language="en-US">Thanks for calling Maple and Pine Lettings. We&apos;re closed right now.'), xml);
   assert.ok(xml.includes(`<Record action="${PUBLIC}${recordingPath}" method="POST" maxLength="120" playBeep="true" ` +
     `recordingStatusCallback="${PUBLIC}${recordingPath}" recordingStatusCallbackMethod="POST" transcribe="true"/>`), xml);
 

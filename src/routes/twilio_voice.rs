@@ -128,7 +128,8 @@ pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
     let business = context.business_name.as_str();
     let body = match how {
         Answer::Voicemail => {
-            voice_twiml::voicemail(&base, &to, &greeting::voicemail_greeting(business, name.as_deref()), language)
+            let hello = greeting::voicemail_greeting(business, name.as_deref());
+            voice_twiml::voicemail(&base, &to, &greeting::spoken(&hello, &settings), language)
         }
         Answer::Relay | Answer::Gather => {
             let booking = match &contact_id {
@@ -167,6 +168,7 @@ async fn conversation(
     let streets = calls::listing_streets(db, &context.tenant_id).await?;
     let hints = greeting::hints(&context.business_name, streets.iter().map(String::as_str));
     let language = settings.language();
+    let hello = &greeting::spoken(hello, settings);
     if talk.how == Answer::Gather {
         return Ok(voice_twiml::gather(base, 1, hello, language, &hints));
     }

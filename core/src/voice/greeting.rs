@@ -16,6 +16,12 @@ pub fn greeting(business_name: &str, contact_name: Option<&str>, upcoming: Optio
     }
 }
 
+/// A greeting as the caller hears it: said like every reply (times, prices and symbols read
+/// out, the tenant's pronunciations), never cut (it is two short sentences by design).
+pub fn spoken(greeting: &str, voice: &super::VoiceSettings) -> String {
+    super::speech::phrase(greeting, voice, crate::brain::understand::Language::En)
+}
+
 /// What the person we call hears first: who is calling and why, by name when we know it.
 pub fn outbound_greeting(business_name: &str, contact_name: Option<&str>, purpose: super::outbound::Purpose) -> String {
     let hello = match contact_name.and_then(|n| n.split_whitespace().next()) {
@@ -86,6 +92,22 @@ mod tests {
             greeting("Acme Lettings", Some("Priya Shah"), Some("your viewing on Friday at 10:00")),
             "Hi Priya, thanks for calling Acme Lettings. Are you calling about your viewing on Friday at 10:00?"
         );
+    }
+
+    #[test]
+    fn a_greeting_is_said_as_replies_are() {
+        let voice = crate::voice::VoiceSettings {
+            pronunciations: vec![crate::voice::speech::pronunciation::Pronunciation {
+                say: "Marylebone".into(),
+                said_as: "Marly-bun".into(),
+            }],
+            ..Default::default()
+        };
+        let hello = greeting("Marylebone Lettings", Some("Priya"), Some("your viewing on Friday at 10:00"));
+        let said = spoken(&hello, &voice);
+        assert!(said.contains("thanks for calling Marly-bun Lettings"), "{said}");
+        assert!(!said.contains("10:00"), "a time is read out, not written: {said}");
+        assert!(said.ends_with('?'), "{said}");
     }
 
     #[test]
