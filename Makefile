@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb bench-listings sms call deploy-dry-run clean bench-bookings bench-voice
+.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb bench-listings sms call deploy-dry-run clean bench-bookings bench-voice bench-sse
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ bench-listings: build ## listings: search latency by query shape at 1k listings,
 	@$(ENV) nice -n 5 node bench/listings.mjs
 bench-voice: build ## calls over ConversationRelay: prompt → first/last token p50/p99 (rules brain, fake streaming LLM), 50 simultaneous calls, vs /health → BENCHMARKS.md
 	@$(ENV) nice -n 5 node bench/voice.mjs
+
+bench-sse: build ## SSE fan-out: a signed SMS to 100 and 300 live /api/v1/events subscribers, p50/p99 vs /health (workerd direct) → BENCHMARKS.md
+	@$(ENV) nice -n 5 node bench/sse.mjs
 
 bench-bookings: build ## availability p50/p99 with 10k bookings, booking under 20-way contention (one winner per round), vs /health → BENCHMARKS.md
 	@$(ENV) nice -n 5 node bench/bookings.mjs
