@@ -70,5 +70,6 @@ test('a gas leak reported on a call opens an emergency ticket and pages on-call 
   assert.ok(tickets[0].escalation_id, 'the ticket links the escalation that paged on-call');
   const [page] = await eventually(async () => smsTo(ON_CALL.phone).length ? smsTo(ON_CALL.phone) : null, { timeoutMs: 20_000, what: 'on-call paged' });
   assert.match(page.form.Body, /EMERGENCY at .*gas leak/, page.form.Body);
+  assert.match(page.form.Body, / said: .* Call them back now\./, `the page says the caller spoke and is to be called: ${page.form.Body}`);
   assert.ok(page.form.Body.includes(tickets[0].escalation_id), page.form.Body);
 });

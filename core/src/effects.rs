@@ -8,7 +8,7 @@ use crate::brain::Reply;
 use crate::channel::hubspot::CrmContact;
 use crate::channel::meta;
 use crate::contact_key::ContactKey;
-use crate::escalation::notifications;
+use crate::escalation::{notifications, Raised};
 use crate::inbound::{Delivery, InboundTurn};
 use crate::jobs::{Job, ServiceWindow};
 use crate::lead::LeadMessage;
@@ -58,8 +58,15 @@ pub fn label(name: Option<&str>, address: &str) -> String {
 pub fn after_turn(turn: &InboundTurn, reply: &Reply, ids: &TurnIds<'_>, label: &str, returning: bool) -> Vec<Job> {
     let mut jobs = Vec::new();
     if let (Some(request), Some(escalation_id)) = (&reply.escalation, ids.escalation) {
-        let mut pages =
-            notifications(&turn.settings, escalation_id, request.reason, &turn.business_name, label, &turn.body, 0);
+        let raised = Raised {
+            id: escalation_id,
+            reason: request.reason,
+            business_name: &turn.business_name,
+            contact_label: label,
+            quote: &turn.body,
+            channel: turn.channel,
+        };
+        let mut pages = notifications(&turn.settings, &raised, 0);
         // The property's landlord hears of an emergency there with the on-call team.
         if let Some((ticket, property)) = reply.ticket.as_ref().and_then(|t| Some((t, t.property.as_ref()?))) {
             pages.extend(landlord_alerts(ticket, property, &turn.business_name, label, escalation_id));

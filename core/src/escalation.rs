@@ -4,6 +4,7 @@
 //! on-call contact by SMS and email within the turn that detected them, then the next one in the
 //! chain each time the tenant's acknowledgement timeout passes with nobody acknowledging.
 
+use crate::channel::Channel;
 use crate::phone::PhoneE164;
 use crate::tenant::Settings;
 use serde::{Deserialize, Serialize};
@@ -153,6 +154,18 @@ pub struct Notification {
     pub dedupe_key: String,
 }
 
+/// The escalation being paged for: what was raised, for whom, and the words that raised it on
+/// which channel.
+#[derive(Debug, Clone, Copy)]
+pub struct Raised<'a> {
+    pub id: &'a str,
+    pub reason: Reason,
+    pub business_name: &'a str,
+    pub contact_label: &'a str,
+    pub quote: &'a str,
+    pub channel: Channel,
+}
+
 /// SMS pages are cut to one segment's worth of text plus a reference, so they arrive whole.
 const SMS_PAGE_CHARS: usize = 300;
 
@@ -162,15 +175,13 @@ const SMS_PAGE_CHARS: usize = 300;
 /// paged in the turn that raised it; the sweeper pages the next level each time the tenant's
 /// acknowledgement timeout passes with the escalation still open. With `settings.slack`, every
 /// escalation (any reason, each page of an emergency) is also posted to the team's channel.
-pub fn notifications(
-    settings: &Settings,
-    escalation_id: &str,
-    reason: Reason,
-    business_name: &str,
-    contact_label: &str,
-    quote: &str,
-    level: u32,
-) -> Vec<Notification> {
+pub fn notifications(settings: &Settings, raised: &Raised<'_>, level: u32) -> Vec<Notification> {
+    let Raised { id: escalation_id, reason, business_name, contact_label, quote, channel } = *raised;
+    // A caller said it and is reached by calling back; everyone else wrote and is answered.
+    let (verb, ask) = match channel {
+        Channel::Voice => ("said", "Call them back now."),
+        _ => ("wrote", "Reply to them now."),
+    };
     let mut out = Vec::new();
     if let Some(slack) = &settings.slack {
         let headline = match (reason, level) {
@@ -182,7 +193,7 @@ pub fn notifications(
             channel: NotifyChannel::Slack,
             to: slack.webhook.clone(),
             subject: headline.clone(),
-            body: format!("{headline}: {contact_label} wrote \u{201c}{quote}\u{201d} Ref {escalation_id}"),
+            body: format!("{headline}: {contact_label} {verb} \u{201c}{quote}\u{201d} Ref {escalation_id}"),
             dedupe_key: format!("{escalation_id}:slack:{level}"),
         });
     }
@@ -198,11 +209,11 @@ pub fn notifications(
             format!("{escalation_id}:p{n}"),
         ),
     };
-    let body = format!("{subject} wrote: \u{201c}{quote}\u{201d} Reply to them now. Ref {escalation_id}");
+    let body = format!("{subject} {verb}: \u{201c}{quote}\u{201d} {ask} Ref {escalation_id}");
     let sms_body: String = if body.chars().count() > SMS_PAGE_CHARS {
         let room = SMS_PAGE_CHARS.saturating_sub(subject.chars().count() + 60);
         let cut: String = quote.chars().take(room).collect();
-        format!("{subject} wrote: \u{201c}{cut}…\u{201d} Reply to them now. Ref {escalation_id}")
+        format!("{subject} {verb}: \u{201c}{cut}…\u{201d} {ask} Ref {escalation_id}")
     } else {
         body.clone()
     };
@@ -231,19 +242,32 @@ pub fn notifications(
 mod tests {
     use super::*;
 
+    fn raised<'a>(id: &'a str, reason: Reason, business: &'a str, label: &'a str, quote: &'a str) -> Raised<'a> {
+        Raised { id, reason, business_name: business, contact_label: label, quote, channel: Channel::Sms }
+    }
+
+    #[test]
+    fn a_caller_is_said_to_have_said_it_and_to_be_called_back() {
+        let spoken = Raised { channel: Channel::Voice, ..raised("esc_9", Reason::Emergency, "Maple", "Priya", "gas") };
+        let pages = notifications(&settings(), &spoken, 0);
+        assert!(pages[0].body.contains("Priya said: \u{201c}gas\u{201d} Call them back now."), "{}", pages[0].body);
+        let written = notifications(&settings(), &raised("esc_9", Reason::Emergency, "Maple", "Priya", "gas"), 0);
+        assert!(written[0].body.contains("Priya wrote: \u{201c}gas\u{201d} Reply to them now."), "{}", written[0].body);
+    }
+
     #[test]
     fn with_slack_every_escalation_is_posted_once_per_page() {
         let mut s = settings();
         s.slack = Some(crate::channel::slack::SlackSettings { webhook: "env:SLACK_WEBHOOK_DEMO".into() });
-        let follow_up = notifications(&s, "esc_1", Reason::FollowUp, "Maple", "Dana", "is it free?", 0);
+        let follow_up = notifications(&s, &raised("esc_1", Reason::FollowUp, "Maple", "Dana", "is it free?"), 0);
         assert_eq!(follow_up.len(), 1, "a task pages no one but is posted");
         assert_eq!((follow_up[0].channel, follow_up[0].to.as_str()), (NotifyChannel::Slack, "env:SLACK_WEBHOOK_DEMO"));
         assert!(follow_up[0].body.starts_with("follow_up escalation at Maple: Dana wrote"));
-        let repage = notifications(&s, "esc_2", Reason::Emergency, "Maple", "Dana", "flood", 1);
+        let repage = notifications(&s, &raised("esc_2", Reason::Emergency, "Maple", "Dana", "flood"), 1);
         let slack: Vec<_> = repage.iter().filter(|n| n.channel == NotifyChannel::Slack).collect();
         assert_eq!(slack[0].dedupe_key, "esc_2:slack:1");
         assert!(slack[0].body.starts_with("STILL OPEN, page 2: EMERGENCY at Maple"));
-        assert_eq!(notifications(&settings(), "esc_3", Reason::FollowUp, "Maple", "Dana", "q", 0), Vec::new());
+        assert_eq!(notifications(&settings(), &raised("esc_3", Reason::FollowUp, "Maple", "Dana", "q"), 0), Vec::new());
     }
 
     fn settings() -> Settings {
@@ -262,11 +286,13 @@ mod tests {
         let page = |level| {
             notifications(
                 &settings(),
-                "esc_1",
-                Reason::Emergency,
-                "Maple & Pine",
-                "+447700900123",
-                "Water pouring through my ceiling",
+                &raised(
+                    "esc_1",
+                    Reason::Emergency,
+                    "Maple & Pine",
+                    "+447700900123",
+                    "Water pouring through my ceiling",
+                ),
                 level,
             )
         };
@@ -286,14 +312,14 @@ mod tests {
 
     #[test]
     fn other_reasons_page_no_one_and_long_quotes_fit_an_sms() {
-        assert!(notifications(&settings(), "esc_1", Reason::Complaint, "B", "c", "q", 0).is_empty());
+        assert!(notifications(&settings(), &raised("esc_1", Reason::Complaint, "B", "c", "q"), 0).is_empty());
         let long = "flood ".repeat(200);
         for level in [0, 2] {
-            let pages = notifications(&settings(), "esc_1", Reason::Emergency, "B", "c", &long, level);
+            let pages = notifications(&settings(), &raised("esc_1", Reason::Emergency, "B", "c", &long), level);
             let sms = pages.iter().find(|p| p.channel == NotifyChannel::Sms).unwrap();
             assert!(sms.body.chars().count() <= SMS_PAGE_CHARS, "{}", sms.body.chars().count());
         }
-        let pages = notifications(&settings(), "esc_1", Reason::Emergency, "B", "c", &long, 0);
+        let pages = notifications(&settings(), &raised("esc_1", Reason::Emergency, "B", "c", &long), 0);
         assert!(pages[1].body.contains(&long), "email carries the whole quote");
     }
 

@@ -30,8 +30,9 @@ use super::call_summary::summarize_stragglers;
 use super::d1::{audit_statement, database, statement, Arg, Audit};
 use super::events::publish_all;
 use super::outbound::mark_dead;
+use frontdesk_core::channel::Channel;
 use frontdesk_core::effects::{label, INTENT_GRACE_MS, MAX_INTENT_ATTEMPTS};
-use frontdesk_core::escalation::{notifications, Reason};
+use frontdesk_core::escalation::{notifications, Raised, Reason};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::jobs::Job;
@@ -256,13 +257,14 @@ struct Unacknowledged {
     phone: Option<String>,
     email: Option<String>,
     quote: String,
+    channel: String,
 }
 
 async fn repage_escalations(env: &Env, db: &D1Database, now: u64, report: &mut SweepReport) -> Result<()> {
     let due: Vec<Unacknowledged> = statement(
         db,
         "SELECT e.id, e.tenant_id, e.page_level, t.name AS business_name, t.settings, \
-                c.name AS contact_name, c.phone, c.email, m.body AS quote \
+                c.name AS contact_name, c.phone, c.email, m.body AS quote, m.channel \
          FROM escalations e JOIN tenants t ON t.id = e.tenant_id \
          JOIN contacts c ON c.id = e.contact_id JOIN messages m ON m.id = e.message_id \
          WHERE e.status = 'open' AND e.priority = 'critical' AND e.paged_at IS NOT NULL \
@@ -279,15 +281,15 @@ async fn repage_escalations(env: &Env, db: &D1Database, now: u64, report: &mut S
         let who = escalation.phone.as_deref().or(escalation.email.as_deref()).unwrap_or("unknown");
         let label = label(escalation.contact_name.as_deref(), who);
         let level = escalation.page_level + 1;
-        let pages = notifications(
-            &settings,
-            &escalation.id,
-            Reason::Emergency,
-            &escalation.business_name,
-            &label,
-            &escalation.quote,
-            level,
-        );
+        let raised = Raised {
+            id: &escalation.id,
+            reason: Reason::Emergency,
+            business_name: &escalation.business_name,
+            contact_label: &label,
+            quote: &escalation.quote,
+            channel: Channel::parse(&escalation.channel).unwrap_or(Channel::Sms),
+        };
+        let pages = notifications(&settings, &raised, level);
         let jobs: Vec<Job> = pages
             .into_iter()
             .map(|notification| Job::Notify {

@@ -45,4 +45,11 @@ impl Channel {
             Channel::Voice => "voice",
         }
     }
+
+    /// The channel a stored row names (`messages.channel`).
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Channel::Sms, Channel::Whatsapp, Channel::Chat, Channel::Email, Channel::Voice]
+            .into_iter()
+            .find(|c| c.as_str() == raw)
+    }
 }
