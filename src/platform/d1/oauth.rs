@@ -396,20 +396,15 @@ pub struct Pruned {
 /// Every code and token of a grant expires no later than the grant, so a grant goes in the
 /// pass after its last token at the latest.
 pub async fn prune_expired(db: &D1Database, now: u64) -> Result<Pruned> {
+    let expired = |table: &str| {
+        let sql =
+            format!("DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE expires_at <= ?1 LIMIT 1000)");
+        statement(db, &sql, &[Arg::Int(now)])
+    };
     let results = db
         .batch(vec![
-            statement(
-                db,
-                "DELETE FROM oauth_codes WHERE rowid IN \
-                 (SELECT rowid FROM oauth_codes WHERE expires_at <= ?1 LIMIT 1000)",
-                &[Arg::Int(now)],
-            )?,
-            statement(
-                db,
-                "DELETE FROM oauth_tokens WHERE rowid IN \
-                 (SELECT rowid FROM oauth_tokens WHERE expires_at <= ?1 LIMIT 1000)",
-                &[Arg::Int(now)],
-            )?,
+            expired("oauth_codes")?,
+            expired("oauth_tokens")?,
             statement(
                 db,
                 "DELETE FROM oauth_grants WHERE rowid IN (SELECT g.rowid FROM oauth_grants g \
