@@ -1,5 +1,5 @@
 // Bounded unauthenticated work: bodies are refused by size before they are read, and chat, the
-// tenant API, the OAuth endpoints and the tenant webhooks are rate limited (429 + Retry-After) per client, while the
+// tenant API, the OAuth endpoints, /mcp and the tenant webhooks are rate limited (429 + Retry-After) per client, while the
 // provider webhooks and /health never are. This file's server sets low limits through wrangler
 // vars; every other test file runs with the defaults (core/src/limiter.rs).
 import { before, after, test } from 'node:test';
@@ -11,6 +11,7 @@ import { DEMO, DEMO2, api, uniquePhone, sendSms, assertTwimlReply, assertError }
 const CHAT_BURST = 3;
 const API_BURST = 5;
 const OAUTH_BURST = 4;
+const MCP_BURST = 4;
 let server;
 before(async () => {
   server = await startServer({
@@ -19,6 +20,7 @@ before(async () => {
       RATE_LIMIT_CHAT_PER_MIN: '1', RATE_LIMIT_CHAT_BURST: String(CHAT_BURST),
       RATE_LIMIT_API_PER_MIN: '1', RATE_LIMIT_API_BURST: String(API_BURST),
       RATE_LIMIT_OAUTH_PER_MIN: '1', RATE_LIMIT_OAUTH_BURST: String(OAUTH_BURST),
+      RATE_LIMIT_MCP_PER_MIN: '1', RATE_LIMIT_MCP_BURST: String(MCP_BURST),
     },
   });
 }, { timeout: 180_000 });
@@ -94,6 +96,29 @@ test('the OAuth endpoints past their limit answer 429 with Retry-After, before a
   const metadata = await fetch(`${server.baseUrl}/.well-known/oauth-authorization-server`);
   await metadata.text();
   assert.equal(metadata.status, 200);
+});
+
+test('/mcp past its limit answers 429 per API key with a JSON-RPC error, apart from the key\'s /api bucket; unknown tokens draw from the address\'s', async () => {
+  const list = (authorization) => post('/mcp', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), {
+    authorization, accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25',
+  });
+  const statuses = [];
+  for (let i = 0; i < MCP_BURST + 1; i++) statuses.push((await list(`Bearer ${DEMO2.key}`)).status);
+  assert.deepEqual(statuses, [...Array(MCP_BURST).fill(200), 429]);
+  const refused = await list(`Bearer ${DEMO2.key}`);
+  assert.equal(refused.status, 429);
+  const retryAfter = Number(refused.headers.get('retry-after'));
+  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${refused.headers.get('retry-after')}`);
+  assert.equal(refused.json.jsonrpc, '2.0');
+  assert.equal(refused.json.error.code, -32000);
+  assert.equal(refused.json.error.data.retryAfterSeconds, retryAfter);
+  // Another key has its own bucket, and this key's REST calls are not spent by its MCP calls.
+  assert.equal((await list(`Bearer ${DEMO.key}`)).status, 200);
+  assert.equal((await api(server, DEMO2.key, '/api/v1/leads?limit=1')).status, 200);
+  // Tokens that resolve to nobody: 401 until the address's bucket is spent, then 429.
+  const guesses = [];
+  for (let i = 0; i < MCP_BURST + 1; i++) guesses.push((await list(`Bearer fdoa_${'G'.repeat(42)}${i}`)).status);
+  assert.deepEqual(guesses, [...Array(MCP_BURST).fill(401), 429]);
 });
 
 /**

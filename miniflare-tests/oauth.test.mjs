@@ -22,8 +22,14 @@ const SEEDED_HASH = 'pbkdf2-sha256$100000$ZnJvbnRkZXNrLWRlbW8tMQ$yri0vl7CP3BTt3R
 // An access token of an active demo grant whose audience is another MCP server, written
 // straight to the database: the resource server must not accept it.
 const FOREIGN_TOKEN = 'fdoa_' + 'F'.repeat(43);
-// Plenty for this suite, whose requests all come from one (unknown) client IP.
-const LIMITS = { RATE_LIMIT_OAUTH_PER_MIN: '100000', RATE_LIMIT_OAUTH_BURST: '100000' };
+// Plenty for this suite, whose requests all come from one (unknown) client IP. /mcp is limited
+// per grant: a small burst that refills one a minute, so the limit test spends it and nothing
+// refills while it runs; every other test's grant makes fewer calls than that.
+const MCP_BURST = 12;
+const LIMITS = {
+  RATE_LIMIT_OAUTH_PER_MIN: '100000', RATE_LIMIT_OAUTH_BURST: '100000',
+  RATE_LIMIT_MCP_PER_MIN: '1', RATE_LIMIT_MCP_BURST: String(MCP_BURST),
+};
 
 let server;
 let persistDir;
@@ -157,6 +163,26 @@ async function signedIn(who = DEMO_OWNER, extra = {}) {
   return { client, tokens: r.json };
 }
 
+/** One JSON-RPC POST to /mcp as a 2025-11-25 client with `token`. */
+const mcpRpc = (token, body) => fetch(new URL('/mcp', server.baseUrl), {
+  method: 'POST', signal: AbortSignal.timeout(15_000),
+  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+  body: JSON.stringify(body),
+});
+
+/** Runs one sweeper pass as if the clock read `now` (ms) → its report. */
+async function sweepAt(now) {
+  const r = await call('/__test/sweep', { method: 'POST', json: { now } });
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+/** Rows of a read-only query on the running server's database. */
+async function rows(sql) {
+  const { stdout } = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--json', '--command', sql]);
+  return JSON.parse(stdout)[0].results;
+}
+
 function assertChallenge(r, what) {
   assert.equal(r.status, 401, `${what}: ${r.text}`);
   const challenge = r.headers.get('www-authenticate') ?? '';
@@ -218,9 +244,11 @@ test('the full code flow: register, sign in, consent, code with state and iss, t
 
   const who = await principal(r.json.access_token);
   assert.equal(who.status, 200, who.text);
-  assert.deepEqual(who.json, {
+  const { grant_id: grantId, ...rest } = who.json;
+  assert.deepEqual(rest, {
     tenant_id: DEMO.tenantId, user_id: 'usr_019b76daa800000000000a', client_id: client.client_id, scopes: ['frontdesk:read', 'frontdesk:write'],
   });
+  assert.match(grantId, /^grt_/, 'the grant the token belongs to (its /mcp rate-limit bucket)');
   assertChallenge(await principal(undefined), 'no token');
   assertChallenge(await principal(DEMO.key), 'an API key is not an OAuth token');
   assertChallenge(await principal(r.json.refresh_token), 'a refresh token is not an access token');
@@ -428,13 +456,85 @@ test('a client metadata document names the client: fetched, checked against its 
   assert.equal(huge.status, 400, 'a document over 5 KB');
 });
 
+test('/mcp limits each OAuth grant on its own: 429 with Retry-After past its burst; another grant goes on; refreshing does not refill it', async () => {
+  const a = await signedIn();
+  const b = await signedIn();
+  const list = (token, id) => mcpRpc(token, { jsonrpc: '2.0', id, method: 'tools/list' });
+  for (let i = 0; i < MCP_BURST; i++) {
+    const r = await list(a.tokens.access_token, i);
+    assert.equal(r.status, 200, await r.text());
+  }
+  const refused = await list(a.tokens.access_token, 99);
+  assert.equal(refused.status, 429);
+  const retryAfter = Number(refused.headers.get('retry-after'));
+  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After in whole seconds: ${refused.headers.get('retry-after')}`);
+  const body = await refused.json();
+  assert.equal(body.jsonrpc, '2.0', 'an MCP client reads a JSON-RPC error');
+  assert.equal(body.error.data.retryAfterSeconds, retryAfter);
+  assert.match(body.error.message, /too many requests/i);
+
+  // Same user, same address, another grant (another client): its own bucket.
+  const other = await list(b.tokens.access_token, 1);
+  assert.equal(other.status, 200, await other.text());
+  // A refreshed access token belongs to the same grant: still refused.
+  const next = await refresh(a.client.client_id, a.tokens.refresh_token);
+  assert.equal(next.status, 200, next.text);
+  assert.equal((await list(next.json.access_token, 100)).status, 429, 'refreshing does not buy a fresh bucket');
+});
+
+test('the sweeper deletes expired codes, tokens and grants, keeps live ones, and rejects approvals left pending for days', async () => {
+  const live = await signedIn();
+  const { client, tokens } = await signedIn();
+  // A consent page left open: its grant stays pending until its deadline.
+  const pendingClient = await register();
+  const consent = await signIn(pendingClient.client_id, pkcePair().challenge, DEMO_OWNER);
+  assert.equal(consent.status, 200, consent.text);
+  const grantOf = async (refreshToken) => (await rows(
+    `SELECT grant_id FROM oauth_tokens WHERE token_hash = '${createHash('sha256').update(refreshToken).digest('hex')}'`))[0].grant_id;
+  const liveGrant = await grantOf(live.tokens.refresh_token);
+  const oldGrant = await grantOf(tokens.refresh_token);
+  const [pending] = await rows(`SELECT id FROM oauth_grants WHERE client_id = '${pendingClient.client_id}' AND state = 'pending'`);
+  assert.ok(pending, 'the open consent page has a pending grant');
+  // The live grant was refreshed just now; the old one's refresh deadline passed long ago.
+  const now = server.now();
+  const approvalSql = (id, createdAt) => `INSERT INTO approvals (id, tenant_id, tool, arguments, status, requested_by, created_at) ` +
+    `VALUES ('${id}', 'ten_demo', 'send_sms', '{"contact_id":"con_x","body":"hi"}', 'pending', 'user:usr_x', ${createdAt})`;
+  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command', [
+    `UPDATE oauth_grants SET expires_at = ${now - 1} WHERE id = '${oldGrant}'`,
+    `UPDATE oauth_tokens SET expires_at = ${now - 1} WHERE grant_id = '${oldGrant}'`,
+    approvalSql('apr_test_stale', now - 4 * 24 * 3600 * 1000),
+    approvalSql('apr_test_fresh', now - 3600 * 1000),
+  ].join('; ')]);
+
+  // An hour and a bit later: the access tokens are expired, the pending consent too.
+  const report = await sweepAt(now + 61 * 60 * 1000);
+  assert.ok(report.oauth_pruned.tokens >= 4, JSON.stringify(report));
+  assert.ok(report.oauth_pruned.grants >= 2, JSON.stringify(report));
+  assert.ok(report.approvals_expired >= 1, JSON.stringify(report));
+
+  const grants = (await rows(`SELECT id FROM oauth_grants WHERE id IN ('${liveGrant}', '${oldGrant}', '${pending.id}')`)).map((r) => r.id);
+  assert.deepEqual(grants, [liveGrant], 'the expired and the abandoned grants are gone, the live one stays');
+  const kinds = (await rows(`SELECT kind FROM oauth_tokens WHERE grant_id = '${liveGrant}'`)).map((r) => r.kind);
+  assert.deepEqual(kinds, ['refresh'], 'the live grant keeps its refresh token; its expired access token went');
+  assert.equal((await rows(`SELECT count(*) AS n FROM oauth_codes WHERE grant_id IN ('${liveGrant}', '${oldGrant}')`))[0].n, 0, 'used codes past their 10 minutes');
+  // The live grant still refreshes (at the real time); the swept one is refused.
+  const again = await refresh(live.client.client_id, live.tokens.refresh_token);
+  assert.equal(again.status, 200, again.text);
+  assertOAuthError(await refresh(client.client_id, tokens.refresh_token), 400, 'invalid_grant', 'swept grant');
+
+  const approvals = await rows(`SELECT id, status, decided_by, result FROM approvals WHERE id IN ('apr_test_stale', 'apr_test_fresh') ORDER BY id`);
+  assert.deepEqual(approvals.map((a) => [a.id, a.status]), [['apr_test_fresh', 'pending'], ['apr_test_stale', 'rejected']]);
+  assert.equal(approvals[1].decided_by, 'system:expired');
+  assert.equal(JSON.parse(approvals[1].result).isError, true);
+});
+
 // Last: restarts the server two hours later on the same database.
 // The whole journey of an MCP client such as Claude, with the official SDK's own OAuth client
 // (`authProvider`): it finds the authorization server from the 401's `resource_metadata`,
 // registers, sends the user to sign in and consent (done here as the browser would), exchanges
 // the code, and calls tools with the access token; then refresh rotation, revocation and a 401.
 class TestAuthProvider {
-  constructor(who) { this.who = who; this.info = undefined; this.saved = undefined; this.verifier = undefined; this.code = undefined; }
+  constructor(who) { this.who = who; this.info = undefined; this.saved = undefined; this.verifier = undefined; this.code = undefined; this.iss = undefined; }
   get redirectUrl() { return REDIRECT; }
   get clientMetadata() {
     return { client_name: 'SDK test client', redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'],
@@ -445,6 +545,9 @@ class TestAuthProvider {
   tokens() { return this.saved; }
   saveTokens(tokens) { this.saved = tokens; }
   saveCodeVerifier(v) { this.verifier = v; }
+  // v2 binds the callback to the authorization server it discovered (SEP-2352); v1 never asks.
+  saveDiscoveryState(state) { this.discovery = state; }
+  discoveryState() { return this.discovery; }
   codeVerifier() { return this.verifier; }
   /** The browser: the sign-in form, then Allow; the code comes back on the redirect. */
   async redirectToAuthorization(url) {
@@ -456,27 +559,46 @@ class TestAuthProvider {
     assert.equal(consent.status, 200, consent.text);
     const answer = await call('/oauth/authorize', { method: 'POST', form: { ...formFields(consent.text), decision: 'allow' } });
     assert.equal(answer.status, 302, answer.text);
-    this.code = new URL(answer.headers.get('location')).searchParams.get('code');
+    const back = new URL(answer.headers.get('location')).searchParams;
+    this.code = back.get('code');
+    this.iss = back.get('iss'); // RFC 9207: the v2 client checks it against the server it discovered
   }
 }
 
-async function sdkSignedIn(who) {
-  const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
-  const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+// The two official SDK clients the journey runs with: v1 (`@modelcontextprotocol/sdk`, which
+// knows protocol revisions up to 2025-11-25 and always initializes) and v2
+// (`@modelcontextprotocol/client`), pinned to 2026-07-28: `server/discover` instead of
+// `initialize`, `_meta` and the mirrored headers on every request.
+const SDKS = {
+  '2025-11-25': async () => {
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+    const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+    return { Transport: StreamableHTTPClientTransport, client: () => new Client({ name: 'sdk-oauth-test', version: '0.0.1' }) };
+  },
+  '2026-07-28': async () => {
+    const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+    const versionNegotiation = { mode: { pin: '2026-07-28' } };
+    return { Transport: StreamableHTTPClientTransport, client: () => new Client({ name: 'sdk-oauth-test', version: '0.0.1' }, { versionNegotiation }) };
+  },
+};
+
+async function sdkSignedIn(who, era = '2025-11-25') {
+  const sdk = await SDKS[era]();
   const provider = new TestAuthProvider(who);
   const url = new URL('/mcp', server.publicBaseUrl);
-  const first = new StreamableHTTPClientTransport(url, { authProvider: provider });
-  await assert.rejects(new Client({ name: 'sdk-oauth-test', version: '0.0.1' }).connect(first), /Unauthorized/i,
+  const first = new sdk.Transport(url, { authProvider: provider });
+  await assert.rejects(sdk.client().connect(first), /Unauthorized/i,
     'the first request has no token: the SDK is sent to sign in');
   assert.ok(provider.code, 'signed in and consented');
-  await first.finishAuth(provider.code);
-  const client = new Client({ name: 'sdk-oauth-test', version: '0.0.1' });
-  await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
+  await first.finishAuth(provider.code, provider.iss);
+  const client = sdk.client();
+  await client.connect(new sdk.Transport(url, { authProvider: provider }));
   return { client, provider };
 }
 
-test('the official MCP SDK signs in through OAuth and calls tools as the user; refresh rotates, revoke ends it', async () => {
-  const { client, provider } = await sdkSignedIn(DEMO_OWNER);
+for (const era of Object.keys(SDKS)) test(`the official MCP SDK (${era} client) signs in through OAuth and calls tools as the user; refresh rotates, revoke ends it`, async () => {
+  const { client, provider } = await sdkSignedIn(DEMO_OWNER, era);
+  if (era === '2026-07-28') assert.equal(client.getNegotiatedProtocolVersion(), era, 'the v2 client speaks the modern era');
   const tools = (await client.listTools()).tools.map((t) => t.name);
   assert.ok(tools.includes('search_contacts') && tools.includes('send_sms'), tools.join(','));
   const found = await client.callTool({ name: 'search_contacts', arguments: { name: 'a' } });
@@ -486,18 +608,13 @@ test('the official MCP SDK signs in through OAuth and calls tools as the user; r
   const r = await refresh(provider.info.client_id, provider.saved.refresh_token);
   assert.equal(r.status, 200, r.text);
   assert.notEqual(r.json.refresh_token, provider.saved.refresh_token);
-  const rpc = (token, body) => fetch(new URL('/mcp', server.baseUrl), {
-    method: 'POST', signal: AbortSignal.timeout(15_000),
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
-    body: JSON.stringify(body),
-  });
-  const listed = await rpc(r.json.access_token, { jsonrpc: '2.0', id: 7, method: 'tools/list' });
+  const listed = await mcpRpc(r.json.access_token, { jsonrpc: '2.0', id: 7, method: 'tools/list' });
   assert.equal(listed.status, 200, await listed.text());
 
   // Revoked: the token no longer opens /mcp, and the answer says where to sign in again.
   const revoked = await call('/oauth/revoke', { method: 'POST', form: { token: r.json.refresh_token, client_id: provider.info.client_id } });
   assert.equal(revoked.status, 200, revoked.text);
-  const after = await rpc(r.json.access_token, { jsonrpc: '2.0', id: 8, method: 'tools/list' });
+  const after = await mcpRpc(r.json.access_token, { jsonrpc: '2.0', id: 8, method: 'tools/list' });
   assert.equal(after.status, 401, await after.text());
   assert.match(after.headers.get('www-authenticate') ?? '', /resource_metadata="[^"]*\/\.well-known\/oauth-protected-resource\/mcp"/);
   await client.close();
@@ -505,14 +622,9 @@ test('the official MCP SDK signs in through OAuth and calls tools as the user; r
 
 test('at /mcp a viewer\'s read-only grant lists and reads but a write tool is 403 insufficient_scope; demo2\'s user sees nothing of demo', async () => {
   const { tokens } = await signedIn({ tenant: 'demo', email: 'viewer@demo.example', password: DEMO_OWNER.password });
-  const rpc = (token, body) => fetch(new URL('/mcp', server.baseUrl), {
-    method: 'POST', signal: AbortSignal.timeout(15_000),
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
-    body: JSON.stringify(body),
-  });
-  const read = await rpc(tokens.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_escalations', arguments: {} } });
+  const read = await mcpRpc(tokens.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_escalations', arguments: {} } });
   assert.equal(read.status, 200, await read.text());
-  const write = await rpc(tokens.access_token, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'send_sms', arguments: { contact_id: 'con_x', body: 'hi' } } });
+  const write = await mcpRpc(tokens.access_token, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'send_sms', arguments: { contact_id: 'con_x', body: 'hi' } } });
   assert.equal(write.status, 403, await write.text());
   assert.match(write.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
 
@@ -520,7 +632,7 @@ test('at /mcp a viewer\'s read-only grant lists and reads but a write tool is 40
   const demoContacts = await (await fetch(`${server.baseUrl}/api/v1/contacts`, { headers: { authorization: `Bearer ${DEMO.key}` } })).json();
   const other = (await signedIn(DEMO2_OWNER)).tokens;
   for (const c of demoContacts.data.filter((c) => c.phone).slice(0, 3)) {
-    const r = await rpc(other.access_token, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'search_contacts', arguments: { phone: c.phone } } });
+    const r = await mcpRpc(other.access_token, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'search_contacts', arguments: { phone: c.phone } } });
     const body = await r.json();
     assert.deepEqual(body.result.structuredContent.contacts ?? body.result.structuredContent.data ?? [], [], JSON.stringify(body));
   }

@@ -7,7 +7,8 @@
 //! so refills are exact whatever the rate. Time is passed in, so every case is testable.
 //!
 //! Limited: website chat and form/missed-call webhooks (per tenant and client IP), the tenant
-//! API (per API key) and the OAuth endpoints (per client IP). Never limited: `/health`, and the provider webhooks (Twilio, Meta,
+//! API (per API key), the OAuth endpoints (per client IP) and MCP (per OAuth grant or API key,
+//! [`Scope::mcp_key`]). Never limited: `/health`, and the provider webhooks (Twilio, Meta,
 //! OpenPhone), which are signed, come from a few provider IPs carrying every tenant's traffic,
 //! and retry on 429 — limiting them would delay or drop real customers' messages.
 
@@ -95,6 +96,9 @@ pub enum Scope {
     TenantWebhook,
     /// `/oauth/…` (sign-in, token, registration, revocation), per client IP.
     OAuth,
+    /// `/mcp`, per OAuth grant or tenant API key ([`Scope::mcp_key`]). Taken by the route once
+    /// the credential is resolved, not by the router: the grant is known only then.
+    Mcp,
 }
 
 /// A person chatting writes a message every few seconds at most; the widget sends one request
@@ -121,13 +125,20 @@ pub const TENANT_WEBHOOK_DEFAULT: Limit = Limit { per_minute: 120, burst: 60 };
 /// accounts to a trickle (each account also locks after five failures).
 pub const OAUTH_DEFAULT: Limit = Limit { per_minute: 60, burst: 30 };
 
+/// An MCP client is a model working through a task: tool calls come in bursts (several in
+/// parallel, a morning's triage reading dozens of histories) and a few a second at most
+/// sustained. 300 a minute with 100 at once leaves room for that — as the API's per-key bucket
+/// did before MCP had its own — and holds one user's (or one key's) runaway loop to what D1
+/// and the providers behind the write tools serve comfortably, without touching the tenant's
+/// other users.
+pub const MCP_DEFAULT: Limit = Limit { per_minute: 300, burst: 100 };
+
 impl Scope {
-    /// The route a request's path segments name, if it is limited.
+    /// The route a request's path segments name, if the router limits it (`/mcp` limits itself).
     pub fn of_route(segments: &[&str]) -> Option<(Scope, Option<String>)> {
         match segments {
             ["chat", tenant, ..] => Some((Scope::Chat, Some((*tenant).to_owned()))),
-            // MCP clients draw from the same per-credential bucket as the API they act through.
-            ["api", ..] | ["mcp"] => Some((Scope::Api, None)),
+            ["api", ..] => Some((Scope::Api, None)),
             ["webhooks", "forms" | "missed-call", tenant, ..] => {
                 Some((Scope::TenantWebhook, Some((*tenant).to_owned())))
             }
@@ -142,6 +153,7 @@ impl Scope {
             Scope::Api => API_DEFAULT,
             Scope::TenantWebhook => TENANT_WEBHOOK_DEFAULT,
             Scope::OAuth => OAUTH_DEFAULT,
+            Scope::Mcp => MCP_DEFAULT,
         }
     }
 
@@ -152,6 +164,7 @@ impl Scope {
             Scope::Api => ("RATE_LIMIT_API_PER_MIN", "RATE_LIMIT_API_BURST"),
             Scope::TenantWebhook => ("RATE_LIMIT_WEBHOOK_PER_MIN", "RATE_LIMIT_WEBHOOK_BURST"),
             Scope::OAuth => ("RATE_LIMIT_OAUTH_PER_MIN", "RATE_LIMIT_OAUTH_BURST"),
+            Scope::Mcp => ("RATE_LIMIT_MCP_PER_MIN", "RATE_LIMIT_MCP_BURST"),
         }
     }
 
@@ -169,10 +182,28 @@ impl Scope {
             Scope::Chat => format!("chat:{tenant}:{ip}"),
             Scope::TenantWebhook => format!("webhook:{tenant}:{ip}"),
             Scope::OAuth => format!("oauth:{ip}"),
+            Scope::Mcp => Scope::mcp_key(None, None, client_ip),
             Scope::Api => match authorization.and_then(ApiKey::from_bearer) {
                 Some(key) => format!("api:key:{}", &key.hash()[..16]),
                 None => format!("api:ip:{ip}"),
             },
+        }
+    }
+}
+
+impl Scope {
+    /// An `/mcp` request's bucket: the OAuth grant it acts through — every access token the
+    /// grant's refreshes mint draws from it, so refreshing does not buy a fresh bucket —, else
+    /// the tenant API key's id, else (a credential that did not resolve) the client IP, which
+    /// bounds token guessing. Never by IP for a signed-in user: clients such as Claude call from
+    /// a few shared addresses on behalf of every tenant's users. Ids, not secrets, name buckets.
+    pub fn mcp_key(grant_id: Option<&str>, api_key_id: Option<&str>, client_ip: Option<&str>) -> String {
+        match (grant_id, api_key_id) {
+            (Some(grant), _) => format!("mcp:grant:{grant}"),
+            (None, Some(key)) => format!("mcp:key:{key}"),
+            (None, None) => {
+                format!("mcp:ip:{}", client_ip.map(str::trim).filter(|ip| !ip.is_empty()).unwrap_or("unknown"))
+            }
         }
     }
 }
@@ -257,12 +288,30 @@ mod tests {
         assert_eq!(Scope::of_route(&["api", "v1", "leads"]), Some((Scope::Api, None)));
         assert_eq!(Scope::of_route(&["oauth", "token"]), Some((Scope::OAuth, None)));
         assert_eq!(Scope::OAuth.key(None, Some("203.0.113.9"), None), "oauth:203.0.113.9");
-        assert_eq!(Scope::of_route(&["mcp"]), Some((Scope::Api, None)));
+        assert_eq!(Scope::of_route(&["mcp"]), None, "/mcp takes from the caller's bucket itself");
         assert_eq!(Scope::of_route(&["webhooks", "forms", "demo"]), Some((Scope::TenantWebhook, Some("demo".into()))));
         assert_eq!(
             Scope::of_route(&["webhooks", "missed-call", "demo"]),
             Some((Scope::TenantWebhook, Some("demo".into())))
         );
+    }
+
+    #[test]
+    fn mcp_buckets_are_per_grant_or_key_and_only_unresolved_callers_by_ip() {
+        assert_eq!(Scope::mcp_key(Some("grt_1"), None, Some("1.1.1.1")), "mcp:grant:grt_1");
+        assert_eq!(
+            Scope::mcp_key(Some("grt_1"), None, Some("1.1.1.1")),
+            Scope::mcp_key(Some("grt_1"), None, Some("2.2.2.2")),
+            "one grant, one bucket, from any IP"
+        );
+        assert_ne!(
+            Scope::mcp_key(Some("grt_1"), None, Some("1.1.1.1")),
+            Scope::mcp_key(Some("grt_2"), None, Some("1.1.1.1"))
+        );
+        assert_eq!(Scope::mcp_key(None, Some("key_demo"), Some("1.1.1.1")), "mcp:key:key_demo");
+        assert_eq!(Scope::mcp_key(None, None, Some(" 1.1.1.1 ")), "mcp:ip:1.1.1.1");
+        assert_eq!(Scope::mcp_key(None, None, None), "mcp:ip:unknown");
+        assert_eq!(Scope::Mcp.default_limit(), MCP_DEFAULT);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub struct Principal {
     pub user_id: Option<String>,
     /// The OAuth client acting for the user; none for an API key.
     pub client_id: Option<String>,
+    /// The OAuth grant the user's token belongs to (its rate-limit bucket); none for an API key.
+    #[serde(default)]
+    pub grant_id: Option<String>,
     pub scopes: Vec<Scope>,
 }
 
@@ -68,7 +71,13 @@ mod tests {
 
     #[test]
     fn a_read_grant_does_not_allow_writes() {
-        let p = Principal { tenant_id: "t".into(), user_id: None, client_id: None, scopes: vec![Scope::Read] };
+        let p = Principal {
+            tenant_id: "t".into(),
+            user_id: None,
+            client_id: None,
+            grant_id: None,
+            scopes: vec![Scope::Read],
+        };
         assert!(p.allows(Scope::Read) && !p.allows(Scope::Write));
     }
 }

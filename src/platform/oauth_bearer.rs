@@ -53,6 +53,7 @@ pub async fn principal_from_bearer(req: &Request, env: &Env) -> AppResult<Result
         tenant_id: row.tenant_id,
         user_id: Some(row.user_id),
         client_id: Some(row.client_id),
+        grant_id: Some(row.grant_id),
         scopes: Scope::parse_list(&row.scope),
     }))
 }

@@ -21,13 +21,15 @@
 //! 7. deletes call recordings older than their tenant's retention, at Twilio and on the call
 //!    (`platform::recordings`);
 //! 8. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
-//!    messages keep the history; an intent only matters until its job is done).
+//!    messages keep the history; an intent only matters until its job is done);
+//! 9. deletes expired OAuth codes, tokens and grants (`d1::oauth::prune_expired`) and rejects
+//!    MCP approvals left pending past `core::mcp::approval::PENDING_TTL_MS`.
 //!
 //! Each step is bounded per pass (`LIMIT`), so a backlog drains over several minutes rather
 //! than one pass outliving its CPU limit.
 
 use super::call_summary::summarize_stragglers;
-use super::d1::{audit_statement, database, statement, Arg, Audit};
+use super::d1::{approvals, audit_statement, database, oauth, statement, Arg, Audit};
 use super::events::publish_all;
 use super::outbound::mark_dead;
 use frontdesk_core::channel::Channel;
@@ -36,6 +38,7 @@ use frontdesk_core::escalation::{notifications, Raised, Reason};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::jobs::Job;
+use frontdesk_core::mcp::approval;
 use frontdesk_core::ports::Random;
 use frontdesk_core::tenant::Settings;
 use frontdesk_core::webhook::stale_before;
@@ -74,6 +77,8 @@ pub struct SweepReport {
     pub review_requests: u32,
     pub calls_summarized: u32,
     pub recordings_deleted: u32,
+    pub oauth_pruned: oauth::Pruned,
+    pub approvals_expired: u32,
 }
 
 pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
@@ -87,6 +92,9 @@ pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
     report.calls_summarized = summarize_stragglers(env, &db, now, CALL_SUMMARY_GRACE_MS).await?;
     report.recordings_deleted = super::recordings::delete_expired(env, &db, now).await?;
     report.intents_pruned = prune_done_intents(&db, now).await?;
+    report.oauth_pruned = oauth::prune_expired(&db, now).await?;
+    report.approvals_expired =
+        approvals::expire_pending(&db, now.saturating_sub(approval::PENDING_TTL_MS), now).await?;
     let due = bookings::send_due(env, &db, now).await?;
     (report.booking_reminders, report.review_requests) = (due.reminders_sent, due.reviews_requested);
     Ok(report)

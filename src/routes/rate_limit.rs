@@ -1,5 +1,6 @@
 //! The rate limit in front of the routes anyone can call (`frontdesk_core::limiter`): which
 //! bucket a request draws from, and the 429 when it is empty. Each bucket is a `LimiterDO`.
+//! `/mcp` calls [`take`] itself once it knows the caller's grant or key.
 
 use crate::error::AppResult;
 use frontdesk_core::api::ApiError;
@@ -22,7 +23,13 @@ pub async fn check(req: &Request, env: &Env, segments: &[&str]) -> AppResult<()>
     let client_ip = headers.get("cf-connecting-ip")?;
     let authorization = if scope == Scope::Api { headers.get("authorization")? } else { None };
     let key = scope.key(tenant.as_deref(), client_ip.as_deref(), authorization.as_deref());
-    match limiter_take(env, &key, configured_limit(env, scope)).await {
+    take(env, scope, &key).await
+}
+
+/// Takes one request from the bucket `key` at `scope`'s limit, or refuses with 429
+/// `rate_limited` and `Retry-After`; lets it through, logged, when the limiter itself fails.
+pub async fn take(env: &Env, scope: Scope, key: &str) -> AppResult<()> {
+    match limiter_take(env, key, configured_limit(env, scope)).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(retry_after)) => Err(ApiError::rate_limited(retry_after).into()),
         Err(e) => {

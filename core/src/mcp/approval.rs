@@ -6,6 +6,19 @@ use super::tools;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+/// A call nobody decided on within three days is rejected by the sweeper: by then the text or
+/// booking it asked for answers a moment that has passed, and sending it late would surprise
+/// the guest more than not sending it.
+pub const PENDING_TTL_MS: u64 = 3 * 24 * 60 * 60 * 1000;
+
+/// Who `decided_by` names for an approval the sweeper rejected because it waited too long.
+pub const EXPIRED_BY: &str = "system:expired";
+
+/// The `result` an expired approval keeps, shaped like a refused tool call's.
+pub fn expired_result() -> Value {
+    json!({ "isError": true, "message": "not approved within 3 days; nothing was done" })
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct McpSettings {

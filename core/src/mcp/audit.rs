@@ -57,8 +57,13 @@ mod tests {
 
     #[test]
     fn the_entry_names_the_tool_and_digests_the_arguments_without_keeping_them() {
-        let p =
-            Principal { tenant_id: "t".into(), user_id: Some("u1".into()), client_id: None, scopes: vec![Scope::Read] };
+        let p = Principal {
+            tenant_id: "t".into(),
+            user_id: Some("u1".into()),
+            client_id: None,
+            grant_id: None,
+            scopes: vec![Scope::Read],
+        };
         let args = json!({"contact_id": "c1", "body": "Your code is 1234"});
         let d = detail(&p, "send_sms", &args, Outcome::Forbidden);
         assert_eq!(d["tool"], "send_sms");

@@ -4,6 +4,7 @@
 //! [`ToolCall::answer`] turns into the result.
 
 use super::args::Call;
+use super::fixtures;
 use super::jsonrpc::{self, Message, RpcError};
 use super::tools::{self, Tool, TOOLS};
 use super::version::{self, Era, META_PROTOCOL_VERSION};
@@ -24,6 +25,9 @@ pub struct Post<'a> {
     pub mcp_method: Option<&'a str>,
     pub mcp_name: Option<&'a str>,
     pub body: &'a [u8],
+    /// Whether the conformance suite's fixture tools are served too ([`fixtures`]): only in the
+    /// test environment.
+    pub fixtures: bool,
 }
 
 #[derive(Debug)]
@@ -110,7 +114,11 @@ pub fn dispatch(post: &Post<'_>) -> Outcome {
             }),
         ),
         (_, "tools/list") => {
-            let mut list = json!({ "tools": TOOLS.iter().map(Tool::describe).collect::<Vec<_>>() });
+            let mut tools: Vec<Value> = TOOLS.iter().map(Tool::describe).collect();
+            if post.fixtures {
+                tools.extend(fixtures::describe());
+            }
+            let mut list = json!({ "tools": tools });
             if era.is_modern() {
                 list["ttlMs"] = json!(LIST_TTL_MS);
                 list["cacheScope"] = json!("public");
@@ -118,8 +126,11 @@ pub fn dispatch(post: &Post<'_>) -> Outcome {
             ok(&id, era, list)
         }
         (_, "tools/call") => {
-            let Some(tool) = params["name"].as_str().and_then(tools::find) else {
-                let name = params["name"].as_str().unwrap_or_default();
+            let name = params["name"].as_str().unwrap_or_default();
+            if let Some(result) = fixtures::call(name).filter(|_| post.fixtures) {
+                return ok(&id, era, result);
+            }
+            let Some(tool) = tools::find(name) else {
                 return error(
                     200,
                     Some(&id),
@@ -219,7 +230,13 @@ mod tests {
     use super::*;
 
     fn post(version: Option<&'static str>, method: Option<&'static str>, body: &'static str) -> Outcome {
-        dispatch(&Post { protocol_version: version, mcp_method: method, mcp_name: None, body: body.as_bytes() })
+        dispatch(&Post {
+            protocol_version: version,
+            mcp_method: method,
+            mcp_name: None,
+            body: body.as_bytes(),
+            fixtures: false,
+        })
     }
 
     fn answer(outcome: Outcome) -> (u16, Value) {
@@ -303,6 +320,7 @@ mod tests {
                 mcp_method: Some("tools/call"),
                 mcp_name: name,
                 body: call.as_bytes(),
+                fixtures: false,
             })
         };
         assert!(matches!(with_name(Some("list_leads")), Outcome::Tool(_)));
@@ -333,6 +351,27 @@ mod tests {
         let unknown = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"launch_rocket"}}"#;
         let (_, body) = answer(post(Some("2025-11-25"), None, unknown));
         assert_eq!(body["error"]["code"], jsonrpc::INVALID_PARAMS);
+    }
+
+    #[test]
+    fn fixture_tools_exist_only_when_asked_for() {
+        let list = r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#;
+        let call = r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"test_simple_text"}}"#;
+        let with = |body: &'static str, fixtures| {
+            answer(dispatch(&Post {
+                protocol_version: Some("2025-11-25"),
+                mcp_method: None,
+                mcp_name: None,
+                body: body.as_bytes(),
+                fixtures,
+            }))
+            .1
+        };
+        let listed = |body: Value| body["result"]["tools"].as_array().unwrap().len();
+        assert_eq!(listed(with(list, false)), TOOLS.len());
+        assert_eq!(listed(with(list, true)), TOOLS.len() + fixtures::describe().len());
+        assert_eq!(with(call, false)["error"]["code"], jsonrpc::INVALID_PARAMS, "unknown outside the test environment");
+        assert_eq!(with(call, true)["result"]["content"][0]["type"], "text");
     }
 
     #[test]

@@ -12,6 +12,9 @@ pub const INTERNAL_ERROR: i64 = -32603;
 pub const HEADER_MISMATCH: i64 = -32020;
 /// 2026-07-28: the requested protocol version is not one the server speaks.
 pub const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
+/// The caller's rate limit is spent (sent with HTTP 429 and `Retry-After`): the first of
+/// JSON-RPC's implementation-defined server errors.
+pub const RATE_LIMITED: i64 = -32000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RpcError {
@@ -28,6 +31,13 @@ impl RpcError {
     pub fn with_data(mut self, data: Value) -> Self {
         self.data = Some(data);
         self
+    }
+
+    /// The caller's bucket is empty: try again in `retry_after` seconds (also in `data`, for
+    /// clients that surface only the JSON-RPC error).
+    pub fn rate_limited(retry_after: u32) -> Self {
+        Self::new(RATE_LIMITED, format!("Too many requests: retry in {retry_after} s"))
+            .with_data(json!({ "retryAfterSeconds": retry_after }))
     }
 
     pub fn to_json(&self) -> Value {

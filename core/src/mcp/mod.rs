@@ -12,6 +12,7 @@ pub mod args;
 pub mod audit;
 pub mod challenge;
 pub mod dispatch;
+pub mod fixtures;
 pub mod jsonrpc;
 pub mod origin;
 pub mod tools;

@@ -2,6 +2,7 @@
 
 use super::{audit_if_changed, audit_statement, statement, Arg, Audit};
 use frontdesk_core::api::{Identified, PageRequest};
+use frontdesk_core::mcp::approval;
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, Result};
 
@@ -135,4 +136,23 @@ pub async fn record_result(db: &D1Database, tenant_id: &str, id: &str, result: &
     .run()
     .await?;
     Ok(())
+}
+
+/// Rejects up to 500 approvals still pending from before `created_before`
+/// ([`frontdesk_core::mcp::approval::PENDING_TTL_MS`]), across tenants; how many.
+pub async fn expire_pending(db: &D1Database, created_before: u64, now: u64) -> Result<u32> {
+    let result = statement(
+        db,
+        "UPDATE approvals SET status = 'rejected', decided_by = ?1, decided_at = ?2, result = ?3 \
+         WHERE rowid IN (SELECT rowid FROM approvals WHERE status = 'pending' AND created_at < ?4 LIMIT 500)",
+        &[
+            Arg::Text(approval::EXPIRED_BY),
+            Arg::Int(now),
+            Arg::Text(&approval::expired_result().to_string()),
+            Arg::Int(created_before),
+        ],
+    )?
+    .run()
+    .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) as u32)
 }

@@ -8,12 +8,14 @@ pub mod auth;
 mod tools;
 
 use super::body_bytes;
-use crate::error::{json_response, AppResult};
+use super::rate_limit;
+use crate::error::{json_response, AppError, AppResult};
 use crate::platform::config::public_base_url;
 use crate::platform::d1::{self, approvals, audit_statement, Audit};
 use auth::Caller;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::ids;
+use frontdesk_core::limiter::Scope as RateScope;
 use frontdesk_core::mcp::approval;
 use frontdesk_core::mcp::args::Call;
 use frontdesk_core::mcp::audit::{self, Outcome as Audited};
@@ -22,7 +24,9 @@ use frontdesk_core::mcp::jsonrpc::{self, RpcError};
 use frontdesk_core::mcp::{challenge, origin};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::principal::Principal;
+use frontdesk_core::secrets::Environment;
 use frontdesk_core::tenant::Settings;
+use frontdesk_durable::platform::env::environment;
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use serde_json::{json, Value};
 use worker::{D1Database, Env, Headers, Request, Response};
@@ -37,10 +41,18 @@ pub async fn post(mut req: Request, env: &Env) -> AppResult<Response> {
         let refusal = RpcError::new(jsonrpc::INVALID_REQUEST, "Forbidden: this Origin may not call the MCP endpoint");
         return Ok(json_response(403, &jsonrpc::error(None, &refusal)));
     }
+    let client_ip = headers.get("cf-connecting-ip")?;
     let Some(caller) = auth::resolve(&req, env).await? else {
+        // Unresolved credentials draw from the IP's bucket: guessing tokens is bounded too.
+        if let Some(refusal) = over_limit(env, &RateScope::mcp_key(None, None, client_ip.as_deref())).await? {
+            return Ok(refusal);
+        }
         let body = json!({ "error": { "code": "unauthorized", "message": "a bearer token is required" } });
         return Ok(with_header(json_response(401, &body), "www-authenticate", &challenge::unauthorized(&base)));
     };
+    if let Some(refusal) = over_limit(env, &caller.rate_bucket()).await? {
+        return Ok(refusal);
+    }
     let (version, method, name) =
         (headers.get("mcp-protocol-version")?, headers.get("mcp-method")?, headers.get("mcp-name")?);
     let body = body_bytes(&mut req, MAX_BODY_BYTES).await?;
@@ -49,10 +61,24 @@ pub async fn post(mut req: Request, env: &Env) -> AppResult<Response> {
         mcp_method: method.as_deref(),
         mcp_name: name.as_deref(),
         body: &body,
+        fixtures: environment(env) == Environment::Test,
     };
     match dispatch(&post) {
         Outcome::Tool(call) => call_tool(env, &caller, &base, *call).await,
         Outcome::Answer { status, body } => Ok(answer(status, body)),
+    }
+}
+
+/// Takes one request from `bucket`, or the 429 to send instead: a JSON-RPC error body (what an
+/// MCP client reads) with `Retry-After`.
+async fn over_limit(env: &Env, bucket: &str) -> AppResult<Option<Response>> {
+    match rate_limit::take(env, RateScope::Mcp, bucket).await {
+        Ok(()) => Ok(None),
+        Err(AppError::Api(ApiError { status: 429, retry_after: Some(seconds), .. })) => {
+            let body = jsonrpc::error(None, &RpcError::rate_limited(seconds));
+            Ok(Some(with_header(json_response(429, &body), "retry-after", &seconds.to_string())))
+        }
+        Err(other) => Err(other),
     }
 }
 
@@ -130,9 +156,11 @@ pub async fn run_approved(env: &Env, approval: &approvals::Approval, tenant_id: 
             tenant_id: tenant_id.to_owned(),
             user_id: approval.user_id.clone(),
             client_id: approval.client_id.clone(),
+            grant_id: None,
             scopes: vec![tool.scope],
         },
         actor: approval.requested_by.clone(),
+        api_key_id: None,
     };
     let outcome = match (tool.parse)(approval.arguments.clone()) {
         Ok(call) => run_audited(env, &caller, tool.name, &call, &approval.arguments).await?,
