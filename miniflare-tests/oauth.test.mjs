@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
-import { DEMO } from './helpers/api.mjs';
+import { DEMO, sendSms, uniquePhone, eventually, listAll } from './helpers/api.mjs';
 
 const REDIRECT = 'http://127.0.0.1:8976/callback';
 const DEMO_OWNER = { tenant: 'demo', email: 'owner@demo.example', password: 'demo-owner-password' };
@@ -601,8 +601,25 @@ for (const era of Object.keys(SDKS)) test(`the official MCP SDK (${era} client) 
   if (era === '2026-07-28') assert.equal(client.getNegotiatedProtocolVersion(), era, 'the v2 client speaks the modern era');
   const tools = (await client.listTools()).tools.map((t) => t.name);
   assert.ok(tools.includes('search_contacts') && tools.includes('send_sms'), tools.join(','));
-  const found = await client.callTool({ name: 'search_contacts', arguments: { name: 'a' } });
+  // A person texts in; the user finds them and texts back as themselves.
+  const phone = uniquePhone();
+  assert.equal((await sendSms(server, { from: phone, body: 'Hi, is the flat on Elm Road still free?' })).status, 200);
+  const found = await client.callTool({ name: 'search_contacts', arguments: { phone } });
   assert.equal(found.isError ?? false, false, JSON.stringify(found));
+  const [contact] = found.structuredContent.contacts;
+  assert.equal(contact.phone, phone);
+  const words = `It is — viewings on Friday (${era} client).`;
+  const sent = await client.callTool({ name: 'send_sms', arguments: { contact_id: contact.id, body: words } });
+  assert.equal(sent.isError ?? false, false, JSON.stringify(sent));
+  assert.equal(sent.structuredContent.status, 'queued');
+  const delivered = await eventually(async () => {
+    const rows = (await listAll(server, DEMO.key, '/api/v1/outbox')).filter((o) => o.recipient === phone && o.payload?.body === words);
+    return rows.length === 1 && rows[0].status !== 'pending' ? rows : null;
+  }, { what: 'the text delivered', intervalMs: 250 });
+  assert.equal(delivered[0].status, 'simulated', 'demo has no Twilio credentials: recorded, not sent');
+  const history = await client.callTool({ name: 'get_message_history', arguments: { contact_id: contact.id } });
+  assert.ok(history.structuredContent.messages.some((m) => m.body === words && m.direction === 'outbound'),
+    'the text is on the contact\'s history');
 
   // A refresh rotates: the new access token works at /mcp.
   const r = await refresh(provider.info.client_id, provider.saved.refresh_token);
