@@ -5,6 +5,9 @@
 //! routes are the Worker's (`src/platform/d1/sessions.rs`, `src/routes/session.rs`).
 
 pub mod access;
+pub mod copilot;
 pub mod inbox;
 pub mod session;
+pub mod stats;
 pub mod takeover;
+pub mod timeline;

@@ -4,6 +4,7 @@
 pub mod approvals;
 pub mod call_summaries;
 pub mod calls;
+pub mod console_reads;
 mod contacts;
 mod escalations;
 pub mod holds;
