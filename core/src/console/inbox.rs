@@ -6,7 +6,8 @@ use crate::api::{ApiError, Identified};
 use crate::records::Conversation;
 use serde::{Deserialize, Serialize};
 
-/// One row of the list query, flat as D1 returns it.
+/// One row of the list query, flat as D1 returns it: the conversation's columns, then the
+/// console's. `InboxItem::from` nests them.
 #[derive(Debug, Clone, Deserialize)]
 pub struct InboxRow {
     pub id: String,
