@@ -3,10 +3,10 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, approvals, audit, bookings, calls, contact_messages, escalations, events, health, info_packs, kb,
-    kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize, oauth_register, oauth_token,
-    openphone, saved_searches, settings, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand,
-    unparsed, web_chat, web_form, well_known,
+    api, approvals, audit, bookings, calls, console_views, contact_messages, copilot, escalations, events, health,
+    info_packs, kb, kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize, oauth_register,
+    oauth_token, openphone, saved_searches, session, settings, takeover, test_hooks, tickets, twilio_relay, twilio_sms,
+    twilio_voice, understand, unparsed, web_chat, web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -50,10 +50,22 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["chat", tenant, "messages"]) => web_chat::post(req, env, &ctx, tenant).await,
         (Method::Get, ["chat", tenant, "events"]) => web_chat::events(req, &env, tenant).await,
         (Method::Options, ["chat", _, "messages" | "events"]) => web_chat::preflight(),
+        (Method::Post, ["api", "v1", "session"]) => session::create(req, &env).await,
+        (Method::Get, ["api", "v1", "session"]) => session::get(req, &env).await,
+        (Method::Delete, ["api", "v1", "session"]) => session::delete(req, &env).await,
         (Method::Get, ["api", "v1", "events"]) => events::get(req, &env).await,
         (Method::Get, ["api", "v1", "conversations"]) => api::list_conversations(req, &env).await,
         (Method::Get, ["api", "v1", "conversations", id]) => api::get_conversation(&req, &env, id).await,
         (Method::Get, ["api", "v1", "conversations", id, "messages"]) => api::list_messages(&req, &env, id).await,
+        (Method::Post, ["api", "v1", "conversations", id, "takeover"]) => takeover::take(req, &env, id).await,
+        (Method::Post, ["api", "v1", "conversations", id, "handback"]) => takeover::hand_back(req, &env, id).await,
+        (Method::Post, ["api", "v1", "conversations", id, "reply"]) => takeover::reply(req, &env, id).await,
+        (Method::Post, ["api", "v1", "conversations", id, "read"]) => takeover::read(req, &env, id).await,
+        (Method::Post, ["api", "v1", "conversations", id, "suggest"]) => copilot::suggest(req, &env, id).await,
+        (Method::Get, ["api", "v1", "stats"]) => console_views::stats(req, &env).await,
+        (Method::Get, ["api", "v1", "contacts", id, "timeline"]) => {
+            console_views::contact_timeline(req, &env, id).await
+        }
         (Method::Get, ["api", "v1", "calls"]) => calls::list(req, &env).await,
         (Method::Post, ["api", "v1", "calls"]) => calls::create(req, &env).await,
         (Method::Get, ["api", "v1", "calls", id]) => calls::get(&req, &env, id).await,
@@ -153,6 +165,7 @@ fn is_route(segments: &[&str]) -> bool {
                 "api",
                 "v1",
                 "events"
+                    | "session"
                     | "conversations"
                     | "contacts"
                     | "escalations"
@@ -168,9 +181,10 @@ fn is_route(segments: &[&str]) -> bool {
                     | "calls"
                     | "approvals"
                     | "audit"
+                    | "stats"
             ]
             | ["api", "v1", "listings", _]
-            | ["api", "v1", "contacts", _, "interest" | "saved-searches" | "info-pack" | "messages"]
+            | ["api", "v1", "contacts", _, "interest" | "saved-searches" | "info-pack" | "messages" | "timeline"]
             | ["mcp"]
             | ["api", "v1", "contacts", _, "saved-searches", _]
             | ["api", "v1", "bookings", _]
@@ -178,7 +192,7 @@ fn is_route(segments: &[&str]) -> bool {
             | ["api", "v1", "settings", "template"]
             | ["api", "v1", "escalations" | "leads" | "tickets" | "calls" | "approvals", _]
             | ["api", "v1", "conversations", _]
-            | ["api", "v1", "conversations", _, "messages"]
+            | ["api", "v1", "conversations", _, "messages" | "takeover" | "handback" | "reply" | "read" | "suggest"]
             | ["api", "v1", "unparsed", _, "replay"]
             | ["api", "v1", "kb"]
             | ["api", "v1", "kb", _]

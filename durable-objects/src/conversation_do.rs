@@ -12,7 +12,7 @@ use crate::platform::d1::database;
 use crate::platform::env::fault_armed;
 use crate::platform::kb::{self, SearchQuery};
 use crate::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
-use crate::platform::{acts, property};
+use crate::platform::{acts, holds, property};
 use crate::platform::{enqueue, enqueue_all};
 use crate::protocol::{LiveText, LIVE_HEADER, TURN_PATH};
 use crate::thread_store::D1Store;
@@ -237,17 +237,33 @@ impl Thread {
         brain_turn.dialogue = thread.known.as_ref().map(|k| k.dialogue.clone()).unwrap_or_default();
         // Facts told on another channel moments ago may not have reached the lead yet.
         brain_turn.lead.fill_from(&brain_turn.dialogue.slots);
-        if turn.is_contact_words() && !turn.body.trim().is_empty() {
+        // A person holds the conversation: the message is stored and shown, the AI says and
+        // does nothing (no reply, no booking acts) until it is handed back.
+        let holder = async {
+            match (&known_conversation, continuity.new_conversation) {
+                (Some(conversation), false) => {
+                    holds::is_held(store.database(), &turn.tenant_id, &conversation.id).await
+                }
+                _ => Ok(false),
+            }
+        };
+        let wants_answer = turn.is_contact_words() && !turn.body.trim().is_empty();
+        // The knowledge search only reads, so it runs beside the hold check (a caller waits for
+        // both); the acts may book, so they wait for the hold's answer.
+        let (held, passages) = futures::join!(holder, async {
+            if wants_answer {
+                knowledge(&self.env, store.database(), turn).await
+            } else {
+                Vec::new()
+            }
+        });
+        let held = held?;
+        if wants_answer && !held {
             // Listings, availability and bookings the message asks for, done before the reply
-            // is written so it says what really happened. A duplicate never reaches here. The
-            // acts do not read the knowledge, so both are looked up at once: a caller waits.
+            // is written so it says what really happened. A duplicate never reaches here.
             let contact_id = known_contact.as_ref().map(|c| c.id.as_str());
-            let (passages, done) = futures::join!(
-                knowledge(&self.env, store.database(), turn),
-                acts::run(&self.env, store.database(), turn, contact_id, &brain_turn)
-            );
             brain_turn.knowledge = passages;
-            brain_turn.acts = done;
+            brain_turn.acts = acts::run(&self.env, store.database(), turn, contact_id, &brain_turn).await;
         }
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
         let mut ids = NewIds {
@@ -258,7 +274,11 @@ impl Thread {
             inbound: new_id(ids::MESSAGE, turn.received_at),
             reply: String::new(),
         };
-        let (mut reply, usage) = match self.decide(&store, turn, &brain_turn, &ids, live).await? {
+        let decision = match held {
+            true => Decision::Reply(Box::new(Reply::silent()), None),
+            false => self.decide(&store, turn, &brain_turn, &ids, live).await?,
+        };
+        let (mut reply, usage) = match decision {
             Decision::Settled(outcome) => return Ok(outcome),
             Decision::Reply(reply, usage) => (*reply, usage),
         };

@@ -20,9 +20,11 @@
 //!    `platform::call_summary`);
 //! 7. deletes call recordings older than their tenant's retention, at Twilio and on the call
 //!    (`platform::recordings`);
-//! 8. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
+//! 8. escalates contacts waiting longer than the tenant allows for a staff reply in a
+//!    conversation a person took over (`platform::staff_waits`);
+//! 9. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
 //!    messages keep the history; an intent only matters until its job is done);
-//! 9. deletes expired OAuth codes, tokens and grants (`d1::oauth::prune_expired`) and rejects
+//! 10. deletes expired OAuth codes, tokens and grants (`d1::oauth::prune_expired`) and rejects
 //!    MCP approvals left pending past `core::mcp::approval::PENDING_TTL_MS`.
 //!
 //! Each step is bounded per pass (`LIMIT`), so a backlog drains over several minutes rather
@@ -79,6 +81,7 @@ pub struct SweepReport {
     pub recordings_deleted: u32,
     pub oauth_pruned: oauth::Pruned,
     pub approvals_expired: u32,
+    pub staff_waits_escalated: u32,
 }
 
 pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
@@ -91,6 +94,7 @@ pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
     report.listing_offers_sent = saved_searches::send_pending(env, &db, now, None).await?;
     report.calls_summarized = summarize_stragglers(env, &db, now, CALL_SUMMARY_GRACE_MS).await?;
     report.recordings_deleted = super::recordings::delete_expired(env, &db, now).await?;
+    report.staff_waits_escalated = super::staff_waits::escalate_overdue(env, &db, now).await?;
     report.intents_pruned = prune_done_intents(&db, now).await?;
     report.oauth_pruned = oauth::prune_expired(&db, now).await?;
     report.approvals_expired =

@@ -89,11 +89,12 @@ mod tests {
     }
 
     #[test]
-    fn the_seeded_demo_owner_hashes_parse() {
-        // seed/dev.sql; the sign-in test proves WebCrypto derives the same bytes.
+    fn the_seeded_demo_users_hashes_parse() {
+        // seed/dev.sql: two owners, demo's agent and viewer; the sign-in tests prove WebCrypto
+        // derives the same bytes.
         let seed = include_str!("../../../seed/dev.sql");
         let stored: Vec<&str> = seed.split('\'').filter(|part| part.starts_with("pbkdf2-sha256$")).collect();
-        assert_eq!(stored.len(), 2);
+        assert_eq!(stored.len(), 4);
         for value in stored {
             assert_eq!(PasswordHash::parse(value).expect(value).iterations, ITERATIONS);
         }
