@@ -29,6 +29,10 @@ impl ApiError {
     pub fn unauthorized() -> Self {
         Self::new(401, "unauthorized", "a valid API key is required: Authorization: Bearer <key>")
     }
+    /// Authenticated, but the caller's role does not allow this; the message says what would.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(403, "forbidden", message)
+    }
     pub fn invalid_signature() -> Self {
         Self::new(403, "invalid_signature", "webhook signature missing or invalid")
     }
