@@ -6,12 +6,14 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
 import { DEMO, DEMO2, api, apiOk, apiPost, assertError } from './helpers/api.mjs';
+import { signIn, asUser, DEMO_USERS } from './helpers/console.mjs';
 
 let server;
 before(async () => { server = await startServer(); }, { timeout: 120_000 });
 after(async () => { await server?.stop(); });
 
 const SEEDED_OWNER = 'usr_019b76daa800000000000a';
+const SEEDED = ['owner@demo.example', 'agent@demo.example', 'viewer@demo.example'];
 
 async function send(key, method, path, body) {
   const headers = { authorization: `Bearer ${key}` };
@@ -28,7 +30,7 @@ async function send(key, method, path, body) {
 test('an owner adds a user with a password, changes their role and removes them', async () => {
   assertError(await api(server, undefined, '/api/v1/users'), 401, 'unauthorized');
   const before = await apiOk(server, DEMO.key, '/api/v1/users');
-  assert.deepEqual(before.data.map((u) => [u.email, u.role]), [['owner@demo.example', 'owner']]);
+  assert.deepEqual(before.data.map((u) => [u.email, u.role]), [['owner@demo.example', 'owner'], ['agent@demo.example', 'agent'], ['viewer@demo.example', 'viewer']]);
 
   const created = await apiPost(server, DEMO.key, '/api/v1/users', { email: ' Sam@Demo.Example', role: 'agent', password: 'a long enough password' });
   assert.equal(created.status, 201, created.text);
@@ -51,7 +53,7 @@ test('an owner adds a user with a password, changes their role and removes them'
   assert.equal(removed.status, 204, removed.text);
   assertError(await send(DEMO.key, 'DELETE', `/api/v1/users/${created.json.id}`), 404, 'not_found', 'removed twice');
   const after = await apiOk(server, DEMO.key, '/api/v1/users');
-  assert.deepEqual(after.data.map((u) => u.email), ['owner@demo.example']);
+  assert.deepEqual(after.data.map((u) => u.email), SEEDED);
 
   const audit = await apiOk(server, DEMO.key, '/api/v1/audit?limit=50');
   const actions = audit.data.filter((e) => e.subject === created.json.id).map((e) => e.action).sort();
@@ -69,6 +71,38 @@ test('the last owner can be neither demoted nor removed; with a second owner the
   // Put the seeded owner back for the rest of the suite.
   assert.equal((await send(DEMO.key, 'PATCH', `/api/v1/users/${SEEDED_OWNER}`, { role: 'owner' })).status, 200);
   assert.equal((await send(DEMO.key, 'DELETE', `/api/v1/users/${second.json.id}`)).status, 204);
+});
+
+test('a user made with a password signs in with it; an admin manages agents but not owners; agents and viewers manage nothing', async () => {
+  const made = await apiPost(server, DEMO.key, '/api/v1/users', { email: 'ops@demo.example', role: 'admin', password: 'ops admin password 7' });
+  assert.equal(made.status, 201, made.text);
+  assert.equal((await signIn(server, { tenant: 'demo', email: 'ops@demo.example', password: 'wrong password 123' })).status, 401);
+  const admin = await signIn(server, { tenant: 'demo', email: 'ops@demo.example', password: 'ops admin password 7' });
+  assert.equal(admin.status, 200, `the password set on creation signs in: ${admin.text}`);
+  assert.equal(admin.json.user.role, 'admin');
+
+  const agent = await asUser(server, admin, '/api/v1/users', { method: 'POST', body: { email: 'temp@demo.example', role: 'agent', password: 'temporary password' } });
+  assert.equal(agent.status, 201, agent.text);
+  assertError(await asUser(server, admin, '/api/v1/users', { method: 'POST', body: { email: 'boss@demo.example', role: 'owner', password: 'would-be owner pw' } }), 403, 'forbidden', 'an admin makes an owner');
+  assertError(await asUser(server, admin, `/api/v1/users/${SEEDED_OWNER}`, { method: 'PATCH', body: { role: 'viewer' } }), 403, 'forbidden', 'an admin demotes the owner');
+  assertError(await asUser(server, admin, `/api/v1/users/${SEEDED_OWNER}`, { method: 'DELETE' }), 403, 'forbidden', 'an admin removes the owner');
+  const audit = await apiOk(server, DEMO.key, '/api/v1/audit?action=user.created&limit=50');
+  assert.equal(audit.data.find((e) => e.subject === agent.json.id).actor, `user:${made.json.id}`, 'audited as the signed-in admin');
+
+  for (const who of ['agent', 'viewer']) {
+    const session = await signIn(server, DEMO_USERS[who]);
+    assert.equal(session.status, 200, session.text);
+    assertError(await asUser(server, session, '/api/v1/users'), 403, 'forbidden', `${who} lists users`);
+    assertError(await asUser(server, session, '/api/v1/keys'), 403, 'forbidden', `${who} lists keys`);
+    assertError(await asUser(server, session, '/api/v1/keys', { method: 'POST', body: {} }), 403, 'forbidden', `${who} issues a key`);
+    assertError(await asUser(server, session, `/api/v1/users/${agent.json.id}`, { method: 'DELETE' }), 403, 'forbidden', `${who} removes a user`);
+  }
+  const tempSession = await signIn(server, { tenant: 'demo', email: 'temp@demo.example', password: 'temporary password' });
+  assert.equal(tempSession.status, 200, tempSession.text);
+  assert.equal((await asUser(server, admin, `/api/v1/users/${agent.json.id}`, { method: 'DELETE' })).status, 204);
+  assertError(await asUser(server, tempSession, '/api/v1/conversations'), 401, 'unauthorized', "a removed user's session ends with them");
+  assert.equal((await send(DEMO.key, 'DELETE', `/api/v1/users/${made.json.id}`)).status, 204);
+  assertError(await asUser(server, admin, '/api/v1/users'), 401, 'unauthorized', "the removed admin's session too");
 });
 
 test("another tenant's key sees none of the users and changes none", async () => {

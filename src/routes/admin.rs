@@ -1,8 +1,8 @@
-//! Who is administering a tenant (users, keys, tenants, pause): the caller of an admin route,
-//! with the role their rights follow and the actor their changes are audited as. A tenant API
-//! key acts as the tenant's owner (docs/API.md "Authentication").
+//! Who is administering a tenant (users, keys, tenants, pause): the caller of an admin route
+//! (`caller::resolve`, which has already checked the role table), with the role finer rules
+//! follow (only an owner touches an owner) and the actor their changes are audited as.
 
-use super::authenticate_key;
+use super::caller;
 use crate::error::AppResult;
 use crate::platform::d1::Audit;
 use frontdesk_core::ids;
@@ -15,13 +15,13 @@ pub struct Admin {
     pub db: D1Database,
     pub tenant_id: String,
     pub role: Role,
-    /// `audit_log.actor`: `api_key:<id>`.
+    /// `audit_log.actor`: `api_key:<id>` or `user:<id>`.
     pub actor: String,
 }
 
 pub async fn authenticate_admin(req: &Request, env: &Env) -> AppResult<Admin> {
-    let (db, owner) = authenticate_key(req, env).await?;
-    Ok(Admin { db, tenant_id: owner.tenant_id, role: Role::Owner, actor: format!("api_key:{}", owner.key_id) })
+    let (db, caller) = caller::resolve(req, env).await?;
+    Ok(Admin { actor: caller.actor(), db, tenant_id: caller.tenant_id, role: caller.role })
 }
 
 /// An audit entry's id and time, made once per change so the entry and the change agree.

@@ -56,7 +56,7 @@ pub async fn update(mut req: Request, env: &Env, id: &str) -> AppResult<Response
     let next = Status::parse(&update.status)
         .filter(|s| *s != Status::Open)
         .ok_or_else(|| ApiError::malformed_body("`status` must be acknowledged or resolved"))?;
-    let actor = format!("api_key:{}", owner.key_id);
+    let actor = owner.actor();
     let escalation = set_status(&db, &owner.tenant_id, id, next, &actor).await?;
     Ok(json_response(200, &serde_json::to_value(escalation)?))
 }

@@ -118,7 +118,7 @@ fn found(user: Option<UserView>) -> AppResult<UserView> {
 
 fn refuse(decision: Result<(), admin::Refusal>) -> AppResult<()> {
     decision.map_err(|refusal| match refusal {
-        admin::Refusal::OwnersOnly => ApiError::forbidden(refusal.message()).into(),
+        admin::Refusal::OwnersOnly => ApiError { message: refusal.message().into(), ..ApiError::forbidden() }.into(),
         admin::Refusal::LastOwner => ApiError::conflict(refusal.message()).into(),
     })
 }

@@ -11,6 +11,7 @@ pub struct UserRow {
     pub id: String,
     pub tenant_id: String,
     pub tenant_name: String,
+    pub tenant_slug: String,
     pub email: String,
     pub role: String,
     pub password_hash: String,
@@ -29,13 +30,28 @@ impl UserRow {
 pub async fn user_for_login(db: &D1Database, tenant_slug: &str, email: &str) -> Result<Option<UserRow>> {
     statement(
         db,
-        "SELECT u.id, u.tenant_id, t.name AS tenant_name, u.email, u.role, u.password_hash, u.failed_attempts, \
+        "SELECT u.id, u.tenant_id, t.name AS tenant_name, t.slug AS tenant_slug, u.email, u.role, u.password_hash, u.failed_attempts, \
          u.locked_until, u.totp_secret FROM users u JOIN tenants t ON t.id = u.tenant_id \
          WHERE t.slug = ?1 AND t.status = 'active' AND u.email = ?2",
         &[Arg::Text(tenant_slug), Arg::Text(email)],
     )?
     .first(None)
     .await
+}
+
+/// The user `email` when exactly one active business has it (a sign-in that names no business).
+pub async fn only_user_with_email(db: &D1Database, email: &str) -> Result<Option<UserRow>> {
+    let mut rows: Vec<UserRow> = statement(
+        db,
+        "SELECT u.id, u.tenant_id, t.name AS tenant_name, t.slug AS tenant_slug, u.email, u.role, u.password_hash, u.failed_attempts, \
+         u.locked_until, u.totp_secret FROM users u JOIN tenants t ON t.id = u.tenant_id \
+         WHERE t.status = 'active' AND u.email = ?1 LIMIT 2",
+        &[Arg::Text(email)],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(if rows.len() == 1 { rows.pop() } else { None })
 }
 
 /// The tenant id of an active slug, to audit attempts for an email it does not have.
@@ -168,8 +184,8 @@ pub async fn set_role(db: &D1Database, id: &str, role: &str, audit: &Audit<'_>) 
     super::change_audited(db, change, audit).await
 }
 
-/// Removes the user and everything they signed in with (OAuth grants, their codes and
-/// tokens); whether a user was removed (false: no such user, or the last owner).
+/// Removes the user and everything they signed in with (console sessions, OAuth grants with
+/// their codes and tokens), so nothing they hold works a moment longer; whether a user was removed (false: no such user, or the last owner).
 pub async fn delete_user(db: &D1Database, id: &str, audit: &Audit<'_>) -> Result<bool> {
     let args = [Arg::Text(audit.tenant_id), Arg::Text(id)];
     let grants = "SELECT g.id FROM oauth_grants g WHERE g.tenant_id = ?1 AND g.user_id = ?2";
@@ -182,11 +198,13 @@ pub async fn delete_user(db: &D1Database, id: &str, audit: &Audit<'_>) -> Result
             &args,
         )?);
     }
-    batch.push(statement(
-        db,
-        &format!("DELETE FROM oauth_grants WHERE tenant_id = ?1 AND user_id = ?2 AND EXISTS ({removable})"),
-        &args,
-    )?);
+    for table in ["oauth_grants", "console_sessions"] {
+        batch.push(statement(
+            db,
+            &format!("DELETE FROM {table} WHERE tenant_id = ?1 AND user_id = ?2 AND EXISTS ({removable})"),
+            &args,
+        )?);
+    }
     batch.push(statement(
         db,
         &format!("DELETE FROM users WHERE tenant_id = ?1 AND id = ?2 AND {ANOTHER_OWNER_REMAINS}"),
@@ -194,6 +212,6 @@ pub async fn delete_user(db: &D1Database, id: &str, audit: &Audit<'_>) -> Result
     )?);
     batch.push(super::audit_if_changed(db, audit)?);
     let results = db.batch(batch).await?;
-    let removed = results.get(3).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+    let removed = results.get(4).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
     Ok(removed > 0)
 }
