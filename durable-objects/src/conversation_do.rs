@@ -169,6 +169,10 @@ impl Thread {
         ids: &NewIds,
         live: Option<&LiveText>,
     ) -> Result<Decision> {
+        if turn.paused && turn.wants_reply() {
+            let held = frontdesk_core::pause::holding_reply(turn, RulesBrain.respond(brain_turn));
+            return Ok(Decision::Reply(Box::new(held), None));
+        }
         let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words() && !turn.recovery);
         let Some(settings) = llm else {
             let mut reply = if turn.wants_reply() { RulesBrain.respond(brain_turn) } else { Reply::silent() };
@@ -231,7 +235,8 @@ impl Thread {
         brain_turn.dialogue = thread.known.as_ref().map(|k| k.dialogue.clone()).unwrap_or_default();
         // Facts told on another channel moments ago may not have reached the lead yet.
         brain_turn.lead.fill_from(&brain_turn.dialogue.slots);
-        if turn.is_contact_words() && !turn.body.trim().is_empty() {
+        // A paused tenant's holding reply searches nothing and does nothing for the contact.
+        if turn.is_contact_words() && !turn.body.trim().is_empty() && !turn.paused {
             brain_turn.knowledge = knowledge(&self.env, store.database(), turn).await;
             // Listings, availability and bookings the message asks for, done before the reply
             // is written so it says what really happened. A duplicate never reaches here.
