@@ -12,7 +12,7 @@ use crate::platform::d1::database;
 use crate::platform::env::fault_armed;
 use crate::platform::kb::{self, SearchQuery};
 use crate::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
-use crate::platform::{acts, property};
+use crate::platform::{acts, holds, property};
 use crate::platform::{enqueue, enqueue_all};
 use crate::protocol::{LiveText, LIVE_HEADER, TURN_PATH};
 use crate::thread_store::D1Store;
@@ -170,8 +170,8 @@ impl Thread {
         live: Option<&LiveText>,
     ) -> Result<Decision> {
         if turn.paused && turn.wants_reply() {
-            let held = frontdesk_core::pause::holding_reply(turn, RulesBrain.respond(brain_turn));
-            return Ok(Decision::Reply(Box::new(held), None));
+            let holding = frontdesk_core::pause::holding_reply(turn, RulesBrain.respond(brain_turn));
+            return Ok(Decision::Reply(Box::new(holding), None));
         }
         let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words() && !turn.recovery);
         let Some(settings) = llm else {
@@ -235,8 +235,14 @@ impl Thread {
         brain_turn.dialogue = thread.known.as_ref().map(|k| k.dialogue.clone()).unwrap_or_default();
         // Facts told on another channel moments ago may not have reached the lead yet.
         brain_turn.lead.fill_from(&brain_turn.dialogue.slots);
-        // A paused tenant's holding reply searches nothing and does nothing for the contact.
-        if turn.is_contact_words() && !turn.body.trim().is_empty() && !turn.paused {
+        // A person holds the conversation: the message is stored and shown, the AI says and
+        // does nothing (no reply, no booking acts) until it is handed back.
+        let held = match (&known_conversation, continuity.new_conversation) {
+            (Some(conversation), false) => holds::is_held(store.database(), &turn.tenant_id, &conversation.id).await?,
+            _ => false,
+        };
+        // A paused tenant's holding reply searches nothing and does nothing for the contact either.
+        if turn.is_contact_words() && !turn.body.trim().is_empty() && !held && !turn.paused {
             brain_turn.knowledge = knowledge(&self.env, store.database(), turn).await;
             // Listings, availability and bookings the message asks for, done before the reply
             // is written so it says what really happened. A duplicate never reaches here.
@@ -252,7 +258,11 @@ impl Thread {
             inbound: new_id(ids::MESSAGE, turn.received_at),
             reply: String::new(),
         };
-        let (mut reply, usage) = match self.decide(&store, turn, &brain_turn, &ids, live).await? {
+        let decision = match held {
+            true => Decision::Reply(Box::new(Reply::silent()), None),
+            false => self.decide(&store, turn, &brain_turn, &ids, live).await?,
+        };
+        let (mut reply, usage) = match decision {
             Decision::Settled(outcome) => return Ok(outcome),
             Decision::Reply(reply, usage) => (*reply, usage),
         };

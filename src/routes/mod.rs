@@ -29,6 +29,7 @@ pub mod rate_limit;
 pub mod saved_searches;
 pub mod session;
 pub mod settings;
+pub mod takeover;
 pub mod tenants;
 pub mod test_hooks;
 pub mod tickets;
