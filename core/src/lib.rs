@@ -4,6 +4,7 @@
 //! Objects pass time and ids in (see [`ports`]), so every rule is testable on the host.
 //! Layout follows docs/ARCHITECTURE.md: one module per concern, channels under [`channel`].
 
+pub mod analytics;
 pub mod api;
 pub mod auth;
 pub mod booking;

@@ -2,6 +2,7 @@
 //! step, and maps the result.
 
 pub mod admin;
+pub mod analytics;
 pub mod api;
 pub mod api_keys;
 pub mod approvals;

@@ -1,6 +1,7 @@
 //! The Worker's D1 queries: tenant resolution and the tenant API's reads. The inbound write
 //! path belongs to `ConversationDO` (frontdesk-durable).
 
+pub mod analytics;
 pub mod api_keys;
 pub mod approvals;
 pub mod call_summaries;
