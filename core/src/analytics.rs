@@ -147,6 +147,58 @@ pub fn report(facts: &Facts, range: Range, zone: &dyn Zone, settings: &Settings)
     })
 }
 
+/// The hour (local) the daily summary of the day before is sent.
+pub const SUMMARY_HOUR: u16 = 8;
+
+/// The outbox key of `date`'s summary to `email`: one email per owner per day, however often
+/// the job runs.
+pub fn summary_key(date: &str, email: &str) -> String {
+    format!("summary:{date}:{email}")
+}
+
+/// The daily summary email's subject and text, from a one-day [`report`].
+pub fn summary_email(business_name: &str, report: &Value) -> (String, String) {
+    let date = report["range"]["from"].as_str().unwrap_or_default();
+    let n = |v: &Value| v.as_u64().unwrap_or(0);
+    let percent = |v: &Value| v.as_f64().map_or_else(|| "–".to_owned(), |r| format!("{:.0}%", r * 100.0));
+    let first_reply = match report["median_first_reply_ms"].as_u64() {
+        Some(ms) if ms < 60_000 => format!("{} s", ms.div_ceil(1000)),
+        Some(ms) => format!("{} min", ms / 60_000),
+        None => "–".to_owned(),
+    };
+    let mut lines = vec![
+        format!("{business_name}, {date}"),
+        String::new(),
+        format!("Conversations: {}", n(&report["conversations"])),
+        format!("New leads: {}", n(&report["leads"])),
+        format!("Median first reply: {first_reply}"),
+        format!(
+            "After-hours enquiries answered: {} of {}",
+            n(&report["after_hours"]["answered"]),
+            n(&report["after_hours"]["enquiries"])
+        ),
+        format!("Handed to a person: {}", percent(&report["handoff_rate"])),
+        format!(
+            "Booked: {} of {} who wrote ({})",
+            n(&report["booking_conversion"]["booked"]),
+            n(&report["booking_conversion"]["enquirers"]),
+            percent(&report["booking_conversion"]["rate"])
+        ),
+    ];
+    let unanswered: Vec<String> = report["unanswered_questions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|q| q["question"].as_str().map(|q| format!("- {q}")))
+        .collect();
+    if !unanswered.is_empty() {
+        lines.push(String::new());
+        lines.push("Questions the front desk could not answer:".into());
+        lines.extend(unanswered);
+    }
+    (format!("{business_name}: your front desk on {date}"), lines.join("\n"))
+}
+
 fn ratio(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| (part as f64 / whole as f64 * 1000.0).round() / 1000.0)
 }
@@ -270,6 +322,33 @@ mod tests {
         assert_eq!(r["median_first_reply_ms"], Value::Null);
         assert_eq!(r["handoff_rate"], Value::Null);
         assert_eq!(r["busiest_hours"].as_array().unwrap().len(), 24);
+    }
+
+    #[test]
+    fn the_summary_email_says_the_days_numbers() {
+        let facts = Facts {
+            messages: vec![
+                msg("c1", "k1", "inbound", MON + 22 * HOUR, "Is the flat on Elm Road still available?"),
+                msg("c1", "k1", "outbound", MON + 22 * HOUR + 4_000, "Yes…"),
+            ],
+            leads: vec![LeadFact { created_at: MON + 22 * HOUR, channel: Some("sms".into()) }],
+            unanswered: vec!["Do you allow cats?".into()],
+            ..Facts::default()
+        };
+        let monday = Range { from: range().from, to: range().from };
+        let (subject, text) = summary_email("Maple & Pine", &report(&facts, monday, &FixedZone(0), &settings()));
+        assert_eq!(subject, "Maple & Pine: your front desk on 2026-11-30");
+        for line in [
+            "Conversations: 1",
+            "New leads: 1",
+            "Median first reply: 4 s",
+            "After-hours enquiries answered: 1 of 1",
+            "Booked: 0 of 1 who wrote (0%)",
+            "- Do you allow cats?",
+        ] {
+            assert!(text.contains(line), "{line} in {text}");
+        }
+        assert_eq!(summary_key("2026-11-30", "owner@demo.example"), "summary:2026-11-30:owner@demo.example");
     }
 
     #[test]
