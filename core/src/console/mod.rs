@@ -7,4 +7,5 @@
 pub mod access;
 pub mod inbox;
 pub mod session;
+pub mod settings;
 pub mod takeover;
