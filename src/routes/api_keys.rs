@@ -76,9 +76,9 @@ pub async fn revoke(req: Request, env: &Env, id: &str) -> AppResult<Response> {
 }
 
 /// A key just made: the secret exists only here and in the answer.
-struct Issued {
-    id: String,
-    secret: String,
+pub struct Issued {
+    pub id: String,
+    pub secret: String,
     hash: String,
     prefix: String,
 }
@@ -89,13 +89,14 @@ impl Issued {
         Ok(Self::for_slug(&tenant.slug, stamp))
     }
 
-    fn for_slug(slug: &str, stamp: &Stamp) -> Self {
+    /// A key for the tenant `slug`, whose row is written by the caller.
+    pub fn for_slug(slug: &str, stamp: &Stamp) -> Self {
         let secret = new_key(slug, random_bytes());
         let id = ids::make(ids::API_KEY, stamp.now, WorkerRandom.next_u64());
         Self { id, prefix: key_prefix(&secret), hash: sha256_hex(secret.as_bytes()), secret }
     }
 
-    fn row<'a>(&'a self, label: &'a str, stamp: &Stamp) -> NewKey<'a> {
+    pub fn row<'a>(&'a self, label: &'a str, stamp: &Stamp) -> NewKey<'a> {
         NewKey { id: &self.id, key_hash: &self.hash, prefix: &self.prefix, label, created_at: stamp.now }
     }
 

@@ -5,17 +5,16 @@
 //! `core::pause`). docs/API.md "Tenants".
 
 use super::admin::{authenticate_admin, Stamp};
+use super::api_keys::Issued;
 use super::json_body;
 use crate::error::{json_response, AppResult};
 use crate::platform::config::public_base_url;
-use crate::platform::d1::api_keys::NewKey;
 use crate::platform::d1::tenant_admin::{self, NewTenant};
 use crate::platform::d1::users::NewUserRow;
 use crate::platform::d1::{tenant_row, Audit};
 use crate::platform::password;
 use crate::platform::tenant_context::PAUSED;
 use frontdesk_core::api::ApiError;
-use frontdesk_core::auth::{key_prefix, new_key, sha256_hex};
 use frontdesk_core::ids;
 use frontdesk_core::onboarding::{channel_secret, may_create_tenant, simulated_number, webhook_urls, TenantRequest};
 use frontdesk_core::ports::Random;
@@ -52,7 +51,7 @@ pub async fn create(mut req: Request, env: &Env) -> AppResult<Response> {
     let settings = Settings::default().with_template(&request.template).unwrap_or_default();
     let stamp = Stamp::now();
     let new_id = |prefix| ids::make(prefix, stamp.now, WorkerRandom.next_u64());
-    let (tenant_id, owner_id, key_id) = (new_id(ids::TENANT), new_id(ids::USER), new_id(ids::API_KEY));
+    let (tenant_id, owner_id) = (new_id(ids::TENANT), new_id(ids::USER));
     let (slug, name) = (request.slug.as_str(), request.name.trim());
     let number = simulated_number(WorkerRandom.next_u64());
     // Literal signing secrets, as the dev seed has: accepted only in development and tests
@@ -75,9 +74,8 @@ pub async fn create(mut req: Request, env: &Env) -> AppResult<Response> {
         password_hash: &password_hash,
         created_at: stamp.now,
     };
-    let secret = new_key(slug, random_bytes());
-    let (key_hash, prefix) = (sha256_hex(secret.as_bytes()), key_prefix(&secret));
-    let key = NewKey { id: &key_id, key_hash: &key_hash, prefix: &prefix, label: "first key", created_at: stamp.now };
+    let issued = Issued::for_slug(slug, &stamp);
+    let key = issued.row("first key", &stamp);
     let detail = json!({ "slug": slug, "template": request.template, "owner_email": email }).to_string();
     let in_creator = admin.audit(&stamp, "tenant.created", &tenant_id, &detail);
     let own_audit_id = new_id(ids::AUDIT);
@@ -95,7 +93,7 @@ pub async fn create(mut req: Request, env: &Env) -> AppResult<Response> {
         &json!({
             "tenant": { "id": tenant_id, "slug": slug, "name": name, "timezone": timezone, "status": "active" },
             "owner": { "id": owner_id, "email": email, "role": "owner" },
-            "api_key": secret,
+            "api_key": issued.secret,
             "settings": settings,
             "channels": {
                 "sms": { "number": number, "auth_token": sms_secret, "simulated": true },

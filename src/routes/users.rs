@@ -6,8 +6,8 @@
 use super::admin::{authenticate_admin, Admin, Stamp};
 use super::json_body;
 use crate::error::{json_response, AppResult};
-use crate::platform::d1::audit_if_changed;
 use crate::platform::d1::users::{self, NewUserRow, UserView};
+use crate::platform::d1::{audit_if_changed, rows_written};
 use crate::platform::password;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::ids;
@@ -67,7 +67,7 @@ pub async fn insert(admin: &Admin, row: &NewUserRow<'_>, stamp: &Stamp) -> AppRe
         .db
         .batch(vec![users::insert_user_statement(&admin.db, row)?, audit_if_changed(&admin.db, &audit)?])
         .await?;
-    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
+    Ok(rows_written(&results, 0) > 0)
 }
 
 #[derive(Deserialize)]

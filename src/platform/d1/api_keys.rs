@@ -101,6 +101,5 @@ pub async fn rotate_key(db: &D1Database, old_id: &str, new: &NewKey<'_>, audit: 
     let results = db
         .batch(vec![revoke_statement(db, audit.tenant_id, old_id, audit.at_ms)?, insert, audit_if_changed(db, audit)?])
         .await?;
-    let inserted = results.get(1).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-    Ok(inserted > 0)
+    Ok(super::rows_written(&results, 1) > 0)
 }

@@ -123,6 +123,11 @@ pub fn audit_if_changed(db: &worker::D1Database, audit: &Audit<'_>) -> worker::R
     audit_with(db, audit, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE changes() > 0")
 }
 
+/// How many rows the `index`-th statement of a batch wrote (0 when D1 does not say).
+pub fn rows_written(results: &[worker::D1Result], index: usize) -> usize {
+    results.get(index).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0)
+}
+
 /// `change` and, when it wrote a row, its audit entry ([`audit_if_changed`]), in one batch;
 /// whether it wrote.
 pub async fn change_audited(
@@ -131,7 +136,7 @@ pub async fn change_audited(
     audit: &Audit<'_>,
 ) -> worker::Result<bool> {
     let results = db.batch(vec![change, audit_if_changed(db, audit)?]).await?;
-    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
+    Ok(rows_written(&results, 0) > 0)
 }
 
 fn audit_with(db: &worker::D1Database, audit: &Audit<'_>, values: &str) -> worker::Result<worker::D1PreparedStatement> {

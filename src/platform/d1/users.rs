@@ -212,6 +212,5 @@ pub async fn delete_user(db: &D1Database, id: &str, audit: &Audit<'_>) -> Result
     )?);
     batch.push(super::audit_if_changed(db, audit)?);
     let results = db.batch(batch).await?;
-    let removed = results.get(4).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-    Ok(removed > 0)
+    Ok(super::rows_written(&results, 4) > 0)
 }
