@@ -63,6 +63,9 @@ pub enum Job {
     /// Place a call stored `queued` (`POST /api/v1/calls`) through Twilio's Calls API and keep
     /// its CallSid on the row. A call no longer `queued` is not placed again.
     MakeCall { tenant_id: String, call_id: String },
+    /// Email the tenant's owners the summary of local `date` (`YYYY-MM-DD`), once per owner and
+    /// day (the outbox's dedupe key `summary:<date>:<email>`).
+    DailySummary { tenant_id: String, date: String },
 }
 
 /// The intent key of placing one call.
@@ -147,7 +150,8 @@ impl Job {
             | Job::SyncCrm { tenant_id, .. }
             | Job::SyncDeal { tenant_id, .. }
             | Job::SyncCalendar { tenant_id, .. }
-            | Job::MakeCall { tenant_id, .. } => tenant_id,
+            | Job::MakeCall { tenant_id, .. }
+            | Job::DailySummary { tenant_id, .. } => tenant_id,
         }
     }
 
@@ -162,8 +166,9 @@ impl Job {
             Job::SyncDeal { booking_id, at, .. } => Some(deal_intent_key(booking_id, *at)),
             Job::SyncCalendar { booking_id, at, .. } => Some(calendar_intent_key(booking_id, *at)),
             Job::MakeCall { call_id, .. } => Some(call_intent_key(call_id)),
-            // An ingestion is its own record (`kb_jobs`), readable by the API whatever happens.
-            Job::PublishEvent { .. } | Job::RetryTurn { .. } | Job::KbIngest { .. } => None,
+            // An ingestion is its own record (`kb_jobs`), readable by the API whatever happens;
+            // a daily summary's emails are outbox rows, and the sweeper enqueues a missing one again.
+            Job::PublishEvent { .. } | Job::RetryTurn { .. } | Job::KbIngest { .. } | Job::DailySummary { .. } => None,
         }
     }
 
@@ -180,6 +185,7 @@ impl Job {
             Job::SyncDeal { .. } => "sync_deal",
             Job::SyncCalendar { .. } => "sync_calendar",
             Job::MakeCall { .. } => "make_call",
+            Job::DailySummary { .. } => "daily_summary",
         }
     }
 

@@ -4,6 +4,7 @@
 //! Objects pass time and ids in (see [`ports`]), so every rule is testable on the host.
 //! Layout follows docs/ARCHITECTURE.md: one module per concern, channels under [`channel`].
 
+pub mod analytics;
 pub mod api;
 pub mod auth;
 pub mod booking;
@@ -30,7 +31,9 @@ pub mod llm;
 pub mod lru;
 pub mod mcp;
 pub mod oauth;
+pub mod onboarding;
 pub mod outreach;
+pub mod pause;
 pub mod phone;
 pub mod ports;
 pub mod principal;

@@ -93,6 +93,12 @@ pub struct Settings {
     /// Human takeover: how long a held conversation's contact may wait for staff.
     #[serde(default, skip_serializing_if = "crate::console::takeover::HandoffSettings::is_default")]
     pub handoff: crate::console::takeover::HandoffSettings,
+    /// Named AI personas per role and channel (`console::settings::Persona`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub personas: Vec<crate::console::settings::Persona>,
+    /// The tenant's name, logo and colour on the widget and pages; `None` = Frontdesk's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub white_label: Option<crate::console::settings::WhiteLabel>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -225,6 +231,8 @@ impl Settings {
             }
         }
         problems.extend(self.handoff.validate());
+        problems.extend(crate::console::settings::validate_personas(&self.personas));
+        problems.extend(self.white_label.iter().flat_map(|w| w.validate()));
         for holiday in &self.holidays {
             if holiday.parse::<CivilDate>().is_err() {
                 problems.push(format!("holidays: `{holiday}` is not a YYYY-MM-DD date"));
@@ -401,6 +409,8 @@ impl Settings {
             handoff: self.handoff,
             voice: self.voice.clone(),
             mcp: self.mcp.clone(),
+            personas: self.personas.clone(),
+            white_label: self.white_label.clone(),
         })
     }
 

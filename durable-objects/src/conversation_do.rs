@@ -169,6 +169,10 @@ impl Thread {
         ids: &NewIds,
         live: Option<&LiveText>,
     ) -> Result<Decision> {
+        if turn.paused && turn.wants_reply() {
+            let holding = frontdesk_core::pause::holding_reply(turn, RulesBrain.respond(brain_turn));
+            return Ok(Decision::Reply(Box::new(holding), None));
+        }
         let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words() && !turn.recovery);
         let Some(settings) = llm else {
             let mut reply = if turn.wants_reply() { RulesBrain.respond(brain_turn) } else { Reply::silent() };
@@ -247,7 +251,8 @@ impl Thread {
                 _ => Ok(false),
             }
         };
-        let wants_answer = turn.is_contact_words() && !turn.body.trim().is_empty();
+        // A paused tenant's holding reply searches nothing and does nothing for the contact either.
+        let wants_answer = turn.is_contact_words() && !turn.body.trim().is_empty() && !turn.paused;
         // The knowledge search only reads, so it runs beside the hold check (a caller waits for
         // both); the acts may book, so they wait for the hold's answer.
         let (held, passages) = futures::join!(holder, async {

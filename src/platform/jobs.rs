@@ -57,6 +57,7 @@ pub async fn run(env: &Env, job: Job) -> Result<()> {
         Job::SyncDeal { tenant_id, booking_id, at } => super::crm::sync_deal(env, tenant_id, booking_id, *at).await,
         Job::SyncCalendar { tenant_id, booking_id, at } => super::calendar::sync(env, tenant_id, booking_id, *at).await,
         Job::MakeCall { tenant_id, call_id } => super::outbound_calls::place(env, tenant_id, call_id).await,
+        Job::DailySummary { tenant_id, date } => super::analytics::send(env, tenant_id, date).await,
         Job::RetryTurn { turn } => {
             let outcome = conversation_turn(env, turn).await?;
             publish_all(env, outcome.events).await;

@@ -1,6 +1,7 @@
 //! Adapters from core's ports to Cloudflare bindings. The only code besides
 //! durable-objects/ that touches `worker`.
 
+pub mod analytics;
 pub mod booking_lease;
 pub mod calendar;
 pub mod call_summary;

@@ -78,6 +78,30 @@ pub async fn deliver_job(env: &Env, job: &Job) -> Result<()> {
     deliver(env, &delivery).await
 }
 
+/// Emails `to` once per `dedupe_key` through the tenant's Resend channel (`simulated` without
+/// one): what the platform itself writes to the tenant's people, e.g. the daily summary.
+pub async fn send_email(
+    env: &Env,
+    tenant_id: &str,
+    dedupe_key: &str,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<()> {
+    let delivery = Delivery {
+        tenant_id,
+        dedupe_key,
+        provider: resend::PROVIDER,
+        channel: "email",
+        to,
+        body,
+        message_id: None,
+        payload: serde_json::json!({ "kind": "email", "subject": subject, "body": body }),
+        window: None,
+    };
+    deliver(env, &delivery).await
+}
+
 async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
     let db = database(env)?;
     let lease = ids::make(ids::CLAIM, WorkerClock.now_ms(), WorkerRandom.next_u64());

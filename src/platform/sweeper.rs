@@ -82,6 +82,7 @@ pub struct SweepReport {
     pub oauth_pruned: oauth::Pruned,
     pub approvals_expired: u32,
     pub staff_waits_escalated: u32,
+    pub daily_summaries_enqueued: u32,
 }
 
 pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
@@ -95,6 +96,7 @@ pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
     report.calls_summarized = summarize_stragglers(env, &db, now, CALL_SUMMARY_GRACE_MS).await?;
     report.recordings_deleted = super::recordings::delete_expired(env, &db, now).await?;
     report.staff_waits_escalated = super::staff_waits::escalate_overdue(env, &db, now).await?;
+    report.daily_summaries_enqueued = super::analytics::enqueue_due(env, &db, now).await?;
     report.intents_pruned = prune_done_intents(&db, now).await?;
     report.oauth_pruned = oauth::prune_expired(&db, now).await?;
     report.approvals_expired =

@@ -1,7 +1,10 @@
 //! One module per route family. Each handler parses, calls one core or platform function per
 //! step, and maps the result.
 
+pub mod admin;
+pub mod analytics;
 pub mod api;
+pub mod api_keys;
 pub mod approvals;
 pub mod audit;
 pub mod bookings;
@@ -30,6 +33,7 @@ pub mod saved_searches;
 pub mod session;
 pub mod settings;
 pub mod takeover;
+pub mod tenants;
 pub mod test_hooks;
 pub mod tickets;
 pub mod twilio_relay;
@@ -37,6 +41,7 @@ pub mod twilio_sms;
 pub mod twilio_voice;
 pub mod understand;
 pub mod unparsed;
+pub mod users;
 pub mod web_chat;
 pub mod web_form;
 pub mod well_known;

@@ -8,6 +8,7 @@ pub mod access;
 pub mod copilot;
 pub mod inbox;
 pub mod session;
+pub mod settings;
 pub mod stats;
 pub mod takeover;
 pub mod timeline;

@@ -17,6 +17,45 @@ pub struct Question {
     /// What the receptionist says. Word it so the answer can be read bare: "Which area…?"
     /// makes "Clifton" an area, "How many bedrooms…?" makes "2" a bedroom count.
     pub ask: String,
+    /// How the intake builder expects it answered; `None` = free text, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<Answer>,
+}
+
+/// An intake question's answer type: `text`, `choice` (one of `options`), `yes_no` or `date`,
+/// and whether the lead is incomplete without it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    #[serde(default)]
+    pub required: bool,
+}
+
+pub const ANSWER_TYPES: [&str; 4] = ["text", "choice", "yes_no", "date"];
+const MAX_OPTIONS: usize = 12;
+
+impl Answer {
+    fn problems(&self, at: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        if !ANSWER_TYPES.contains(&self.kind.as_str()) {
+            problems.push(format!("{at}.answer.type: `{}` is not one of {}", self.kind, ANSWER_TYPES.join(", ")));
+        }
+        let choice = self.kind == "choice";
+        if choice && !(2..=MAX_OPTIONS).contains(&self.options.len()) {
+            problems.push(format!("{at}.answer.options: a choice needs 2 to {MAX_OPTIONS} options"));
+        }
+        if !choice && !self.options.is_empty() {
+            problems.push(format!("{at}.answer.options: only a choice has options"));
+        }
+        if self.options.iter().any(|o| o.trim().is_empty() || o.chars().count() > 60) {
+            problems.push(format!("{at}.answer.options: each 1 to 60 characters"));
+        }
+        problems
+    }
 }
 
 /// The questions a template starts with, in asking order, name last: people answer what they
@@ -39,7 +78,7 @@ pub fn default_questions(template: Option<&str>) -> Vec<Question> {
         ],
         _ => &[(Slot::Name, "May I take your name?")],
     };
-    asks.iter().map(|(field, ask)| Question { field: *field, ask: (*ask).to_owned() }).collect()
+    asks.iter().map(|(field, ask)| Question { field: *field, ask: (*ask).to_owned(), answer: None }).collect()
 }
 
 /// The first question whose field is still unknown: one question per reply, in order.
@@ -70,6 +109,9 @@ pub fn validate_questions(questions: &[Question]) -> Vec<String> {
                 allowed.join(", ")
             ));
         }
+        if let Some(answer) = &question.answer {
+            problems.extend(answer.problems(&format!("qualification[{i}]")));
+        }
         if questions[..i].iter().any(|earlier| earlier.field == question.field) {
             problems.push(format!("qualification[{i}].field: `{field}` is already asked earlier"));
         }
@@ -80,6 +122,22 @@ pub fn validate_questions(questions: &[Question]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intake_answer_types_are_checked() {
+        let q = |answer: &str| -> Question {
+            serde_json::from_str(&format!(
+                r#"{{"field": "move_in", "ask": "When would you like to move in?", "answer": {answer}}}"#
+            ))
+            .unwrap()
+        };
+        assert!(validate_questions(&[q(r#"{"type": "date", "required": true}"#)]).is_empty());
+        assert!(validate_questions(&[q(r#"{"type": "choice", "options": ["Now", "Later"]}"#)]).is_empty());
+        let problems = validate_questions(&[q(r#"{"type": "colour"}"#)]);
+        assert!(problems[0].starts_with("qualification[0].answer.type"), "{problems:?}");
+        assert!(validate_questions(&[q(r#"{"type": "choice", "options": ["Only"]}"#)])[0].contains("2 to 12 options"));
+        assert!(validate_questions(&[q(r#"{"type": "yes_no", "options": ["Y", "N"]}"#)])[0].contains("only a choice"));
+    }
     use crate::brain::understand::{understand, CivilDate, Input, SlotValue};
     use std::collections::BTreeMap;
 

@@ -1,6 +1,8 @@
 //! The Worker's D1 queries: tenant resolution and the tenant API's reads. The inbound write
 //! path belongs to `ConversationDO` (frontdesk-durable).
 
+pub mod analytics;
+pub mod api_keys;
 pub mod approvals;
 pub mod call_summaries;
 pub mod calls;
@@ -18,6 +20,7 @@ pub mod oauth;
 mod reads;
 pub mod sessions;
 mod settings;
+pub mod tenant_admin;
 mod tenants;
 mod tickets;
 mod unparsed;
@@ -92,6 +95,11 @@ pub async fn by_id<R: serde::de::DeserializeOwned>(
     .await
 }
 
+/// SQLite has no booleans: a flag column or expression is 0, 1 or NULL.
+pub fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<bool>, D::Error> {
+    Ok(<Option<f64> as serde::Deserialize>::deserialize(d)?.map(|n| n != 0.0))
+}
+
 /// One `audit_log` row: who did what to which subject, and when.
 pub struct Audit<'a> {
     pub id: &'a str,
@@ -116,6 +124,11 @@ pub fn audit_if_changed(db: &worker::D1Database, audit: &Audit<'_>) -> worker::R
     audit_with(db, audit, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE changes() > 0")
 }
 
+/// How many rows the `index`-th statement of a batch wrote (0 when D1 does not say).
+pub fn rows_written(results: &[worker::D1Result], index: usize) -> usize {
+    results.get(index).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0)
+}
+
 /// `change` and, when it wrote a row, its audit entry ([`audit_if_changed`]), in one batch;
 /// whether it wrote.
 pub async fn change_audited(
@@ -124,7 +137,7 @@ pub async fn change_audited(
     audit: &Audit<'_>,
 ) -> worker::Result<bool> {
     let results = db.batch(vec![change, audit_if_changed(db, audit)?]).await?;
-    Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
+    Ok(rows_written(&results, 0) > 0)
 }
 
 fn audit_with(db: &worker::D1Database, audit: &Audit<'_>, values: &str) -> worker::Result<worker::D1PreparedStatement> {

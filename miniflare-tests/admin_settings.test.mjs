@@ -1,0 +1,72 @@
+// The console's newer settings (docs/API.md "Settings"): named AI personas per role and
+// channel, intake-builder answer types, the white label — stored through PUT /api/v1/settings
+// and read back; anything wrong is one 400 naming each problem, and nothing changes.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './helpers/server.mjs';
+import { DEMO, apiOk, assertError } from './helpers/api.mjs';
+
+let server;
+before(async () => { server = await startServer(); }, { timeout: 120_000 });
+after(async () => { await server?.stop(); });
+
+async function put(body) {
+  const res = await fetch(server.baseUrl + '/api/v1/settings', {
+    method: 'PUT', headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body), signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+test('personas, answer types and the white label are stored and read back', async () => {
+  const current = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
+  const settings = {
+    ...current,
+    personas: [
+      { role: 'receptionist', name: 'Maya' },
+      { role: 'receptionist', channel: 'voice', name: 'Sam', voice: 'en-GB-Neural2-B' },
+      { role: 'qualifier', channel: 'sms', name: 'Ola' },
+    ],
+    white_label: { name: 'Maple & Pine', logo_url: 'https://cdn.mapleandpine.example/logo.png', colour: '#2E7D32' },
+    qualification: [
+      { field: 'area', ask: 'Which area are you looking in?', answer: { type: 'choice', options: ['Clifton', 'Redland', 'Bedminster'], required: true } },
+      { field: 'move_in', ask: 'When would you like to move in?', answer: { type: 'date' } },
+      { field: 'pets', ask: 'Do you have any pets?', answer: { type: 'yes_no', required: false } },
+    ],
+  };
+  const r = await put({ settings });
+  assert.equal(r.status, 200, r.text);
+  const read = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
+  assert.deepEqual(read.personas[0], { role: 'receptionist', channel: 'all', name: 'Maya' }, 'no channel = all');
+  assert.equal(read.personas[1].voice, 'en-GB-Neural2-B');
+  assert.deepEqual(read.white_label, settings.white_label);
+  assert.deepEqual(read.qualification[0].answer, { type: 'choice', options: ['Clifton', 'Redland', 'Bedminster'], required: true });
+  assert.deepEqual(read.qualification[1].answer, { type: 'date', required: false });
+});
+
+test('bad personas, answer types and white labels are one 400 naming each, and change nothing', async () => {
+  const before = await apiOk(server, DEMO.key, '/api/v1/settings');
+  const r = await put({
+    settings: {
+      ...before.settings,
+      personas: [{ role: 'cashier', channel: 'fax', name: '' }, { role: 'support', name: 'A' }, { role: 'support', name: 'B' }],
+      white_label: { logo_url: 'http://insecure.example/logo.png', colour: 'green' },
+      qualification: [
+        { field: 'area', ask: 'Which area?', answer: { type: 'choice', options: ['Only one'] } },
+        { field: 'pets', ask: 'Pets?', answer: { type: 'maybe' } },
+      ],
+    },
+  });
+  assertError(r, 400, 'malformed_body');
+  for (const needle of [
+    'personas[0].role', 'personas[0].channel', 'personas[0].name', 'personas[2]: a second support persona',
+    'white_label.logo_url', 'white_label.colour', 'qualification[0].answer.options', 'qualification[1].answer.type',
+  ]) {
+    assert.ok(r.json.error.message.includes(needle), `names ${needle}: ${r.json.error.message}`);
+  }
+  assertError(await put({ settings: { ...before.settings, white_label: { font: 'Comic Sans' } } }), 400, 'malformed_body', 'unknown white label field');
+  assert.deepEqual(await apiOk(server, DEMO.key, '/api/v1/settings'), before, 'a refused write changes nothing');
+});
