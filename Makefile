@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb bench-listings sms call deploy-dry-run clean bench-bookings bench-voice
+.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb bench-listings sms call deploy-dry-run clean bench-bookings bench-voice bench-console screenshots
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -59,6 +59,12 @@ bench-listings: build ## listings: search latency by query shape at 1k listings,
 	@$(ENV) nice -n 5 node bench/listings.mjs
 bench-voice: build ## calls over ConversationRelay: prompt → first/last token p50/p99 (rules brain, fake streaming LLM), 50 simultaneous calls, vs /health → BENCHMARKS.md
 	@$(ENV) nice -n 5 node bench/voice.mjs
+
+bench-console: build ## the operator console: JS + CSS gzip size, first render in headless Chromium → BENCHMARKS.md
+	@$(ENV) nice -n 5 node bench/console.mjs
+
+screenshots: build ## the console's main pages, light and dark, into docs/screenshots/
+	@$(ENV) node scripts/screenshots.mjs
 
 bench-bookings: build ## availability p50/p99 with 10k bookings, booking under 20-way contention (one winner per round), vs /health → BENCHMARKS.md
 	@$(ENV) nice -n 5 node bench/bookings.mjs

@@ -33,6 +33,9 @@ export function Inbox({ route }) {
     return page;
   }, [JSON.stringify(filters)], (e) => LIVE_TYPES.has(e.type));
   const known = useStore(contacts);
+  useEffect(() => {
+    if (list.data && !performance.getEntriesByName('console:inbox').length) performance.mark('console:inbox');
+  }, [list.data]);
   const set = (k) => (v) => setFilters((f) => ({ ...f, [k]: v }));
 
   return html`<${Page} title="Inbox" wide>
