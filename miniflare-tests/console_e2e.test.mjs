@@ -80,6 +80,9 @@ async function openPage(t) {
   return page;
 }
 
+/** A UK mobile as the console shows it: +447700900123 → 07700 900123. */
+const shown = (e164) => `0${e164.slice(3, 7)} ${e164.slice(7)}`;
+
 const noProblems = (page) => assert.deepEqual(page.problems.filter((p) => !/status of 404/.test(p)), [], 'no script errors on the page');
 
 test('the demo owner signs in with email and password; a wrong password is refused and says so', { skip: skip('session') }, async (t) => {
@@ -112,7 +115,7 @@ test('a signed SMS appears in the inbox live, without a reload, and opens as a t
   const from = uniquePhone();
   const sms = await sendSms(server, { from, body: 'Hello, is the two bed on Elm Road still free?' });
   assert.equal(sms.status, 200);
-  const row = page.getByTestId('conversations').getByRole('link').filter({ hasText: from });
+  const row = page.getByTestId('conversations').getByRole('link').filter({ hasText: shown(from) });
   await row.waitFor();
   await row.click();
   const timeline = page.getByTestId('timeline');
@@ -155,7 +158,7 @@ test('changing business hours in Settings changes the next after-hours reply', {
 
   await page.goto('/#/settings');
   await page.getByLabel('Monday closes').fill('23:30');
-  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('button', { name: 'Save changes' }).first().click();
   await page.getByText('Saved.', { exact: false }).waitFor();
   const view = await apiOk(server, DEMO.key, '/api/v1/settings');
   assert.deepEqual(view.settings.hours.mon, ['09:00', '23:30']);
@@ -209,7 +212,7 @@ test('take over a conversation, reply as staff (delivered, simulated) while the 
   await signIn(page);
   const from = uniquePhone();
   await sendSms(server, { from, body: 'Can someone call me about the Clifton flat?' });
-  await page.getByTestId('conversations').getByRole('link').filter({ hasText: from }).click();
+  await page.getByTestId('conversations').getByRole('link').filter({ hasText: shown(from) }).click();
   await page.getByRole('button', { name: 'Take over' }).click();
   await page.getByTestId('held').waitFor();
 
@@ -239,7 +242,7 @@ test('a viewer can read conversations but cannot reply, and the API refuses them
   await sendSms(server, { from, body: 'Is parking included?' });
   const page = await openPage(t);
   await signIn(page, VIEWER);
-  await page.getByTestId('conversations').getByRole('link').filter({ hasText: from }).click();
+  await page.getByTestId('conversations').getByRole('link').filter({ hasText: shown(from) }).click();
   await page.getByTestId('timeline').getByText('Is parking included?').waitFor();
   await page.getByTestId('read-only').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Take over' }).count(), 0);

@@ -32,9 +32,10 @@ try {
     if (path !== null) await page.context().addInitScript((key) => sessionStorage.setItem('frontdesk.key', key), DEMO.key);
     await page.goto(`/${path ? `#/${path}` : ''}`);
     await page.waitForFunction(() => performance.getEntriesByName('console:ready').length > 0);
-    await page.waitForLoadState('networkidle');
+    // The live stream keeps a request open, so "network idle" never comes: wait for the page's data.
+    await page.locator('main .muted[role=status]').first().waitFor({ state: 'detached' }).catch(() => {});
     if (before) await before(page);
-    await page.waitForTimeout(300);
+    await page.waitForTimeout(800);
     await page.screenshot({ path: join(OUT, `${name}.png`) });
     if (page.problems.length) console.warn(name, page.problems);
     await page.context().close();

@@ -1,6 +1,6 @@
 // One contact's story in order: messages on every channel, calls, bookings, tickets, escalations.
 import { html } from '../lib/html.js';
-import { channelLabel, dateTime, time } from '../lib/format.js';
+import { channelLabel, dateTime, deliveryLabel, time } from '../lib/format.js';
 
 const ms = (v) => (v === null || v === undefined ? '–' : v < 1000 ? `${v} ms` : `${(v / 1000).toFixed(1)} s`);
 
@@ -13,7 +13,7 @@ function Message({ m }) {
       ${who ? html`<span>${who}</span>` : null}
       <span>${channelLabel(m.channel)}</span>
       <time datetime=${new Date(m.created_at ?? m.at).toISOString()}>${time(m.created_at ?? m.at)}</time>
-      ${m.direction === 'outbound' && m.status ? html`<span data-testid="delivery">${m.status}</span>` : null}
+      ${m.direction === 'outbound' && m.status ? html`<span data-testid="delivery" class=${m.status === 'failed' || m.status === 'dead' ? 'bad' : ''}>${deliveryLabel(m.status)}</span>` : null}
       ${m.first_token_ms !== undefined && m.first_token_ms !== null
         ? html`<span class="latency" title="From the caller's last word: first word spoken, reply finished">⏱ ${ms(m.first_token_ms)} → ${ms(m.last_token_ms)}</span>` : null}
       ${m.error ? html`<span class="bad">${m.error}</span>` : null}

@@ -13,7 +13,7 @@ export function ago(ms, now = Date.now()) {
 }
 
 export const dateTime = (v) => (v ? new Date(v).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '');
-export const time = (v) => (v ? new Date(v).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : '');
+export const time = (v) => (v ? new Date(v).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' }) : '');
 export const day = (v) => (v ? new Date(v).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' }) : '');
 
 export function money(amount, period) {
@@ -22,10 +22,29 @@ export function money(amount, period) {
   return period === 'month' ? `${s} pcm` : period === 'night' ? `${s}/night` : s;
 }
 
+/** UK numbers the way people write them (07700 900123, 020 7946 0000); others as stored. */
+export function phone(e164) {
+  if (!e164) return '';
+  const m = /^\+44(\d{10})$/.exec(e164);
+  if (!m) return e164;
+  const n = `0${m[1]}`;
+  return n.startsWith('02') ? `${n.slice(0, 3)} ${n.slice(3, 7)} ${n.slice(7)}` : `${n.slice(0, 5)} ${n.slice(5)}`;
+}
+
 export function contactName(contact, fallback = 'Unknown contact') {
   if (!contact) return fallback;
-  return contact.name || contact.phone || contact.email || fallback;
+  return contact.name || phone(contact.phone) || contact.email || fallback;
 }
+
+/** The second line under a name: how to reach them, when the name is not already that. */
+export function contactDetail(contact) {
+  if (!contact) return '';
+  if (!contact.name) return contact.phone && contact.email ? contact.email : '';
+  return phone(contact.phone) || contact.email || '';
+}
+
+const DELIVERY = { queued: 'sending', sent: 'sent', delivered: 'delivered ✓', read: 'read ✓✓', failed: 'not delivered', simulated: 'simulated (no provider set up)', dead: 'not delivered' };
+export const deliveryLabel = (status) => DELIVERY[status] ?? status;
 
 export const CHANNEL_LABEL = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'Email', chat: 'Web chat', voice: 'Call', form: 'Form' };
 export const channelLabel = (c) => CHANNEL_LABEL[c] ?? c;

@@ -17,8 +17,9 @@ export function Bookings() {
   const [from, setFrom] = useState(() => startOfDay(Date.now()));
   const days = view === 'week' ? 7 : 1;
   const list = useLoad(async () => {
-    await loadContacts();
-    return get(`bookings${query({ from: iso(from), to: iso(from + days * DAY) })}`);
+    const [page, view] = await Promise.all([get(`bookings${query({ from: iso(from), to: iso(from + days * DAY) })}`), get('settings'), loadContacts()]);
+    const staff = Object.fromEntries((view.settings.availability?.staff ?? []).map((s) => [s.id, s.name]));
+    return { ...page, staff };
   }, [from, days], (e) => e.type.startsWith('booking.'));
   const known = useStore(contacts);
   const columns = Array.from({ length: days }, (_, i) => from + i * DAY);
@@ -37,7 +38,7 @@ export function Bookings() {
         const items = list.data.data.filter((b) => { const t = Date.parse(b.start); return t >= d && t < d + DAY; });
         return html`<section class=${`cal-day${d === today ? ' today' : ''}`} aria-label=${day(d)}>
           <h3>${day(d)}${d === today ? ' · today' : ''}</h3>
-          ${items.length ? items.map((b) => html`<${Booking} key=${b.id} b=${b} contact=${known[b.contact_id]} onChange=${list.reload} />`)
+          ${items.length ? items.map((b) => html`<${Booking} key=${b.id} b=${b} contact=${known[b.contact_id]} staff=${list.data.staff[b.staff_id] ?? b.staff_id} onChange=${list.reload} />`)
             : html`<p class="muted" style="font-size:.85rem">Free</p>`}
         </section>`;
       })}
@@ -45,11 +46,11 @@ export function Bookings() {
   <//>`;
 }
 
-function Booking({ b, contact, onChange }) {
+function Booking({ b, contact, staff, onChange }) {
   const cancel = async () => { await post(`bookings/${b.id}`, { status: 'cancelled' }); await onChange(); };
   return html`<div class=${`booking ${b.status}`}>
-    <strong>${b.kind === 'stay' ? b.start : `${time(b.start)}–${time(b.end)}`}</strong> ${b.kind}<br />
-    ${contactName(contact, '')} ${b.staff_id ? html`<span class="muted">· ${b.staff_id}</span>` : null}
+    <strong>${b.kind === 'stay' ? `${b.start} → ${b.end}` : `${time(b.start)}–${time(b.end)}`}</strong> <span class="muted">${b.kind}</span><br />
+    ${contactName(contact, '')}${staff ? html`<br /><span class="muted">with ${staff}</span>` : null}
     ${b.status === 'confirmed' && can('write') ? html`<div><${Action} kind="link" run=${cancel} done="Booking cancelled; the contact was told.">Cancel<//></div>` : null}
   </div>`;
 }

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { ApiError, get, post } from '../lib/api.js';
 import { useLoad } from '../lib/use_load.js';
-import { channelLabel, contactName } from '../lib/format.js';
+import { channelLabel, contactName, phone } from '../lib/format.js';
 import { contacts, remember } from '../lib/contacts.js';
 import { can, identity, toast, useStore } from '../lib/store.js';
 import { Action, Failed, Loading } from '../components/ui.js';
@@ -76,7 +76,7 @@ export function Conversation({ id, onClose }) {
       <div>
         <button type="button" class="link back" onClick=${onClose}>← All conversations</button>
         <h2 id="conv-title">${contactName(contact)}</h2>
-        <div class="sub">${channelLabel(c.channel)} · ${contact?.phone ?? contact?.email ?? ''} · ${c.status}</div>
+        <div class="sub">${[channelLabel(c.channel), contact?.name ? phone(contact.phone) : '', contact?.email, c.status === 'closed' ? 'closed' : ''].filter(Boolean).join(' · ')}</div>
       </div>
       <div class="actions">
         ${mayWrite && !held ? html`<${Action} run=${takeover} done="You have this conversation; the AI is paused.">Take over<//>` : null}

@@ -4,7 +4,7 @@ import { html } from '../lib/html.js';
 import { get, post, query } from '../lib/api.js';
 import { useLoad } from '../lib/use_load.js';
 import { ago, contactName } from '../lib/format.js';
-import { contacts } from '../lib/contacts.js';
+import { contacts, loadContacts } from '../lib/contacts.js';
 import { can, useStore } from '../lib/store.js';
 import { Action, Badge, Empty, Failed, Loading, Page, Select } from '../components/ui.js';
 
@@ -17,7 +17,7 @@ const REASON = {
 export function Escalations({ route }) {
   const [status, setStatus] = useState('open');
   const focus = route.params[0];
-  const list = useLoad(() => get(`escalations${query({ status, limit: 100 })}`), [status], (e) => e.type.startsWith('escalation.'));
+  const list = useLoad(async () => { await loadContacts(); return get(`escalations${query({ status, limit: 100 })}`); }, [status], (e) => e.type.startsWith('escalation.'));
   const known = useStore(contacts);
   const rows = (list.data?.data ?? []).slice().sort((a, b) => (RANK[a.priority] - RANK[b.priority]) || (a.created_at - b.created_at));
   return html`<${Page} title="Escalations" actions=${html`<${Select} id="esc-status" label="Show" value=${status} onChange=${setStatus}
@@ -42,7 +42,7 @@ function Escalation({ e, contact, onChange, focused }) {
       ref=${(el) => { if (focused && el) el.scrollIntoView({ block: 'center' }); }}>
     <${Badge} kind=${e.priority}>${e.priority === 'critical' ? 'EMERGENCY' : e.priority}<//>
     <div>
-      <h2 id=${`esc-${e.id}`} style="margin:0">${REASON[e.reason] ?? e.reason}: ${contactName(contact, '')}</h2>
+      <h2 id=${`esc-${e.id}`} style="margin:0">${REASON[e.reason] ?? e.reason}${contact ? ` · ${contactName(contact)}` : ''}</h2>
       <p style="margin:.25rem 0">${e.summary}</p>
       <div class="age">Raised ${ago(e.created_at)} · ${e.status}
         ${e.conversation_id ? html` · <a href=${`#/inbox/${e.conversation_id}`}>Open conversation</a>` : null}</div>

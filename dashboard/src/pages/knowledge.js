@@ -96,7 +96,7 @@ function Ingest({ onDone }) {
     ${kind === 'url' ? html`<${Field} id="kb-url" label="Page address"><input id="kb-url" type="url" placeholder="https://…" value=${url} onInput=${(e) => setUrl(e.target.value)} /><//>` : null}
     ${kind === 'doc' ? html`<${Field} id="kb-title" label="Title"><input id="kb-title" value=${title} onInput=${(e) => setTitle(e.target.value)} /><//>` : null}
     ${kind !== 'url' ? html`<${Field} id="kb-text" label=${kind === 'faq' ? 'FAQs' : 'Text (Markdown)'} hint=${kind === 'faq' ? 'One "Q: …" line, then its "A: …" answer, for each question.' : ''}>
-      <textarea id="kb-text" rows="6" value=${text} onInput=${(e) => setText(e.target.value)} aria-describedby="kb-text-hint"></textarea><//>` : null}
+      <textarea id="kb-text" rows="6" placeholder=${kind === 'faq' ? 'Q: Can I bring my dog?\nA: Many landlords accept pets by agreement.' : ''} value=${text} onInput=${(e) => setText(e.target.value)} aria-describedby="kb-text-hint"></textarea><//>` : null}
     <${Action} kind="primary" run=${submit} done="Added.">Add<//>
   </section>`;
 }

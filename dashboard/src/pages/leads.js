@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { get, post, query } from '../lib/api.js';
 import { useLoad } from '../lib/use_load.js';
-import { ago, contactName, download, toCsv } from '../lib/format.js';
+import { ago, contactDetail, contactName, download, toCsv } from '../lib/format.js';
 import { contacts, loadContacts } from '../lib/contacts.js';
 import { can, toast, useStore } from '../lib/store.js';
 import { Badge, Empty, Failed, Loading, More, Page, Select } from '../components/ui.js';
@@ -58,9 +58,10 @@ export function Leads() {
 function LeadRow({ lead, contact, onChange }) {
   const setStatus = async (status) => { await post(`leads/${lead.contact_id}`, { status }); await onChange(); };
   return html`<tr>
-    <td><strong>${contactName(contact, lead.contact_id)}</strong><br /><span class="muted">${contact?.phone ?? contact?.email ?? ''}</span></td>
+    <td><strong>${contactName(contact, lead.contact_id)}</strong>${contactDetail(contact) ? html`<br /><span class="muted">${contactDetail(contact)}</span>` : null}
+      ${!contact?.name ? html`<br /><span class="muted">name not given yet</span>` : null}</td>
     <td class="num"><span class="score">${lead.score}</span><br /><${Badge} kind=${lead.band}>${lead.band}<//></td>
-    <td><ul class="explain">${(lead.explanation ?? []).map((x) => html`<li>${x.label} <span class="muted">+${x.points}</span>${x.evidence ? html` — <q>${x.evidence}</q>` : null}</li>`)}</ul></td>
+    <td>${!lead.explanation?.length ? html`<span class="muted">${lead.score === 0 ? 'Nothing that scores yet (or opted out)' : ''}</span>` : null}<ul class="explain">${(lead.explanation ?? []).map((x) => html`<li>${x.label} <span class="muted">+${x.points}</span>${x.evidence ? html` — <q>${x.evidence}</q>` : null}</li>`)}</ul></td>
     <td>${can('write') ? html`<label class="sr-only" for=${`ls-${lead.contact_id}`}>Status</label>
       <select id=${`ls-${lead.contact_id}`} value=${lead.status} onChange=${(e) => setStatus(e.target.value).then(() => toast('Status saved.', 'ok'), (err) => toast(err.message, 'error'))}>
         ${STATUSES.map((s) => html`<option value=${s} selected=${s === lead.status}>${s.replace('_', ' ')}</option>`)}

@@ -94,6 +94,7 @@ export function Settings() {
         <textarea id="s-json" rows="18" disabled=${!admin} value=${json} onInput=${(e) => setJson(e.target.value)}></textarea>
         ${admin ? html`<${Action} run=${async () => { let parsed; try { parsed = JSON.parse(json); } catch (err) { throw new Error(`Not valid JSON: ${err.message}`); } await save(parsed); }} done="Saved.">Save JSON<//>` : null}
       </details>
+      ${admin ? html`<div class="actions save-bar"><${Action} kind="primary" run=${() => save()} done="Saved. The next message uses the new settings.">Save changes<//></div>` : null}
       ${admin ? html`<${Template} templates=${view.templates} current=${s.template} onApplied=${load} />` : null}
     </form>
   <//>`;
