@@ -6,32 +6,22 @@
 // skipped with that reason rather than passing silently.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, prepareDatabase, wrangler } from './helpers/server.mjs';
+import { startServer } from './helpers/server.mjs';
 import { DEMO, api, apiOk, apiPost, sendSms, uniquePhone } from './helpers/api.mjs';
 import { browserMissing, launchBrowser, newPage } from './helpers/browser.mjs';
 
 const OWNER = { email: 'owner@demo.example', password: 'demo-owner-password' };
-// Same password hash as the demo owner (seed/dev.sql): a read-only colleague.
-const VIEWER = { email: 'viewer@demo.example', password: 'demo-owner-password' };
+// seed/dev.sql's read-only colleague at demo.
+const VIEWER = { email: 'viewer@demo.example', password: 'demo-viewer-password' };
 const missingBrowser = browserMissing();
 
 let server;
 let browser;
-let persistDir;
 const backend = {};
 
 before(async () => {
   if (missingBrowser) return;
-  persistDir = mkdtempSync(join(tmpdir(), 'frontdesk-console-'));
-  await prepareDatabase(persistDir);
-  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command',
-    `INSERT INTO users (id, tenant_id, email, role, password_hash, failed_attempts, locked_until, totp_secret, created_at)
-     SELECT 'usr_019b76daa80000000000c1', tenant_id, '${VIEWER.email}', 'viewer', password_hash, 0, NULL, NULL, created_at
-     FROM users WHERE email = '${OWNER.email}'`]);
-  server = await startServer({ persistDir, clockAt: '2026-11-30T20:30:00Z' });
+  server = await startServer({ clockAt: '2026-11-30T20:30:00Z' });
   browser = await launchBrowser();
   // Which console endpoints this server has (404 `route not found` = not built yet).
   const has = async (method, path) => {
@@ -47,7 +37,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
-  if (persistDir) rmSync(persistDir, { recursive: true, force: true });
 });
 
 const skip = (...needs) => {

@@ -36,8 +36,8 @@ before(async () => {
   const user = (id, email, role, totp = 'NULL') =>
     `('${id}', 'ten_demo', '${email}', '${role}', '${SEEDED_HASH}', 0, NULL, ${totp}, 1767225600000)`;
   const sql = `INSERT INTO users (id, tenant_id, email, role, password_hash, failed_attempts, locked_until, totp_secret, created_at) VALUES ${[
-    user('usr_test_viewer', 'viewer@demo.example', 'viewer'),
-    user('usr_test_locked', 'agent@demo.example', 'agent'),
+    user('usr_test_viewer', 'oauth-viewer@demo.example', 'viewer'),
+    user('usr_test_locked', 'oauth-locked@demo.example', 'agent'),
     user('usr_test_totp', 'totp@demo.example', 'agent', `'${TOTP_SECRET}'`),
   ].join(', ')}`;
   const far = Date.now() + 365 * 24 * 3600 * 1000;
@@ -328,7 +328,7 @@ test('a read-only grant resolves with frontdesk:read only; a write needs 403 ins
 });
 
 test('a viewer cannot grant frontdesk:write, whatever the client asks for', async () => {
-  const { tokens } = await signedIn({ tenant: 'demo', email: 'viewer@demo.example', password: DEMO_OWNER.password });
+  const { tokens } = await signedIn({ tenant: 'demo', email: 'oauth-viewer@demo.example', password: DEMO_OWNER.password });
   assert.equal(tokens.scope, 'frontdesk:read');
 });
 
@@ -354,7 +354,7 @@ test('an authenticator code is required when the user set one up', async () => {
 });
 
 test('five wrong passwords lock the account for 30 minutes, even for the right password', async () => {
-  const who = { tenant: 'demo', email: 'agent@demo.example', password: 'not-the-password' };
+  const who = { tenant: 'demo', email: 'oauth-locked@demo.example', password: 'not-the-password' };
   const client = await register();
   const { challenge } = pkcePair();
   for (let i = 1; i <= 4; i++) {
@@ -504,7 +504,7 @@ test('the official MCP SDK signs in through OAuth and calls tools as the user; r
 });
 
 test('at /mcp a viewer\'s read-only grant lists and reads but a write tool is 403 insufficient_scope; demo2\'s user sees nothing of demo', async () => {
-  const { tokens } = await signedIn({ tenant: 'demo', email: 'viewer@demo.example', password: DEMO_OWNER.password });
+  const { tokens } = await signedIn({ tenant: 'demo', email: 'oauth-viewer@demo.example', password: DEMO_OWNER.password });
   const rpc = (token, body) => fetch(new URL('/mcp', server.baseUrl), {
     method: 'POST', signal: AbortSignal.timeout(15_000),
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
@@ -534,7 +534,7 @@ test('an access token expires after an hour; the refresh token still works; ever
     "SELECT tenant_id, actor, subject, detail FROM audit_log WHERE action = 'user.login' ORDER BY id"]);
   const rows = JSON.parse(stdout)[0].results.map((r) => ({ ...r, detail: JSON.parse(r.detail) }));
   const outcomes = (email) => rows.filter((r) => r.detail.email === email).map((r) => r.detail.outcome);
-  assert.deepEqual(outcomes('agent@demo.example'), ['failed', 'failed', 'failed', 'failed', 'failed_locked', 'locked']);
+  assert.deepEqual(outcomes('oauth-locked@demo.example'), ['failed', 'failed', 'failed', 'failed', 'failed_locked', 'locked']);
   assert.ok(outcomes('owner@demo.example').every((o) => o === 'succeeded') && outcomes('owner@demo.example').length > 5);
   assert.ok(rows.some((r) => r.tenant_id === 'ten_demo' && r.detail.email === 'owner@demo2.example' && r.detail.outcome === 'unknown_email'),
     'the demo2 user trying demo is audited on demo');

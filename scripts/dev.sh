@@ -20,6 +20,9 @@ cat <<INFO
     demo2  "Harbour View Holiday Lets" number +14155550199  Twilio token demo2-twilio-auth-token  API key fd_demo2_devkey_000000000000000
     OAuth sign-in (MCP clients, $base/oauth/authorize): owner@demo.example / demo-owner-password (business demo),
                                                         owner@demo2.example / demo2-owner-password (business demo2)
+    Console sign-in ($base/, POST /api/v1/session), business demo: the owner above,
+                                                        agent@demo.example / demo-agent-password (agent),
+                                                        viewer@demo.example / demo-viewer-password (viewer)
 
   Try it:  make sms FROM=+447700900123 BODY="Hi, is the flat on Elm Road still available?"
   Sweeper  curl "$base/__scheduled?cron=*+*+*+*+*"   (runs every minute when deployed)

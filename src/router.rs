@@ -5,8 +5,8 @@ use crate::error::AppError;
 use crate::routes::{
     api, approvals, audit, bookings, calls, contact_messages, escalations, events, health, info_packs, kb,
     kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize, oauth_register, oauth_token,
-    openphone, saved_searches, settings, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand,
-    unparsed, web_chat, web_form, well_known,
+    openphone, saved_searches, session, settings, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice,
+    understand, unparsed, web_chat, web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -50,6 +50,9 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["chat", tenant, "messages"]) => web_chat::post(req, env, &ctx, tenant).await,
         (Method::Get, ["chat", tenant, "events"]) => web_chat::events(req, &env, tenant).await,
         (Method::Options, ["chat", _, "messages" | "events"]) => web_chat::preflight(),
+        (Method::Post, ["api", "v1", "session"]) => session::create(req, &env).await,
+        (Method::Get, ["api", "v1", "session"]) => session::get(req, &env).await,
+        (Method::Delete, ["api", "v1", "session"]) => session::delete(req, &env).await,
         (Method::Get, ["api", "v1", "events"]) => events::get(req, &env).await,
         (Method::Get, ["api", "v1", "conversations"]) => api::list_conversations(req, &env).await,
         (Method::Get, ["api", "v1", "conversations", id]) => api::get_conversation(&req, &env, id).await,
@@ -153,6 +156,7 @@ fn is_route(segments: &[&str]) -> bool {
                 "api",
                 "v1",
                 "events"
+                    | "session"
                     | "conversations"
                     | "contacts"
                     | "escalations"

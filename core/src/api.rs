@@ -27,7 +27,19 @@ impl ApiError {
         Self::new(400, "bad_request", message)
     }
     pub fn unauthorized() -> Self {
-        Self::new(401, "unauthorized", "a valid API key is required: Authorization: Bearer <key>")
+        Self::new(401, "unauthorized", "a valid API key (Authorization: Bearer <key>) or console session is required")
+    }
+    /// The caller is known but their role may not do this (core::console::access).
+    pub fn forbidden() -> Self {
+        Self::new(403, "forbidden", "your role may not do this")
+    }
+    /// A write made with the console's session cookie without its `X-CSRF-Token`.
+    pub fn csrf_failed() -> Self {
+        Self::new(403, "csrf_failed", "missing or wrong X-CSRF-Token header for this session")
+    }
+    /// Too many failed sign-ins (core::users::lockout); the message says for how long.
+    pub fn locked(message: impl Into<String>) -> Self {
+        Self::new(423, "locked", message)
     }
     pub fn invalid_signature() -> Self {
         Self::new(403, "invalid_signature", "webhook signature missing or invalid")

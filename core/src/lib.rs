@@ -9,6 +9,7 @@ pub mod auth;
 pub mod booking;
 pub mod brain;
 pub mod channel;
+pub mod console;
 pub mod contact_key;
 pub mod conversation;
 pub mod dialogue;

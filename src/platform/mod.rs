@@ -13,6 +13,7 @@ pub mod follow_ups;
 pub mod jobs;
 pub mod kb_ingest;
 pub mod leads;
+pub mod login;
 pub mod oauth_bearer;
 pub mod oauth_clients;
 pub mod outbound;

@@ -46,7 +46,7 @@ pub async fn decide(mut req: Request, env: &Env, id: &str) -> AppResult<Response
     }
     let approval = approvals::get(&db, tenant_id, id).await?.ok_or_else(not_found)?;
     let now = WorkerClock.now_ms();
-    let actor = format!("api_key:{}", owner.key_id);
+    let actor = owner.actor();
     let audit_id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
     let action = format!("approval.{}", decision.status());
     let detail = json!({ "tool": approval.tool }).to_string();

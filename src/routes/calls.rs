@@ -45,7 +45,7 @@ pub async fn delete_recording_of(req: &Request, env: &Env, id: &str) -> AppResul
     let tenant_id = owner.tenant_id.as_str();
     let call = calls::call(&db, tenant_id, id).await?.ok_or_else(|| ApiError::not_found("call"))?;
     let sid = call.recording_sid.as_deref().ok_or_else(|| ApiError::not_found("recording"))?;
-    let actor = format!("api_key:{}", owner.key_id);
+    let actor = owner.actor();
     let now = WorkerClock.now_ms();
     if let Deletion::Refused(_) = delete_recording(env, &db, (tenant_id, id, sid), (&actor, "api"), now).await? {
         return Err(ApiError::provider_failed("Twilio did not delete the recording; it is kept, try again").into());

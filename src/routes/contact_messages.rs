@@ -29,7 +29,7 @@ struct Body {
 pub async fn post(mut req: Request, env: &Env, contact_id: &str) -> AppResult<Response> {
     let (db, owner) = authenticate_key(&req, env).await?;
     let body: Body = json_body(&mut req, MAX_BODY_BYTES, r#"{"channel": "sms" | "whatsapp", "body"}"#).await?;
-    let actor = format!("api_key:{}", owner.key_id);
+    let actor = owner.actor();
     let sent = send(env, &db, &owner.tenant_id, contact_id, &body.channel, &body.body, &actor).await?;
     Ok(json_response(201, &sent))
 }

@@ -67,7 +67,7 @@ pub async fn update(mut req: Request, env: &Env, id: &str) -> AppResult<Response
     if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
         return Err(ApiError::malformed_body(format!("`note`: at most {MAX_NOTE_CHARS} characters")).into());
     }
-    let actor = format!("api_key:{}", owner.key_id);
+    let actor = owner.actor();
     let escalation = set_status(&db, &owner.tenant_id, id, next, &actor, note).await?;
     Ok(json_response(200, &serde_json::to_value(escalation)?))
 }

@@ -60,7 +60,7 @@ pub async fn update(mut req: Request, env: &Env, contact_id: &str) -> AppResult<
     if from != next {
         let now = WorkerClock.now_ms();
         let audit_id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
-        let actor = format!("api_key:{}", owner.key_id);
+        let actor = owner.actor();
         let detail = json!({ "from": from, "to": next }).to_string();
         let audit = Audit {
             id: &audit_id,

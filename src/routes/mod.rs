@@ -5,6 +5,7 @@ pub mod api;
 pub mod approvals;
 pub mod audit;
 pub mod bookings;
+pub mod caller;
 pub mod calls;
 pub mod contact_messages;
 pub mod escalations;
@@ -24,6 +25,7 @@ pub mod oauth_token;
 pub mod openphone;
 pub mod rate_limit;
 pub mod saved_searches;
+pub mod session;
 pub mod settings;
 pub mod test_hooks;
 pub mod tickets;
@@ -37,25 +39,20 @@ pub mod web_form;
 pub mod well_known;
 
 use crate::error::AppResult;
-use crate::platform::d1;
 use frontdesk_core::api::ApiError;
-use frontdesk_core::auth::ApiKey;
 use futures::StreamExt;
 use worker::{D1Database, Env, Request, Response};
 
-/// The tenant a request's `Authorization: Bearer` API key belongs to, and the database.
+/// The tenant of the request's caller (an API key or a console session, `caller`), once the
+/// caller's role may do what the request asks; and the database.
 pub async fn authenticate(req: &Request, env: &Env) -> AppResult<(D1Database, String)> {
-    let (db, owner) = authenticate_key(req, env).await?;
-    Ok((db, owner.tenant_id))
+    let (db, caller) = caller::resolve(req, env).await?;
+    Ok((db, caller.tenant_id))
 }
 
-/// Like [`authenticate`], also naming the key, for actions recorded in `audit_log`.
-pub async fn authenticate_key(req: &Request, env: &Env) -> AppResult<(D1Database, d1::KeyOwner)> {
-    let header = req.headers().get("authorization")?.unwrap_or_default();
-    let key = ApiKey::from_bearer(&header).ok_or_else(ApiError::unauthorized)?;
-    let db = d1::database(env)?;
-    let owner = d1::tenant_for_api_key(&db, &key).await?.ok_or_else(ApiError::unauthorized)?;
-    Ok((db, owner))
+/// Like [`authenticate`], also naming the caller, for actions recorded in `audit_log`.
+pub async fn authenticate_key(req: &Request, env: &Env) -> AppResult<(D1Database, caller::Caller)> {
+    caller::resolve(req, env).await
 }
 
 /// The request body, refused with 413 past `max_bytes` without reading more than that: a

@@ -8,10 +8,11 @@ use super::body_bytes;
 use super::oauth_token::new_secret;
 use crate::error::{AppError, AppResult};
 use crate::platform::config::public_base_url;
+use crate::platform::d1;
 use crate::platform::d1::oauth::{self, NewGrant};
-use crate::platform::d1::users::{self, UserRow};
-use crate::platform::d1::{self, Audit};
-use crate::platform::{oauth_clients, password};
+use crate::platform::d1::users::UserRow;
+use crate::platform::login::{self, Attempt, Outcome};
+use crate::platform::oauth_clients;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::form::Form;
 use frontdesk_core::ids;
@@ -21,11 +22,9 @@ use frontdesk_core::oauth::error::OAuthError;
 use frontdesk_core::oauth::tokens::{self, Kind, CODE_TTL_MS, CONSENT_TTL_MS, REFRESH_TTL_MS};
 use frontdesk_core::oauth::{mcp_resource, pages, redirect};
 use frontdesk_core::ports::{Clock, Random};
-use frontdesk_core::users::lockout::{LoginState, LOCKOUT_MS};
-use frontdesk_core::users::password::{ITERATIONS, MAX_PASSWORD_BYTES};
-use frontdesk_core::users::{normalize_email, totp, Role};
+use frontdesk_core::users::password::MAX_PASSWORD_BYTES;
+use frontdesk_core::users::{normalize_email, Role};
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
-use serde_json::json;
 use worker::{D1Database, Env, Headers, Request, Response};
 
 const ACTION: &str = "/oauth/authorize";
@@ -122,66 +121,14 @@ async fn login(env: &Env, db: &D1Database, form: &Form) -> AppResult<Response> {
         return again(400, "Enter your business, email and password.");
     }
     let now = WorkerClock.now_ms();
-    let Some(user) = users::user_for_login(db, &slug, &email).await? else {
-        // As long as for a real user, so the answer's timing does not tell which emails exist.
-        password::derive(password, b"no-such-user-salt", ITERATIONS).await?;
-        if let Some(tenant_id) = users::tenant_id_for_slug(db, &slug).await? {
-            audit_login(db, &tenant_id, None, &email, &client.client_id, "unknown_email", now).await?;
-        }
-        return again(401, WRONG);
+    let attempt =
+        Attempt { tenant_slug: Some(&slug), email: &email, password, totp: form.get("totp"), via: &client.client_id };
+    let user = match login::sign_in(db, &attempt, now).await? {
+        Outcome::SignedIn(user) => user,
+        Outcome::Wrong => return again(401, WRONG),
+        Outcome::Locked(message) => return again(423, &message),
     };
-    let state = user.login_state();
-    if state.is_locked(now) {
-        audit_login(db, &user.tenant_id, Some((&user.id, state)), &email, &client.client_id, "locked", now).await?;
-        return again(423, &locked_message(state, now));
-    }
-    let totp_ok = match &user.totp_secret {
-        Some(secret) => totp::verify(secret, form.get("totp").unwrap_or(""), now),
-        None => true,
-    };
-    // The password is checked even when the code is wrong, so the answer's timing does not
-    // say which of the two failed.
-    let password_ok = password::verify(password, &user.password_hash).await?;
-    if !(password_ok && totp_ok) {
-        let after = state.after_failure(now);
-        let outcome = if after.is_locked(now) { "failed_locked" } else { "failed" };
-        audit_login(db, &user.tenant_id, Some((&user.id, after)), &email, &client.client_id, outcome, now).await?;
-        return if after.is_locked(now) { again(423, &locked_message(after, now)) } else { again(401, WRONG) };
-    }
-    audit_login(
-        db,
-        &user.tenant_id,
-        Some((&user.id, LoginState::after_success())),
-        &email,
-        &client.client_id,
-        "succeeded",
-        now,
-    )
-    .await?;
     consent_page(env, db, &client, &request, &user, now).await
-}
-
-fn locked_message(state: LoginState, now: u64) -> String {
-    let minutes = state.locked_until.map_or(LOCKOUT_MS, |until| until.saturating_sub(now)).div_ceil(60_000);
-    format!("This account is locked after too many failed sign-ins. Try again in {minutes} minutes.")
-}
-
-async fn audit_login(
-    db: &D1Database,
-    tenant_id: &str,
-    user: Option<(&str, LoginState)>,
-    email: &str,
-    client_id: &str,
-    outcome: &str,
-    now: u64,
-) -> AppResult<()> {
-    let id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
-    let actor = user.map_or_else(|| format!("login:{email}"), |(user_id, _)| format!("user:{user_id}"));
-    let detail = json!({ "email": email, "client_id": client_id, "outcome": outcome }).to_string();
-    let subject = user.map_or(email, |(user_id, _)| user_id);
-    let audit = Audit { id: &id, tenant_id, actor: &actor, action: "user.login", subject, detail: &detail, at_ms: now };
-    users::record_attempt(db, user, &audit).await?;
-    Ok(())
 }
 
 async fn consent_page(

@@ -63,7 +63,7 @@ pub async fn put(mut req: Request, env: &Env) -> AppResult<Response> {
     if !problems.is_empty() {
         return Err(ApiError::malformed_body(problems.join("; ")).into());
     }
-    save(&db, &row, &owner.key_id).await?;
+    save(&db, &row, &owner.actor()).await?;
     Ok(json_response(200, &view(&row)?))
 }
 
@@ -82,7 +82,7 @@ pub async fn apply_template(mut req: Request, env: &Env) -> AppResult<Response> 
         ApiError::malformed_body(format!("template: `{}` is not one of {}", choice.template, TEMPLATES.join(", ")))
     })?;
     row.settings = serde_json::to_string(&next)?;
-    save(&db, &row, &owner.key_id).await?;
+    save(&db, &row, &owner.actor()).await?;
     Ok(json_response(200, &view(&row)?))
 }
 
@@ -92,10 +92,10 @@ async fn load(db: &D1Database, tenant_id: &str) -> AppResult<TenantRow> {
         .ok_or_else(|| AppError::Internal(format!("tenant {tenant_id} has a key but no row")))
 }
 
-async fn save(db: &D1Database, row: &TenantRow, key_id: &str) -> AppResult<()> {
+async fn save(db: &D1Database, row: &TenantRow, actor: &str) -> AppResult<()> {
     let now = WorkerClock.now_ms();
     let audit_id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
-    d1::save_tenant(db, row, &format!("api_key:{key_id}"), &audit_id, now).await?;
+    d1::save_tenant(db, row, actor, &audit_id, now).await?;
     d1::forget_cached_channels();
     Ok(())
 }

@@ -32,7 +32,7 @@ pub async fn create(mut req: Request, env: &Env) -> AppResult<Response> {
     let (db, owner) = authenticate_key(&req, env).await?;
     let expected = r#"{"category", "urgency", "summary", "contact_id"?, "listing_id"?, "assignee"?}"#;
     let ticket = json_body::<CreateTicket>(&mut req, MAX_BODY_BYTES, expected).await?;
-    let actor = format!("api_key:{}", owner.key_id);
+    let actor = owner.actor();
     Ok(json_response(201, &serde_json::to_value(open(&db, &owner.tenant_id, &actor, ticket).await?)?))
 }
 
@@ -63,7 +63,7 @@ pub async fn update(mut req: Request, env: &Env, id: &str) -> AppResult<Response
     let expected = r#"{"status"?: "assigned" | "resolved", "assignee"?, "note"?}"#;
     let update: UpdateTicket = json_body(&mut req, MAX_BODY_BYTES, expected).await?;
     let current = find(&db, &owner.tenant_id, id).await?;
-    let actor = format!("api_key:{}", owner.key_id);
+    let actor = owner.actor();
     let now = WorkerClock.now_ms();
     let updated = update.apply(&current, &actor, now)?;
     let audit_id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());

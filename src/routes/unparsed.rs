@@ -102,7 +102,7 @@ pub async fn replay(req: Request, env: &Env, ctx: &Context, id: &str) -> AppResu
         Err(AppError::Api(e)) => (Status::Failed, Some(e.message.clone())),
         Err(AppError::Internal(_)) => (Status::Failed, Some(ApiError::internal().message)),
     };
-    let actor = format!("api_key:{}", owner.key_id);
+    let actor = owner.actor();
     let detail = json!({ "status": status.as_str(), "error": error }).to_string();
     let audit_id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
     let audit = d1::Audit {

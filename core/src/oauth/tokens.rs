@@ -24,6 +24,8 @@ pub enum Kind {
     Refresh,
     ConsentTicket,
     ClientSecret,
+    /// The operator console's `fd_session` cookie (`console::session`), stored hashed like the rest.
+    ConsoleSession,
 }
 
 impl Kind {
@@ -34,6 +36,7 @@ impl Kind {
             Kind::Refresh => "fdor_",
             Kind::ConsentTicket => "fdot_",
             Kind::ClientSecret => "fdos_",
+            Kind::ConsoleSession => "fdcs_",
         }
     }
 
@@ -45,6 +48,7 @@ impl Kind {
             Kind::Refresh => "refresh",
             Kind::ConsentTicket => "consent",
             Kind::ClientSecret => "client_secret",
+            Kind::ConsoleSession => "console_session",
         }
     }
 }

@@ -13,6 +13,7 @@ mod leads;
 pub mod listings;
 pub mod oauth;
 mod reads;
+pub mod sessions;
 mod settings;
 mod tenants;
 mod tickets;
@@ -28,9 +29,7 @@ pub use reads::{
     conversation_list, message_list, outbox_list, ContactFilter,
 };
 pub use settings::{save_tenant, tenant_row, TenantRow};
-pub use tenants::{
-    channel_tenant, forget_cached_channels, tenant_for_api_key, tenant_profile, ChannelTenant, KeyOwner,
-};
+pub use tenants::{channel_tenant, forget_cached_channels, tenant_for_api_key, tenant_profile, ChannelTenant};
 pub use tickets::{open_ticket, ticket, ticket_list, update_ticket};
 pub use unparsed::{keep_unparsed, record_replay, unparsed, unparsed_list};
 

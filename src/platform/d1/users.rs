@@ -11,6 +11,7 @@ pub struct UserRow {
     pub id: String,
     pub tenant_id: String,
     pub tenant_name: String,
+    pub tenant_slug: String,
     pub email: String,
     pub role: String,
     pub password_hash: String,
@@ -29,13 +30,28 @@ impl UserRow {
 pub async fn user_for_login(db: &D1Database, tenant_slug: &str, email: &str) -> Result<Option<UserRow>> {
     statement(
         db,
-        "SELECT u.id, u.tenant_id, t.name AS tenant_name, u.email, u.role, u.password_hash, u.failed_attempts, \
+        "SELECT u.id, u.tenant_id, t.name AS tenant_name, t.slug AS tenant_slug, u.email, u.role, u.password_hash, u.failed_attempts, \
          u.locked_until, u.totp_secret FROM users u JOIN tenants t ON t.id = u.tenant_id \
          WHERE t.slug = ?1 AND t.status = 'active' AND u.email = ?2",
         &[Arg::Text(tenant_slug), Arg::Text(email)],
     )?
     .first(None)
     .await
+}
+
+/// The user `email` when exactly one active business has it (a sign-in that names no business).
+pub async fn only_user_with_email(db: &D1Database, email: &str) -> Result<Option<UserRow>> {
+    let mut rows: Vec<UserRow> = statement(
+        db,
+        "SELECT u.id, u.tenant_id, t.name AS tenant_name, t.slug AS tenant_slug, u.email, u.role, u.password_hash, u.failed_attempts, \
+         u.locked_until, u.totp_secret FROM users u JOIN tenants t ON t.id = u.tenant_id \
+         WHERE t.status = 'active' AND u.email = ?1 LIMIT 2",
+        &[Arg::Text(email)],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(if rows.len() == 1 { rows.pop() } else { None })
 }
 
 /// The tenant id of an active slug, to audit attempts for an email it does not have.

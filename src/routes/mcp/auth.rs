@@ -32,12 +32,12 @@ pub async fn resolve(req: &Request, env: &Env) -> AppResult<Option<Caller>> {
         Ok((db, owner)) => Ok(Some(Caller {
             db,
             principal: Principal {
-                tenant_id: owner.tenant_id,
+                tenant_id: owner.tenant_id.clone(),
                 user_id: None,
                 client_id: None,
                 scopes: Scope::ALL.to_vec(),
             },
-            actor: format!("api_key:{}", owner.key_id),
+            actor: owner.actor(),
         })),
         Err(AppError::Api(ApiError { status: 401, .. })) => Ok(None),
         Err(other) => Err(other),
