@@ -1,9 +1,9 @@
 // The console's frame: who is signed in, the navigation, the counters and the live connection.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './lib/html.js';
-import { ApiError, del, forget, get, useKey, useSession } from './lib/api.js';
+import { ApiError, del, forget, get, useKey, useSession, whenExpired } from './lib/api.js';
 import { connect, disconnect, onStatus } from './lib/live.js';
-import { identity, useStore } from './lib/store.js';
+import { can, identity, useStore } from './lib/store.js';
 import { useRoute } from './lib/route.js';
 import { Toasts } from './components/ui.js';
 import { Counters } from './components/counters.js';
@@ -35,6 +35,11 @@ export function App() {
   const [notice, setNotice] = useState(null);
 
   useEffect(() => {
+    whenExpired(() => {
+      forget();
+      identity.set(null);
+      setNotice('Your session has ended. Sign in again to carry on.');
+    });
     (async () => {
       const key = sessionStorage.getItem(KEY_STORE);
       try {
@@ -106,7 +111,7 @@ function Shell({ who }) {
     <${EmergencyAlert} />
     <nav id="nav" class=${`sidenav${menuOpen ? ' open' : ''}`} aria-label="Sections">
       <ul>
-        ${NAV.map(([page, label]) => html`<li><a href=${`#/${page}`} aria-current=${route.page === page ? 'page' : undefined}>${label}</a></li>`)}
+        ${NAV.filter(([, , level]) => !level || can(level)).map(([page, label]) => html`<li><a href=${`#/${page}`} aria-current=${route.page === page ? 'page' : undefined}>${label}</a></li>`)}
       </ul>
     </nav>
     <main id="main" tabindex="-1"><${Current} route=${route} /></main>

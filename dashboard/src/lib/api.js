@@ -28,6 +28,10 @@ export function forget() {
   auth.csrf = null;
 }
 
+let onExpired = () => {};
+/** Called when a signed-in session stops being accepted (expired, revoked, signed out elsewhere). */
+export function whenExpired(fn) { onExpired = fn; }
+
 export const authMode = () => auth.mode;
 export const apiKey = () => auth.key;
 
@@ -49,6 +53,7 @@ export async function request(method, path, body, { contentType } = {}) {
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
   if (!res.ok) {
     const err = json?.error;
+    if (res.status === 401 && auth.mode === 'session' && path !== '/api/v1/session') onExpired();
     throw new ApiError(res.status, err?.code, err?.message || text || res.statusText);
   }
   return json;

@@ -12,10 +12,11 @@ import { Audit } from './audit.js';
 import { Settings } from './settings.js';
 import { Onboarding } from './onboarding.js';
 
+/** [page, label, level needed to see it in the menu] */
 export const NAV = [
   ['inbox', 'Inbox'], ['escalations', 'Escalations'], ['leads', 'Leads'], ['bookings', 'Bookings'],
   ['listings', 'Listings'], ['tickets', 'Tickets'], ['knowledge', 'Knowledge'], ['approvals', 'Approvals'],
-  ['analytics', 'Analytics'], ['audit', 'Audit log'], ['settings', 'Settings'], ['onboarding', 'New business'],
+  ['analytics', 'Analytics'], ['audit', 'Audit log', 'admin'], ['settings', 'Settings'], ['onboarding', 'New business', 'admin'],
 ];
 
 export const PAGES = {

@@ -25,7 +25,7 @@ export function Knowledge() {
         ? html`<${Empty}>None open. When a customer asks something the knowledge base does not cover, it lands here.<//>`
         : html`<div class="cards">${unanswered.data.data.filter((u) => u.status === 'open').map((u) => html`<${Unanswered} key=${u.id} u=${u} onDone=${() => { unanswered.reload(); bases.reload(); }} />`)}</div>`}
     </section>
-    ${can('write') ? html`<${Ingest} onDone=${bases.reload} />` : null}
+    ${can('admin') ? html`<${Ingest} onDone=${bases.reload} />` : null}
   <//>`;
 }
 
@@ -48,7 +48,7 @@ function Unanswered({ u, onDone }) {
   return html`<article class="card">
     <p><strong>“${u.question}”</strong> <span class="muted">${ago(u.created_at)}</span>
       ${u.conversation_id ? html` · <a href=${`#/inbox/${u.conversation_id}`}>conversation</a>` : null}</p>
-    ${can('write') ? html`<label class="sr-only" for=${`ans-${u.id}`}>Answer</label>
+    ${can('admin') ? html`<label class="sr-only" for=${`ans-${u.id}`}>Answer</label>
       <textarea id=${`ans-${u.id}`} rows="2" placeholder="Write the answer the AI should give" value=${answer} onInput=${(e) => setAnswer(e.target.value)}></textarea>
       <div class="actions" style="margin-top:.4rem">
         <${Action} kind="primary" disabled=${!answer.trim()} run=${async () => { await post(`kb/unanswered/${u.id}/faq`, { answer }); onDone(); }} done="Added as an FAQ; the AI uses it from now on.">Add as FAQ<//>

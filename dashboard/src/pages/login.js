@@ -21,8 +21,8 @@ export function Login({ onSession, onKey, notice }) {
       if (f.get('totp')?.trim()) body.totp = f.get('totp').trim();
       onSession(await post('/api/v1/session', body));
     } catch (err) {
-      if (err.code === 'totp_required' || /totp|code/i.test(err.message ?? '')) setNeedTotp(true);
-      setError(err.status === 401 ? 'That email and password do not match an account here.'
+      setError(err.status === 401 ? `That email and password do not match an account here${needTotp ? ' (or the code is wrong)' : ''}.`
+        : err.status === 423 ? 'Too many wrong attempts: this account is locked for 30 minutes.'
         : err.status === 429 ? 'Too many attempts. Wait a minute and try again.'
         : err.status === 404 ? 'Signing in with a password is not available on this server yet. Use an API key.' : err.message);
     } finally {
@@ -60,7 +60,8 @@ export function Login({ onSession, onKey, notice }) {
           <${Field} id="tenant" label="Business (optional)" hint="Only needed if your email belongs to several businesses.">
             <input id="tenant" name="tenant" autocomplete="organization" placeholder="e.g. demo" aria-describedby="tenant-hint" />
           <//>
-          ${needTotp ? html`<${Field} id="totp" label="Authenticator code"><input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" /><//>` : null}
+          ${needTotp ? html`<${Field} id="totp" label="Authenticator code"><input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" /><//>`
+            : html`<button type="button" class="link totp-toggle" onClick=${() => setNeedTotp(true)}>I use an authenticator app</button>`}
           <button class="primary" type="submit" disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button>
         </form>`}
       <button type="button" class="link" onClick=${() => { setUseKey(!useKey); setError(null); }}>
