@@ -259,3 +259,82 @@ test('a viewer can read conversations but cannot reply, and the API refuses them
   assert.equal(outbox.data.filter((o) => o.payload?.body === 'sneaky').length, 0, 'nothing was sent');
   noProblems(page);
 });
+
+/** Steps through the wizard from its hours to its simulator, adding `faqs` on the way. */
+async function wizardToSimulator(page, faqs) {
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await page.getByLabel('Questions and answers').fill(faqs);
+  await page.getByRole('button', { name: 'Add and continue' }).click();
+  await page.getByText('/webhooks/twilio/sms').waitFor();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  return page.getByTestId('simulator');
+}
+
+test('set-up wizard: FAQs added, then a simulated SMS through the real webhook is answered and shows in the inbox', async (t) => {
+  if (lacks(t)) return;
+  const page = await openPage(t);
+  await signIn(page);
+  await page.goto('/#/onboarding');
+  await page.getByLabel('Maple & Pine Lettings').check();
+  await page.getByRole('button', { name: 'Start' }).click();
+  const sim = await wizardToSimulator(page, 'Q: Is there parking at the office?\nA: Yes, two visitor spaces behind 14 Elm Road.');
+  const kb = await apiOk(server, DEMO.key, '/api/v1/kb/search?q=parking%20office');
+  assert.ok(kb.data.some((h) => /two visitor spaces/.test(h.text)), 'the pasted FAQ is searchable');
+
+  const from = (await sim.getByText('Texting from').innerText()).replace('Texting from ', '').trim();
+  await sim.getByLabel('Message').fill('Hi, is there parking at your office?');
+  await sim.getByRole('button', { name: 'Send SMS' }).click();
+  const reply = sim.locator('.msg.outbound').first();
+  await reply.waitFor();
+  const replyText = await reply.innerText();
+  assert.ok(replyText.trim().length > 0);
+
+  // The same message went through the webhook: stored, answered, on the timeline.
+  const conversation = (await apiOk(server, DEMO.key, '/api/v1/conversations?limit=50')).data;
+  const contacts = await apiOk(server, DEMO.key, `/api/v1/contacts?phone=${encodeURIComponent(from)}`);
+  const contact = (contacts.data ?? contacts.contacts)[0];
+  assert.ok(contact, `a contact for ${from}`);
+  const mine = conversation.find((c) => c.contact_id === contact.id);
+  const messages = (await apiOk(server, DEMO.key, `/api/v1/conversations/${mine.id}/messages`)).data;
+  assert.ok(messages.some((m) => m.direction === 'inbound' && m.body === 'Hi, is there parking at your office?'));
+  assert.ok(messages.some((m) => m.direction === 'outbound' && m.body === replyText.trim()), 'the reply shown is the one stored');
+  noProblems(page);
+});
+
+test('the simulator is closed to a signed-out caller and to a viewer', async (t) => {
+  if (lacks(t, 'session')) return;
+  const anonymous = await fetch(`${server.baseUrl}/api/v1/simulator/sms`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: uniquePhone(), body: 'Hi' }),
+  });
+  assert.equal(anonymous.status, 401);
+  const page = await openPage(t);
+  await signIn(page, VIEWER);
+  const status = await page.evaluate(async () => {
+    const s = await (await fetch('/api/v1/session')).json();
+    const r = await fetch('/api/v1/simulator/sms', {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token }, body: JSON.stringify({ from: '+447700900555', body: 'forged' }),
+    });
+    return r.status;
+  });
+  assert.equal(status, 403);
+  const bad = await apiPost(server, DEMO.key, '/api/v1/simulator/sms', { from: '07700', body: 'Hi' });
+  assert.equal(bad.status, 400, 'a number that is not E.164 is refused');
+});
+
+test('onboarding wizard: a new business from a template answers its first simulated message', async (t) => {
+  if (lacks(t, 'session', 'tenants')) return;
+  const page = await openPage(t);
+  await signIn(page);
+  await page.goto('/#/onboarding');
+  await page.getByLabel('What kind of business?').selectOption('clinic_salon');
+  await page.getByLabel('Business name').fill('Harbour Dental Studio');
+  await page.getByLabel("Owner's email").fill('owner@harbour-dental.example');
+  await page.getByLabel("Owner's password").fill('a-long-enough-password');
+  await page.getByRole('button', { name: 'Create business' }).click();
+  const sim = await wizardToSimulator(page, 'Q: Do you take new patients?\nA: Yes, book a check-up online or by text.');
+  assert.match(await page.locator('.topbar').innerText(), /Harbour Dental Studio/, 'now working as the new business');
+  await sim.getByLabel('Message').fill('Hi, do you take new patients?');
+  await sim.getByRole('button', { name: 'Send SMS' }).click();
+  await sim.locator('.msg.outbound').first().waitFor();
+  noProblems(page);
+});

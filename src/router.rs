@@ -5,8 +5,8 @@ use crate::error::AppError;
 use crate::routes::{
     api, approvals, audit, bookings, calls, contact_messages, escalations, events, health, info_packs, kb,
     kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize, oauth_register, oauth_token,
-    openphone, saved_searches, session, settings, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice,
-    understand, unparsed, web_chat, web_form, well_known,
+    openphone, saved_searches, session, settings, simulator, test_hooks, tickets, twilio_relay, twilio_sms,
+    twilio_voice, understand, unparsed, web_chat, web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -52,6 +52,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Options, ["chat", _, "messages" | "events"]) => web_chat::preflight(),
         (Method::Post, ["api", "v1", "session"]) => session::create(req, &env).await,
         (Method::Get, ["api", "v1", "session"]) => session::get(req, &env).await,
+        (Method::Post, ["api", "v1", "simulator", "sms"]) => simulator::sms(req, env, &ctx).await,
         (Method::Delete, ["api", "v1", "session"]) => session::delete(req, &env).await,
         (Method::Get, ["api", "v1", "events"]) => events::get(req, &env).await,
         (Method::Get, ["api", "v1", "conversations"]) => api::list_conversations(req, &env).await,
@@ -157,6 +158,7 @@ fn is_route(segments: &[&str]) -> bool {
                 "v1",
                 "events"
                     | "session"
+                    | "simulator"
                     | "conversations"
                     | "contacts"
                     | "escalations"

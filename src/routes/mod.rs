@@ -27,6 +27,7 @@ pub mod rate_limit;
 pub mod saved_searches;
 pub mod session;
 pub mod settings;
+pub mod simulator;
 pub mod test_hooks;
 pub mod tickets;
 pub mod twilio_relay;

@@ -16,7 +16,7 @@ import { Onboarding } from './onboarding.js';
 export const NAV = [
   ['inbox', 'Inbox'], ['escalations', 'Escalations'], ['leads', 'Leads'], ['bookings', 'Bookings'],
   ['listings', 'Listings'], ['tickets', 'Tickets'], ['knowledge', 'Knowledge'], ['approvals', 'Approvals'],
-  ['analytics', 'Analytics'], ['audit', 'Audit log', 'admin'], ['settings', 'Settings'], ['onboarding', 'New business', 'admin'],
+  ['analytics', 'Analytics'], ['audit', 'Audit log', 'admin'], ['settings', 'Settings'], ['onboarding', 'Set up & try it', 'admin'],
 ];
 
 export const PAGES = {

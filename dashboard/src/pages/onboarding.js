@@ -18,11 +18,17 @@ const slugify = (s) => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, 
 export function Onboarding() {
   const [step, setStep] = useState(0);
   const [created, setCreated] = useState(null);
+  const [fresh, setFresh] = useState(true);
   const who = useStore(identity);
-  if (!can('admin') && step === 0) return html`<${Page} title="Set up a new business"><p class="notice warn">Only an owner can create a business.</p><//>`;
-  return html`<${Page} title="Set up a new business">
+  if (!can('admin')) return html`<${Page} title="Set up a business"><p class="notice warn">Only an owner or admin can set up a business.</p><//>`;
+  return html`<${Page} title="Set up a business">
     <ol class="steps" aria-label="Steps">${STEPS.map((s, i) => html`<li aria-current=${i === step ? 'step' : undefined}>${i + 1}. ${s}</li>`)}</ol>
-    ${step === 0 ? html`<${CreateStep} onCreated=${(c) => { setCreated(c); setStep(1); }} />` : null}
+    ${step === 0 ? html`<div role="radiogroup" aria-label="Which business" class="actions" style="margin-bottom:1rem">
+        <label class="inline"><input type="radio" name="ob-which" checked=${fresh} onChange=${() => setFresh(true)} /> A new business</label>
+        <label class="inline"><input type="radio" name="ob-which" checked=${!fresh} onChange=${() => setFresh(false)} /> ${who?.tenant?.name ?? 'This business'}</label>
+      </div>
+      ${fresh ? html`<${CreateStep} onCreated=${(c) => { setCreated(c); setStep(1); }} />`
+        : html`<div class="card"><p>Check the hours, add FAQs, connect your numbers and try it.</p><${Action} kind="primary" run=${async () => setStep(1)}>Start<//></div>`}` : null}
     ${step === 1 ? html`<${HoursStep} onNext=${() => setStep(2)} />` : null}
     ${step === 2 ? html`<${FaqStep} onNext=${() => setStep(3)} />` : null}
     ${step === 3 ? html`<${ConnectStep} created=${created} onNext=${() => setStep(4)} />` : null}
