@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::routes::{
     api, approvals, audit, bookings, calls, contact_messages, escalations, events, health, info_packs, kb,
     kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize, oauth_register, oauth_token,
-    openphone, saved_searches, session, settings, simulator, test_hooks, tickets, twilio_relay, twilio_sms,
+    openphone, saved_searches, session, settings, simulator, takeover, test_hooks, tickets, twilio_relay, twilio_sms,
     twilio_voice, understand, unparsed, web_chat, web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
@@ -58,6 +58,10 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, ["api", "v1", "conversations"]) => api::list_conversations(req, &env).await,
         (Method::Get, ["api", "v1", "conversations", id]) => api::get_conversation(&req, &env, id).await,
         (Method::Get, ["api", "v1", "conversations", id, "messages"]) => api::list_messages(&req, &env, id).await,
+        (Method::Post, ["api", "v1", "conversations", id, "takeover"]) => takeover::take(req, &env, id).await,
+        (Method::Post, ["api", "v1", "conversations", id, "handback"]) => takeover::hand_back(req, &env, id).await,
+        (Method::Post, ["api", "v1", "conversations", id, "reply"]) => takeover::reply(req, &env, id).await,
+        (Method::Post, ["api", "v1", "conversations", id, "read"]) => takeover::read(req, &env, id).await,
         (Method::Get, ["api", "v1", "calls"]) => calls::list(req, &env).await,
         (Method::Post, ["api", "v1", "calls"]) => calls::create(req, &env).await,
         (Method::Get, ["api", "v1", "calls", id]) => calls::get(&req, &env, id).await,
@@ -184,7 +188,7 @@ fn is_route(segments: &[&str]) -> bool {
             | ["api", "v1", "settings", "template"]
             | ["api", "v1", "escalations" | "leads" | "tickets" | "calls" | "approvals", _]
             | ["api", "v1", "conversations", _]
-            | ["api", "v1", "conversations", _, "messages"]
+            | ["api", "v1", "conversations", _, "messages" | "takeover" | "handback" | "reply" | "read"]
             | ["api", "v1", "unparsed", _, "replay"]
             | ["api", "v1", "kb"]
             | ["api", "v1", "kb", _]

@@ -116,6 +116,11 @@ impl ApiError {
     }
 }
 
+/// `text` for a SQL `LIKE … ESCAPE '\'` pattern: `%` and `_` (and the escape) taken literally.
+pub fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
 /// `limit` and `cursor` of a list request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {

@@ -42,6 +42,12 @@ pub enum EventKind {
     /// A call ended and was summarised (`core::voice::summary`).
     #[serde(rename = "call.summarized")]
     CallSummarized,
+    /// A person took a conversation over: the AI is silent in it (`console::takeover`).
+    #[serde(rename = "conversation.held")]
+    ConversationHeld,
+    /// Handed back to the AI.
+    #[serde(rename = "conversation.released")]
+    ConversationReleased,
 }
 
 impl EventKind {
@@ -57,6 +63,8 @@ impl EventKind {
             EventKind::BookingUpdated => "booking.updated",
             EventKind::CallTurn => "call.turn",
             EventKind::CallSummarized => "call.summarized",
+            EventKind::ConversationHeld => "conversation.held",
+            EventKind::ConversationReleased => "conversation.released",
         }
     }
 }

@@ -90,6 +90,9 @@ pub struct Settings {
     /// The MCP endpoint: which write tools wait for a person's approval (`mcp::approval`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp: Option<crate::mcp::approval::McpSettings>,
+    /// Human takeover: how long a held conversation's contact may wait for staff.
+    #[serde(default, skip_serializing_if = "crate::console::takeover::HandoffSettings::is_default")]
+    pub handoff: crate::console::takeover::HandoffSettings,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -221,6 +224,7 @@ impl Settings {
                 problems.push(format!("{field}: at most {MAX_TEXT_CHARS} characters"));
             }
         }
+        problems.extend(self.handoff.validate());
         for holiday in &self.holidays {
             if holiday.parse::<CivilDate>().is_err() {
                 problems.push(format!("holidays: `{holiday}` is not a YYYY-MM-DD date"));
@@ -394,6 +398,7 @@ impl Settings {
             slack: self.slack.clone(),
             hubspot: self.hubspot.clone(),
             calcom: self.calcom.clone(),
+            handoff: self.handoff,
             voice: self.voice.clone(),
             mcp: self.mcp.clone(),
         })

@@ -12,7 +12,7 @@ use crate::platform::d1::database;
 use crate::platform::env::fault_armed;
 use crate::platform::kb::{self, SearchQuery};
 use crate::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
-use crate::platform::{acts, property};
+use crate::platform::{acts, holds, property};
 use crate::platform::{enqueue, enqueue_all};
 use crate::protocol::{LiveText, LIVE_HEADER, TURN_PATH};
 use crate::thread_store::D1Store;
@@ -231,7 +231,13 @@ impl Thread {
         brain_turn.dialogue = thread.known.as_ref().map(|k| k.dialogue.clone()).unwrap_or_default();
         // Facts told on another channel moments ago may not have reached the lead yet.
         brain_turn.lead.fill_from(&brain_turn.dialogue.slots);
-        if turn.is_contact_words() && !turn.body.trim().is_empty() {
+        // A person holds the conversation: the message is stored and shown, the AI says and
+        // does nothing (no reply, no booking acts) until it is handed back.
+        let held = match (&known_conversation, continuity.new_conversation) {
+            (Some(conversation), false) => holds::is_held(store.database(), &turn.tenant_id, &conversation.id).await?,
+            _ => false,
+        };
+        if turn.is_contact_words() && !turn.body.trim().is_empty() && !held {
             brain_turn.knowledge = knowledge(&self.env, store.database(), turn).await;
             // Listings, availability and bookings the message asks for, done before the reply
             // is written so it says what really happened. A duplicate never reaches here.
@@ -247,7 +253,11 @@ impl Thread {
             inbound: new_id(ids::MESSAGE, turn.received_at),
             reply: String::new(),
         };
-        let (mut reply, usage) = match self.decide(&store, turn, &brain_turn, &ids, live).await? {
+        let decision = match held {
+            true => Decision::Reply(Box::new(Reply::silent()), None),
+            false => self.decide(&store, turn, &brain_turn, &ids, live).await?,
+        };
+        let (mut reply, usage) = match decision {
             Decision::Settled(outcome) => return Ok(outcome),
             Decision::Reply(reply, usage) => (*reply, usage),
         };

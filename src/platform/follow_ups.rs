@@ -1,5 +1,6 @@
 //! The sweeper's follow-ups: each pass finds SMS conversations whose last word is ours and
-//! sends the next step of the tenant's sequence when it is due (`core::follow_up::due`), as a
+//! sends the next step of the tenant's sequence when it is due (`core::follow_up::due`) —
+//! never in a conversation a person has taken over (`conversations.held_by`) — as a
 //! stored outbound message delivered by a `DeliverMessage` job through the outbox — the same
 //! path as any queued reply, so it is retried, dead-lettered and `simulated` like one.
 
@@ -53,7 +54,7 @@ pub async fn send_due(env: &Env, db: &D1Database, now: u64) -> Result<u32> {
               AND i.conversation_id = v.id AND i.direction = 'inbound' ORDER BY i.created_at DESC, i.id DESC LIMIT 1) \
          LEFT JOIN leads l ON l.tenant_id = v.tenant_id AND l.contact_id = v.contact_id \
          WHERE t.status = 'active' AND json_type(t.settings, '$.follow_up') = 'object' \
-           AND v.channel = 'sms' AND c.phone IS NOT NULL AND v.last_message_at > ?1 - ?2 \
+           AND v.channel = 'sms' AND v.held_by IS NULL AND c.phone IS NOT NULL AND v.last_message_at > ?1 - ?2 \
            AND COALESCE(l.status, 'new') NOT IN ('booked', 'won', 'lost') \
            AND EXISTS (SELECT 1 FROM messages o WHERE o.tenant_id = v.tenant_id AND o.conversation_id = v.id \
                        AND o.direction = 'outbound' AND o.created_at >= m.created_at) \

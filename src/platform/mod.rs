@@ -21,5 +21,6 @@ pub mod outbound_calls;
 pub mod password;
 pub mod provider_call;
 pub mod recordings;
+pub mod staff_waits;
 pub mod sweeper;
 pub mod tenant_context;

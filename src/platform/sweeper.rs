@@ -20,7 +20,9 @@
 //!    `platform::call_summary`);
 //! 7. deletes call recordings older than their tenant's retention, at Twilio and on the call
 //!    (`platform::recordings`);
-//! 8. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
+//! 8. escalates contacts waiting longer than the tenant allows for a staff reply in a
+//!    conversation a person took over (`platform::staff_waits`);
+//! 9. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
 //!    messages keep the history; an intent only matters until its job is done).
 //!
 //! Each step is bounded per pass (`LIMIT`), so a backlog drains over several minutes rather
@@ -73,6 +75,7 @@ pub struct SweepReport {
     pub review_requests: u32,
     pub calls_summarized: u32,
     pub recordings_deleted: u32,
+    pub staff_waits_escalated: u32,
 }
 
 pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
@@ -85,6 +88,7 @@ pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
     report.listing_offers_sent = saved_searches::send_pending(env, &db, now, None).await?;
     report.calls_summarized = summarize_stragglers(env, &db, now, CALL_SUMMARY_GRACE_MS).await?;
     report.recordings_deleted = super::recordings::delete_expired(env, &db, now).await?;
+    report.staff_waits_escalated = super::staff_waits::escalate_overdue(env, &db, now).await?;
     report.intents_pruned = prune_done_intents(&db, now).await?;
     let due = bookings::send_due(env, &db, now).await?;
     (report.booking_reminders, report.review_requests) = (due.reminders_sent, due.reviews_requested);

@@ -1,26 +1,38 @@
 //! The tenant API's reads (docs/API.md). Another tenant's id answers 404, exactly like an id
 //! that does not exist, so existence never leaks across tenants.
 
-use super::{authenticate, page_request, query_param};
+use super::{authenticate, page_request, query_param, query_params};
 use crate::error::{json_response, AppResult};
-use crate::platform::d1;
+use crate::platform::d1::{self, inbox};
 use frontdesk_core::api::{page, ApiError, PageRequest};
+use frontdesk_core::console::inbox::{InboxFilter, InboxItem};
 use frontdesk_core::contact_key::Email;
 use frontdesk_core::ids;
 use frontdesk_core::phone::PhoneE164;
 use worker::{D1Database, Env, Request, Response};
 
+/// The console's list: each conversation with its hold, unread count and contact, filtered
+/// (core::console::inbox).
 pub async fn list_conversations(req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
     let request = page_request(&req)?;
-    let rows = d1::conversation_list(&db, &tenant_id, &request).await?;
-    Ok(json_response(200, &page(&request, rows)))
+    let filter = InboxFilter::from_query(query_params(&req)?)?;
+    let rows = inbox::inbox(&db, &tenant_id, &filter, &request).await?;
+    Ok(json_response(200, &page(&request, rows.into_iter().map(InboxItem::from).collect())))
 }
 
 pub async fn get_conversation(req: &Request, env: &Env, id: &str) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(req, env).await?;
-    let conversation = find_conversation(&db, &tenant_id, id).await?;
-    Ok(json_response(200, &serde_json::to_value(conversation)?))
+    Ok(json_response(200, &serde_json::to_value(inbox_item(&db, &tenant_id, id).await?)?))
+}
+
+/// One conversation as the console shows it; 404 for an unknown or another tenant's id.
+pub async fn inbox_item(db: &D1Database, tenant_id: &str, id: &str) -> AppResult<InboxItem> {
+    let not_found = || ApiError::not_found("conversation");
+    if !ids::is_well_formed(id) {
+        return Err(not_found().into());
+    }
+    Ok(inbox::inbox_item(db, tenant_id, id).await?.map(InboxItem::from).ok_or_else(not_found)?)
 }
 
 pub async fn list_messages(req: &Request, env: &Env, conversation_id: &str) -> AppResult<Response> {

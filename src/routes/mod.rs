@@ -28,6 +28,7 @@ pub mod saved_searches;
 pub mod session;
 pub mod settings;
 pub mod simulator;
+pub mod takeover;
 pub mod test_hooks;
 pub mod tickets;
 pub mod twilio_relay;

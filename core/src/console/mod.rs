@@ -1,6 +1,10 @@
-//! The operator console's decisions: who may do what through the API (`access`) and the
-//! browser session — its cookie, lifetimes and CSRF token (`session`). The D1 rows and the
+//! The operator console's decisions: who may do what through the API (`access`), the
+//! browser session — its cookie, lifetimes and CSRF token (`session`) — the conversation list
+//! (`inbox`), human takeover (`takeover`), the copilot's draft (`copilot`), a contact's
+//! timeline (`timeline`) and the counters' day (`stats`). The D1 rows and the
 //! routes are the Worker's (`src/platform/d1/sessions.rs`, `src/routes/session.rs`).
 
 pub mod access;
+pub mod inbox;
 pub mod session;
+pub mod takeover;

@@ -6,6 +6,7 @@ pub mod bookings;
 pub mod contact_message;
 pub mod d1;
 pub mod env;
+pub mod holds;
 pub mod http;
 pub mod info_pack;
 pub mod intents;

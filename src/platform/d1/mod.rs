@@ -6,6 +6,8 @@ pub mod call_summaries;
 pub mod calls;
 mod contacts;
 mod escalations;
+pub mod holds;
+pub mod inbox;
 pub mod kb;
 pub mod kb_jobs;
 pub mod kb_unanswered;
@@ -26,7 +28,7 @@ pub use frontdesk_durable::platform::d1::{database, statement, Arg};
 pub use leads::{lead, lead_changes, lead_list, set_lead_status, Lead};
 pub use reads::{
     apply_message_status, apply_outbound_status, audit_list, contact, contact_list, contact_messages, conversation,
-    conversation_list, message_list, outbox_list, ContactFilter,
+    message_list, outbox_list, ContactFilter,
 };
 pub use settings::{save_tenant, tenant_row, TenantRow};
 pub use tenants::{channel_tenant, forget_cached_channels, tenant_for_api_key, tenant_profile, ChannelTenant};

@@ -2,25 +2,11 @@
 //! extra row so the caller knows whether another page exists (`api::page`).
 
 use super::{statement, Arg};
-use frontdesk_core::api::PageRequest;
+use frontdesk_core::api::{like_escaped, PageRequest};
 use frontdesk_core::records::{Contact, Conversation, Message};
 use worker::{D1Database, Result};
 
 const CONVERSATION_COLUMNS: &str = "id, contact_id, channel, status, started_at, last_message_at";
-
-pub async fn conversation_list(db: &D1Database, tenant_id: &str, page: &PageRequest) -> Result<Vec<Conversation>> {
-    statement(
-        db,
-        &format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations \
-             WHERE tenant_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3"
-        ),
-        &[Arg::Text(tenant_id), Arg::OptText(page.before.as_deref()), Arg::Int(page.fetch_limit().into())],
-    )?
-    .all()
-    .await?
-    .results()
-}
 
 pub async fn conversation(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<Conversation>> {
     statement(
@@ -54,7 +40,7 @@ pub async fn contact_list(
     filter: &ContactFilter<'_>,
     page: &PageRequest,
 ) -> Result<Vec<Contact>> {
-    let name = filter.name.map(|n| n.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let name = filter.name.map(like_escaped);
     statement(
         db,
         "SELECT id, phone, email, name, created_at, updated_at FROM contacts \
