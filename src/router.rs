@@ -3,10 +3,10 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    api, approvals, audit, bookings, calls, contact_messages, escalations, events, health, info_packs, kb,
+    api, api_keys, approvals, audit, bookings, calls, contact_messages, escalations, events, health, info_packs, kb,
     kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize, oauth_register, oauth_token,
     openphone, saved_searches, session, settings, simulator, takeover, test_hooks, tickets, twilio_relay, twilio_sms,
-    twilio_voice, understand, unparsed, web_chat, web_form, well_known,
+    twilio_voice, understand, unparsed, users, web_chat, web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -122,6 +122,14 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["api", "v1", "bookings"]) => bookings::create(req, &env).await,
         (Method::Get, ["api", "v1", "bookings", id]) => bookings::get(&req, &env, id).await,
         (Method::Post, ["api", "v1", "bookings", id]) => bookings::update(req, &env, id).await,
+        (Method::Get, ["api", "v1", "users"]) => users::list(req, &env).await,
+        (Method::Post, ["api", "v1", "users"]) => users::create(req, &env).await,
+        (Method::Patch, ["api", "v1", "users", id]) => users::update(req, &env, id).await,
+        (Method::Delete, ["api", "v1", "users", id]) => users::delete(req, &env, id).await,
+        (Method::Get, ["api", "v1", "keys"]) => api_keys::list(req, &env).await,
+        (Method::Post, ["api", "v1", "keys"]) => api_keys::create(req, &env).await,
+        (Method::Post, ["api", "v1", "keys", id, "rotate"]) => api_keys::rotate(req, &env, id).await,
+        (Method::Delete, ["api", "v1", "keys", id]) => api_keys::revoke(req, &env, id).await,
         (Method::Get, ["__test", "principal"]) => test_hooks::principal(&req, &env).await,
         (Method::Post, ["__test", "sweep"]) => test_hooks::sweep_now(req, &env).await,
         (Method::Post, ["__test", "job"]) => test_hooks::run_job(req, &env).await,
@@ -178,6 +186,8 @@ fn is_route(segments: &[&str]) -> bool {
                     | "calls"
                     | "approvals"
                     | "audit"
+                    | "users"
+                    | "keys"
             ]
             | ["api", "v1", "listings", _]
             | ["api", "v1", "contacts", _, "interest" | "saved-searches" | "info-pack" | "messages"]
@@ -188,6 +198,8 @@ fn is_route(segments: &[&str]) -> bool {
             | ["api", "v1", "settings", "template"]
             | ["api", "v1", "escalations" | "leads" | "tickets" | "calls" | "approvals", _]
             | ["api", "v1", "conversations", _]
+            | ["api", "v1", "users" | "keys", _]
+            | ["api", "v1", "keys", _, "rotate"]
             | ["api", "v1", "conversations", _, "messages" | "takeover" | "handback" | "reply" | "read"]
             | ["api", "v1", "unparsed", _, "replay"]
             | ["api", "v1", "kb"]

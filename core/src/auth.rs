@@ -32,6 +32,22 @@ impl ApiKey {
     }
 }
 
+/// How many leading characters of a key are kept in clear (`api_keys.prefix`) so people can
+/// tell their keys apart in a list; 12 is `fd_` and the start of the slug, never the secret.
+pub const PREFIX_CHARS: usize = 12;
+
+/// A new key for the tenant `slug` from 32 random bytes (the platform CSPRNG's): the slug says
+/// whose a leaked key is, the 256 random bits make it unguessable.
+pub fn new_key(slug: &str, random: [u8; 32]) -> String {
+    use base64::Engine;
+    format!("fd_{slug}_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random))
+}
+
+/// What `api_keys.prefix` keeps of `key`.
+pub fn key_prefix(key: &str) -> String {
+    key.chars().take(PREFIX_CHARS).collect()
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -54,6 +70,17 @@ mod tests {
             assert!(ApiKey::from_bearer(bad).is_none(), "{bad}");
         }
         assert!(ApiKey::from_bearer(&format!("Bearer fd_{}", "a".repeat(200))).is_none());
+    }
+
+    #[test]
+    fn new_keys_are_accepted_as_bearers_and_differ_by_their_randomness() {
+        let a = new_key("clinic-north", [1; 32]);
+        let b = new_key("clinic-north", [2; 32]);
+        assert_ne!(a, b);
+        assert!(a.starts_with("fd_clinic-north_"));
+        let bearer = ApiKey::from_bearer(&format!("Bearer {a}")).expect("a new key is a valid bearer");
+        assert_eq!(bearer.hash(), sha256_hex(a.as_bytes()));
+        assert_eq!(key_prefix(&a), "fd_clinic-no");
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub const USER: &str = "usr";
 pub const OAUTH_GRANT: &str = "grt";
 pub const OAUTH_CLIENT: &str = "cli";
 pub const APPROVAL: &str = "apr";
+pub const API_KEY: &str = "key";
+pub const TENANT: &str = "ten";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;

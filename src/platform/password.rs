@@ -4,7 +4,8 @@
 //! (`frontdesk_core::users::password`).
 
 use crate::error::{AppError, AppResult};
-use frontdesk_core::users::password::{PasswordHash, HASH_BYTES};
+use frontdesk_core::users::password::{PasswordHash, HASH_BYTES, ITERATIONS, SALT_BYTES};
+use frontdesk_durable::platform::time::random_bytes;
 use wasm_bindgen::{JsCast, JsValue};
 use worker::js_sys::{self, Array, Function, Object, Reflect, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
@@ -54,4 +55,11 @@ pub async fn verify(password: &str, stored: &str) -> AppResult<bool> {
         return Ok(false);
     };
     Ok(hash.matches(&derive(password, &hash.salt, hash.iterations).await?))
+}
+
+/// The stored form of a new `password`: a fresh random salt, `ITERATIONS` rounds.
+pub async fn hash_new(password: &str) -> AppResult<String> {
+    let salt = random_bytes::<SALT_BYTES>().to_vec();
+    let hash = derive(password, &salt, ITERATIONS).await?;
+    Ok(PasswordHash { iterations: ITERATIONS, salt, hash }.format())
 }

@@ -25,6 +25,8 @@ pub enum Who {
 pub struct Caller {
     pub tenant_id: String,
     pub who: Who,
+    /// What the caller may do: an API key acts as the owner.
+    pub role: Role,
 }
 
 impl Caller {
@@ -46,7 +48,7 @@ pub async fn resolve(req: &Request, env: &Env) -> AppResult<(D1Database, Caller)
     if let Some(header) = headers.get("authorization")? {
         let key = ApiKey::from_bearer(&header).ok_or_else(ApiError::unauthorized)?;
         let owner = d1::tenant_for_api_key(&db, &key).await?.ok_or_else(ApiError::unauthorized)?;
-        let caller = Caller { tenant_id: owner.tenant_id, who: Who::Key(owner.key_id) };
+        let caller = Caller { tenant_id: owner.tenant_id, who: Who::Key(owner.key_id), role: Role::Owner };
         return Ok((db, caller));
     }
     let cookies = headers.get("cookie")?.unwrap_or_default();
@@ -62,7 +64,7 @@ pub async fn resolve(req: &Request, env: &Env) -> AppResult<(D1Database, Caller)
     if !role.may(required_access(&method, &rest)) {
         return Err(ApiError::forbidden().into());
     }
-    Ok((db, Caller { tenant_id: row.tenant_id, who: Who::User(row.user_id) }))
+    Ok((db, Caller { tenant_id: row.tenant_id, who: Who::User(row.user_id), role }))
 }
 
 /// The unrevoked, unexpired session of a cookie's secret (and its hash), its idle deadline

@@ -1,7 +1,9 @@
 //! One module per route family. Each handler parses, calls one core or platform function per
 //! step, and maps the result.
 
+pub mod admin;
 pub mod api;
+pub mod api_keys;
 pub mod approvals;
 pub mod audit;
 pub mod bookings;
@@ -36,6 +38,7 @@ pub mod twilio_sms;
 pub mod twilio_voice;
 pub mod understand;
 pub mod unparsed;
+pub mod users;
 pub mod web_chat;
 pub mod web_form;
 pub mod well_known;

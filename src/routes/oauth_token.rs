@@ -18,8 +18,8 @@ use frontdesk_core::oauth::client::{presented_credentials, AuthMethod};
 use frontdesk_core::oauth::error::OAuthError;
 use frontdesk_core::oauth::tokens::{self, Kind, RefreshUse, ACCESS_TTL_MS, REFRESH_TTL_MS};
 use frontdesk_core::oauth::{mcp_resource, pkce};
-use frontdesk_core::ports::{Clock, Random};
-use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
+use frontdesk_core::ports::Clock;
+use frontdesk_durable::platform::time::{random_bytes, WorkerClock};
 use serde_json::json;
 use worker::{D1Database, Env, Headers, Request, Response};
 
@@ -27,11 +27,7 @@ const MAX_FORM_BYTES: usize = 16 * 1024;
 
 /// A new secret of `kind` from the platform CSPRNG.
 pub fn new_secret(kind: Kind) -> String {
-    let mut random = [0u8; 32];
-    for chunk in random.chunks_mut(8) {
-        chunk.copy_from_slice(&WorkerRandom.next_u64().to_le_bytes());
-    }
-    tokens::new_secret(kind, random)
+    tokens::new_secret(kind, random_bytes())
 }
 
 fn no_store(status: u16, body: &serde_json::Value) -> AppResult<Response> {

@@ -34,6 +34,15 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("GET", "*/*/*", Access::Read),
     ("GET", "*/*/*/*", Access::Read),
     ("GET", "audit", Access::Admin),
+    // Who may sign in and with which keys is the admins' business, to read as to change.
+    ("GET", "users", Access::Admin),
+    ("POST", "users", Access::Admin),
+    ("PATCH", "users/*", Access::Admin),
+    ("DELETE", "users/*", Access::Admin),
+    ("GET", "keys", Access::Admin),
+    ("POST", "keys", Access::Admin),
+    ("POST", "keys/*/rotate", Access::Admin),
+    ("DELETE", "keys/*", Access::Admin),
     // Signing in and out: the login itself is not authenticated (`src/routes/session.rs`).
     ("POST", "session", Access::Read),
     ("DELETE", "session", Access::Read),
@@ -112,6 +121,9 @@ mod tests {
             ("POST", "simulator/sms"),
         ];
         if admin.contains(&(method, path)) || path.starts_with("kb") && method != "GET" {
+            return Access::Admin;
+        }
+        if ["users", "keys"].contains(&path) && method == "GET" {
             return Access::Admin;
         }
         if ["users", "keys", "tenant", "tenants"].iter().any(|p| path.split('/').next() == Some(p)) && method != "GET" {

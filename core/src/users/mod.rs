@@ -3,6 +3,7 @@
 //! (`lockout`) and the optional second factor (`totp`). The WebCrypto key derivation and the
 //! D1 rows are the Worker's (`src/platform/password.rs`, `src/platform/d1/users.rs`).
 
+pub mod admin;
 pub mod lockout;
 pub mod password;
 pub mod totp;
@@ -26,6 +27,15 @@ impl Role {
             "agent" => Some(Role::Agent),
             "viewer" => Some(Role::Viewer),
             _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Agent => "agent",
+            Role::Viewer => "viewer",
         }
     }
 

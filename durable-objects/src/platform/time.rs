@@ -61,6 +61,15 @@ impl Random for WorkerRandom {
     }
 }
 
+/// `N` bytes from the platform CSPRNG, for secrets (keys, tokens, salts).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    for chunk in bytes.chunks_mut(8) {
+        chunk.copy_from_slice(&WorkerRandom.next_u64().to_le_bytes()[..chunk.len()]);
+    }
+    bytes
+}
+
 /// The wall-clock time at `now_ms` in `timezone` (IANA name), or in UTC if the name is unknown.
 pub fn local_time(now_ms: u64, timezone: &str) -> LocalTime {
     render_local(now_ms, timezone)

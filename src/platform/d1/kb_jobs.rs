@@ -16,16 +16,11 @@ pub struct KbJob {
     pub status: String,
     pub document_id: Option<String>,
     pub chunk_count: Option<u64>,
-    #[serde(deserialize_with = "flag")]
+    #[serde(deserialize_with = "super::flag")]
     pub duplicate: Option<bool>,
     pub error: Option<String>,
     pub created_at: u64,
     pub updated_at: u64,
-}
-
-/// SQLite has no booleans: `duplicate` is 0, 1 or NULL.
-fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<bool>, D::Error> {
-    Ok(Option::<f64>::deserialize(d)?.map(|n| n != 0.0))
 }
 
 pub struct NewJob<'a> {

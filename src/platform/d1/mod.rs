@@ -1,6 +1,7 @@
 //! The Worker's D1 queries: tenant resolution and the tenant API's reads. The inbound write
 //! path belongs to `ConversationDO` (frontdesk-durable).
 
+pub mod api_keys;
 pub mod approvals;
 pub mod call_summaries;
 pub mod calls;
@@ -89,6 +90,11 @@ pub async fn by_id<R: serde::de::DeserializeOwned>(
     )?
     .first(None)
     .await
+}
+
+/// SQLite has no booleans: a flag column or expression is 0, 1 or NULL.
+pub fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<bool>, D::Error> {
+    Ok(<Option<f64> as serde::Deserialize>::deserialize(d)?.map(|n| n != 0.0))
 }
 
 /// One `audit_log` row: who did what to which subject, and when.

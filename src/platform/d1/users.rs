@@ -89,3 +89,129 @@ pub async fn record_attempt(db: &D1Database, user: Option<(&str, LoginState)>, a
     db.batch(batch).await?;
     Ok(())
 }
+
+/// A user as the console lists them: never the password hash or the second factor's secret.
+#[derive(Deserialize, serde::Serialize)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    /// Whether a second factor is set up.
+    #[serde(deserialize_with = "super::flag")]
+    pub totp: Option<bool>,
+    pub created_at: u64,
+}
+
+const USER_VIEW: &str = "id, email, role, totp_secret IS NOT NULL AS totp, created_at";
+
+pub async fn user_list(db: &D1Database, tenant_id: &str) -> Result<Vec<UserView>> {
+    statement(
+        db,
+        &format!("SELECT {USER_VIEW} FROM users WHERE tenant_id = ?1 ORDER BY created_at, id"),
+        &[Arg::Text(tenant_id)],
+    )?
+    .all()
+    .await?
+    .results()
+}
+
+pub async fn user_view(db: &D1Database, tenant_id: &str, id: &str) -> Result<Option<UserView>> {
+    statement(
+        db,
+        &format!("SELECT {USER_VIEW} FROM users WHERE tenant_id = ?1 AND id = ?2"),
+        &[Arg::Text(tenant_id), Arg::Text(id)],
+    )?
+    .first(None)
+    .await
+}
+
+pub async fn owner_count(db: &D1Database, tenant_id: &str) -> Result<u32> {
+    #[derive(Deserialize)]
+    struct Row {
+        owners: u32,
+    }
+    let row: Option<Row> = statement(
+        db,
+        "SELECT COUNT(*) AS owners FROM users WHERE tenant_id = ?1 AND role = 'owner'",
+        &[Arg::Text(tenant_id)],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map_or(0, |r| r.owners))
+}
+
+/// A new user's row (`password_hash` already derived), as a statement for the caller's batch.
+pub struct NewUserRow<'a> {
+    pub id: &'a str,
+    pub tenant_id: &'a str,
+    pub email: &'a str,
+    pub role: &'a str,
+    pub password_hash: &'a str,
+    pub created_at: u64,
+}
+
+/// Inserts the user unless the tenant already has that email (then it changes nothing).
+pub fn insert_user_statement(db: &D1Database, user: &NewUserRow<'_>) -> Result<worker::D1PreparedStatement> {
+    statement(
+        db,
+        "INSERT INTO users (id, tenant_id, email, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+         ON CONFLICT (tenant_id, email) DO NOTHING",
+        &[
+            Arg::Text(user.id),
+            Arg::Text(user.tenant_id),
+            Arg::Text(user.email),
+            Arg::Text(user.role),
+            Arg::Text(user.password_hash),
+            Arg::Int(user.created_at),
+        ],
+    )
+}
+
+/// The SQL twin of `core::users::admin::may_change`'s last-owner rule, inside the write: a
+/// user stops being an owner only while another owner remains, however many requests race.
+const ANOTHER_OWNER_REMAINS: &str =
+    "(role <> 'owner' OR (SELECT COUNT(*) FROM users o WHERE o.tenant_id = ?1 AND o.role = 'owner') > 1)";
+
+/// Gives the user `role`; whether it changed (false: no such user, or the last owner).
+pub async fn set_role(db: &D1Database, id: &str, role: &str, audit: &Audit<'_>) -> Result<bool> {
+    let change = statement(
+        db,
+        &format!(
+            "UPDATE users SET role = ?3 WHERE tenant_id = ?1 AND id = ?2 AND (?3 = 'owner' OR {ANOTHER_OWNER_REMAINS})"
+        ),
+        &[Arg::Text(audit.tenant_id), Arg::Text(id), Arg::Text(role)],
+    )?;
+    super::change_audited(db, change, audit).await
+}
+
+/// Removes the user and everything they signed in with (console sessions, OAuth grants with
+/// their codes and tokens), so nothing they hold works a moment longer; whether a user was removed (false: no such user, or the last owner).
+pub async fn delete_user(db: &D1Database, id: &str, audit: &Audit<'_>) -> Result<bool> {
+    let args = [Arg::Text(audit.tenant_id), Arg::Text(id)];
+    let grants = "SELECT g.id FROM oauth_grants g WHERE g.tenant_id = ?1 AND g.user_id = ?2";
+    let removable = format!("SELECT 1 FROM users WHERE tenant_id = ?1 AND id = ?2 AND {ANOTHER_OWNER_REMAINS}");
+    let mut batch = Vec::new();
+    for table in ["oauth_tokens", "oauth_codes"] {
+        batch.push(statement(
+            db,
+            &format!("DELETE FROM {table} WHERE tenant_id = ?1 AND grant_id IN ({grants}) AND EXISTS ({removable})"),
+            &args,
+        )?);
+    }
+    for table in ["oauth_grants", "console_sessions"] {
+        batch.push(statement(
+            db,
+            &format!("DELETE FROM {table} WHERE tenant_id = ?1 AND user_id = ?2 AND EXISTS ({removable})"),
+            &args,
+        )?);
+    }
+    batch.push(statement(
+        db,
+        &format!("DELETE FROM users WHERE tenant_id = ?1 AND id = ?2 AND {ANOTHER_OWNER_REMAINS}"),
+        &args,
+    )?);
+    batch.push(super::audit_if_changed(db, audit)?);
+    let results = db.batch(batch).await?;
+    let removed = results.get(4).and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+    Ok(removed > 0)
+}
