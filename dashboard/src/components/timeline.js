@@ -4,9 +4,9 @@ import { channelLabel, dateTime, deliveryLabel, time } from '../lib/format.js';
 
 const ms = (v) => (v === null || v === undefined ? '–' : v < 1000 ? `${v} ms` : `${(v / 1000).toFixed(1)} s`);
 
-function Message({ m }) {
-  const staff = m.author?.kind === 'staff' || m.author_user_id || m.sent_by;
-  const who = m.direction === 'inbound' ? '' : staff ? `Staff${m.author?.email ? ` · ${m.author.email}` : ''}` : 'AI receptionist';
+function Message({ m, by }) {
+  const staff = by ?? m.by ?? m.author;
+  const who = m.direction === 'inbound' || !staff ? '' : staff.you ? 'You' : `Staff · ${staff.email ?? staff.actor ?? 'API key'}`;
   return html`<li class=${`msg ${m.direction}${staff ? ' staff' : ''}`} data-testid="message" data-direction=${m.direction}>
     ${m.body}
     <div class="meta">
@@ -44,10 +44,10 @@ function Other({ item }) {
   return null;
 }
 
-export function Timeline({ items }) {
+export function Timeline({ items, senders = {} }) {
   return html`<ol class="timeline" aria-label="Timeline" aria-live="polite" data-testid="timeline">
     ${items.map((item) => {
-      if (item.kind === 'message' || (!item.kind && item.body !== undefined)) return html`<${Message} key=${item.id} m=${item.message ?? item} />`;
+      if (item.kind === 'message' || (!item.kind && item.body !== undefined)) return html`<${Message} key=${item.id} m=${item.message ?? item} by=${senders[(item.message ?? item).id]} />`;
       if (item.kind === 'call') return html`<${Call} key=${item.id} c=${item.call ?? item} />`;
       return html`<${Other} key=${item.id ?? `${item.kind}-${item.at}`} item=${item} />`;
     })}

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { ApiError, get, post } from '../lib/api.js';
 import { useLoad } from '../lib/use_load.js';
+import { subscribe } from '../lib/live.js';
 import { channelLabel, contactName, phone } from '../lib/format.js';
 import { contacts, remember } from '../lib/contacts.js';
 import { can, identity, toast, useStore } from '../lib/store.js';
@@ -36,6 +37,12 @@ export function Conversation({ id, onClose }) {
   const who = useStore(identity);
   const [draft, setDraft] = useState('');
   const box = useRef(null);
+  // Who sent what, for staff replies: the list of messages does not say, the live event does.
+  const [senders, setSenders] = useState({});
+  useEffect(() => subscribe((e) => {
+    const m = e.data?.message;
+    if (e.type === 'message.sent' && m && e.data.by) setSenders((s) => ({ ...s, [m.id]: e.data.by }));
+  }), []);
 
   useEffect(() => { setDraft(''); post(`conversations/${id}/read`).catch(() => {}); }, [id]);
   useEffect(() => {
@@ -48,7 +55,7 @@ export function Conversation({ id, onClose }) {
   const { conversation: c, items } = data;
   const contact = c.contact ?? known[c.contact_id];
   const held = c.held_by;
-  const mine = held && held.user_id === who?.user?.id;
+  const mine = held && (who?.mode === 'key' ? held.user_id === null : held.user_id === who?.user?.id);
   const mayWrite = can('write');
   const canReply = mayWrite && REPLY_CHANNELS.has(c.channel);
 
@@ -57,7 +64,8 @@ export function Conversation({ id, onClose }) {
   const send = async () => {
     const text = draft.trim();
     if (!text) throw new Error('Write a reply first.');
-    await post(`conversations/${id}/reply`, { text });
+    const sent = await post(`conversations/${id}/reply`, { text });
+    setSenders((s) => ({ ...s, [sent.message_id]: { email: who?.user?.email, you: true } }));
     setDraft('');
     await reload();
   };
@@ -85,10 +93,10 @@ export function Conversation({ id, onClose }) {
       </div>
     </div>
     ${held ? html`<div class="held-note" role="status" data-testid="held">
-      ${mine ? 'You are handling this conversation. The AI stays silent until you hand it back.' : `${held.email} is handling this conversation; the AI is paused.`}
+      ${mine ? 'You are handling this conversation. The AI stays silent until you hand it back.' : `${held.email ?? 'Someone using an API key'} is handling this conversation; the AI is paused.`}
     </div>` : null}
     <${Failed} error=${error} />
-    <${Timeline} items=${items} />
+    <${Timeline} items=${items} senders=${senders} />
     ${loading ? html`<span class="sr-only" role="status">Updating</span>` : null}
     ${canReply ? html`<form class="composer" onSubmit=${(e) => e.preventDefault()}>
         <label for="reply" class="sr-only">Reply</label>

@@ -10,7 +10,7 @@ import { go } from '../lib/route.js';
 import { Badge, Empty, Failed, Loading, Page, Select } from '../components/ui.js';
 import { Conversation } from './conversation.js';
 
-const CHANNELS = [['', 'All channels'], ['sms', 'SMS'], ['whatsapp', 'WhatsApp'], ['chat', 'Web chat'], ['email', 'Email / forms'], ['voice', 'Calls']];
+const CHANNELS = [['', 'All channels'], ['sms', 'SMS'], ['whatsapp', 'WhatsApp'], ['chat', 'Web chat'], ['form', 'Web forms'], ['email', 'Email'], ['voice', 'Calls']];
 const STATUSES = [['open', 'Open'], ['closed', 'Closed'], ['', 'Open and closed']];
 const CALLERS = [['', 'Anyone'], ['lead', 'Leads'], ['tenant', 'Tenants'], ['landlord', 'Landlords']];
 const LIVE_TYPES = new Set(['message.received', 'message.sent', 'conversation.held', 'conversation.released', 'call.summarized']);
@@ -63,7 +63,7 @@ export function Inbox({ route }) {
                 <span class="tags">
                   <${Badge}>${channelLabel(c.channel)}<//>
                   ${c.status === 'closed' ? html`<${Badge}>closed<//>` : null}
-                  ${c.held_by ? html`<${Badge} kind="held" title=${`Held by ${c.held_by.email}`}>Staff: ${c.held_by.email.split('@')[0]}<//>` : null}
+                  ${c.held_by ? html`<${Badge} kind="held" title=${`Taken over by ${c.held_by.email ?? 'an API key'}`}>With ${c.held_by.email?.split('@')[0] ?? 'staff'}<//>` : null}
                   ${c.unread ? html`<${Badge} kind="unread">${c.unread} unread<//>` : null}
                 </span>
               </a></li>`;
