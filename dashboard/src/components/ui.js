@@ -45,7 +45,8 @@ export function Action({ run, done, children, kind = '', disabled, label, type =
       await run();
       if (done) toast(done, 'ok');
     } catch (err) {
-      toast(err.status === 403 ? 'Your role is not allowed to do that.' : err.message, 'error');
+      const missing = err.status === 404 && /route/.test(err.message ?? '');
+      toast(err.status === 403 ? 'Your role is not allowed to do that.' : missing ? 'This server does not offer that yet.' : err.message, 'error');
     } finally {
       setBusy(false);
     }

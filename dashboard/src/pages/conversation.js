@@ -28,7 +28,7 @@ async function loadConversation(id) {
   return { conversation, items };
 }
 
-export function Conversation({ id, onClose }) {
+export function Conversation({ id, onClose, onRead }) {
   const { data, error, loading, reload } = useLoad(() => loadConversation(id), [id], (e) => {
     const c = e.data?.conversation;
     return (c && c.id === id) || e.data?.conversation_id === id || e.type === 'call.turn' || e.type === 'call.summarized';
@@ -44,7 +44,12 @@ export function Conversation({ id, onClose }) {
     if (e.type === 'message.sent' && m && e.data.by) setSenders((s) => ({ ...s, [m.id]: e.data.by }));
   }), []);
 
-  useEffect(() => { setDraft(''); post(`conversations/${id}/read`).catch(() => {}); }, [id]);
+  useEffect(() => { setDraft(''); }, [id]);
+  // Open means read, including what arrives while it is open.
+  const seen = data?.items?.length;
+  useEffect(() => {
+    if (seen !== undefined) post(`conversations/${id}/read`).then(() => onRead?.(id), () => {});
+  }, [id, seen]);
   useEffect(() => {
     const list = document.querySelector('.timeline');
     if (list) list.scrollTop = list.scrollHeight;

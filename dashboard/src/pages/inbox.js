@@ -70,7 +70,8 @@ export function Inbox({ route }) {
           })}
         </ul>` : null}
       </div>
-      ${openId ? html`<${Conversation} id=${openId} onClose=${() => go('inbox')} />`
+      ${openId ? html`<${Conversation} id=${openId} onClose=${() => go('inbox')}
+          onRead=${() => list.reload()} />`
         : html`<div class="empty hide-narrow">Choose a conversation to read it, take it over or reply.</div>`}
     </div>
   <//>`;
