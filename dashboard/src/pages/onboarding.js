@@ -4,7 +4,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { get, post, put, useSession } from '../lib/api.js';
-import { connect } from '../lib/live.js';
 import { can, identity, toast, useStore } from '../lib/store.js';
 import { Action, Field, Page } from '../components/ui.js';
 import { HoursEditor } from '../components/hours.js';
@@ -52,7 +51,6 @@ function CreateStep({ onCreated }) {
     const session = await post('/api/v1/session', { email, password, tenant: s });
     useSession(session.csrf_token);
     identity.set({ mode: 'session', user: session.user, tenant: session.tenant });
-    connect();
     onCreated(created);
   };
   return html`<form class="card" onSubmit=${(e) => e.preventDefault()}>
@@ -62,8 +60,8 @@ function CreateStep({ onCreated }) {
     <${Field} id="ob-slug" label="Short name (in links)" hint=${`Letters, digits and dashes. Default: ${slugify(name) || '…'}`}>
       <input id="ob-slug" aria-describedby="ob-slug-hint" value=${slug} placeholder=${slugify(name)} onInput=${(e) => setSlug(e.target.value)} /><//>
     <${Field} id="ob-email" label="Owner's email"><input id="ob-email" type="email" autocomplete="off" required value=${email} onInput=${(e) => setEmail(e.target.value)} /><//>
-    <${Field} id="ob-password" label="Owner's password" hint="At least 12 characters."><input id="ob-password" type="password" autocomplete="new-password" aria-describedby="ob-password-hint" required value=${password} onInput=${(e) => setPassword(e.target.value)} /><//>
-    <${Action} kind="primary" run=${create} disabled=${!name.trim() || !email || password.length < 12}>Create business<//>
+    <${Field} id="ob-password" label="Owner's password" hint="At least 10 characters."><input id="ob-password" type="password" autocomplete="new-password" aria-describedby="ob-password-hint" required value=${password} onInput=${(e) => setPassword(e.target.value)} /><//>
+    <${Action} kind="primary" run=${create} disabled=${!name.trim() || !email || password.length < 10}>Create business<//>
   </form>`;
 }
 
@@ -106,13 +104,19 @@ function ConnectStep({ created, onNext }) {
     twilio_sms: `${origin}/webhooks/twilio/sms`, twilio_voice: `${origin}/webhooks/twilio/voice`,
     meta_whatsapp: `${origin}/webhooks/meta/whatsapp`, openphone: `${origin}/webhooks/openphone`,
   };
-  const LABEL = { twilio_sms: 'Twilio: A message comes in', twilio_voice: 'Twilio: A call comes in', meta_whatsapp: 'Meta WhatsApp: Callback URL', openphone: 'OpenPhone: Webhook URL' };
+  const LABEL = {
+    twilio_sms: 'Twilio number → Messaging: "A message comes in"', twilio_voice: 'Twilio number → Voice: "A call comes in"',
+    twilio_status: 'Twilio: status callback', meta_whatsapp: 'Meta WhatsApp: Callback URL', openphone: 'OpenPhone: Webhook URL',
+    web_form: 'Your website form posts to', missed_call: 'Missed-call webhook', chat: 'Website chat (used by the widget)',
+  };
   return html`<section class="card">
     <h2>Connect your numbers</h2>
     <p class="muted">Paste these into your providers' consoles. Until then, replies are recorded as <em>simulated</em>.</p>
     ${Object.entries(urls).map(([k, url]) => html`<div class="field"><span class="hint">${LABEL[k] ?? k}</span>
       <div class="copy-row"><code>${url}</code><button type="button" onClick=${() => navigator.clipboard?.writeText(url).then(() => toast('Copied.', 'ok'))}>Copy</button></div></div>`)}
-    ${created?.number ? html`<p>Your simulated number: <strong>${created.number}</strong></p>` : null}
+    ${created?.channels?.sms?.number ? html`<p>Your number until you connect Twilio (simulated): <strong>${created.channels.sms.number}</strong></p>` : null}
+    ${created?.api_key ? html`<div class="field"><span class="hint">API key for scripts and integrations — shown once, keep it somewhere safe</span>
+      <div class="copy-row"><code>${created.api_key}</code><button type="button" onClick=${() => navigator.clipboard?.writeText(created.api_key).then(() => toast('Copied.', 'ok'))}>Copy</button></div></div>` : null}
     <${Action} kind="primary" run=${async () => onNext()}>Continue<//>
   </section>`;
 }
