@@ -5,8 +5,8 @@ use crate::error::AppError;
 use crate::routes::{
     api, api_keys, approvals, audit, bookings, calls, contact_messages, escalations, events, health, info_packs, kb,
     kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize, oauth_register, oauth_token,
-    openphone, saved_searches, session, settings, simulator, takeover, test_hooks, tickets, twilio_relay, twilio_sms,
-    twilio_voice, understand, unparsed, users, web_chat, web_form, well_known,
+    openphone, saved_searches, session, settings, simulator, takeover, tenants, test_hooks, tickets, twilio_relay,
+    twilio_sms, twilio_voice, understand, unparsed, users, web_chat, web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -126,6 +126,9 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["api", "v1", "users"]) => users::create(req, &env).await,
         (Method::Patch, ["api", "v1", "users", id]) => users::update(req, &env, id).await,
         (Method::Delete, ["api", "v1", "users", id]) => users::delete(req, &env, id).await,
+        (Method::Post, ["api", "v1", "tenants"]) => tenants::create(req, &env).await,
+        (Method::Post, ["api", "v1", "tenant", "pause"]) => tenants::set_paused(req, &env, true).await,
+        (Method::Post, ["api", "v1", "tenant", "resume"]) => tenants::set_paused(req, &env, false).await,
         (Method::Get, ["api", "v1", "keys"]) => api_keys::list(req, &env).await,
         (Method::Post, ["api", "v1", "keys"]) => api_keys::create(req, &env).await,
         (Method::Post, ["api", "v1", "keys", id, "rotate"]) => api_keys::rotate(req, &env, id).await,
@@ -188,6 +191,7 @@ fn is_route(segments: &[&str]) -> bool {
                     | "audit"
                     | "users"
                     | "keys"
+                    | "tenants"
             ]
             | ["api", "v1", "listings", _]
             | ["api", "v1", "contacts", _, "interest" | "saved-searches" | "info-pack" | "messages"]
@@ -200,6 +204,7 @@ fn is_route(segments: &[&str]) -> bool {
             | ["api", "v1", "conversations", _]
             | ["api", "v1", "users" | "keys", _]
             | ["api", "v1", "keys", _, "rotate"]
+            | ["api", "v1", "tenant", "pause" | "resume"]
             | ["api", "v1", "conversations", _, "messages" | "takeover" | "handback" | "reply" | "read"]
             | ["api", "v1", "unparsed", _, "replay"]
             | ["api", "v1", "kb"]

@@ -38,6 +38,7 @@ fn signed_body(body_text: &str) -> (Vec<u8>, String) {
 
 fn inbound_turn(inbound: InboundMessage, settings: Settings, local_time: LocalTime) -> InboundTurn {
     let tenant = TenantContext {
+        paused: false,
         tenant_id: "ten_demo".into(),
         business_name: "Maple & Pine Lettings".into(),
         settings,

@@ -146,6 +146,7 @@ mod tests {
         }))
         .unwrap();
         let tenant = TenantContext {
+            paused: false,
             tenant_id: "ten_demo".into(),
             business_name: "Maple & Pine".into(),
             settings,

@@ -30,6 +30,7 @@ pub const OAUTH_CLIENT: &str = "cli";
 pub const APPROVAL: &str = "apr";
 pub const API_KEY: &str = "key";
 pub const TENANT: &str = "ten";
+pub const CHANNEL: &str = "chn";
 
 const TIME_DIGITS: usize = 13;
 const RANDOM_DIGITS: usize = 10;

@@ -56,6 +56,9 @@ pub struct InboundTurn {
     /// what hung) and the team gets an `ai_failure` escalation.
     #[serde(default)]
     pub recovery: bool,
+    /// The tenant is paused: the turn answers with the holding reply (`core::pause`).
+    #[serde(default)]
+    pub paused: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +105,8 @@ pub struct TenantContext {
     pub business_name: String,
     pub settings: Settings,
     pub local_time: LocalTime,
+    /// `tenants.status = 'paused'`.
+    pub paused: bool,
 }
 
 impl InboundTurn {
@@ -121,6 +126,7 @@ impl InboundTurn {
             business_name: tenant.business_name,
             settings: tenant.settings,
             local_time: tenant.local_time,
+            paused: tenant.paused,
             provider: provider.to_owned(),
             event_id: event_id.to_owned(),
             channel,
@@ -549,6 +555,7 @@ mod tests {
             attempt: 0,
             claim_at: None,
             recovery: false,
+            paused: false,
         }
     }
 
@@ -573,6 +580,7 @@ mod tests {
     #[test]
     fn two_people_sending_the_same_form_id_are_two_events() {
         let tenant = || TenantContext {
+            paused: false,
             tenant_id: "ten_demo".into(),
             business_name: "Maple & Pine Lettings".into(),
             settings: Settings::default(),

@@ -169,6 +169,10 @@ impl Thread {
         ids: &NewIds,
         live: Option<&LiveText>,
     ) -> Result<Decision> {
+        if turn.paused && turn.wants_reply() {
+            let holding = frontdesk_core::pause::holding_reply(turn, RulesBrain.respond(brain_turn));
+            return Ok(Decision::Reply(Box::new(holding), None));
+        }
         let llm = turn.settings.llm.as_ref().filter(|_| turn.is_contact_words() && !turn.recovery);
         let Some(settings) = llm else {
             let mut reply = if turn.wants_reply() { RulesBrain.respond(brain_turn) } else { Reply::silent() };
@@ -237,7 +241,8 @@ impl Thread {
             (Some(conversation), false) => holds::is_held(store.database(), &turn.tenant_id, &conversation.id).await?,
             _ => false,
         };
-        if turn.is_contact_words() && !turn.body.trim().is_empty() && !held {
+        // A paused tenant's holding reply searches nothing and does nothing for the contact either.
+        if turn.is_contact_words() && !turn.body.trim().is_empty() && !held && !turn.paused {
             brain_turn.knowledge = knowledge(&self.env, store.database(), turn).await;
             // Listings, availability and bookings the message asks for, done before the reply
             // is written so it says what really happened. A duplicate never reaches here.

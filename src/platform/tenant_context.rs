@@ -4,6 +4,9 @@ use super::d1::{ChannelTenant, TenantRow};
 use frontdesk_core::inbound::TenantContext;
 use frontdesk_durable::platform::tenant::TenantRecord;
 
+/// `tenants.status` of a tenant whose front desk answers with the holding reply.
+pub const PAUSED: &str = "paused";
+
 impl ChannelTenant {
     pub fn record(&self) -> TenantRecord {
         TenantRecord {
@@ -11,6 +14,7 @@ impl ChannelTenant {
             name: self.name.clone(),
             timezone: self.timezone.clone(),
             settings: self.settings.clone(),
+            paused: self.status == PAUSED,
         }
     }
 
@@ -21,7 +25,13 @@ impl ChannelTenant {
 
 impl TenantRow {
     pub fn into_context(self, now_ms: u64) -> TenantContext {
-        TenantRecord { tenant_id: self.id, name: self.name, timezone: self.timezone, settings: self.settings }
-            .into_context(now_ms)
+        TenantRecord {
+            paused: self.status == PAUSED,
+            tenant_id: self.id,
+            name: self.name,
+            timezone: self.timezone,
+            settings: self.settings,
+        }
+        .into_context(now_ms)
     }
 }

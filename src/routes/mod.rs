@@ -31,6 +31,7 @@ pub mod session;
 pub mod settings;
 pub mod simulator;
 pub mod takeover;
+pub mod tenants;
 pub mod test_hooks;
 pub mod tickets;
 pub mod twilio_relay;

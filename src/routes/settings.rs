@@ -103,7 +103,7 @@ async fn save(db: &D1Database, row: &TenantRow, actor: &str) -> AppResult<()> {
 fn view(row: &TenantRow) -> AppResult<Value> {
     let settings: Value = serde_json::from_str(&row.settings)?;
     Ok(json!({
-        "tenant": { "id": row.id, "slug": row.slug, "name": row.name, "timezone": row.timezone },
+        "tenant": { "id": row.id, "slug": row.slug, "name": row.name, "timezone": row.timezone, "status": row.status },
         "settings": settings,
         "templates": TEMPLATES,
     }))

@@ -43,6 +43,10 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("POST", "keys", Access::Admin),
     ("POST", "keys/*/rotate", Access::Admin),
     ("DELETE", "keys/*", Access::Admin),
+    // Only an owner creates a tenant (`core::onboarding::may_create_tenant`, in the route).
+    ("POST", "tenants", Access::Admin),
+    ("POST", "tenant/pause", Access::Admin),
+    ("POST", "tenant/resume", Access::Admin),
     // Signing in and out: the login itself is not authenticated (`src/routes/session.rs`).
     ("POST", "session", Access::Read),
     ("DELETE", "session", Access::Read),

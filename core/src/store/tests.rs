@@ -24,6 +24,7 @@ fn tenant(id: &str) -> TenantContext {
     }))
     .unwrap();
     TenantContext {
+        paused: false,
         tenant_id: id.into(),
         business_name: "Maple & Pine".into(),
         settings,

@@ -93,7 +93,7 @@ mod tests {
         // seed/dev.sql; the sign-in test proves WebCrypto derives the same bytes.
         let seed = include_str!("../../../seed/dev.sql");
         let stored: Vec<&str> = seed.split('\'').filter(|part| part.starts_with("pbkdf2-sha256$")).collect();
-        assert_eq!(stored.len(), 2);
+        assert_eq!(stored.len(), 4, "owners of demo and demo2, demo's agent and viewer");
         for value in stored {
             assert_eq!(PasswordHash::parse(value).expect(value).iterations, ITERATIONS);
         }

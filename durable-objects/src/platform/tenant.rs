@@ -14,6 +14,9 @@ pub struct TenantRecord {
     pub timezone: String,
     /// `tenants.settings` JSON.
     pub settings: String,
+    /// `tenants.status = 'paused'`: turns answer with the holding reply (`core::pause`).
+    #[serde(default)]
+    pub paused: bool,
 }
 
 impl TenantRecord {
@@ -28,6 +31,7 @@ impl TenantRecord {
             settings,
             tenant_id: self.tenant_id,
             business_name: self.name,
+            paused: self.paused,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod oauth;
 mod reads;
 pub mod sessions;
 mod settings;
+pub mod tenant_admin;
 mod tenants;
 mod tickets;
 mod unparsed;

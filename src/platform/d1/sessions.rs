@@ -59,7 +59,7 @@ pub async fn find(db: &D1Database, token_hash: &str) -> Result<Option<SessionRow
         "SELECT s.tenant_id, t.slug AS tenant_slug, t.name AS tenant_name, s.user_id, u.email, u.role, \
          s.last_seen_at, s.expires_at FROM console_sessions s \
          JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id \
-         JOIN tenants t ON t.id = s.tenant_id AND t.status = 'active' \
+         JOIN tenants t ON t.id = s.tenant_id AND t.status IN ('active', 'paused') \
          WHERE s.token_hash = ?1 AND s.revoked_at IS NULL",
         &[Arg::Text(token_hash)],
     )?

@@ -12,12 +12,18 @@ pub struct TenantRow {
     pub timezone: String,
     /// `tenants.settings` JSON.
     pub settings: String,
+    /// `active` or `paused`.
+    pub status: String,
 }
 
 pub async fn tenant_row(db: &D1Database, tenant_id: &str) -> Result<Option<TenantRow>> {
-    statement(db, "SELECT id, slug, name, timezone, settings FROM tenants WHERE id = ?1", &[Arg::Text(tenant_id)])?
-        .first(None)
-        .await
+    statement(
+        db,
+        "SELECT id, slug, name, timezone, settings, status FROM tenants WHERE id = ?1",
+        &[Arg::Text(tenant_id)],
+    )?
+    .first(None)
+    .await
 }
 
 /// Writes name, timezone and settings, and records the change in `audit_log`, in one transaction.

@@ -16,6 +16,9 @@ pub struct ChannelTenant {
     /// `tenants.settings` JSON.
     pub settings: String,
     pub secret_ref: String,
+    /// `tenants.status`: a paused tenant's webhooks are still taken, and answered by the
+    /// holding reply.
+    pub status: String,
 }
 
 impl std::fmt::Debug for ChannelTenant {
@@ -61,9 +64,9 @@ pub async fn channel_tenant(
     }
     let tenant: Option<ChannelTenant> = statement(
         db,
-        "SELECT t.id AS tenant_id, t.name, t.timezone, t.settings, c.secret_ref \
+        "SELECT t.id AS tenant_id, t.name, t.timezone, t.settings, c.secret_ref, t.status \
          FROM tenant_channels c JOIN tenants t ON t.id = c.tenant_id \
-         WHERE c.provider = ?1 AND c.address = ?2 AND t.status = 'active'",
+         WHERE c.provider = ?1 AND c.address = ?2 AND t.status IN ('active', 'paused')",
         &[Arg::Text(provider), Arg::Text(address)],
     )?
     .first(None)
@@ -82,12 +85,13 @@ pub struct KeyOwner {
     pub key_id: String,
 }
 
-/// The tenant an unrevoked API key belongs to.
+/// The tenant an unrevoked API key belongs to; a paused tenant's keys still work (its owner
+/// resumes it with one).
 pub async fn tenant_for_api_key(db: &D1Database, key: &ApiKey) -> Result<Option<KeyOwner>> {
     statement(
         db,
         "SELECT k.tenant_id, k.id AS key_id FROM api_keys k JOIN tenants t ON t.id = k.tenant_id \
-         WHERE k.key_hash = ?1 AND k.revoked_at IS NULL AND t.status = 'active'",
+         WHERE k.key_hash = ?1 AND k.revoked_at IS NULL AND t.status IN ('active', 'paused')",
         &[Arg::Text(&key.hash())],
     )?
     .first(None)

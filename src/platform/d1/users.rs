@@ -26,13 +26,13 @@ impl UserRow {
     }
 }
 
-/// The user `email` (lowercase) of the active tenant whose slug is `tenant_slug`.
+/// The user `email` (lowercase) of the tenant (active or paused: pausing stops the AI, not the staff) whose slug is `tenant_slug`.
 pub async fn user_for_login(db: &D1Database, tenant_slug: &str, email: &str) -> Result<Option<UserRow>> {
     statement(
         db,
         "SELECT u.id, u.tenant_id, t.name AS tenant_name, t.slug AS tenant_slug, u.email, u.role, u.password_hash, u.failed_attempts, \
          u.locked_until, u.totp_secret FROM users u JOIN tenants t ON t.id = u.tenant_id \
-         WHERE t.slug = ?1 AND t.status = 'active' AND u.email = ?2",
+         WHERE t.slug = ?1 AND t.status IN ('active', 'paused') AND u.email = ?2",
         &[Arg::Text(tenant_slug), Arg::Text(email)],
     )?
     .first(None)
@@ -45,7 +45,7 @@ pub async fn only_user_with_email(db: &D1Database, email: &str) -> Result<Option
         db,
         "SELECT u.id, u.tenant_id, t.name AS tenant_name, t.slug AS tenant_slug, u.email, u.role, u.password_hash, u.failed_attempts, \
          u.locked_until, u.totp_secret FROM users u JOIN tenants t ON t.id = u.tenant_id \
-         WHERE t.status = 'active' AND u.email = ?1 LIMIT 2",
+         WHERE t.status IN ('active', 'paused') AND u.email = ?1 LIMIT 2",
         &[Arg::Text(email)],
     )?
     .all()
@@ -61,7 +61,7 @@ pub async fn tenant_id_for_slug(db: &D1Database, slug: &str) -> Result<Option<St
         id: String,
     }
     let row: Option<Row> =
-        statement(db, "SELECT id FROM tenants WHERE slug = ?1 AND status = 'active'", &[Arg::Text(slug)])?
+        statement(db, "SELECT id FROM tenants WHERE slug = ?1 AND status IN ('active', 'paused')", &[Arg::Text(slug)])?
             .first(None)
             .await?;
     Ok(row.map(|r| r.id))
