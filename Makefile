@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb bench-listings sms call deploy-dry-run clean bench-bookings bench-voice bench-sse
+.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb bench-listings sms call deploy-dry-run clean bench-bookings bench-voice bench-sse bench-console screenshots
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -62,6 +62,12 @@ bench-voice: build ## calls over ConversationRelay: prompt → first/last token 
 
 bench-sse: build ## SSE fan-out: a signed SMS to 100 and 300 live /api/v1/events subscribers, p50/p99 vs /health (workerd direct) → BENCHMARKS.md
 	@$(ENV) nice -n 5 node bench/sse.mjs
+
+bench-console: build ## the operator console: JS + CSS gzip size, first render in headless Chromium → BENCHMARKS.md
+	@$(ENV) nice -n 5 node bench/console.mjs
+
+screenshots: build ## the console's main pages, light and dark, into docs/screenshots/
+	@$(ENV) node scripts/screenshots.mjs
 
 bench-bookings: build ## availability p50/p99 with 10k bookings, booking under 20-way contention (one winner per round), vs /health → BENCHMARKS.md
 	@$(ENV) nice -n 5 node bench/bookings.mjs

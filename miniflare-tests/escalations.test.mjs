@@ -67,8 +67,14 @@ test('"There\'s water pouring through my ceiling" raises one critical escalation
     const acked = await post(DEMO.key, `/api/v1/escalations/${esc.id}`, { status: 'acknowledged' });
     assert.equal(acked.status, 200, acked.text);
     assert.equal(acked.json.status, 'acknowledged');
-    const resolved = await post(DEMO.key, `/api/v1/escalations/${esc.id}`, { status: 'resolved' });
+    // A note too long is refused whole: the escalation stays acknowledged.
+    assertError(await post(DEMO.key, `/api/v1/escalations/${esc.id}`, { status: 'resolved', note: 'x'.repeat(2001) }), 400, 'malformed_body');
+    assert.equal((await apiOk(server, DEMO.key, `/api/v1/escalations/${esc.id}`)).status, 'acknowledged');
+    const resolved = await post(DEMO.key, `/api/v1/escalations/${esc.id}`, { status: 'resolved', note: 'Plumber isolated the leak.' });
     assert.equal(resolved.json.status, 'resolved');
+    const audited = await apiOk(server, DEMO.key, '/api/v1/audit?action=escalation.status');
+    assert.ok(audited.data.some((a) => a.subject === esc.id && a.detail?.status === 'resolved' && a.detail?.note === 'Plumber isolated the leak.'),
+      `the resolving note is in the audit log: ${JSON.stringify(audited.data)}`);
     assert.equal((await post(DEMO.key, `/api/v1/escalations/${esc.id}`, { status: 'resolved' })).status, 200, 'resolving again is a no-op');
     assertError(await post(DEMO.key, `/api/v1/escalations/${esc.id}`, { status: 'acknowledged' }), 409, 'conflict');
     const after = await apiOk(server, DEMO.key, `/api/v1/escalations/${esc.id}`);

@@ -45,4 +45,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # other platforms' optional workerd packages without versions. `install` honours the lock.
   npm install --no-audit --no-fund >/dev/null
 fi
+# The console's browser tests (miniflare-tests/console_e2e.test.mjs) drive Debian's Chromium.
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+  log "installing chromium with apt-get (the console's browser tests; once per machine)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; then
+    log "could not install chromium: the console's browser tests will be skipped"
+  fi
+fi
 log "toolchain ready"

@@ -5,8 +5,9 @@ use crate::error::AppError;
 use crate::routes::{
     analytics, api, api_keys, approvals, audit, bookings, calls, console_views, contact_messages, copilot, escalations,
     events, health, info_packs, kb, kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize,
-    oauth_register, oauth_token, openphone, saved_searches, session, settings, takeover, tenants, test_hooks, tickets,
-    twilio_relay, twilio_sms, twilio_voice, understand, unparsed, users, web_chat, web_form, well_known,
+    oauth_register, oauth_token, openphone, saved_searches, session, settings, simulator, takeover, tenants,
+    test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand, unparsed, users, web_chat, web_form,
+    well_known,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -52,6 +53,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Options, ["chat", _, "messages" | "events"]) => web_chat::preflight(),
         (Method::Post, ["api", "v1", "session"]) => session::create(req, &env).await,
         (Method::Get, ["api", "v1", "session"]) => session::get(req, &env).await,
+        (Method::Post, ["api", "v1", "simulator", "sms"]) => simulator::sms(req, env, &ctx).await,
         (Method::Delete, ["api", "v1", "session"]) => session::delete(req, &env).await,
         (Method::Get, ["api", "v1", "events"]) => events::get(req, &env).await,
         (Method::Get, ["api", "v1", "conversations"]) => api::list_conversations(req, &env).await,
@@ -178,6 +180,7 @@ fn is_route(segments: &[&str]) -> bool {
                 "v1",
                 "events"
                     | "session"
+                    | "simulator"
                     | "conversations"
                     | "contacts"
                     | "escalations"

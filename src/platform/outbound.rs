@@ -401,7 +401,7 @@ pub(crate) struct TwilioSender {
 #[derive(Deserialize)]
 pub(crate) struct ChannelRow {
     pub address: String,
-    secret_ref: String,
+    pub secret_ref: String,
     config: String,
 }
 

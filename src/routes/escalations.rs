@@ -1,5 +1,5 @@
 //! `GET /api/v1/escalations[?status=]`, `GET /api/v1/escalations/{id}` and
-//! `POST /api/v1/escalations/{id}` `{"status": "acknowledged" | "resolved"}` (docs/API.md).
+//! `POST /api/v1/escalations/{id}` `{"status": "acknowledged" | "resolved", "note"?}` (docs/API.md).
 
 use super::{authenticate, authenticate_key, json_body, page_request, query_param};
 use crate::error::{json_response, AppResult};
@@ -48,27 +48,39 @@ pub async fn get(req: &Request, env: &Env, id: &str) -> AppResult<Response> {
 #[serde(deny_unknown_fields)]
 struct Update {
     status: String,
+    /// What the person did ("called the tenant, plumber on the way"), kept in the audit log.
+    #[serde(default)]
+    note: Option<String>,
 }
+
+/// Long enough for a handover note; a longer one is a document, not a note.
+const MAX_NOTE_CHARS: usize = 2000;
 
 pub async fn update(mut req: Request, env: &Env, id: &str) -> AppResult<Response> {
     let (db, owner) = authenticate_key(&req, env).await?;
-    let update: Update = json_body(&mut req, MAX_BODY_BYTES, r#"{"status": "acknowledged" | "resolved"}"#).await?;
+    let update: Update =
+        json_body(&mut req, MAX_BODY_BYTES, r#"{"status": "acknowledged" | "resolved", "note"?: "…"}"#).await?;
     let next = Status::parse(&update.status)
         .filter(|s| *s != Status::Open)
         .ok_or_else(|| ApiError::malformed_body("`status` must be acknowledged or resolved"))?;
+    let note = update.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
+        return Err(ApiError::malformed_body(format!("`note`: at most {MAX_NOTE_CHARS} characters")).into());
+    }
     let actor = owner.actor();
-    let escalation = set_status(&db, &owner.tenant_id, id, next, &actor).await?;
+    let escalation = set_status(&db, &owner.tenant_id, id, next, &actor, note).await?;
     Ok(json_response(200, &serde_json::to_value(escalation)?))
 }
 
-/// Moves an escalation on (acknowledged or resolved) as `actor`, audited; a move backwards is
-/// 409. Shared with the MCP `resolve_escalation` tool.
+/// Moves an escalation on (acknowledged or resolved) as `actor`, audited with the person's note;
+/// a move backwards is 409. Shared with the MCP `resolve_escalation` tool.
 pub async fn set_status(
     db: &D1Database,
     tenant_id: &str,
     id: &str,
     next: Status,
     actor: &str,
+    note: Option<&str>,
 ) -> AppResult<Escalation> {
     let current = find(db, tenant_id, id).await?;
     if !current.status.can_become(next) {
@@ -82,7 +94,8 @@ pub async fn set_status(
     if current.status != next {
         let now = WorkerClock.now_ms();
         let audit_id = ids::make(ids::AUDIT, now, WorkerRandom.next_u64());
-        d1::set_escalation_status(db, tenant_id, id, next, actor, &audit_id, now).await?;
+        let change = d1::StatusChange { status: next, actor, note };
+        d1::set_escalation_status(db, tenant_id, id, &change, &audit_id, now).await?;
     }
     find(db, tenant_id, id).await
 }

@@ -32,6 +32,7 @@ pub mod rate_limit;
 pub mod saved_searches;
 pub mod session;
 pub mod settings;
+pub mod simulator;
 pub mod takeover;
 pub mod tenants;
 pub mod test_hooks;

@@ -68,17 +68,28 @@ pub async fn escalation(db: &D1Database, tenant_id: &str, id: &str) -> Result<Op
     Ok(row.map(Escalation::from))
 }
 
-/// Sets the status and records who did it in `audit_log`, in one transaction.
+/// A move of an escalation: to what, by whom, and what they wrote about it.
+pub struct StatusChange<'a> {
+    pub status: Status,
+    pub actor: &'a str,
+    pub note: Option<&'a str>,
+}
+
+/// Sets the status and records who did it (and their note) in `audit_log`, in one transaction.
 pub async fn set_escalation_status(
     db: &D1Database,
     tenant_id: &str,
     id: &str,
-    status: Status,
-    actor: &str,
+    change: &StatusChange<'_>,
     audit_id: &str,
     now_ms: u64,
 ) -> Result<()> {
-    let detail = serde_json::json!({ "status": status.as_str() }).to_string();
+    let StatusChange { status, actor, note } = *change;
+    let mut detail = serde_json::json!({ "status": status.as_str() });
+    if let Some(note) = note {
+        detail["note"] = note.into();
+    }
+    let detail = detail.to_string();
     db.batch(vec![
         statement(
             db,

@@ -27,7 +27,7 @@ mod unparsed;
 pub mod users;
 
 pub use contacts::{contact_id_for_visitor, link_identities};
-pub use escalations::{escalation, escalation_list, open_escalations_of, set_escalation_status};
+pub use escalations::{escalation, escalation_list, open_escalations_of, set_escalation_status, StatusChange};
 pub use frontdesk_durable::platform::d1::{database, statement, Arg};
 pub use leads::{lead, lead_changes, lead_list, set_lead_status, Lead};
 pub use reads::{

@@ -76,7 +76,7 @@ async fn act(env: &Env, caller: &Caller, call: &Call) -> AppResult<Value> {
             }
         },
         Call::ResolveEscalation(a) => serde_json::to_value(
-            escalations::set_status(db, tenant, &a.escalation_id, Status::Resolved, &caller.actor).await?,
+            escalations::set_status(db, tenant, &a.escalation_id, Status::Resolved, &caller.actor, None).await?,
         )?,
         Call::CreateTicket(a) => serde_json::to_value(tickets::open(db, tenant, &caller.actor, a.clone()).await?)?,
         Call::MakeCall(a) => {

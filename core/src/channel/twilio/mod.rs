@@ -6,6 +6,7 @@ pub mod relay;
 pub mod relay_stream;
 pub mod rest;
 mod signature;
+pub mod simulate;
 pub mod status;
 pub(crate) mod twiml;
 

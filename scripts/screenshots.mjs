@@ -1,0 +1,57 @@
+// Screenshots of the console's main pages for the README (docs/screenshots/*.png): a fresh local
+// server with a morning's worth of enquiries, driven in headless Chromium. `make screenshots`.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startServer } from '../miniflare-tests/helpers/server.mjs';
+import { DEMO, apiOk, apiPost, sendSms } from '../miniflare-tests/helpers/api.mjs';
+import { launchBrowser, newPage } from '../miniflare-tests/helpers/browser.mjs';
+
+const OUT = join(ROOT, 'docs', 'screenshots');
+mkdirSync(OUT, { recursive: true });
+
+const CONVERSATIONS = [
+  ['+447700900101', ['Hi, is the 2 bed flat on Elm Road still available? We have a small dog.', 'I am Dana Reyes, budget up to £1,500 a month, looking to move in March.']],
+  ['+447700900102', ['There is water coming through my kitchen ceiling at 21 Elm Road, please help!']],
+  ['+447700900103', ['Can I book a viewing of a studio in Cotham this week?']],
+  ['+447700900104', ['Do you manage commercial units in Bath?']],
+  ['+447700900105', ['The boiler at 4 Park Row is making a banging noise, not urgent.']],
+];
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  for (const [from, bodies] of CONVERSATIONS) for (const body of bodies) await sendSms(server, { from, body });
+  const slots = await apiOk(server, DEMO.key, '/api/v1/availability?kind=viewing&days=7');
+  for (const [i, slot] of slots.data.filter((_, j) => j % 9 === 0).slice(0, 4).entries()) {
+    await apiPost(server, DEMO.key, '/api/v1/bookings', { kind: 'viewing', start: slot.start, contact: { phone: CONVERSATIONS[i][0] } });
+  }
+  await new Promise((r) => setTimeout(r, 1500)); // lead jobs run off the queue
+
+  const shoot = async (name, path, { scheme = 'light', viewport, before } = {}) => {
+    const page = await newPage(browser, server.baseUrl, { colorScheme: scheme, viewport });
+    if (path !== null) await page.context().addInitScript((key) => sessionStorage.setItem('frontdesk.key', key), DEMO.key);
+    await page.goto(`/${path ? `#/${path}` : ''}`);
+    await page.waitForFunction(() => performance.getEntriesByName('console:ready').length > 0);
+    // The live stream keeps a request open, so "network idle" never comes: wait for the page's data.
+    await page.locator('main .muted[role=status]').first().waitFor({ state: 'detached' }).catch(() => {});
+    if (before) await before(page);
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: join(OUT, `${name}.png`) });
+    if (page.problems.length) console.warn(name, page.problems);
+    await page.context().close();
+    console.log(`docs/screenshots/${name}.png`);
+  };
+  const openFirst = async (page) => { await page.getByTestId('conversations').getByRole('link').filter({ hasText: 'Dana' }).click(); await page.getByTestId('timeline').waitFor(); };
+  await shoot('login', null);
+  await shoot('inbox', 'inbox', { before: openFirst });
+  await shoot('inbox-dark', 'inbox', { scheme: 'dark', before: openFirst });
+  await shoot('escalations', 'escalations');
+  await shoot('leads', 'leads');
+  await shoot('bookings', 'bookings');
+  await shoot('settings', 'settings');
+  await shoot('knowledge', 'knowledge');
+  await shoot('inbox-phone', 'inbox', { viewport: { width: 390, height: 844 } });
+} finally {
+  await browser.close();
+  await server.stop();
+}
