@@ -25,7 +25,7 @@
 //! 9. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
 //!    messages keep the history; an intent only matters until its job is done);
 //! 10. deletes expired OAuth codes, tokens and grants (`d1::oauth::prune_expired`) and rejects
-//!    MCP approvals left pending past `core::mcp::approval::PENDING_TTL_MS`.
+//!     MCP approvals left pending past `core::mcp::approval::PENDING_TTL_MS`.
 //!
 //! Each step is bounded per pass (`LIMIT`), so a backlog drains over several minutes rather
 //! than one pass outliving its CPU limit.

@@ -4,6 +4,7 @@
 //! resolved by `platform::oauth_bearer`), with the scopes their grant holds.
 
 use super::super::authenticate_key;
+use crate::routes::caller::Who;
 use crate::error::{AppError, AppResult};
 use crate::platform::d1::database;
 use crate::platform::oauth_bearer::principal_from_bearer;
@@ -49,7 +50,10 @@ pub async fn resolve(req: &Request, env: &Env) -> AppResult<Option<Caller>> {
                 scopes: Scope::ALL.to_vec(),
             },
             actor: owner.actor(),
-            api_key_id: Some(owner.key_id),
+            api_key_id: match owner.who {
+                Who::Key(id) => Some(id),
+                Who::User(_) => None,
+            },
         })),
         Err(AppError::Api(ApiError { status: 401, .. })) => Ok(None),
         Err(other) => Err(other),
