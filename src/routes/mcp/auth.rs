@@ -4,10 +4,10 @@
 //! resolved by `platform::oauth_bearer`), with the scopes their grant holds.
 
 use super::super::authenticate_key;
-use crate::routes::caller::Who;
 use crate::error::{AppError, AppResult};
 use crate::platform::d1::database;
 use crate::platform::oauth_bearer::principal_from_bearer;
+use crate::routes::caller::Who;
 use frontdesk_core::api::ApiError;
 use frontdesk_core::auth::ApiKey;
 use frontdesk_core::limiter::Scope as Bucket;
