@@ -75,6 +75,11 @@ test('a signed call about the Elm Road flat is answered in spoken tokens and sto
     assert.ok(waits.every(Number.isInteger) && waits[0] <= waits[1], `the reply's waits: ${JSON.stringify(msgs[1])}`);
     assert.equal(msgs[0].first_token_ms, undefined, 'a caller turn has no wait of its own');
     assert.deepEqual(timed.json.data, { call_sid: c.callSid, turn: 1, message_id: msgs[1].id, first_token_ms: waits[0], last_token_ms: waits[1] });
+    // The console's contact timeline shows the same wait on the spoken reply.
+    const { contact_id: contactId } = await apiOk(server, DEMO.key, `/api/v1/conversations/${msgs[1].conversation_id}`);
+    const timeline = await apiOk(server, DEMO.key, `/api/v1/contacts/${contactId}/timeline`);
+    const spoken = timeline.items.find((i) => i.kind === 'message' && i.id === msgs[1].id);
+    assert.deepEqual([spoken?.first_token_ms, spoken?.last_token_ms], waits, JSON.stringify(spoken));
   });
   live.close();
 });

@@ -34,8 +34,11 @@ function Call({ c }) {
 
 function Other({ item }) {
   const at = time(item.at ?? item.created_at);
-  if (item.kind === 'booking') return html`<li class="event-item">📅 ${item.booking?.kind ?? item.kind_detail ?? 'Booking'} ${item.status ?? item.booking?.status ?? ''} for ${dateTime(item.start ?? item.booking?.start)} · ${at}</li>`;
-  if (item.kind === 'ticket') return html`<li class="event-item">🔧 Ticket: ${item.summary ?? item.ticket?.summary} · ${at}</li>`;
+  if (item.kind === 'booking') {
+    const what = item.booking_kind ? item.booking_kind[0].toUpperCase() + item.booking_kind.slice(1) : 'Booking';
+    return html`<li class="event-item">${what} ${item.status ?? ''} for ${dateTime(item.start_ms)} · ${at}</li>`;
+  }
+  if (item.kind === 'ticket') return html`<li class="event-item">Ticket: ${item.summary ?? item.ticket?.summary} · ${at}</li>`;
   if (item.kind === 'escalation') {
     const e = item.escalation ?? item;
     return html`<li class=${`event-item${e.priority === 'critical' ? ' bad' : ''}`}>⚠ Escalation (${e.reason}): ${e.summary} · ${e.status} · ${at}</li>`;

@@ -11,11 +11,12 @@ use worker::{D1Database, Result};
 /// kind in one batch: D1 caps how many terms one compound `SELECT` may have.
 const TIMELINE: [&str; 6] = [
     "SELECT 'message' AS kind, created_at AS at, json_object('id', id, 'conversation_id', conversation_id, \
-       'channel', channel, 'direction', direction, 'body', body, 'status', status) AS data \
+       'channel', channel, 'direction', direction, 'body', body, 'status', status, \
+       'first_token_ms', first_token_ms, 'last_token_ms', last_token_ms) AS data \
      FROM messages WHERE tenant_id = ?1 AND contact_id = ?2 ORDER BY created_at DESC LIMIT ?3",
     "SELECT 'call' AS kind, created_at AS at, json_object('id', id, 'direction', direction, 'status', status, \
        'mode', mode, 'duration_seconds', duration_seconds, 'outcome', outcome, 'summary', json(summary), \
-       'recording', recording_sid IS NOT NULL, 'handoff', handoff) AS data \
+       'recording', recording_sid IS NOT NULL, 'recording_url', recording_url, 'handoff', handoff) AS data \
      FROM calls WHERE tenant_id = ?1 AND contact_id = ?2 ORDER BY created_at DESC LIMIT ?3",
     "SELECT 'booking' AS kind, created_at AS at, json_object('id', id, 'booking_kind', kind, \
        'listing_id', listing_id, 'start_ms', start_ms, 'end_ms', end_ms, 'status', status, 'source', source) AS data \
