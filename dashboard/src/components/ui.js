@@ -81,3 +81,9 @@ export function More({ cursor, onMore }) {
   if (!cursor) return null;
   return html`<div class="more"><button type="button" onClick=${onMore}>Load more</button></div>`;
 }
+
+/** A value to copy (a URL, a secret): shown in full with a Copy button. */
+export function CopyRow({ value, label = 'Copy' }) {
+  return html`<div class="copy-row"><code>${value}</code><button type="button" aria-label=${label}
+    onClick=${() => navigator.clipboard?.writeText(value).then(() => toast('Copied.', 'ok'))}>Copy</button></div>`;
+}

@@ -62,6 +62,7 @@ export async function request(method, path, body, { contentType } = {}) {
 export const get = (path) => request('GET', path);
 export const post = (path, body, opts) => request('POST', path, body ?? {}, opts);
 export const put = (path, body) => request('PUT', path, body);
+export const patch = (path, body) => request('PATCH', path, body);
 export const del = (path) => request('DELETE', path);
 
 /** A query string from an object, skipping empty values. */

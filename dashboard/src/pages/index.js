@@ -11,15 +11,16 @@ import { Analytics } from './analytics.js';
 import { Audit } from './audit.js';
 import { Settings } from './settings.js';
 import { Onboarding } from './onboarding.js';
+import { Team } from './team.js';
 
 /** [page, label, level needed to see it in the menu] */
 export const NAV = [
   ['inbox', 'Inbox'], ['escalations', 'Escalations'], ['leads', 'Leads'], ['bookings', 'Bookings'],
   ['listings', 'Listings'], ['tickets', 'Tickets'], ['knowledge', 'Knowledge'], ['approvals', 'Approvals'],
-  ['analytics', 'Analytics'], ['audit', 'Audit log', 'admin'], ['settings', 'Settings'], ['onboarding', 'Set up & try it', 'admin'],
+  ['analytics', 'Analytics'], ['audit', 'Audit log', 'admin'], ['settings', 'Settings'], ['team', 'Team & keys', 'admin'], ['onboarding', 'Set up & try it', 'admin'],
 ];
 
 export const PAGES = {
   inbox: Inbox, escalations: Escalations, leads: Leads, bookings: Bookings, listings: Listings, tickets: Tickets,
-  knowledge: Knowledge, approvals: Approvals, analytics: Analytics, audit: Audit, settings: Settings, onboarding: Onboarding,
+  knowledge: Knowledge, approvals: Approvals, analytics: Analytics, audit: Audit, settings: Settings, team: Team, onboarding: Onboarding,
 };

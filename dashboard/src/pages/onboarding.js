@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { get, post, put, useSession } from '../lib/api.js';
 import { can, identity, toast, useStore } from '../lib/store.js';
-import { Action, Field, Page } from '../components/ui.js';
+import { Action, CopyRow, Field, Page } from '../components/ui.js';
 import { HoursEditor } from '../components/hours.js';
 import { parseFaqs } from './knowledge.js';
 import { Simulator } from '../components/simulator.js';
@@ -113,10 +113,10 @@ function ConnectStep({ created, onNext }) {
     <h2>Connect your numbers</h2>
     <p class="muted">Paste these into your providers' consoles. Until then, replies are recorded as <em>simulated</em>.</p>
     ${Object.entries(urls).map(([k, url]) => html`<div class="field"><span class="hint">${LABEL[k] ?? k}</span>
-      <div class="copy-row"><code>${url}</code><button type="button" onClick=${() => navigator.clipboard?.writeText(url).then(() => toast('Copied.', 'ok'))}>Copy</button></div></div>`)}
+      <${CopyRow} value=${url} /></div>`)}
     ${created?.channels?.sms?.number ? html`<p>Your number until you connect Twilio (simulated): <strong>${created.channels.sms.number}</strong></p>` : null}
     ${created?.api_key ? html`<div class="field"><span class="hint">API key for scripts and integrations — shown once, keep it somewhere safe</span>
-      <div class="copy-row"><code>${created.api_key}</code><button type="button" onClick=${() => navigator.clipboard?.writeText(created.api_key).then(() => toast('Copied.', 'ok'))}>Copy</button></div></div>` : null}
+      <${CopyRow} value=${created.api_key} /></div>` : null}
     <${Action} kind="primary" run=${async () => onNext()}>Continue<//>
   </section>`;
 }
