@@ -1,5 +1,6 @@
-// Settings: the business as the AI describes it (hours, holidays, tone, next step, who is on call,
-// escalation timing, voice, approvals). PUT replaces the whole object, so edits are merged into
+// Settings: the business as the AI describes it (paused or answering, hours, holidays, tone,
+// personas, white label, next step, who is on call, escalation and staff-reply timing, voice,
+// approvals). PUT replaces the whole object, so edits are merged into
 // what was loaded and everything else is sent back untouched; the rest is editable as JSON.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
@@ -7,6 +8,9 @@ import { get, post, put } from '../lib/api.js';
 import { can, identity, toast } from '../lib/store.js';
 import { Action, Failed, Field, Loading, Page } from '../components/ui.js';
 import { HoursEditor } from '../components/hours.js';
+import { HolidaysEditor } from '../components/holidays.js';
+import { PersonasEditor } from '../components/personas.js';
+import { PauseSwitch } from '../components/pause.js';
 
 const TONES = [['standard', 'Standard'], ['luxury_concierge', 'Luxury concierge'], ['fast_direct', 'Fast and direct'], ['friendly_casual', 'Friendly and casual']];
 const CHANNEL_TONES = [['', 'Default'], ['concise', 'Concise'], ['casual', 'Casual'], ['formal', 'Formal']];
@@ -39,6 +43,7 @@ export function Settings() {
   const approvals = s.mcp?.approval_required;
   return html`<${Page} title="Settings" actions=${admin ? html`<${Action} kind="primary" run=${() => save()} done="Saved. The next message uses the new settings.">Save changes<//>` : null}>
     ${admin ? null : html`<p class="notice warn">Only an admin or the owner can change settings. You can read them.</p>`}
+    <${PauseSwitch} status=${view.tenant.status} admin=${admin} onChange=${(tenant) => setView({ ...view, tenant: { ...view.tenant, status: tenant.status } })} />
     <form onSubmit=${(e) => e.preventDefault()} data-testid="settings">
       <fieldset disabled=${!admin}>
         <legend>Business</legend>
@@ -51,9 +56,7 @@ export function Settings() {
       <fieldset disabled=${!admin}>
         <legend>Opening hours</legend>
         <${HoursEditor} hours=${s.hours ?? {}} onChange=${(h) => set(['hours'], h)} />
-        <${Field} id="s-holidays" label="Holidays (closed all day)" hint="Dates as YYYY-MM-DD, separated by commas.">
-          <input id="s-holidays" aria-describedby="s-holidays-hint" value=${(s.holidays ?? []).join(', ')}
-            onChange=${(e) => set(['holidays'], e.target.value.split(/[,\s]+/).filter(Boolean))} /><//>
+        <${HolidaysEditor} dates=${s.holidays ?? []} onChange=${(d) => set(['holidays'], d.length ? d : undefined)} />
       </fieldset>
       <fieldset disabled=${!admin}>
         <legend>Tone</legend>
@@ -62,6 +65,17 @@ export function Settings() {
         <div class="grid-2">${['sms', 'whatsapp', 'email', 'chat'].map((ch) => html`<${Field} id=${`s-ct-${ch}`} label=${`Style on ${ch === 'sms' ? 'SMS' : ch}`}>
           <select id=${`s-ct-${ch}`} onChange=${(e) => set(['channel_tone', ch], e.target.value)}>
             ${CHANNEL_TONES.map(([v, l]) => html`<option value=${v} selected=${(s.channel_tone?.[ch] ?? '') === v}>${l}</option>`)}</select><//>`)}</div>
+        <${PersonasEditor} list=${s.personas ?? []} onChange=${(l) => set(['personas'], l.length ? l : undefined)} />
+      </fieldset>
+      <fieldset disabled=${!admin}>
+        <legend>White label (chat widget and pages)</legend>
+        <div class="grid-2">
+          <${Field} id="s-wl-name" label="Name shown"><input id="s-wl-name" maxlength="80" value=${s.white_label?.name ?? ''} onInput=${(e) => set(['white_label', 'name'], e.target.value)} /><//>
+          <${Field} id="s-wl-logo" label="Logo URL" hint="An https:// image address."><input id="s-wl-logo" type="url" placeholder="https://…" aria-describedby="s-wl-logo-hint"
+            value=${s.white_label?.logo_url ?? ''} onInput=${(e) => set(['white_label', 'logo_url'], e.target.value)} /><//>
+          <${Field} id="s-wl-colour" label="Colour" hint="#RRGGBB"><input id="s-wl-colour" placeholder="#1f6feb" aria-describedby="s-wl-colour-hint"
+            value=${s.white_label?.colour ?? ''} onInput=${(e) => set(['white_label', 'colour'], e.target.value)} /><//>
+        </div>
       </fieldset>
       <fieldset disabled=${!admin}>
         <legend>Escalations and on call</legend>
@@ -71,6 +85,9 @@ export function Settings() {
             value=${s.escalation_rules?.ack_timeout_minutes ?? 10} onInput=${(e) => set(['escalation_rules', 'ack_timeout_minutes'], Number(e.target.value))} /><//>
           <${Field} id="s-hv" label="Hand leads scoring at least this to the team"><input id="s-hv" type="number" min="0" max="101"
             value=${s.escalation_rules?.high_value_score ?? 80} onInput=${(e) => set(['escalation_rules', 'high_value_score'], Number(e.target.value))} /><//>
+          <${Field} id="s-staff" label="When a person holds a conversation, escalate a customer waiting this long (minutes)" hint="1 to 1440; 5 if empty.">
+            <input id="s-staff" type="number" min="1" max="1440" placeholder="5" aria-describedby="s-staff-hint" value=${s.handoff?.staff_reply_minutes ?? ''}
+              onInput=${(e) => set(['handoff', 'staff_reply_minutes'], e.target.value === '' ? undefined : Number(e.target.value))} /><//>
         </div>
       </fieldset>
       <fieldset disabled=${!admin}>
