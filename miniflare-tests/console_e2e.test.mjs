@@ -32,6 +32,8 @@ before(async () => {
   backend.session = await has('POST', '/api/v1/session');
   backend.takeover = await has('POST', '/api/v1/conversations/cnv_x/takeover');
   backend.tenants = await has('POST', '/api/v1/tenants');
+  backend.team = await has('GET', '/api/v1/users');
+  backend.pause = await has('POST', '/api/v1/tenant/pause');
 }, { timeout: 240_000 });
 
 after(async () => {
@@ -267,6 +269,106 @@ test('a viewer can read conversations but cannot reply, and the API refuses them
   assert.equal(status, 403);
   const outbox = await apiOk(server, DEMO.key, '/api/v1/outbox?limit=50');
   assert.equal(outbox.data.filter((o) => o.payload?.body === 'sneaky').length, 0, 'nothing was sent');
+  noProblems(page);
+});
+
+test('Team & keys: the owner adds an agent and issues a key that works until revoked; the agent cannot see the page', async (t) => {
+  if (lacks(t, 'session', 'team')) return;
+  const page = await openPage(t);
+  const asked = [];
+  page.on('dialog', (d) => { asked.push(d.message()); d.accept(); });
+  await signIn(page);
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Team & keys' }).click();
+  const agent = { email: `agent-${process.pid}@demo.example`, password: 'agent-password-2026' };
+  await page.getByLabel('Email').fill(agent.email);
+  await page.getByLabel('Role', { exact: true }).selectOption('agent');
+  await page.getByLabel('Initial password').fill(agent.password);
+  await page.getByRole('button', { name: 'Add person' }).click();
+  await page.getByTestId('users').getByRole('row').filter({ hasText: agent.email }).waitFor();
+
+  await page.getByLabel('Label').fill('e2e script');
+  await page.getByRole('button', { name: 'Issue a key' }).click();
+  const shownOnce = page.getByTestId('new-key');
+  await shownOnce.getByText('you will not see it again').waitFor();
+  const key = (await shownOnce.locator('code').innerText()).trim();
+  assert.match(key, /^fd_demo_/);
+  assert.equal((await api(server, key, '/api/v1/conversations')).status, 200, 'the new key works');
+  const listed = await apiOk(server, DEMO.key, '/api/v1/keys');
+  assert.ok(listed.data.some((k) => key.startsWith(k.prefix) && k.label === 'e2e script' && !k.key), 'listed by prefix, never in full');
+
+  const prefix = key.slice(0, 12);
+  await page.getByRole('button', { name: `Revoke ${prefix}` }).click();
+  await page.getByTestId('keys').getByRole('row').filter({ hasText: prefix }).getByText('revoked').waitFor();
+  assert.ok(asked.some((m) => m.includes(prefix) && /stops working/.test(m)), `asked before revoking: ${asked}`);
+  assert.equal(await shownOnce.count(), 0, 'the secret is gone from the page');
+  assert.equal((await api(server, key, '/api/v1/conversations')).status, 401, 'the revoked key is refused');
+
+  const agentPage = await openPage(t);
+  await signIn(agentPage, agent);
+  assert.match(await agentPage.locator('.topbar').innerText(), /agent-\d+@demo\.example · agent/i);
+  assert.equal(await agentPage.getByRole('link', { name: 'Team & keys' }).count(), 0, 'agents have no Team & keys in the menu');
+  await agentPage.goto('/#/team');
+  await agentPage.getByText('Your role cannot see or change this.').first().waitFor();
+  noProblems(page);
+});
+
+test('pausing the business in Settings: a confirm says what it means, messages get the holding reply, resume restores answers', async (t) => {
+  if (lacks(t, 'session', 'pause')) return;
+  const page = await openPage(t);
+  const asked = [];
+  page.on('dialog', (d) => { asked.push(d.message()); d.accept(); });
+  await signIn(page);
+  await page.goto('/#/settings');
+  const status = page.getByTestId('business-status');
+  await status.getByRole('button', { name: 'Pause the front desk' }).click();
+  await status.getByText('paused').first().waitFor();
+  assert.ok(asked.some((m) => /holding reply/.test(m) && /alerted/.test(m)), `the confirm explains pausing: ${asked}`);
+  try {
+    assert.equal((await apiOk(server, DEMO.key, '/api/v1/settings')).tenant.status, 'paused');
+    const held = await sendSms(server, { from: uniquePhone(), body: 'Is the flat on Elm Road still available?' });
+    assert.match(held.replies.join(' '), /can't reply automatically right now/);
+  } finally {
+    await status.getByRole('button', { name: 'Resume' }).click();
+    await status.getByText('answering').waitFor();
+  }
+  assert.equal((await apiOk(server, DEMO.key, '/api/v1/settings')).tenant.status, 'active');
+  noProblems(page);
+});
+
+test('Settings keeps personas, white label, staff reply limit and holidays; a bad colour is refused by name and nothing is saved', async (t) => {
+  if (lacks(t)) return;
+  const before = await apiOk(server, DEMO.key, '/api/v1/settings');
+  t.after(() => fetch(`${server.baseUrl}/api/v1/settings`, {
+    method: 'PUT', headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: before.tenant.name, timezone: before.tenant.timezone, settings: before.settings }),
+  }));
+  const page = await openPage(t);
+  await signIn(page);
+  await page.goto('/#/settings');
+  await page.getByLabel('Holiday date').fill('2027-12-24');
+  await page.getByRole('button', { name: 'Add holiday' }).click();
+  const n = (before.settings.personas?.length ?? 0) + 1;
+  await page.getByRole('button', { name: 'Add persona' }).click();
+  await page.getByLabel(`Persona ${n} role`).selectOption('support');
+  await page.getByLabel(`Persona ${n} channel`).selectOption('email');
+  await page.getByLabel(`Persona ${n} name`).fill('Ola');
+  await page.getByLabel('escalate a customer waiting this long').fill('12');
+  await page.getByLabel('Name shown').fill('Maple & Pine');
+  await page.getByLabel('Logo URL').fill('https://cdn.example/maple.png');
+  await page.getByLabel('Colour').fill('blue');
+  await page.getByRole('button', { name: 'Save changes' }).first().click();
+  await page.locator('.toast.error').filter({ hasText: 'white_label.colour' }).waitFor();
+  assert.deepEqual((await apiOk(server, DEMO.key, '/api/v1/settings')).settings, before.settings, 'nothing was saved');
+
+  await page.getByLabel('Colour').fill('#1f6feb');
+  await page.getByRole('button', { name: 'Save changes' }).first().click();
+  await page.locator('.toast.ok').filter({ hasText: 'Saved.' }).waitFor();
+  const saved = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
+  assert.ok(saved.holidays.includes('2027-12-24'));
+  assert.deepEqual(saved.personas.at(-1), { role: 'support', channel: 'email', name: 'Ola' });
+  assert.equal(saved.handoff.staff_reply_minutes, 12);
+  assert.deepEqual(saved.white_label, { name: 'Maple & Pine', logo_url: 'https://cdn.example/maple.png', colour: '#1f6feb' });
+  assert.equal(saved.address, before.settings.address, 'fields the form does not show are kept');
   noProblems(page);
 });
 
