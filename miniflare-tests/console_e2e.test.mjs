@@ -272,12 +272,18 @@ test('a viewer can read conversations but cannot reply, and the API refuses them
   noProblems(page);
 });
 
-test('Team & keys: the owner adds an agent and issues a key that works until revoked; the agent cannot see the page', async (t) => {
-  if (lacks(t, 'session', 'team')) return;
+/** The owner signed in, with every confirm() accepted and its question kept in `asked`. */
+async function signInAccepting(t) {
   const page = await openPage(t);
   const asked = [];
   page.on('dialog', (d) => { asked.push(d.message()); d.accept(); });
   await signIn(page);
+  return { page, asked };
+}
+
+test('Team & keys: the owner adds an agent and issues a key that works until revoked; the agent cannot see the page', async (t) => {
+  if (lacks(t, 'session', 'team')) return;
+  const { page, asked } = await signInAccepting(t);
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Team & keys' }).click();
   const agent = { email: `agent-${process.pid}@demo.example`, password: 'agent-password-2026' };
   await page.getByLabel('Email').fill(agent.email);
@@ -314,10 +320,7 @@ test('Team & keys: the owner adds an agent and issues a key that works until rev
 
 test('pausing the business in Settings: a confirm says what it means, messages get the holding reply, resume restores answers', async (t) => {
   if (lacks(t, 'session', 'pause')) return;
-  const page = await openPage(t);
-  const asked = [];
-  page.on('dialog', (d) => { asked.push(d.message()); d.accept(); });
-  await signIn(page);
+  const { page, asked } = await signInAccepting(t);
   await page.goto('/#/settings');
   const status = page.getByTestId('business-status');
   await status.getByRole('button', { name: 'Pause the front desk' }).click();
