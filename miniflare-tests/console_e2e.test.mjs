@@ -318,6 +318,41 @@ test('Team & keys: the owner adds an agent and issues a key that works until rev
   noProblems(page);
 });
 
+test('Team & keys: rotating a key replaces it (old 401, new 200); a person changed to viewer, then removed, is signed out', async (t) => {
+  if (lacks(t, 'session', 'team')) return;
+  const { page, asked } = await signInAccepting(t);
+  await page.goto('/#/team');
+  await page.getByLabel('Label').fill('to rotate');
+  await page.getByRole('button', { name: 'Issue a key' }).click();
+  const shownOnce = page.getByTestId('new-key').locator('code');
+  const first = (await shownOnce.innerText()).trim();
+  await page.getByRole('button', { name: `Rotate ${first.slice(0, 12)}` }).click();
+  await page.getByTestId('keys').getByRole('row').filter({ hasText: first.slice(0, 12) }).getByText('revoked').waitFor();
+  const second = (await shownOnce.innerText()).trim();
+  assert.notEqual(second, first, 'the new secret is shown in place of the old one');
+  assert.equal((await api(server, first, '/api/v1/conversations')).status, 401);
+  assert.equal((await api(server, second, '/api/v1/conversations')).status, 200);
+
+  const person = { email: `leaver-${process.pid}@demo.example`, password: 'leaver-password-2026' };
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Initial password').fill(person.password);
+  await page.getByRole('button', { name: 'Add person' }).click();
+  const row = page.getByTestId('users').getByRole('row').filter({ hasText: person.email });
+  await row.waitFor();
+  const theirs = await openPage(t);
+  await signIn(theirs, person);
+  await row.getByLabel(`Role of ${person.email}`).selectOption('viewer');
+  await page.locator('.toast.ok').filter({ hasText: 'is now viewer' }).waitFor();
+  const listed = await apiOk(server, DEMO.key, '/api/v1/users');
+  assert.equal(listed.data.find((u) => u.email === person.email).role, 'viewer');
+  await row.getByRole('button', { name: `Remove ${person.email}` }).click();
+  await row.waitFor({ state: 'detached' });
+  assert.ok(asked.some((m) => m.includes(person.email)), 'asked before removing');
+  assert.equal((await apiOk(server, DEMO.key, '/api/v1/users')).data.some((u) => u.email === person.email), false);
+  assert.equal(await theirs.evaluate(async () => (await fetch('/api/v1/session')).status), 401, 'their session ended');
+  noProblems(page);
+});
+
 test('pausing the business in Settings: a confirm says what it means, messages get the holding reply, resume restores answers', async (t) => {
   if (lacks(t, 'session', 'pause')) return;
   const { page, asked } = await signInAccepting(t);
