@@ -6,7 +6,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer } from './helpers/server.mjs';
-import { DEMO, uniquePhone, conversationsOf, messagesOf, listAll, eventually, apiOk, assertError } from './helpers/api.mjs';
+import { DEMO, uniquePhone, conversationsOf, messagesOf, listAll, eventually, apiOk, apiPost, assertError } from './helpers/api.mjs';
 import { openCall, randomCallSid, relayTarget } from '../scripts/lib/relay.mjs';
 import { twilioSignature } from '../scripts/lib/twilio.mjs';
 import { connectSse } from './helpers/sse.mjs';
@@ -80,6 +80,9 @@ test('a signed call about the Elm Road flat is answered in spoken tokens and sto
     const timeline = await apiOk(server, DEMO.key, `/api/v1/contacts/${contactId}/timeline`);
     const spoken = timeline.items.find((i) => i.kind === 'message' && i.id === msgs[1].id);
     assert.deepEqual([spoken?.first_token_ms, spoken?.last_token_ms], waits, JSON.stringify(spoken));
+    // A caller on the line is never put on hold by a takeover: they would hear silence.
+    const held = await apiPost(server, DEMO.key, `/api/v1/conversations/${msgs[1].conversation_id}/takeover`, {});
+    assertError(held, 422, 'unsupported_channel', 'a call is not taken over');
   });
   live.close();
 });

@@ -18,6 +18,7 @@ use crate::protocol::{LiveText, LIVE_HEADER, TURN_PATH};
 use crate::thread_store::D1Store;
 use frontdesk_core::brain::understand::Slot;
 use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply, Turn};
+use frontdesk_core::channel::Channel;
 use frontdesk_core::conversation::ThreadState;
 use frontdesk_core::effects::{after_turn, contact_label, TurnIds};
 use frontdesk_core::escalation::Reason;
@@ -243,8 +244,10 @@ impl Thread {
         brain_turn.lead.fill_from(&brain_turn.dialogue.slots);
         // A person holds the conversation: the message is stored and shown, the AI says and
         // does nothing (no reply, no booking acts) until it is handed back.
+        // Calls are never held (`POST …/takeover` refuses them), so a caller waits for no read.
         let holder = async {
             match (&known_conversation, continuity.new_conversation) {
+                _ if turn.channel == Channel::Voice => Ok(false),
                 (Some(conversation), false) => {
                     holds::is_held(store.database(), &turn.tenant_id, &conversation.id).await
                 }

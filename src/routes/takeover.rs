@@ -11,6 +11,7 @@ use crate::error::{json_response, AppResult};
 use crate::platform::d1::{self, holds};
 use crate::platform::events::publish_all;
 use frontdesk_core::api::ApiError;
+use frontdesk_core::channel::Channel;
 use frontdesk_core::console::takeover::may_take;
 use frontdesk_core::events::{EventKind, NewEvent};
 use frontdesk_core::ids;
@@ -31,6 +32,12 @@ fn event(kind: EventKind, tenant_id: &str, at: u64, data: serde_json::Value) -> 
 pub async fn take(req: Request, env: &Env, id: &str) -> AppResult<Response> {
     let (db, caller) = authenticate_key(&req, env).await?;
     let current = inbox_item(&db, &caller.tenant_id, id).await?;
+    // A caller on the line would hear silence: a call goes to a person by transfer (or a call
+    // back), never by holding its conversation.
+    if current.conversation.channel == Channel::Voice.as_str() {
+        let why = "a call is taken by transfer or a call back, not by holding its conversation";
+        return Err(ApiError::unprocessable("unsupported_channel", why).into());
+    }
     let actor = caller.actor();
     let holder = current.held_by.as_ref().map(|h| h.actor.as_str());
     let now = WorkerClock.now_ms();
