@@ -285,8 +285,10 @@ test('Team & keys: the owner adds an agent and issues a key that works until rev
   if (lacks(t, 'session', 'team')) return;
   const { page, asked } = await signInAccepting(t);
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Team & keys' }).click();
+  // The page renders after the click: until then the inbox's own fields are on screen.
+  await page.getByRole('heading', { name: 'Team & keys', level: 1 }).waitFor();
   const agent = { email: `agent-${process.pid}@demo.example`, password: 'agent-password-2026' };
-  await page.getByLabel('Email').fill(agent.email);
+  await page.getByLabel('Email', { exact: true }).fill(agent.email);
   await page.getByLabel('Role', { exact: true }).selectOption('agent');
   await page.getByLabel('Initial password').fill(agent.password);
   await page.getByRole('button', { name: 'Add person' }).click();
@@ -322,6 +324,7 @@ test('Team & keys: rotating a key replaces it (old 401, new 200); a person chang
   if (lacks(t, 'session', 'team')) return;
   const { page, asked } = await signInAccepting(t);
   await page.goto('/#/team');
+  await page.getByRole('heading', { name: 'Team & keys', level: 1 }).waitFor();
   await page.getByLabel('Label').fill('to rotate');
   await page.getByRole('button', { name: 'Issue a key' }).click();
   const shownOnce = page.getByTestId('new-key').locator('code');
@@ -334,7 +337,7 @@ test('Team & keys: rotating a key replaces it (old 401, new 200); a person chang
   assert.equal((await api(server, second, '/api/v1/conversations')).status, 200);
 
   const person = { email: `leaver-${process.pid}@demo.example`, password: 'leaver-password-2026' };
-  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Email', { exact: true }).fill(person.email);
   await page.getByLabel('Initial password').fill(person.password);
   await page.getByRole('button', { name: 'Add person' }).click();
   const row = page.getByTestId('users').getByRole('row').filter({ hasText: person.email });
