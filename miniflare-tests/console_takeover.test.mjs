@@ -120,6 +120,7 @@ test('a held website chat: the visitor gets no AI reply, and the agent\'s reply 
     assert.equal(held.json.reply, null, 'no AI reply while held');
     const sent = await post(agent, `/api/v1/conversations/${conversation.id}/reply`, { text: 'Hi, Sam here — yes, one space per flat.' });
     assert.equal(sent.status, 201, sent.text);
+    assert.equal(sent.json.status, 'sent', 'a chat reply is on the visitor\'s stream at once, not queued');
     const seen = await stream.waitFor((e) => e.json?.body === 'Hi, Sam here — yes, one space per flat.');
     assert.equal(seen.json.direction, 'outbound');
   } finally {

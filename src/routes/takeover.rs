@@ -136,7 +136,7 @@ pub async fn reply(mut req: Request, env: &Env, id: &str) -> AppResult<Response>
     let contact = d1::contact(&db, tenant_id, &conversation.contact_id).await?;
     let data = json!({ "conversation": conversation, "contact": contact, "message": message, "by": actor });
     publish_all(env, vec![event(EventKind::MessageSent, tenant_id, message.created_at, data)]).await;
-    Ok(json_response(201, &json!({ "message_id": message_id, "status": "queued" })))
+    Ok(json_response(201, &json!({ "message_id": message_id, "status": status })))
 }
 
 /// `POST …/read` → 204: the conversation's inbound messages so far count as read.
