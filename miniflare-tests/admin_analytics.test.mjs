@@ -7,7 +7,7 @@ import { startServer } from './helpers/server.mjs';
 import { DEMO, uniquePhone, sendSms, assertTwimlReply, assertError, api, apiOk, apiPost, eventually } from './helpers/api.mjs';
 
 let server;
-before(async () => { server = await startServer(); }, { timeout: 120_000 });
+before(async () => { server = await startServer({ clockAt: '2026-11-30T10:00:00Z' }); }, { timeout: 120_000 });
 after(async () => { await server?.stop(); });
 
 test('the report adds up seeded conversations, on the tenant’s own dates, and only its own', async () => {

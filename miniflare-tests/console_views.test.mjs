@@ -11,7 +11,7 @@ let server;
 let agent;
 let viewer;
 before(async () => {
-  server = await startServer();
+  server = await startServer({ clockAt: '2026-11-30T10:00:00Z' });
   [agent, viewer] = await Promise.all([signIn(server, DEMO_USERS.agent), signIn(server, DEMO_USERS.viewer)]);
 }, { timeout: 180_000 });
 after(async () => { await server?.stop(); });
