@@ -4,7 +4,7 @@
 // release build in workerd without the dev proxy (startDirect), with GET /health timed in the
 // same run as the baseline. Results → BENCHMARKS.md (section "sse").
 //
-//   node bench/sse.mjs [--subscribers 100,300] [--messages 20] [--no-write]
+//   node bench/sse.mjs [--subscribers 100,300] [--messages 20] [--no-write] [--per-message]
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,10 +20,12 @@ const { values: args } = parseArgs({
     subscribers: { type: 'string', default: '100,300' },
     messages: { type: 'string', default: '20' },
     'no-write': { type: 'boolean', default: false },
+    'per-message': { type: 'boolean', default: false },
   },
 });
 const COUNTS = args.subscribers.split(',').map(Number);
 const MESSAGES = Number(args.messages);
+const WARMUP = 3;
 const log = (s) => console.error(`[bench-sse] ${s}`);
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -41,8 +43,17 @@ async function health(server, n = 200, warmup = 20) {
   return { p50: pct(out, 50), p99: pct(out, 99) };
 }
 
-/** N subscribers, then M signed SMS a little apart; every arrival time per (message, subscriber). */
-async function fanOut(server, n, m) {
+let numbers = 0;
+/** A phone number no earlier SMS of this run came from: a new contact, a new thread. */
+const newNumber = () => `+4477012${String(10000 + numbers++).padStart(5, '0')}`;
+
+/**
+ * N subscribers, then M signed SMS a little apart; every arrival time per (message, subscriber).
+ * `returning`: the M senders have each written once before (unmeasured), so their threads'
+ * objects exist and their contacts are known — a conversation in progress. Otherwise each SMS
+ * is a new contact's first, whose thread object is created by that SMS.
+ */
+async function fanOut(server, n, m, returning) {
   const seen = new Map();
   const controllers = [];
   let connected = 0;
@@ -72,24 +83,46 @@ async function fanOut(server, n, m) {
   while (connected < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   if (connected < n) throw new Error(`only ${connected}/${n} subscribers connected`);
   await new Promise((r) => setTimeout(r, 1000));
+  // Warm-up SMS, not counted: the first turns after start compile the isolate's cold paths
+  // (cold start is measured by `make bench`); this measures the fan-out a busy day sees.
+  const senders = Array.from({ length: m }, newNumber);
+  const warmers = returning ? senders : Array.from({ length: WARMUP }, newNumber);
+  for (const from of warmers) {
+    const res = await sendSms(server, { from, body: 'Hi, any two-bed flats?' });
+    if (res.status !== 200) throw new Error(`warm-up SMS from ${from}: HTTP ${res.status}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
   const sent = new Map();
-  for (let k = 0; k < m; k++) {
+  const answered = new Map();
+  for (const [k, from] of senders.entries()) {
     const tag = `tag-${randomUUID().slice(0, 8)}`;
-    sent.set(tag, performance.now());
-    const res = await sendSms(server, { from: `+4477012${10000 + k}`, body: `Hi, any two-bed flats? ${tag}` });
+    const t0 = performance.now();
+    sent.set(tag, t0);
+    const res = await sendSms(server, { from, body: `${returning ? 'And' : 'Hi,'} any two-bed flats? ${tag}` });
     if (res.status !== 200) throw new Error(`SMS ${k}: HTTP ${res.status}`);
+    answered.set(tag, performance.now() - t0);
     await new Promise((r) => setTimeout(r, 300));
   }
   await new Promise((r) => setTimeout(r, 3000));
   controllers.forEach((c) => c.abort());
   const latencies = [];
+  const spreads = [];
   let missing = 0;
   for (const [tag, t0] of sent) {
     const arrivals = seen.get(tag) ?? new Map();
     missing += n - arrivals.size;
-    for (const t of arrivals.values()) latencies.push(t - t0);
+    const mine = [...arrivals.values()].map((t) => t - t0);
+    latencies.push(...mine);
+    if (mine.length) spreads.push(Math.max(...mine) - Math.min(...mine));
+    // Per message: the webhook's own answer time, then the first and last subscriber's arrival,
+    // so a slow message is told apart from a slow fan-out.
+    if (args['per-message']) log(`${tag}: webhook ${f1(answered.get(tag))} ms, first ${f1(Math.min(...mine))}, last ${f1(Math.max(...mine))}`);
   }
-  return { n, m, deliveries: latencies.length, missing, p50: pct(latencies, 50), p99: pct(latencies, 99), max: Math.max(...latencies) };
+  return {
+    n, m, returning, deliveries: latencies.length, missing,
+    p50: pct(latencies, 50), p99: pct(latencies, 99), max: Math.max(...latencies),
+    spread: pct(spreads, 50), spreadMax: Math.max(...spreads),
+  };
 }
 
 const persistDir = mkdtempSync(join(tmpdir(), 'frontdesk-bench-sse-'));
@@ -102,18 +135,20 @@ try {
   const load = loadavg()[0];
   const rows = [];
   for (const n of COUNTS) {
-    log(`GET /health, then ${n} subscribers × ${MESSAGES} SMS`);
-    const h = await health(server);
-    const f = await fanOut(server, n, MESSAGES);
-    log(JSON.stringify({ health: h, fanout: f }));
-    rows.push({ h, f });
+    for (const returning of [false, true]) {
+      log(`GET /health, then ${n} subscribers × ${MESSAGES} SMS from ${returning ? 'returning' : 'new'} contacts`);
+      const h = await health(server);
+      const f = await fanOut(server, n, MESSAGES, returning);
+      log(JSON.stringify({ health: h, fanout: f }));
+      rows.push({ h, f });
+    }
   }
   const block = [
-    `Release build in workerd (\`startDirect\`, no dev proxy), subscribers and sender in one Node process on the same machine (${cpus().length} CPUs, ${cpus()[0]?.model.trim()}, load ${f1(load)} at start); ${at}. Each SMS is a signed Twilio webhook (a new contact each), 300 ms apart; latency = sending it → a subscriber reading the event carrying its tag. \`/health\` timed just before each fan-out. \`make bench-sse\`. Target (issue 13): p99 ≤ 50 ms at 100 subscribers without the dev proxy.`,
+    `Release build in workerd (\`startDirect\`, no dev proxy), subscribers and sender in one Node process on the same machine (${cpus().length} CPUs, ${cpus()[0]?.model.trim()}, load ${f1(load)} at start); ${at}. Each SMS is a signed Twilio webhook asking for two-bed flats (a listings search), 300 ms apart: either a new contact's first message (the SMS creates its thread's Durable Object; ${WARMUP} such SMS are sent first, unmeasured, to warm the isolate) or the next message of a contact who wrote once before. Latency = sending it → a subscriber reading the event carrying its tag; *spread* = the last subscriber's arrival minus the first's for one SMS (the fan-out itself; the rest is the turn: the webhook answers before the event is published). \`/health\` timed just before each fan-out. \`make bench-sse\`. Target (issue 13): p99 ≤ 50 ms at 100 subscribers without the dev proxy.`,
     '',
-    '| subscribers | SMS | deliveries | missing | p50 ms | p99 ms | max ms | /health p50 ms | ×/health p50 | ×/health p99 |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map(({ h, f }) => `| ${f.n} | ${f.m} | ${f.deliveries} | ${f.missing} | ${f1(f.p50)} | ${f1(f.p99)} | ${f1(f.max)} | ${f1(h.p50)} | ${f1(f.p50 / h.p50)}× | ${f1(f.p99 / h.p99)}× |`),
+    '| subscribers | SMS from | SMS | deliveries | missing | p50 ms | p99 ms | max ms | spread p50 ms | spread max ms | /health p50 ms | ×/health p50 | ×/health p99 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(({ h, f }) => `| ${f.n} | ${f.returning ? 'returning' : 'new'} contacts | ${f.m} | ${f.deliveries} | ${f.missing} | ${f1(f.p50)} | ${f1(f.p99)} | ${f1(f.max)} | ${f1(f.spread)} | ${f1(f.spreadMax)} | ${f1(h.p50)} | ${f1(f.p50 / h.p50)}× | ${f1(f.p99 / h.p99)}× |`),
   ].join('\n');
   console.log(block);
   if (!args['no-write']) writeSection(ROOT, 'sse', 'SSE fan-out: a signed SMS to N live dashboards', block);

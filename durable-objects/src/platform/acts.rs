@@ -105,10 +105,23 @@ async fn interest(db: &D1Database, tenant_id: &str, contact_id: &str, act: &Act,
         // `info_pack::send` records its listings as sent, with the message.
         _ => Vec::new(),
     };
-    for (listing_id, level) in noted {
-        if let Err(e) = listings::record_interest(db, tenant_id, contact_id, listing_id, level, None, at).await {
-            worker::console_error!("recording interest in {listing_id} failed: {e}");
-        }
+    if noted.is_empty() {
+        return;
+    }
+    // One batch for every listing noted: a search lists several, and each would be a round trip.
+    let statements: worker::Result<Vec<_>> = noted
+        .iter()
+        .map(|(listing_id, level)| {
+            listings::interest_statement(db, tenant_id, contact_id, listing_id, *level, None, at)
+        })
+        .collect();
+    let recorded = match statements {
+        Ok(statements) => db.batch(statements).await.map(drop),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = recorded {
+        let ids: Vec<&str> = noted.iter().map(|(id, _)| *id).collect();
+        worker::console_error!("recording interest in {ids:?} failed: {e}");
     }
 }
 
@@ -221,23 +234,25 @@ async fn ensure_contact(db: &D1Database, inbound: &InboundTurn) -> worker::Resul
         Arg::Text(inbound.from.as_str()),
         Arg::Int(inbound.received_at),
     ];
-    statement(
+    // Both statements in one batch: one round trip to D1, and the SELECT sees the INSERT.
+    let insert = statement(
         db,
         &format!(
             "INSERT INTO contacts (id, tenant_id, {col}, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) \
              ON CONFLICT (tenant_id, {col}) WHERE {col} IS NOT NULL DO NOTHING"
         ),
         &args,
-    )?
-    .run()
-    .await?;
-    let row: Option<Row> = statement(
+    )?;
+    let select = statement(
         db,
         &format!("SELECT id FROM contacts WHERE tenant_id = ?1 AND {col} = ?2"),
         &[Arg::Text(&inbound.tenant_id), Arg::Text(inbound.from.as_str())],
-    )?
-    .first(None)
-    .await?;
+    )?;
+    let results = db.batch(vec![insert, select]).await?;
+    let row: Option<Row> = match results.get(1) {
+        Some(selected) => selected.results::<Row>()?.into_iter().next(),
+        None => None,
+    };
     Ok(row.map(|r| r.id))
 }
 
