@@ -152,7 +152,9 @@ const NAME_CUES: &[&str] = &[
 fn person(t: &Text) -> Option<Named> {
     for (at, len) in t.find_all(NAME_CUES) {
         let start = at + len;
-        let strong = !matches!(t.w(at), "i'm" | "i" | "this" | "soy" | "je" | "ich" | "eu" | "sono");
+        // "Call me about the flat", "I'm after a flat": after these cues a lower-case word is
+        // what they want, not who they are, so only a capitalised name counts.
+        let strong = !matches!(t.w(at), "i'm" | "i" | "this" | "call" | "soy" | "je" | "ich" | "eu" | "sono");
         let mut end = start;
         while end < t.len() && end - start < 3 && !t.breaks_before(end) {
             let ok = name_like(t, end)
@@ -325,6 +327,8 @@ mod tests {
         assert_eq!(names("Hi, my name is Ana Lima", "", Template::Other), [(Slot::Name, "Ana Lima".into())]);
         assert_eq!(names("Me llamo Sofía", "", Template::Other), [(Slot::Name, "Sofía".into())]);
         assert_eq!(names("I'm looking for a flat", "", Template::Other), []);
+        assert_eq!(names("Can someone call me about the flat?", "", Template::Letting), []);
+        assert_eq!(names("Please call me Ana", "", Template::Other), [(Slot::Name, "Ana".into())]);
         assert_eq!(names("Sunnyvale please", "What city?", Template::Other), [(Slot::Area, "Sunnyvale".into())]);
         assert_eq!(
             names("i'd like it in san jose please", "Which city?", Template::Other),
