@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare bench bench-sgd bench-dialogue bench-kb bench-listings sms call deploy-dry-run clean bench-bookings bench-voice bench-sse bench-console screenshots
+.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare fuzz bench bench-sgd bench-dialogue bench-kb bench-listings sms call deploy-dry-run clean bench-bookings bench-voice bench-sse bench-console screenshots
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -29,9 +29,14 @@ fmt-check:
 lint: setup ## clippy with -D warnings, host and wasm32
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p frontdesk-core --features fuzzing --bin fuzz -- -D warnings
 
 test-rust: ## host unit and integration tests
 	cargo test --workspace
+
+fuzz: ## every fuzz target for 1,000,000 executions (FUZZ_EXECUTIONS=n, FUZZ_TARGETS="a b"); crashes saved to core/fuzz/artifacts → BENCHMARKS.md
+	cargo build --profile fuzz -p frontdesk-core --features fuzzing --bin fuzz
+	nice -n 10 target/fuzz/fuzz run --executions $(or $(FUZZ_EXECUTIONS),1000000) $(FUZZ_TARGETS)
 
 test-miniflare: ## the built wasm in real workerd (D1, Durable Objects, Queues)
 	@$(ENV) node --test --test-force-exit --test-timeout=180000 --test-concurrency=1 'miniflare-tests/*.test.mjs'

@@ -19,6 +19,8 @@ pub mod escalation;
 pub mod events;
 pub mod follow_up;
 pub mod form;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzz_targets;
 pub mod http;
 pub mod ids;
 pub mod inbound;
@@ -28,6 +30,7 @@ pub mod lead;
 pub mod limiter;
 pub mod listings;
 pub mod llm;
+pub mod lossy_json;
 pub mod lru;
 pub mod mcp;
 pub mod oauth;

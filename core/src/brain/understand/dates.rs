@@ -31,7 +31,10 @@ impl FromStr for CivilDate {
     /// Exactly `YYYY-MM-DD`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        // Digits only: `parse::<u8>` alone takes "+2" as a month, and a setting validated
+        // with "2026-+2-28" would never equal the date it was meant to name.
+        let digits = b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+        if b.len() != 10 || !digits {
             return Err(ParseDateError);
         }
         let year = s[0..4].parse::<i32>().map_err(|_| ParseDateError)?;
@@ -466,6 +469,15 @@ mod tests {
         assert_eq!("2024-02-29".parse::<CivilDate>().unwrap().day, 29);
         assert!("2023-02-29".parse::<CivilDate>().is_err());
         assert!("23/11/2026".parse::<CivilDate>().is_err());
+    }
+
+    #[test]
+    fn an_iso_date_is_digits_only() {
+        // Found by the `nlu_dates` fuzz target: "2026-+2-28" read as 28 February.
+        for sloppy in ["2026-+2-28", "+202-02-28", "2026-02-+8", "-001-01-01", "2026-02-2\u{0}"] {
+            assert!(sloppy.parse::<CivilDate>().is_err(), "{sloppy}");
+        }
+        assert_eq!("2026-02-28".parse::<CivilDate>().unwrap().to_string(), "2026-02-28");
     }
 
     #[test]

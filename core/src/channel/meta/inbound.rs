@@ -1,6 +1,7 @@
 //! The webhook payload: `entry[].changes[].value` with `metadata.phone_number_id`, `contacts`,
 //! `messages` and `statuses` (PROTOCOLS.md §4). One POST may batch several of each.
 
+use crate::lossy_json;
 use crate::phone::PhoneE164;
 use serde::Deserialize;
 
@@ -130,7 +131,7 @@ struct StatusError {
 /// The first `entry[].changes[].value.metadata.phone_number_id` of a body, read tolerantly (any
 /// JSON, everything optional): which tenant a verified body that [`parse`] refuses belongs to.
 pub fn phone_number_id(raw: &[u8]) -> Option<String> {
-    let payload: serde_json::Value = serde_json::from_slice(raw).ok()?;
+    let payload: serde_json::Value = serde_json::from_slice(&lossy_json::readable(raw)).ok()?;
     let list = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
     list(payload.get("entry")).iter().flat_map(|entry| list(entry.get("changes"))).find_map(|change| {
         let id = change.get("value")?.get("metadata")?.get("phone_number_id")?.as_str()?.trim();
@@ -140,7 +141,8 @@ pub fn phone_number_id(raw: &[u8]) -> Option<String> {
 
 /// Parses a verified webhook body. `Err` names what is wrong (a 400 for the sender).
 pub fn parse(raw: &[u8]) -> Result<Inbound, String> {
-    let payload: Payload = serde_json::from_slice(raw).map_err(|e| format!("not a WhatsApp webhook payload: {e}"))?;
+    let payload: Payload = serde_json::from_slice(&lossy_json::readable(raw))
+        .map_err(|e| format!("not a WhatsApp webhook payload: {e}"))?;
     if payload.object != "whatsapp_business_account" {
         return Err(format!("object `{}` is not whatsapp_business_account", payload.object));
     }

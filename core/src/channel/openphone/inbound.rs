@@ -9,6 +9,7 @@
 
 use super::artefact::{self, CallArtefact};
 use super::route;
+use crate::lossy_json;
 use crate::phone::PhoneE164;
 use serde::Deserialize;
 use serde_json::Value;
@@ -103,7 +104,8 @@ pub fn acts_on(event_type: &str) -> bool {
 /// Parses a verified webhook body, legacy or versioned. `Err` names what is wrong (a 400 for
 /// the sender); [`route`](super::route) still reads who such a body is for.
 pub fn parse(raw: &[u8]) -> Result<Event, String> {
-    let e: Envelope = serde_json::from_slice(raw).map_err(|e| format!("not an OpenPhone event: {e}"))?;
+    let e: Envelope =
+        serde_json::from_slice(&lossy_json::readable(raw)).map_err(|e| format!("not an OpenPhone event: {e}"))?;
     let (resource, context) = (&e.data.object, &e.data.context);
     let kind = match e.kind.as_str() {
         "message.received" | "message.delivered" => message(&e.id, &e.kind, resource, context)?,
@@ -169,6 +171,21 @@ fn unanswered(o: &Object) -> bool {
 mod tests {
     use super::*;
     use crate::channel::openphone::route::assert_route_agrees;
+
+    #[test]
+    fn half_an_emoji_does_not_lose_the_message() {
+        // Found by the `openphone_event` fuzz target: a lone surrogate escape (what JavaScript's
+        // JSON.stringify writes for a text cut inside an emoji) made `route` refuse a body that
+        // `parse` read, and one in the text made both refuse it: a 400 on every retry.
+        let raw = br#"{"id":"EV9","apiVersion":"2026-03-30\ud800","type":"message.received","data":{"object":{"id":"AC9","from":"+14155550100","to":"+14155550199","body":"see you \ud83d","direction":"incoming"}}}"#;
+        assert_route_agrees(raw);
+        let EventKind::MessageReceived { body, .. } = parse(raw).unwrap().kind else { panic!() };
+        assert_eq!(body, "see you \u{fffd}");
+        // Invalid UTF-8 in a field `parse` skips (and `route` reads): the same event to both.
+        let mut garbled = raw.to_vec();
+        garbled.splice(1..1, *b"\"k\xff\":1,");
+        assert_route_agrees(&garbled);
+    }
 
     #[test]
     fn reads_a_received_message() {

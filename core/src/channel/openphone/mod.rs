@@ -15,6 +15,8 @@ mod signature;
 
 pub use artefact::{ArtefactKind, CallArtefact, Line, MAX_TIMELINE_CHARS};
 pub use inbound::{acts_on, parse, Event, EventKind};
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use route::assert_route_agrees;
 pub use route::{route, Route};
 pub use send::{parse_send_response, send_request, API_BASE};
 pub use signature::{verify, SignatureHeaders, TOLERANCE_MS};

@@ -18,6 +18,7 @@
 //! Sources: quo.com/docs/mdx/guides/webhooks (legacy), quo.com/docs/2026-03-30/
 //! webhooks-event-payloads (versioned; samples in `fixtures/2026-03-30`).
 
+use crate::lossy_json;
 use crate::phone::PhoneE164;
 use serde_json::Value;
 
@@ -37,7 +38,7 @@ pub struct Route {
 /// Reads who `raw` is for. `None` for anything but a JSON object with a non-empty string `id`;
 /// never panics (serde_json bounds nesting depth, everything else is optional).
 pub fn route(raw: &[u8]) -> Option<Route> {
-    let event: Value = serde_json::from_slice(raw).ok()?;
+    let event: Value = serde_json::from_slice(&lossy_json::readable(raw)).ok()?;
     let event_id = event.get("id").and_then(Value::as_str).filter(|id| !id.is_empty())?.to_owned();
     // As `parse` reads it, untrimmed, so the two name an event alike.
     let event_type = event.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
@@ -191,9 +192,10 @@ fn text(value: Option<&Value>) -> Option<&str> {
     value.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// Test helper: `route` reads the same event id and tenant line as `parse` (which must succeed).
-#[cfg(test)]
-pub(super) fn assert_route_agrees(raw: &[u8]) {
+/// Test and fuzz helper: `route` reads the same event id and tenant line as `parse` (which must
+/// succeed).
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn assert_route_agrees(raw: &[u8]) {
     let event = super::parse(raw).unwrap_or_else(|e| panic!("{e}"));
     let found = route(raw).expect("an event with an id has a route");
     assert_eq!(found.event_id, event.id);

@@ -33,8 +33,10 @@ pub(crate) fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters even when escaped; drop them.
+            // XML 1.0 forbids most control characters and the noncharacters U+FFFE and U+FFFF
+            // even when escaped (§2.2): Twilio would refuse the whole document. Drop them.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -53,6 +55,13 @@ mod tests {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>Tom &amp; Jerry&apos;s \
              &lt;Redirect&gt;x&lt;/Redirect&gt; &quot;hi&quot;</Message></Response>"
         );
+    }
+
+    #[test]
+    fn drops_the_noncharacters_xml_forbids() {
+        // Found by the `twiml` fuzz target: a reply quoting U+FFFF was not well-formed XML.
+        let xml = message_response("Claro, ¿a qué hora? \u{1f3e0}\u{ffff}\u{fffe} ok");
+        assert!(xml.ends_with("<Message>Claro, ¿a qué hora? \u{1f3e0} ok</Message></Response>"), "{xml}");
     }
 
     #[test]
