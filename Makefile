@@ -91,7 +91,7 @@ deploy-dry-run: build ## `wrangler deploy --dry-run` for the local config and pr
 bench-bundle: build ## the same dry runs, sizes (raw and gzip) → BENCHMARKS.md
 	@$(ENV) node scripts/deploy_dry_run.mjs --benchmarks
 
-check-deploy-guide: ## every command of README's first-deploy guide, run locally (no Cloudflare)
+check-deploy-guide: build ## every command of README's first-deploy guide, run locally (no Cloudflare)
 	@$(ENV) node scripts/check_deploy_guide.mjs
 
 clean:
