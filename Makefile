@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 ENV := source scripts/env.sh &&
 
-.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare fuzz bench bench-sgd bench-dialogue bench-kb bench-listings sms call deploy-dry-run clean bench-bookings bench-voice bench-sse bench-console screenshots
+.PHONY: help setup build dev test test-dates fmt fmt-check lint test-rust test-miniflare fuzz bench bench-sgd bench-dialogue bench-kb bench-listings sms call deploy deploy-dry-run bench-bundle bench-d1-growth check-deploy-guide clean bench-bookings bench-voice bench-sse bench-console screenshots
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -18,7 +18,7 @@ build: setup ## release build of the Worker into build/worker
 dev: build ## build, migrate, seed the demo tenants, serve on http://127.0.0.1:8787
 	@bash scripts/dev.sh
 
-test: setup fmt-check lint test-rust build test-miniflare ## everything CI runs
+test: setup fmt-check lint test-rust build deploy-dry-run test-miniflare ## everything CI runs
 
 fmt: ## format the Rust code
 	cargo fmt --all
@@ -65,6 +65,9 @@ bench-listings: build ## listings: search latency by query shape at 1k listings,
 bench-voice: build ## calls over ConversationRelay: prompt → first/last token p50/p99 (rules brain, fake streaming LLM), 50 simultaneous calls, vs /health → BENCHMARKS.md
 	@$(ENV) nice -n 5 node bench/voice.mjs
 
+bench-d1-growth: build ## D1 bytes per conversation turn (new and returning senders), the figure docs/SCALING.md rests on → BENCHMARKS.md
+	@$(ENV) nice -n 5 node bench/d1_growth.mjs
+
 bench-sse: build ## SSE fan-out: a signed SMS to 100 and 300 live /api/v1/events subscribers, p50/p99 vs /health (workerd direct) → BENCHMARKS.md
 	@$(ENV) nice -n 5 node bench/sse.mjs
 
@@ -83,8 +86,18 @@ sms: ## simulate Twilio: make sms FROM=+447700900123 BODY="Hi"
 call: ## a phone call in the terminal through the voice relay: make call [FROM=+447700900123]
 	@$(ENV) node scripts/call.mjs $(if $(FROM),--from "$(FROM)") $(if $(TO),--to "$(TO)") $(if $(URL),--url "$(URL)")
 
-deploy-dry-run: build ## what `wrangler deploy` would upload, with sizes
-	@$(ENV) wrangler deploy --dry-run --outdir build/dry-run
+deploy: build ## production: D1 migrations, then the Worker (`--env production`; first time: README "Deploy to Cloudflare")
+	$(ENV) wrangler d1 migrations apply DB --remote --env production
+	$(ENV) wrangler deploy --env production
+
+deploy-dry-run: build ## `wrangler deploy --dry-run` for the local config and production: bundle sizes → bench/results/bundle.json
+	@$(ENV) node scripts/deploy_dry_run.mjs
+
+bench-bundle: build ## the same dry runs, sizes (raw and gzip) → BENCHMARKS.md
+	@$(ENV) node scripts/deploy_dry_run.mjs --benchmarks
+
+check-deploy-guide: build ## every command of README's first-deploy guide, run locally (no Cloudflare)
+	@$(ENV) node scripts/check_deploy_guide.mjs
 
 clean:
 	rm -rf build target/wasm32-unknown-unknown .wrangler

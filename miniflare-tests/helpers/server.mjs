@@ -93,7 +93,7 @@ function killGroup(child, signal) {
  * Spawns `wrangler dev` and waits (bounded) for GET /health → 200.
  * Options: persistDir (default: fresh temp dir, migrated + seeded, removed on stop),
  * port (default: free port), publicBaseUrl (default: http://127.0.0.1:<port>),
- * config (another wrangler config file), readyTimeoutMs (60 s), pollMs (100), vars ({NAME: value}), logLevel,
+ * config (another wrangler config file), env (a wrangler environment: its vars as configured, no test vars), readyTimeoutMs (60 s), pollMs (100), vars ({NAME: value}), logLevel,
  * clockAt (an instant, ms or ISO string: the server's business clock starts there and runs on;
  * default FRONTDESK_TEST_NOW from the environment, else the real time).
  * Returns { baseUrl, port, publicBaseUrl, persistDir, pid, coldStartMs, clockOffsetMs, now(), logs(), stop() }.
@@ -109,7 +109,9 @@ export async function startServer(opts = {}) {
   const clockOffsetMs = clockOffset(opts.clockAt);
   // ENVIRONMENT=test: dev values accepted as in development, plus the test-only switches
   // (clock offset, #fault: markers, POST /__test/sweep) that no deployed configuration has.
-  const vars = { PUBLIC_BASE_URL: publicBaseUrl, ENVIRONMENT: 'test', CLOCK_OFFSET_MS: String(clockOffsetMs), ...(opts.vars ?? {}) };
+  // With `env` (a wrangler environment, e.g. production) its own vars stand as configured.
+  const harness = opts.env ? {} : { PUBLIC_BASE_URL: publicBaseUrl, ENVIRONMENT: 'test', CLOCK_OFFSET_MS: String(clockOffsetMs) };
+  const vars = { ...harness, ...(opts.vars ?? {}) };
   const args = [
     WRANGLER_JS, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
     '--inspector-port', String(inspectorPort),
@@ -117,6 +119,7 @@ export async function startServer(opts = {}) {
   ];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   if (opts.config) args.push('--config', opts.config);
+  if (opts.env) args.push('--env', opts.env);
   const server = await superviseServer({ name: 'wrangler dev', args, env: wranglerEnv(), baseUrl, persistDir, ownDir, opts });
   return { ...server, baseUrl, port, publicBaseUrl, persistDir, clockOffsetMs, now: () => Date.now() + clockOffsetMs };
 }
