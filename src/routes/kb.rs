@@ -28,7 +28,7 @@ pub async fn import_faqs(mut req: Request, env: &Env) -> AppResult<Response> {
     let kb = query_param(&req, "kb")?;
     let raw = body_bytes(&mut req, MAX_FAQ_BODY_BYTES).await?;
     let import = if content_type.starts_with("text/csv") {
-        let text = std::str::from_utf8(&raw).map_err(|_| ApiError::malformed_body("the CSV is not UTF-8"))?;
+        let text = super::csv_text(&raw)?;
         ingest::faqs_from_csv(kb.as_deref().unwrap_or(""), text)
     } else {
         ingest::faqs_from_json(&raw)

@@ -109,7 +109,7 @@ fn reference_taken(reference: &str) -> ApiError {
 pub async fn import(mut req: Request, env: &Env) -> AppResult<Response> {
     let (db, tenant_id) = authenticate(&req, env).await?;
     let raw = body_bytes(&mut req, MAX_CSV_BYTES).await?;
-    let text = std::str::from_utf8(&raw).map_err(|_| ApiError::malformed_body("the CSV is not UTF-8"))?;
+    let text = super::csv_text(&raw)?;
     let import = from_csv(text).map_err(ApiError::bad_request)?;
     let now = WorkerClock.now_ms();
     let listings: Vec<Listing> = import.listings.into_iter().map(|(_, l)| stamp(l, now)).collect();

@@ -64,6 +64,11 @@ pub async fn authenticate_key(req: &Request, env: &Env) -> AppResult<(D1Database
     caller::resolve(req, env).await
 }
 
+/// An uploaded CSV's text: CSV imports take UTF-8 only, and say so rather than guess.
+pub fn csv_text(raw: &[u8]) -> Result<&str, ApiError> {
+    std::str::from_utf8(raw).map_err(|_| ApiError::malformed_body("the CSV is not UTF-8"))
+}
+
 /// The request body, refused with 413 past `max_bytes` without reading more than that: a
 /// declared `Content-Length` over the limit is refused before any byte is read, and a body of
 /// unknown length (chunked) is read piece by piece and dropped as soon as it passes the limit,

@@ -2,6 +2,7 @@
 //! writer over the Messaging module's escaping, no XML crate in the wasm.
 
 use crate::channel::twilio::twiml::{escape, HEADER};
+use crate::form::encode_component;
 
 /// Everything `<Connect><ConversationRelay>` needs for one call.
 pub struct Relay<'a> {
@@ -30,7 +31,7 @@ pub const RECORDING_PATH: &str = "/webhooks/twilio/voice/recording";
 pub fn relay_url(base_url: &str, call_sid: &str, number: &str) -> String {
     let host = base_url.strip_prefix("https://").map(|h| format!("wss://{h}"));
     let origin = host.unwrap_or_else(|| base_url.replacen("http://", "ws://", 1));
-    format!("{origin}{RELAY_PATH}?call={}&to={}", urlencode(call_sid), urlencode(number))
+    format!("{origin}{RELAY_PATH}?call={}&to={}", encode_component(call_sid), encode_component(number))
 }
 
 /// AI answers over ConversationRelay; when the relay ends, Twilio asks `relay-ended` what next.
@@ -85,7 +86,7 @@ pub fn hang_up() -> String {
 /// `number` (the tenant's, URL-encoded into the callback) names the tenant: a recording status
 /// callback carries no `To`.
 pub fn voicemail(base_url: &str, number: &str, greeting: &str, language: &str) -> String {
-    let url = format!("{base_url}{RECORDING_PATH}?number={}", urlencode(number));
+    let url = format!("{base_url}{RECORDING_PATH}?number={}", encode_component(number));
     format!(
         "{HEADER}<Response>{}<Record action=\"{}\" method=\"POST\" maxLength=\"120\" playBeep=\"true\" \
          recordingStatusCallback=\"{}\" recordingStatusCallbackMethod=\"POST\" transcribe=\"true\"/><Hangup/></Response>",
@@ -104,7 +105,8 @@ pub const DIAL_ENDED_PATH: &str = "/webhooks/twilio/voice/dial-ended";
 /// When the transfer ends, answered or not, Twilio asks `/webhooks/twilio/voice/dial-ended`
 /// (with `DialCallStatus`) what next.
 pub fn dial(base_url: &str, call_sid: &str, number: &str, caller_id: &str, announce: &str, language: &str) -> String {
-    let whisper = format!("{base_url}{WHISPER_PATH}?call={}&number={}", urlencode(call_sid), urlencode(caller_id));
+    let whisper =
+        format!("{base_url}{WHISPER_PATH}?call={}&number={}", encode_component(call_sid), encode_component(caller_id));
     format!(
         "{HEADER}<Response>{}<Dial action=\"{}{DIAL_ENDED_PATH}\" method=\"POST\" answerOnBridge=\"true\" callerId=\"{}\" \
          timeout=\"20\"><Number url=\"{}\" method=\"POST\">{}</Number></Dial></Response>",
@@ -123,17 +125,6 @@ pub fn whisper(summary: &str, language: &str) -> String {
 
 fn say_element(text: &str, language: &str) -> String {
     format!("<Say language=\"{}\">{}</Say>", escape(language), escape(text))
-}
-
-/// Percent-encodes a query value (a CallSid is `CA` + hex, but the writer does not rely on it).
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]
