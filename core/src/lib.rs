@@ -35,6 +35,7 @@ pub mod onboarding;
 pub mod outreach;
 pub mod pause;
 pub mod phone;
+pub mod plan;
 pub mod ports;
 pub mod principal;
 pub mod records;

@@ -22,6 +22,7 @@ use frontdesk_core::http::SendOutcome;
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{call_intent_key, Job};
 use frontdesk_core::ports::{Clock, Random};
+use frontdesk_core::tenant::Settings;
 use frontdesk_core::voice::outbound::{webhook_urls, MakeCall};
 use frontdesk_core::voice::VoiceMode;
 use frontdesk_durable::platform::bookings::contact_for;
@@ -62,7 +63,13 @@ pub async fn make_call(
             .ok_or_else(|| worker::Error::RustError("no contact for a phone number".into()))?,
     };
     let tenant = tenant_row(db, tenant_id).await?.ok_or_else(|| ApiError::not_found("tenant"))?;
-    let mode = match tenant.into_context(now).settings.voice.unwrap_or_default().mode {
+    let settings: Settings = serde_json::from_str(&tenant.settings).unwrap_or_default();
+    // A call we start is the first thing a used-up call quota holds back, before anything is stored.
+    let usage = super::usage::month_report(db, tenant_id, &tenant.timezone, &settings, now).await?;
+    if let Some(reason) = usage.paused.calls {
+        return Err(ApiError::unprocessable("quota_exceeded", reason).into());
+    }
+    let mode = match settings.voice.unwrap_or_default().mode {
         VoiceMode::Relay => "relay",
         VoiceMode::Gather => "gather",
     };
