@@ -106,6 +106,18 @@ test('over the SMS quota: inbound still stored and answered, owner alerted once 
   assert.match(usage.paused.texts, /5 SMS and WhatsApp messages for 2026-03 are used .*follow-ups and listing offers wait/);
   assert.match(usage.paused.texts, /replies to inbound messages are still sent/);
 
+  // A text staff would start is held back too, with the reason; nothing is stored.
+  const { contact } = await conversationsOf(server, DEMO.key, phones[0]);
+  const staff = await fetch(`${server.baseUrl}/api/v1/contacts/${contact.id}/messages`, {
+    method: 'POST', headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ channel: 'sms', body: 'Are you still looking?' }),
+  });
+  const refused = await staff.json();
+  assert.equal(staff.status, 422, JSON.stringify(refused));
+  assert.equal(refused.error.code, 'quota_exceeded');
+  assert.match(refused.error.message, /SMS and WhatsApp messages for 2026-03 are used/);
+  assert.equal((await outboundTexts(phones[0])).length, 1, 'the staff text was not stored');
+
   const report = await sweep(server.now() + 2 * 60_000);
   assert.deepEqual(report.texts_paused, ['ten_demo']);
   const emails = await usageEmails();
@@ -160,4 +172,22 @@ test('settings refuse an unknown plan or a zero history, naming it, and store no
   assert.equal(ok.status, 200, await ok.text());
   const usage = await apiOk(server, DEMO2.key, '/api/v1/usage');
   assert.deepEqual([usage.plan, usage.metrics.sms.limit, usage.metrics.calls.limit, usage.history_days], ['enterprise', 50, null, null]);
+});
+
+test('twenty new contacts sharing a number prefix within an hour alert the owner once', async () => {
+  const phones = Array.from({ length: 20 }, () => uniquePhone());
+  assert.ok(phones.every((p) => p.startsWith('+4477009')), 'the test numbers share seven digits');
+  for (const phone of phones) assertTwimlReply(await sendSms(server, { to: DEMO2.number, token: DEMO2.token, from: phone, body: 'Any cottages free?' }));
+  const bursts = async () => (await listAll(server, DEMO2.key, '/api/v1/outbox'))
+    .filter((o) => o.channel === 'email')
+    .map((o) => (typeof o.payload === 'string' ? JSON.parse(o.payload) : o.payload).subject)
+    .filter((subject) => /unusual activity/.test(subject ?? ''));
+  await sweep(server.now());
+  assert.deepEqual(await bursts(), ['Harbour View Holiday Lets: unusual activity — 20 new contacts from +4477009…']);
+  await sweep(server.now() + 60_000);
+  assert.equal((await bursts()).length, 1, 'once per hour');
+  const audit = await apiOk(server, DEMO2.key, '/api/v1/audit?action=usage.contact_burst');
+  assert.equal(audit.data.length, 1, 'audited once');
+  const detail = audit.data[0].detail;
+  assert.equal((typeof detail === 'string' ? JSON.parse(detail) : detail).alert, 'contact_burst:4477009');
 });

@@ -22,12 +22,13 @@
 //!    (`platform::recordings`);
 //! 8. escalates contacts waiting longer than the tenant allows for a staff reply in a
 //!    conversation a person took over (`platform::staff_waits`);
-//! 9. checks each tenant's month against its plan (`usage`): the owner is emailed once at 80 %
-//!    and at 100 % of a quota and on unusual activity; a tenant whose SMS quota is used has its
-//!    follow-ups and listing offers held (steps 5's) until next month or a higher limit;
+//! 9. checks each tenant's month against its plan (`usage`; run before step 5, which it
+//!    informs): the owner is emailed once at 80 % and at 100 % of a quota and on unusual
+//!    activity; a tenant whose SMS quota is used has its follow-ups and listing offers held
+//!    until next month or a higher limit;
 //! 10. deletes messages, calls and transcripts past the tenant's retention (`retention`);
 //! 11. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
-//!    messages keep the history; an intent only matters until its job is done);
+//!     messages keep the history; an intent only matters until its job is done);
 //! 12. deletes expired OAuth codes, tokens and grants (`d1::oauth::prune_expired`) and rejects
 //!     MCP approvals left pending past `core::mcp::approval::PENDING_TTL_MS`.
 //!

@@ -1,58 +1,22 @@
-//! Plans and quotas on D1 (`core::plan`): the month's usage counted from the rows it is made
-//! of, and the sweeper's step that tells each owner — by email, once — when a metric reaches
-//! 80 % and 100 % of the plan, or when activity looks unusual (`core::plan::activity`).
+//! Plans and quotas on D1 (`core::plan`): the month's usage (counted in
+//! `frontdesk_durable::platform::usage`), the refusal of what a used-up quota holds back, and
+//! the sweeper's step that tells each owner — by email, once — when a metric reaches 80 % and
+//! 100 % of the plan, or when activity looks unusual (`core::plan::activity`).
 
 use super::d1::{audit_statement, owner_emails, statement, Arg, Audit};
 use super::outbound::send_email;
-use frontdesk_core::booking::instant;
+use crate::error::AppResult;
+use frontdesk_core::api::ApiError;
 use frontdesk_core::ids;
 use frontdesk_core::plan::activity::{hour, unusual, WINDOW_MS};
-use frontdesk_core::plan::usage::{alert_email, alert_key, month_bounds, month_key};
-use frontdesk_core::plan::{Counts, UsageReport};
+use frontdesk_core::plan::usage::{alert_email, alert_key};
 use frontdesk_core::ports::Random;
 use frontdesk_core::tenant::Settings;
-use frontdesk_durable::platform::time::{local_time, TenantZone, WorkerRandom};
+pub use frontdesk_durable::platform::usage::{month_report, texts_paused};
+use frontdesk_durable::platform::time::WorkerRandom;
 use serde::Deserialize;
 use serde_json::json;
 use worker::{D1Database, Env, Result};
-
-/// The usage of the tenant's local month containing `now`.
-pub async fn month_report(
-    db: &D1Database,
-    tenant_id: &str,
-    timezone: &str,
-    settings: &Settings,
-    now: u64,
-) -> Result<UsageReport> {
-    let today = local_time(now, timezone).date;
-    let (first, next) = month_bounds(today);
-    let zone = TenantZone::new(timezone);
-    let (start, end) = (instant(&zone, first, 0), instant(&zone, next, 0));
-    let month = month_key(today);
-    // Texts count once handed to a provider (or simulated, or queued to be): a refused send is
-    // not charged. Call minutes round each call up, as carriers bill them.
-    let counts: Option<Counts> = statement(
-        db,
-        "SELECT \
-           (SELECT COUNT(*) FROM messages WHERE tenant_id = ?1 AND direction = 'outbound' AND channel = 'sms' \
-              AND status NOT IN ('failed', 'undelivered') AND created_at >= ?2 AND created_at < ?3) AS sms, \
-           (SELECT COUNT(*) FROM messages WHERE tenant_id = ?1 AND direction = 'outbound' AND channel = 'whatsapp' \
-              AND status NOT IN ('failed', 'undelivered') AND created_at >= ?2 AND created_at < ?3) AS whatsapp, \
-           (SELECT COUNT(*) FROM calls WHERE tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3) AS calls, \
-           (SELECT COALESCE(SUM((COALESCE(duration_seconds, 0) + 59) / 60), 0) FROM calls \
-              WHERE tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3) AS call_minutes, \
-           (SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM llm_usage \
-              WHERE tenant_id = ?1 AND month = ?4) AS llm_tokens, \
-           (SELECT COUNT(*) FROM kb_documents WHERE tenant_id = ?1) AS kb_documents, \
-           (SELECT COUNT(*) FROM kb_chunks WHERE tenant_id = ?1) AS kb_chunks, \
-           (SELECT COALESCE(SUM(length(CAST(title AS BLOB)) + length(CAST(text AS BLOB))), 0) FROM kb_chunks \
-              WHERE tenant_id = ?1) AS kb_bytes",
-        &[Arg::Text(tenant_id), Arg::Int(start), Arg::Int(end), Arg::Text(&month)],
-    )?
-    .first(None)
-    .await?;
-    Ok(UsageReport::new(&settings.limits(), month, counts.unwrap_or_default()))
-}
 
 #[derive(Deserialize)]
 struct Tenant {
@@ -188,4 +152,12 @@ async fn email_owners(
         send_email(env, tenant_id, &key(&owner), &owner, subject, text).await?;
     }
     Ok(())
+}
+
+/// 422 `quota_exceeded` with the reason when the tenant's SMS quota holds back texts we start.
+pub async fn refuse_texts_if_paused(db: &D1Database, tenant_id: &str, now: u64) -> AppResult<()> {
+    match texts_paused(db, tenant_id, now).await? {
+        Some(reason) => Err(ApiError::unprocessable("quota_exceeded", reason).into()),
+        None => Ok(()),
+    }
 }

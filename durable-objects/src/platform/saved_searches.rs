@@ -203,9 +203,10 @@ pub async fn after_listing_writes(
     while statements.peek().is_some() {
         db.batch(statements.by_ref().take(STATEMENTS_PER_BATCH).collect()).await?;
     }
-    // Sent at once, not held for a used-up SMS quota: only the sweeper knows the quotas (a
-    // pending offer the sweeper finds paused waits there).
-    send_pending(env, db, now, Some(tenant_id), &[]).await?;
+    // Offers wait as `pending` while the SMS quota is used; the sweeper sends them when it allows.
+    if super::usage::texts_paused(db, tenant_id, now).await?.is_none() {
+        send_pending(env, db, now, Some(tenant_id), &[]).await?;
+    }
     Ok(count)
 }
 
