@@ -56,7 +56,9 @@ pub async fn texts_paused(db: &D1Database, tenant_id: &str, now: u64) -> Result<
         settings: String,
     }
     let tenant: Option<T> =
-        statement(db, "SELECT timezone, settings FROM tenants WHERE id = ?1", &[Arg::Text(tenant_id)])?.first(None).await?;
+        statement(db, "SELECT timezone, settings FROM tenants WHERE id = ?1", &[Arg::Text(tenant_id)])?
+            .first(None)
+            .await?;
     let Some(tenant) = tenant else { return Ok(None) };
     let settings: Settings = serde_json::from_str(&tenant.settings).unwrap_or_default();
     Ok(month_report(db, tenant_id, &tenant.timezone, &settings, now).await?.paused.texts)
