@@ -6,8 +6,8 @@ use crate::routes::{
     analytics, api, api_keys, approvals, audit, bookings, calls, console_views, contact_messages, copilot, escalations,
     events, health, info_packs, kb, kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize,
     oauth_register, oauth_token, openphone, saved_searches, session, settings, simulator, takeover, tenants,
-    test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand, unparsed, users, web_chat, web_form,
-    well_known,
+    test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand, unparsed, usage, users, web_chat,
+    web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -133,6 +133,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Patch, ["api", "v1", "users", id]) => users::update(req, &env, id).await,
         (Method::Delete, ["api", "v1", "users", id]) => users::delete(req, &env, id).await,
         (Method::Get, ["api", "v1", "analytics"]) => analytics::get(req, &env).await,
+        (Method::Get, ["api", "v1", "usage"]) => usage::get(req, &env).await,
         (Method::Post, ["api", "v1", "tenants"]) => tenants::create(req, &env).await,
         (Method::Post, ["api", "v1", "tenant", "pause"]) => tenants::set_paused(req, &env, true).await,
         (Method::Post, ["api", "v1", "tenant", "resume"]) => tenants::set_paused(req, &env, false).await,
@@ -201,6 +202,7 @@ fn is_route(segments: &[&str]) -> bool {
                     | "keys"
                     | "tenants"
                     | "analytics"
+                    | "usage"
             ]
             | ["api", "v1", "listings", _]
             | ["api", "v1", "contacts", _, "interest" | "saved-searches" | "info-pack" | "messages" | "timeline"]

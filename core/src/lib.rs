@@ -38,6 +38,7 @@ pub mod onboarding;
 pub mod outreach;
 pub mod pause;
 pub mod phone;
+pub mod plan;
 pub mod ports;
 pub mod principal;
 pub mod records;

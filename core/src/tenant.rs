@@ -99,6 +99,12 @@ pub struct Settings {
     /// The tenant's name, logo and colour on the widget and pages; `None` = Frontdesk's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub white_label: Option<crate::console::settings::WhiteLabel>,
+    /// The plan and its per-tenant overrides (`plan::PlanSettings`); `None` = Free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::plan::PlanSettings>,
+    /// What is kept beyond the retention defaults (`plan::RetentionSettings`).
+    #[serde(default, skip_serializing_if = "crate::plan::RetentionSettings::is_default")]
+    pub retention: crate::plan::RetentionSettings,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -277,6 +283,7 @@ impl Settings {
         problems.extend(self.calcom.iter().flat_map(crate::channel::calcom::CalcomSettings::validate));
         problems.extend(self.voice.iter().flat_map(crate::voice::VoiceSettings::validate));
         problems.extend(self.mcp.iter().flat_map(crate::mcp::approval::McpSettings::validate));
+        problems.extend(self.plan.iter().flat_map(crate::plan::PlanSettings::validate));
         for (i, person) in self.on_call.iter().enumerate() {
             if person.name.trim().is_empty() {
                 problems.push(format!("on_call[{i}].name is empty"));
@@ -411,7 +418,14 @@ impl Settings {
             mcp: self.mcp.clone(),
             personas: self.personas.clone(),
             white_label: self.white_label.clone(),
+            plan: self.plan.clone(),
+            retention: self.retention,
         })
+    }
+
+    /// What this tenant's plan allows per month (the LLM budget where it has always lived).
+    pub fn limits(&self) -> crate::plan::Limits {
+        crate::plan::Limits::for_tenant(self.plan.as_ref(), self.llm.as_ref().and_then(|l| l.monthly_token_budget))
     }
 
     /// Whether the business is open at `now`.

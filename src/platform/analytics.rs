@@ -3,7 +3,7 @@
 //! through the email port (the tenant's Resend channel, `simulated` without one), and the
 //! sweeper enqueues yesterday's at `SUMMARY_HOUR` local time until its outbox rows exist.
 
-use super::d1::{analytics, database, statement, tenant_row, Arg};
+use super::d1::{analytics, database, owner_emails, statement, tenant_row, Arg};
 use super::outbound::send_email;
 use frontdesk_core::analytics::{report, summary_email, summary_key, Range, SUMMARY_HOUR};
 use frontdesk_core::booking::instant;
@@ -30,11 +30,6 @@ pub async fn tenant_report(
     Ok(report(&facts, range, &zone, &settings))
 }
 
-#[derive(Deserialize)]
-struct Email {
-    email: String,
-}
-
 /// The `daily_summary` job: `date`'s report to every owner, once each.
 pub async fn send(env: &Env, tenant_id: &str, date: &str) -> Result<()> {
     let db = database(env)?;
@@ -43,16 +38,8 @@ pub async fn send(env: &Env, tenant_id: &str, date: &str) -> Result<()> {
     let day = Range::parse(Some(date), Some(date), today).map_err(worker::Error::RustError)?;
     let report = tenant_report(&db, tenant_id, &tenant.timezone, &tenant.settings, day).await?;
     let (subject, text) = summary_email(&tenant.name, &report);
-    let owners: Vec<Email> = statement(
-        &db,
-        "SELECT email FROM users WHERE tenant_id = ?1 AND role = 'owner' ORDER BY created_at",
-        &[Arg::Text(tenant_id)],
-    )?
-    .all()
-    .await?
-    .results()?;
-    for owner in owners {
-        send_email(env, tenant_id, &summary_key(date, &owner.email), &owner.email, &subject, &text).await?;
+    for owner in owner_emails(&db, tenant_id).await? {
+        send_email(env, tenant_id, &summary_key(date, &owner), &owner, &subject, &text).await?;
     }
     Ok(())
 }

@@ -35,8 +35,10 @@ struct Candidate {
     sent: u32,
 }
 
-/// Sends the follow-ups due at `now`; returns how many.
-pub async fn send_due(env: &Env, db: &D1Database, now: u64) -> Result<u32> {
+/// Sends the follow-ups due at `now`, except to `paused` tenants (their SMS quota is used: the
+/// steps wait, and are sent when the quota allows again if still due); returns how many.
+pub async fn send_due(env: &Env, db: &D1Database, now: u64, paused: &[String]) -> Result<u32> {
+    let paused = serde_json::to_string(paused).unwrap_or_else(|_| "[]".to_owned());
     // Candidates: SMS conversations of tenants with follow-ups on, whose contact's last message
     // was answered, whose lead is still open, with steps left and no reply to an earlier step.
     let candidates: Vec<Candidate> = statement(
@@ -54,6 +56,7 @@ pub async fn send_due(env: &Env, db: &D1Database, now: u64) -> Result<u32> {
               AND i.conversation_id = v.id AND i.direction = 'inbound' ORDER BY i.created_at DESC, i.id DESC LIMIT 1) \
          LEFT JOIN leads l ON l.tenant_id = v.tenant_id AND l.contact_id = v.contact_id \
          WHERE t.status = 'active' AND json_type(t.settings, '$.follow_up') = 'object' \
+           AND v.tenant_id NOT IN (SELECT value FROM json_each(?4)) \
            AND v.channel = 'sms' AND v.held_by IS NULL AND c.phone IS NOT NULL AND v.last_message_at > ?1 - ?2 \
            AND COALESCE(l.status, 'new') NOT IN ('booked', 'won', 'lost') \
            AND EXISTS (SELECT 1 FROM messages o WHERE o.tenant_id = v.tenant_id AND o.conversation_id = v.id \
@@ -63,7 +66,7 @@ pub async fn send_due(env: &Env, db: &D1Database, now: u64) -> Result<u32> {
            AND (SELECT COUNT(*) FROM follow_ups f WHERE f.tenant_id = v.tenant_id AND f.anchor_message_id = m.id) \
                < COALESCE(json_array_length(t.settings, '$.follow_up.steps'), ?3) \
          ORDER BY v.last_message_at LIMIT 50",
-        &[Arg::Int(now), Arg::Int(LOOK_BACK_MS), Arg::Int(DEFAULT_STEPS as u64)],
+        &[Arg::Int(now), Arg::Int(LOOK_BACK_MS), Arg::Int(DEFAULT_STEPS as u64), Arg::Text(&paused)],
     )?
     .all()
     .await?

@@ -22,6 +22,8 @@ pub mod outbound_calls;
 pub mod password;
 pub mod provider_call;
 pub mod recordings;
+pub mod retention;
 pub mod staff_waits;
 pub mod sweeper;
 pub mod tenant_context;
+pub mod usage;

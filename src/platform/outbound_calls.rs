@@ -22,6 +22,7 @@ use frontdesk_core::http::SendOutcome;
 use frontdesk_core::ids;
 use frontdesk_core::jobs::{call_intent_key, Job};
 use frontdesk_core::ports::{Clock, Random};
+use frontdesk_core::tenant::Settings;
 use frontdesk_core::voice::outbound::{webhook_urls, MakeCall};
 use frontdesk_core::voice::VoiceMode;
 use frontdesk_durable::platform::bookings::contact_for;
@@ -54,6 +55,13 @@ pub async fn make_call(
         .ok_or_else(|| ApiError::unprocessable("no_voice_number", "the tenant has no Twilio number to call from"))?
         .address;
     let now = WorkerClock.now_ms();
+    let tenant = tenant_row(db, tenant_id).await?.ok_or_else(|| ApiError::not_found("tenant"))?;
+    let settings: Settings = serde_json::from_str(&tenant.settings).unwrap_or_default();
+    // A used-up call quota holds back the calls we start, before anything (a contact) is stored.
+    let usage = super::usage::month_report(db, tenant_id, &tenant.timezone, &settings, now).await?;
+    if let Some(reason) = usage.paused.calls {
+        return Err(ApiError::unprocessable("quota_exceeded", reason).into());
+    }
     let contact_id = match &call.contact_id {
         Some(id) if calls::contact_exists(db, tenant_id, id).await? => id.clone(),
         Some(_) => return Err(ApiError::not_found("contact").into()),
@@ -61,8 +69,7 @@ pub async fn make_call(
             .await?
             .ok_or_else(|| worker::Error::RustError("no contact for a phone number".into()))?,
     };
-    let tenant = tenant_row(db, tenant_id).await?.ok_or_else(|| ApiError::not_found("tenant"))?;
-    let mode = match tenant.into_context(now).settings.voice.unwrap_or_default().mode {
+    let mode = match settings.voice.unwrap_or_default().mode {
         VoiceMode::Relay => "relay",
         VoiceMode::Gather => "gather",
     };

@@ -22,9 +22,14 @@
 //!    (`platform::recordings`);
 //! 8. escalates contacts waiting longer than the tenant allows for a staff reply in a
 //!    conversation a person took over (`platform::staff_waits`);
-//! 9. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
-//!    messages keep the history; an intent only matters until its job is done);
-//! 10. deletes expired OAuth codes, tokens and grants (`d1::oauth::prune_expired`) and rejects
+//! 9. checks each tenant's month against its plan (`usage`; run before step 5, which it
+//!    informs): the owner is emailed once at 80 % and at 100 % of a quota and on unusual
+//!    activity; a tenant whose SMS quota is used has its follow-ups and listing offers held
+//!    until next month or a higher limit;
+//! 10. deletes messages, calls and transcripts past the tenant's retention (`retention`);
+//! 11. deletes intents finished more than [`KEEP_DONE_INTENTS_MS`] ago (the outbox and the
+//!     messages keep the history; an intent only matters until its job is done);
+//! 12. deletes expired OAuth codes, tokens and grants (`d1::oauth::prune_expired`) and rejects
 //!     MCP approvals left pending past `core::mcp::approval::PENDING_TTL_MS`.
 //!
 //! Each step is bounded per pass (`LIMIT`), so a backlog drains over several minutes rather
@@ -83,6 +88,10 @@ pub struct SweepReport {
     pub approvals_expired: u32,
     pub staff_waits_escalated: u32,
     pub daily_summaries_enqueued: u32,
+    pub usage_alerts: u32,
+    /// Tenants whose follow-ups and listing offers wait for SMS quota.
+    pub texts_paused: Vec<String>,
+    pub retention: super::retention::Deleted,
 }
 
 pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
@@ -91,12 +100,15 @@ pub async fn sweep(env: &Env, now: u64) -> Result<SweepReport> {
     answer_stuck_claims(env, &db, now, &mut report).await?;
     requeue_intents(env, &db, now, &mut report).await?;
     repage_escalations(env, &db, now, &mut report).await?;
-    report.follow_ups_sent = super::follow_ups::send_due(env, &db, now).await?;
-    report.listing_offers_sent = saved_searches::send_pending(env, &db, now, None).await?;
+    let usage = super::usage::check(env, &db, now).await?;
+    (report.usage_alerts, report.texts_paused) = (usage.alerts, usage.texts_paused);
+    report.follow_ups_sent = super::follow_ups::send_due(env, &db, now, &report.texts_paused).await?;
+    report.listing_offers_sent = saved_searches::send_pending(env, &db, now, None, &report.texts_paused).await?;
     report.calls_summarized = summarize_stragglers(env, &db, now, CALL_SUMMARY_GRACE_MS).await?;
     report.recordings_deleted = super::recordings::delete_expired(env, &db, now).await?;
     report.staff_waits_escalated = super::staff_waits::escalate_overdue(env, &db, now).await?;
     report.daily_summaries_enqueued = super::analytics::enqueue_due(env, &db, now).await?;
+    report.retention = super::retention::delete_expired(&db, now).await?;
     report.intents_pruned = prune_done_intents(&db, now).await?;
     report.oauth_pruned = oauth::prune_expired(&db, now).await?;
     report.approvals_expired =

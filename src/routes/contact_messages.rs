@@ -36,7 +36,8 @@ pub async fn post(mut req: Request, env: &Env, contact_id: &str) -> AppResult<Re
 
 /// Stores the message on the contact's timeline with its delivery intent and queues it, as
 /// `actor`: `{"status": "queued", "message_id", "channel", "body"}`. An unknown contact is 404,
-/// one without a phone 422 `unreachable`, an empty or overlong body 400.
+/// one without a phone 422 `unreachable`, a used-up SMS quota 422 `quota_exceeded`, an empty or
+/// overlong body 400.
 pub async fn send(
     env: &Env,
     db: &D1Database,
@@ -57,6 +58,8 @@ pub async fn send(
     }
     find_contact(db, tenant_id, contact_id).await?;
     let now = WorkerClock.now_ms();
+    // A text staff start is outbound the SMS quota holds back; their replies in a conversation are not.
+    crate::platform::usage::refuse_texts_if_paused(db, tenant_id, now).await?;
     let sent = send_text(db, tenant_id, contact_id, channel, body, actor, now)
         .await?
         .ok_or_else(|| ApiError::unprocessable("unreachable", "the contact has no phone number"))?;

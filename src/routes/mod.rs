@@ -42,6 +42,7 @@ pub mod twilio_sms;
 pub mod twilio_voice;
 pub mod understand;
 pub mod unparsed;
+pub mod usage;
 pub mod users;
 pub mod web_chat;
 pub mod web_form;

@@ -133,7 +133,7 @@ pub struct Written {
 
 /// The month LLM usage is charged to (`llm_usage.month`): the tenant's local calendar month.
 pub fn usage_month(turn: &InboundTurn) -> String {
-    format!("{:04}-{:02}", turn.local_time.date.year, turn.local_time.date.month)
+    crate::plan::usage::month_key(turn.local_time.date)
 }
 
 /// The contact a thread is keyed on, with their latest open conversation on the channel, lead

@@ -1,4 +1,4 @@
-// Settings: the business as the AI describes it (paused or answering, hours, holidays, tone,
+// Settings: the plan's usage this month, the business as the AI describes it (paused or answering, hours, holidays, tone,
 // personas, white label, next step, who is on call, escalation and staff-reply timing, voice,
 // approvals). PUT replaces the whole object, so edits are merged into
 // what was loaded and everything else is sent back untouched; the rest is editable as JSON.
@@ -11,6 +11,7 @@ import { HoursEditor } from '../components/hours.js';
 import { HolidaysEditor } from '../components/holidays.js';
 import { PersonasEditor } from '../components/personas.js';
 import { PauseSwitch } from '../components/pause.js';
+import { UsageCard } from '../components/usage.js';
 
 const TONES = [['standard', 'Standard'], ['luxury_concierge', 'Luxury concierge'], ['fast_direct', 'Fast and direct'], ['friendly_casual', 'Friendly and casual']];
 const CHANNEL_TONES = [['', 'Default'], ['concise', 'Concise'], ['casual', 'Casual'], ['formal', 'Formal']];
@@ -43,6 +44,7 @@ export function Settings() {
   const approvals = s.mcp?.approval_required;
   return html`<${Page} title="Settings" actions=${admin ? html`<${Action} kind="primary" run=${() => save()} done="Saved. The next message uses the new settings.">Save changes<//>` : null}>
     ${admin ? null : html`<p class="notice warn">Only an admin or the owner can change settings. You can read them.</p>`}
+    <${UsageCard} />
     <${PauseSwitch} status=${view.tenant.status} admin=${admin} onChange=${(tenant) => setView({ ...view, tenant: { ...view.tenant, status: tenant.status } })} />
     <form onSubmit=${(e) => e.preventDefault()} data-testid="settings">
       <fieldset disabled=${!admin}>

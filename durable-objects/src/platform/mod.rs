@@ -18,6 +18,7 @@ pub mod property;
 pub mod saved_searches;
 pub mod tenant;
 pub mod time;
+pub mod usage;
 pub mod vectors;
 
 pub use jobs::{enqueue, enqueue_all, JOBS_QUEUE};

@@ -203,7 +203,10 @@ pub async fn after_listing_writes(
     while statements.peek().is_some() {
         db.batch(statements.by_ref().take(STATEMENTS_PER_BATCH).collect()).await?;
     }
-    send_pending(env, db, now, Some(tenant_id)).await?;
+    // Offers wait as `pending` while the SMS quota is used; the sweeper sends them when it allows.
+    if super::usage::texts_paused(db, tenant_id, now).await?.is_none() {
+        send_pending(env, db, now, Some(tenant_id), &[]).await?;
+    }
     Ok(count)
 }
 
@@ -279,7 +282,15 @@ struct Pending {
 /// offer whose search was stopped or deleted, or whose listing no longer fits it at that price,
 /// is cancelled; one outside the tenant's hours or in its quiet hours waits. Returns how many
 /// were sent.
-pub async fn send_pending(env: &Env, db: &D1Database, now: u64, tenant_id: Option<&str>) -> Result<u32> {
+/// `paused`: tenants whose SMS quota is used; their offers stay pending.
+pub async fn send_pending(
+    env: &Env,
+    db: &D1Database,
+    now: u64,
+    tenant_id: Option<&str>,
+    paused: &[String],
+) -> Result<u32> {
+    let paused = serde_json::to_string(paused).unwrap_or_else(|_| "[]".to_owned());
     let pending: Vec<Pending> = statement(
         db,
         &format!(
@@ -288,9 +299,10 @@ pub async fn send_pending(env: &Env, db: &D1Database, now: u64, tenant_id: Optio
              FROM listing_offers o JOIN tenants t ON t.id = o.tenant_id \
              LEFT JOIN saved_searches s ON s.tenant_id = o.tenant_id AND s.id = o.saved_search_id \
              WHERE o.status = 'pending' AND t.status = 'active' AND (?1 IS NULL OR o.tenant_id = ?1) \
+               AND o.tenant_id NOT IN (SELECT value FROM json_each(?2)) \
              ORDER BY o.created_at LIMIT {BATCH}"
         ),
-        &[Arg::OptText(tenant_id)],
+        &[Arg::OptText(tenant_id), Arg::Text(&paused)],
     )?
     .all()
     .await?

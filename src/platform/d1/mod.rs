@@ -38,6 +38,7 @@ pub use settings::{save_tenant, tenant_row, TenantRow};
 pub use tenants::{channel_tenant, forget_cached_channels, tenant_for_api_key, tenant_profile, ChannelTenant};
 pub use tickets::{open_ticket, ticket, ticket_list, update_ticket};
 pub use unparsed::{keep_unparsed, record_replay, unparsed, unparsed_list};
+pub use users::owner_emails;
 
 /// A page of a tenant's `table` rows, newest id first, optionally of one `status` — the shape
 /// the queues of the API (escalations, tickets) share. `table` and `columns` are fixed names

@@ -214,3 +214,20 @@ pub async fn delete_user(db: &D1Database, id: &str, audit: &Audit<'_>) -> Result
     let results = db.batch(batch).await?;
     Ok(super::rows_written(&results, 4) > 0)
 }
+
+/// The tenant's owners' email addresses: who is told about the account (summaries, usage).
+pub async fn owner_emails(db: &D1Database, tenant_id: &str) -> Result<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Email {
+        email: String,
+    }
+    let owners: Vec<Email> = statement(
+        db,
+        "SELECT email FROM users WHERE tenant_id = ?1 AND role = 'owner' ORDER BY created_at",
+        &[Arg::Text(tenant_id)],
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(owners.into_iter().map(|o| o.email).collect())
+}
