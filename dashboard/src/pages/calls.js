@@ -35,6 +35,7 @@ export function Calls({ route }) {
   }, []);
   const calls = list.data?.data ?? [];
   const live = calls.filter(isLive);
+  const past = calls.filter((c) => !isLive(c));
   const row = (c) => html`<li key=${c.id}><a href=${`#/calls/${c.id}`} aria-current=${c.id === openId ? 'true' : undefined}>
       <span class="who">${contactName(known[c.contact_id], phone(callerNumber(c)) || 'Withheld number')}</span>
       <span class="when">${ago(c.created_at)}</span>
@@ -50,8 +51,8 @@ export function Calls({ route }) {
         ${list.data && !live.length ? html`<${Empty}>No call in progress. A call appears here as soon as it is answered.<//>` : null}
         ${live.length ? html`<ul class="conv-list" aria-label="Calls in progress" data-testid="live-calls">${live.map(row)}</ul>` : null}
         <h2 class="list-head">Recent</h2>
-        ${list.data && !calls.length ? html`<${Empty}>No calls yet.<//>` : null}
-        <ul class="conv-list" aria-label="Recent calls">${calls.filter((c) => !isLive(c)).map(row)}</ul>
+        ${list.data && !past.length ? html`<${Empty}>No finished calls yet.<//>` : null}
+        ${past.length ? html`<ul class="conv-list" aria-label="Recent calls">${past.map(row)}</ul>` : null}
       </div>
       ${openId ? html`<${LiveCall} id=${openId} onClose=${() => go('calls')} />`
         : html`<div class="empty hide-narrow">Choose a call to follow it live or read what it came to.</div>`}
