@@ -380,11 +380,7 @@ test('pausing the business in Settings: a confirm says what it means, messages g
 
 test('Settings keeps personas, white label, staff reply limit and holidays; a bad colour is refused by name and nothing is saved', async (t) => {
   if (lacks(t)) return;
-  const before = await apiOk(server, DEMO.key, '/api/v1/settings');
-  t.after(() => fetch(`${server.baseUrl}/api/v1/settings`, {
-    method: 'PUT', headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: before.tenant.name, timezone: before.tenant.timezone, settings: before.settings }),
-  }));
+  const before = await keepSettings(t);
   const page = await openPage(t);
   await signIn(page);
   await page.goto('/#/settings');

@@ -13,7 +13,7 @@ import { contacts, loadContacts, remember } from '../lib/contacts.js';
 import { can, useStore } from '../lib/store.js';
 import { go } from '../lib/route.js';
 import { Action, Badge, Empty, Failed, Loading, Page } from '../components/ui.js';
-import { Timeline } from '../components/timeline.js';
+import { Timeline, useFollowTimeline } from '../components/timeline.js';
 import { TextCaller, callerNumber } from '../components/text_caller.js';
 
 // Live until Twilio reports an end (a summary may follow a little later).
@@ -86,10 +86,7 @@ export function LiveCall({ id, onClose }) {
   useEffect(() => subscribe((e) => {
     if (e.type === 'call.turn' && e.data?.message_id) setWaits((w) => ({ ...w, [e.data.message_id]: e.data }));
   }), []);
-  useEffect(() => {
-    const list = document.querySelector('.timeline');
-    if (list) list.scrollTop = list.scrollHeight;
-  }, [data?.turns?.length]);
+  useFollowTimeline(data?.turns?.length);
 
   if (error && !data) return html`<div class="conversation"><${Failed} error=${error} retry=${reload} /></div>`;
   if (!data) return html`<div class="conversation"><${Loading} what="Opening the call" /></div>`;
