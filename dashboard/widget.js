@@ -3,7 +3,9 @@
  * on this script's origin. Shadow DOM, not a prefixed <style>: host-page CSS (button{}, p{margin})
  * can't reach in and ours can't leak out. px, not rem: rem follows the host page's root font size.
  * The session lives in localStorage, so a reload continues the conversation, but with no history
- * endpoint yet only new messages are shown after a reload. */
+ * endpoint yet only new messages are shown after a reload. The business's white label (name, logo,
+ * colour: GET /chat/{tenant}/brand, from its console settings) replaces data-title and the default
+ * blue once it arrives. */
 (() => {
   const me = document.currentScript, tenant = me && me.dataset.tenant, KEY = "fd-chat:" + tenant, MAX = 2000;
   if (!tenant || window[KEY]) return; // once per tenant per page
@@ -15,22 +17,22 @@
   // Static markup only: user, API and attribute text always goes in via textContent.
   root.innerHTML = `<style>
 :host{all:initial}*{box-sizing:border-box}[hidden]{display:none!important}
-.w{font:15px/1.4 system-ui,sans-serif;color:#1d2433}
+.w{--c:#1f5fcc;--ct:#fff;font:15px/1.4 system-ui,sans-serif;color:#1d2433}
 button,textarea{font:inherit;margin:0}
 :focus-visible{outline:3px solid #1d2433;outline-offset:2px;box-shadow:0 0 0 2px #fff}
 .l,.p{position:fixed;right:16px;z-index:2147483000}
-.l,.s{border:2px solid #0000;border-radius:99px;background:#1f5fcc;color:#fff;font-weight:600;cursor:pointer}
+.l,.s{border:2px solid #0000;border-radius:99px;background:var(--c);color:var(--ct);font-weight:600;cursor:pointer}
 .l{bottom:16px;display:flex;align-items:center;gap:8px;padding:10px 18px;box-shadow:0 4px 14px #0004}
-.l:hover,.s:hover{background:#174ea8}
+.l:hover,.s:hover{filter:brightness(.88)}
 .u::after{content:"";width:10px;height:10px;border-radius:50%;background:#ffbf47}
 .p{bottom:80px;display:flex;flex-direction:column;width:min(360px,100vw - 16px);height:min(520px,100vh - 96px);background:#fff;border:1px solid #c4cad4;border-radius:12px;box-shadow:0 8px 30px #0003;overflow:hidden}
 @media (max-width:400px){.l,.p{right:8px}.l{bottom:8px}.p{bottom:72px}}
-.h{display:flex;align-items:center;justify-content:space-between;padding:8px 8px 8px 16px;background:#1f5fcc;color:#fff}
-h2{margin:0;font-size:16px}
-.x{width:40px;height:40px;border:0;border-radius:6px;background:none;color:#fff;font-size:24px;cursor:pointer}
+.h{display:flex;align-items:center;gap:8px;padding:8px 8px 8px 16px;background:var(--c);color:var(--ct)}
+h2{margin:0;font-size:16px;flex:1}.o{width:28px;height:28px;border-radius:6px;object-fit:contain;background:#fff}
+.x{width:40px;height:40px;border:0;border-radius:6px;background:none;color:inherit;font-size:24px;cursor:pointer}
 .g{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f6f7f9}
 .m{max-width:85%;padding:8px 12px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}
-.inbound{align-self:flex-end;background:#1f5fcc;color:#fff}
+.inbound{align-self:flex-end;background:var(--c);color:var(--ct)}
 .outbound{align-self:flex-start;background:#fff;border:1px solid #c4cad4}
 .n,label,.e{margin:0;font-size:13px;color:#4f5868}.n{align-self:center;text-align:center}
 form{padding:8px 12px;border-top:1px solid #dde1e8}
@@ -41,7 +43,7 @@ textarea{flex:1;min-width:0;height:60px;resize:none;padding:8px;font-size:16px;b
 .v{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 @media (prefers-reduced-motion:no-preference){.p{animation:fdin .16s ease-out}@keyframes fdin{from{opacity:0;transform:translateY(8px)}}}
 </style><div class="w"><button class="l" type="button" aria-expanded="false" aria-controls="p"><svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="currentColor"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>Chat</button>
-<div class="p" id="p" role="dialog" aria-labelledby="t" hidden><div class="h"><h2 id="t"></h2><button class="x" type="button" aria-label="Close chat">×</button></div>
+<div class="p" id="p" role="dialog" aria-labelledby="t" hidden><div class="h"><img class="o" alt="" hidden><h2 id="t"></h2><button class="x" type="button" aria-label="Close chat">×</button></div>
 <div class="g" role="log" aria-live="polite"></div>
 <form novalidate><label for="i">Your message</label><div class="r"><textarea id="i" rows="2" aria-describedby="e"></textarea><button class="s">Send</button></div><p class="e" id="e" role="status"></p></form></div></div>`;
   const $ = (s) => root.querySelector(s);
@@ -156,6 +158,19 @@ textarea{flex:1;min-width:0;height:60px;resize:none;padding:8px;font-size:16px;b
   input.onkeydown = (e) => { if (e.key == "Enter" && !e.shiftKey && !e.isComposing) e.preventDefault(), submit(); };
   input.oninput = () => { cid = null; }; // edited text is a new message
   form.onsubmit = (e) => { e.preventDefault(); submit(); };
+  // The white label: only a #RRGGBB colour and an https logo are taken (the API checks them on
+  // save too); the text on the colour is dark or white, whichever reads better on it.
+  fetch(api + "/brand").then((r) => (r.ok ? r.json() : null)).then((b) => {
+    if (!b) return;
+    if (typeof b.name == "string" && b.name) $("h2").textContent = b.name;
+    if (/^#[0-9a-f]{6}$/i.test(b.colour || "")) {
+      const [r, g, bl] = [1, 3, 5].map((i) => parseInt(b.colour.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      const light = 0.2126 * r + 0.7152 * g + 0.0722 * bl > 0.179;
+      $(".w").style.setProperty("--c", b.colour);
+      $(".w").style.setProperty("--ct", light ? "#1d2433" : "#fff");
+    }
+    if (/^https:\/\/\S+$/.test(b.logo_url || "")) Object.assign($(".o"), { src: b.logo_url, hidden: false });
+  }, () => {});
   const mount = () => { document.body.append(host); listen(); };
   document.body ? mount() : document.addEventListener("DOMContentLoaded", mount);
 })();

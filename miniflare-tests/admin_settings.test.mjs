@@ -70,3 +70,18 @@ test('bad personas, answer types and white labels are one 400 naming each, and c
   assertError(await put({ settings: { ...before.settings, white_label: { font: 'Comic Sans' } } }), 400, 'malformed_body', 'unknown white label field');
   assert.deepEqual(await apiOk(server, DEMO.key, '/api/v1/settings'), before, 'a refused write changes nothing');
 });
+
+test('GET /api/v1/channels lists the tenant\'s own channels and whether they send, never a secret', async () => {
+  const { data } = await apiOk(server, DEMO.key, '/api/v1/channels');
+  const by = Object.fromEntries(data.map((c) => [`${c.provider} ${c.address}`, c.sending]));
+  assert.equal(by['twilio +14155550100'], 'simulated', 'no account SID in the dev seed: replies are simulated');
+  assert.equal(by['meta 106540352242922'], 'simulated', 'no Graph token yet');
+  assert.equal(by['chat demo'], 'in_reply');
+  assert.equal(by['form demo'], 'in_reply');
+  assert.ok(!data.some((c) => c.address === '+14155550199' || c.address === 'demo2'), 'another tenant\'s channels are not listed');
+  const text = JSON.stringify(data);
+  for (const secret of ['demo-twilio-auth-token', 'demo-form-signing-secret', 'ZGV2LW9wZW5waG9uZS1zaWduaW5nLWtleQ==', 'secret_ref']) {
+    assert.ok(!text.includes(secret), `${secret} is not in the answer`);
+  }
+  assert.equal((await fetch(`${server.baseUrl}/api/v1/channels`)).status, 401, 'not without a key');
+});

@@ -7,7 +7,9 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
-import { DEMO, api, apiOk, apiPost, sendSms, uniquePhone } from './helpers/api.mjs';
+import { DEMO, api, apiOk, apiPost, conversationsOf, eventually, messagesOf, sendSms, uniquePhone } from './helpers/api.mjs';
+import { callParams, randomCallSid, voicePost } from './helpers/voice.mjs';
+import { openCall } from '../scripts/lib/relay.mjs';
 import { browserMissing, launchBrowser, newPage } from './helpers/browser.mjs';
 
 const OWNER = { email: 'owner@demo.example', password: 'demo-owner-password' };
@@ -378,11 +380,7 @@ test('pausing the business in Settings: a confirm says what it means, messages g
 
 test('Settings keeps personas, white label, staff reply limit and holidays; a bad colour is refused by name and nothing is saved', async (t) => {
   if (lacks(t)) return;
-  const before = await apiOk(server, DEMO.key, '/api/v1/settings');
-  t.after(() => fetch(`${server.baseUrl}/api/v1/settings`, {
-    method: 'PUT', headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: before.tenant.name, timezone: before.tenant.timezone, settings: before.settings }),
-  }));
+  const before = await keepSettings(t);
   const page = await openPage(t);
   await signIn(page);
   await page.goto('/#/settings');
@@ -490,4 +488,171 @@ test('onboarding wizard: a new business from a template answers its first simula
   await sim.getByRole('button', { name: 'Send SMS' }).click();
   await sim.locator('.msg.outbound').first().waitFor();
   noProblems(page);
+});
+
+/** Twilio answering a call from `phone` (the call is stored), then its relay session, `setup` sent. */
+async function answeredCall(phone, sid = randomCallSid()) {
+  const answered = await voicePost(server, '/webhooks/twilio/voice', callParams(sid, phone));
+  assert.equal(answered.status, 200, answered.text);
+  const relay = await openCall({ baseUrl: server.baseUrl, publicBaseUrl: server.publicBaseUrl, authToken: DEMO.token, to: DEMO.number, callSid: sid });
+  relay.setup({ from: phone });
+  return { sid, relay };
+}
+
+/** Restores the demo tenant's settings as they are now once the test ends. */
+async function keepSettings(t) {
+  const before = await apiOk(server, DEMO.key, '/api/v1/settings');
+  t.after(() => fetch(`${server.baseUrl}/api/v1/settings`, {
+    method: 'PUT', headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: before.tenant.name, timezone: before.tenant.timezone, settings: before.settings }),
+  }));
+  return before;
+}
+
+test('a call in progress shows live: the caller, each turn as it is spoken with its wait, then what it came to', async (t) => {
+  if (lacks(t)) return;
+  const page = await openPage(t);
+  await signIn(page);
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Calls' }).click();
+  await page.getByRole('heading', { name: 'Calls', level: 1 }).waitFor();
+  const phone = uniquePhone();
+  const { sid, relay } = await answeredCall(phone);
+  t.after(() => relay.close());
+  // Announced before the caller says a word.
+  const row = page.getByTestId('live-calls').getByRole('link').filter({ hasText: shown(phone) });
+  await row.waitFor();
+  await row.click();
+  const call = page.getByTestId('call');
+  await call.getByRole('heading', { name: shown(phone) }).waitFor();
+  await call.getByText('Live').first().waitFor();
+
+  relay.prompt('Hi, is the flat on Elm Road still available?');
+  const first = await relay.answer();
+  const timeline = call.getByTestId('timeline');
+  await timeline.getByText('Hi, is the flat on Elm Road still available?').waitFor();
+  const reply = timeline.locator('[data-direction=outbound]').filter({ hasText: first.text.slice(0, 20) });
+  await reply.waitFor();
+  // The caller's wait on this turn: first word spoken → reply finished.
+  await reply.locator('.latency').filter({ hasText: /⏱ \d+(\.\d)? m?s → \d+(\.\d)? m?s/ }).waitFor();
+
+  relay.prompt('Do you allow pets?');
+  await relay.answer();
+  await timeline.getByText('Do you allow pets?').waitFor();
+  await timeline.locator('.latency').nth(1).waitFor(); // each reply shows its own wait
+
+  // Twilio says the call ended: the summary replaces the live badge.
+  relay.close();
+  const done = await voicePost(server, '/webhooks/twilio/voice/status', callParams(sid, phone, { CallStatus: 'completed', CallDuration: '48' }));
+  assert.equal(done.status, 204, done.text);
+  await call.getByTestId('call-summary').waitFor();
+  assert.equal(await call.getByText('● Live').count(), 0, 'no longer live');
+  await call.getByRole('button', { name: 'Call back' }).waitFor();
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was never reloaded');
+  noProblems(page);
+});
+
+test('"Text the last caller": one click opens an SMS to the newest caller, prefilled, sent through the outbox', async (t) => {
+  if (lacks(t)) return;
+  const phone = uniquePhone();
+  const { relay } = await answeredCall(phone);
+  relay.close();
+  const page = await openPage(t);
+  await signIn(page);
+  await page.getByRole('button', { name: 'Text the last caller' }).click();
+  const composer = page.getByTestId('text-caller');
+  await composer.waitFor();
+  const box = composer.getByLabel(`SMS to ${shown(phone)}`);
+  assert.match(await box.inputValue(), /Maple & Pine Lettings following up on your call/, 'prefilled');
+  await box.fill('Hi, sorry we missed you. A viewing on Thursday at 10 is free if you want it.');
+  await composer.getByRole('button', { name: 'Send text' }).click();
+  await page.locator('.toast.ok').filter({ hasText: `Text queued to ${shown(phone)}` }).waitFor();
+  await composer.waitFor({ state: 'detached' });
+  const sent = await eventually(async () => {
+    const { conversations } = await conversationsOf(server, DEMO.key, phone);
+    const sms = conversations.find((c) => c.channel === 'sms');
+    if (!sms) return null;
+    return (await messagesOf(server, DEMO.key, sms.id)).find((m) => m.direction === 'outbound' && m.body.includes('A viewing on Thursday at 10'));
+  }, { what: 'the text on the caller\'s SMS conversation' });
+  assert.ok(['queued', 'simulated'].includes(sent.status), `through the outbox: ${sent.status}`);
+
+  const viewer = await openPage(t);
+  await signIn(viewer, VIEWER);
+  assert.equal(await viewer.getByRole('button', { name: 'Text the last caller' }).count(), 0, 'a viewer cannot text');
+  noProblems(page);
+});
+
+test('Settings: the LLM and its budget, booking rules, channels and write-only credentials; a refusal is shown in the server\'s words', async (t) => {
+  if (lacks(t)) return;
+  const before = await keepSettings(t);
+  const page = await openPage(t);
+  await signIn(page);
+  await page.goto('/#/settings');
+  // Which channels are set up, and whether they really send; never a secret.
+  const channels = page.getByTestId('channels');
+  await channels.getByRole('row').filter({ hasText: '+14155550100' }).getByText('Receiving only').waitFor();
+  await channels.getByRole('row').filter({ hasText: 'Web chat' }).waitFor();
+  assert.ok(!(await page.content()).includes('demo-twilio-auth-token'), 'no channel secret on the page');
+
+  await page.getByLabel('Model provider').selectOption('anthropic');
+  await page.getByLabel('Model', { exact: true }).fill('claude-sonnet-4-5');
+  await page.getByLabel('Monthly token budget').fill('250000');
+  await page.getByLabel('Model API key').fill('sk-ant-a-literal-key');
+  await page.getByLabel('Fewest nights').fill('3');
+  await page.getByRole('button', { name: 'Add override' }).click();
+  await page.getByLabel('Override 1 rule').selectOption('min_nights');
+  await page.getByLabel('Override 1 value').fill('1');
+  await page.getByLabel('Override 1 until').fill('2027-01-31');
+  await page.getByRole('button', { name: 'Save changes' }).first().click();
+  const refused = page.getByTestId('settings-refused');
+  await refused.getByText('llm: api_key must be a secret reference `env:NAME` (letters, digits, _), not a key').waitFor();
+  assert.deepEqual((await apiOk(server, DEMO.key, '/api/v1/settings')).settings, before.settings, 'nothing was saved');
+
+  await page.getByLabel('Model API key').fill('env:ANTHROPIC_API_KEY');
+  await page.getByLabel('Slack incoming webhook', { exact: false }).fill('env:TEAM_WEBHOOK');
+  await page.getByRole('button', { name: 'Save changes' }).first().click();
+  await refused.getByText('slack.webhook').waitFor(); // only SLACK_WEBHOOK_* secrets: not any other of the platform's
+  await page.getByLabel('Slack incoming webhook', { exact: false }).fill('env:SLACK_WEBHOOK_TEAM');
+  await page.getByRole('button', { name: 'Save changes' }).first().click();
+  await page.locator('.toast.ok').filter({ hasText: 'Saved.' }).waitFor();
+  assert.equal(await refused.count(), 0, 'the refusal is gone once saved');
+  const saved = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
+  assert.deepEqual(saved.llm, { provider: 'anthropic', model: 'claude-sonnet-4-5', api_key: 'env:ANTHROPIC_API_KEY', base_url: null, max_tokens: 400, monthly_token_budget: 250000, timeout_ms: 8000 });
+  assert.equal(saved.booking_rules.min_nights, 3);
+  assert.deepEqual(saved.booking_rules.overrides, [{ rule: 'min_nights', until: '2027-01-31', value: 1 }]);
+  assert.deepEqual(saved.slack, { webhook: 'env:SLACK_WEBHOOK_TEAM' });
+  assert.equal(saved.address, before.settings.address, 'fields the form does not show are kept');
+
+  // Credentials are write-only: after a reload they read as set, with empty fields.
+  await page.reload();
+  const key = page.getByLabel('Model API key');
+  assert.equal(await key.inputValue(), '');
+  await page.getByTestId('llm').getByText('Set', { exact: true }).waitFor();
+  assert.equal(await page.getByLabel('Slack incoming webhook', { exact: false }).inputValue(), '');
+  assert.equal(await page.getByLabel('Monthly token budget').inputValue(), '250000');
+  noProblems(page);
+});
+
+test('white label: the name, logo and colour saved in Settings reach the chat widget on the business\'s page', async (t) => {
+  if (lacks(t)) return;
+  await keepSettings(t);
+  const page = await openPage(t);
+  await signIn(page);
+  await page.goto('/#/settings');
+  await page.getByLabel('Name shown').fill('Maple & Pine Homes');
+  await page.getByLabel('Logo URL').fill('https://cdn.example/maple.png');
+  await page.getByLabel('Colour').fill('#2e7d32');
+  await page.getByRole('button', { name: 'Save changes' }).first().click();
+  await page.locator('.toast.ok').filter({ hasText: 'Saved.' }).waitFor();
+
+  const site = await openPage(t);
+  await site.goto('/chat-demo.html');
+  const launcher = site.getByRole('button', { name: 'Chat', exact: true });
+  await launcher.click();
+  const dialog = site.getByRole('dialog');
+  await dialog.getByRole('heading', { name: 'Maple & Pine Homes' }).waitFor();
+  assert.equal(await dialog.locator('img.o').getAttribute('src'), 'https://cdn.example/maple.png');
+  const colours = await launcher.evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]);
+  assert.deepEqual(colours, ['rgb(46, 125, 50)', 'rgb(255, 255, 255)'], 'the brand colour, with text that reads on it');
+  assert.deepEqual(site.problems.filter((p) => !/Failed to load resource|cdn\.example/.test(p)), [], 'no script errors on the page');
 });

@@ -6,6 +6,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startServer } from './helpers/server.mjs';
+import { connectSse } from './helpers/sse.mjs';
 import { ALWAYS_OPEN, assertTwiml, callParams, randomCallSid as callSid, voicePost as signedPost, putSettings as replaceSettings } from './helpers/voice.mjs';
 import { DEMO, DEMO2, uniquePhone, api, apiOk, contactsByPhone, conversationsOf, messagesOf, assertError } from './helpers/api.mjs';
 
@@ -59,6 +60,31 @@ test('relay mode: the call is stored and answered with ConversationRelay in the 
   assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(sid, from)), 'retry');
   const { data } = await apiOk(server, DEMO.key, `/api/v1/calls?contact_id=${contact.id}`);
   assert.deepEqual(data.map((c) => c.call_sid), [sid]);
+});
+
+test('an answered call is announced live as call.started with the stored call, once per stored call', async () => {
+  await withVoice({});
+  const sse = await connectSse({ baseUrl: server.baseUrl, key: DEMO.key });
+  const other = await connectSse({ baseUrl: server.baseUrl, key: DEMO2.key });
+  try {
+    const [sid, from] = [callSid(), uniquePhone()];
+    assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(sid, from)), 'voice webhook');
+    const event = await sse.waitFor((e) => e.event === 'call.started' && e.json?.data?.call?.call_sid === sid);
+    const call = await callOf(sid);
+    const [contact] = await contactsByPhone(server, DEMO.key, from);
+    assert.deepEqual(event.json.data.call, {
+      id: call.id, call_sid: sid, contact_id: contact.id, from_number: from, to_number: DEMO.number,
+      direction: 'inbound', status: 'ringing', created_at: call.created_at,
+    });
+    // Twilio retrying the webhook announces the same call, not a second one.
+    assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(sid, from)), 'retry');
+    await sse.waitFor((e) => e.event === 'call.started' && e.json?.data?.call?.call_sid === sid && e !== event);
+    assert.deepEqual(new Set(sse.events.filter((e) => e.event === 'call.started' && e.json?.data?.call?.call_sid === sid).map((e) => e.json.data.call.id)), new Set([call.id]));
+    assert.equal(other.events.filter((e) => e.event === 'call.started').length, 0, 'another tenant\'s stream hears nothing of it');
+  } finally {
+    sse.close();
+    other.close();
+  }
 });
 
 test('a caller with a viewing coming up is greeted by name and asked about it', async () => {

@@ -3,6 +3,8 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
+import { DEMO, apiOk } from './helpers/api.mjs';
+import { putSettings } from './helpers/voice.mjs';
 
 let server;
 before(async () => { server = await startServer(); }, { timeout: 120_000 });
@@ -26,4 +28,22 @@ test('the demo page embeds the widget with a relative src and a tenant', async (
   assert.equal(r.status, 200);
   assert.match(r.type, /^text\/html/);
   assert.match(r.text, /<script src="\/widget\.js" data-tenant="demo"[^>]*><\/script>/);
+});
+
+test('GET /chat/{tenant}/brand: the white label from settings, open to any site, nothing else of the settings', async (t) => {
+  const before = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
+  t.after(() => putSettings(server, before));
+  const plain = await fetch(`${server.baseUrl}/chat/demo/brand`);
+  assert.equal(plain.status, 200);
+  assert.equal(plain.headers.get('access-control-allow-origin'), '*', 'the widget runs on the business\'s own site');
+  const { white_label: _, ...rest } = before;
+  await putSettings(server, rest);
+  assert.deepEqual(await (await fetch(`${server.baseUrl}/chat/demo/brand`)).json(), { name: 'Maple & Pine Lettings', logo_url: null, colour: null },
+    'without a white label: the business name and the widget\'s own look');
+  await putSettings(server, { ...rest, white_label: { name: 'Maple & Pine', logo_url: 'https://cdn.example/maple.png', colour: '#2E7D32' } });
+  const branded = await fetch(`${server.baseUrl}/chat/demo/brand`);
+  assert.deepEqual(await branded.json(), { name: 'Maple & Pine', logo_url: 'https://cdn.example/maple.png', colour: '#2E7D32' });
+  assert.equal((await fetch(`${server.baseUrl}/chat/no-such-tenant/brand`)).status, 404, 'an unknown tenant has no brand');
+  const r = await get('/widget.js');
+  assert.ok(r.text.includes('"/brand"'), 'the widget asks for its brand');
 });

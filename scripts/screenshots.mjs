@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { ROOT, startServer } from '../miniflare-tests/helpers/server.mjs';
 import { DEMO, apiOk, apiPost, sendSms } from '../miniflare-tests/helpers/api.mjs';
 import { launchBrowser, newPage } from '../miniflare-tests/helpers/browser.mjs';
+import { callParams, randomCallSid, voicePost } from '../miniflare-tests/helpers/voice.mjs';
+import { openCall } from './lib/relay.mjs';
 
 const OUT = join(ROOT, 'docs', 'screenshots');
 mkdirSync(OUT, { recursive: true });
@@ -25,6 +27,16 @@ try {
   for (const [i, slot] of slots.data.filter((_, j) => j % 9 === 0).slice(0, 4).entries()) {
     await apiPost(server, DEMO.key, '/api/v1/bookings', { kind: 'viewing', start: slot.start, contact: { phone: CONVERSATIONS[i][0] } });
   }
+  // A call in progress, two turns in, for the live call view.
+  const caller = CONVERSATIONS[0][0];
+  const sid = randomCallSid();
+  await voicePost(server, '/webhooks/twilio/voice', callParams(sid, caller));
+  const relay = await openCall({ baseUrl: server.baseUrl, publicBaseUrl: server.publicBaseUrl, authToken: DEMO.token, to: DEMO.number, callSid: sid });
+  relay.setup({ from: caller });
+  for (const words of ['Hi, it is Dana again, is the Elm Road flat still free?', 'Could I view it this week?']) {
+    relay.prompt(words);
+    await relay.answer();
+  }
   await new Promise((r) => setTimeout(r, 1500)); // lead jobs run off the queue
 
   const shoot = async (name, path, { scheme = 'light', viewport, before } = {}) => {
@@ -41,14 +53,21 @@ try {
     await page.context().close();
     console.log(`docs/screenshots/${name}.png`);
   };
-  const openFirst = async (page) => { await page.getByTestId('conversations').getByRole('link').filter({ hasText: 'Dana' }).click(); await page.getByTestId('timeline').waitFor(); };
+  const openFirst = async (page) => { await page.getByTestId('conversations').getByRole('link').filter({ hasText: 'Dana' }).filter({ hasText: 'SMS' }).click(); await page.getByTestId('timeline').waitFor(); };
   await shoot('login', null);
   await shoot('inbox', 'inbox', { before: openFirst });
   await shoot('inbox-dark', 'inbox', { scheme: 'dark', before: openFirst });
+  await shoot('calls', 'calls', {
+    before: async (page) => { await page.getByTestId('live-calls').getByRole('link').first().click(); await page.getByTestId('timeline').waitFor(); },
+  });
+  relay.close();
   await shoot('escalations', 'escalations');
   await shoot('leads', 'leads');
   await shoot('bookings', 'bookings');
   await shoot('settings', 'settings');
+  await shoot('settings-channels', 'settings', {
+    before: async (page) => { await page.getByTestId('channels').getByRole('row').nth(1).waitFor(); await page.getByTestId('llm').scrollIntoViewIfNeeded(); },
+  });
   await shoot('knowledge', 'knowledge');
   await shoot('inbox-phone', 'inbox', { viewport: { width: 390, height: 844 } });
 } finally {

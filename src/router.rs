@@ -3,10 +3,10 @@
 
 use crate::error::AppError;
 use crate::routes::{
-    analytics, api, api_keys, approvals, audit, bookings, calls, console_views, contact_messages, copilot, escalations,
-    events, health, info_packs, kb, kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call, oauth_authorize,
-    oauth_register, oauth_token, openphone, saved_searches, session, settings, simulator, takeover, tenants,
-    test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand, unparsed, usage, users, web_chat,
+    analytics, api, api_keys, approvals, audit, bookings, calls, channels, console_views, contact_messages, copilot,
+    escalations, events, health, info_packs, kb, kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call,
+    oauth_authorize, oauth_register, oauth_token, openphone, saved_searches, session, settings, simulator, takeover,
+    tenants, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand, unparsed, usage, users, web_chat,
     web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
@@ -34,7 +34,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Options, ["oauth", "token" | "revoke" | "register"] | [".well-known", ..]) => web_chat::preflight(),
         (Method::Post, ["webhooks", "twilio", "sms"]) => twilio_sms::post(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "status"]) => twilio_sms::status(req, env).await,
-        (Method::Post, ["webhooks", "twilio", "voice"]) => twilio_voice::answer(req, env).await,
+        (Method::Post, ["webhooks", "twilio", "voice"]) => twilio_voice::answer(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "voice", "gather"]) => twilio_voice::gather(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "voice", "status"]) => twilio_voice::status(req, env, &ctx).await,
         (Method::Post, ["webhooks", "twilio", "voice", "recording"]) => twilio_voice::recording(req, env, &ctx).await,
@@ -50,7 +50,8 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["webhooks", "forms", tenant]) => web_form::post(req, env, &ctx, tenant).await,
         (Method::Post, ["chat", tenant, "messages"]) => web_chat::post(req, env, &ctx, tenant).await,
         (Method::Get, ["chat", tenant, "events"]) => web_chat::events(req, &env, tenant).await,
-        (Method::Options, ["chat", _, "messages" | "events"]) => web_chat::preflight(),
+        (Method::Get, ["chat", tenant, "brand"]) => web_chat::brand(&env, tenant).await,
+        (Method::Options, ["chat", _, "messages" | "events" | "brand"]) => web_chat::preflight(),
         (Method::Post, ["api", "v1", "session"]) => session::create(req, &env).await,
         (Method::Get, ["api", "v1", "session"]) => session::get(req, &env).await,
         (Method::Post, ["api", "v1", "simulator", "sms"]) => simulator::sms(req, env, &ctx).await,
@@ -73,6 +74,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, ["api", "v1", "calls", id]) => calls::get(&req, &env, id).await,
         (Method::Delete, ["api", "v1", "calls", id, "recording"]) => calls::delete_recording_of(&req, &env, id).await,
         (Method::Get, ["api", "v1", "contacts"]) => api::list_contacts(req, &env).await,
+        (Method::Get, ["api", "v1", "channels"]) => channels::list(req, &env).await,
         (Method::Get, ["api", "v1", "settings"]) => settings::get(req, &env).await,
         (Method::Put, ["api", "v1", "settings"]) => settings::put(req, &env).await,
         (Method::Post, ["api", "v1", "settings", "template"]) => settings::apply_template(req, &env).await,
@@ -173,7 +175,7 @@ fn is_route(segments: &[&str]) -> bool {
             | ["webhooks", "twilio", "sms" | "status" | "voice" | "relay"]
             | ["webhooks", "twilio", "voice", "gather" | "status" | "recording" | "relay-ended" | "whisper"]
             | ["webhooks", "missed-call" | "forms", _]
-            | ["chat", _, "messages" | "events"]
+            | ["chat", _, "messages" | "events" | "brand"]
             | ["webhooks", "meta", "whatsapp"]
             | ["webhooks", "openphone"]
             | [
@@ -195,6 +197,7 @@ fn is_route(segments: &[&str]) -> bool {
                     | "bookings"
                     | "tickets"
                     | "calls"
+                    | "channels"
                     | "approvals"
                     | "audit"
                     | "stats"

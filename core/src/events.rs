@@ -35,6 +35,10 @@ pub enum EventKind {
     /// Rescheduled or cancelled.
     #[serde(rename = "booking.updated")]
     BookingUpdated,
+    /// A call was answered (or a placed call answered): the console's live calls show it at
+    /// once, before the caller has said anything (`voice::status::started_event`).
+    #[serde(rename = "call.started")]
+    CallStarted,
     /// A voice turn was spoken: how long the caller waited for the first and last token
     /// (`core::voice::latency`).
     #[serde(rename = "call.turn")]
@@ -61,6 +65,7 @@ impl EventKind {
             EventKind::KbJob => "kb.job",
             EventKind::BookingCreated => "booking.created",
             EventKind::BookingUpdated => "booking.updated",
+            EventKind::CallStarted => "call.started",
             EventKind::CallTurn => "call.turn",
             EventKind::CallSummarized => "call.summarized",
             EventKind::ConversationHeld => "conversation.held",

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod bookings;
 pub mod caller;
 pub mod calls;
+pub mod channels;
 pub mod console_views;
 pub mod contact_messages;
 pub mod copilot;

@@ -39,6 +39,7 @@ use frontdesk_core::voice::{self, greeting, status, twiml as voice_twiml, Answer
 use frontdesk_durable::conversation_turn;
 use frontdesk_durable::platform::bookings::{contact_for, upcoming};
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
+use serde_json::json;
 use worker::{Context, D1Database, Env, Request, Response};
 
 const CONNECTING: &str = "Connecting you to someone from the team now.";
@@ -83,7 +84,7 @@ fn voice_settings(context: &TenantContext) -> VoiceSettings {
     context.settings.voice.clone().unwrap_or_default()
 }
 
-pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
+pub async fn answer(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {
     let Verified { form, db, tenant, now } = verify(&mut req, &env).await?;
     let call = call_request(&form)?;
     let to = call.tenant_number.clone();
@@ -122,6 +123,15 @@ pub async fn answer(mut req: Request, env: Env) -> AppResult<Response> {
         },
     )
     .await?;
+    // The stored row: a retried webhook announces the call it stored the first time.
+    if let Some(stored) = calls::call_by_sid(&db, &context.tenant_id, &call.call_sid).await? {
+        let call = json!({
+            "id": stored.id, "call_sid": stored.call_sid, "contact_id": stored.contact_id,
+            "from_number": stored.from_number, "to_number": stored.to_number, "direction": stored.direction,
+            "status": stored.status, "created_at": stored.created_at,
+        });
+        publish_after_response(&env, ctx, vec![status::started_event(&context.tenant_id, call, now)]);
+    }
 
     let base = config::public_base_url(&env)?;
     let language = settings.language();

@@ -1,6 +1,7 @@
 //! `/chat/{tenant}`: the website chat widget's API (docs/API.md). `POST …/messages` takes a
 //! visitor's message and answers it in the response; `GET …/events?session=` streams that
-//! visitor's conversation (their messages and the replies, nothing else) as SSE. Sessions are
+//! visitor's conversation (their messages and the replies, nothing else) as SSE; `GET …/brand`
+//! the white label the widget wears. Sessions are
 //! signed tokens (`core::channel::webchat`); the widget is embedded on the tenant's own site,
 //! so these routes answer cross-origin requests (no cookies are involved).
 
@@ -10,10 +11,12 @@ use crate::platform::events::publish_all;
 use crate::platform::{config, d1};
 use frontdesk_core::api::ApiError;
 use frontdesk_core::channel::webchat;
+use frontdesk_core::console;
 use frontdesk_core::events::{parse_last_event_id, EventKind};
 use frontdesk_core::ids;
 use frontdesk_core::inbound::InboundTurn;
 use frontdesk_core::ports::{Clock, Random};
+use frontdesk_core::tenant::Settings;
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use frontdesk_durable::{conversation_turn, hub_stream};
 use serde::Deserialize;
@@ -85,6 +88,18 @@ pub async fn events(req: Request, env: &Env, slug: &str) -> AppResult<Response> 
         d1::contact_id_for_visitor(&db, &tenant.tenant_id, &visitor).await?.ok_or_else(ApiError::invalid_session)?;
     let last = parse_last_event_id(req.headers().get("last-event-id")?.as_deref());
     Ok(hub_stream(env, &tenant.tenant_id, last, Some(&contact)).await?)
+}
+
+/// `GET /chat/{tenant}/brand`: the name, logo and colour the widget shows (the tenant's
+/// `settings.white_label` over its own name). Public like the rest of the chat API.
+pub async fn brand(env: &Env, slug: &str) -> AppResult<Response> {
+    let tenant = chat_tenant(env, slug, WorkerClock.now_ms()).await?;
+    let settings: Settings = serde_json::from_str(&tenant.settings).unwrap_or_default();
+    let brand = console::settings::brand(settings.white_label.as_ref(), &tenant.name);
+    let mut response = json_response(200, &serde_json::to_value(brand)?);
+    // A changed brand reaches the next page view within a minute; pages may cache it that long.
+    response.headers_mut().set("cache-control", "public, max-age=60")?;
+    Ok(response)
 }
 
 /// The CORS preflight answer for the chat routes.

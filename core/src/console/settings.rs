@@ -45,6 +45,24 @@ pub struct WhiteLabel {
     pub colour: Option<String>,
 }
 
+/// What the chat widget shows for a business: its white label over its own name. Public
+/// (the widget runs on the business's site), so only these three fields, never other settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Brand {
+    pub name: String,
+    pub logo_url: Option<String>,
+    pub colour: Option<String>,
+}
+
+pub fn brand(white_label: Option<&WhiteLabel>, business_name: &str) -> Brand {
+    let label = white_label.cloned().unwrap_or_default();
+    Brand {
+        name: label.name.unwrap_or_else(|| business_name.to_owned()),
+        logo_url: label.logo_url,
+        colour: label.colour,
+    }
+}
+
 /// Every problem with the personas: unknown roles or channels, names that are empty or long,
 /// two personas for one role on one channel.
 pub fn validate_personas(personas: &[Persona]) -> Vec<String> {
@@ -109,6 +127,22 @@ mod tests {
 
     fn persona(role: &str, channel: &str, name: &str) -> Persona {
         Persona { role: role.into(), channel: channel.into(), name: name.into(), voice: None }
+    }
+
+    #[test]
+    fn the_widget_brand_is_the_white_label_over_the_business_name() {
+        let plain = brand(None, "Maple & Pine Lettings");
+        assert_eq!((plain.name.as_str(), plain.logo_url, plain.colour), ("Maple & Pine Lettings", None, None));
+        let label = WhiteLabel {
+            name: None,
+            logo_url: Some("https://cdn.example/l.png".into()),
+            colour: Some("#2E7D32".into()),
+        };
+        let branded = brand(Some(&label), "Maple & Pine Lettings");
+        assert_eq!(branded.name, "Maple & Pine Lettings", "no white-label name: the business's own");
+        assert_eq!(branded.colour.as_deref(), Some("#2E7D32"));
+        let named = WhiteLabel { name: Some("Maple & Pine".into()), ..label };
+        assert_eq!(brand(Some(&named), "Maple & Pine Lettings").name, "Maple & Pine");
     }
 
     #[test]

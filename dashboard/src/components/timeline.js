@@ -1,4 +1,5 @@
 // One contact's story in order: messages on every channel, calls, bookings, tickets, escalations.
+import { useEffect } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { channelLabel, dateTime, deliveryLabel, time } from '../lib/format.js';
 
@@ -55,4 +56,12 @@ export function Timeline({ items, senders = {} }) {
       return html`<${Other} key=${item.id ?? `${item.kind}-${item.at}`} item=${item} />`;
     })}
   </ol>`;
+}
+
+/** Keeps the newest item in view as items arrive (a conversation, a call in progress). */
+export function useFollowTimeline(count) {
+  useEffect(() => {
+    const list = document.querySelector('.timeline');
+    if (list) list.scrollTop = list.scrollHeight;
+  }, [count]);
 }

@@ -61,7 +61,7 @@ function streamWithCookie() {
 
 export const EVENT_TYPES = [
   'message.received', 'message.sent', 'escalation.raised', 'escalation.updated', 'lead.updated',
-  'webhook.unparsed', 'kb.job', 'booking.created', 'booking.updated', 'call.turn', 'call.summarized',
+  'webhook.unparsed', 'kb.job', 'booking.created', 'booking.updated', 'call.started', 'call.turn', 'call.summarized',
   'conversation.held', 'conversation.released', 'approval.requested', 'ticket.opened', 'ticket.updated',
 ];
 

@@ -8,7 +8,7 @@ import { channelLabel, contactName, phone } from '../lib/format.js';
 import { contacts, remember } from '../lib/contacts.js';
 import { can, identity, toast, useStore } from '../lib/store.js';
 import { Action, Failed, Loading } from '../components/ui.js';
-import { Timeline } from '../components/timeline.js';
+import { Timeline, useFollowTimeline } from '../components/timeline.js';
 
 const REPLY_CHANNELS = new Set(['sms', 'whatsapp', 'chat', 'email']);
 
@@ -50,10 +50,7 @@ export function Conversation({ id, onClose, onRead }) {
   useEffect(() => {
     if (seen !== undefined) post(`conversations/${id}/read`).then(() => onRead?.(id), () => {});
   }, [id, seen]);
-  useEffect(() => {
-    const list = document.querySelector('.timeline');
-    if (list) list.scrollTop = list.scrollHeight;
-  }, [data?.items?.length]);
+  useFollowTimeline(data?.items?.length);
 
   if (error && !data) return html`<div class="conversation"><${Failed} error=${error} retry=${reload} /></div>`;
   if (!data) return html`<div class="conversation"><${Loading} what="Opening conversation" /></div>`;

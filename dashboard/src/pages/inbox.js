@@ -5,10 +5,11 @@ import { get, query } from '../lib/api.js';
 import { useLoad } from '../lib/use_load.js';
 import { ago, channelLabel, contactName } from '../lib/format.js';
 import { contacts, loadContacts, remember } from '../lib/contacts.js';
-import { useStore } from '../lib/store.js';
+import { can, useStore } from '../lib/store.js';
 import { go } from '../lib/route.js';
 import { Badge, Empty, Failed, Loading, Page, Select } from '../components/ui.js';
 import { Conversation } from './conversation.js';
+import { TextCaller } from '../components/text_caller.js';
 
 const CHANNELS = [['', 'All channels'], ['sms', 'SMS'], ['whatsapp', 'WhatsApp'], ['chat', 'Web chat'], ['form', 'Web forms'], ['email', 'Email'], ['voice', 'Calls']];
 const STATUSES = [['open', 'Open'], ['closed', 'Closed'], ['', 'Open and closed']];
@@ -38,7 +39,7 @@ export function Inbox({ route }) {
   }, [list.data]);
   const set = (k) => (v) => setFilters((f) => ({ ...f, [k]: v }));
 
-  return html`<${Page} title="Inbox" wide>
+  return html`<${Page} title="Inbox" wide actions=${can('write') ? html`<${TextCaller} />` : null}>
     <div class=${`inbox${openId ? ' open' : ''}`}>
       <div>
         <form class="filters inbox-filters" role="search" onSubmit=${(e) => e.preventDefault()}>

@@ -1,6 +1,7 @@
 // Settings: the plan's usage this month, the business as the AI describes it (paused or answering, hours, holidays, tone,
 // personas, white label, next step, who is on call, escalation and staff-reply timing, voice,
-// approvals). PUT replaces the whole object, so edits are merged into
+// approvals, booking rules, the LLM and its budget, channels and credentials). A refused save
+// shows the server's own words, which name every problem. PUT replaces the whole object, so edits are merged into
 // what was loaded and everything else is sent back untouched; the rest is editable as JSON.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
@@ -12,6 +13,9 @@ import { HolidaysEditor } from '../components/holidays.js';
 import { PersonasEditor } from '../components/personas.js';
 import { PauseSwitch } from '../components/pause.js';
 import { UsageCard } from '../components/usage.js';
+import { LlmSettings } from '../components/llm_settings.js';
+import { BookingRules } from '../components/booking_rules.js';
+import { Channels, Credentials } from '../components/integrations.js';
 
 const TONES = [['standard', 'Standard'], ['luxury_concierge', 'Luxury concierge'], ['fast_direct', 'Fast and direct'], ['friendly_casual', 'Friendly and casual']];
 const CHANNEL_TONES = [['', 'Default'], ['concise', 'Concise'], ['casual', 'Casual'], ['formal', 'Formal']];
@@ -22,6 +26,7 @@ export function Settings() {
   const [error, setError] = useState(null);
   const [s, setS] = useState(null);
   const [json, setJson] = useState('');
+  const [refused, setRefused] = useState(null);
   const load = () => get('settings').then((v) => { setView(v); setS(structuredClone(v.settings)); setJson(JSON.stringify(v.settings, null, 2)); }, setError);
   useEffect(() => { load(); }, []);
   if (error) return html`<${Page} title="Settings"><${Failed} error=${error} retry=${load} /><//>`;
@@ -35,7 +40,14 @@ export function Settings() {
     return next;
   });
   const save = async (settings = s) => {
-    const v = await put('settings', { name: view.tenant.name, timezone: view.tenant.timezone, settings });
+    let v;
+    try {
+      v = await put('settings', { name: view.tenant.name, timezone: view.tenant.timezone, settings });
+    } catch (err) {
+      setRefused(err.status === 400 ? err.message : null);
+      throw err;
+    }
+    setRefused(null);
     setView(v);
     setS(structuredClone(v.settings));
     setJson(JSON.stringify(v.settings, null, 2));
@@ -45,6 +57,7 @@ export function Settings() {
   return html`<${Page} title="Settings" actions=${admin ? html`<${Action} kind="primary" run=${() => save()} done="Saved. The next message uses the new settings.">Save changes<//>` : null}>
     ${admin ? null : html`<p class="notice warn">Only an admin or the owner can change settings. You can read them.</p>`}
     <${UsageCard} />
+    ${refused ? html`<div class="notice error" role="alert" data-testid="settings-refused"><strong>Not saved.</strong> ${refused}</div>` : null}
     <${PauseSwitch} status=${view.tenant.status} admin=${admin} onChange=${(tenant) => setView({ ...view, tenant: { ...view.tenant, status: tenant.status } })} />
     <form onSubmit=${(e) => e.preventDefault()} data-testid="settings">
       <fieldset disabled=${!admin}>
@@ -106,8 +119,21 @@ export function Settings() {
         ${approvals !== 'all' ? html`<div class="actions">${WRITE_TOOLS.map((t) => html`<label class="inline"><input type="checkbox" checked=${Array.isArray(approvals) && approvals.includes(t)}
           onChange=${(e) => { const now = new Set(Array.isArray(approvals) ? approvals : []); e.target.checked ? now.add(t) : now.delete(t); set(['mcp', 'approval_required'], now.size ? [...now] : undefined); }} /> ${t.replace('_', ' ')}</label>`)}</div>` : null}
       </fieldset>
+      <fieldset disabled=${!admin}>
+        <legend>Booking rules</legend>
+        <${BookingRules} rules=${s.booking_rules ?? {}} onChange=${(r) => set(['booking_rules'], r)} />
+      </fieldset>
+      <fieldset disabled=${!admin}>
+        <legend>AI model and budget</legend>
+        <${LlmSettings} llm=${s.llm} savedKey=${view.settings.llm?.api_key} onChange=${(l) => set(['llm'], l)} />
+      </fieldset>
+      <fieldset disabled=${!admin}>
+        <legend>Channels and credentials</legend>
+        <${Channels} />
+        <${Credentials} s=${s} saved=${view.settings} set=${set} />
+      </fieldset>
       <details>
-        <summary>Everything else (JSON): qualification questions, booking rules, LLM, integrations</summary>
+        <summary>Everything else (JSON): qualification questions, other languages, availability, follow-ups</summary>
         <p class="hint">Credentials are named as <code>env:SECRET_NAME</code>; their values are never shown or stored here.</p>
         <label class="sr-only" for="s-json">Settings JSON</label>
         <textarea id="s-json" rows="18" disabled=${!admin} value=${json} onInput=${(e) => setJson(e.target.value)}></textarea>

@@ -35,7 +35,9 @@ pub use reads::{
     message_list, outbox_list, ContactFilter,
 };
 pub use settings::{save_tenant, tenant_row, TenantRow};
-pub use tenants::{channel_tenant, forget_cached_channels, tenant_for_api_key, tenant_profile, ChannelTenant};
+pub use tenants::{
+    channel_tenant, forget_cached_channels, tenant_channels, tenant_for_api_key, tenant_profile, ChannelTenant,
+};
 pub use tickets::{open_ticket, ticket, ticket_list, update_ticket};
 pub use unparsed::{keep_unparsed, record_replay, unparsed, unparsed_list};
 pub use users::owner_emails;

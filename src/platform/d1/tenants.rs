@@ -109,3 +109,26 @@ pub struct TenantProfile {
 pub async fn tenant_profile(db: &D1Database, tenant_id: &str) -> Result<Option<TenantProfile>> {
     statement(db, "SELECT timezone, settings FROM tenants WHERE id = ?1", &[Arg::Text(tenant_id)])?.first(None).await
 }
+
+/// A tenant's channel as the console lists it: whether its secret is set, never the secret.
+#[derive(Deserialize)]
+pub struct ChannelListRow {
+    pub provider: String,
+    pub address: String,
+    pub config: String,
+    pub has_secret: u8,
+    pub created_at: u64,
+}
+
+pub async fn tenant_channels(db: &D1Database, tenant_id: &str) -> Result<Vec<ChannelListRow>> {
+    statement(
+        db,
+        "SELECT provider, address, config, secret_ref != '' AS has_secret, created_at FROM tenant_channels \
+         WHERE tenant_id = ?1 \
+         ORDER BY provider, created_at, id",
+        &[Arg::Text(tenant_id)],
+    )?
+    .all()
+    .await?
+    .results()
+}
