@@ -37,6 +37,7 @@ pub mod pause;
 pub mod phone;
 pub mod ports;
 pub mod principal;
+pub mod privacy;
 pub mod records;
 pub mod secrets;
 pub mod signing;
