@@ -272,3 +272,20 @@ test('a follow-up due for an erased lead is never sent; one due for another lead
   const [rows] = await sql(`SELECT COUNT(*) AS n FROM follow_ups WHERE contact_id = '${id}'`);
   assert.equal(rows[0].n, 0);
 });
+
+test('a delivery job still on the queue when its contact is erased sends nothing and leaves nothing', async () => {
+  const phone = uniquePhone();
+  assertTwimlReply(await sendSms(server, { from: phone, body: 'Hi, do you have any studios?' }));
+  const [{ id }] = (await apiOk(server, DEMO.key, `/api/v1/contacts?phone=${encodeURIComponent(phone)}`)).data;
+  const { records } = await apiOk(server, DEMO.key, `/api/v1/contacts/${id}/export`);
+  const reply = records.messages.find((m) => m.direction === 'outbound');
+  assert.equal((await del(DEMO.key, id)).status, 200);
+
+  // The job exactly as a turn queues it, delivered after the erasure.
+  const job = { kind: 'deliver_message', tenant_id: DEMO.tenantId, message_id: reply.id, provider: 'twilio', channel: 'sms', to: phone, body: reply.body };
+  const ran = await apiPost(server, undefined, '/__test/job', job);
+  assert.equal(ran.status, 200, ran.text);
+  assert.deepEqual(sentTo(phone), [], 'nothing sent');
+  const [rows] = await sql(`SELECT COUNT(*) AS n FROM outbox WHERE recipient = '${phone}' OR dedupe_key = '${reply.id}'`);
+  assert.equal(rows[0].n, 0, 'no outbox row re-created');
+});
