@@ -273,7 +273,7 @@ test('a follow-up due for an erased lead is never sent; one due for another lead
   assert.equal(rows[0].n, 0);
 });
 
-test('a delivery job still on the queue when its contact is erased sends nothing and leaves nothing', async () => {
+test('jobs still on the queue when their contact is erased send nothing and write nothing back', async () => {
   const phone = uniquePhone();
   assertTwimlReply(await sendSms(server, { from: phone, body: 'Hi, do you have any studios?' }));
   const [{ id }] = (await apiOk(server, DEMO.key, `/api/v1/contacts?phone=${encodeURIComponent(phone)}`)).data;
@@ -288,4 +288,12 @@ test('a delivery job still on the queue when its contact is erased sends nothing
   assert.deepEqual(sentTo(phone), [], 'nothing sent');
   const [rows] = await sql(`SELECT COUNT(*) AS n FROM outbox WHERE recipient = '${phone}' OR dedupe_key = '${reply.id}'`);
   assert.equal(rows[0].n, 0, 'no outbox row re-created');
+
+  // Their lead update, exactly as the turn recorded it, run after the erasure.
+  const leadJob = records.job_intents.find((i) => i.kind === 'update_lead')?.job;
+  assert.ok(leadJob, JSON.stringify(records.job_intents));
+  const updated = await apiPost(server, undefined, '/__test/job', leadJob);
+  assert.equal(updated.status, 200, updated.text);
+  const [[leads], [changes]] = await sql(`SELECT COUNT(*) AS n FROM leads WHERE contact_id = '${id}'; SELECT COUNT(*) AS n FROM lead_changes WHERE contact_id = '${id}'`);
+  assert.deepEqual([leads.n, changes.n], [0, 0], 'no lead re-created');
 });
