@@ -83,6 +83,8 @@ pub const NOT_PERSONAL: &[(&str, &str)] = &[
     ("tenant_channels", "the business's numbers and provider accounts"),
     ("api_keys", "the business's keys, stored hashed"),
     ("llm_usage", "token counts per tenant and month, no person"),
+    // Created by the plans work (migration 0024 on main): listed ahead so the merge stays green.
+    ("usage_alerts", "which quota and unusual-activity alerts the owner had: counts and a number prefix, no person"),
     ("kb_bases", "names of the business's knowledge bases"),
     ("kb_documents", "the business's documents; an FAQ made from a contact's question is erased with it"),
     ("kb_chunks", "the business's knowledge; an FAQ made from a contact's question is erased with it"),
