@@ -5,9 +5,9 @@ use crate::error::AppError;
 use crate::routes::{
     analytics, api, api_keys, approvals, audit, bookings, calls, channels, console_views, contact_messages, copilot,
     escalations, events, health, info_packs, kb, kb_unanswered, leads, listings, mcp, meta_whatsapp, missed_call,
-    oauth_authorize, oauth_register, oauth_token, openphone, saved_searches, session, settings, simulator, takeover,
-    tenants, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand, unparsed, usage, users, web_chat,
-    web_form, well_known,
+    oauth_authorize, oauth_register, oauth_token, openphone, privacy, saved_searches, session, settings, simulator,
+    takeover, tenants, test_hooks, tickets, twilio_relay, twilio_sms, twilio_voice, understand, unparsed, usage, users,
+    web_chat, web_form, well_known,
 };
 use frontdesk_core::api::ApiError;
 use worker::{Context, Env, Method, Request, Response, Result};
@@ -75,6 +75,8 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Delete, ["api", "v1", "calls", id, "recording"]) => calls::delete_recording_of(&req, &env, id).await,
         (Method::Get, ["api", "v1", "contacts"]) => api::list_contacts(req, &env).await,
         (Method::Get, ["api", "v1", "channels"]) => channels::list(req, &env).await,
+        (Method::Get, ["api", "v1", "contacts", id, "export"]) => privacy::export(req, &env, id).await,
+        (Method::Delete, ["api", "v1", "contacts", id]) => privacy::erase(req, &env, id).await,
         (Method::Get, ["api", "v1", "settings"]) => settings::get(req, &env).await,
         (Method::Put, ["api", "v1", "settings"]) => settings::put(req, &env).await,
         (Method::Post, ["api", "v1", "settings", "template"]) => settings::apply_template(req, &env).await,
@@ -208,13 +210,19 @@ fn is_route(segments: &[&str]) -> bool {
                     | "usage"
             ]
             | ["api", "v1", "listings", _]
-            | ["api", "v1", "contacts", _, "interest" | "saved-searches" | "info-pack" | "messages" | "timeline"]
+            | [
+                "api",
+                "v1",
+                "contacts",
+                _,
+                "interest" | "saved-searches" | "info-pack" | "messages" | "timeline" | "export"
+            ]
             | ["mcp"]
             | ["api", "v1", "contacts", _, "saved-searches", _]
             | ["api", "v1", "bookings", _]
             | ["api", "v1", "calls", _, "recording"]
             | ["api", "v1", "settings", "template"]
-            | ["api", "v1", "escalations" | "leads" | "tickets" | "calls" | "approvals", _]
+            | ["api", "v1", "escalations" | "leads" | "tickets" | "calls" | "approvals" | "contacts", _]
             | ["api", "v1", "conversations", _]
             | ["api", "v1", "users" | "keys", _]
             | ["api", "v1", "keys", _, "rotate"]

@@ -399,7 +399,7 @@ impl InboundTurn {
     /// The `ConversationDO` name: one object per tenant, channel and contact, so all turns of
     /// a thread are serialised in one place.
     pub fn thread_name(&self) -> String {
-        format!("{}:{}:{}", self.tenant_id, self.channel.as_str(), self.from)
+        thread_name(&self.tenant_id, self.channel, self.from.as_str())
     }
 
     /// The brain's input, given what the thread knows.
@@ -527,6 +527,12 @@ pub fn escalation_event(
             "contact": contact,
         }),
     }
+}
+
+/// The `ConversationDO` name of a tenant's thread with the contact known on `channel` by `key`
+/// (E.164 number, email or chat visitor id).
+pub fn thread_name(tenant_id: &str, channel: Channel, key: &str) -> String {
+    format!("{tenant_id}:{}:{key}", channel.as_str())
 }
 
 #[cfg(test)]

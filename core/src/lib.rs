@@ -41,6 +41,7 @@ pub mod phone;
 pub mod plan;
 pub mod ports;
 pub mod principal;
+pub mod privacy;
 pub mod records;
 pub mod secrets;
 pub mod signing;

@@ -11,7 +11,7 @@ use crate::call_voice::{Speaker, Speaking, Voice};
 use crate::platform::d1::{database, statement, Arg};
 use crate::platform::tenant::TenantRecord;
 use crate::platform::time::{wall_clock_ms, WorkerClock};
-use crate::protocol::{conversation_turn_live, hub_publish, LiveReply, TENANT_HEADER};
+use crate::protocol::{conversation_turn_live, hub_publish, LiveReply, ERASE_PATH, TENANT_HEADER};
 use frontdesk_core::brain::understand::language_of;
 use frontdesk_core::channel::twilio::relay::{self, CallState, Handoff, Incoming};
 use frontdesk_core::inbound::InboundTurn;
@@ -47,6 +47,15 @@ impl DurableObject for CallDO {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
+        if req.method() == worker::Method::Post && req.path() == ERASE_PATH {
+            // The caller was erased: the call's state (their number, the reply being said) goes,
+            // and a call still connected is ended.
+            for ws in self.state.get_websockets() {
+                let _ = ws.close(Some(1000), Some("erased"));
+            }
+            self.state.storage().delete_all().await?;
+            return Ok(Response::empty()?.with_status(204));
+        }
         let upgrade = req.headers().get("upgrade")?.unwrap_or_default();
         let tenant = req.headers().get(TENANT_HEADER)?.and_then(|t| serde_json::from_str::<TenantRecord>(&t).ok());
         let Some(tenant) = tenant.filter(|_| upgrade.eq_ignore_ascii_case("websocket")) else {

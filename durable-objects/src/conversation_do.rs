@@ -14,7 +14,7 @@ use crate::platform::kb::{self, SearchQuery};
 use crate::platform::time::{wall_clock_ms, WorkerClock, WorkerRandom};
 use crate::platform::{acts, holds, property};
 use crate::platform::{enqueue, enqueue_all};
-use crate::protocol::{LiveText, LIVE_HEADER, TURN_PATH};
+use crate::protocol::{LiveText, FORGET_PATH, LIVE_HEADER, TURN_PATH};
 use crate::thread_store::D1Store;
 use frontdesk_core::brain::understand::Slot;
 use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply, Turn};
@@ -69,6 +69,11 @@ impl DurableObject for ConversationDO {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
+        if req.method() == Method::Post && req.path() == FORGET_PATH {
+            // The contact was erased: what is cached about them goes; D1 is the truth again.
+            self.thread.thread.replace(None);
+            return Ok(Response::empty()?.with_status(204));
+        }
         if req.method() != Method::Post || req.path() != TURN_PATH {
             return Response::error("not found", 404);
         }

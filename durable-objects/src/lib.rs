@@ -15,5 +15,7 @@ mod thread_store;
 pub use call_do::CallDO;
 pub use conversation_do::ConversationDO;
 pub use limiter_do::LimiterDO;
-pub use protocol::{call_connect, conversation_turn, hub_publish, hub_stream, limiter_take};
+pub use protocol::{
+    call_connect, call_erase, conversation_forget, conversation_turn, hub_publish, hub_redact, hub_stream, limiter_take,
+};
 pub use tenant_hub_do::TenantHubDO;

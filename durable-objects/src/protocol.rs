@@ -22,6 +22,11 @@ pub(crate) const PUBLISH_PATH: &str = "/publish";
 pub(crate) const STREAM_PATH: &str = "/stream";
 pub(crate) const TAKE_PATH: &str = "/take";
 pub(crate) const CALL_PATH: &str = "/call";
+/// Erasure (`DELETE /api/v1/contacts/{id}`): a thread drops what it holds in memory, a call its
+/// storage, the hub the events that name the contact.
+pub(crate) const FORGET_PATH: &str = "/forget";
+pub(crate) const ERASE_PATH: &str = "/erase";
+pub(crate) const REDACT_PATH: &str = "/redact";
 /// A turn request whose answer streams back as `TurnLine`s (`conversation_turn_live`).
 pub(crate) const LIVE_HEADER: &str = "x-frontdesk-live";
 /// The verified tenant's row (`TenantRecord` JSON) on a call's WebSocket upgrade.
@@ -171,4 +176,36 @@ pub async fn limiter_take(env: &Env, key: &str, limit: Limit) -> Result<std::res
         return Err(worker::Error::RustError(format!("limiter take failed: {}", response.status_code())));
     }
     Ok(response.json::<Option<u32>>().await?.map_or(Ok(()), Err))
+}
+
+/// Makes a thread's object (`inbound::thread_name`) drop what it holds in memory about its
+/// contact — the known contact, conversation, lead and answered events — so its next turn
+/// reloads from D1 (after an erasure: finds nobody).
+pub async fn conversation_forget(env: &Env, thread_name: &str) -> Result<()> {
+    let stub = env.durable_object(CONVERSATION_BINDING)?.get_by_name(thread_name)?;
+    expect_ok(stub.fetch_with_request(json_request(FORGET_PATH, &())?).await?, "thread forget")
+}
+
+/// Deletes a call's object storage (who called, the turns' state) and closes its socket.
+pub async fn call_erase(env: &Env, call_sid: &str) -> Result<()> {
+    let stub = env.durable_object(CALL_BINDING)?.get_by_name(call_sid)?;
+    expect_ok(stub.fetch_with_request(json_request(ERASE_PATH, &())?).await?, "call erase")
+}
+
+/// Blanks the tenant hub's replayable events that contain any of `needles` (a contact's id,
+/// number, address); returns how many.
+pub async fn hub_redact(env: &Env, tenant_id: &str, needles: &[String]) -> Result<u64> {
+    let stub = env.durable_object(TENANT_HUB_BINDING)?.get_by_name(tenant_id)?;
+    let mut response = stub.fetch_with_request(json_request(REDACT_PATH, &needles)?).await?;
+    if response.status_code() != 200 {
+        return Err(worker::Error::RustError(format!("hub redact failed: {}", response.status_code())));
+    }
+    response.json().await
+}
+
+fn expect_ok(response: Response, what: &str) -> Result<()> {
+    if !(200..300).contains(&response.status_code()) {
+        return Err(worker::Error::RustError(format!("{what} failed: {}", response.status_code())));
+    }
+    Ok(())
 }

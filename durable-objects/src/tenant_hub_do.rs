@@ -4,7 +4,7 @@
 //! opens or the next event is published, whichever comes first, and at most
 //! [`MAX_STREAMS`] are open at once.
 
-use crate::protocol::{CONTACT_PARAM, PUBLISH_PATH, STREAM_PATH};
+use crate::protocol::{CONTACT_PARAM, PUBLISH_PATH, REDACT_PATH, STREAM_PATH};
 use frontdesk_core::api::ApiError;
 use frontdesk_core::events::{
     oldest_retained, parse_last_event_id, stream_prelude, Event, NewEvent, HEARTBEAT, HEARTBEAT_SECS, REPLAY_RING,
@@ -77,6 +77,10 @@ impl DurableObject for TenantHubDO {
                 }
                 Response::from_json(&self.last_id.get())
             }
+            (Method::Post, REDACT_PATH) => {
+                let needles: Vec<String> = req.json().await?;
+                Response::from_json(&self.redact(&needles)?)
+            }
             (Method::Get, STREAM_PATH) => {
                 let last = parse_last_event_id(req.headers().get("last-event-id")?.as_deref());
                 let contact = req.url()?.query_pairs().find(|(k, _)| k == CONTACT_PARAM).map(|(_, v)| v.into_owned());
@@ -111,6 +115,21 @@ impl TenantHubDO {
             },
         });
         Ok(id)
+    }
+
+    /// Blanks the stored events containing any of `needles` (an erased contact's id, number,
+    /// address) rather than deleting them: the newest row numbers the next event after a
+    /// restart, and a blank one is skipped by replay like any row that is not an event.
+    fn redact(&self, needles: &[String]) -> Result<u64> {
+        let mut blanked = 0;
+        for needle in needles.iter().filter(|n| !n.is_empty()) {
+            let cursor = self.sql.exec(
+                "UPDATE events SET json = '{}' WHERE instr(json, ?) > 0",
+                vec![SqlStorageValue::from(needle.clone())],
+            )?;
+            blanked += cursor.rows_written() as u64;
+        }
+        Ok(blanked)
     }
 
     fn replay_after(&self, last: u64, contact: Option<&str>) -> Result<Vec<String>> {

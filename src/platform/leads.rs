@@ -61,6 +61,11 @@ pub async fn update_lead(
     .first(None)
     .await?;
     let stored = row.map(LeadRow::parse).transpose()?;
+    if stored.is_none() && !d1::calls::contact_exists(&db, tenant_id, contact_id).await? {
+        // Erased while this job was on the queue: there is no one to keep a lead for.
+        worker::console_log!("lead update skipped: contact {contact_id} no longer exists (erased)");
+        return Ok(());
+    }
     let questions = settings.questions();
     let threshold = settings.escalation_rules.high_value_score;
     let intent = lead_intent_key(&message.message_id);

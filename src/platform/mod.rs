@@ -20,6 +20,7 @@ pub mod oauth_clients;
 pub mod outbound;
 pub mod outbound_calls;
 pub mod password;
+pub mod privacy;
 pub mod provider_call;
 pub mod recordings;
 pub mod retention;

@@ -105,7 +105,11 @@ pub async fn send_email(
 async fn deliver(env: &Env, d: &Delivery<'_>) -> Result<()> {
     let db = database(env)?;
     let lease = ids::make(ids::CLAIM, WorkerClock.now_ms(), WorkerRandom.next_u64());
-    let row = claim_row(&db, d, &lease).await?;
+    let Some(row) = claim_row(&db, d, &lease).await? else {
+        // The message is gone: its contact was erased while this job was on the queue.
+        worker::console_log!("delivery {} skipped: its message no longer exists (erased)", d.dedupe_key);
+        return Ok(());
+    };
     if row.status != "pending" {
         // Sent, simulated or given up on by an earlier run of this job.
         return intent_done(&db, d.tenant_id, d.dedupe_key).await;
@@ -274,8 +278,9 @@ pub async fn mark_dead(env: &Env, tenant_id: &str, dedupe_key: &str) -> Result<(
 }
 
 /// Creates the delivery's outbox row if the turn did not, and takes its lease if it is pending
-/// and nobody holds a live one: only the lease holder sends.
-async fn claim_row(db: &D1Database, d: &Delivery<'_>, lease: &str) -> Result<OutboxState> {
+/// and nobody holds a live one: only the lease holder sends. `None`: the delivery is of a
+/// message that no longer exists (its contact was erased), so there is nothing to send.
+async fn claim_row(db: &D1Database, d: &Delivery<'_>, lease: &str) -> Result<Option<OutboxState>> {
     let now = WorkerClock.now_ms();
     let id = ids::make(ids::OUTBOX, now, WorkerRandom.next_u64());
     let payload = d.payload.to_string();
@@ -285,7 +290,8 @@ async fn claim_row(db: &D1Database, d: &Delivery<'_>, lease: &str) -> Result<Out
                 db,
                 "INSERT INTO outbox (id, tenant_id, message_id, channel, recipient, payload, status, attempts, \
                                      created_at, updated_at, dedupe_key) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?7, ?8) \
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?7, ?8 \
+                 WHERE ?3 IS NULL OR EXISTS (SELECT 1 FROM messages WHERE tenant_id = ?2 AND id = ?3) \
                  ON CONFLICT (tenant_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING",
                 &[
                     Arg::Text(&id),
@@ -318,11 +324,11 @@ async fn claim_row(db: &D1Database, d: &Delivery<'_>, lease: &str) -> Result<Out
             )?,
         ])
         .await?;
-    results
-        .last()
-        .and_then(|r| r.results::<OutboxState>().ok())
-        .and_then(|rows| rows.into_iter().next())
-        .ok_or_else(|| worker::Error::RustError("outbox row missing after insert".into()))
+    let row = results.last().and_then(|r| r.results::<OutboxState>().ok()).and_then(|rows| rows.into_iter().next());
+    if row.is_none() && d.message_id.is_none() {
+        return Err(worker::Error::RustError("outbox row missing after insert".into()));
+    }
+    Ok(row)
 }
 
 /// Marks a job's intent done: the sweeper stops watching it.

@@ -29,6 +29,7 @@ pub mod oauth_authorize;
 pub mod oauth_register;
 pub mod oauth_token;
 pub mod openphone;
+pub mod privacy;
 pub mod rate_limit;
 pub mod saved_searches;
 pub mod session;

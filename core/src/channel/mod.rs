@@ -36,6 +36,8 @@ pub enum Channel {
 }
 
 impl Channel {
+    pub const ALL: [Channel; 5] = [Channel::Sms, Channel::Whatsapp, Channel::Chat, Channel::Email, Channel::Voice];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Sms => "sms",
@@ -48,8 +50,6 @@ impl Channel {
 
     /// The channel a stored row names (`messages.channel`).
     pub fn parse(raw: &str) -> Option<Self> {
-        [Channel::Sms, Channel::Whatsapp, Channel::Chat, Channel::Email, Channel::Voice]
-            .into_iter()
-            .find(|c| c.as_str() == raw)
+        Channel::ALL.into_iter().find(|c| c.as_str() == raw)
     }
 }

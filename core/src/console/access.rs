@@ -72,6 +72,8 @@ const TABLE: &[(&str, &str, Access)] = &[
     ("POST", "listings/import", Access::Write),
     ("PUT", "listings/*", Access::Write),
     ("DELETE", "listings/*", Access::Write),
+    // Erasing a contact and everything about them cannot be undone.
+    ("DELETE", "contacts/*", Access::Admin),
 ];
 
 /// What `method` on `/api/v1/<rest...>` needs.
@@ -121,6 +123,8 @@ mod tests {
             ("GET", "audit"),
             ("POST", "unparsed/*/replay"),
             ("DELETE", "calls/*/recording"),
+            // Erasing a contact and all their history cannot be undone: the business's decision.
+            ("DELETE", "contacts/*"),
             // Forges a customer's text (development and test only): for whoever sets the business up.
             ("POST", "simulator/sms"),
         ];

@@ -17,6 +17,7 @@ pub mod kb_unanswered;
 mod leads;
 pub mod listings;
 pub mod oauth;
+pub mod privacy;
 mod reads;
 pub mod sessions;
 mod settings;
