@@ -17,7 +17,9 @@ import { DEMO, sendSms, uniquePhone, eventually, listAll } from './helpers/api.m
 const REDIRECT = 'http://127.0.0.1:8976/callback';
 const DEMO_OWNER = { tenant: 'demo', email: 'owner@demo.example', password: 'demo-owner-password' };
 const DEMO2_OWNER = { tenant: 'demo2', email: 'owner@demo2.example', password: 'demo2-owner-password' };
+// Written in plain text, as rows from before encryption at rest were: the first sign-in seals them.
 const TOTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+const OTHER_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const SEEDED_HASH = 'pbkdf2-sha256$100000$ZnJvbnRkZXNrLWRlbW8tMQ$yri0vl7CP3BTt3RgmilwXt+NCEMdQzZjxwfUK7OrQeE';
 // An access token of an active demo grant whose audience is another MCP server, written
 // straight to the database: the resource server must not accept it.
@@ -45,6 +47,7 @@ before(async () => {
     user('usr_test_viewer', 'oauth-viewer@demo.example', 'viewer'),
     user('usr_test_locked', 'oauth-locked@demo.example', 'agent'),
     user('usr_test_totp', 'totp@demo.example', 'agent', `'${TOTP_SECRET}'`),
+    user('usr_test_totp_other', 'totp-other@demo.example', 'agent', `'${OTHER_TOTP_SECRET}'`),
   ].join(', ')}`;
   const far = Date.now() + 365 * 24 * 3600 * 1000;
   const foreign = [
@@ -379,6 +382,42 @@ test('an authenticator code is required when the user set one up', async () => {
   const { verifier, challenge } = pkcePair();
   const { code } = await authorize(client.client_id, challenge, { ...who, totp: totp(TOTP_SECRET, server.now()) });
   assert.equal((await exchange(client.client_id, code, verifier)).status, 200);
+});
+
+test('an authenticator secret is encrypted at rest, bound to its user: a value moved to another user does not sign in', async () => {
+  const totpSecretOf = async (id) => (await rows(`SELECT totp_secret FROM users WHERE id = '${id}'`))[0].totp_secret;
+  const who = { tenant: 'demo', email: 'totp@demo.example', password: DEMO_OWNER.password };
+  const other = { tenant: 'demo', email: 'totp-other@demo.example', password: DEMO_OWNER.password };
+  const client = await register();
+  // The plain-text row still signs in, and is sealed by it.
+  await authorize(client.client_id, pkcePair().challenge, { ...other, totp: totp(OTHER_TOTP_SECRET, server.now()) });
+  await authorize(client.client_id, pkcePair().challenge, { ...who, totp: totp(TOTP_SECRET, server.now()) });
+  const stored = await totpSecretOf('usr_test_totp');
+  assert.match(stored, /^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/, 'stored as v1:<nonce>:<ciphertext>');
+  assert.ok(!stored.includes(TOTP_SECRET), `the column does not hold the base32 secret: ${stored}`);
+  assert.notEqual(await totpSecretOf('usr_test_totp_other'), OTHER_TOTP_SECRET, 'the other plain row was sealed too');
+  // Sealed, it still signs in with a valid code, and refuses a wrong one.
+  const { verifier, challenge } = pkcePair();
+  const { code } = await authorize(client.client_id, challenge, { ...who, totp: totp(TOTP_SECRET, server.now()) });
+  assert.equal((await exchange(client.client_id, code, verifier)).status, 200);
+  const wrongCode = String((Number(totp(TOTP_SECRET, server.now())) + 500_000) % 1_000_000).padStart(6, '0');
+  assert.equal((await signIn(client.client_id, pkcePair().challenge, { ...who, totp: wrongCode })).status, 401, 'a wrong code');
+  // The first user's sealed secret copied into the other user's row: the code it makes is refused there.
+  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command',
+    `UPDATE users SET totp_secret = '${stored}' WHERE id = 'usr_test_totp_other'`]);
+  const moved = await signIn(client.client_id, pkcePair().challenge, { ...other, totp: totp(TOTP_SECRET, server.now()) });
+  assert.equal(moved.status, 401, moved.text);
+  assert.doesNotMatch(moved.text, /name="ticket"/, 'no consent page');
+  assert.ok(server.logs().includes('does not decrypt'), 'the moved value is logged as a broken row');
+  // A value that is not v1:<nonce>:<ciphertext> refuses the sign-in too, and is left as it was.
+  await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--command',
+    `UPDATE users SET totp_secret = 'v1:not-base64' WHERE id = 'usr_test_totp_other'`]);
+  assert.equal((await signIn(client.client_id, pkcePair().challenge, { ...other, totp: totp(OTHER_TOTP_SECRET, server.now()) })).status, 401);
+  assert.equal(await totpSecretOf('usr_test_totp_other'), 'v1:not-base64', 'nothing rewritten');
+  // The original user is unaffected.
+  const again = pkcePair();
+  const next = await authorize(client.client_id, again.challenge, { ...who, totp: totp(TOTP_SECRET, server.now()) });
+  assert.equal((await exchange(client.client_id, next.code, again.verifier)).status, 200);
 });
 
 test('five wrong passwords lock the account for 30 minutes, even for the right password', async () => {

@@ -6,6 +6,7 @@
 
 pub mod analytics;
 pub mod api;
+pub mod at_rest;
 pub mod auth;
 pub mod booking;
 pub mod brain;

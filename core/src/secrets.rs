@@ -47,6 +47,7 @@ pub const DEV_ONLY_VALUES: &[&str] = &[
     "demo-form-signing-secret",
     "demo2-form-signing-secret",
     "ZGV2LW9wZW5waG9uZS1zaWduaW5nLWtleQ==",
+    "ZGV2LWRhdGEta2V5LWZvci1sb2NhbC11c2Utb25seSE=",
 ];
 
 /// A `secret_ref` as stored.
@@ -76,6 +77,8 @@ pub enum Misconfigured {
     NoReference,
     /// A literal or a published dev value outside development.
     DevValue { name: String },
+    /// Set, but not in the form the secret must have (`why` says which).
+    Invalid { name: String, why: &'static str },
 }
 
 impl fmt::Display for Misconfigured {
@@ -86,6 +89,7 @@ impl fmt::Display for Misconfigured {
             Misconfigured::DevValue { name } => {
                 write!(f, "{name} holds a development-only value; set a real one with `wrangler secret put`")
             }
+            Misconfigured::Invalid { name, why } => write!(f, "{name} is not {why}"),
         }
     }
 }
@@ -159,6 +163,12 @@ mod tests {
         );
         let prod = named("CHAT_SESSION_SECRET", Some("dev-chat-session-secret".into()), PROD);
         assert_eq!(prod, Err(Misconfigured::DevValue { name: "CHAT_SESSION_SECRET".into() }));
+        let dev_key = "ZGV2LWRhdGEta2V5LWZvci1sb2NhbC11c2Utb25seSE=";
+        assert!(named("DATA_KEY", Some(dev_key.into()), DEV).is_ok());
+        assert_eq!(
+            named("DATA_KEY", Some(dev_key.into()), PROD),
+            Err(Misconfigured::DevValue { name: "DATA_KEY".into() })
+        );
         assert!(resolve("env:T", PROD, |_| Some("demo-twilio-auth-token".into())).is_err(), "a copied dev token");
     }
 

@@ -5,6 +5,7 @@
 
 use crate::error::{AppError, AppResult};
 use frontdesk_core::api::ApiError;
+use frontdesk_core::at_rest;
 use frontdesk_core::secrets::{self, Environment, Misconfigured};
 use worker::Env;
 
@@ -43,6 +44,20 @@ pub fn channel_secret(env: &Env, tenant_id: &str, provider: &str, secret_ref: &s
 /// A platform-wide secret (`META_APP_SECRET`, `CHAT_SESSION_SECRET`, …), or a refusal.
 pub fn platform_secret(env: &Env, name: &str) -> AppResult<String> {
     secrets::named(name, lookup(env, name), environment(env)).map_err(|why| refuse("*", name, &why))
+}
+
+/// The AES-256 key values are encrypted at rest with (`DATA_KEY`, base64 of 32 bytes), or a
+/// refusal: a key of the wrong length must not silently become some other key.
+pub fn data_key(env: &Env) -> AppResult<[u8; at_rest::KEY_BYTES]> {
+    const NAME: &str = "DATA_KEY";
+    let value = platform_secret(env, "DATA_KEY")?;
+    at_rest::parse_key(&value).ok_or_else(|| {
+        refuse(
+            "*",
+            NAME,
+            &Misconfigured::Invalid { name: NAME.to_owned(), why: "base64 of 32 bytes (openssl rand -base64 32)" },
+        )
+    })
 }
 
 /// A sending credential (`secret_ref` of a channel's send config): `Ok(None)` when none is

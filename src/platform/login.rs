@@ -3,9 +3,11 @@
 //! the password (WebCrypto PBKDF2) and the second factor, every attempt audited.
 
 use crate::error::AppResult;
+use crate::platform::at_rest as sealed_value;
 use crate::platform::d1::users::{self, UserRow};
 use crate::platform::d1::Audit;
 use crate::platform::password;
+use frontdesk_core::at_rest::{self, Stored};
 use frontdesk_core::ids;
 use frontdesk_core::ports::Random;
 use frontdesk_core::users::lockout::{LoginState, LOCKOUT_MS};
@@ -13,7 +15,7 @@ use frontdesk_core::users::password::ITERATIONS;
 use frontdesk_core::users::totp;
 use frontdesk_durable::platform::time::WorkerRandom;
 use serde_json::json;
-use worker::D1Database;
+use worker::{D1Database, Env};
 
 pub struct Attempt<'a> {
     /// The business's slug; `None` when the email belongs to one business only.
@@ -34,7 +36,7 @@ pub enum Outcome {
     Locked(String),
 }
 
-pub async fn sign_in(db: &D1Database, attempt: &Attempt<'_>, now: u64) -> AppResult<Outcome> {
+pub async fn sign_in(env: &Env, db: &D1Database, attempt: &Attempt<'_>, now: u64) -> AppResult<Outcome> {
     let email = attempt.email;
     let user = match attempt.tenant_slug {
         Some(slug) => users::user_for_login(db, slug, email).await?,
@@ -56,7 +58,10 @@ pub async fn sign_in(db: &D1Database, attempt: &Attempt<'_>, now: u64) -> AppRes
         return Ok(Outcome::Locked(locked_message(state, now)));
     }
     let totp_ok = match &user.totp_secret {
-        Some(secret) => totp::verify(secret, attempt.totp.unwrap_or(""), now),
+        Some(stored) => {
+            let secret = totp_secret(env, db, &user, stored).await?.unwrap_or_default();
+            totp::verify(&secret, attempt.totp.unwrap_or(""), now)
+        }
         None => true,
     };
     // The password is checked even when the code is wrong, so the answer's timing does not
@@ -70,6 +75,25 @@ pub async fn sign_in(db: &D1Database, attempt: &Attempt<'_>, now: u64) -> AppRes
     }
     audit(db, &user.tenant_id, Some((&user.id, LoginState::after_success())), attempt, "succeeded", now).await?;
     Ok(Outcome::SignedIn(Box::new(user)))
+}
+
+/// The base32 TOTP secret in `users.totp_secret`, sealed with the user id as additional data;
+/// `None` (no code matches) when it does not open. A plain-text value (a row from before
+/// encryption at rest) is used as it is and re-written sealed, so each such row is encrypted by
+/// its user's next sign-in.
+async fn totp_secret(env: &Env, db: &D1Database, user: &UserRow, stored: &str) -> AppResult<Option<String>> {
+    match at_rest::parse(stored) {
+        Ok(Stored::Sealed(sealed)) => sealed_value::open(env, &user.id, &sealed).await,
+        Ok(Stored::Plain(secret)) => {
+            let sealed = sealed_value::seal(env, &user.id, secret).await?;
+            users::replace_totp_secret(db, &user.tenant_id, &user.id, stored, &sealed).await?;
+            Ok(Some(secret.to_owned()))
+        }
+        Err(why) => {
+            worker::console_error!("users.totp_secret of {}: {why}; the sign-in is refused", user.id);
+            Ok(None)
+        }
+    }
 }
 
 fn locked_message(state: LoginState, now: u64) -> String {

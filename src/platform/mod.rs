@@ -2,6 +2,7 @@
 //! durable-objects/ that touches `worker`.
 
 pub mod analytics;
+pub mod at_rest;
 pub mod booking_lease;
 pub mod calendar;
 pub mod call_summary;
@@ -28,3 +29,4 @@ pub mod staff_waits;
 pub mod sweeper;
 pub mod tenant_context;
 pub mod usage;
+pub mod webcrypto;

@@ -3,25 +3,15 @@
 //! same loop in wasm would burn. The stored format and the comparison are core's
 //! (`frontdesk_core::users::password`).
 
-use crate::error::{AppError, AppResult};
+use super::webcrypto::{js_error, params, subtle};
+use crate::error::AppResult;
 use frontdesk_core::users::password::{PasswordHash, HASH_BYTES, ITERATIONS, SALT_BYTES};
 use frontdesk_durable::platform::time::random_bytes;
-use wasm_bindgen::{JsCast, JsValue};
-use worker::js_sys::{self, Array, Function, Object, Reflect, Uint8Array};
-use worker::wasm_bindgen_futures::JsFuture;
-
-fn js_error(what: &str) -> impl Fn(JsValue) -> AppError + '_ {
-    move |e| AppError::Internal(format!("webcrypto {what}: {e:?}"))
-}
-
-fn method(target: &JsValue, name: &str) -> AppResult<Function> {
-    Reflect::get(target, &name.into()).map_err(js_error(name))?.dyn_into::<Function>().map_err(js_error(name))
-}
+use wasm_bindgen::JsValue;
+use worker::js_sys::{Array, Uint8Array};
 
 /// The PBKDF2-SHA256 of `password` with `salt` and `iterations`, `HASH_BYTES` long.
 pub async fn derive(password: &str, salt: &[u8], iterations: u32) -> AppResult<Vec<u8>> {
-    let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).map_err(js_error("crypto"))?;
-    let subtle = Reflect::get(&crypto, &"subtle".into()).map_err(js_error("subtle"))?;
     let import_args = Array::of5(
         &"raw".into(),
         &Uint8Array::from(password.as_bytes()),
@@ -29,21 +19,15 @@ pub async fn derive(password: &str, salt: &[u8], iterations: u32) -> AppResult<V
         &JsValue::FALSE,
         &Array::of1(&"deriveBits".into()),
     );
-    let import = method(&subtle, "importKey")?.apply(&subtle, &import_args).map_err(js_error("importKey"))?;
-    let key = JsFuture::from(js_sys::Promise::from(import)).await.map_err(js_error("importKey"))?;
-    let params = Object::new();
-    for (name, value) in [
+    let key = subtle("importKey", &import_args).await?.map_err(js_error("importKey"))?;
+    let params = params(&[
         ("name", JsValue::from_str("PBKDF2")),
         ("hash", JsValue::from_str("SHA-256")),
         ("salt", Uint8Array::from(salt).into()),
         ("iterations", JsValue::from_f64(f64::from(iterations))),
-    ] {
-        Reflect::set(&params, &name.into(), &value).map_err(js_error("params"))?;
-    }
-    let bits = method(&subtle, "deriveBits")?
-        .call3(&subtle, &params, &key, &JsValue::from_f64((HASH_BYTES * 8) as f64))
-        .map_err(js_error("deriveBits"))?;
-    let buffer = JsFuture::from(js_sys::Promise::from(bits)).await.map_err(js_error("deriveBits"))?;
+    ])?;
+    let bits_args = Array::of3(&params, &key, &JsValue::from_f64((HASH_BYTES * 8) as f64));
+    let buffer = subtle("deriveBits", &bits_args).await?.map_err(js_error("deriveBits"))?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 

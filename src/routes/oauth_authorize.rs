@@ -123,7 +123,7 @@ async fn login(env: &Env, db: &D1Database, form: &Form) -> AppResult<Response> {
     let now = WorkerClock.now_ms();
     let attempt =
         Attempt { tenant_slug: Some(&slug), email: &email, password, totp: form.get("totp"), via: &client.client_id };
-    let user = match login::sign_in(db, &attempt, now).await? {
+    let user = match login::sign_in(env, db, &attempt, now).await? {
         Outcome::SignedIn(user) => user,
         Outcome::Wrong => return again(401, WRONG),
         Outcome::Locked(message) => return again(423, &message),

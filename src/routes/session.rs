@@ -76,7 +76,7 @@ pub async fn create(mut req: Request, env: &Env) -> AppResult<Response> {
         totp: body.totp.as_deref(),
         via: "console",
     };
-    let user = match login::sign_in(&db, &attempt, now).await? {
+    let user = match login::sign_in(env, &db, &attempt, now).await? {
         Outcome::SignedIn(user) => user,
         Outcome::Wrong => {
             return Err(ApiError {

@@ -90,6 +90,18 @@ pub async fn record_attempt(db: &D1Database, user: Option<(&str, LoginState)>, a
     Ok(())
 }
 
+/// Swaps a plain-text TOTP secret for its sealed form, unless the row changed meanwhile.
+pub async fn replace_totp_secret(db: &D1Database, tenant_id: &str, id: &str, plain: &str, sealed: &str) -> Result<()> {
+    statement(
+        db,
+        "UPDATE users SET totp_secret = ?4 WHERE tenant_id = ?1 AND id = ?2 AND totp_secret = ?3",
+        &[Arg::Text(tenant_id), Arg::Text(id), Arg::Text(plain), Arg::Text(sealed)],
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
 /// A user as the console lists them: never the password hash or the second factor's secret.
 #[derive(Deserialize, serde::Serialize)]
 pub struct UserView {
