@@ -349,13 +349,21 @@ fn date_at(t: &Text, i: usize, today: CivilDate) -> Option<(usize, CivilDate)> {
                 let (y, m) = (first_next.year, first_next.month);
                 return Some((k + 4 - i, CivilDate::new(y, m, d as u8)?));
             }
-            if had_the {
+            // "the first one", "the second flat": which of the things offered, not a day.
+            if had_the && !PICKED.contains(&t.w(k + 1)) {
                 return Some((k + 1 - i, resolve_day(today, d)?));
             }
         }
     }
     numeric_at(t, i, today)
 }
+
+/// Words after "the first", "the second"… that make it a choice among things offered.
+#[rustfmt::skip]
+const PICKED: &[&str] = &[
+    "one", "ones", "flat", "flats", "house", "home", "property", "listing", "option", "place", "room", "apartment",
+    "studio", "cottage", "slot", "time", "appointment", "viewing", "link", "address",
+];
 
 /// Words between the two days of a range.
 const RANGE: &[&str] = &["to", "until", "till", "-", "–", "and", "al", "au", "bis", "a", "ao", "ate"];
@@ -523,6 +531,10 @@ mod tests {
     fn days_of_month_and_month_names() {
         assert_eq!(one("on the 12th"), Some(("2026-12-12".into(), "the 12th".into())));
         assert_eq!(iso("the 30th"), "2026-11-30");
+        // A choice among the things offered, not a day: "the first" then says which.
+        assert_eq!(iso("Can I view the first one on Saturday at 11?"), "2026-11-28");
+        assert_eq!(iso("the second flat please"), "");
+        assert_eq!(iso("is the first free?"), "2026-12-01");
         assert_eq!(iso("March 12th"), "2027-03-12");
         assert_eq!(one("12th of March"), Some(("2027-03-12".into(), "12th of March".into())));
         assert_eq!(iso("the 2nd of December"), "2026-12-02");
