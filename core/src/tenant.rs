@@ -423,6 +423,24 @@ impl Settings {
         })
     }
 
+    /// `self` as it may replace `stored` through the tenant's own settings API: the plan is what
+    /// the business pays for, so only the platform operator changes it (in D1, docs/API.md
+    /// "Usage and plans"). Left out, the stored plan is kept; sent back unchanged, fine; changed,
+    /// refused with the reason.
+    pub fn keep_stored_plan(&mut self, stored: &Settings) -> Result<(), String> {
+        match &self.plan {
+            None => {
+                self.plan = stored.plan.clone();
+                Ok(())
+            }
+            Some(plan) if Some(plan) == stored.plan.as_ref() => Ok(()),
+            Some(_) => {
+                Err("plan: the plan and its limits are set by the platform operator, not through the settings API"
+                    .into())
+            }
+        }
+    }
+
     /// What this tenant's plan allows per month (the LLM budget where it has always lived).
     pub fn limits(&self) -> crate::plan::Limits {
         crate::plan::Limits::for_tenant(self.plan.as_ref(), self.llm.as_ref().and_then(|l| l.monthly_token_budget))
@@ -493,6 +511,18 @@ pub(crate) fn minutes(hhmm: &str) -> Option<u16> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_operator_changes_a_plan() {
+        let stored: Settings = serde_json::from_str(r#"{"plan":{"name":"free","sms":5}}"#).unwrap();
+        let mut same = stored.clone();
+        assert_eq!(same.keep_stored_plan(&stored), Ok(()), "sending the plan back unchanged is fine");
+        let mut raised: Settings = serde_json::from_str(r#"{"plan":{"name":"enterprise"}}"#).unwrap();
+        assert!(raised.keep_stored_plan(&stored).unwrap_err().contains("platform operator"));
+        let mut left_out = Settings { plan: None, ..stored.clone() };
+        assert_eq!(left_out.keep_stored_plan(&stored), Ok(()));
+        assert_eq!(left_out.plan, stored.plan, "a PUT without the plan keeps it");
+    }
 
     pub fn letting_agent() -> Settings {
         serde_json::from_str(

@@ -51,7 +51,11 @@ pub async fn put(mut req: Request, env: &Env) -> AppResult<Response> {
     }
     if let Some(settings) = update.settings {
         match serde_json::from_value::<Settings>(settings) {
-            Ok(settings) => {
+            Ok(mut settings) => {
+                let stored: Settings = serde_json::from_str(&row.settings).unwrap_or_default();
+                if let Err(refusal) = settings.keep_stored_plan(&stored) {
+                    return Err(ApiError { message: refusal, ..ApiError::forbidden() }.into());
+                }
                 if let Err(mut found) = settings.validate() {
                     problems.append(&mut found);
                 }
