@@ -61,4 +61,5 @@ bounded!(
     csv_import,
     nlu_understand,
     nlu_dates,
+    kb_document,
 );

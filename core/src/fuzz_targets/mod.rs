@@ -14,6 +14,7 @@
 //! several strings (a token, a URL, a body) read them as [`parts`] separated by `0x1E`.
 
 mod csv;
+mod kb;
 mod markup;
 mod mcp;
 mod meta;
@@ -26,6 +27,7 @@ mod twilio;
 mod web;
 
 pub use csv::csv_import;
+pub use kb::kb_document;
 pub use mcp::mcp_jsonrpc;
 pub use meta::meta_whatsapp;
 pub use nlu::{nlu_dates, nlu_understand};
@@ -77,6 +79,7 @@ pub const TARGETS: &[Target] = &[
     Target { name: "csv_import", run: csv_import, dict: csv::DICT, more_seeds: &[] },
     Target { name: "nlu_understand", run: nlu_understand, dict: nlu::DICT, more_seeds: &[] },
     Target { name: "nlu_dates", run: nlu_dates, dict: nlu::DICT, more_seeds: &[] },
+    Target { name: "kb_document", run: kb_document, dict: kb::DICT, more_seeds: &[] },
 ];
 
 const JSON_DICT: &[&str] = &[
