@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { startServer } from './helpers/server.mjs';
 import { wranglerConfig } from '../scripts/check_deploy_guide.mjs';
-import { DEMO, uniquePhone, sendSms, assertError } from './helpers/api.mjs';
+import { DEMO, uniquePhone, sendSms, assertError, eventually } from './helpers/api.mjs';
 
 const PRODUCTION = wranglerConfig().env.production;
 // What wrangler.toml's [vars] publish for local use (core/src/secrets.rs DEV_ONLY_VALUES).
@@ -50,13 +50,16 @@ test('production as configured: the dev values copied into its secrets are refus
     const r = await sendSms(server, { from: uniquePhone(), body: 'Hi, is the flat still available?' });
     assertError(r, 503, 'channel_misconfigured', 'Twilio number whose token is a seed literal');
     assert.equal(r.replies.length, 0, 'no reply sent');
+    // The log reaches this process through wrangler's output, a moment after the response.
+    const twilioLine = (l) => l.includes(`tenant ${DEMO.tenantId}`) && l.includes('a literal secret_ref');
+    await eventually(() => server.logs().split('\n').some(twilioLine), { what: 'the Twilio refusal in the log' });
     const lines = server.logs().split('\n').filter((l) => l.includes('channel misconfigured'));
     for (const name of Object.keys(DEV_VALUES)) {
       const line = lines.find((l) => l.includes(`${name} holds a development-only value`));
       assert.ok(line, `the log names ${name} as a dev value:\n${lines.join('\n')}`);
       assert.ok(!line.includes(DEV_VALUES[name]), `the log line never carries the value: ${line}`);
     }
-    assert.ok(lines.some((l) => l.includes(`tenant ${DEMO.tenantId}`) && l.includes('a literal secret_ref')), `the Twilio refusal names the tenant:\n${lines.join('\n')}`);
+    assert.ok(lines.some(twilioLine), `the Twilio refusal names the tenant:\n${lines.join('\n')}`);
   } finally { await server.stop(); }
 });
 
