@@ -18,7 +18,7 @@ use super::twilio_sms::{twiml, verified_tenant};
 use crate::error::AppResult;
 use crate::platform::call_summary::summarize_call;
 use crate::platform::d1::{self, calls};
-use crate::platform::events::publish_after_response;
+use crate::platform::events::{publish_after_response, publish_all};
 use crate::platform::{callbacks, config};
 use frontdesk_core::api::ApiError;
 use frontdesk_core::brain::understand::language_of;
@@ -123,15 +123,23 @@ pub async fn answer(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
         },
     )
     .await?;
-    // The stored row: a retried webhook announces the call it stored the first time.
-    if let Some(stored) = calls::call_by_sid(&db, &context.tenant_id, &call.call_sid).await? {
-        let call = json!({
-            "id": stored.id, "call_sid": stored.call_sid, "contact_id": stored.contact_id,
-            "from_number": stored.from_number, "to_number": stored.to_number, "direction": stored.direction,
-            "status": stored.status, "created_at": stored.created_at,
-        });
-        publish_after_response(&env, ctx, vec![status::started_event(&context.tenant_id, call, now)]);
-    }
+    // The stored row (a retried webhook announces the call it stored the first time), read and
+    // published after the answer: the caller never waits for the dashboard's event.
+    let (events_env, tenant_id, call_sid) = (env.clone(), context.tenant_id.clone(), call.call_sid.clone());
+    ctx.wait_until(async move {
+        let stored = match d1::database(&events_env) {
+            Ok(db) => calls::call_by_sid(&db, &tenant_id, &call_sid).await.ok().flatten(),
+            Err(_) => None,
+        };
+        if let Some(stored) = stored {
+            let call = json!({
+                "id": stored.id, "call_sid": stored.call_sid, "contact_id": stored.contact_id,
+                "from_number": stored.from_number, "to_number": stored.to_number, "direction": stored.direction,
+                "status": stored.status, "created_at": stored.created_at,
+            });
+            publish_all(&events_env, vec![status::started_event(&tenant_id, call, now)]).await;
+        }
+    });
 
     let base = config::public_base_url(&env)?;
     let language = settings.language();
