@@ -52,7 +52,9 @@ test('production as configured: the dev values copied into its secrets are refus
     assert.equal(r.replies.length, 0, 'no reply sent');
     // The log reaches this process through wrangler's output, a moment after the response.
     const twilioLine = (l) => l.includes(`tenant ${DEMO.tenantId}`) && l.includes('a literal secret_ref');
-    await eventually(() => server.logs().split('\n').some(twilioLine), { what: 'the Twilio refusal in the log' });
+    const devValueNamed = (name) => server.logs().split('\n').some((l) => l.includes(`${name} holds a development-only value`));
+    await eventually(() => server.logs().split('\n').some(twilioLine) && Object.keys(DEV_VALUES).every(devValueNamed),
+      { what: 'the Twilio refusal and every dev value in the log' }).catch(() => {});
     const lines = server.logs().split('\n').filter((l) => l.includes('channel misconfigured'));
     for (const name of Object.keys(DEV_VALUES)) {
       const line = lines.find((l) => l.includes(`${name} holds a development-only value`));
@@ -67,6 +69,9 @@ test('production as configured: without `wrangler secret put` nothing falls back
   const server = await startProduction({});
   try {
     await platformRoutesRefuse(server, 'unset');
+    // The log reaches this process through wrangler's output, a moment after each response.
+    const named = (name) => server.logs().split('\n').some((l) => l.includes(`secret ${name} is not set or empty`));
+    await eventually(() => Object.keys(DEV_VALUES).every(named), { what: 'every unset secret named in the log' }).catch(() => {});
     const lines = server.logs().split('\n').filter((l) => l.includes('channel misconfigured'));
     for (const name of Object.keys(DEV_VALUES)) {
       assert.ok(lines.some((l) => l.includes(`secret ${name} is not set or empty`)), `the log says ${name} is not set:\n${lines.join('\n')}`);

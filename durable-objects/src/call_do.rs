@@ -38,12 +38,23 @@ pub struct CallDO {
     turn_lock: Mutex<()>,
     /// The reply being said now, which an interrupt cuts short.
     speaking: RefCell<Speaking>,
+    /// The call and its tenant as last stored: storage is read once per wake-up, not per
+    /// message (a caller's turn waits for every read before its first word).
+    call: RefCell<Option<CallState>>,
+    tenant: RefCell<Option<TenantRecord>>,
 }
 
 impl DurableObject for CallDO {
     fn new(state: State, env: Env) -> Self {
-        crate::platform::time::configure_clock(&env);
-        Self { state, env, turn_lock: Mutex::new(()), speaking: RefCell::new(Speaking::Idle) }
+        crate::platform::time::configure_isolate(&env);
+        Self {
+            state,
+            env,
+            turn_lock: Mutex::new(()),
+            speaking: RefCell::new(Speaking::Idle),
+            call: RefCell::new(None),
+            tenant: RefCell::new(None),
+        }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
@@ -53,6 +64,8 @@ impl DurableObject for CallDO {
             for ws in self.state.get_websockets() {
                 let _ = ws.close(Some(1000), Some("erased"));
             }
+            self.call.replace(None);
+            self.tenant.replace(None);
             self.state.storage().delete_all().await?;
             return Ok(Response::empty()?.with_status(204));
         }
@@ -62,6 +75,7 @@ impl DurableObject for CallDO {
             return Response::error("expected a WebSocket upgrade", 426);
         };
         self.state.storage().put(TENANT_KEY, &tenant).await?;
+        self.tenant.replace(Some(tenant));
         let pair = WebSocketPair::new()?;
         self.state.accept_web_socket(&pair.server);
         Response::from_websocket(pair.client)
@@ -134,12 +148,7 @@ impl CallDO {
     /// One caller turn: the thread answers, the first sentences are spoken, and an escalation
     /// to a person (or an emergency) hands the call back to Twilio after them.
     async fn turn(&self, ws: &WebSocket, words: &str, prompt_at: u64) -> Result<()> {
-        let tenant: TenantRecord = self
-            .state
-            .storage()
-            .get(TENANT_KEY)
-            .await?
-            .ok_or_else(|| worker::Error::RustError("call has no tenant".into()))?;
+        let tenant = self.tenant().await?.ok_or_else(|| worker::Error::RustError("call has no tenant".into()))?;
         // The turn's number is taken before the brain runs, so no two prompts share an event id.
         let (call, number) = self
             .update(|call| {
@@ -224,17 +233,39 @@ impl CallDO {
     /// calls hold the object's input gate), so an interrupt never loses a turn's update.
     async fn update<T>(&self, change: impl FnOnce(&mut CallState) -> T) -> Result<(CallState, T)> {
         let storage = self.state.storage();
-        let mut call: CallState = storage.get(CALL_KEY).await?.unwrap_or_default();
-        let out = change(&mut call);
+        if self.call.borrow().is_none() {
+            let stored: CallState = storage.get(CALL_KEY).await?.unwrap_or_default();
+            // Another message may have loaded it while this one read: the first copy wins.
+            self.call.borrow_mut().get_or_insert(stored);
+        }
+        // Changed in memory before the write is awaited, so a message handled meanwhile (an
+        // interrupt during a turn) starts from this change, never from an older copy.
+        let (call, out) = {
+            let mut cached = self.call.borrow_mut();
+            let call = cached.get_or_insert_with(CallState::default);
+            let out = change(call);
+            (call.clone(), out)
+        };
         storage.put(CALL_KEY, &call).await?;
         Ok((call, out))
+    }
+
+    /// The call's tenant, from memory once read (a hibernated object reads it again).
+    async fn tenant(&self) -> Result<Option<TenantRecord>> {
+        if let Some(tenant) = self.tenant.borrow().clone() {
+            return Ok(Some(tenant));
+        }
+        let stored: Option<TenantRecord> = self.state.storage().get(TENANT_KEY).await?;
+        if let Some(tenant) = &stored {
+            self.tenant.borrow_mut().get_or_insert_with(|| tenant.clone());
+        }
+        Ok(stored)
     }
 
     /// The history keeps what the caller heard (`said`, when it is not what the brain wrote)
     /// and how long they waited for it.
     async fn record_reply(&self, message_id: &str, said: Option<&str>, times: Option<&TurnTimes>) -> Result<()> {
-        let tenant: Option<TenantRecord> = self.state.storage().get(TENANT_KEY).await?;
-        let Some(tenant) = tenant else { return Ok(()) };
+        let Some(tenant) = self.tenant().await? else { return Ok(()) };
         let db = database(&self.env)?;
         let wait = |ms: Option<u64>| ms.map_or(Arg::OptText(None), Arg::Int);
         statement(

@@ -58,7 +58,7 @@ struct Thread {
 
 impl DurableObject for ConversationDO {
     fn new(_state: State, env: Env) -> Self {
-        crate::platform::time::configure_clock(&env);
+        crate::platform::time::configure_isolate(&env);
         let thread = Thread {
             env,
             thread: RefCell::new(None),
@@ -263,8 +263,11 @@ impl Thread {
         let wants_answer = turn.is_contact_words() && !turn.body.trim().is_empty() && !turn.paused;
         // The knowledge search only reads, so it runs beside the hold check (a caller waits for
         // both); the acts may book, so they wait for the hold's answer.
+        // The rules brain reads passages only to answer a question; a model reads them always.
+        let llm_answers = turn.settings.llm.is_some() && !turn.recovery;
+        let search = wants_answer && (llm_answers || RulesBrain::reads_knowledge(&brain_turn.text));
         let (held, passages) = futures::join!(holder, async {
-            if wants_answer {
+            if search {
                 knowledge(&self.env, store.database(), turn).await
             } else {
                 Vec::new()
@@ -327,6 +330,8 @@ impl Thread {
             reply.slots.get(&Slot::Name).and_then(|v| v.value.as_str()).filter(|n| Some(*n) != contact_name.as_deref());
         ids.reply = new_id(ids::MESSAGE, at);
         let answer = ledger_answer(reply.text.as_deref(), reply.text.as_ref().map(|_| ids.reply.as_str()));
+        // Held and paused turns act on nothing; an LLM's own tool calls record theirs as they run.
+        let interest = brain_turn.acts.interest();
         let to_store = ReplyToStore {
             text: reply.text.as_deref(),
             at,
@@ -337,6 +342,7 @@ impl Thread {
             unanswered: reply.unanswered.as_deref(),
             ticket: reply.ticket.as_ref(),
             opted_out: reply.intent == frontdesk_core::brain::Intent::OptOut,
+            interest: &interest,
         };
         // The effects are planned with the ids this turn expects; the batch writes them as
         // intents (correcting a lead update's ids from the stored message), and the jobs

@@ -408,6 +408,28 @@ fn dialogue_statements(
             &args(&claim, &[Arg::Text(inbound_channel), Arg::Text(message), Arg::Int(reply.at)]),
         )?);
     }
+    for (listing_id, level) in reply.interest {
+        // The first time per level is kept; a listing of another tenant records nothing.
+        statements.push(statement(
+            db,
+            &format!(
+                "INSERT INTO listing_interest (tenant_id, contact_id, listing_id, level, at, message_id) \
+                 SELECT ?1, m.contact_id, ?7, ?8, ?9, m.id {stored} \
+                 AND EXISTS (SELECT 1 FROM listings WHERE tenant_id = ?1 AND id = ?7) \
+                 ON CONFLICT DO NOTHING"
+            ),
+            &args(
+                &claim,
+                &[
+                    Arg::Text(inbound_channel),
+                    Arg::Text(message),
+                    Arg::Text(listing_id),
+                    Arg::Text(level.as_str()),
+                    Arg::Int(reply.at),
+                ],
+            ),
+        )?);
+    }
     if let Some(question) = reply.unanswered {
         let id = ids::make(ids::UNANSWERED, turn.received_at, WorkerRandom.next_u64());
         statements.push(statement(

@@ -98,7 +98,21 @@ function killGroup(child, signal) {
  * default FRONTDESK_TEST_NOW from the environment, else the real time).
  * Returns { baseUrl, port, publicBaseUrl, persistDir, pid, coldStartMs, clockOffsetMs, now(), logs(), stop() }.
  */
-export async function startServer(opts = {}) {
+export async function startServer(opts = {}, attempt = 1) {
+  try {
+    return await startWrangler(opts);
+  } catch (e) {
+    // A free port is only free until someone binds it: another server starting on this machine
+    // (a parallel build's tests) can take it between freePort() and wrangler's bind. Not a
+    // failure of what is under test, so the start is tried again on new ports.
+    if (attempt < 3 && opts.port === undefined && /Address already in use/.test(e.message)) {
+      return startServer(opts, attempt + 1);
+    }
+    throw e;
+  }
+}
+
+async function startWrangler(opts) {
   if (!opts.config && !existsSync(SHIM)) throw new Error(`no worker build at ${SHIM}: run \`make build\` first`);
   if (!existsSync(WRANGLER_JS)) throw new Error(`wrangler is not installed (${WRANGLER_JS}): run \`make setup\``);
   const { persistDir, ownDir } = await persistDirFor(opts, 'frontdesk-test-');

@@ -46,7 +46,7 @@ export function childPids(pid) {
  * Spawns the Miniflare host and waits (bounded) for GET /health → 200.
  * Options as startServer: persistDir (default: fresh temp dir, migrated + seeded, removed on stop),
  * prepare, seed, port, publicBaseUrl (default http://127.0.0.1:<port>), config (another wrangler
- * config file), readyTimeoutMs (60 s), pollMs (100), vars ({NAME: value}), logLevel
+ * config file), inspectorPort (V8 inspector for bench/profile.mjs), readyTimeoutMs (60 s), pollMs (100), vars ({NAME: value}), logLevel
  * ('error'|'warn'|'info'|'debug'; default 'warn'), clockAt, vectors (a fake_vectors.mjs fake), ai (default true).
  */
 export async function startDirect(opts = {}) {
@@ -62,6 +62,7 @@ export async function startDirect(opts = {}) {
     config: resolve(ROOT, opts.config ?? 'wrangler.toml'),
     logLevel: opts.logLevel ?? 'warn',
     vectors: opts.vectors ? { url: opts.vectors.url, ai: opts.ai ?? true } : undefined,
+    inspectorPort: opts.inspectorPort,
   };
   const server = await superviseServer({
     name: 'workerd direct',
@@ -143,6 +144,8 @@ async function serve(spec) {
     logRequests: false, // request logs would go through this Node process
     // the layout `wrangler dev --persist-to DIR` uses: DIR/v3/{d1,do,…}
     resourcePersistencePath: join(spec.persistDir, 'v3'),
+    // bench/profile.mjs samples every isolate's CPU through V8's inspector (off by default)
+    ...(spec.inspectorPort ? { inspectorPort: spec.inspectorPort } : {}),
     workers,
   }));
   const url = await mf.ready;

@@ -11,9 +11,10 @@ use frontdesk_core::jobs::lead_intent_key;
 use frontdesk_core::lead::{
     apply, events, high_value_escalation, interest_seen, LeadMessage, Status, StoredLead, Subject,
 };
+use frontdesk_core::listings::interest::aggregate;
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::tenant::Settings;
-use frontdesk_durable::platform::listings::interest_of;
+use frontdesk_durable::platform::listings::interest_rows;
 use frontdesk_durable::platform::time::{WorkerClock, WorkerRandom};
 use serde::Deserialize;
 use worker::{Env, Result};
@@ -51,26 +52,41 @@ pub async fn update_lead(
     message: &LeadMessage,
 ) -> Result<()> {
     let db = database(env)?;
-    let Some(tenant) = d1::tenant_row(&db, tenant_id).await? else { return Ok(()) };
+    // Everything the update reads, in one round trip: the tenant's settings, the lead, whether
+    // the contact still exists (erased while this job was queued?) and their listing interest.
+    let reads = db
+        .batch(vec![
+            d1::tenant_statement(&db, tenant_id)?,
+            statement(
+                &db,
+                "SELECT status, fields, signals, score, applied, version FROM leads \
+                 WHERE tenant_id = ?1 AND contact_id = ?2",
+                &[Arg::Text(tenant_id), Arg::Text(contact_id)],
+            )?,
+            statement(
+                &db,
+                "SELECT 1 AS found FROM contacts WHERE tenant_id = ?1 AND id = ?2",
+                &[Arg::Text(tenant_id), Arg::Text(contact_id)],
+            )?,
+            interest_rows(&db, tenant_id, contact_id)?,
+        ])
+        .await?;
+    let [tenant, lead, contact, interest] = reads.as_slice() else {
+        return Err(worker::Error::RustError(format!("the lead's reads answered {} results", reads.len())));
+    };
+    let Some(tenant) = tenant.results::<d1::TenantRow>()?.into_iter().next() else { return Ok(()) };
     let settings: Settings = serde_json::from_str(&tenant.settings).unwrap_or_default();
-    let row: Option<LeadRow> = statement(
-        &db,
-        "SELECT status, fields, signals, score, applied, version FROM leads WHERE tenant_id = ?1 AND contact_id = ?2",
-        &[Arg::Text(tenant_id), Arg::Text(contact_id)],
-    )?
-    .first(None)
-    .await?;
-    let stored = row.map(LeadRow::parse).transpose()?;
-    if stored.is_none() && !d1::calls::contact_exists(&db, tenant_id, contact_id).await? {
+    let stored = lead.results::<LeadRow>()?.into_iter().next().map(LeadRow::parse).transpose()?;
+    if contact.results::<serde_json::Value>()?.is_empty() {
         // Erased while this job was on the queue: there is no one to keep a lead for.
         worker::console_log!("lead update skipped: contact {contact_id} no longer exists (erased)");
         return Ok(());
     }
+    // What they did with listings counts as of now (a viewing booked in this very turn included).
+    let interest = interest_seen(&aggregate(interest.results()?));
     let questions = settings.questions();
     let threshold = settings.escalation_rules.high_value_score;
     let intent = lead_intent_key(&message.message_id);
-    // What they did with listings counts as of now (a viewing booked in this very turn included).
-    let interest = interest_seen(&interest_of(&db, tenant_id, contact_id).await?);
     let template = settings.template.as_deref();
     let Some(update) = apply(stored.as_ref(), message, template, &questions, threshold, &interest) else {
         // Applied by an earlier run of this job (which marked its intent done with its write).

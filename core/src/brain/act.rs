@@ -12,7 +12,7 @@ use crate::booking::{Booking, BookingRefusal, Kind, Slot as FreeSlot, Stay};
 use crate::channel::Channel;
 use crate::dialogue::GoalKind;
 use crate::listings::saved::Criteria;
-use crate::listings::{Listing, ListingQuery, Status};
+use crate::listings::{InterestLevel, Listing, ListingQuery, Status};
 
 /// At most this many acts per turn (find, search or check, then book): a caller is waiting.
 pub const MAX_ACTS: usize = 4;
@@ -110,6 +110,27 @@ impl Done {
 
     fn tried(&self, f: impl Fn(&Act) -> bool) -> bool {
         self.0.iter().any(|(a, _)| f(a))
+    }
+
+    /// The interest every act of the turn showed, for the contact's record (the lead and its
+    /// score read it).
+    pub fn interest(&self) -> Vec<(&str, InterestLevel)> {
+        self.0.iter().flat_map(|(act, outcome)| interest_shown(act, outcome)).collect()
+    }
+}
+
+/// The listings an act showed interest in: one asked about, those a search listed, one booked.
+/// An info pack records its own listings as sent, with its message.
+pub fn interest_shown<'a>(act: &Act, outcome: &'a Outcome) -> Vec<(&'a str, InterestLevel)> {
+    match (act, outcome) {
+        (Act::FindListing, Outcome::Listing(Some(listing))) => vec![(&listing.id, InterestLevel::Asked)],
+        (Act::SearchListings(_), Outcome::Listings(found)) => {
+            found.iter().take(LISTED).map(|l| (l.id.as_str(), InterestLevel::Sent)).collect()
+        }
+        (Act::Book { .. } | Act::BookStay { .. }, Outcome::Booked(booking)) => {
+            booking.listing_id.as_deref().map(|id| (id, InterestLevel::Booked)).into_iter().collect()
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -494,6 +494,12 @@ fn quote(text: &str) -> String {
     }
 }
 
+/// Whether the knowledge base could answer the message: `compose` consults it only for a
+/// question (`kb_question`), so a turn searches it only then.
+pub(super) fn may_ask_knowledge(text: &str) -> bool {
+    Words::new(text).asks_something()
+}
+
 /// Cheap reads of the message's words for the parts the intent alone does not tell.
 struct Words {
     lower: String,

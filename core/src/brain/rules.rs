@@ -20,6 +20,14 @@ pub struct RulesBrain;
 /// How much of the message an escalation summary quotes.
 const SUMMARY_QUOTE_CHARS: usize = 120;
 
+impl RulesBrain {
+    /// Whether this brain would read knowledge passages for `text` (a question): for anything
+    /// else the turn skips the search, and the reply is the same without it.
+    pub fn reads_knowledge(text: &str) -> bool {
+        super::compose::may_ask_knowledge(text)
+    }
+}
+
 impl Brain for RulesBrain {
     fn respond(&self, turn: &Turn) -> Reply {
         if turn.missed_call {
@@ -236,6 +244,37 @@ pub(crate) mod tests {
     /// A new SMS conversation at Maple & Pine Lettings, for every brain's tests.
     pub(crate) fn turn(settings: &Settings, text: &str, local_time: LocalTime) -> Turn {
         crate::brain::simulate::sms_turn("Maple & Pine Lettings", settings, text, local_time)
+    }
+
+    #[test]
+    fn knowledge_is_read_only_for_questions() {
+        let s = letting_agent();
+        let kb = crate::brain::simulate::demo_faq();
+        let statements = [
+            "Hello there",
+            "Clifton",
+            "2 beds, up to 1500 a month",
+            "Ana",
+            "yes please",
+            "Saturday at 10",
+            "I have a small dog and I need parking",
+            "thanks, bye",
+            "The boiler is broken and there is no hot water",
+        ];
+        for text in statements {
+            assert!(!RulesBrain::reads_knowledge(text), "not a question: {text}");
+            let bare = RulesBrain.respond(&turn(&s, text, at(0, 10, 0)));
+            let mut grounded = turn(&s, text, at(0, 10, 0));
+            grounded.knowledge = kb.clone();
+            assert_eq!(RulesBrain.respond(&grounded), bare, "knowledge changed the reply to {text:?}");
+        }
+        for text in ["Do you allow pets?", "what is the deposit", "Is there parking?", "¿Aceptan mascotas?"] {
+            assert!(RulesBrain::reads_knowledge(text), "a question: {text}");
+        }
+        let mut asked = turn(&s, "Do you allow pets?", at(0, 10, 0));
+        let bare = RulesBrain.respond(&asked);
+        asked.knowledge = kb;
+        assert_ne!(RulesBrain.respond(&asked), bare, "a question is answered from the knowledge");
     }
 
     #[test]

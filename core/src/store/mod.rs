@@ -116,6 +116,9 @@ pub struct ReplyToStore<'a> {
     pub ticket: Option<&'a crate::tickets::NewTicket>,
     /// The message opted out ("STOP"): the contact's saved searches stop with it.
     pub opted_out: bool,
+    /// Listings the turn's acts showed interest in (`Done::interest`), recorded on the stored
+    /// message's contact with the turn, rather than one round trip each while acting.
+    pub interest: &'a [(&'a str, crate::listings::InterestLevel)],
 }
 
 /// What storage holds for the event after a call.

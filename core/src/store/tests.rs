@@ -90,6 +90,7 @@ impl Answer {
             unanswered: None,
             ticket: None,
             opted_out: false,
+            interest: &[],
         }
     }
 }

@@ -10,29 +10,31 @@ use crate::platform::listings;
 use crate::platform::saved_searches;
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::booking::{BookingRefusal, NewBooking, When};
-use frontdesk_core::brain::act::{plan, Act, Done, Outcome, LISTED};
+use frontdesk_core::brain::act::{interest_shown, plan, Act, Done, Outcome};
 use frontdesk_core::brain::Turn;
 use frontdesk_core::ids;
 use frontdesk_core::inbound::InboundTurn;
-use frontdesk_core::listings::InterestLevel;
 use frontdesk_core::ports::Random;
 use worker::{D1Database, Env};
 
 /// Runs the turn's acts in order, each planned from what the earlier ones found. A failure is
-/// an outcome (`Failed`), never the turn's: the reply then falls back to the team.
+/// an outcome (`Failed`), never the turn's: the reply then falls back to the team. The interest
+/// they show (`Done::interest`) is written by the caller with the turn, so a listing question
+/// costs no round trips of its own and a first message's contact is stored here only for an
+/// act that needs it at once (a booking, a pack, a saved search).
 pub async fn run(env: &Env, db: &D1Database, inbound: &InboundTurn, contact_id: Option<&str>, turn: &Turn) -> Done {
     let mut done = Done::default();
     let mut contact = contact_id.map(str::to_owned);
     while let Some(act) = plan(turn, &done) {
-        let outcome = carry_out(env, db, inbound, &mut contact, turn, &act).await;
+        let outcome = act_for(env, db, inbound, &mut contact, turn, &act, needs_contact_now).await;
         done.0.push((act, outcome));
     }
     done
 }
 
-/// One act for the contact who wrote `inbound`, whoever planned it (the rules brain or an LLM
-/// tool call): listings named by reference are looked up, the contact is stored first if the
-/// act needs one, and the interest it shows is recorded.
+/// One act for the contact who wrote `inbound`, whoever planned it (here: an LLM tool call,
+/// whose turn is already stored): listings named by reference are looked up, the contact is
+/// stored first if the act needs one, and the interest it shows is recorded now.
 pub async fn carry_out(
     env: &Env,
     db: &D1Database,
@@ -41,8 +43,24 @@ pub async fn carry_out(
     turn: &Turn,
     act: &Act,
 ) -> Outcome {
+    let outcome = act_for(env, db, inbound, contact, turn, act, needs_contact).await;
+    if let Some(contact_id) = contact.as_deref() {
+        interest(db, &inbound.tenant_id, contact_id, act, &outcome, turn.now_ms).await;
+    }
+    outcome
+}
+
+async fn act_for(
+    env: &Env,
+    db: &D1Database,
+    inbound: &InboundTurn,
+    contact: &mut Option<String>,
+    turn: &Turn,
+    act: &Act,
+    contact_needed: fn(&Act) -> bool,
+) -> Outcome {
     // A first message can already book or search: its contact is stored now, as the turn would.
-    if contact.is_none() && needs_contact(act) {
+    if contact.is_none() && contact_needed(act) {
         *contact = ensure_contact(db, inbound).await.unwrap_or_else(|e| {
             worker::console_error!("storing the contact before an act failed: {e}");
             None
@@ -54,14 +72,10 @@ pub async fn carry_out(
         Ok(None) => Ok(Outcome::Listing(None)),
         Err(e) => Err(e),
     };
-    let outcome = result.unwrap_or_else(|e| {
+    result.unwrap_or_else(|e| {
         worker::console_error!("a conversation act failed ({act:?}): {e}");
         Outcome::Failed
-    });
-    if let Some(contact_id) = contact.as_deref() {
-        interest(db, tenant_id, contact_id, act, &outcome, turn.now_ms).await;
-    }
-    outcome
+    })
 }
 
 /// The act with every listing it names as an id of this tenant's (a model may give a
@@ -94,17 +108,7 @@ async fn with_listing_ids(db: &D1Database, tenant_id: &str, act: &Act) -> worker
 /// The listing a contact asked about, was sent or booked, on their record (the lead and its
 /// score read it). Losing one is not worth failing the turn for.
 async fn interest(db: &D1Database, tenant_id: &str, contact_id: &str, act: &Act, outcome: &Outcome, at: u64) {
-    let noted: Vec<(&str, InterestLevel)> = match (act, outcome) {
-        (Act::FindListing, Outcome::Listing(Some(listing))) => vec![(&listing.id, InterestLevel::Asked)],
-        (Act::SearchListings(_), Outcome::Listings(found)) => {
-            found.iter().take(LISTED).map(|l| (l.id.as_str(), InterestLevel::Sent)).collect()
-        }
-        (Act::Book { .. } | Act::BookStay { .. }, Outcome::Booked(booking)) => {
-            booking.listing_id.as_deref().map(|id| (id, InterestLevel::Booked)).into_iter().collect()
-        }
-        // `info_pack::send` records its listings as sent, with the message.
-        _ => Vec::new(),
-    };
+    let noted = interest_shown(act, outcome);
     if noted.is_empty() {
         return;
     }
@@ -202,9 +206,14 @@ async fn execute(
 }
 
 /// Acts that book, send, or show interest worth keeping (a first message's search is what a
-/// later "send me the details" sends).
+/// later "send me the details" sends), when that interest is recorded as the act runs.
 fn needs_contact(act: &Act) -> bool {
     !matches!(act, Act::Availability { .. } | Act::Reschedule { .. } | Act::Cancel { .. })
+}
+
+/// Acts that write the contact's rows themselves: a booking, a pack, a saved search.
+fn needs_contact_now(act: &Act) -> bool {
+    needs_contact(act) && !matches!(act, Act::FindListing | Act::SearchListings(_))
 }
 
 /// Whether the booking is this contact's: a conversation moves or cancels only its own.

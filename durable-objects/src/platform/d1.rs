@@ -1,6 +1,7 @@
 //! D1 access shared by every caller. Values are always bound, never formatted into SQL, and
 //! every statement filters on `tenant_id` (docs/STORAGE.md).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Env, Result};
 
@@ -43,6 +44,23 @@ pub fn args<'a>(first: &[Arg<'a>], rest: &[Arg<'a>]) -> Vec<Arg<'a>> {
 }
 
 pub fn statement(db: &D1Database, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatement> {
+    trace(|| format!("[d1] {}", sql.split_whitespace().take(8).collect::<Vec<_>>().join(" ")));
     let values: Vec<JsValue> = args.iter().map(JsValue::from).collect();
     db.prepare(sql).bind(&values)
+}
+
+/// `TRACE_D1=1` in a development or test environment logs every statement prepared (its first
+/// words), so `bench/profile.mjs --trace` can count what a turn asks of D1. Never in production.
+static TRACE: AtomicBool = AtomicBool::new(false);
+
+/// Logs `line()` when the trace is on (see [`TRACE`]).
+pub fn trace(line: impl FnOnce() -> String) {
+    if TRACE.load(Ordering::Relaxed) {
+        worker::console_log!("{}", line());
+    }
+}
+
+pub fn configure_trace(env: &Env, allowed: bool) {
+    let on = allowed && env.var("TRACE_D1").is_ok_and(|v| v.to_string() == "1");
+    TRACE.store(on, Ordering::Relaxed);
 }

@@ -18,6 +18,7 @@ fn message(job: &Job) -> Result<worker::SendMessage<worker::wasm_bindgen::JsValu
 }
 
 pub async fn enqueue(env: &Env, job: &Job) -> Result<()> {
+    super::d1::trace(|| "[queue] send 1".to_owned());
     env.queue(JOBS_QUEUE)?.send_raw(message(job)?).await
 }
 
@@ -28,6 +29,7 @@ pub async fn enqueue_all(env: &Env, jobs: &[Job]) -> Result<()> {
         [one] => enqueue(env, one).await,
         many => {
             let messages = many.iter().map(message).collect::<Result<Vec<_>>>()?;
+            super::d1::trace(|| format!("[queue] send {}", messages.len()));
             env.queue(JOBS_QUEUE)?.send_raw_batch(messages).await
         }
     }

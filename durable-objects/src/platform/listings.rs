@@ -4,7 +4,7 @@
 //! (`listings::rank`, `listings::mentioned`).
 
 use super::d1::{statement, Arg};
-use frontdesk_core::listings::interest::{aggregate, Interest, InterestRow};
+use frontdesk_core::listings::interest::{aggregate, Interest};
 use frontdesk_core::listings::mention::normalise;
 use frontdesk_core::listings::{
     mentioned, rank, InterestLevel, Kind, Listing, ListingQuery, PricePeriod, PropertyType, Status,
@@ -232,15 +232,17 @@ pub fn interest_statement(
 
 /// The contact's interest, most recent listing first (`listings::interest::aggregate`).
 pub async fn interest_of(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<Vec<Interest>> {
-    let rows: Vec<InterestRow> = statement(
+    Ok(aggregate(interest_rows(db, tenant_id, contact_id)?.all().await?.results()?))
+}
+
+/// The statement behind [`interest_of`], for a caller that batches it with other reads
+/// (then `aggregate` its rows).
+pub fn interest_rows(db: &D1Database, tenant_id: &str, contact_id: &str) -> Result<D1PreparedStatement> {
+    statement(
         db,
         "SELECT i.listing_id, l.reference, i.level, i.at, i.message_id FROM listing_interest i \
          JOIN listings l ON l.tenant_id = i.tenant_id AND l.id = i.listing_id \
          WHERE i.tenant_id = ?1 AND i.contact_id = ?2 ORDER BY i.at DESC LIMIT 500",
         &[Arg::Text(tenant_id), Arg::Text(contact_id)],
-    )?
-    .all()
-    .await?
-    .results()?;
-    Ok(aggregate(rows))
+    )
 }

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use worker::js_sys;
 
 /// The business clock: the wall clock, moved by `CLOCK_OFFSET_MS` where a test configuration
-/// sets it (see [`configure_clock`]), so the suite can run a month or a year ahead, or at 03:00.
+/// sets it (see [`configure_isolate`]), so the suite can run a month or a year ahead, or at 03:00.
 pub struct WorkerClock;
 
 impl Clock for WorkerClock {
@@ -30,9 +30,11 @@ static CLOCK_OFFSET_MS: AtomicI64 = AtomicI64::new(0);
 /// variable can never move a live tenant's business hours or stale-claim times.
 const MOVABLE_CLOCK_ENVIRONMENTS: &[&str] = &["development", "test"];
 
-/// Reads `CLOCK_OFFSET_MS` (signed milliseconds) from the environment, once per entry point.
-pub fn configure_clock(env: &worker::Env) {
+/// Reads `CLOCK_OFFSET_MS` (signed milliseconds) from the environment, once per entry point,
+/// and the development-only statement trace (`d1::configure_trace`).
+pub fn configure_isolate(env: &worker::Env) {
     let environment = env.var("ENVIRONMENT").map(|v| v.to_string()).unwrap_or_default();
+    super::d1::configure_trace(env, MOVABLE_CLOCK_ENVIRONMENTS.contains(&environment.as_str()));
     let offset = match env.var("CLOCK_OFFSET_MS") {
         Ok(v) if MOVABLE_CLOCK_ENVIRONMENTS.contains(&environment.as_str()) => {
             v.to_string().trim().parse().unwrap_or(0)

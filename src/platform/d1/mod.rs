@@ -35,7 +35,7 @@ pub use reads::{
     apply_message_status, apply_outbound_status, audit_list, contact, contact_list, contact_messages, conversation,
     message_list, outbox_list, ContactFilter,
 };
-pub use settings::{save_tenant, tenant_row, TenantRow};
+pub use settings::{save_tenant, tenant_row, tenant_statement, TenantRow};
 pub use tenants::{
     channel_tenant, forget_cached_channels, tenant_channels, tenant_for_api_key, tenant_profile, ChannelTenant,
 };

@@ -2,7 +2,7 @@
 
 use super::{audit_statement, statement, Arg, Audit};
 use serde::{Deserialize, Serialize};
-use worker::{D1Database, Result};
+use worker::{D1Database, D1PreparedStatement, Result};
 
 #[derive(Serialize, Deserialize)]
 pub struct TenantRow {
@@ -17,13 +17,16 @@ pub struct TenantRow {
 }
 
 pub async fn tenant_row(db: &D1Database, tenant_id: &str) -> Result<Option<TenantRow>> {
+    tenant_statement(db, tenant_id)?.first(None).await
+}
+
+/// The statement behind [`tenant_row`], for a caller that batches it with other reads.
+pub fn tenant_statement(db: &D1Database, tenant_id: &str) -> Result<D1PreparedStatement> {
     statement(
         db,
         "SELECT id, slug, name, timezone, settings, status FROM tenants WHERE id = ?1",
         &[Arg::Text(tenant_id)],
-    )?
-    .first(None)
-    .await
+    )
 }
 
 /// Writes name, timezone and settings, and records the change in `audit_log`, in one transaction.
