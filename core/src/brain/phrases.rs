@@ -14,6 +14,11 @@ pub enum Phrase {
     GreetLuxury,
     /// The friendly-casual preset's (and WhatsApp's) greeting; `{name}`, `{business}`.
     GreetCasual,
+    /// After a new conversation's greeting, when the tenant named the persona: `{persona}`.
+    PersonaIntro,
+    /// "Who am I talking to?" / "Are you a bot?": `{persona}`, `{business}`; and without a persona, `{business}`.
+    IdentityNamed,
+    Identity,
     /// An email's salutation, `{name}` with a leading space or empty; and its sign-off, `{business}`.
     LetterOpen,
     LetterClose,
@@ -105,6 +110,30 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "Hallo{name}! Danke für Ihre Nachricht an {business}.",
             "Olá{name}! Obrigado por escrever à {business}.",
             "Ciao{name}! Grazie per aver scritto a {business}.",
+        ],
+        Phrase::PersonaIntro => [
+            "I'm {persona}, the AI assistant here.",
+            "Soy {persona}, el asistente de IA.",
+            "Je suis {persona}, l'assistant IA.",
+            "Ich bin {persona}, der KI-Assistent.",
+            "Sou {persona}, o assistente de IA.",
+            "Sono {persona}, l'assistente IA.",
+        ],
+        Phrase::IdentityNamed => [
+            "I'm {persona}, the AI assistant at {business}: automated, not a person. I can pass anything to the team.",
+            "Soy {persona}, el asistente de IA de {business}: automático, no una persona. Puedo pasar cualquier cosa al equipo.",
+            "Je suis {persona}, l'assistant IA de {business} : automatique, pas une personne. Je peux tout transmettre à l'équipe.",
+            "Ich bin {persona}, der KI-Assistent von {business}: automatisch, kein Mensch. Ich kann alles an das Team weitergeben.",
+            "Sou {persona}, o assistente de IA da {business}: automático, não uma pessoa. Posso passar qualquer assunto à equipa.",
+            "Sono {persona}, l'assistente IA di {business}: automatico, non una persona. Posso passare qualsiasi cosa al team.",
+        ],
+        Phrase::Identity => [
+            "I'm the AI assistant at {business}: automated, not a person. I can pass anything to the team.",
+            "Soy el asistente de IA de {business}: automático, no una persona. Puedo pasar cualquier cosa al equipo.",
+            "Je suis l'assistant IA de {business} : automatique, pas une personne. Je peux tout transmettre à l'équipe.",
+            "Ich bin der KI-Assistent von {business}: automatisch, kein Mensch. Ich kann alles an das Team weitergeben.",
+            "Sou o assistente de IA da {business}: automático, não uma pessoa. Posso passar qualquer assunto à equipa.",
+            "Sono l'assistente IA di {business}: automatico, non una persona. Posso passare qualsiasi cosa al team.",
         ],
         Phrase::LetterOpen => ["Dear{name},", "Estimado/a{name}:", "Bonjour{name},", "Guten Tag{name},", "Caro/a{name},", "Gentile{name},"],
         Phrase::LetterClose => [
@@ -394,7 +423,10 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [Phrase; 33] = [
+    const ALL: [Phrase; 36] = [
+        Phrase::PersonaIntro,
+        Phrase::IdentityNamed,
+        Phrase::Identity,
         Phrase::ValuationRequested,
         Phrase::RepairLogged,
         Phrase::RepairLoggedUrgent,

@@ -51,6 +51,7 @@ pub fn turn(context: Context<'_>) -> Turn {
         dialogue,
         knowledge: context.knowledge,
         now_ms: context.now_ms,
+        from_form: false,
         acts: Default::default(),
     }
 }
