@@ -63,6 +63,23 @@ pub fn role(signals: Signals) -> Role {
     }
 }
 
+/// The role for a brain that does not read the message itself (the LLM's prompt is written
+/// before the model answers): the rules' reading of the message and what the conversation has
+/// established — a lead's interest, or our question still open, means its questions are asked.
+pub fn role_of_turn(turn: &Turn) -> Role {
+    let understood = super::understand::understand(&super::understand::Input {
+        utterance: &turn.text,
+        system_before: turn.system_before.as_deref(),
+        tenant_template: turn.settings.template.as_deref(),
+        today: turn.local_time.date,
+    });
+    role(Signals {
+        intent: understood.intent,
+        goal: turn.dialogue.goal.as_ref().map(|g| g.kind),
+        qualifying: turn.dialogue.current.asked.is_some() || crate::lead::shows_interest(understood.intent),
+    })
+}
+
 /// The persona channel a turn answers on: a website form's reply is the `form` persona's,
 /// whichever channel carries it.
 pub fn channel_of(turn: &Turn) -> &'static str {
@@ -83,6 +100,12 @@ pub fn channel_of(turn: &Turn) -> &'static str {
 pub fn speaking<'a>(personas: &'a [Persona], role: Role, channel: &str) -> Option<&'a Persona> {
     persona_for(personas, role.as_str(), channel)
         .or_else(|| persona_for(personas, Role::Receptionist.as_str(), channel))
+}
+
+/// Who answers the phone: the receptionist's voice persona. A call keeps one voice throughout
+/// (the relay's is set when it is answered), so the role does not change it mid-call.
+pub fn on_call(personas: &[Persona]) -> Option<&Persona> {
+    speaking(personas, Role::Receptionist, "voice")
 }
 
 /// The persona answering this turn in `role`, if the tenant named one.

@@ -3,6 +3,7 @@
 //! tenant has not set never appears — not even as a placeholder.
 
 use super::round::Message;
+use crate::brain::persona;
 use crate::brain::tone::{ChannelStyle, Tone};
 use crate::brain::Turn;
 use crate::channel::Channel;
@@ -45,12 +46,28 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
         Channel::Email => "emails",
         Channel::Voice => "phone calls (your words are spoken: one or two short sentences, at most one question)",
     };
-    let _ = writeln!(
-        p,
-        "You are the front desk of {}, answering {channel} on the business's behalf. You are an automated \
-         assistant; say so if asked.",
-        one_line(&turn.business_name, NOTE_CHARS)
-    );
+    let business = one_line(&turn.business_name, NOTE_CHARS);
+    let role = persona::role_of_turn(turn);
+    match persona::of_turn(turn, role) {
+        Some(persona) => {
+            _ = writeln!(
+                p,
+                "You are {}, {} at the front desk of {business}, answering {channel} on the business's behalf. You \
+             are the business's AI assistant, not a person: in a new conversation introduce yourself by that name \
+             as its AI assistant; if asked who you are or whether you are a person or a bot, say so plainly; never \
+             claim to be human.",
+                one_line(&persona.name, NOTE_CHARS),
+                role.describe()
+            )
+        }
+        None => {
+            _ = writeln!(
+                p,
+                "You are the front desk of {business}, answering {channel} on the business's behalf. You are an \
+             automated assistant; say so if asked.",
+            )
+        }
+    }
     if let Some(kind) = settings.template.as_deref().and_then(template_line) {
         let _ = writeln!(p, "{kind}");
     }
@@ -329,6 +346,34 @@ mod tests {
 
     fn prompt_for(t: &Turn) -> String {
         system_prompt(t, &PromptContext::default())
+    }
+
+    #[test]
+    fn the_model_is_told_its_persona_and_role_and_never_to_claim_to_be_human() {
+        use crate::console::settings::Persona;
+        let persona = |role: &str, name: &str| Persona {
+            role: role.into(),
+            channel: "all".into(),
+            name: name.into(),
+            voice: None,
+        };
+        let mut t = turn("Hello");
+        let plain = prompt_for(&t);
+        assert!(plain.starts_with("You are the front desk of"), "no persona: today's opening: {plain}");
+        t.settings.personas = vec![persona("receptionist", "Maya"), persona("support", "Sam")];
+        let p = prompt_for(&t);
+        assert!(p.starts_with("You are Maya, the receptionist at the front desk of"), "{p}");
+        assert!(p.contains("introduce yourself by that name as its AI assistant"), "{p}");
+        assert!(p.contains("never claim to be human"), "{p}");
+        t.text = "The shower is leaking into the flat below".into();
+        let support = prompt_for(&t);
+        assert!(
+            support.starts_with("You are Sam, support for existing customers (repairs, bookings already made)"),
+            "{support}"
+        );
+        t.text = "I'm looking to rent a 2 bed flat".into();
+        let lead = prompt_for(&t);
+        assert!(lead.starts_with("You are Maya, the one who asks new enquirers"), "no qualifier persona: {lead}");
     }
 
     #[test]
