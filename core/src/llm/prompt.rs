@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 const DAY_NAMES: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+/// About 1,500 tokens of earlier conversation for an LLM turn or draft ([`transcript_within`]).
+pub const TRANSCRIPT_CHARS: usize = 6_000;
 /// Tenant-written texts and summaries are capped so one setting cannot crowd out the rules.
 const NOTE_CHARS: usize = 480;
 const SUMMARY_CHARS: usize = 1000;
@@ -26,6 +28,10 @@ const KNOWLEDGE_CHARS: usize = 600;
 pub struct PromptContext {
     /// The monthly budget is nearly spent: ask for shorter replies (see [`super::BudgetMode`]).
     pub brief: bool,
+    /// The console's copilot: a draft staff read, edit and send themselves. The model may only
+    /// read (search the knowledge, the hours); nothing it says is done.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Who said a line of the conversation.
@@ -34,6 +40,18 @@ pub struct PromptContext {
 pub enum Role {
     User,
     Assistant,
+}
+
+impl Role {
+    /// A stored message's side (`messages.direction`): the contact's words are the user's; ours
+    /// and staff's are the assistant's.
+    pub fn of_direction(direction: &str) -> Role {
+        if direction == "inbound" {
+            Role::User
+        } else {
+            Role::Assistant
+        }
+    }
 }
 
 pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
@@ -177,6 +195,13 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
     }
     if extra.brief {
         p.push_str("- Be especially brief: one or two short sentences.\n");
+    }
+    if extra.draft {
+        p.push_str(
+            "\n# Drafting for staff\n- A member of the team will read this reply, edit it and send it themselves. \
+             Only search_knowledge and get_business_hours are available: do not say you have booked, escalated, \
+             saved or sent anything; where a rule says to call another tool, say the team will follow up.\n",
+        );
     }
     p
 }
@@ -491,7 +516,7 @@ mod tests {
         t.lead.0.insert(Slot::Beds, beds);
         t.settings.tone = Tone::LuxuryConcierge;
         t.channel = Channel::Whatsapp;
-        let p = system_prompt(&t, &PromptContext { brief: true });
+        let p = system_prompt(&t, &PromptContext { brief: true, ..Default::default() });
         for expected in [
             "WhatsApp messages",
             "- The contact's name: Ana Lima.",
