@@ -52,7 +52,8 @@ test('bad personas, answer types and white labels are one 400 naming each, and c
   const r = await put({
     settings: {
       ...before.settings,
-      personas: [{ role: 'cashier', channel: 'fax', name: '' }, { role: 'support', name: 'A' }, { role: 'support', name: 'B' }],
+      personas: [{ role: 'cashier', channel: 'fax', name: '' }, { role: 'support', name: 'A' }, { role: 'support', name: 'B' },
+        { role: 'receptionist', channel: 'voice', name: 'Sam', voice: 'en-GB"/><Hangup/>' }],
       white_label: { logo_url: 'http://insecure.example/logo.png', colour: 'green' },
       qualification: [
         { field: 'area', ask: 'Which area?', answer: { type: 'choice', options: ['Only one'] } },
@@ -62,7 +63,7 @@ test('bad personas, answer types and white labels are one 400 naming each, and c
   });
   assertError(r, 400, 'malformed_body');
   for (const needle of [
-    'personas[0].role', 'personas[0].channel', 'personas[0].name', 'personas[2]: a second support persona',
+    'personas[0].role', 'personas[0].channel', 'personas[0].name', 'personas[2]: a second support persona', 'personas[3].voice',
     'white_label.logo_url', 'white_label.colour', 'qualification[0].answer.options', 'qualification[1].answer.type',
   ]) {
     assert.ok(r.json.error.message.includes(needle), `names ${needle}: ${r.json.error.message}`);
