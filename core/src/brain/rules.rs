@@ -100,8 +100,7 @@ fn frame_for(turn: &Turn, lang: &str, text: String) -> String {
 /// The composed parts, opened for a new conversation: the greeting, and when the message needs
 /// the team (or nothing more specific was said) whether they are open now; a bare first
 /// message also hears the tenant's next step. A continuing conversation with nothing to say
-/// gets the follow-up line. "Who am I talking to?" is answered first, and says the persona's
-/// name in place of the greeting's introduction.
+/// gets the follow-up line. "Who am I talking to?" is answered first, in place of the greeting.
 fn opening(turn: &Turn, composed: &Composed, lang: &str, persona: Option<&str>) -> String {
     let mut parts: Vec<String> = Vec::new();
     if composed.identity {
@@ -119,7 +118,11 @@ fn opening(turn: &Turn, composed: &Composed, lang: &str, persona: Option<&str>) 
             (false, _) => parts.push(follow_up_line(turn, lang)),
         }
     }
-    with_greeting(turn, lang, &parts.join(" "), persona.filter(|_| !composed.identity))
+    if composed.identity {
+        // Saying who answers (and for which business) is the greeting.
+        return parts.join(" ");
+    }
+    with_greeting(turn, lang, &parts.join(" "), persona)
 }
 
 /// Who answers: the business's AI assistant, by the persona's name when it has one — never a person.

@@ -27,7 +27,11 @@ const WHO_ARE_YOU: &[&str] = &[
 
 /// The message asks who, or what, is answering.
 pub fn asks_identity(utterance: &str) -> bool {
-    Text::new(utterance).has_any(WHO_ARE_YOU)
+    asks_in(&Text::new(utterance))
+}
+
+pub(super) fn asks_in(t: &Text) -> bool {
+    t.has_any(WHO_ARE_YOU)
 }
 
 #[cfg(test)]
@@ -53,5 +57,19 @@ mod tests {
         for other in ["Is the flat on Elm Road still available?", "Can I book a viewing?", "What are your hours?"] {
             assert!(!asks_identity(other), "{other}");
         }
+    }
+
+    #[test]
+    fn asking_whether_we_are_a_person_is_not_asking_for_one() {
+        use crate::brain::understand::{understand, Input, Intent};
+        let intent = |text: &str| {
+            let today = "2026-12-01".parse().unwrap();
+            understand(&Input { utterance: text, system_before: None, tenant_template: None, today }).intent
+        };
+        assert_ne!(intent("Sorry, am I talking to a real person?"), Intent::SpeakToHuman);
+        assert_ne!(intent("Are you a human?"), Intent::SpeakToHuman);
+        assert_eq!(intent("Can I speak to a real person please?"), Intent::SpeakToHuman);
+        assert_eq!(intent("I want a real person"), Intent::SpeakToHuman);
+        assert_eq!(intent("Are you a bot? I want to talk to someone"), Intent::SpeakToHuman);
     }
 }
