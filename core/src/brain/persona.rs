@@ -238,6 +238,10 @@ mod tests {
                 letter.starts_with("Dear,\n\nHi, thanks for contacting Maple & Pine Lettings! I'm Maya"),
                 "{letter}"
             );
+            assert!(
+                letter.ends_with("Kind regards,\nMaya, AI assistant\nMaple & Pine Lettings"),
+                "signed by her: {letter}"
+            );
         }
     }
 }

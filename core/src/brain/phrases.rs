@@ -22,6 +22,8 @@ pub enum Phrase {
     /// An email's salutation, `{name}` with a leading space or empty; and its sign-off, `{business}`.
     LetterOpen,
     LetterClose,
+    /// The sign-off by a named persona: `{persona}`, `{business}`.
+    LetterCloseNamed,
     /// A short acknowledgement before the next qualification question.
     Noted,
     /// `{close}`.
@@ -143,6 +145,14 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "Mit freundlichen Grüßen\n{business}",
             "Com os melhores cumprimentos,\n{business}",
             "Cordiali saluti,\n{business}",
+        ],
+        Phrase::LetterCloseNamed => [
+            "Kind regards,\n{persona}, AI assistant\n{business}",
+            "Saludos cordiales,\n{persona}, asistente de IA\n{business}",
+            "Cordialement,\n{persona}, assistant IA\n{business}",
+            "Mit freundlichen Grüßen\n{persona}, KI-Assistent\n{business}",
+            "Com os melhores cumprimentos,\n{persona}, assistente de IA\n{business}",
+            "Cordiali saluti,\n{persona}, assistente IA\n{business}",
         ],
         Phrase::Noted => ["Thanks, noted.", "Gracias, anotado.", "Merci, c'est noté.", "Danke, notiert.", "Obrigado, anotado.", "Grazie, annotato."],
         Phrase::OpenUntil => [
@@ -423,7 +433,8 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [Phrase; 36] = [
+    const ALL: [Phrase; 37] = [
+        Phrase::LetterCloseNamed,
         Phrase::PersonaIntro,
         Phrase::IdentityNamed,
         Phrase::Identity,

@@ -27,7 +27,7 @@ impl Brain for RulesBrain {
             // Nothing was said: no language to read, so the tenant's (English for now).
             let persona = persona::of_turn(turn, Role::Receptionist).map(|p| p.name.as_str());
             let text = with_greeting(turn, "en", phrase(Phrase::MissedCall, "en"), persona);
-            return Reply { text: Some(frame_for(turn, "en", text)), ..Reply::silent() };
+            return Reply { text: Some(frame_for(turn, "en", text, persona)), ..Reply::silent() };
         }
         let understood = understand(&Input {
             utterance: &turn.text,
@@ -65,7 +65,8 @@ impl Brain for RulesBrain {
             }
             _ => (Some(opening(turn, &composed, lang, persona)), composed),
         };
-        let text = text.map(|t| frame_for(turn, lang, t)).map(|t| unlike_last(t, &state, turn, lang));
+        let text =
+            text.map(|t| frame_for(turn, lang, t, persona)).map(|t| unlike_last(t, &state, turn, (lang, persona)));
         let mut acts = composed.acts;
         // A question the channel's length limit cut off was not asked.
         acts.asked = acts.asked.filter(|_| text.as_deref().is_some_and(|t| t.ends_with('?')));
@@ -93,8 +94,8 @@ fn first_name(turn: &Turn) -> Option<&str> {
     turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next())
 }
 
-fn frame_for(turn: &Turn, lang: &str, text: String) -> String {
-    frame(text, turn.settings.style_for(turn.channel), lang, first_name(turn), &turn.business_name)
+fn frame_for(turn: &Turn, lang: &str, text: String, persona: Option<&str>) -> String {
+    frame(text, turn.settings.style_for(turn.channel), lang, first_name(turn), &turn.business_name, persona)
 }
 
 /// The composed parts, opened for a new conversation: the greeting, and when the message needs
@@ -137,7 +138,7 @@ fn identity(turn: &Turn, lang: &str, persona: Option<&str>) -> String {
 
 /// Never the same words twice in a row: a repeat says the follow-up line instead, or says that
 /// it has passed it on.
-fn unlike_last(text: String, state: &DialogueState, turn: &Turn, lang: &str) -> String {
+fn unlike_last(text: String, state: &DialogueState, turn: &Turn, (lang, persona): (&str, Option<&str>)) -> String {
     if state.current.last_reply.as_deref() != Some(text.as_str()) {
         return text;
     }
@@ -147,7 +148,7 @@ fn unlike_last(text: String, state: &DialogueState, turn: &Turn, lang: &str) -> 
         phrase(Phrase::WillCheckAgain, lang).to_owned(),
     ]
     .into_iter()
-    .map(|t| frame_for(turn, lang, t))
+    .map(|t| frame_for(turn, lang, t, persona))
     .find(|t| state.current.last_reply.as_deref() != Some(t.as_str()))
     .unwrap_or(text)
 }
