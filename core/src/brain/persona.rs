@@ -145,8 +145,10 @@ mod tests {
 
     #[test]
     fn a_form_is_answered_by_the_form_persona() {
-        let mut settings = crate::tenant::Settings::default();
-        settings.personas = vec![persona("receptionist", "form", "Fern"), persona("receptionist", "all", "Maya")];
+        let settings = crate::tenant::Settings {
+            personas: vec![persona("receptionist", "form", "Fern"), persona("receptionist", "all", "Maya")],
+            ..Default::default()
+        };
         let at = crate::tenant::LocalTime { date: "2026-12-01".parse().unwrap(), minute_of_day: 600 };
         let mut turn = crate::brain::simulate::sms_turn("Harbour Lettings", &settings, "Hello", at);
         assert_eq!(of_turn(&turn, Role::Receptionist).unwrap().name, "Maya");
