@@ -116,10 +116,7 @@ pub fn of_turn(turn: &Turn, role: Role) -> Option<&Persona> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn persona(role: &str, channel: &str, name: &str) -> Persona {
-        Persona { role: role.into(), channel: channel.into(), name: name.into(), voice: None }
-    }
+    use crate::console::settings::tests::persona;
 
     #[test]
     fn the_role_follows_the_conversation() {

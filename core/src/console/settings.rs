@@ -134,10 +134,11 @@ impl WhiteLabel {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn persona(role: &str, channel: &str, name: &str) -> Persona {
+    /// A persona without a voice, for every module's tests.
+    pub(crate) fn persona(role: &str, channel: &str, name: &str) -> Persona {
         Persona { role: role.into(), channel: channel.into(), name: name.into(), voice: None }
     }
 

@@ -375,17 +375,11 @@ mod tests {
 
     #[test]
     fn the_model_is_told_its_persona_and_role_and_never_to_claim_to_be_human() {
-        use crate::console::settings::Persona;
-        let persona = |role: &str, name: &str| Persona {
-            role: role.into(),
-            channel: "all".into(),
-            name: name.into(),
-            voice: None,
-        };
+        use crate::console::settings::tests::persona;
         let mut t = turn("Hello");
         let plain = prompt_for(&t);
         assert!(plain.starts_with("You are the front desk of"), "no persona: today's opening: {plain}");
-        t.settings.personas = vec![persona("receptionist", "Maya"), persona("support", "Sam")];
+        t.settings.personas = vec![persona("receptionist", "all", "Maya"), persona("support", "all", "Sam")];
         let p = prompt_for(&t);
         assert!(p.starts_with("You are Maya, the receptionist at the front desk of"), "{p}");
         assert!(p.contains("introduce yourself by that name as its AI assistant"), "{p}");

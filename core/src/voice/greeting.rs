@@ -134,13 +134,9 @@ mod tests {
 
     #[test]
     fn the_persona_voice_speaks_only_the_calls_own_language() {
-        use crate::console::settings::Persona;
-        let personas = vec![Persona {
-            role: "receptionist".into(),
-            channel: "voice".into(),
-            name: "Sam".into(),
-            voice: Some("en-GB-Neural2-A".into()),
-        }];
+        use crate::console::settings::{tests::persona, Persona};
+        let personas =
+            vec![Persona { voice: Some("en-GB-Neural2-A".into()), ..persona("receptionist", "voice", "Sam") }];
         let settings = crate::voice::VoiceSettings { language: Some("en-GB".into()), ..Default::default() };
         assert_eq!(crate::voice::speaker(&personas, &settings, "en-GB").voice, Some("en-GB-Neural2-A"));
         assert_eq!(crate::voice::speaker(&personas, &settings, "es-ES").voice, None, "a switched caller");
