@@ -1,10 +1,11 @@
 // The console's newer settings (docs/API.md "Settings"): named AI personas per role and
 // channel, intake-builder answer types, the white label — stored through PUT /api/v1/settings
-// and read back; anything wrong is one 400 naming each problem, and nothing changes.
+// and read back; anything wrong is one 400 naming each problem, and nothing changes. A persona
+// reaches the customer: the first reply and "are you a bot?" name it as the AI assistant.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
-import { DEMO, apiOk, assertError } from './helpers/api.mjs';
+import { DEMO, apiOk, assertError, uniquePhone, sendSms, assertTwimlReply } from './helpers/api.mjs';
 
 let server;
 before(async () => { server = await startServer(); }, { timeout: 120_000 });
@@ -52,7 +53,8 @@ test('bad personas, answer types and white labels are one 400 naming each, and c
   const r = await put({
     settings: {
       ...before.settings,
-      personas: [{ role: 'cashier', channel: 'fax', name: '' }, { role: 'support', name: 'A' }, { role: 'support', name: 'B' }],
+      personas: [{ role: 'cashier', channel: 'fax', name: '' }, { role: 'support', name: 'A' }, { role: 'support', name: 'B' },
+        { role: 'receptionist', channel: 'voice', name: 'Sam', voice: 'en-GB"/><Hangup/>' }],
       white_label: { logo_url: 'http://insecure.example/logo.png', colour: 'green' },
       qualification: [
         { field: 'area', ask: 'Which area?', answer: { type: 'choice', options: ['Only one'] } },
@@ -62,7 +64,7 @@ test('bad personas, answer types and white labels are one 400 naming each, and c
   });
   assertError(r, 400, 'malformed_body');
   for (const needle of [
-    'personas[0].role', 'personas[0].channel', 'personas[0].name', 'personas[2]: a second support persona',
+    'personas[0].role', 'personas[0].channel', 'personas[0].name', 'personas[2]: a second support persona', 'personas[3].voice',
     'white_label.logo_url', 'white_label.colour', 'qualification[0].answer.options', 'qualification[1].answer.type',
   ]) {
     assert.ok(r.json.error.message.includes(needle), `names ${needle}: ${r.json.error.message}`);
@@ -84,4 +86,32 @@ test('GET /api/v1/channels lists the tenant\'s own channels and whether they sen
     assert.ok(!text.includes(secret), `${secret} is not in the answer`);
   }
   assert.equal((await fetch(`${server.baseUrl}/api/v1/channels`)).status, 401, 'not without a key');
+});
+
+test('personas reach the customer: a new text meets the persona as the AI assistant, "are you a bot?" is answered plainly, a form is answered by the form persona', async () => {
+  const before = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
+  const personas = [{ role: 'receptionist', name: 'Maya' }, { role: 'receptionist', channel: 'form', name: 'Fern' }];
+  assert.equal((await put({ settings: { ...before, personas } })).status, 200);
+  try {
+    const phone = uniquePhone();
+    const first = assertTwimlReply(await sendSms(server, { from: phone, body: 'Hello there' }));
+    assert.match(first, /^Hi, thanks for contacting Maple & Pine Lettings! I'm Maya, the AI assistant here\. /, first);
+    const bot = assertTwimlReply(await sendSms(server, { from: phone, body: 'Are you a bot?' }));
+    assert.match(bot, /^I'm Maya, the AI assistant at Maple & Pine Lettings: automated, not a person\./, bot);
+
+    const form = await fetch(`${server.baseUrl}/webhooks/forms/demo`, {
+      method: 'POST', headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ana Lima', phone: uniquePhone(), message: 'Hello, I would like some information' }),
+    });
+    const answered = await form.json();
+    assert.equal(form.status, 202, JSON.stringify(answered));
+    assert.match(answered.reply, /I'm Fern, the AI assistant here\./, answered.reply);
+
+    // Without personas: today's words.
+    assert.equal((await put({ settings: { ...before, personas: [] } })).status, 200);
+    const plain = assertTwimlReply(await sendSms(server, { from: uniquePhone(), body: 'Hello there' }));
+    assert.match(plain, /^Hi, thanks for contacting Maple & Pine Lettings! (?!I'm)/, plain);
+  } finally {
+    assert.equal((await put({ settings: before })).status, 200);
+  }
 });

@@ -391,6 +391,9 @@ test('Settings keeps personas, white label, staff reply limit and holidays; a ba
   await page.getByLabel(`Persona ${n} role`).selectOption('support');
   await page.getByLabel(`Persona ${n} channel`).selectOption('email');
   await page.getByLabel(`Persona ${n} name`).fill('Ola');
+  // A voice typed and then cleared is left out (the default voice), not saved as "" (refused).
+  await page.getByLabel(`Persona ${n} voice`).fill('en-GB-Neural2-A');
+  await page.getByLabel(`Persona ${n} voice`).fill('');
   await page.getByLabel('escalate a customer waiting this long').fill('12');
   await page.getByLabel('Name shown').fill('Maple & Pine');
   await page.getByLabel('Logo URL').fill('https://cdn.example/maple.png');

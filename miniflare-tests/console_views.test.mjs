@@ -34,6 +34,7 @@ test('suggest drafts an answer from the knowledge base and sends nothing', async
   const r = await asUser(server, agent, `/api/v1/conversations/${conversation.id}/suggest`, { method: 'POST' });
   assert.equal(r.status, 200, r.text);
   assert.match(r.json.text, /holding deposit of one week's rent/i, r.json.text);
+  assert.deepEqual([r.json.source, r.json.fallback], ['rules', undefined], 'a tenant without an LLM: the rules brain drafts');
   assert.ok(r.json.sources.some((s) => s.title === 'How much is the deposit?' && s.kb === 'faq' && /^kbc_/.test(s.id)), JSON.stringify(r.json.sources));
 
   assert.deepEqual(await messagesOf(server, DEMO.key, conversation.id), before, 'nothing stored');

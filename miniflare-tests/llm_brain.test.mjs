@@ -6,7 +6,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeLlm } from './helpers/fake_llm.mjs';
 import { startServerWith } from './helpers/fake_provider.mjs';
-import { DEMO, DEMO2, uniquePhone, sendSms, assertTwimlReply, listAll, eventually, api, apiOk, conversationsOf, messagesOf } from './helpers/api.mjs';
+import { DEMO, DEMO2, uniquePhone, sendSms, assertTwimlReply, listAll, eventually, api, apiOk, apiPost, conversationsOf, messagesOf } from './helpers/api.mjs';
 import { onRelayCall } from './helpers/voice.mjs';
 
 const KEY = 'sk-test-frontdesk';
@@ -146,6 +146,66 @@ test('the model searches the knowledge base by tool call and is given the conver
   assert.match(sent[0].body.system, /Are pets allowed\?/);
   const result = sent[1].body.messages.at(-1).content.find((c) => c.type === 'tool_result');
   assert.match(JSON.stringify(result.content), /small dogs/, JSON.stringify(result));
+});
+
+// The console's copilot (`POST …/suggest`) drafts with the tenant's own brain: here the model.
+const suggest = (key, conversationId) => apiPost(server, key, `/api/v1/conversations/${conversationId}/suggest`, {});
+const outboxTo = async (key, phone) => (await listAll(server, key, '/api/v1/outbox')).filter((o) => o.recipient === phone);
+
+test('the copilot drafts with the tenant\'s model: the conversation so far, the last message and a knowledge passage reach it, its text comes back, nothing is sent', async () => {
+  const phone = uniquePhone();
+  fake.push({ text: 'Hello! How can we help?' });
+  assertTwimlReply(await sendSms(server, { from: phone, body: 'Hello there' }));
+  fake.push({ text: 'Let me check that for you.' });
+  assertTwimlReply(await sendSms(server, { from: phone, body: 'Can I bring my dog?' }));
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  const id = conversations[0].id;
+  const [messagesBefore, outboxBefore] = [await messagesOf(server, DEMO.key, id), await outboxTo(DEMO.key, phone)];
+  const before = fake.requests.length;
+  const draft = 'Many of our landlords accept pets by agreement — shall I ask about this flat for you?';
+  fake.push({ text: draft });
+
+  const r = await suggest(DEMO.key, id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.text, r.json.source, r.json.fallback], [draft, 'llm', undefined]);
+  assert.ok(r.json.sources.some((s) => s.title === 'Are pets allowed?'), JSON.stringify(r.json.sources));
+  const sent = fake.requests.slice(before);
+  assert.equal(sent.length, 1, 'one round, no tools');
+  const roles = sent[0].body.messages.map((m) => [m.role, typeof m.content === 'string' ? m.content : '']);
+  // What came before the message it answers, oldest first, then the message itself.
+  assert.deepEqual(roles, [['user', 'Hello there'], ['assistant', 'Hello! How can we help?'], ['user', 'Can I bring my dog?']]);
+  assert.match(sent[0].body.system, /Are pets allowed\?/, 'the knowledge passage found for the message');
+  assert.match(sent[0].body.system, /# Drafting for staff/);
+  assert.deepEqual(sent[0].body.tools.map((t) => t.name).sort(), ['get_business_hours', 'search_knowledge'], 'a draft only reads');
+
+  assert.deepEqual(await messagesOf(server, DEMO.key, id), messagesBefore, 'a draft is not stored');
+  assert.deepEqual(await outboxTo(DEMO.key, phone), outboxBefore, 'a draft is not queued to the contact');
+});
+
+test('the copilot falls back to the rules brain when the model fails or the budget is spent, says so, and pages nobody', async () => {
+  const phone = uniquePhone();
+  fake.push({ text: 'We open at 10:00 on Saturdays.' });
+  assertTwimlReply(await sendSms(server, { from: phone, body: 'What time do you open on Saturday?' }));
+  const { conversations } = await conversationsOf(server, DEMO.key, phone);
+  const escalationsBefore = await escalationsOf(DEMO.key, phone);
+  fake.push({ status: 500 }, { status: 500 });
+  const r = await suggest(DEMO.key, conversations[0].id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.source, r.json.fallback], ['rules', 'llm_failed'], JSON.stringify(r.json));
+  assert.match(r.json.text, /opening hours are/, `the rules brain's draft: ${r.json.text}`);
+  assert.deepEqual(await escalationsOf(DEMO.key, phone), escalationsBefore, 'a failed draft raises no ai_failure: staff are there');
+  assert.deepEqual(await outboxTo(DEMO.key, phone), [], 'nothing queued');
+
+  // demo2's one-token budget is spent (above): the model is not asked at all.
+  const other = uniquePhone();
+  assertTwimlReply(await sendSms(server, { from: other, to: DEMO2.number, token: DEMO2.token, body: 'What are your opening hours?' }));
+  const theirs = await conversationsOf(server, DEMO2.key, other);
+  const before = fake.requests.length;
+  const spent = await suggest(DEMO2.key, theirs.conversations[0].id);
+  assert.equal(spent.status, 200, spent.text);
+  assert.deepEqual([spent.json.source, spent.json.fallback], ['rules', 'budget_spent']);
+  assert.match(spent.json.text, /opening hours are/, spent.json.text);
+  assert.equal(fake.requests.length, before, 'the model was not called');
 });
 
 test('the model searches the listings and books a viewing by tool call: the booking is real and it read each result', async () => {

@@ -108,6 +108,40 @@ test('a caller with a viewing coming up is greeted by name and asked about it', 
   assert.match(stranger, /welcomeGreeting="Thanks for calling Maple and Pine Lettings\. How can I help\?"/);
 });
 
+test('a voice persona set in Settings answers the call: its name in the welcome, its voice on the relay and on every <Say>', async () => {
+  const personas = [
+    { role: 'receptionist', name: 'Maya' },
+    { role: 'receptionist', channel: 'voice', name: 'Sam', voice: 'en-GB-Neural2-A' },
+  ];
+  await withVoice({ language: 'en-GB' }, { personas });
+  assert.deepEqual((await apiOk(server, DEMO.key, '/api/v1/settings')).settings.personas[1],
+    { role: 'receptionist', channel: 'voice', name: 'Sam', voice: 'en-GB-Neural2-A' }, 'saved through the settings API');
+  const xml = assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(callSid(), uniquePhone())), 'relay');
+  const relay = xml.match(/<ConversationRelay ([^>]*)>/)[1];
+  assert.match(relay, /welcomeGreeting="Thanks for calling Maple and Pine Lettings, this is Sam, the AI assistant\. How can I help\?" /, relay);
+  assert.match(relay, / language="en-GB" voice="en-GB-Neural2-A" interruptible=/, relay);
+
+  await withVoice({ mode: 'gather', language: 'en-GB' }, { personas });
+  const [sid, from] = [callSid(), uniquePhone()];
+  const hello = assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(sid, from)), 'gather greeting');
+  assert.ok(hello.includes('<Say language="en-GB" voice="en-GB-Neural2-A">Thanks for calling Maple and Pine Lettings, this is Sam, ' +
+    'the AI assistant. How can I help?</Say></Gather>'), hello);
+  const answer = assertTwiml(await voicePost('/webhooks/twilio/voice/gather?turn=1',
+    callParams(sid, from, { CallStatus: 'in-progress', SpeechResult: 'Sorry, who am I talking to?' })), 'turn 1');
+  assert.match(answer, /<Say language="en-GB" voice="en-GB-Neural2-A">I&apos;m Sam, the AI assistant at Maple and Pine Lettings/, answer);
+  // A caller who switches language hears that language's default voice, not Sam's English one.
+  const spanish = assertTwiml(await voicePost('/webhooks/twilio/voice/gather?turn=2',
+    callParams(sid, from, { CallStatus: 'in-progress', SpeechResult: 'Hola, ¿el piso de Elm Road sigue disponible?' })), 'turn 2');
+  assert.match(spanish, /<Say language="es-ES">/, spanish);
+  assert.ok(!spanish.includes('voice='), spanish);
+
+  // Without a voice persona: the default voice and today's welcome.
+  await withVoice({ language: 'en-GB' }, { personas: [{ role: 'receptionist', name: 'Maya' }] });
+  const plain = assertTwiml(await voicePost('/webhooks/twilio/voice', callParams(callSid(), uniquePhone())), 'no voice');
+  assert.ok(!plain.includes(' voice="'), plain);
+  assert.match(plain, /welcomeGreeting="Thanks for calling Maple and Pine Lettings, this is Maya, the AI assistant\./, 'an "all" persona answers the phone too');
+});
+
 test('an unsigned or wrongly signed call is refused and nothing is stored', async () => {
   await withVoice({});
   const [sid, from] = [callSid(), uniquePhone()];

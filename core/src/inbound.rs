@@ -422,6 +422,7 @@ impl InboundTurn {
             dialogue: Default::default(),
             knowledge: Vec::new(),
             now_ms: self.received_at,
+            from_form: self.kind == InboundKind::Form,
             acts: Default::default(),
         }
     }

@@ -26,7 +26,7 @@ use frontdesk_core::ids;
 use frontdesk_core::inbound::{escalation_event, events, ledger_answer, reply_time, InboundTurn, TurnOutcome};
 use frontdesk_core::jobs::Job;
 use frontdesk_core::kb::Passage;
-use frontdesk_core::llm::{transcript_within, Usage};
+use frontdesk_core::llm::{transcript_within, Usage, TRANSCRIPT_CHARS};
 use frontdesk_core::ports::{Clock, Random};
 use frontdesk_core::store::{usage_month, NewIds, ReplyToStore, StoreError, TurnStore};
 use frontdesk_core::turn_stream::TurnLine;
@@ -433,9 +433,6 @@ async fn knowledge(env: &Env, db: &worker::D1Database, turn: &InboundTurn) -> Ve
         Vec::new()
     })
 }
-
-/// About 1,500 tokens of earlier conversation for an LLM turn.
-const TRANSCRIPT_CHARS: usize = 6_000;
 
 /// Passages a brain is given: enough for the best answer to be among them, few enough to read.
 const KNOWLEDGE_PASSAGES: usize = 5;

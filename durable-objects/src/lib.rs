@@ -15,6 +15,7 @@ mod thread_store;
 pub use call_do::CallDO;
 pub use conversation_do::ConversationDO;
 pub use limiter_do::LimiterDO;
+pub use llm_turn::draft as draft_reply;
 pub use protocol::{
     call_connect, call_erase, conversation_forget, conversation_turn, hub_publish, hub_redact, hub_stream, limiter_take,
 };

@@ -11,6 +11,7 @@
 //! call: the batch is the only one.
 
 use crate::platform::d1::{args, statement, Arg};
+use crate::platform::llm_usage;
 use crate::platform::time::WorkerRandom;
 use frontdesk_core::conversation::{reuse_cutoff, Known};
 use frontdesk_core::ids;
@@ -56,13 +57,7 @@ impl D1Store {
         .await
         .and_then(|r| r.results())
         .map_err(StoreError::new)?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|l| {
-                let role = if l.direction == "inbound" { Role::User } else { Role::Assistant };
-                l.body.map(|body| (role, body))
-            })
-            .collect())
+        Ok(rows.into_iter().filter_map(|l| l.body.map(|body| (Role::of_direction(&l.direction), body))).collect())
     }
 
     /// The database, for the turn's reads outside the store (knowledge search).
@@ -110,7 +105,7 @@ impl TurnStore for D1Store {
     }
 
     async fn month_usage(&self, tenant_id: &str, month: &str) -> std::result::Result<u64, StoreError> {
-        month_usage(&self.0, tenant_id, month).await.map_err(StoreError::new)
+        llm_usage::month_tokens(&self.0, tenant_id, month).await.map_err(StoreError::new)
     }
 }
 
@@ -171,7 +166,8 @@ async fn store_reply(
 ) -> Result<Option<Written>> {
     let mut statements = reply_statements(db, turn, ids, reply, jobs)?;
     if let Some((month, usage)) = usage {
-        statements.push(usage_statement(db, &turn.tenant_id, month, usage)?);
+        // Charged in the reply's transaction: a retried turn that never stored its reply is not charged twice.
+        statements.push(llm_usage::charge(db, &turn.tenant_id, month, usage)?);
     }
     run(db, statements, turn, ids).await
 }
@@ -625,31 +621,4 @@ async fn ledger_response(db: &D1Database, turn: &InboundTurn) -> Result<Option<S
     .first(None)
     .await?;
     Ok(row.and_then(|r| r.response))
-}
-
-async fn month_usage(db: &D1Database, tenant_id: &str, month: &str) -> Result<u64> {
-    #[derive(Deserialize)]
-    struct Used {
-        used: u64,
-    }
-    let row: Option<Used> = statement(
-        db,
-        "SELECT input_tokens + output_tokens AS used FROM llm_usage WHERE tenant_id = ?1 AND month = ?2",
-        &[Arg::Text(tenant_id), Arg::Text(month)],
-    )?
-    .first(None)
-    .await?;
-    Ok(row.map_or(0, |r| r.used))
-}
-
-/// Adds a turn's tokens to the month, in the reply's transaction (so a retried turn that never
-/// stored its reply is not charged twice).
-fn usage_statement(db: &D1Database, tenant_id: &str, month: &str, usage: &Usage) -> Result<D1PreparedStatement> {
-    statement(
-        db,
-        "INSERT INTO llm_usage (tenant_id, month, input_tokens, output_tokens, calls) VALUES (?1, ?2, ?3, ?4, 1) \
-         ON CONFLICT (tenant_id, month) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, \
-             output_tokens = output_tokens + excluded.output_tokens, calls = calls + 1",
-        &[Arg::Text(tenant_id), Arg::Text(month), Arg::Int(usage.input_tokens), Arg::Int(usage.output_tokens)],
-    )
 }

@@ -1,7 +1,10 @@
-//! `POST /api/v1/conversations/{id}/suggest` → 200 `{"text", "sources"}`: the copilot's draft
-//! of a reply to the contact's last message (core::console::copilot) — the embedded rules
-//! brain with the knowledge base searched for that message and what the conversation has
-//! established (the contact's lead fields and dialogue state), as the conversation's turn does.
+//! `POST /api/v1/conversations/{id}/suggest` → 200 `{"text", "sources", "source", "fallback"?}`:
+//! the copilot's draft of a reply to the contact's last message (core::console::copilot) — the
+//! tenant's own brain with the knowledge base searched for that message and what the
+//! conversation has established (the contact's lead fields and dialogue state), as the
+//! conversation's turn does. An LLM tenant's model drafts from the same prompt with the
+//! conversation's earlier messages (its tokens charged to the month); the rules brain drafts
+//! when the budget is spent or the model fails, and `source` / `fallback` say so.
 //! Nothing is sent or stored.
 
 use super::api::inbox_item;
@@ -9,14 +12,19 @@ use super::authenticate;
 use crate::error::{json_response, AppError, AppResult};
 use crate::platform::d1::{self, console_reads};
 use frontdesk_core::api::{ApiError, PageRequest};
-use frontdesk_core::brain::{rules::RulesBrain, Brain};
+use frontdesk_core::brain::{rules::RulesBrain, Brain, Turn};
 use frontdesk_core::channel::Channel;
-use frontdesk_core::console::copilot::{self, Context};
+use frontdesk_core::console::copilot::{self, Context, Drafter, Fallback};
+use frontdesk_core::llm::{budget_mode, transcript_within, BudgetMode, LlmSettings, TRANSCRIPT_CHARS};
+use frontdesk_core::plan::usage::month_key;
 use frontdesk_core::ports::Clock;
+use frontdesk_core::records::Message;
 use frontdesk_core::tenant::Settings;
+use frontdesk_durable::draft_reply;
 use frontdesk_durable::platform::kb::{self, SearchQuery};
+use frontdesk_durable::platform::llm_usage;
 use frontdesk_durable::platform::time::{local_time, WorkerClock};
-use worker::{Env, Request, Response};
+use worker::{D1Database, Env, Request, Response};
 
 /// As many passages as the conversation's turn reads.
 const PASSAGES: usize = 5;
@@ -57,6 +65,49 @@ pub async fn suggest(req: Request, env: &Env, id: &str) -> AppResult<Response> {
         lead_fields: established.lead_fields.as_deref(),
         dialogue: established.dialogue.as_deref(),
     });
-    let text = RulesBrain.respond(&turn).text.unwrap_or_default();
-    Ok(json_response(200, &serde_json::to_value(copilot::suggestion(text, &knowledge))?))
+    let (text, source, fallback) = match &settings.llm {
+        Some(llm) => llm_draft(env, &db, (&tenant_id, id), llm, &turn, (&recent, &last_inbound.id)).await,
+        None => (RulesBrain.respond(&turn).text, Drafter::Rules, None),
+    };
+    let suggestion = copilot::suggestion(text.unwrap_or_default(), &knowledge, source, fallback);
+    Ok(json_response(200, &serde_json::to_value(suggestion)?))
+}
+
+/// The tenant's model drafts from the conversation so far, charged to the month like a turn;
+/// the rules brain drafts instead when the month's budget is spent or the model fails.
+async fn llm_draft(
+    env: &Env,
+    db: &D1Database,
+    (tenant_id, conversation_id): (&str, &str),
+    llm: &LlmSettings,
+    turn: &Turn,
+    (recent, last_inbound_id): (&[Message], &str),
+) -> (Option<String>, Drafter, Option<Fallback>) {
+    let month = month_key(turn.local_time.date);
+    let used = llm_usage::month_tokens(db, tenant_id, &month).await.unwrap_or_else(|e| {
+        worker::console_error!("reading LLM usage for a suggestion failed, assuming none: {e}");
+        0
+    });
+    if budget_mode(used, llm.monthly_token_budget) == BudgetMode::Exhausted {
+        return (RulesBrain.respond(turn).text, Drafter::Rules, Some(Fallback::BudgetSpent));
+    }
+    let lines = recent.iter().map(|m| (m.id.as_str(), m.direction.as_str(), m.body.as_str()));
+    let history = transcript_within(&copilot::history(lines, last_inbound_id), TRANSCRIPT_CHARS);
+    let outcome = draft_reply(env, llm, turn, used, &history, tenant_id).await;
+    if outcome.usage.total() > 0 {
+        let charged = match llm_usage::charge(db, tenant_id, &month, &outcome.usage) {
+            Ok(statement) => statement.run().await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = charged {
+            worker::console_error!("charging a suggestion's tokens in {conversation_id} failed: {e}");
+        }
+    }
+    match outcome.fallback {
+        None => (outcome.reply.text, Drafter::Llm, None),
+        Some(why) => {
+            worker::console_warn!("the copilot's model failed in {conversation_id}; the rules brain drafted: {why}");
+            (outcome.reply.text, Drafter::Rules, Some(Fallback::LlmFailed))
+        }
+    }
 }

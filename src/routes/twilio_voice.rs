@@ -21,6 +21,7 @@ use crate::platform::d1::{self, calls};
 use crate::platform::events::{publish_after_response, publish_all};
 use crate::platform::{callbacks, config};
 use frontdesk_core::api::ApiError;
+use frontdesk_core::brain::persona::on_call;
 use frontdesk_core::brain::understand::language_of;
 use frontdesk_core::channel::twilio::relay;
 use frontdesk_core::events::NewEvent;
@@ -142,19 +143,20 @@ pub async fn answer(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
     });
 
     let base = config::public_base_url(&env)?;
-    let language = settings.language();
     let business = context.business_name.as_str();
     let body = match how {
         Answer::Voicemail => {
             let hello = greeting::voicemail_greeting(business, name.as_deref());
-            voice_twiml::voicemail(&base, &to, &greeting::spoken(&hello, &settings), language)
+            let speaker = voice::speaker(&context.settings.personas, &settings, settings.language());
+            voice_twiml::voicemail(&base, &to, &greeting::spoken(&hello, &settings), speaker)
         }
         Answer::Relay | Answer::Gather => {
             let booking = match &contact_id {
                 Some(id) => upcoming(&db, &context.tenant_id, id, (now, context.local_time.date)).await?,
                 None => None,
             };
-            let hello = greeting::greeting(business, name.as_deref(), booking.as_deref());
+            let persona = on_call(&context.settings.personas).map(|p| p.name.as_str());
+            let hello = greeting::greeting(business, name.as_deref(), booking.as_deref(), persona);
             let talk =
                 Talk { how, call_id: &id, call_sid: &call.call_sid, number: &to, contact_id: contact_id.as_deref() };
             conversation(&db, &base, &context, &settings, &talk, &hello).await?
@@ -187,8 +189,9 @@ async fn conversation(
     let hints = greeting::hints(&context.business_name, streets.iter().map(String::as_str));
     let language = settings.language();
     let hello = &greeting::spoken(hello, settings);
+    let speaker = voice::speaker(&context.settings.personas, settings, language);
     if talk.how == Answer::Gather {
-        return Ok(voice_twiml::gather(base, 1, hello, language, &hints));
+        return Ok(voice_twiml::gather(base, 1, hello, speaker, &hints));
     }
     let parameters = [
         ("tenant", context.tenant_id.as_str()),
@@ -202,6 +205,7 @@ async fn conversation(
         number: talk.number,
         greeting: hello,
         language,
+        voice: speaker.voice,
         hints: &hints,
         languages: &languages,
         parameters: &parameters,
@@ -228,7 +232,8 @@ pub async fn outbound(mut req: Request, env: Env) -> AppResult<Response> {
     let context = tenant.into_context(now);
     let settings = voice_settings(&context);
     let purpose = stored.purpose.as_deref().and_then(Purpose::parse).unwrap_or(Purpose::Callback);
-    let hello = greeting::outbound_greeting(&context.business_name, name.as_deref(), purpose);
+    let persona = on_call(&context.settings.personas).map(|p| p.name.as_str());
+    let hello = greeting::outbound_greeting(&context.business_name, name.as_deref(), purpose, persona);
     let how = if stored.mode == "gather" { Answer::Gather } else { Answer::Relay };
     let talk = Talk {
         how,
@@ -246,11 +251,13 @@ pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
     let turn: u32 = super::query_param(&req, "turn")?.and_then(|t| t.parse().ok()).unwrap_or(1);
     let context = tenant.into_context(now);
     let settings = voice_settings(&context);
-    let (base, language) = (config::public_base_url(&env)?, settings.language().to_owned());
+    let base = config::public_base_url(&env)?;
+    let personas = &context.settings.personas;
     let speech = form.non_empty("SpeechResult").map(str::trim).unwrap_or_default().to_owned();
     let Some(from) = call.from.clone().filter(|_| !speech.is_empty()) else {
         // Silence (or a caller we cannot keep a conversation with): ask again, same turn.
-        return twiml(&voice_twiml::gather(&base, turn, "Sorry, could you say that again?", &language, ""));
+        let speaker = voice::speaker(personas, &settings, settings.language());
+        return twiml(&voice_twiml::gather(&base, turn, "Sorry, could you say that again?", speaker, ""));
     };
     let next = spoken::next(&speech, context.settings.template.as_deref(), context.local_time.date);
     let inbound = InboundTurn::from_speech(&call.call_sid, turn, from, &speech, context.clone(), now);
@@ -262,11 +269,12 @@ pub async fn gather(mut req: Request, env: Env, ctx: &Context) -> AppResult<Resp
     let spoken_in = language_of(&speech);
     let reply = speech::say(outcome.reply.as_deref().unwrap_or_default(), &settings, spoken_in);
     let said_in = voice::language::tag(spoken_in, &settings);
+    let speaker = voice::speaker(personas, &settings, &said_in);
     let body = match next {
-        Next::HangUp => voice_twiml::say_and_hang_up(&reply, &said_in),
+        Next::HangUp => voice_twiml::say_and_hang_up(&reply, speaker),
         // The reply said what happens next (put through, or called back): the TwiML does it.
         Next::Person => to_person(&env, &db, (&context, &call), &reply, summary.as_deref(), now).await?,
-        Next::Listen => voice_twiml::gather(&base, turn + 1, &reply, &said_in, ""),
+        Next::Listen => voice_twiml::gather(&base, turn + 1, &reply, speaker, ""),
     };
     twiml(&body)
 }
@@ -289,7 +297,7 @@ async fn to_person(
             &number,
             &call.tenant_number,
             announce,
-            settings.language(),
+            voice::speaker(&context.settings.personas, &settings, settings.language()),
         )),
         PersonRoute::Callback(missed) => call_back(env, db, context, call, &missed, summary, now).await,
     }
@@ -309,7 +317,8 @@ async fn call_back(
     let when = callbacks::schedule(env, db, context, &call.call_sid, missed, summary, now).await?;
     let settings = voice_settings(context);
     let base = config::public_base_url(env)?;
-    Ok(voice_twiml::voicemail(&base, &call.tenant_number, &callback::spoken(when.as_deref()), settings.language()))
+    let speaker = voice::speaker(&context.settings.personas, &settings, settings.language());
+    Ok(voice_twiml::voicemail(&base, &call.tenant_number, &callback::spoken(when.as_deref()), speaker))
 }
 
 pub async fn status(mut req: Request, env: Env, ctx: &Context) -> AppResult<Response> {

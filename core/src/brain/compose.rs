@@ -64,6 +64,8 @@ pub(super) struct Composed {
     pub follow_up: Option<String>,
     /// Nothing in the message needed more than the opening (status and next step).
     pub bare: bool,
+    /// They asked who (or what) is answering: the caller says, with the persona's name, first.
+    pub identity: bool,
 }
 
 /// What a request for a person is told. On a call the words say what happens next — the
@@ -117,6 +119,10 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
         }
     }
     let acknowledged = out.parts.len();
+    if super::understand::asks_identity(&turn.text) {
+        out.identity = true;
+        out.acts.answered.push("identity".into());
+    }
 
     if intent == Intent::HoursLocation || words.asks_hours() {
         out.parts.push(hours(turn, lang));
@@ -206,7 +212,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
             out.follow_up = Some(task.into());
         }
     }
-    let handled_other = out.parts.len() > acknowledged || places;
+    let handled_other = out.parts.len() > acknowledged || places || out.identity;
     // Hours come from the settings, the one source of truth for them, not a passage about them.
     let kb_question =
         words.asks_something() && !out.acts.answered.iter().any(|a| a == "hours") && !acted.answered_features;
@@ -240,7 +246,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
         .and_then(|goal| questions::next(turn, &known, goal, &as_left(state, &acted, waived), lang))
         // Never the very words of the last reply's question when nothing else is said.
         .filter(|ask| !(out.parts.is_empty() && state.current.last_reply.as_deref() == Some(ask.text.as_str())));
-    if out.parts.len() == acknowledged && question.is_none() && acknowledged == 0 {
+    if out.parts.len() == acknowledged && question.is_none() && acknowledged == 0 && !out.identity {
         if thanked {
             // "Thanks, I don't need anything else": a close, not "the team will pick this up".
             out.parts.push(close(state, lang));
@@ -249,7 +255,7 @@ pub(super) fn compose(turn: &Turn, understood: &Understanding, state: &DialogueS
             out.parts.push(phrase(Phrase::GotIt, lang).to_owned());
         }
     }
-    out.bare = out.parts.is_empty();
+    out.bare = out.parts.is_empty() && !out.identity;
     if let Some(ask) = question {
         out.parts.push(ask.text);
         out.acts.asked = Some(ask.slot);

@@ -6,6 +6,7 @@ pub(crate) mod acted;
 mod acted_words;
 mod compose;
 mod grounding;
+pub mod persona;
 pub mod phrases;
 mod questions;
 pub mod rules;
@@ -58,6 +59,10 @@ pub struct Turn {
     /// Now (ms since the epoch): with `local_time`, the tenant's offset for times they name.
     #[serde(default)]
     pub now_ms: u64,
+    /// The message came from the business's website form (its reply travels by email, SMS or
+    /// WhatsApp): the `form` persona answers it.
+    #[serde(default)]
+    pub from_form: bool,
     /// What this turn's acts (listing lookups, availability, bookings) found, in order.
     #[serde(skip)]
     pub acts: act::Done,

@@ -14,9 +14,16 @@ pub enum Phrase {
     GreetLuxury,
     /// The friendly-casual preset's (and WhatsApp's) greeting; `{name}`, `{business}`.
     GreetCasual,
+    /// After a new conversation's greeting, when the tenant named the persona: `{persona}`.
+    PersonaIntro,
+    /// "Who am I talking to?" / "Are you a bot?": `{persona}`, `{business}`; and without a persona, `{business}`.
+    IdentityNamed,
+    Identity,
     /// An email's salutation, `{name}` with a leading space or empty; and its sign-off, `{business}`.
     LetterOpen,
     LetterClose,
+    /// The sign-off by a named persona: `{persona}`, `{business}`.
+    LetterCloseNamed,
     /// A short acknowledgement before the next qualification question.
     Noted,
     /// `{close}`.
@@ -106,6 +113,30 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "Olá{name}! Obrigado por escrever à {business}.",
             "Ciao{name}! Grazie per aver scritto a {business}.",
         ],
+        Phrase::PersonaIntro => [
+            "I'm {persona}, the AI assistant here.",
+            "Soy {persona}, el asistente de IA.",
+            "Je suis {persona}, l'assistant IA.",
+            "Ich bin {persona}, der KI-Assistent.",
+            "Sou {persona}, o assistente de IA.",
+            "Sono {persona}, l'assistente IA.",
+        ],
+        Phrase::IdentityNamed => [
+            "I'm {persona}, the AI assistant at {business}: automated, not a person. I can pass anything to the team.",
+            "Soy {persona}, el asistente de IA de {business}: automático, no una persona. Puedo pasar cualquier cosa al equipo.",
+            "Je suis {persona}, l'assistant IA de {business} : automatique, pas une personne. Je peux tout transmettre à l'équipe.",
+            "Ich bin {persona}, der KI-Assistent von {business}: automatisch, kein Mensch. Ich kann alles an das Team weitergeben.",
+            "Sou {persona}, o assistente de IA da {business}: automático, não uma pessoa. Posso passar qualquer assunto à equipa.",
+            "Sono {persona}, l'assistente IA di {business}: automatico, non una persona. Posso passare qualsiasi cosa al team.",
+        ],
+        Phrase::Identity => [
+            "I'm the AI assistant at {business}: automated, not a person. I can pass anything to the team.",
+            "Soy el asistente de IA de {business}: automático, no una persona. Puedo pasar cualquier cosa al equipo.",
+            "Je suis l'assistant IA de {business} : automatique, pas une personne. Je peux tout transmettre à l'équipe.",
+            "Ich bin der KI-Assistent von {business}: automatisch, kein Mensch. Ich kann alles an das Team weitergeben.",
+            "Sou o assistente de IA da {business}: automático, não uma pessoa. Posso passar qualquer assunto à equipa.",
+            "Sono l'assistente IA di {business}: automatico, non una persona. Posso passare qualsiasi cosa al team.",
+        ],
         Phrase::LetterOpen => ["Dear{name},", "Estimado/a{name}:", "Bonjour{name},", "Guten Tag{name},", "Caro/a{name},", "Gentile{name},"],
         Phrase::LetterClose => [
             "Kind regards,\n{business}",
@@ -114,6 +145,14 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "Mit freundlichen Grüßen\n{business}",
             "Com os melhores cumprimentos,\n{business}",
             "Cordiali saluti,\n{business}",
+        ],
+        Phrase::LetterCloseNamed => [
+            "Kind regards,\n{persona}, AI assistant\n{business}",
+            "Saludos cordiales,\n{persona}, asistente de IA\n{business}",
+            "Cordialement,\n{persona}, assistant IA\n{business}",
+            "Mit freundlichen Grüßen\n{persona}, KI-Assistent\n{business}",
+            "Com os melhores cumprimentos,\n{persona}, assistente de IA\n{business}",
+            "Cordiali saluti,\n{persona}, assistente IA\n{business}",
         ],
         Phrase::Noted => ["Thanks, noted.", "Gracias, anotado.", "Merci, c'est noté.", "Danke, notiert.", "Obrigado, anotado.", "Grazie, annotato."],
         Phrase::OpenUntil => [
@@ -394,7 +433,11 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [Phrase; 33] = [
+    const ALL: [Phrase; 37] = [
+        Phrase::LetterCloseNamed,
+        Phrase::PersonaIntro,
+        Phrase::IdentityNamed,
+        Phrase::Identity,
         Phrase::ValuationRequested,
         Phrase::RepairLogged,
         Phrase::RepairLoggedUrgent,

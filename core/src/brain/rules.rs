@@ -5,6 +5,7 @@
 //! at any hour, requests for a person, complaints.
 
 use super::compose::{compose, Composed};
+use super::persona::{self, Role, Signals};
 use super::phrases::{fill, phrase, relative_day, Phrase};
 use super::tone::{frame, greeting};
 use super::understand::{understand, Emergency, Input, Intent, Understanding};
@@ -32,8 +33,9 @@ impl Brain for RulesBrain {
     fn respond(&self, turn: &Turn) -> Reply {
         if turn.missed_call {
             // Nothing was said: no language to read, so the tenant's (English for now).
-            let text = with_greeting(turn, "en", phrase(Phrase::MissedCall, "en"));
-            return Reply { text: Some(frame_for(turn, "en", text)), ..Reply::silent() };
+            let persona = persona::of_turn(turn, Role::Receptionist).map(|p| p.name.as_str());
+            let text = with_greeting(turn, "en", phrase(Phrase::MissedCall, "en"), persona);
+            return Reply { text: Some(frame_for(turn, "en", text, persona)), ..Reply::silent() };
         }
         let understood = understand(&Input {
             utterance: &turn.text,
@@ -54,6 +56,12 @@ impl Brain for RulesBrain {
             && composed.bare
             && composed.unanswered.is_none();
         let mut escalation = escalation_for(turn, &understood, unclear);
+        let role = persona::role(Signals {
+            intent: understood.intent,
+            goal: composed.acts.goal.as_ref().map(|g| g.kind),
+            qualifying: composed.acts.asked.is_some() || state.current.asked.is_some(),
+        });
+        let persona = persona::of_turn(turn, role).map(|p| p.name.as_str());
         let confused = escalation.as_ref().is_some_and(|e| e.reason == Reason::RepeatedConfusion);
         let (text, composed) = match understood.intent {
             // The carrier confirms an opt-out itself; a reply would be a second, unwanted message.
@@ -61,11 +69,12 @@ impl Brain for RulesBrain {
             // Straight to the point: no greeting, no opening hours — emergencies ignore both.
             Intent::Emergency => (Some(emergency_reply(turn, understood.emergency, lang)), composed),
             _ if confused => {
-                (Some(with_greeting(turn, lang, phrase(Phrase::HumanRequested, lang))), Composed::default())
+                (Some(with_greeting(turn, lang, phrase(Phrase::HumanRequested, lang), persona)), Composed::default())
             }
-            _ => (Some(opening(turn, &composed, lang)), composed),
+            _ => (Some(opening(turn, &composed, lang, persona)), composed),
         };
-        let text = text.map(|t| frame_for(turn, lang, t)).map(|t| unlike_last(t, &state, turn, lang));
+        let text =
+            text.map(|t| frame_for(turn, lang, t, persona)).map(|t| unlike_last(t, &state, turn, (lang, persona)));
         let mut acts = composed.acts;
         // A question the channel's length limit cut off was not asked.
         acts.asked = acts.asked.filter(|_| text.as_deref().is_some_and(|t| t.ends_with('?')));
@@ -93,16 +102,19 @@ fn first_name(turn: &Turn) -> Option<&str> {
     turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next())
 }
 
-fn frame_for(turn: &Turn, lang: &str, text: String) -> String {
-    frame(text, turn.settings.style_for(turn.channel), lang, first_name(turn), &turn.business_name)
+fn frame_for(turn: &Turn, lang: &str, text: String, persona: Option<&str>) -> String {
+    frame(text, turn.settings.style_for(turn.channel), lang, first_name(turn), &turn.business_name, persona)
 }
 
 /// The composed parts, opened for a new conversation: the greeting, and when the message needs
 /// the team (or nothing more specific was said) whether they are open now; a bare first
 /// message also hears the tenant's next step. A continuing conversation with nothing to say
-/// gets the follow-up line.
-fn opening(turn: &Turn, composed: &Composed, lang: &str) -> String {
+/// gets the follow-up line. "Who am I talking to?" is answered first, in place of the greeting.
+fn opening(turn: &Turn, composed: &Composed, lang: &str, persona: Option<&str>) -> String {
     let mut parts: Vec<String> = Vec::new();
+    if composed.identity {
+        parts.push(identity(turn, lang, persona));
+    }
     let needs_team = composed.follow_up.is_some();
     if turn.new_conversation && (composed.bare || needs_team) {
         parts.push(availability(turn, lang));
@@ -115,12 +127,26 @@ fn opening(turn: &Turn, composed: &Composed, lang: &str) -> String {
             (false, _) => parts.push(follow_up_line(turn, lang)),
         }
     }
-    with_greeting(turn, lang, &parts.join(" "))
+    if composed.identity {
+        // Saying who answers (and for which business) is the greeting.
+        return parts.join(" ");
+    }
+    with_greeting(turn, lang, &parts.join(" "), persona)
+}
+
+/// Who answers: the business's AI assistant, by the persona's name when it has one — never a person.
+fn identity(turn: &Turn, lang: &str, persona: Option<&str>) -> String {
+    match persona {
+        Some(name) => {
+            fill(phrase(Phrase::IdentityNamed, lang), &[("persona", name), ("business", &turn.business_name)])
+        }
+        None => fill(phrase(Phrase::Identity, lang), &[("business", &turn.business_name)]),
+    }
 }
 
 /// Never the same words twice in a row: a repeat says the follow-up line instead, or says that
 /// it has passed it on.
-fn unlike_last(text: String, state: &DialogueState, turn: &Turn, lang: &str) -> String {
+fn unlike_last(text: String, state: &DialogueState, turn: &Turn, (lang, persona): (&str, Option<&str>)) -> String {
     if state.current.last_reply.as_deref() != Some(text.as_str()) {
         return text;
     }
@@ -130,7 +156,7 @@ fn unlike_last(text: String, state: &DialogueState, turn: &Turn, lang: &str) -> 
         phrase(Phrase::WillCheckAgain, lang).to_owned(),
     ]
     .into_iter()
-    .map(|t| frame_for(turn, lang, t))
+    .map(|t| frame_for(turn, lang, t, persona))
     .find(|t| state.current.last_reply.as_deref() != Some(t.as_str()))
     .unwrap_or(text)
 }
@@ -147,7 +173,8 @@ fn local_ms(turn: &Turn) -> u64 {
     days * 86_400_000 + u64::from(turn.local_time.minute_of_day) * 60_000
 }
 
-fn with_greeting(turn: &Turn, lang: &str, answer: &str) -> String {
+/// A new conversation's greeting before `answer`, introducing the persona when there is one.
+fn with_greeting(turn: &Turn, lang: &str, answer: &str, persona: Option<&str>) -> String {
     // A call was greeted as it was answered (the relay's welcome, gather's first `<Say>`).
     if !turn.new_conversation || (turn.channel == crate::channel::Channel::Voice && !answer.is_empty()) {
         return answer.to_owned();
@@ -155,7 +182,10 @@ fn with_greeting(turn: &Turn, lang: &str, answer: &str) -> String {
     let name = first_name(turn).map(|n| format!(" {n}"));
     let style = turn.settings.style_for(turn.channel);
     let name = name.as_deref().unwrap_or("");
-    let greeting = greeting(turn.settings.tone, style, turn.returning_contact, lang, name, &turn.business_name);
+    let mut greeting = greeting(turn.settings.tone, style, turn.returning_contact, lang, name, &turn.business_name);
+    if let Some(persona) = persona {
+        greeting = format!("{greeting} {}", fill(phrase(Phrase::PersonaIntro, lang), &[("persona", persona)]));
+    }
     if answer.is_empty() {
         return greeting;
     }

@@ -33,6 +33,7 @@ pub fn sms_turn(business: &str, settings: &Settings, text: &str, local_time: Loc
         dialogue: DialogueState::default(),
         knowledge: Vec::new(),
         now_ms: 0,
+        from_form: false,
         acts: Default::default(),
     }
 }

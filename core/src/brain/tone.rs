@@ -63,13 +63,26 @@ pub fn greeting(
     fill(phrase(which, lang), &[("name", name), ("business", business)])
 }
 
-/// Frames a finished reply for its channel: a letter for email, trimmed at a sentence for SMS.
-pub fn frame(text: String, style: Option<ChannelStyle>, lang: &str, name: Option<&str>, business: &str) -> String {
+/// Frames a finished reply for its channel: a letter for email (signed by the persona, when the
+/// business named one, as its AI assistant), trimmed at a sentence for SMS.
+pub fn frame(
+    text: String,
+    style: Option<ChannelStyle>,
+    lang: &str,
+    name: Option<&str>,
+    business: &str,
+    persona: Option<&str>,
+) -> String {
     match style {
         Some(ChannelStyle::Formal) => {
             let open =
                 fill(phrase(Phrase::LetterOpen, lang), &[("name", &name.map(|n| format!(" {n}")).unwrap_or_default())]);
-            let close = fill(phrase(Phrase::LetterClose, lang), &[("business", business)]);
+            let close = match persona {
+                Some(persona) => {
+                    fill(phrase(Phrase::LetterCloseNamed, lang), &[("persona", persona), ("business", business)])
+                }
+                None => fill(phrase(Phrase::LetterClose, lang), &[("business", business)]),
+            };
             format!("{open}\n\n{text}\n\n{close}")
         }
         Some(ChannelStyle::Concise) => concise(text),
@@ -103,14 +116,22 @@ mod tests {
 
     #[test]
     fn email_is_a_letter_and_sms_is_kept_short() {
-        let letter =
-            frame("We're open until 18:00.".into(), Some(ChannelStyle::Formal), "en", Some("Ana"), "Maple & Pine");
+        let letter = frame(
+            "We're open until 18:00.".into(),
+            Some(ChannelStyle::Formal),
+            "en",
+            Some("Ana"),
+            "Maple & Pine",
+            None,
+        );
         assert_eq!(letter, "Dear Ana,\n\nWe're open until 18:00.\n\nKind regards,\nMaple & Pine");
+        let signed = frame("Yes.".into(), Some(ChannelStyle::Formal), "en", None, "Maple & Pine", Some("Maya"));
+        assert!(signed.ends_with("\n\nKind regards,\nMaya, AI assistant\nMaple & Pine"), "{signed}");
         let long = format!("First answer. {}", "Another sentence here. ".repeat(20));
-        let short = frame(long, Some(ChannelStyle::Concise), "en", None, "X");
+        let short = frame(long, Some(ChannelStyle::Concise), "en", None, "X", None);
         assert!(
             short.chars().count() <= CONCISE_MAX_CHARS && short.starts_with("First answer.") && short.ends_with('.')
         );
-        assert_eq!(frame("Short.".into(), Some(ChannelStyle::Concise), "en", None, "X"), "Short.");
+        assert_eq!(frame("Short.".into(), Some(ChannelStyle::Concise), "en", None, "X", Some("Maya")), "Short.");
     }
 }

@@ -1,12 +1,13 @@
 //! The console's copilot: "suggest a reply" drafts what the receptionist would say to the
-//! contact's last message — the embedded brain with the business's knowledge — for staff to
-//! edit and send. Nothing is sent or stored.
+//! contact's last message — the tenant's own brain (its LLM, else the embedded rules) with the
+//! business's knowledge — for staff to edit and send. Nothing is sent or stored.
 
 use crate::brain::Turn;
 use crate::channel::Channel;
 use crate::dialogue::DialogueState;
 use crate::kb::Passage;
 use crate::lead::LeadFields;
+use crate::llm::Role;
 use crate::tenant::{LocalTime, Settings};
 use serde::Serialize;
 
@@ -51,6 +52,7 @@ pub fn turn(context: Context<'_>) -> Turn {
         dialogue,
         knowledge: context.knowledge,
         now_ms: context.now_ms,
+        from_form: false,
         acts: Default::default(),
     }
 }
@@ -62,17 +64,57 @@ pub struct Source {
     pub title: String,
 }
 
+/// Which brain wrote the draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Drafter {
+    /// The tenant's LLM.
+    Llm,
+    /// The embedded rules brain: the tenant has no LLM, or it could not draft (`fallback`).
+    Rules,
+}
+
+/// Why a tenant with an LLM got the rules brain's draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fallback {
+    /// The month's token budget is used up: the model was not asked.
+    BudgetSpent,
+    /// The model failed (an error, a timeout, no key): details are in the Worker's log.
+    LlmFailed,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suggestion {
     pub text: String,
     /// The knowledge passages the draft could draw on, best first.
     pub sources: Vec<Source>,
+    /// Which brain wrote `text`.
+    pub source: Drafter,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Fallback>,
 }
 
-pub fn suggestion(text: String, knowledge: &[Passage]) -> Suggestion {
+pub fn suggestion(text: String, knowledge: &[Passage], source: Drafter, fallback: Option<Fallback>) -> Suggestion {
     let sources =
         knowledge.iter().map(|p| Source { id: p.id.clone(), kb: p.kb.clone(), title: p.title.clone() }).collect();
-    Suggestion { text, sources }
+    Suggestion { text, sources, source, fallback }
+}
+
+/// The conversation the model reads before the last message: the stored messages (newest
+/// first, as listed) that came before `last_inbound_id`, without empty bodies; the caller keeps
+/// what fits with `llm::transcript_within`.
+pub fn history<'a>(
+    newest_first: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    last_inbound_id: &str,
+) -> Vec<(Role, String)> {
+    newest_first
+        .into_iter()
+        .skip_while(|(id, _, _)| *id != last_inbound_id)
+        .skip(1)
+        .filter(|(_, _, body)| !body.trim().is_empty())
+        .map(|(_, direction, body)| (Role::of_direction(direction), body.to_owned()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -105,10 +147,39 @@ mod tests {
         assert!(!turn.new_conversation, "a draft continues the conversation: no greeting");
         let text = RulesBrain.respond(&turn).text.unwrap();
         assert!(text.contains("one week's rent"), "{text}");
-        let suggestion = suggestion(text, &[deposit]);
+        let suggestion = suggestion(text, &[deposit], Drafter::Rules, None);
+        assert_eq!(serde_json::to_value(&suggestion).unwrap()["source"], "rules");
+        assert!(serde_json::to_value(&suggestion).unwrap().get("fallback").is_none());
         assert_eq!(
             suggestion.sources,
             vec![Source { id: "kbc_1".into(), kb: "faq".into(), title: "How much is the deposit?".into() }]
         );
+    }
+
+    #[test]
+    fn the_model_reads_what_came_before_the_last_message() {
+        // Newest first, as the messages API lists them: a staff note after the message is not
+        // history of it, and empty bodies (a missed call) say nothing.
+        let listed = [
+            ("msg_5", "outbound", "Staff: looking into it"),
+            ("msg_4", "inbound", "How much is the deposit?"),
+            ("msg_3", "outbound", ""),
+            ("msg_2", "outbound", "Hi Ana, how can I help?"),
+            ("msg_1", "inbound", "Hello"),
+        ];
+        assert_eq!(
+            history(listed, "msg_4"),
+            vec![(Role::Assistant, "Hi Ana, how can I help?".to_owned()), (Role::User, "Hello".to_owned())]
+        );
+        assert!(history(listed, "msg_9").is_empty(), "an unknown message: no history rather than the wrong one");
+    }
+
+    #[test]
+    fn a_fallback_says_why_the_rules_drafted() {
+        let json =
+            serde_json::to_value(suggestion("Hi".into(), &[], Drafter::Rules, Some(Fallback::LlmFailed))).unwrap();
+        assert_eq!((json["source"].as_str(), json["fallback"].as_str()), (Some("rules"), Some("llm_failed")));
+        let llm = serde_json::to_value(suggestion("Hi".into(), &[], Drafter::Llm, None)).unwrap();
+        assert_eq!(llm["source"], "llm");
     }
 }

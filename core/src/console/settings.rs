@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 const MAX_NAME_CHARS: usize = 40;
 const MAX_URL_CHARS: usize = 2048;
+/// Longer than any TTS voice name (`en-GB-Neural2-A`, `Polly.Amy-Neural`, an ElevenLabs
+/// `voiceId-model-speed_stability_similarity`).
+const MAX_VOICE_CHARS: usize = 64;
 pub const PERSONA_ROLES: [&str; 3] = ["receptionist", "qualifier", "support"];
 /// `all` = the persona's role on every channel without one of its own.
 pub const PERSONA_CHANNELS: [&str; 7] = ["all", "sms", "whatsapp", "voice", "chat", "email", "form"];
@@ -79,14 +82,23 @@ pub fn validate_personas(personas: &[Persona]) -> Vec<String> {
         if p.name.trim().is_empty() || p.name.chars().count() > MAX_NAME_CHARS {
             problems.push(format!("{at}.name: 1 to {MAX_NAME_CHARS} characters"));
         }
-        if p.voice.as_ref().is_some_and(|v| v.trim().is_empty() || v.chars().count() > 64) {
-            problems.push(format!("{at}.voice: 1 to 64 characters"));
+        if let Some(voice) = p.voice.as_deref().filter(|v| !is_voice_name(v)) {
+            problems.push(format!(
+                "{at}.voice: `{voice}` is not a voice name (1 to {MAX_VOICE_CHARS} letters, digits, `-`, `_` or `.`)"
+            ));
         }
         if !seen.insert((p.role.clone(), p.channel.clone())) {
             problems.push(format!("{at}: a second {} persona for channel {}", p.role, p.channel));
         }
     }
     problems
+}
+
+/// A TTS voice name as the TwiML `voice` attribute takes it: nothing that could break out of the
+/// attribute or name something other than a voice.
+pub fn is_voice_name(voice: &str) -> bool {
+    let plausible = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    !voice.is_empty() && voice.len() <= MAX_VOICE_CHARS && voice.chars().all(plausible)
 }
 
 /// The persona for `role` on `channel`: the channel's own, else the role's `all`.
@@ -122,10 +134,11 @@ impl WhiteLabel {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn persona(role: &str, channel: &str, name: &str) -> Persona {
+    /// A persona without a voice, for every module's tests.
+    pub(crate) fn persona(role: &str, channel: &str, name: &str) -> Persona {
         Persona { role: role.into(), channel: channel.into(), name: name.into(), voice: None }
     }
 
@@ -160,6 +173,20 @@ mod tests {
         let problems = validate_personas(&bad);
         for needle in ["personas[0].role", "personas[0].channel", "personas[0].name", "personas[2]: a second"] {
             assert!(problems.iter().any(|p| p.starts_with(needle)), "{needle} in {problems:?}");
+        }
+    }
+
+    #[test]
+    fn a_voice_must_look_like_a_voice_name() {
+        for good in ["en-GB-Neural2-A", "Polly.Amy-Neural", "UgBBYS2sOqTuMpoF3BR0-flash_v2_5-1.2_1.0_1.0"] {
+            assert!(is_voice_name(good), "{good}");
+        }
+        let long = "a".repeat(65);
+        for bad in ["", " ", "en GB", "\"/><Hangup/>", "Amy&Co", "voz-señora", long.as_str()] {
+            assert!(!is_voice_name(bad), "{bad}");
+            let p = Persona { voice: Some(bad.into()), ..persona("receptionist", "voice", "Sam") };
+            let problems = validate_personas(&[p]);
+            assert!(problems.len() == 1 && problems[0].starts_with("personas[0].voice: `"), "{problems:?}");
         }
     }
 

@@ -117,12 +117,14 @@ pub fn twiml(data: &[u8]) {
     });
     assert_eq!(action, Some(kept(&url)));
 
-    assert_eq!(message_text(&voice::say_and_hang_up(&said, &language)), kept(&said));
+    // Any voice name (the stored one is checked on save) stays inside its attribute.
+    let speaker = voice::Speaker { language: &language, voice: Some(&url) };
+    assert_eq!(message_text(&voice::say_and_hang_up(&said, speaker)), kept(&said));
     assert_eq!(message_text(&voice::whisper(&said, &language)), kept(&said));
-    let spoken = message_text(&voice::gather(&url, 7, &said, &language, &said));
+    let spoken = message_text(&voice::gather(&url, 7, &said, speaker, &said));
     assert!(spoken.starts_with(&kept(&said)), "gather says the text first");
-    assert_eq!(message_text(&voice::voicemail(&url, &said, &said, &language)), kept(&said));
-    message_text(&voice::dial(&url, &said, &said, &said, &said, &language));
+    assert_eq!(message_text(&voice::voicemail(&url, &said, &said, speaker)), kept(&said));
+    message_text(&voice::dial(&url, &said, &said, &said, &said, speaker));
     let languages = [language.clone()];
     let relay = voice::Relay {
         base_url: &url,
@@ -130,6 +132,7 @@ pub fn twiml(data: &[u8]) {
         number: &said,
         greeting: &said,
         language: &language,
+        voice: Some(&url),
         hints: &said,
         languages: &languages,
         parameters: &[("name", &said)],

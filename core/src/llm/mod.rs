@@ -24,7 +24,7 @@ pub mod tools;
 pub use budget::{budget_mode, BudgetMode};
 pub use config::{LlmSettings, Provider};
 pub use outcome::LlmBrainOutcome;
-pub use prompt::{transcript_within, PromptContext, Role};
+pub use prompt::{transcript_within, PromptContext, Role, TRANSCRIPT_CHARS};
 pub use round::Usage;
 pub use session::{Found, Io, LlmOutcome, Next, Session, Stop};
 pub use tools::{run_tool, Action, ToolCall, ToolOutcome};

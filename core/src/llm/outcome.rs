@@ -47,7 +47,10 @@ pub(crate) fn answered(turn: &Turn, answer: LlmOutcome) -> LlmBrainOutcome {
     let text = (rules.intent != Intent::OptOut).then(|| {
         let first_name = turn.contact_name.as_deref().and_then(|n| n.split_whitespace().next());
         let style = turn.settings.style_for(turn.channel);
-        frame(answer.text, style, rules.language.code(), first_name, &turn.business_name)
+        // Signed as the prompt named it.
+        let persona = crate::brain::persona::of_turn(turn, crate::brain::persona::role_of_turn(turn));
+        let persona = persona.map(|p| p.name.as_str());
+        frame(answer.text, style, rules.language.code(), first_name, &turn.business_name, persona)
     });
     let mut slots = rules.slots.clone();
     slots.extend(saved_slots(turn, &answer.actions));

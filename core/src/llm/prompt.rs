@@ -3,6 +3,7 @@
 //! tenant has not set never appears — not even as a placeholder.
 
 use super::round::Message;
+use crate::brain::persona;
 use crate::brain::tone::{ChannelStyle, Tone};
 use crate::brain::Turn;
 use crate::channel::Channel;
@@ -13,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 const DAY_NAMES: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+/// About 1,500 tokens of earlier conversation for an LLM turn or draft ([`transcript_within`]).
+pub const TRANSCRIPT_CHARS: usize = 6_000;
 /// Tenant-written texts and summaries are capped so one setting cannot crowd out the rules.
 const NOTE_CHARS: usize = 480;
 const SUMMARY_CHARS: usize = 1000;
@@ -25,6 +28,10 @@ const KNOWLEDGE_CHARS: usize = 600;
 pub struct PromptContext {
     /// The monthly budget is nearly spent: ask for shorter replies (see [`super::BudgetMode`]).
     pub brief: bool,
+    /// The console's copilot: a draft staff read, edit and send themselves. The model may only
+    /// read (search the knowledge, the hours); nothing it says is done.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// Who said a line of the conversation.
@@ -33,6 +40,18 @@ pub struct PromptContext {
 pub enum Role {
     User,
     Assistant,
+}
+
+impl Role {
+    /// A stored message's side (`messages.direction`): the contact's words are the user's; ours
+    /// and staff's are the assistant's.
+    pub fn of_direction(direction: &str) -> Role {
+        if direction == "inbound" {
+            Role::User
+        } else {
+            Role::Assistant
+        }
+    }
 }
 
 pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
@@ -45,12 +64,28 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
         Channel::Email => "emails",
         Channel::Voice => "phone calls (your words are spoken: one or two short sentences, at most one question)",
     };
-    let _ = writeln!(
-        p,
-        "You are the front desk of {}, answering {channel} on the business's behalf. You are an automated \
-         assistant; say so if asked.",
-        one_line(&turn.business_name, NOTE_CHARS)
-    );
+    let business = one_line(&turn.business_name, NOTE_CHARS);
+    let role = persona::role_of_turn(turn);
+    match persona::of_turn(turn, role) {
+        Some(persona) => {
+            _ = writeln!(
+                p,
+                "You are {}, {} at the front desk of {business}, answering {channel} on the business's behalf. You \
+             are the business's AI assistant, not a person: in a new conversation introduce yourself by that name \
+             as its AI assistant; if asked who you are or whether you are a person or a bot, say so plainly; never \
+             claim to be human.",
+                one_line(&persona.name, NOTE_CHARS),
+                role.describe()
+            )
+        }
+        None => {
+            _ = writeln!(
+                p,
+                "You are the front desk of {business}, answering {channel} on the business's behalf. You are an \
+             automated assistant; say so if asked.",
+            )
+        }
+    }
     if let Some(kind) = settings.template.as_deref().and_then(template_line) {
         let _ = writeln!(p, "{kind}");
     }
@@ -160,6 +195,13 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
     }
     if extra.brief {
         p.push_str("- Be especially brief: one or two short sentences.\n");
+    }
+    if extra.draft {
+        p.push_str(
+            "\n# Drafting for staff\n- A member of the team will read this reply, edit it and send it themselves. \
+             Only search_knowledge and get_business_hours are available: do not say you have booked, escalated, \
+             saved or sent anything; where a rule says to call another tool, say the team will follow up.\n",
+        );
     }
     p
 }
@@ -332,6 +374,28 @@ mod tests {
     }
 
     #[test]
+    fn the_model_is_told_its_persona_and_role_and_never_to_claim_to_be_human() {
+        use crate::console::settings::tests::persona;
+        let mut t = turn("Hello");
+        let plain = prompt_for(&t);
+        assert!(plain.starts_with("You are the front desk of"), "no persona: today's opening: {plain}");
+        t.settings.personas = vec![persona("receptionist", "all", "Maya"), persona("support", "all", "Sam")];
+        let p = prompt_for(&t);
+        assert!(p.starts_with("You are Maya, the receptionist at the front desk of"), "{p}");
+        assert!(p.contains("introduce yourself by that name as its AI assistant"), "{p}");
+        assert!(p.contains("never claim to be human"), "{p}");
+        t.text = "The shower is leaking into the flat below".into();
+        let support = prompt_for(&t);
+        assert!(
+            support.starts_with("You are Sam, support for existing customers (repairs, bookings already made)"),
+            "{support}"
+        );
+        t.text = "I'm looking to rent a 2 bed flat".into();
+        let lead = prompt_for(&t);
+        assert!(lead.starts_with("You are Maya, the one who asks new enquirers"), "no qualifier persona: {lead}");
+    }
+
+    #[test]
     fn the_model_sees_the_dialogue_state_and_the_knowledge_it_may_state() {
         use crate::dialogue::{Goal, GoalKind, ReplyActs};
         let mut t = turn("Can I bring my dog?");
@@ -446,7 +510,7 @@ mod tests {
         t.lead.0.insert(Slot::Beds, beds);
         t.settings.tone = Tone::LuxuryConcierge;
         t.channel = Channel::Whatsapp;
-        let p = system_prompt(&t, &PromptContext { brief: true });
+        let p = system_prompt(&t, &PromptContext { brief: true, ..Default::default() });
         for expected in [
             "WhatsApp messages",
             "- The contact's name: Ana Lima.",

@@ -25,7 +25,8 @@ use super::prompt::{messages, system_prompt, PromptContext, Role};
 use super::round::{Message, Prompt, StreamDecoder, StreamError, ToolResult, Usage};
 use super::sse::SseParser;
 use super::tools::{
-    definitions, run_tool, search_query, search_results, Action, ToolDef, ToolOutcome, SEARCH_KNOWLEDGE,
+    definitions, run_tool, search_query, search_results, Action, ToolDef, ToolOutcome, GET_BUSINESS_HOURS,
+    SEARCH_KNOWLEDGE,
 };
 use super::{anthropic, openai};
 use crate::brain::act::{Act, Done, Outcome, MAX_ACTS};
@@ -36,6 +37,10 @@ use crate::http::{classify_failure, HttpRequest, SendOutcome};
 pub const MAX_ROUNDS: u8 = 3;
 /// `max_tokens` when the budget is nearly spent ([`PromptContext::brief`]).
 const BRIEF_MAX_TOKENS: u32 = 150;
+/// What a draft for staff ([`PromptContext::draft`]) may use: reads. Staff act on the draft
+/// themselves, so nothing is booked, escalated or saved on its behalf.
+const DRAFT_TOOLS: [&str; 2] = [SEARCH_KNOWLEDGE, GET_BUSINESS_HOURS];
+
 /// Enough of an error body to name the problem.
 const ERROR_BODY_BYTES: usize = 4096;
 
@@ -108,6 +113,8 @@ pub struct Session {
     max_tokens: u32,
     system: String,
     tools: Vec<ToolDef>,
+    /// A copilot draft: only [`DRAFT_TOOLS`] run.
+    draft: bool,
     turn: Turn,
     messages: Vec<Message>,
     round: u8,
@@ -147,7 +154,12 @@ impl Session {
             api_key: api_key.to_owned(),
             max_tokens,
             system: system_prompt(turn, context),
-            tools: definitions().into_iter().chain(act_tools::definitions()).collect(),
+            tools: definitions()
+                .into_iter()
+                .chain(act_tools::definitions())
+                .filter(|tool| !context.draft || DRAFT_TOOLS.contains(&tool.name))
+                .collect(),
+            draft: context.draft,
             turn: turn.clone(),
             messages: messages(turn, history),
             round: 1,
@@ -209,7 +221,9 @@ impl Session {
             .iter()
             .enumerate()
             .map(|(i, call)| {
-                let outcome = if call.name == SEARCH_KNOWLEDGE {
+                let outcome = if self.draft && !DRAFT_TOOLS.contains(&call.name.as_str()) {
+                    ToolOutcome::error("not available in a draft: say the team will see to it")
+                } else if call.name == SEARCH_KNOWLEDGE {
                     match search_query(call) {
                         Ok(query) => {
                             io.push((i, Io::Search(query)));
@@ -428,6 +442,32 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_only_reads_and_books_nothing() {
+        let draft = PromptContext { draft: true, ..Default::default() };
+        let (mut session, request) = Session::new(&anthropic(), "k", &turn("Can I view it tomorrow?"), &draft, &[]);
+        let offered: Vec<String> =
+            body(&request)["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().into()).collect();
+        assert_eq!(offered, ["get_business_hours", "search_knowledge"]);
+        assert!(body(&request)["system"].to_string().contains("# Drafting for staff"));
+        for (tool, input) in [
+            ("book", r#"{"kind":"viewing","start":"2026-11-24T11:30:00+00:00"}"#),
+            ("escalate_to_human", r#"{"reason":"complaint","summary":"x"}"#),
+        ] {
+            let Next::Request(next) = session.on_response(200, anthropic_stream("", Some((tool, input)))) else {
+                panic!("{tool}: no I/O, the model is told")
+            };
+            let sent = body(&next);
+            let refused = &sent["messages"].as_array().unwrap().last().unwrap()["content"][0];
+            assert_eq!(refused["is_error"], true, "{tool}");
+        }
+        let Next::Done(answer) = session.on_response(200, anthropic_stream("The team will confirm a time.", None))
+        else {
+            panic!()
+        };
+        assert!(answer.actions.is_empty(), "nothing escalated on the draft's behalf");
+    }
+
+    #[test]
     fn acts_go_out_as_io_steps_and_a_booking_reaches_the_reply_and_the_dialogue() {
         use crate::booking::{Booking, Kind};
         let mut t = turn("Can I view the flat on Elm Road tomorrow at 11:30?");
@@ -616,11 +656,13 @@ mod tests {
     #[test]
     fn a_nearly_spent_budget_asks_for_fewer_tokens_and_a_bad_tool_call_is_answered_not_fatal() {
         let t = turn("hi");
-        let (_, request) = Session::new(&anthropic(), "k", &t, &PromptContext { brief: true }, &[]);
+        let (_, request) =
+            Session::new(&anthropic(), "k", &t, &PromptContext { brief: true, ..Default::default() }, &[]);
         assert_eq!(body(&request)["max_tokens"], 150);
         assert!(body(&request)["system"].as_str().unwrap().contains("Be especially brief"));
         let small = LlmSettings { max_tokens: 100, ..anthropic() };
-        let (mut session, request) = Session::new(&small, "k", &t, &PromptContext { brief: true }, &[]);
+        let (mut session, request) =
+            Session::new(&small, "k", &t, &PromptContext { brief: true, ..Default::default() }, &[]);
         assert_eq!(body(&request)["max_tokens"], 100);
 
         let Next::Request(next) = session.on_response(200, anthropic_stream("", Some(("book_it", "{\"when\":"))))

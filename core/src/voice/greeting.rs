@@ -2,13 +2,24 @@
 
 /// Short, in the business's name; a caller whose number we know is greeted by name, and asked
 /// about their coming booking (`upcoming`: "your viewing on Friday at 10:00") when they have one.
-pub fn greeting(business_name: &str, contact_name: Option<&str>, upcoming: Option<&str>) -> String {
-    let hello = match contact_name.map(str::trim).filter(|n| !n.is_empty()) {
+/// With a voice persona (`persona`, its name) the AI says who it is: "…, this is Sam, the AI
+/// assistant."
+pub fn greeting(
+    business_name: &str,
+    contact_name: Option<&str>,
+    upcoming: Option<&str>,
+    persona: Option<&str>,
+) -> String {
+    let thanks = match contact_name.map(str::trim).filter(|n| !n.is_empty()) {
         Some(name) => {
             let first = name.split_whitespace().next().unwrap_or(name);
-            format!("Hi {first}, thanks for calling {business_name}.")
+            format!("Hi {first}, thanks for calling {business_name}")
         }
-        None => format!("Thanks for calling {business_name}."),
+        None => format!("Thanks for calling {business_name}"),
+    };
+    let hello = match persona {
+        Some(persona) => format!("{thanks}, this is {persona}, the AI assistant."),
+        None => format!("{thanks}."),
     };
     match upcoming {
         Some(booking) => format!("{hello} Are you calling about {booking}?"),
@@ -22,11 +33,21 @@ pub fn spoken(greeting: &str, voice: &super::VoiceSettings) -> String {
     super::speech::phrase(greeting, voice, crate::brain::understand::Language::En)
 }
 
-/// What the person we call hears first: who is calling and why, by name when we know it.
-pub fn outbound_greeting(business_name: &str, contact_name: Option<&str>, purpose: super::outbound::Purpose) -> String {
+/// What the person we call hears first: who is calling and why, by name when we know it — and
+/// with a voice persona, that it is the business's AI assistant.
+pub fn outbound_greeting(
+    business_name: &str,
+    contact_name: Option<&str>,
+    purpose: super::outbound::Purpose,
+    persona: Option<&str>,
+) -> String {
+    let who = match persona {
+        Some(persona) => format!("{persona}, the AI assistant at {business_name},"),
+        None => business_name.to_owned(),
+    };
     let hello = match contact_name.and_then(|n| n.split_whitespace().next()) {
-        Some(first) => format!("Hi {first}, it's {business_name}"),
-        None => format!("Hello, it's {business_name}"),
+        Some(first) => format!("Hi {first}, it's {who}"),
+        None => format!("Hello, it's {who}"),
     };
     match purpose {
         super::outbound::Purpose::Callback => format!("{hello} returning your call. How can I help?"),
@@ -80,16 +101,52 @@ mod tests {
     #[test]
     fn a_known_caller_is_greeted_by_first_name() {
         assert_eq!(
-            greeting("Acme Lettings", Some("Priya Shah"), None),
+            greeting("Acme Lettings", Some("Priya Shah"), None, None),
             "Hi Priya, thanks for calling Acme Lettings. How can I help?"
         );
-        assert_eq!(greeting("Acme Lettings", Some("  "), None), "Thanks for calling Acme Lettings. How can I help?");
+        assert_eq!(
+            greeting("Acme Lettings", Some("  "), None, None),
+            "Thanks for calling Acme Lettings. How can I help?"
+        );
+    }
+
+    #[test]
+    fn a_voice_persona_says_its_name_and_that_it_is_the_ai_assistant() {
+        assert_eq!(
+            greeting("Harbour Lettings", None, None, Some("Sam")),
+            "Thanks for calling Harbour Lettings, this is Sam, the AI assistant. How can I help?"
+        );
+        assert_eq!(
+            greeting("Harbour Lettings", Some("Priya Shah"), Some("your viewing on Friday at 10:00"), Some("Sam")),
+            "Hi Priya, thanks for calling Harbour Lettings, this is Sam, the AI assistant. Are you calling about your \
+             viewing on Friday at 10:00?"
+        );
+        assert_eq!(
+            outbound_greeting(
+                "Harbour Lettings",
+                Some("Priya"),
+                crate::voice::outbound::Purpose::Callback,
+                Some("Sam")
+            ),
+            "Hi Priya, it's Sam, the AI assistant at Harbour Lettings, returning your call. How can I help?"
+        );
+    }
+
+    #[test]
+    fn the_persona_voice_speaks_only_the_calls_own_language() {
+        use crate::console::settings::{tests::persona, Persona};
+        let personas =
+            vec![Persona { voice: Some("en-GB-Neural2-A".into()), ..persona("receptionist", "voice", "Sam") }];
+        let settings = crate::voice::VoiceSettings { language: Some("en-GB".into()), ..Default::default() };
+        assert_eq!(crate::voice::speaker(&personas, &settings, "en-GB").voice, Some("en-GB-Neural2-A"));
+        assert_eq!(crate::voice::speaker(&personas, &settings, "es-ES").voice, None, "a switched caller");
+        assert_eq!(crate::voice::speaker(&[], &settings, "en-GB").voice, None, "no persona: the default voice");
     }
 
     #[test]
     fn a_caller_with_a_coming_booking_is_asked_about_it() {
         assert_eq!(
-            greeting("Acme Lettings", Some("Priya Shah"), Some("your viewing on Friday at 10:00")),
+            greeting("Acme Lettings", Some("Priya Shah"), Some("your viewing on Friday at 10:00"), None),
             "Hi Priya, thanks for calling Acme Lettings. Are you calling about your viewing on Friday at 10:00?"
         );
     }
@@ -103,7 +160,7 @@ mod tests {
             }],
             ..Default::default()
         };
-        let hello = greeting("Marylebone Lettings", Some("Priya"), Some("your viewing on Friday at 10:00"));
+        let hello = greeting("Marylebone Lettings", Some("Priya"), Some("your viewing on Friday at 10:00"), None);
         let said = spoken(&hello, &voice);
         assert!(said.contains("thanks for calling Marly-bun Lettings"), "{said}");
         assert!(!said.contains("10:00"), "a time is read out, not written: {said}");
@@ -114,11 +171,11 @@ mod tests {
     fn a_call_we_place_says_who_we_are_and_why() {
         use crate::voice::outbound::Purpose;
         assert_eq!(
-            outbound_greeting("Oakfield Lettings", Some("Priya Shah"), Purpose::Callback),
+            outbound_greeting("Oakfield Lettings", Some("Priya Shah"), Purpose::Callback, None),
             "Hi Priya, it's Oakfield Lettings returning your call. How can I help?"
         );
         assert_eq!(
-            outbound_greeting("Oakfield Lettings", None, Purpose::LeadFollowUp),
+            outbound_greeting("Oakfield Lettings", None, Purpose::LeadFollowUp, None),
             "Hello, it's Oakfield Lettings following up on your enquiry. Is now a good time to talk?"
         );
     }

@@ -70,6 +70,18 @@ pub enum AfterHours {
 
 pub const DEFAULT_LANGUAGE: &str = "en-US";
 
+/// How the call speaks `said_in`: in the voice persona's voice when it speaks the call's own
+/// language — a caller who switched to another is answered in that language's default voice,
+/// not in a voice made for the first.
+pub fn speaker<'a>(
+    personas: &'a [crate::console::settings::Persona],
+    settings: &VoiceSettings,
+    said_in: &'a str,
+) -> twiml::Speaker<'a> {
+    let voice = crate::brain::persona::on_call(personas).and_then(|p| p.voice.as_deref());
+    twiml::Speaker { language: said_in, voice: voice.filter(|_| said_in == settings.language()) }
+}
+
 /// How long a recording is kept when the tenant does not say.
 pub const DEFAULT_RECORDING_RETENTION_DAYS: u32 = 30;
 

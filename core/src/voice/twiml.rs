@@ -4,6 +4,26 @@
 use crate::channel::twilio::twiml::{escape, HEADER};
 use crate::form::encode_component;
 
+/// How a `<Say>` sounds: its language, and the persona's TTS voice when the tenant set one
+/// (`console::settings::is_voice_name` checked it on save; it is escaped here all the same).
+#[derive(Debug, Clone, Copy)]
+pub struct Speaker<'a> {
+    pub language: &'a str,
+    pub voice: Option<&'a str>,
+}
+
+impl<'a> Speaker<'a> {
+    /// The provider's default voice for `language`.
+    pub fn default_voice(language: &'a str) -> Self {
+        Speaker { language, voice: None }
+    }
+
+    /// ` voice="…"`, or nothing.
+    fn voice_attribute(&self) -> String {
+        self.voice.map(|v| format!(" voice=\"{}\"", escape(v))).unwrap_or_default()
+    }
+}
+
 /// Everything `<Connect><ConversationRelay>` needs for one call.
 pub struct Relay<'a> {
     /// `{PUBLIC_BASE_URL}`, no trailing slash: `https://…`.
@@ -13,6 +33,8 @@ pub struct Relay<'a> {
     pub number: &'a str,
     pub greeting: &'a str,
     pub language: &'a str,
+    /// The voice persona's TTS voice (`voice`), else the relay's default.
+    pub voice: Option<&'a str>,
     pub hints: &'a str,
     /// The languages the call may switch to with the relay's `language` message
     /// (`voice::language::relay_tags`), each a `<Language code>`.
@@ -44,12 +66,13 @@ pub fn relay(r: &Relay<'_>) -> String {
     let languages: String = r.languages.iter().map(|code| format!("<Language code=\"{}\"/>", escape(code))).collect();
     format!(
         "{HEADER}<Response><Connect action=\"{}{RELAY_ENDED_PATH}\" method=\"POST\"><ConversationRelay url=\"{}\" \
-         welcomeGreeting=\"{}\" language=\"{}\" interruptible=\"any\" dtmfDetection=\"true\" hints=\"{}\">{params}\
+         welcomeGreeting=\"{}\" language=\"{}\"{} interruptible=\"any\" dtmfDetection=\"true\" hints=\"{}\">{params}\
          {languages}</ConversationRelay></Connect></Response>",
         escape(r.base_url),
         escape(&relay_url(r.base_url, r.call_sid, r.number)),
         escape(r.greeting),
         escape(r.language),
+        Speaker { language: r.language, voice: r.voice }.voice_attribute(),
         escape(r.hints),
     )
 }
@@ -57,23 +80,22 @@ pub fn relay(r: &Relay<'_>) -> String {
 /// One spoken turn: say `text` inside a speech `<Gather>` whose result comes back to
 /// `/webhooks/twilio/voice/gather?turn={turn}`: the turn number makes each utterance its own
 /// event, and a retried request the same one.
-pub fn gather(base_url: &str, turn: u32, text: &str, language: &str, hints: &str) -> String {
+pub fn gather(base_url: &str, turn: u32, text: &str, speaker: Speaker<'_>, hints: &str) -> String {
     format!(
         "{HEADER}<Response><Gather input=\"speech\" action=\"{}{GATHER_PATH}?turn={turn}\" method=\"POST\" \
-         speechTimeout=\"auto\" language=\"{}\" hints=\"{}\"><Say language=\"{}\">{}</Say></Gather>{}</Response>",
+         speechTimeout=\"auto\" language=\"{}\" hints=\"{}\">{}</Gather>{}</Response>",
         escape(base_url),
-        escape(language),
+        escape(speaker.language),
         escape(hints),
-        escape(language),
-        escape(text),
+        say_element(text, speaker),
         // A caller who says nothing is not left in silence: the call ends politely.
-        say_element("Sorry, I didn't catch that. Goodbye.", language),
+        say_element("Sorry, I didn't catch that. Goodbye.", speaker),
     )
 }
 
 /// Say `text` and hang up.
-pub fn say_and_hang_up(text: &str, language: &str) -> String {
-    format!("{HEADER}<Response>{}<Hangup/></Response>", say_element(text, language))
+pub fn say_and_hang_up(text: &str, speaker: Speaker<'_>) -> String {
+    format!("{HEADER}<Response>{}<Hangup/></Response>", say_element(text, speaker))
 }
 
 /// `<Hangup/>` alone.
@@ -85,12 +107,12 @@ pub fn hang_up() -> String {
 /// `/webhooks/twilio/voice/recording` (both as the `<Record>` action and the status callback).
 /// `number` (the tenant's, URL-encoded into the callback) names the tenant: a recording status
 /// callback carries no `To`.
-pub fn voicemail(base_url: &str, number: &str, greeting: &str, language: &str) -> String {
+pub fn voicemail(base_url: &str, number: &str, greeting: &str, speaker: Speaker<'_>) -> String {
     let url = format!("{base_url}{RECORDING_PATH}?number={}", encode_component(number));
     format!(
         "{HEADER}<Response>{}<Record action=\"{}\" method=\"POST\" maxLength=\"120\" playBeep=\"true\" \
          recordingStatusCallback=\"{}\" recordingStatusCallbackMethod=\"POST\" transcribe=\"true\"/><Hangup/></Response>",
-        say_element(greeting, language),
+        say_element(greeting, speaker),
         escape(&url),
         escape(&url),
     )
@@ -104,13 +126,20 @@ pub const DIAL_ENDED_PATH: &str = "/webhooks/twilio/voice/dial-ended";
 /// `/webhooks/twilio/voice/whisper`, naming the call and the tenant's number, `caller_id`).
 /// When the transfer ends, answered or not, Twilio asks `/webhooks/twilio/voice/dial-ended`
 /// (with `DialCallStatus`) what next.
-pub fn dial(base_url: &str, call_sid: &str, number: &str, caller_id: &str, announce: &str, language: &str) -> String {
+pub fn dial(
+    base_url: &str,
+    call_sid: &str,
+    number: &str,
+    caller_id: &str,
+    announce: &str,
+    speaker: Speaker<'_>,
+) -> String {
     let whisper =
         format!("{base_url}{WHISPER_PATH}?call={}&number={}", encode_component(call_sid), encode_component(caller_id));
     format!(
         "{HEADER}<Response>{}<Dial action=\"{}{DIAL_ENDED_PATH}\" method=\"POST\" answerOnBridge=\"true\" callerId=\"{}\" \
          timeout=\"20\"><Number url=\"{}\" method=\"POST\">{}</Number></Dial></Response>",
-        say_element(announce, language),
+        say_element(announce, speaker),
         escape(base_url),
         escape(caller_id),
         escape(&whisper),
@@ -118,13 +147,14 @@ pub fn dial(base_url: &str, call_sid: &str, number: &str, caller_id: &str, annou
     )
 }
 
-/// What staff hear on answering a transfer, before the caller is connected.
+/// What staff hear on answering a transfer, before the caller is connected (in the default
+/// voice: the persona is the caller's).
 pub fn whisper(summary: &str, language: &str) -> String {
-    format!("{HEADER}<Response>{}</Response>", say_element(summary, language))
+    format!("{HEADER}<Response>{}</Response>", say_element(summary, Speaker::default_voice(language)))
 }
 
-fn say_element(text: &str, language: &str) -> String {
-    format!("<Say language=\"{}\">{}</Say>", escape(language), escape(text))
+fn say_element(text: &str, speaker: Speaker<'_>) -> String {
+    format!("<Say language=\"{}\"{}>{}</Say>", escape(speaker.language), speaker.voice_attribute(), escape(text))
 }
 
 #[cfg(test)]
@@ -139,6 +169,7 @@ mod tests {
             number: "+441170000000",
             greeting: "Thanks for calling Tom & Co.",
             language: "en-GB",
+            voice: None,
             hints: "Tom & Co,Elm Road",
             languages: &["en-GB".into(), "es-ES".into()],
             parameters: &[("tenant", "ten_1")],
@@ -155,6 +186,40 @@ mod tests {
     }
 
     #[test]
+    fn the_persona_voice_speaks_the_relay_and_every_say() {
+        let relay_xml = relay(&Relay {
+            base_url: "https://fd.example",
+            call_sid: "CA1",
+            number: "+441170000000",
+            greeting: "Thanks for calling Harbour Lettings, this is Sam, the AI assistant. How can I help?",
+            language: "en-GB",
+            voice: Some("en-GB-Neural2-A"),
+            hints: "",
+            languages: &[],
+            parameters: &[],
+        });
+        assert!(
+            relay_xml.contains(
+                "welcomeGreeting=\"Thanks for calling Harbour Lettings, this is Sam, the AI assistant. How can I help?\" \
+                 language=\"en-GB\" voice=\"en-GB-Neural2-A\" interruptible"
+            ),
+            "{relay_xml}"
+        );
+        let sam = Speaker { language: "en-GB", voice: Some("Google.en-GB-Neural2-A") };
+        let gathered = gather("https://fd.example", 1, "Hello.", sam, "");
+        assert_eq!(
+            gathered.matches("<Say language=\"en-GB\" voice=\"Google.en-GB-Neural2-A\">").count(),
+            2,
+            "{gathered}"
+        );
+        assert!(say_and_hang_up("Bye.", sam).contains("<Say language=\"en-GB\" voice=\"Google.en-GB-Neural2-A\">Bye."));
+        // Checked on save, escaped all the same: a stored value can never leave the attribute.
+        let odd = Speaker { language: "en-GB", voice: Some("a\"/><Hangup/>") };
+        assert!(say_and_hang_up("Bye.", odd).contains("voice=\"a&quot;/&gt;&lt;Hangup/&gt;\""));
+        assert!(!whisper("Ana about a leak.", "en-GB").contains("voice="), "staff hear the default voice");
+    }
+
+    #[test]
     fn a_development_origin_gets_a_plain_websocket() {
         assert_eq!(
             relay_url("http://127.0.0.1:8787", "CA 1", "+14155550100"),
@@ -164,7 +229,7 @@ mod tests {
 
     #[test]
     fn gather_says_the_reply_and_listens_again() {
-        let xml = gather("https://fd.example", 2, "Yes <it is>.", "en-US", "");
+        let xml = gather("https://fd.example", 2, "Yes <it is>.", Speaker::default_voice("en-US"), "");
         assert!(xml.contains(
             "<Gather input=\"speech\" action=\"https://fd.example/webhooks/twilio/voice/gather?turn=2\" method=\"POST\" \
              speechTimeout=\"auto\""
@@ -174,7 +239,7 @@ mod tests {
 
     #[test]
     fn voicemail_records_with_transcription_and_callbacks() {
-        let xml = voicemail("https://fd.example", "+1415", "Closed.", "en-US");
+        let xml = voicemail("https://fd.example", "+1415", "Closed.", Speaker::default_voice("en-US"));
         assert!(xml.contains(
             "<Record action=\"https://fd.example/webhooks/twilio/voice/recording?number=%2B1415\" method=\"POST\" \
              maxLength=\"120\" playBeep=\"true\" \
@@ -185,7 +250,8 @@ mod tests {
 
     #[test]
     fn dial_bridges_on_answer() {
-        let xml = dial("https://fd.example", "CA1", "+15552223333", "+15550001111", "Connecting you now.", "en-US");
+        let en = Speaker::default_voice("en-US");
+        let xml = dial("https://fd.example", "CA1", "+15552223333", "+15550001111", "Connecting you now.", en);
         assert!(xml.contains(
             "<Dial action=\"https://fd.example/webhooks/twilio/voice/dial-ended\" method=\"POST\" \
              answerOnBridge=\"true\" callerId=\"+15550001111\" timeout=\"20\"><Number \

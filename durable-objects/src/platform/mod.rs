@@ -13,6 +13,7 @@ pub mod intents;
 pub mod jobs;
 pub mod kb;
 pub mod listings;
+pub mod llm_usage;
 pub mod outreach;
 pub mod property;
 pub mod saved_searches;

@@ -38,8 +38,7 @@ const WRONG_NUMBER: &[&str] = &[
 #[rustfmt::skip]
 const HUMAN: &[&str] = &[
     "speak to a human", "speak to a person", "speak to someone", "speak with someone", "speak to somebody",
-    "talk to a human", "talk to a person", "talk to someone", "talk to somebody", "talk with someone", "real person",
-    "a human", "an agent", "a manager", "the manager", "speak to the", "talk to the", "speak with a", "talk with a",
+    "talk to a human", "talk to a person", "talk to someone", "talk to somebody", "talk with someone", "an agent", "a manager", "the manager", "speak to the", "talk to the", "speak with a", "talk with a",
     "call me back", "call me", "ring me", "phone me", "give me a call", "hablar con una persona",
     "hablar con alguien", "hablar con un agente", "llamame", "parler a quelqu'un", "parler a une personne",
     "parler a un conseiller", "rappelez-moi", "rappelez moi", "mit einem menschen", "mit jemandem sprechen",
@@ -47,6 +46,9 @@ const HUMAN: &[&str] = &[
     "falar com um atendente", "me ligue", "parlare con qualcuno", "parlare con una persona",
     "parlare con un operatore", "richiamatemi", "mi richiami",
 ];
+/// A person named without asking for one: a request ("I want a real person") unless the message
+/// asks who answers ("Am I talking to a real person?"), which is answered, not handed over.
+const HUMAN_WORDS: &[&str] = &["real person", "a human"];
 #[rustfmt::skip]
 const COMPLAINT: &[&str] = &[
     "complain*", "unacceptable", "disgusting", "terrible", "awful", "horrible", "appalling", "disappointed",
@@ -383,7 +385,7 @@ pub(crate) fn classify(t: &Text, asked: &Asked, template: Template, slots: &Slot
     if t.has_any(WRONG_NUMBER) {
         return Intent::WrongNumberSpam;
     }
-    if t.has_any(HUMAN) {
+    if t.has_any(HUMAN) || (t.has_any(HUMAN_WORDS) && !super::identity::asks_in(t)) {
         return Intent::SpeakToHuman;
     }
     if t.has_any(COMPLAINT) {

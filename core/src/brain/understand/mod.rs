@@ -22,6 +22,7 @@
 mod contact;
 mod dates;
 mod dialogue;
+mod identity;
 mod intent;
 mod language;
 mod numbers;
@@ -35,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use dates::ParseDateError;
+pub use identity::asks_identity;
 
 /// One message to understand.
 #[derive(Debug, Clone, Copy)]
