@@ -6,6 +6,7 @@ pub(crate) mod acted;
 mod acted_words;
 mod compose;
 mod grounding;
+mod intake;
 pub mod phrases;
 mod questions;
 pub mod rules;

@@ -111,8 +111,12 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
         let _ = writeln!(
             p,
             "- If they are enquiring and nothing more urgent is open, you may end your reply with this one \
-             question, in their language: {}",
-            one_line(&question.ask, NOTE_CHARS)
+             question, in their language: {}{}",
+            one_line(&question.ask, NOTE_CHARS),
+            match question.answer.as_ref().filter(|a| a.kind == "choice") {
+                Some(a) => format!(" (name the options: {})", a.options.join(" / ")),
+                None => String::new(),
+            }
         );
     }
     knowledge_lines(&mut p, turn);
