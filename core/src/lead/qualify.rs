@@ -99,6 +99,23 @@ pub fn missing(fields: &LeadFields, questions: &[Question]) -> Vec<Slot> {
     questions.iter().filter(|q| !any_required || required(q)).filter(|q| !fields.knows(q.field)).map(|q| q.field).collect()
 }
 
+/// What the console's intake builder offers (`GET /api/v1/settings`, `intake`): the fields a
+/// question may fill with their names in words, the answer types, the limits, and the
+/// template's own questions for "reset to the template's defaults".
+pub fn builder_view(template: Option<&str>) -> serde_json::Value {
+    let fields: Vec<serde_json::Value> = QUALIFICATION_SLOTS
+        .iter()
+        .map(|slot| serde_json::json!({ "field": slot_name(*slot), "label": super::describe::field_label(*slot) }))
+        .collect();
+    serde_json::json!({
+        "fields": fields,
+        "answer_types": ANSWER_TYPES,
+        "max_ask_chars": MAX_ASK_CHARS,
+        "max_options": MAX_OPTIONS,
+        "defaults": default_questions(template),
+    })
+}
+
 /// Every problem with a tenant's questions, for a 400 that names them all.
 pub fn validate_questions(questions: &[Question]) -> Vec<String> {
     let mut problems = Vec::new();
@@ -220,6 +237,15 @@ mod tests {
         assert!(is_qualified(&fields, &questions), "complete without the optional answer");
         let none_required = default_questions(Some("letting_agent"));
         assert_eq!(missing(&fields, &none_required).len(), 4, "none marked required: every question counts");
+    }
+
+    #[test]
+    fn the_builder_is_offered_every_lead_field_in_words_and_the_templates_questions() {
+        let view = builder_view(Some("hotel"));
+        assert_eq!(view["fields"].as_array().unwrap().len(), QUALIFICATION_SLOTS.len());
+        assert!(view["fields"].as_array().unwrap().contains(&serde_json::json!({"field": "move_in", "label": "move-in date"})));
+        assert_eq!(view["defaults"][0]["field"], "check_in");
+        assert_eq!(view["answer_types"], serde_json::json!(["text", "choice", "yes_no", "date"]));
     }
 
     #[test]
