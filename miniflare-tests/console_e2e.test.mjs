@@ -418,8 +418,9 @@ test('intake builder: a new choice question built in Settings, refused with one 
   await signIn(page);
   await page.goto('/#/settings');
   const builder = page.getByTestId('intake-builder');
-  const rows = builder.getByRole('listitem');
+  const rows = builder.locator('.intake > li');
   const n = before.settings.qualification?.length ?? before.intake.defaults.length;
+  await rows.nth(n - 1).waitFor();
   assert.equal(await rows.count(), n, 'the current questions, one row each');
   await builder.getByRole('button', { name: 'Add question' }).click();
   const q = n + 1;

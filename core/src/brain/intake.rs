@@ -47,11 +47,8 @@ pub(super) fn ask(question: &Question, again: bool, lang: &str) -> Option<String
 /// "Furnished, Unfurnished or Part furnished"; numbered ("1) Furnished, 2) …") when asked again,
 /// so a number is an easy answer.
 fn listed(options: &[String], lang: &str, numbered: bool) -> String {
-    let items: Vec<String> = options
-        .iter()
-        .enumerate()
-        .map(|(i, o)| if numbered { format!("{}) {o}", i + 1) } else { o.clone() })
-        .collect();
+    let items: Vec<String> =
+        options.iter().enumerate().map(|(i, o)| if numbered { format!("{}) {o}", i + 1) } else { o.clone() }).collect();
     match items.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} {} {last}", rest.join(", "), phrase(Phrase::Or, lang)),
         _ => items.concat(),
@@ -158,7 +155,8 @@ mod tests {
         let (replies, lead) =
             converse(&intake(), &["Hi, I'm looking to rent a 2 bed flat", "a garden would be nice", "and a garage"]);
         assert!(
-            replies[1].ends_with("Could you reply with one of these: 1) Furnished, 2) Unfurnished or 3) Part furnished?"),
+            replies[1]
+                .ends_with("Could you reply with one of these: 1) Furnished, 2) Unfurnished or 3) Part furnished?"),
             "asked again, numbered: {}",
             replies[1]
         );

@@ -7,7 +7,9 @@
 //! overwrite each other's answers.
 
 use super::score::MISSING_KEY;
-use super::{advance, is_high_value, is_qualified, score, FieldChange, LeadEvent, LeadFields, Question, RubricItem, Score};
+use super::{
+    advance, is_high_value, is_qualified, score, FieldChange, LeadEvent, LeadFields, Question, RubricItem, Score,
+};
 use super::{ListingSeen, SeenMessage, Signals, Status};
 use crate::brain::understand::{CivilDate, Intent, Slot, SlotValue, Urgency};
 use serde::{Deserialize, Serialize};

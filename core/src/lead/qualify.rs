@@ -96,7 +96,12 @@ pub fn is_qualified(fields: &LeadFields, questions: &[Question]) -> bool {
 pub fn missing(fields: &LeadFields, questions: &[Question]) -> Vec<Slot> {
     let required = |q: &&Question| q.answer.as_ref().is_some_and(|a| a.required);
     let any_required = questions.iter().any(|q| required(&q));
-    questions.iter().filter(|q| !any_required || required(q)).filter(|q| !fields.knows(q.field)).map(|q| q.field).collect()
+    questions
+        .iter()
+        .filter(|q| !any_required || required(q))
+        .filter(|q| !fields.knows(q.field))
+        .map(|q| q.field)
+        .collect()
 }
 
 /// What the console's intake builder offers (`GET /api/v1/settings`, `intake`): the fields a
@@ -228,10 +233,12 @@ mod tests {
         ]))
         .unwrap();
         let mut fields = LeadFields::default();
-        assert_eq!(missing(&fields, &questions), [Slot::Furnished, Slot::Name], "the optional pets question is not missing");
-        let said = |slot, value: serde_json::Value| {
-            BTreeMap::from([(slot, SlotValue { value, text: "words".into() })])
-        };
+        assert_eq!(
+            missing(&fields, &questions),
+            [Slot::Furnished, Slot::Name],
+            "the optional pets question is not missing"
+        );
+        let said = |slot, value: serde_json::Value| BTreeMap::from([(slot, SlotValue { value, text: "words".into() })]);
         fields.merge(&said(Slot::Furnished, serde_json::json!("No")), "msg_1", 1);
         fields.merge(&said(Slot::Name, serde_json::json!("Ana")), "msg_2", 2);
         assert!(is_qualified(&fields, &questions), "complete without the optional answer");
@@ -243,7 +250,10 @@ mod tests {
     fn the_builder_is_offered_every_lead_field_in_words_and_the_templates_questions() {
         let view = builder_view(Some("hotel"));
         assert_eq!(view["fields"].as_array().unwrap().len(), QUALIFICATION_SLOTS.len());
-        assert!(view["fields"].as_array().unwrap().contains(&serde_json::json!({"field": "move_in", "label": "move-in date"})));
+        assert!(view["fields"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!({"field": "move_in", "label": "move-in date"})));
         assert_eq!(view["defaults"][0]["field"], "check_in");
         assert_eq!(view["answer_types"], serde_json::json!(["text", "choice", "yes_no", "date"]));
     }

@@ -54,7 +54,10 @@ pub fn read_expected(expect: Expect, reply: &str, today: CivilDate) -> Option<Sl
         }
         Expect::Date => {
             let found = dates::find(&t, today).into_iter().next()?;
-            Some(SlotValue { value: Value::String(found.value.to_string()), text: t.slice(found.start, found.end).into() })
+            Some(SlotValue {
+                value: Value::String(found.value.to_string()),
+                text: t.slice(found.start, found.end).into(),
+            })
         }
     }
 }
