@@ -380,10 +380,7 @@ test('pausing the business in Settings: a confirm says what it means, messages g
 
 test('Settings keeps personas, white label, staff reply limit and holidays; a bad colour is refused by name and nothing is saved', async (t) => {
   if (lacks(t)) return;
-  const before = await keepSettings(t);
-  const page = await openPage(t);
-  await signIn(page);
-  await page.goto('/#/settings');
+  const { before, page } = await settingsPage(t);
   await page.getByLabel('Holiday date').fill('2027-12-24');
   await page.getByRole('button', { name: 'Add holiday' }).click();
   const n = (before.settings.personas?.length ?? 0) + 1;
@@ -413,10 +410,7 @@ test('Settings keeps personas, white label, staff reply limit and holidays; a ba
 
 test('intake builder: a new choice question built in Settings, refused with one option next to its row, fixed, then asked of a new lead with its options', async (t) => {
   if (lacks(t)) return;
-  const before = await keepSettings(t);
-  const page = await openPage(t);
-  await signIn(page);
-  await page.goto('/#/settings');
+  const { before, page } = await settingsPage(t);
   const builder = page.getByTestId('intake-builder');
   const rows = builder.locator('.intake > li');
   const n = before.settings.qualification?.length ?? before.intake.defaults.length;
@@ -557,6 +551,15 @@ async function answeredCall(phone, sid = randomCallSid()) {
   return { sid, relay };
 }
 
+/** The owner on the Settings page, the demo tenant's settings as they were (`before`) restored afterwards. */
+async function settingsPage(t) {
+  const before = await keepSettings(t);
+  const page = await openPage(t);
+  await signIn(page);
+  await page.goto('/#/settings');
+  return { before, page };
+}
+
 /** Restores the demo tenant's settings as they are now once the test ends. */
 async function keepSettings(t) {
   const before = await apiOk(server, DEMO.key, '/api/v1/settings');
@@ -642,10 +645,7 @@ test('"Text the last caller": one click opens an SMS to the newest caller, prefi
 
 test('Settings: the LLM and its budget, booking rules, channels and write-only credentials; a refusal is shown in the server\'s words', async (t) => {
   if (lacks(t)) return;
-  const before = await keepSettings(t);
-  const page = await openPage(t);
-  await signIn(page);
-  await page.goto('/#/settings');
+  const { before, page } = await settingsPage(t);
   // Which channels are set up, and whether they really send; never a secret.
   const channels = page.getByTestId('channels');
   await channels.getByRole('row').filter({ hasText: '+14155550100' }).getByText('Receiving only').waitFor();
@@ -693,10 +693,7 @@ test('Settings: the LLM and its budget, booking rules, channels and write-only c
 
 test('white label: the name, logo and colour saved in Settings reach the chat widget on the business\'s page', async (t) => {
   if (lacks(t)) return;
-  await keepSettings(t);
-  const page = await openPage(t);
-  await signIn(page);
-  await page.goto('/#/settings');
+  const { page } = await settingsPage(t);
   await page.getByLabel('Name shown').fill('Maple & Pine Homes');
   await page.getByLabel('Logo URL').fill('https://cdn.example/maple.png');
   await page.getByLabel('Colour').fill('#2e7d32');
