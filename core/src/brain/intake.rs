@@ -5,7 +5,7 @@
 //! Text questions (and questions without an answer type) keep the NLU's reading and wording.
 
 use super::phrases::{fill, phrase, Phrase};
-use super::understand::expect::{mentions, read_expected, Expect};
+use super::understand::expect::{fits, mentions, read_expected, Expect};
 use super::understand::{Intent, Understanding};
 use super::Turn;
 use crate::dialogue::DialogueState;
@@ -74,8 +74,12 @@ pub(super) fn read_reply(turn: &Turn, state: &DialogueState, understood: &mut Un
                 understood.intent = Intent::ProvideInfo;
             }
         }
+        // Nothing typed, but the NLU may have read it anyway in a way that fits ("we have a
+        // small dog" is pets: yes); anything else it read for this field does not count.
         None => {
-            understood.slots.remove(&asked.slot);
+            if understood.slots.get(&asked.slot).is_some_and(|v| !fits(expect, &v.value)) {
+                understood.slots.remove(&asked.slot);
+            }
         }
     }
 }
@@ -169,6 +173,9 @@ mod tests {
         );
         assert!(replies[2].starts_with("Sorry, is that a yes or a no? Do you have any pets?"), "{}", replies[2]);
         assert_eq!(lead.get(Slot::Pets).unwrap().value, Value::Bool(false), "the second answer fits");
+        let (_, lead) =
+            converse(&intake(), &["Hi, I'm looking to rent a 2 bed flat", "furnished", "we have a small dog"]);
+        assert_eq!(lead.get(Slot::Pets).unwrap().value, Value::Bool(true), "no yes, but plainly a yes");
         assert!(replies[4].ends_with("Which date would that be, for example 14/03?"), "{}", replies[4]);
         assert!(replies[5].ends_with("And may I take your name?"), "{}", replies[5]);
         assert!(!lead.knows(Slot::MoveIn));

@@ -62,6 +62,16 @@ pub fn read_expected(expect: Expect, reply: &str, today: CivilDate) -> Option<Sl
     }
 }
 
+/// Whether a value the NLU read by itself already fits ("we have a small dog" is pets: yes).
+pub fn fits(expect: Expect, value: &Value) -> bool {
+    match (expect, value) {
+        (Expect::YesNo, Value::Bool(_)) => true,
+        (Expect::Date, Value::String(date)) => date.parse::<CivilDate>().is_ok(),
+        (Expect::Choice(options), Value::String(said)) => options.iter().any(|o| fold(o) == fold(said)),
+        _ => false,
+    }
+}
+
 fn choice(t: &Text, options: &[String]) -> Option<SlotValue> {
     let chosen = |i: usize, words: &str| {
         Some(SlotValue { value: Value::String(options.get(i)?.clone()), text: words.to_owned() })
@@ -105,7 +115,7 @@ fn words_of(option: &str) -> String {
 /// Whether `option` is already named in `text` (a question that lists its options itself).
 pub fn mentions(text: &str, option: &str) -> bool {
     let pattern = words_of(option);
-    !pattern.is_empty() && Text::new(&fold(text)).has(&pattern)
+    !pattern.is_empty() && Text::new(text).has(&pattern)
 }
 
 #[cfg(test)]
@@ -163,6 +173,12 @@ mod tests {
             assert_eq!(read(Expect::YesNo, reply), Some(Value::Bool(yes)), "{reply}");
         }
         assert_eq!(read(Expect::YesNo, "what's the rent?"), None);
+        assert!(fits(Expect::YesNo, &Value::Bool(true)), "the NLU's own pets: yes still counts");
+        assert!(!fits(Expect::YesNo, &Value::String("dog".into())));
+        let furnishing = options(&["Furnished", "Unfurnished"]);
+        assert!(fits(Expect::Choice(&furnishing), &Value::String("unfurnished".into())));
+        assert!(!fits(Expect::Choice(&furnishing), &Value::Bool(false)), "a choice stores one of its options");
+        assert!(fits(Expect::Date, &Value::String("2026-12-01".into())) && !fits(Expect::Date, &Value::from(3)));
         assert_eq!(read(Expect::YesNo, ""), None);
     }
 
