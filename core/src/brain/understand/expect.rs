@@ -32,6 +32,14 @@ const PLACES: &[(&str, usize)] = &[
     ("primo", 1), ("prima", 1), ("secondo", 2), ("seconda", 2), ("terzo", 3), ("terza", 3),
 ];
 const LAST: &[&str] = &["last", "ultimo", "ultima", "dernier", "derniere", "letzte", "letzten", "letztes"];
+/// Neither a yes nor a no, though "sure" or "no" may be in it.
+#[rustfmt::skip]
+const UNSURE: &[&str] = &[
+    "not sure", "unsure", "maybe", "perhaps", "don't know", "dont know", "no idea", "depends", "not certain",
+    "quizas", "quiza", "tal vez", "no se", "no estoy seguro*", "peut etre", "je ne sais pas",
+    "pas sur*", "vielleicht", "weiss nicht", "nicht sicher", "talvez", "nao sei", "nao tenho certeza",
+    "forse", "non so", "non sono sicur*",
+];
 /// Words that may surround a bare number or place without changing it ("option 2", "the 2nd one").
 #[rustfmt::skip]
 const FILLER: &[&str] = &[
@@ -49,6 +57,9 @@ pub fn read_expected(expect: Expect, reply: &str, today: CivilDate) -> Option<Sl
     match expect {
         Expect::Choice(options) => choice(&t, options),
         Expect::YesNo => {
+            if t.has_any(UNSURE) {
+                return None;
+            }
             let yes = polarity(&t)?;
             Some(SlotValue { value: Value::Bool(yes), text: t.raw.trim().to_owned() })
         }
@@ -173,6 +184,9 @@ mod tests {
             assert_eq!(read(Expect::YesNo, reply), Some(Value::Bool(yes)), "{reply}");
         }
         assert_eq!(read(Expect::YesNo, "what's the rent?"), None);
+        for unsure in ["not sure, maybe", "Sure? no idea", "depends on the flat", "no sé", "vielleicht"] {
+            assert_eq!(read(Expect::YesNo, unsure), None, "{unsure} is neither");
+        }
         assert!(fits(Expect::YesNo, &Value::Bool(true)), "the NLU's own pets: yes still counts");
         assert!(!fits(Expect::YesNo, &Value::String("dog".into())));
         let furnishing = options(&["Furnished", "Unfurnished"]);
