@@ -46,7 +46,7 @@ export function IntakeBuilder({ questions, intake, refused, onChange }) {
       fieldLabel=${fieldLabel} taken=${list.filter((_, j) => j !== i).map((o) => o.field)} problems=${problems.get(i) ?? []}
       onEdit=${(nq) => edit(i, nq)} onMove=${(by) => move(i, by)} onRemove=${() => onChange(list.filter((_, j) => j !== i))} />`)}</ol>
     <div class="actions">
-      <button type="button" disabled=${!unused} onClick=${() => onChange([...list, { field: unused.field, ask: '' }])}>Add question</button>
+      <button type="button" disabled=${!unused} onClick=${() => { onChange([...list, { field: unused.field, ask: '' }]); requestAnimationFrame(() => document.getElementById(`q-${list.length}-field`)?.focus()); }}>Add question</button>
       <button type="button" onClick=${() => onChange(undefined)} disabled=${!questions}>Reset to the template’s questions</button>
     </div>
   </div>`;
