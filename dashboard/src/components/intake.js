@@ -40,8 +40,7 @@ export function IntakeBuilder({ questions, intake, refused, onChange }) {
   };
   const unused = intake.fields.find((f) => !list.some((q) => q.field === f.field));
   return html`<div data-testid="intake-builder">
-    <p class="hint">${questions ? 'Asked one at a time, in this order, to a new lead.' : 'These are your template’s questions; change any of them to make them your own.'}
-      Required questions decide when a lead is complete.</p>
+    <p class="hint">${questions ? 'Asked one at a time, in this order, to a new lead.' : 'These are your template’s questions; change any of them to make them your own.'}${' Required questions decide when a lead is complete.'}</p>
     <ol class="intake">${list.map((q, i) => html`<${Row} key=${`${i}-${q.field}`} q=${q} i=${i} last=${i === list.length - 1} intake=${intake}
       fieldLabel=${fieldLabel} taken=${list.filter((_, j) => j !== i).map((o) => o.field)} problems=${problems.get(i) ?? []}
       onEdit=${(nq) => edit(i, nq)} onMove=${(by) => move(i, by)} onRemove=${() => onChange(list.filter((_, j) => j !== i))} />`)}</ol>
