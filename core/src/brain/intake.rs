@@ -68,7 +68,10 @@ pub(super) fn read_reply(turn: &Turn, state: &DialogueState, understood: &mut Un
     let Some(expect) = expect(question) else { return };
     match read_expected(expect, &turn.text, turn.local_time.date) {
         Some(found) => {
-            understood.slots.retain(|_, v| !found.text.contains(v.text.as_str()) && !v.text.contains(&found.text));
+            // A yes or a no is the whole reply, which may go on to say more ("Yes, and up to 1500").
+            if expect != Expect::YesNo {
+                understood.slots.retain(|_, v| !found.text.contains(v.text.as_str()));
+            }
             understood.slots.insert(asked.slot, found);
             if matches!(understood.intent, Intent::GeneralEnquiry | Intent::Affirm | Intent::Deny) {
                 understood.intent = Intent::ProvideInfo;
@@ -173,6 +176,9 @@ mod tests {
         );
         assert!(replies[2].starts_with("Sorry, is that a yes or a no? Do you have any pets?"), "{}", replies[2]);
         assert_eq!(lead.get(Slot::Pets).unwrap().value, Value::Bool(false), "the second answer fits");
+        let (_, lead) =
+            converse(&intake(), &["Hi, I'm looking to rent a 2 bed flat", "furnished", "Yes, up to £1500 a month"]);
+        assert_eq!(lead.get(Slot::BudgetMax).unwrap().value, json!(1500), "the rest of a yes still counts");
         let (_, lead) =
             converse(&intake(), &["Hi, I'm looking to rent a 2 bed flat", "furnished", "we have a small dog"]);
         assert_eq!(lead.get(Slot::Pets).unwrap().value, Value::Bool(true), "no yes, but plainly a yes");
