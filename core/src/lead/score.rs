@@ -163,7 +163,11 @@ impl Score {
             (false, false) => format!("{head}: {}, which outweighs: {}.", against.join(", "), good.join(", ")),
         };
         match self.items.iter().find(|i| i.key == MISSING_KEY) {
-            Some(missing) => format!("{scored} {}{}.", missing.label[..1].to_uppercase(), &missing.label[1..]),
+            Some(missing) => {
+                let mut label = missing.label.chars();
+                let first: String = label.next().into_iter().flat_map(char::to_uppercase).collect();
+                format!("{scored} {first}{}.", label.as_str())
+            }
             None => scored,
         }
     }

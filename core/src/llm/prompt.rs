@@ -393,6 +393,18 @@ mod tests {
     }
 
     #[test]
+    fn a_choice_question_comes_with_its_options() {
+        let mut t = turn("I'd like to rent a flat");
+        t.settings.qualification = Some(
+            serde_json::from_value(serde_json::json!([{"field": "furnished", "ask": "Would you like it furnished?",
+                "answer": {"type": "choice", "options": ["Furnished", "Unfurnished"]}}]))
+            .unwrap(),
+        );
+        let p = prompt_for(&t);
+        assert!(p.contains("Would you like it furnished? (name the options: Furnished / Unfurnished)"), "{p}");
+    }
+
+    #[test]
     fn states_the_guardrails_plainly() {
         let p = prompt_for(&turn("Hi"));
         for rule in [
