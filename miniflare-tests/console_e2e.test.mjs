@@ -7,7 +7,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
-import { DEMO, api, apiOk, apiPost, conversationsOf, eventually, messagesOf, sendSms, uniquePhone } from './helpers/api.mjs';
+import { DEMO, api, apiOk, apiPost, contactsByPhone, conversationsOf, eventually, messagesOf, sendSms, uniquePhone } from './helpers/api.mjs';
 import { callParams, randomCallSid, voicePost } from './helpers/voice.mjs';
 import { openCall } from '../scripts/lib/relay.mjs';
 import { browserMissing, launchBrowser, newPage } from './helpers/browser.mjs';
@@ -380,10 +380,7 @@ test('pausing the business in Settings: a confirm says what it means, messages g
 
 test('Settings keeps personas, white label, staff reply limit and holidays; a bad colour is refused by name and nothing is saved', async (t) => {
   if (lacks(t)) return;
-  const before = await keepSettings(t);
-  const page = await openPage(t);
-  await signIn(page);
-  await page.goto('/#/settings');
+  const { before, page } = await settingsPage(t);
   await page.getByLabel('Holiday date').fill('2027-12-24');
   await page.getByRole('button', { name: 'Add holiday' }).click();
   const n = (before.settings.personas?.length ?? 0) + 1;
@@ -411,6 +408,61 @@ test('Settings keeps personas, white label, staff reply limit and holidays; a ba
   assert.equal(saved.handoff.staff_reply_minutes, 12);
   assert.deepEqual(saved.white_label, { name: 'Maple & Pine', logo_url: 'https://cdn.example/maple.png', colour: '#1f6feb' });
   assert.equal(saved.address, before.settings.address, 'fields the form does not show are kept');
+  noProblems(page);
+});
+
+test('intake builder: a new choice question built in Settings, refused with one option next to its row, fixed, then asked of a new lead with its options', async (t) => {
+  if (lacks(t)) return;
+  const { before, page } = await settingsPage(t);
+  const builder = page.getByTestId('intake-builder');
+  const rows = builder.locator('.intake > li');
+  const n = before.settings.qualification?.length ?? before.intake.defaults.length;
+  await rows.nth(n - 1).waitFor();
+  assert.equal(await rows.count(), n, 'the current questions, one row each');
+  await builder.getByRole('button', { name: 'Add question' }).click();
+  const q = n + 1;
+  await page.getByLabel(`Fills the lead’s (question ${q})`).selectOption({ label: 'Furnishing' });
+  await page.getByLabel(`Wording (question ${q})`).fill('Would you like it furnished?');
+  assert.equal(await rows.nth(n).getByTestId('ask-count').innerText(), '28 / 160 characters (one text message)');
+  await page.getByLabel(`Answer type (question ${q})`).selectOption('choice');
+  await page.getByLabel(`Option 1 (question ${q})`).fill('Furnished');
+  await page.getByRole('button', { name: `Remove option 2 of question ${q}` }).click();
+  await page.getByLabel(`Required (question ${q})`).check();
+  // First in line, so a new lead is asked it first: moved up with the keyboard.
+  for (let at = q; at > 1; at--) {
+    await page.getByRole('button', { name: `Move question ${at} up` }).focus();
+    await page.keyboard.press('Enter');
+  }
+  assert.equal(await page.getByLabel('Wording (question 1)').inputValue(), 'Would you like it furnished?');
+
+  await page.getByRole('button', { name: 'Save changes' }).first().click();
+  const problem = rows.first().getByTestId('question-problems');
+  await problem.filter({ hasText: 'Options: a choice needs 2 to 12 options' }).waitFor();
+  assert.equal(await rows.nth(1).getByTestId('question-problems').count(), 0, 'only the row concerned shows it');
+  assert.deepEqual((await apiOk(server, DEMO.key, '/api/v1/settings')).settings, before.settings, 'nothing was saved');
+
+  await rows.first().getByRole('button', { name: 'Add option' }).click();
+  await page.getByLabel('Option 2 (question 1)').fill('Unfurnished');
+  await page.getByRole('button', { name: 'Save changes' }).first().click();
+  await page.locator('.toast.ok').filter({ hasText: 'Saved.' }).waitFor();
+  assert.equal(await problem.count(), 0, 'the row’s problem is gone once saved');
+  const saved = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
+  assert.deepEqual(saved.qualification[0], { field: 'furnished', ask: 'Would you like it furnished?',
+    answer: { type: 'choice', options: ['Furnished', 'Unfurnished'], required: true } });
+  assert.equal(saved.qualification.length, n + 1, 'the template’s questions are kept after it');
+
+  // Somewhere the catalogue has nothing, so the reply ends with the first question.
+  const from = uniquePhone();
+  const first = await sendSms(server, { from, body: 'Hi, I want to rent a flat in Portishead' });
+  assert.match(first.replies[0], /Would you like it furnished\? Furnished or Unfurnished\?$/, first.replies[0]);
+  const second = await sendSms(server, { from, body: 'the second one' });
+  assert.doesNotMatch(second.replies[0], /furnished/i, `answered, not asked again: ${second.replies[0]}`);
+  const [contact] = await contactsByPhone(server, DEMO.key, from);
+  const lead = await eventually(async () => {
+    const r = await api(server, DEMO.key, `/api/v1/leads/${contact.id}`);
+    return r.status === 200 && r.json.fields.furnished ? r.json : null;
+  }, { timeoutMs: 20_000, what: 'the lead job to record the choice' });
+  assert.equal(lead.fields.furnished.value, 'Unfurnished', '“the second one” is the second option');
   noProblems(page);
 });
 
@@ -502,6 +554,15 @@ async function answeredCall(phone, sid = randomCallSid()) {
   return { sid, relay };
 }
 
+/** The owner on the Settings page, the demo tenant's settings as they were (`before`) restored afterwards. */
+async function settingsPage(t) {
+  const before = await keepSettings(t);
+  const page = await openPage(t);
+  await signIn(page);
+  await page.goto('/#/settings');
+  return { before, page };
+}
+
 /** Restores the demo tenant's settings as they are now once the test ends. */
 async function keepSettings(t) {
   const before = await apiOk(server, DEMO.key, '/api/v1/settings');
@@ -587,10 +648,7 @@ test('"Text the last caller": one click opens an SMS to the newest caller, prefi
 
 test('Settings: the LLM and its budget, booking rules, channels and write-only credentials; a refusal is shown in the server\'s words', async (t) => {
   if (lacks(t)) return;
-  const before = await keepSettings(t);
-  const page = await openPage(t);
-  await signIn(page);
-  await page.goto('/#/settings');
+  const { before, page } = await settingsPage(t);
   // Which channels are set up, and whether they really send; never a secret.
   const channels = page.getByTestId('channels');
   await channels.getByRole('row').filter({ hasText: '+14155550100' }).getByText('Receiving only').waitFor();
@@ -638,10 +696,7 @@ test('Settings: the LLM and its budget, booking rules, channels and write-only c
 
 test('white label: the name, logo and colour saved in Settings reach the chat widget on the business\'s page', async (t) => {
   if (lacks(t)) return;
-  await keepSettings(t);
-  const page = await openPage(t);
-  await signIn(page);
-  await page.goto('/#/settings');
+  const { page } = await settingsPage(t);
   await page.getByLabel('Name shown').fill('Maple & Pine Homes');
   await page.getByLabel('Logo URL').fill('https://cdn.example/maple.png');
   await page.getByLabel('Colour').fill('#2e7d32');

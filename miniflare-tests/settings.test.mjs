@@ -73,6 +73,29 @@ test('an industry template pre-fills hours and next step and keeps the on-call c
   assert.match(reply, /open until 24:00/, reply);
 });
 
+test('intake questions: bad answer types are refused with their paths and nothing is saved; the builder is offered the fields and the template’s questions', async () => {
+  const before = await apiOk(server, DEMO.key, '/api/v1/settings');
+  assert.deepEqual(before.intake.answer_types, ['text', 'choice', 'yes_no', 'date']);
+  assert.ok(before.intake.fields.some((f) => f.field === 'furnished' && f.label === 'furnishing'), JSON.stringify(before.intake.fields));
+  assert.ok(!before.intake.fields.some((f) => f.field === 'date'), 'a booking detail is not offered');
+  assert.equal(before.intake.defaults[0].ask, 'Which area are you looking in?', 'the letting template’s first question');
+  const r = await put(DEMO.key, { settings: { ...before.settings, qualification: [
+    { field: 'area', ask: 'Which area are you looking in?' },
+    { field: 'furnished', ask: 'Furnished?', answer: { type: 'choice', options: ['Furnished'] } },
+    { field: 'pets', ask: 'Any pets?', answer: { type: 'yes_no', options: ['Yes', 'No'] } },
+    { field: 'move_in', ask: 'When?', answer: { type: 'calendar' } },
+  ] } });
+  assertError(r, 400, 'malformed_body');
+  const problems = r.json.error.message.split('; ');
+  for (const path of ['qualification[1].answer.options', 'qualification[2].answer.options', 'qualification[3].answer.type']) {
+    assert.ok(problems.some((p) => p.startsWith(`qualification: ${path}:`)), `names ${path}: ${r.json.error.message}`);
+  }
+  assert.ok(!problems.some((p) => p.includes('qualification[0]')), 'the valid question is not blamed');
+  assertError(await put(DEMO.key, { settings: { ...before.settings, qualification: [{ field: 'pets', ask: 'Pets?', answer: { type: 'yes_no', mandatory: true } }] } }),
+    400, 'malformed_body', 'an unknown key inside answer');
+  assert.deepEqual(await apiOk(server, DEMO.key, '/api/v1/settings'), before, 'a refused write changes nothing');
+});
+
 test('tone, qualification questions, escalation rules and the LLM are settings, validated whole', async () => {
   const current = (await apiOk(server, DEMO.key, '/api/v1/settings')).settings;
   const bad = await put(DEMO.key, { settings: { ...current,

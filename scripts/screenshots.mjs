@@ -11,6 +11,11 @@ import { openCall } from './lib/relay.mjs';
 const OUT = join(ROOT, 'docs', 'screenshots');
 mkdirSync(OUT, { recursive: true });
 
+const INTAKE_EXAMPLE = [
+  { field: 'furnished', ask: 'Would you like it furnished?', answer: { type: 'choice', options: ['Furnished', 'Unfurnished', 'Part furnished'], required: true } },
+  { field: 'pets', ask: 'Will any pets be living with you?', answer: { type: 'yes_no', required: true } },
+];
+
 const CONVERSATIONS = [
   ['+447700900101', ['Hi, is the 2 bed flat on Elm Road still available? We have a small dog.', 'I am Dana Reyes, budget up to £1,500 a month, looking to move in March.']],
   ['+447700900102', ['There is water coming through my kitchen ceiling at 21 Elm Road, please help!']],
@@ -67,6 +72,14 @@ try {
   await shoot('settings', 'settings');
   await shoot('settings-channels', 'settings', {
     before: async (page) => { await page.getByTestId('channels').getByRole('row').nth(1).waitFor(); await page.getByTestId('llm').scrollIntoViewIfNeeded(); },
+  });
+  // The intake builder with a choice and a yes/no question of the kind a letting agent adds.
+  const { settings, intake } = await apiOk(server, DEMO.key, '/api/v1/settings');
+  const qualification = [...INTAKE_EXAMPLE, ...intake.defaults.filter((q) => !INTAKE_EXAMPLE.some((e) => e.field === q.field))];
+  await fetch(`${server.baseUrl}/api/v1/settings`, { method: 'PUT', headers: { authorization: `Bearer ${DEMO.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ settings: { ...settings, qualification } }) });
+  await shoot('settings-intake', 'settings', {
+    before: (page) => page.getByTestId('intake-builder').evaluate((el) => { const box = el.closest('fieldset'); box.style.scrollMarginTop = '64px'; box.scrollIntoView({ block: 'start' }); }),
   });
   await shoot('knowledge', 'knowledge');
   await shoot('inbox-phone', 'inbox', { viewport: { width: 390, height: 844 } });

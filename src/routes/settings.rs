@@ -106,8 +106,10 @@ async fn save(db: &D1Database, row: &TenantRow, actor: &str) -> AppResult<()> {
 
 fn view(row: &TenantRow) -> AppResult<Value> {
     let settings: Value = serde_json::from_str(&row.settings)?;
+    let template = settings.get("template").and_then(Value::as_str);
     Ok(json!({
         "tenant": { "id": row.id, "slug": row.slug, "name": row.name, "timezone": row.timezone, "status": row.status },
+        "intake": frontdesk_core::lead::builder_view(template),
         "settings": settings,
         "templates": TEMPLATES,
     }))

@@ -6,6 +6,7 @@ pub(crate) mod acted;
 mod acted_words;
 mod compose;
 mod grounding;
+mod intake;
 pub mod persona;
 pub mod phrases;
 mod questions;

@@ -76,6 +76,16 @@ pub enum Phrase {
     RepairLogged,
     /// An urgent one (not an emergency): today or tomorrow.
     RepairLoggedUrgent,
+    /// An intake choice's options as asked: `{options}` ("Furnished, Unfurnished or Part furnished").
+    ChoiceOptions,
+    /// The word joining a list's last two items.
+    Or,
+    /// A choice asked again after a reply that named none of its options: `{options}` numbered.
+    ChoiceAgain,
+    /// A yes/no question asked again after a reply that was neither: `{ask}`.
+    YesNoAgain,
+    /// A date question asked again after a reply without a date.
+    DateAgain,
 }
 
 const fn pick(phrase: Phrase) -> [&'static str; 6] {
@@ -371,6 +381,39 @@ const fn pick(phrase: Phrase) -> [&'static str; 6] {
             "Entendido, acrescentei isso aos seus dados.",
             "Capito, l'ho aggiunto ai suoi dati.",
         ],
+        Phrase::ChoiceOptions => [
+            "{options}?",
+            "¿{options}?",
+            "{options} ?",
+            "{options}?",
+            "{options}?",
+            "{options}?",
+        ],
+        Phrase::Or => ["or", "o", "ou", "oder", "ou", "o"],
+        Phrase::ChoiceAgain => [
+            "Could you reply with one of these: {options}?",
+            "¿Podría responder con una de estas opciones: {options}?",
+            "Pourriez-vous répondre par l'une de ces options : {options} ?",
+            "Könnten Sie mit einer dieser Optionen antworten: {options}?",
+            "Pode responder com uma destas opções: {options}?",
+            "Può rispondere con una di queste opzioni: {options}?",
+        ],
+        Phrase::YesNoAgain => [
+            "Sorry, is that a yes or a no? {ask}",
+            "Perdone, ¿es un sí o un no? {ask}",
+            "Pardon, est-ce un oui ou un non ? {ask}",
+            "Entschuldigung, ist das ein Ja oder ein Nein? {ask}",
+            "Desculpe, é um sim ou um não? {ask}",
+            "Scusi, è un sì o un no? {ask}",
+        ],
+        Phrase::DateAgain => [
+            "Which date would that be, for example 14/03?",
+            "¿Qué fecha sería, por ejemplo 14/03?",
+            "Quelle date exactement, par exemple 14/03 ?",
+            "Welches Datum wäre das, zum Beispiel der 14. März?",
+            "Que data seria, por exemplo 14/03?",
+            "Che data sarebbe, per esempio 14/03?",
+        ],
         Phrase::ValuationRequested => [
             "We'd be glad to value it. I've asked the team, who will be in touch to arrange a time.",
             "Con mucho gusto la valoramos. Se lo he pasado al equipo, que le contactará para fijar una hora.",
@@ -433,11 +476,16 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [Phrase; 37] = [
+    const ALL: [Phrase; 42] = [
         Phrase::LetterCloseNamed,
         Phrase::PersonaIntro,
         Phrase::IdentityNamed,
         Phrase::Identity,
+        Phrase::ChoiceOptions,
+        Phrase::Or,
+        Phrase::ChoiceAgain,
+        Phrase::YesNoAgain,
+        Phrase::DateAgain,
         Phrase::ValuationRequested,
         Phrase::RepairLogged,
         Phrase::RepairLoggedUrgent,

@@ -41,9 +41,14 @@ pub(super) fn next(turn: &Turn, known: &LeadFields, goal: &Goal, state: &Dialogu
     };
     let slot = needed.into_iter().find(|&slot| !has(slot) && !state.is_dropped(slot))?;
     let again = state.times_asked(slot) > 0;
-    let own = tenant.iter().find(|q| q.field == slot).map(|q| q.ask.clone());
+    let own = tenant.iter().find(|q| q.field == slot);
     let text = match (again, own) {
-        (false, Some(own)) => own,
+        (_, Some(typed)) if typed.answer.is_some() => match super::intake::ask(typed, again, lang) {
+            Some(text) => text,
+            None if !again => typed.ask.clone(),
+            None => builtin(slot, goal.kind, again, lang)?,
+        },
+        (false, Some(own)) => own.ask.clone(),
         _ => builtin(slot, goal.kind, again, lang)?,
     };
     Some(Ask { slot, text })

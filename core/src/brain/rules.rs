@@ -37,7 +37,7 @@ impl Brain for RulesBrain {
             let text = with_greeting(turn, "en", phrase(Phrase::MissedCall, "en"), persona);
             return Reply { text: Some(frame_for(turn, "en", text, persona)), ..Reply::silent() };
         }
-        let understood = understand(&Input {
+        let mut understood = understand(&Input {
             utterance: &turn.text,
             system_before: turn.system_before.as_deref(),
             tenant_template: turn.settings.template.as_deref(),
@@ -45,6 +45,7 @@ impl Brain for RulesBrain {
         });
         let lang = understood.language.code();
         let state = if turn.new_conversation { turn.dialogue.for_new_conversation() } else { turn.dialogue.clone() };
+        super::intake::read_reply(turn, &state, &mut understood);
         let composed = match understood.intent {
             Intent::OptOut | Intent::Emergency => Composed::default(),
             _ => compose(turn, &understood, &state, lang),

@@ -2,6 +2,7 @@
 //! number readers behind its slots.
 
 use super::{parts, text};
+use crate::brain::understand::expect::{fits, read_expected, Expect};
 use crate::brain::understand::{language_of, understand, CivilDate, Input, Slot, Understanding};
 use crate::phone::PhoneE164;
 
@@ -69,6 +70,15 @@ pub fn nlu_dates(data: &[u8]) {
     let before = QUESTIONS[super::hash(utterance.as_bytes()) as usize % QUESTIONS.len()];
     let input = Input { utterance: &utterance, system_before: Some(before), tenant_template: None, today: TODAY };
     check(&utterance, &understand(&input));
+    // Read as the answer to each kind of intake question: what fits is the contact's own words
+    // and a value of the expected kind.
+    let options = ["Furnished".to_owned(), "Unfurnished".to_owned(), "Part furnished".to_owned()];
+    for expect in [Expect::Choice(&options), Expect::YesNo, Expect::Date] {
+        if let Some(found) = read_expected(expect, &utterance, TODAY) {
+            assert!(utterance.contains(&found.text), "{expect:?}: {:?} is not the contact's words", found.text);
+            assert!(fits(expect, &found.value), "{expect:?}: {:?}", found.value);
+        }
+    }
 }
 
 const QUESTIONS: [&str; 5] = [

@@ -6,7 +6,10 @@
 //! has not changed meanwhile (optimistic version), so two channels of one contact cannot
 //! overwrite each other's answers.
 
-use super::{advance, is_high_value, is_qualified, score, FieldChange, LeadEvent, LeadFields, Question, Score};
+use super::score::MISSING_KEY;
+use super::{
+    advance, is_high_value, is_qualified, score, FieldChange, LeadEvent, LeadFields, Question, RubricItem, Score,
+};
 use super::{ListingSeen, SeenMessage, Signals, Status};
 use crate::brain::understand::{CivilDate, Intent, Slot, SlotValue, Urgency};
 use serde::{Deserialize, Serialize};
@@ -100,7 +103,10 @@ pub fn apply(
     if message.escalated {
         lead.status = advance(lead.status, &LeadEvent::Escalated);
     }
-    let score = score(&lead.fields, &lead.signals);
+    let mut score = score(&lead.fields, &lead.signals);
+    if let Some(item) = still_to_answer(&lead.fields, questions) {
+        score.items.push(item);
+    }
     lead.score = score.value;
     lead.applied.push(message.message_id.clone());
     if lead.applied.len() > APPLIED_MEMORY {
@@ -108,6 +114,22 @@ pub fn apply(
     }
     let became_high_value = before < high_value_threshold && is_high_value(&score, high_value_threshold);
     Some(LeadUpdate { lead, score, changes, became_high_value })
+}
+
+/// The required questions still unanswered, as a zero-point item the explanation ends with;
+/// `None` when the tenant marked no question required or all are answered.
+fn still_to_answer(fields: &LeadFields, questions: &[Question]) -> Option<RubricItem> {
+    if !questions.iter().any(|q| q.answer.as_ref().is_some_and(|a| a.required)) {
+        return None;
+    }
+    let missing = super::missing(fields, questions);
+    let names: Vec<&str> = missing.iter().map(|slot| super::describe::field_label(*slot)).collect();
+    (!names.is_empty()).then(|| RubricItem {
+        key: MISSING_KEY.into(),
+        label: format!("still to answer: {}", names.join(", ")),
+        points: 0,
+        evidence: None,
+    })
 }
 
 #[cfg(test)]
@@ -173,6 +195,37 @@ mod tests {
         let one = apply(None, &message("msg_1", Intent::PropertyEnquiryRent, "2 bed", &[]), None, &questions, 80, &[])
             .unwrap();
         assert_eq!(apply(Some(&one.lead), &stop, None, &questions, 80, &[]).unwrap().score.value, 0);
+    }
+
+    #[test]
+    fn required_questions_decide_completeness_and_the_explanation_names_what_is_missing() {
+        let questions: Vec<Question> = serde_json::from_value(json!([
+            {"field": "furnished", "ask": "Would you like it furnished?",
+             "answer": {"type": "choice", "options": ["Furnished", "Unfurnished"], "required": true}},
+            {"field": "pets", "ask": "Any pets?", "answer": {"type": "yes_no", "required": true}},
+            {"field": "area", "ask": "Which area?"}
+        ]))
+        .unwrap();
+        let first = message(
+            "msg_1",
+            Intent::PropertyEnquiryRent,
+            "Looking to rent in Clifton",
+            &[(Slot::Area, json!("Clifton"), "Clifton")],
+        );
+        let one = apply(None, &first, Some("letting_agent"), &questions, 80, &[]).unwrap();
+        assert_eq!(one.lead.status, Status::Qualifying);
+        let explained = one.score.explain();
+        assert!(explained.ends_with("Still to answer: furnishing, pets."), "{explained}");
+        let second = message(
+            "msg_2",
+            Intent::ProvideInfo,
+            "unfurnished, and no pets",
+            &[(Slot::Furnished, json!("Unfurnished"), "unfurnished"), (Slot::Pets, json!(false), "no pets")],
+        );
+        let two = apply(Some(&one.lead), &second, Some("letting_agent"), &questions, 80, &[]).unwrap();
+        assert_eq!(two.lead.status, Status::Qualified, "both required answers in");
+        assert!(!two.score.explain().contains("Still to answer"), "{}", two.score.explain());
+        assert!(two.score.items.iter().all(|i| i.key != MISSING_KEY));
     }
 }
 

@@ -30,6 +30,29 @@ pub(super) fn describe(slot: Slot, value: &Value) -> String {
     }
 }
 
+/// What a field is called when it is missing ("still to answer: pets, move-in date").
+pub(super) fn field_label(slot: Slot) -> &'static str {
+    match slot {
+        Slot::Name => "name",
+        Slot::Email => "email",
+        Slot::Phone => "phone",
+        Slot::Beds => "bedrooms",
+        Slot::Baths => "bathrooms",
+        Slot::Area => "area",
+        Slot::Property => "property",
+        Slot::BudgetMax => "budget",
+        Slot::MoveIn => "move-in date",
+        Slot::Pets => "pets",
+        Slot::Furnished => "furnishing",
+        Slot::CheckIn => "check-in date",
+        Slot::CheckOut => "check-out date",
+        Slot::PartySize => "number of guests",
+        Slot::Date => "day",
+        Slot::Time => "time",
+        Slot::Provider => "who with",
+    }
+}
+
 fn counted(value: &Value, one: &str, many: &str) -> String {
     let unit = if value.as_f64() == Some(1.0) { one } else { many };
     format!("{} {unit}", plain(value))

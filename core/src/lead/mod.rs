@@ -20,7 +20,9 @@ mod summary;
 pub use fields::{is_qualification_slot, slot_name, Field, FieldChange, LeadFields, QUALIFICATION_SLOTS};
 pub use interest::{seen as interest_seen, ListingSeen};
 pub use lifecycle::{advance, can_set, shows_interest, LeadEvent, Status};
-pub use qualify::{default_questions, is_qualified, next_question, validate_questions, Question, MAX_ASK_CHARS};
+pub use qualify::{
+    builder_view, default_questions, is_qualified, missing, next_question, validate_questions, Question, MAX_ASK_CHARS,
+};
 pub use score::{is_high_value, score, Band, RubricItem, Score, DEFAULT_HIGH_VALUE_THRESHOLD, HOT_MIN, WARM_MIN};
 pub use signals::{SeenMessage, Signals, QUOTE_CHARS};
 pub use summary::history_summary;

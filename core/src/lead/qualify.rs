@@ -86,9 +86,39 @@ pub fn next_question<'a>(fields: &LeadFields, questions: &'a [Question]) -> Opti
     questions.iter().find(|q| !fields.knows(q.field))
 }
 
-/// Every question answered (trivially so when none are configured).
+/// Complete: every required question answered — or, when the tenant marked none required,
+/// every question (trivially so when none are configured).
 pub fn is_qualified(fields: &LeadFields, questions: &[Question]) -> bool {
-    next_question(fields, questions).is_none()
+    missing(fields, questions).is_empty()
+}
+
+/// The fields a lead still lacks to count as complete, in asking order (see [`is_qualified`]).
+pub fn missing(fields: &LeadFields, questions: &[Question]) -> Vec<Slot> {
+    let required = |q: &&Question| q.answer.as_ref().is_some_and(|a| a.required);
+    let any_required = questions.iter().any(|q| required(&q));
+    questions
+        .iter()
+        .filter(|q| !any_required || required(q))
+        .filter(|q| !fields.knows(q.field))
+        .map(|q| q.field)
+        .collect()
+}
+
+/// What the console's intake builder offers (`GET /api/v1/settings`, `intake`): the fields a
+/// question may fill with their names in words, the answer types, the limits, and the
+/// template's own questions for "reset to the template's defaults".
+pub fn builder_view(template: Option<&str>) -> serde_json::Value {
+    let fields: Vec<serde_json::Value> = QUALIFICATION_SLOTS
+        .iter()
+        .map(|slot| serde_json::json!({ "field": slot_name(*slot), "label": super::describe::field_label(*slot) }))
+        .collect();
+    serde_json::json!({
+        "fields": fields,
+        "answer_types": ANSWER_TYPES,
+        "max_ask_chars": MAX_ASK_CHARS,
+        "max_options": MAX_OPTIONS,
+        "defaults": default_questions(template),
+    })
 }
 
 /// Every problem with a tenant's questions, for a 400 that names them all.
@@ -192,6 +222,40 @@ mod tests {
         fields.merge(&extracted, "msg_1", 1);
         assert_eq!(next_question(&fields, &questions).map(|q| q.field), Some(Slot::BudgetMax));
         assert!(is_qualified(&fields, &[]), "no questions configured: nothing to ask");
+    }
+
+    #[test]
+    fn required_questions_decide_when_a_lead_is_complete() {
+        let questions: Vec<Question> = serde_json::from_value(serde_json::json!([
+            {"field": "furnished", "ask": "Furnished?", "answer": {"type": "choice", "options": ["Yes", "No"], "required": true}},
+            {"field": "pets", "ask": "Any pets?", "answer": {"type": "yes_no"}},
+            {"field": "name", "ask": "Your name?", "answer": {"type": "text", "required": true}}
+        ]))
+        .unwrap();
+        let mut fields = LeadFields::default();
+        assert_eq!(
+            missing(&fields, &questions),
+            [Slot::Furnished, Slot::Name],
+            "the optional pets question is not missing"
+        );
+        let said = |slot, value: serde_json::Value| BTreeMap::from([(slot, SlotValue { value, text: "words".into() })]);
+        fields.merge(&said(Slot::Furnished, serde_json::json!("No")), "msg_1", 1);
+        fields.merge(&said(Slot::Name, serde_json::json!("Ana")), "msg_2", 2);
+        assert!(is_qualified(&fields, &questions), "complete without the optional answer");
+        let none_required = default_questions(Some("letting_agent"));
+        assert_eq!(missing(&fields, &none_required).len(), 4, "none marked required: every question counts");
+    }
+
+    #[test]
+    fn the_builder_is_offered_every_lead_field_in_words_and_the_templates_questions() {
+        let view = builder_view(Some("hotel"));
+        assert_eq!(view["fields"].as_array().unwrap().len(), QUALIFICATION_SLOTS.len());
+        assert!(view["fields"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!({"field": "move_in", "label": "move-in date"})));
+        assert_eq!(view["defaults"][0]["field"], "check_in");
+        assert_eq!(view["answer_types"], serde_json::json!(["text", "choice", "yes_no", "date"]));
     }
 
     #[test]

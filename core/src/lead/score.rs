@@ -52,6 +52,9 @@ impl Band {
     }
 }
 
+/// The key of the zero-point item naming the required questions a lead has not answered yet.
+pub const MISSING_KEY: &str = "missing";
+
 /// One reason the score is what it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RubricItem {
@@ -149,14 +152,23 @@ impl Score {
             Some(words) => format!("{} (\u{201c}{}\u{201d})", item.label, one_line(words)),
             None => item.label.clone(),
         };
-        let (against, good): (Vec<&RubricItem>, Vec<&RubricItem>) = self.items.iter().partition(|i| i.points < 0);
+        let (against, good): (Vec<&RubricItem>, Vec<&RubricItem>) =
+            self.items.iter().filter(|i| i.key != MISSING_KEY).partition(|i| i.points < 0);
         let good: Vec<String> = good.into_iter().map(said).collect();
         let against: Vec<String> = against.into_iter().map(said).collect();
-        match (against.is_empty(), good.is_empty()) {
+        let scored = match (against.is_empty(), good.is_empty()) {
             (true, true) => format!("{head}: no sign yet of wanting to buy or book."),
             (true, false) => format!("{head}: {}.", good.join(", ")),
             (false, true) => format!("{head}: {}.", against.join(", ")),
             (false, false) => format!("{head}: {}, which outweighs: {}.", against.join(", "), good.join(", ")),
+        };
+        match self.items.iter().find(|i| i.key == MISSING_KEY) {
+            Some(missing) => {
+                let mut label = missing.label.chars();
+                let first: String = label.next().into_iter().flat_map(char::to_uppercase).collect();
+                format!("{scored} {first}{}.", label.as_str())
+            }
+            None => scored,
         }
     }
 }

@@ -146,8 +146,12 @@ pub fn system_prompt(turn: &Turn, extra: &PromptContext) -> String {
         let _ = writeln!(
             p,
             "- If they are enquiring and nothing more urgent is open, you may end your reply with this one \
-             question, in their language: {}",
-            one_line(&question.ask, NOTE_CHARS)
+             question, in their language: {}{}",
+            one_line(&question.ask, NOTE_CHARS),
+            match question.answer.as_ref().filter(|a| a.kind == "choice") {
+                Some(a) => format!(" (name the options: {})", a.options.join(" / ")),
+                None => String::new(),
+            }
         );
     }
     knowledge_lines(&mut p, turn);
@@ -450,6 +454,18 @@ mod tests {
         let kept = transcript_within(&lines, 100);
         assert_eq!(kept, vec![(Role::User, "b".repeat(40)), (Role::Assistant, "c".repeat(40))]);
         assert!(transcript_within(&lines, 10).is_empty());
+    }
+
+    #[test]
+    fn a_choice_question_comes_with_its_options() {
+        let mut t = turn("I'd like to rent a flat");
+        t.settings.qualification = Some(
+            serde_json::from_value(serde_json::json!([{"field": "furnished", "ask": "Would you like it furnished?",
+                "answer": {"type": "choice", "options": ["Furnished", "Unfurnished"]}}]))
+            .unwrap(),
+        );
+        let p = prompt_for(&t);
+        assert!(p.contains("Would you like it furnished? (name the options: Furnished / Unfurnished)"), "{p}");
     }
 
     #[test]

@@ -61,7 +61,7 @@ function LeadRow({ lead, contact, onChange }) {
     <td><strong>${contactName(contact, lead.contact_id)}</strong>${contactDetail(contact) ? html`<br /><span class="muted">${contactDetail(contact)}</span>` : null}
       ${!contact?.name ? html`<br /><span class="muted">name not given yet</span>` : null}</td>
     <td class="num"><span class="score">${lead.score}</span><br /><${Badge} kind=${lead.band}>${lead.band}<//></td>
-    <td>${!lead.explanation?.length ? html`<span class="muted">${lead.score === 0 ? 'Nothing that scores yet (or opted out)' : ''}</span>` : null}<ul class="explain">${(lead.explanation ?? []).map((x) => html`<li>${x.label} <span class="muted">+${x.points}</span>${x.evidence ? html` — <q>${x.evidence}</q>` : null}</li>`)}</ul></td>
+    <td>${!lead.explanation?.length ? html`<span class="muted">${lead.score === 0 ? 'Nothing that scores yet (or opted out)' : ''}</span>` : null}<ul class="explain">${(lead.explanation ?? []).map((x) => html`<li>${x.label}${x.points ? html` <span class="muted">+${x.points}</span>` : null}${x.evidence ? html` — <q>${x.evidence}</q>` : null}</li>`)}</ul></td>
     <td>${can('write') ? html`<label class="sr-only" for=${`ls-${lead.contact_id}`}>Status</label>
       <select id=${`ls-${lead.contact_id}`} value=${lead.status} onChange=${(e) => setStatus(e.target.value).then(() => toast('Status saved.', 'ok'), (err) => toast(err.message, 'error'))}>
         ${STATUSES.map((s) => html`<option value=${s} selected=${s === lead.status}>${s.replace('_', ' ')}</option>`)}

@@ -1,5 +1,5 @@
 // Settings: the plan's usage this month, the business as the AI describes it (paused or answering, hours, holidays, tone,
-// personas, white label, next step, who is on call, escalation and staff-reply timing, voice,
+// personas, qualification questions (the intake builder), white label, next step, who is on call, escalation and staff-reply timing, voice,
 // approvals, booking rules, the LLM and its budget, channels and credentials). A refused save
 // shows the server's own words, which name every problem. PUT replaces the whole object, so edits are merged into
 // what was loaded and everything else is sent back untouched; the rest is editable as JSON.
@@ -16,6 +16,7 @@ import { UsageCard } from '../components/usage.js';
 import { LlmSettings } from '../components/llm_settings.js';
 import { BookingRules } from '../components/booking_rules.js';
 import { Channels, Credentials } from '../components/integrations.js';
+import { IntakeBuilder } from '../components/intake.js';
 
 const TONES = [['standard', 'Standard'], ['luxury_concierge', 'Luxury concierge'], ['fast_direct', 'Fast and direct'], ['friendly_casual', 'Friendly and casual']];
 const CHANNEL_TONES = [['', 'Default'], ['concise', 'Concise'], ['casual', 'Casual'], ['formal', 'Formal']];
@@ -83,6 +84,10 @@ export function Settings() {
         <${PersonasEditor} list=${s.personas ?? []} onChange=${(l) => set(['personas'], l.length ? l : undefined)} />
       </fieldset>
       <fieldset disabled=${!admin}>
+        <legend>Qualification questions (intake)</legend>
+        <${IntakeBuilder} questions=${s.qualification} intake=${view.intake} refused=${refused} onChange=${(l) => set(['qualification'], l)} />
+      </fieldset>
+      <fieldset disabled=${!admin}>
         <legend>White label (chat widget and pages)</legend>
         <div class="grid-2">
           <${Field} id="s-wl-name" label="Name shown"><input id="s-wl-name" maxlength="80" value=${s.white_label?.name ?? ''} onInput=${(e) => set(['white_label', 'name'], e.target.value)} /><//>
@@ -133,7 +138,7 @@ export function Settings() {
         <${Credentials} s=${s} saved=${view.settings} set=${set} />
       </fieldset>
       <details>
-        <summary>Everything else (JSON): qualification questions, other languages, availability, follow-ups</summary>
+        <summary>Everything else (JSON): questions in other languages, availability, follow-ups</summary>
         <p class="hint">Credentials are named as <code>env:SECRET_NAME</code>; their values are never shown or stored here.</p>
         <label class="sr-only" for="s-json">Settings JSON</label>
         <textarea id="s-json" rows="18" disabled=${!admin} value=${json} onInput=${(e) => setJson(e.target.value)}></textarea>

@@ -223,7 +223,7 @@ const QUESTION_WORDS: &[&str] = &[
 ];
 
 /// The first words say yes (`Some(true)`) or no (`Some(false)`).
-fn polarity(t: &Text) -> Option<bool> {
+pub(crate) fn polarity(t: &Text) -> Option<bool> {
     let head = 3.min(t.len());
     for i in 0..head {
         if t.at(i, "no problem") || t.at(i, "no worries") || t.at(i, "not a problem") {

@@ -8,7 +8,8 @@
 //! Layout: [`text`] tokenises; [`language`] guesses the language; [`numbers`], [`dates`] and
 //! [`times`] read quantities; [`places`] reads names of people, places, properties and
 //! providers; [`slots`] assembles the slots; [`dialogue`] reads the system's last question;
-//! [`urgency`] finds emergencies; [`intent`] decides the intent.
+//! [`urgency`] finds emergencies; [`intent`] decides the intent; [`expect`] reads a reply against
+//! the answer an intake question expects (a choice, yes/no, a date).
 //!
 //! Dates resolve against [`Input::today`] (the tenant's local date). Ambiguity rules:
 //! a bare weekday is its next occurrence *after* today (on a Friday, "Friday" is a week away);
@@ -22,6 +23,7 @@
 mod contact;
 mod dates;
 mod dialogue;
+pub mod expect;
 mod identity;
 mod intent;
 mod language;
