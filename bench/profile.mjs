@@ -15,6 +15,7 @@ import { startDirect } from '../miniflare-tests/helpers/workerd.mjs';
 import { freePort, ROOT } from '../miniflare-tests/helpers/server.mjs';
 import { DEMO } from '../miniflare-tests/helpers/api.mjs';
 import { signedSmsRequest } from '../scripts/lib/twilio.mjs';
+import { openCall } from '../scripts/lib/relay.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +32,8 @@ const { values: args } = parseArgs({
     // The statements a turn prepares and the queue sends it makes, from the development-only
     // trace (TRACE_D1=1): no inspector, exact counts.
     trace: { type: 'boolean', default: false },
+    // With --trace: phone-call turns over ConversationRelay instead of SMS (4 prompts a call).
+    voice: { type: 'boolean', default: false },
   },
 });
 const TURNS = Number(args.turns);
@@ -85,7 +88,29 @@ const BODIES = [
   'Can I view it on Saturday morning?',
 ];
 
+const PROMPTS = ['Is the flat on Elm Road still available?', 'Do you allow pets?', 'Clifton, two bedrooms', 'When could I view it?'];
+
+/** `turns` prompts over calls of 4 turns each, one call at a time; each turn waits for its last token. */
+async function driveCalls(server, turns) {
+  for (let done = 0; done < turns;) {
+    const call = await openCall({ baseUrl: server.baseUrl, publicBaseUrl: server.publicBaseUrl, authToken: DEMO.token, to: DEMO.number });
+    call.setup({ from: phone(5000 + done) });
+    try {
+      for (let i = 0; i < PROMPTS.length && done < turns; i++, done++) {
+        call.prompt(PROMPTS[i]);
+        for (;;) {
+          const m = await call.next(30_000);
+          if (m.type === 'end' || (m.type === 'text' && m.last)) break;
+        }
+      }
+    } finally {
+      call.close();
+    }
+  }
+}
+
 async function drive(server, turns, offset) {
+  if (args.voice) return driveCalls(server, turns);
   let next = 0;
   const worker = async () => {
     while (next < turns) {
@@ -101,7 +126,8 @@ async function drive(server, turns, offset) {
 }
 
 if (args.trace) {
-  const server = await startDirect({ pollMs: 10, logLevel: 'info', vars: { ENVIRONMENT: 'development', TRACE_D1: '1' } });
+  // A Monday morning in London: open, so calls are answered by the relay, not voicemail.
+  const server = await startDirect({ pollMs: 10, logLevel: 'info', clockAt: '2026-11-30T09:00:00Z', vars: { ENVIRONMENT: 'development', TRACE_D1: '1' } });
   try {
     await drive(server, 32, 0);
     await new Promise((r) => setTimeout(r, 1500));
@@ -112,7 +138,8 @@ if (args.trace) {
     const counts = new Map();
     for (const [, kind, what] of lines) counts.set(`${kind}: ${what}`, (counts.get(`${kind}: ${what}`) ?? 0) + 1);
     const d1 = lines.filter((m) => m[1] === 'd1').length;
-    console.log(`${TURNS} ${args.returning ? 'returning' : 'new'}-sender SMS turns: ${(d1 / TURNS).toFixed(2)} statements and ${(lines.length - d1) / TURNS} queue sends per turn`);
+    const what = args.voice ? 'call' : `${args.returning ? 'returning' : 'new'}-sender SMS`;
+    console.log(`${TURNS} ${what} turns: ${(d1 / TURNS).toFixed(2)} statements and ${(lines.length - d1) / TURNS} queue sends per turn`);
     for (const [k, n] of [...counts.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${(n / TURNS).toFixed(2).padStart(6)}  ${k}`);
   } finally {
     await server.stop();

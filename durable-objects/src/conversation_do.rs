@@ -16,6 +16,7 @@ use crate::platform::{acts, holds, property};
 use crate::platform::{enqueue, enqueue_all};
 use crate::protocol::{LiveText, FORGET_PATH, LIVE_HEADER, TURN_PATH};
 use crate::thread_store::D1Store;
+use frontdesk_core::brain::act::Done;
 use frontdesk_core::brain::understand::Slot;
 use frontdesk_core::brain::{rules::RulesBrain, Brain, Reply, Turn};
 use frontdesk_core::channel::Channel;
@@ -261,25 +262,35 @@ impl Thread {
         };
         // A paused tenant's holding reply searches nothing and does nothing for the contact either.
         let wants_answer = turn.is_contact_words() && !turn.body.trim().is_empty() && !turn.paused;
-        // The knowledge search only reads, so it runs beside the hold check (a caller waits for
-        // both); the acts may book, so they wait for the hold's answer.
+        // The knowledge search only reads, so it runs beside the hold check and the acts (a
+        // caller waits for all of them); the acts may book, so they wait for the hold's answer.
         // The rules brain reads passages only to answer a question; a model reads them always.
         let llm_answers = turn.settings.llm.is_some() && !turn.recovery;
         let search = wants_answer && (llm_answers || RulesBrain::reads_knowledge(&brain_turn.text));
-        let (held, passages) = futures::join!(holder, async {
-            if search {
-                knowledge(&self.env, store.database(), turn).await
-            } else {
-                Vec::new()
-            }
-        });
-        let held = held?;
-        if wants_answer && !held {
+        let acting = async {
+            let held = holder.await?;
             // Listings, availability and bookings the message asks for, done before the reply
             // is written so it says what really happened. A duplicate never reaches here.
-            let contact_id = known_contact.as_ref().map(|c| c.id.as_str());
+            let done = match wants_answer && !held {
+                true => {
+                    let contact_id = known_contact.as_ref().map(|c| c.id.as_str());
+                    acts::run(&self.env, store.database(), turn, contact_id, &brain_turn).await
+                }
+                false => Done::default(),
+            };
+            Ok::<_, worker::Error>((held, done))
+        };
+        let searching = async {
+            match search {
+                true => knowledge(&self.env, store.database(), turn).await,
+                false => Vec::new(),
+            }
+        };
+        let (acted, passages) = futures::join!(acting, searching);
+        let (held, done) = acted?;
+        if wants_answer && !held {
             brain_turn.knowledge = passages;
-            brain_turn.acts = acts::run(&self.env, store.database(), turn, contact_id, &brain_turn).await;
+            brain_turn.acts = done;
         }
         let new_id = |prefix, ms| ids::make(prefix, ms, WorkerRandom.next_u64());
         let mut ids = NewIds {

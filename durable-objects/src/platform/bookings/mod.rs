@@ -109,8 +109,12 @@ pub async fn availability(
     let Some(t) = tenant(db, tenant_id, now_ms).await? else { return Ok(Vec::new()) };
     let from = query.from.unwrap_or(t.today).max(t.today);
     let days = query.days.clamp(1, MAX_DAYS);
-    let rules = t.rules(db, tenant_id, query.listing_id.as_deref(), now_ms).await;
-    let busy = store::busy(db, tenant_id, &t, from, days, None).await?;
+    // Independent reads, side by side: a caller asking "when can I view it?" waits for both.
+    let (rules, busy) = futures::join!(
+        t.rules(db, tenant_id, query.listing_id.as_deref(), now_ms),
+        store::busy(db, tenant_id, &t, from, days, None)
+    );
+    let busy = busy?;
     let cal = Calendar {
         settings: &t.settings,
         rules: &rules,
